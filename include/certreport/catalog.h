@@ -1,0 +1,121 @@
+/* certreport: the certification standard, loaded from a catalog file (assets/catalog-EDITION.xml).
+ *
+ * Nothing about the standard is written in C: areas, criteria, which are core, the tiers and their
+ * thresholds, the resident-outcome standards, regions and population bands all come from the file.
+ * A loaded catalog is immutable and may be shared by threads. */
+#ifndef CERTREPORT_CATALOG_H
+#define CERTREPORT_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define CR_NONE ((size_t)-1)   /* "no index" */
+#define CR_ALL_OUTCOMES 0xffffu /* a tier's min_outcomes: every outcome */
+
+typedef struct cr_schemas cr_schemas;
+
+typedef enum cr_answer { CR_ANSWER_NO = 0, CR_ANSWER_IN_PROGRESS = 1, CR_ANSWER_YES = 2 } cr_answer;
+
+typedef enum cr_outcome_rule {
+    CR_RULE_AT_LEAST, /* met when value >= standard */
+    CR_RULE_AT_MOST,  /* met when value <= standard */
+    CR_RULE_VERDICT   /* met when the reviewers say so */
+} cr_outcome_rule;
+
+typedef struct cr_criterion {
+    const char *code, *name, *statement;
+    size_t area; /* index into areas */
+    bool core;   /* required by every tier */
+} cr_criterion;
+
+typedef struct cr_area {
+    const char *code, *name, *description;
+    size_t first, count; /* its criteria: criteria[first .. first+count) */
+} cr_area;
+
+typedef struct cr_tier {
+    const char *id, *name;
+    unsigned percent;      /* met * 100 >= percent * total */
+    unsigned min_outcomes; /* or CR_ALL_OUTCOMES */
+    const size_t *requires; /* criteria indices required beyond the core ones */
+    size_t nrequires;
+} cr_tier;
+
+typedef struct cr_outcome_def {
+    const char *id, *name, *indicator, *standard_text, *reference, *unit;
+    cr_outcome_rule rule;
+    double standard; /* unused for CR_RULE_VERDICT */
+} cr_outcome_def;
+
+typedef struct cr_region {
+    const char *id, *name;
+    const char (*countries)[3]; /* ISO 3166 alpha-2 codes */
+    size_t ncountries;
+} cr_region;
+
+typedef struct cr_band {
+    const char *id, *name;
+    long min, max; /* inclusive; max < 0: open-ended */
+} cr_band;
+
+typedef struct cr_catalog {
+    const char *file, *edition, *title, *lang;
+    long min_population;
+    unsigned verification_percent; /* "more than N%" starts verification */
+    const cr_region *regions;
+    size_t nregions;
+    const cr_band *bands;
+    size_t nbands;
+    const cr_tier *tiers; /* ascending */
+    size_t ntiers;
+    const cr_outcome_def *outcomes;
+    size_t noutcomes;
+    const cr_area *areas;
+    size_t nareas;
+    const cr_criterion *criteria; /* grouped by area, in area order */
+    size_t ncriteria;
+    struct cr_arena *arena_;      /* private */
+} cr_catalog;
+
+/* Loads the XSD schemas of every input format from |dir| (assets/schemas).
+ * Returns a new set owned by the caller (free with cr_schemas_free), or NULL with |err| set.
+ * Read-only once loaded: one set may serve many threads. */
+cr_schemas *cr_schemas_load(const char *dir, cr_error *err);
+void cr_schemas_free(cr_schemas *s);
+
+/* Loads and checks a catalog file. Returns a catalog owned by the caller
+ * (free with cr_catalog_free), or NULL with |err| set to the first problem. */
+cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, cr_error *err);
+
+/* The same from memory; |name| is used in messages. */
+cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
+                             const cr_schemas *schemas, cr_error *err);
+
+void cr_catalog_free(cr_catalog *cat);
+
+/* Index of the criterion / outcome / tier / region / band with that code or id, or CR_NONE. */
+size_t cr_catalog_criterion(const cr_catalog *cat, const char *code);
+size_t cr_catalog_outcome(const cr_catalog *cat, const char *id);
+size_t cr_catalog_tier(const cr_catalog *cat, const char *id);
+size_t cr_catalog_band(const cr_catalog *cat, const char *id);
+size_t cr_catalog_region_by_id(const cr_catalog *cat, const char *id);
+
+/* Region of an ISO 3166 alpha-2 country code, or CR_NONE outside the program's regions. */
+size_t cr_catalog_region(const cr_catalog *cat, const char *country);
+
+/* Population band of |population|, or CR_NONE below every band. */
+size_t cr_catalog_band_of(const cr_catalog *cat, long population);
+
+/* Text names of answers: "yes", "in-progress", "no". */
+const char *cr_answer_name(cr_answer a);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

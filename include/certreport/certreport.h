@@ -1,0 +1,15 @@
+/* certreport: turns a city's certification self-assessment into its status report.
+ * One header for the whole library: input -> audit -> score -> peers. */
+#ifndef CERTREPORT_H
+#define CERTREPORT_H
+
+#include "audit.h"
+#include "catalog.h"
+#include "cohort.h"
+#include "error.h"
+#include "input.h"
+#include "json.h"
+#include "peers.h"
+#include "score.h"
+
+#endif

@@ -1,0 +1,63 @@
+/* certreport: the error record every stage fills in.
+ *
+ * One record per operation. The first problem found is kept ("sticky"); later
+ * problems only bump the count, unless a sink is set, which sees every one
+ * (the `validate` command prints them all). Messages fit on one line and name
+ * the input file and line: "file:line: message". */
+#ifndef CERTREPORT_ERROR_H
+#define CERTREPORT_ERROR_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define CR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define CR_PRINTF(f, a)
+#endif
+
+typedef enum cr_status {
+    CR_OK = 0,
+    CR_EINPUT = 1, /* the input is wrong: the user can fix it */
+    CR_EUSAGE = 2, /* the command line or the API call is wrong */
+    CR_ENOMEM = 3, /* out of memory */
+    CR_EIO = 4     /* reading or writing a file failed */
+} cr_status;
+
+struct cr_error;
+typedef void (*cr_error_sink)(void *data, const struct cr_error *problem);
+
+typedef struct cr_error {
+    cr_status code;    /* of the first problem; CR_OK when none */
+    char file[512];    /* input file of the first problem, "" if none */
+    long line;         /* its line, 0 if unknown */
+    char message[512]; /* one line, no trailing newline */
+    unsigned count;    /* problems reported so far */
+    cr_error_sink sink; /* optional: called for every problem */
+    void *sink_data;
+} cr_error;
+
+/* Resets |e| to "no error" (keeps nothing, sink cleared). */
+void cr_error_init(cr_error *e);
+
+/* Reports a problem. The first one is kept in |e|; every one goes to the sink.
+ * |file| may be NULL, |line| 0. Returns |code| so callers can `return cr_error_set(...)`. */
+cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
+                       ...) CR_PRINTF(5, 6);
+
+/* Writes "file:line: message" (or "file: message", or "message") into |buf|. */
+void cr_error_format(const cr_error *e, char *buf, size_t size);
+
+/* True when |e| holds a problem. */
+static inline int cr_failed(const cr_error *e)
+{
+    return e->code != CR_OK;
+}
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,59 @@
+/* certreport: peer statistics over a cohort of applicants.
+ *
+ * Built one scorecard at a time (memory does not grow with the cohort), saved to a peers file
+ * and loaded back, so a report can be regenerated later against the same cohort. Only counts
+ * are kept, so a loaded file gives exactly the statistics that were saved. */
+#ifndef CERTREPORT_PEERS_H
+#define CERTREPORT_PEERS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "audit.h"
+#include "catalog.h"
+#include "score.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cr_peer_group {
+    unsigned long applicants;
+    unsigned long met; /* criteria met, summed over the group's applicants */
+} cr_peer_group;
+
+typedef struct cr_peers {
+    const cr_catalog *catalog;    /* borrowed */
+    unsigned long applicants;     /* eligible applicants counted */
+    unsigned long excluded;       /* cities left out (not eligible) */
+    cr_peer_group *regions;       /* by catalog region */
+    cr_peer_group *bands;         /* by catalog band */
+    unsigned long *yes;           /* by criterion: applicants answering yes (audited) */
+    unsigned long *yes_band;      /* [criterion * nbands + band] */
+} cr_peers;
+
+/* New, empty statistics for |cat| (borrowed). NULL with |err| set on allocation failure. */
+cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err);
+void cr_peers_free(cr_peers *p);
+
+/* Counts one applicant. Ineligible cities are counted only in `excluded`. */
+void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc);
+
+/* Average score of a group in percent (met / (applicants * criteria)), 0 for an empty group. */
+double cr_peers_average(const cr_peers *p, const cr_peer_group *g);
+
+/* Share of all applicants (band == CR_NONE) or of one band answering yes to |criterion|,
+ * in percent, 0 for an empty group. */
+double cr_peers_share(const cr_peers *p, size_t criterion, size_t band);
+
+/* Writes the peers file atomically (temporary file, then rename). */
+cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err);
+
+/* Loads a peers file made for |cat|'s edition. NULL with |err| set. */
+cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
+                        cr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

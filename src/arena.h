@@ -1,0 +1,28 @@
+/* certreport (private): a bump allocator that frees everything at once.
+ *
+ * Each model (catalog, submission, audit log, audited state) owns one arena, freed with it.
+ * Built with CR_ARENA_PLAIN_MALLOC, every allocation is its own malloc block, so ASan and
+ * valgrind see each one (the sanitizer build uses this mode). */
+#ifndef CR_ARENA_H
+#define CR_ARENA_H
+
+#include <stddef.h>
+
+typedef struct cr_arena cr_arena;
+
+/* A new arena, or NULL when out of memory. */
+cr_arena *cr_arena_new(void);
+
+/* |size| zeroed bytes aligned for any type, owned by the arena; NULL when out of memory. */
+void *cr_arena_alloc(cr_arena *a, size_t size);
+
+/* |n| zeroed elements of |size|; NULL on overflow or when out of memory. */
+void *cr_arena_calloc(cr_arena *a, size_t n, size_t size);
+
+/* A copy of |s| (NULL gives NULL). */
+char *cr_arena_strdup(cr_arena *a, const char *s);
+
+/* Frees every block of |a| (NULL is fine). */
+void cr_arena_free(cr_arena *a);
+
+#endif

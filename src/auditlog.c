@@ -1,0 +1,208 @@
+/* certreport: reading an audit log (see certreport/input.h). Each event type has its own
+ * attributes; an attribute that does not belong to the type is an error, not silently ignored. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "certreport/input.h"
+#include "text.h"
+#include "xmlsafe.h"
+
+static const char *const step_names[CR_STEP_COUNT] = {"submitted", "interim-report", "debrief",
+                                                      "site-visit", "certified"};
+
+const char *cr_step_name(cr_step s)
+{
+    return (unsigned)s < CR_STEP_COUNT ? step_names[s] : "?";
+}
+
+typedef struct reader {
+    const cr_catalog *cat;
+    cr_arena *arena;
+    const char *name;
+    cr_error *err;
+    bool oom, bad;
+} reader;
+
+static void problem(reader *r, long line, const char *fmt, const char *a, const char *b)
+{
+    char msg[400];
+    snprintf(msg, sizeof msg, fmt, a, b);
+    cr_error_set(r->err, CR_EINPUT, r->name, line, "%s", msg);
+    r->bad = true;
+}
+
+static cr_answer answer_of(const char *s)
+{
+    return strcmp(s, "yes") == 0 ? CR_ANSWER_YES
+           : strcmp(s, "in-progress") == 0 ? CR_ANSWER_IN_PROGRESS
+                                           : CR_ANSWER_NO;
+}
+
+/* Attributes each type takes beyond at, by and type. */
+static const char *const allowed[4][4] = {
+    [CR_EVENT_CHANGE] = {"criterion", "from", "to", NULL},
+    [CR_EVENT_COMMENT] = {"criterion", NULL},
+    [CR_EVENT_OUTCOME] = {"metric", "verdict", NULL},
+    [CR_EVENT_STEP] = {"step", "tier", NULL},
+};
+
+static void read_event(reader *r, xmlNodePtr n, cr_event *e)
+{
+    bool *oom = &r->oom;
+    e->line = cr_xml_line(n);
+    e->at = cr_xml_attr(r->arena, n, "at", oom);
+    e->by = cr_xml_attr(r->arena, n, "by", oom);
+    const char *type = cr_xml_attr(r->arena, n, "type", oom);
+    const char *criterion = cr_xml_attr(r->arena, n, "criterion", oom);
+    const char *from = cr_xml_attr(r->arena, n, "from", oom);
+    const char *to = cr_xml_attr(r->arena, n, "to", oom);
+    const char *metric = cr_xml_attr(r->arena, n, "metric", oom);
+    const char *verdict = cr_xml_attr(r->arena, n, "verdict", oom);
+    const char *step = cr_xml_attr(r->arena, n, "step", oom);
+    const char *tier = cr_xml_attr(r->arena, n, "tier", oom);
+    xmlNodePtr comment = cr_xml_elem(n->children);
+    e->comment = comment ? cr_xml_text(r->arena, comment, oom) : NULL;
+    if (*oom)
+        return;
+    e->type = strcmp(type, "change") == 0    ? CR_EVENT_CHANGE
+              : strcmp(type, "comment") == 0 ? CR_EVENT_COMMENT
+              : strcmp(type, "outcome") == 0 ? CR_EVENT_OUTCOME
+                                             : CR_EVENT_STEP;
+    e->criterion = e->outcome = e->tier = CR_NONE;
+    if (!cr_parse_datetime(e->at, &e->at_unix))
+        problem(r, e->line, "event time %s is not a real date and time%s", e->at, "");
+
+    for (xmlAttrPtr a = n->properties; a; a = a->next) {
+        const char *an = (const char *)a->name;
+        if (strcmp(an, "at") == 0 || strcmp(an, "by") == 0 || strcmp(an, "type") == 0)
+            continue;
+        bool ok = false;
+        for (int k = 0; allowed[e->type][k]; k++)
+            ok |= strcmp(allowed[e->type][k], an) == 0;
+        if (!ok)
+            problem(r, e->line, "attribute %s does not apply to a %s event", an, type);
+    }
+
+    switch (e->type) {
+    case CR_EVENT_CHANGE:
+    case CR_EVENT_COMMENT:
+        if (!criterion) {
+            problem(r, e->line, "a %s event needs a criterion%s", type, "");
+            break;
+        }
+        e->criterion = cr_catalog_criterion(r->cat, criterion);
+        if (e->criterion == CR_NONE)
+            problem(r, e->line, "unknown criterion %s (not in the catalog)%s", criterion, "");
+        if (!e->comment || !e->comment[0])
+            problem(r, e->line, "a %s event needs a <comment>%s", type, "");
+        if (e->type == CR_EVENT_CHANGE) {
+            if (!from || !to) {
+                problem(r, e->line, "a change needs both from and to%s%s", "", "");
+                break;
+            }
+            e->from = answer_of(from);
+            e->to = answer_of(to);
+            if (e->from == e->to)
+                problem(r, e->line, "change from %s to %s changes nothing", from, to);
+        }
+        break;
+    case CR_EVENT_OUTCOME:
+        if (!metric || !verdict) {
+            problem(r, e->line, "an outcome event needs metric and verdict%s%s", "", "");
+            break;
+        }
+        e->outcome = cr_catalog_outcome(r->cat, metric);
+        if (e->outcome == CR_NONE)
+            problem(r, e->line, "unknown outcome metric %s%s", metric, "");
+        else if (r->cat->outcomes[e->outcome].rule != CR_RULE_VERDICT)
+            problem(r, e->line, "outcome %s is measured, not judged: it takes no verdict%s", metric, "");
+        e->met = strcmp(verdict, "met") == 0;
+        break;
+    case CR_EVENT_STEP:
+        if (!step) {
+            problem(r, e->line, "a step event needs a step%s%s", "", "");
+            break;
+        }
+        for (int k = 0; k < CR_STEP_COUNT; k++)
+            if (strcmp(step, step_names[k]) == 0)
+                e->step = (cr_step)k;
+        if (e->step == CR_STEP_CERTIFIED) {
+            if (!tier)
+                problem(r, e->line, "a certified step needs the awarded tier%s%s", "", "");
+            else if ((e->tier = cr_catalog_tier(r->cat, tier)) == CR_NONE)
+                problem(r, e->line, "unknown tier %s (not in the catalog)%s", tier, "");
+        } else if (tier) {
+            problem(r, e->line, "only a certified step carries a tier%s%s", "", "");
+        }
+        break;
+    }
+}
+
+cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, const cr_catalog *cat,
+                             const cr_schemas *schemas, cr_error *err)
+{
+    reader r = {.cat = cat, .name = name, .err = err};
+    xmlDocPtr doc = cr_xml_load(buf, len, name, schemas, CR_SCHEMA_AUDIT, "audit", err);
+    if (!doc)
+        return NULL;
+    cr_audit_log *log = NULL;
+    r.arena = cr_arena_new();
+    if (!r.arena || !(log = cr_arena_alloc(r.arena, sizeof *log))) {
+        r.oom = true;
+        goto done;
+    }
+    log->arena_ = r.arena;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    log->file = cr_arena_strdup(r.arena, name);
+    log->line = cr_xml_line(root);
+    log->submission = cr_xml_attr(r.arena, root, "submission", &r.oom);
+    size_t n = 0;
+    for (xmlNodePtr c = cr_xml_elem(root->children); c; c = cr_xml_elem(c->next))
+        n++;
+    cr_event *ev = cr_arena_calloc(r.arena, n ? n : 1, sizeof *ev);
+    if (r.oom || !ev) {
+        r.oom = true;
+        goto done;
+    }
+    size_t i = 0;
+    for (xmlNodePtr c = cr_xml_elem(root->children); c && !r.oom; c = cr_xml_elem(c->next), i++) {
+        read_event(&r, c, &ev[i]);
+        if (i > 0 && !r.oom && ev[i].at_unix < ev[i - 1].at_unix) {
+            char prev[32];
+            snprintf(prev, sizeof prev, "%ld", ev[i - 1].line);
+            problem(&r, ev[i].line, "events must be in time order: %s is earlier than the event on line %s",
+                    ev[i].at, prev);
+        }
+    }
+    log->events = ev;
+    log->nevents = n;
+done:
+    if (r.oom)
+        cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
+    xmlFreeDoc(doc);
+    if (r.oom || r.bad) {
+        cr_arena_free(r.arena);
+        return NULL;
+    }
+    return log;
+}
+
+cr_audit_log *cr_audit_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
+                            cr_error *err)
+{
+    size_t len;
+    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!buf)
+        return NULL;
+    cr_audit_log *log = cr_audit_parse(buf, len, path, cat, schemas, err);
+    free(buf);
+    return log;
+}
+
+void cr_audit_free(cr_audit_log *a)
+{
+    if (a)
+        cr_arena_free(a->arena_);
+}

@@ -1,0 +1,411 @@
+/* certreport: loading and checking a catalog file (see certreport/catalog.h). The schema checks
+ * syntax; this file checks meaning: unique codes, sane thresholds, resolvable references. */
+#include "certreport/catalog.h"
+#include "certreport/input.h"
+#include "certreport/score.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "text.h"
+#include "xmlsafe.h"
+
+typedef struct loader {
+    cr_catalog *cat;
+    cr_arena *arena;
+    const char *name;
+    cr_error *err;
+    bool oom;
+} loader;
+
+static const char *attr(loader *l, xmlNodePtr n, const char *a)
+{
+    return cr_xml_attr(l->arena, n, a, &l->oom);
+}
+
+static size_t count_children(xmlNodePtr parent, const char *name)
+{
+    size_t n = 0;
+    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
+        n += cr_xml_is(c, name);
+    return n;
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
+        if (cr_xml_is(c, name))
+            return c;
+    return NULL;
+}
+
+static bool fail(loader *l, xmlNodePtr n, const char *msg, const char *what)
+{
+    cr_error_set(l->err, CR_EINPUT, l->name, cr_xml_line(n), "%s: %s", msg, what);
+    return false;
+}
+
+static bool number(loader *l, xmlNodePtr n, const char *a, unsigned long max, unsigned long *out)
+{
+    const char *v = attr(l, n, a);
+    if (!v || !cr_parse_uint(v, max, out)) {
+        cr_error_set(l->err, CR_EINPUT, l->name, cr_xml_line(n),
+                     "attribute %s: expected a whole number up to %lu", a, max);
+        return false;
+    }
+    return true;
+}
+
+static bool load_regions(loader *l, xmlNodePtr regions)
+{
+    cr_catalog *cat = l->cat;
+    size_t n = count_children(regions, "region");
+    cr_region *r = cr_arena_calloc(l->arena, n, sizeof *r);
+    if (!r)
+        return !(l->oom = true);
+    size_t i = 0;
+    for (xmlNodePtr c = cr_xml_elem(regions->children); c; c = cr_xml_elem(c->next), i++) {
+        r[i].id = attr(l, c, "id");
+        r[i].name = attr(l, c, "name");
+        const char *list = attr(l, c, "countries");
+        if (l->oom)
+            return false;
+        size_t words = 0;
+        for (const char *p = list; *p; p++)
+            words += (*p != ' ' && (p == list || p[-1] == ' '));
+        char(*codes)[3] = cr_arena_calloc(l->arena, words, sizeof *codes);
+        if (!codes)
+            return !(l->oom = true);
+        size_t k = 0;
+        for (const char *p = list; *p;) {
+            if (*p == ' ') {
+                p++;
+                continue;
+            }
+            /* The schema guarantees two capitals per word. */
+            memcpy(codes[k], p, 2);
+            codes[k++][2] = '\0';
+            p += 2;
+        }
+        r[i].countries = (const char(*)[3])codes;
+        r[i].ncountries = k;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(r[j].id, r[i].id) == 0)
+                return fail(l, c, "duplicate region id", r[i].id);
+            for (size_t a = 0; a < r[j].ncountries; a++)
+                for (size_t b = 0; b < k; b++)
+                    if (strcmp(r[j].countries[a], codes[b]) == 0)
+                        return fail(l, c, "country listed in two regions", codes[b]);
+        }
+    }
+    cat->regions = r;
+    cat->nregions = n;
+    return true;
+}
+
+static bool load_bands(loader *l, xmlNodePtr bands)
+{
+    size_t n = count_children(bands, "band");
+    cr_band *b = cr_arena_calloc(l->arena, n, sizeof *b);
+    if (!b)
+        return !(l->oom = true);
+    size_t i = 0;
+    for (xmlNodePtr c = cr_xml_elem(bands->children); c; c = cr_xml_elem(c->next), i++) {
+        unsigned long min, max = 0;
+        b[i].id = attr(l, c, "id");
+        b[i].name = attr(l, c, "name");
+        if (l->oom || !number(l, c, "min", 1000000000ul, &min))
+            return false;
+        bool open = !xmlHasProp(c, (const xmlChar *)"max");
+        if (!open && !number(l, c, "max", 1000000000ul, &max))
+            return false;
+        b[i].min = (long)min;
+        b[i].max = open ? -1 : (long)max;
+        if (!open && max < min)
+            return fail(l, c, "band max is below its min", b[i].id);
+        if (i > 0 && (b[i - 1].max < 0 || b[i - 1].max >= b[i].min))
+            return fail(l, c, "bands must ascend without overlapping", b[i].id);
+        if (i + 1 < n && open)
+            return fail(l, c, "only the last band may be open-ended", b[i].id);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(b[j].id, b[i].id) == 0)
+                return fail(l, c, "duplicate band id", b[i].id);
+    }
+    l->cat->bands = b;
+    l->cat->nbands = n;
+    return true;
+}
+
+static bool load_outcomes(loader *l, xmlNodePtr outcomes)
+{
+    size_t n = count_children(outcomes, "outcome");
+    cr_outcome_def *o = cr_arena_calloc(l->arena, n, sizeof *o);
+    if (!o)
+        return !(l->oom = true);
+    size_t i = 0;
+    for (xmlNodePtr c = cr_xml_elem(outcomes->children); c; c = cr_xml_elem(c->next), i++) {
+        o[i].id = attr(l, c, "id");
+        o[i].name = attr(l, c, "name");
+        o[i].unit = attr(l, c, "unit");
+        const char *rule = attr(l, c, "rule");
+        const char *standard = attr(l, c, "standard");
+        o[i].indicator = cr_xml_text(l->arena, child(c, "indicator"), &l->oom);
+        o[i].standard_text = cr_xml_text(l->arena, child(c, "standard-text"), &l->oom);
+        xmlNodePtr ref = child(c, "reference");
+        o[i].reference = ref ? attr(l, ref, "href") : NULL;
+        if (l->oom)
+            return false;
+        o[i].rule = strcmp(rule, "at-least") == 0  ? CR_RULE_AT_LEAST
+                    : strcmp(rule, "at-most") == 0 ? CR_RULE_AT_MOST
+                                                   : CR_RULE_VERDICT;
+        if (o[i].rule != CR_RULE_VERDICT) {
+            if (!standard || !cr_parse_decimal(standard, &o[i].standard))
+                return fail(l, c, "a numeric outcome needs a standard", o[i].id);
+        }
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(o[j].id, o[i].id) == 0)
+                return fail(l, c, "duplicate outcome id", o[i].id);
+    }
+    l->cat->outcomes = o;
+    l->cat->noutcomes = n;
+    return true;
+}
+
+static bool load_areas(loader *l, xmlNodePtr areas)
+{
+    size_t na = count_children(areas, "area"), nc = 0;
+    for (xmlNodePtr a = cr_xml_elem(areas->children); a; a = cr_xml_elem(a->next))
+        nc += count_children(a, "criterion");
+    cr_area *ar = cr_arena_calloc(l->arena, na, sizeof *ar);
+    cr_criterion *cr = cr_arena_calloc(l->arena, nc, sizeof *cr);
+    if (!ar || !cr)
+        return !(l->oom = true);
+    l->cat->areas = ar;
+    l->cat->criteria = cr;
+    size_t i = 0, k = 0;
+    for (xmlNodePtr a = cr_xml_elem(areas->children); a; a = cr_xml_elem(a->next), i++) {
+        ar[i].code = attr(l, a, "code");
+        ar[i].name = attr(l, a, "name");
+        ar[i].description = cr_xml_text(l->arena, child(a, "description"), &l->oom);
+        ar[i].first = k;
+        if (l->oom)
+            return false;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ar[j].code, ar[i].code) == 0)
+                return fail(l, a, "duplicate area code", ar[i].code);
+        for (xmlNodePtr c = cr_xml_elem(a->children); c; c = cr_xml_elem(c->next)) {
+            if (!cr_xml_is(c, "criterion"))
+                continue;
+            cr[k].code = attr(l, c, "code");
+            cr[k].name = attr(l, c, "name");
+            const char *core = attr(l, c, "core");
+            cr[k].statement = cr_xml_text(l->arena, child(c, "statement"), &l->oom);
+            if (l->oom)
+                return false;
+            cr[k].core = core && (strcmp(core, "true") == 0 || strcmp(core, "1") == 0);
+            cr[k].area = i;
+            l->cat->ncriteria = k; /* lookups below see only the earlier ones */
+            if (cr_catalog_criterion(l->cat, cr[k].code) != CR_NONE)
+                return fail(l, c, "duplicate criterion code", cr[k].code);
+            k++;
+        }
+        ar[i].count = k - ar[i].first;
+    }
+    l->cat->nareas = na;
+    l->cat->ncriteria = nc;
+    return true;
+}
+
+static bool load_tiers(loader *l, xmlNodePtr tiers)
+{
+    cr_catalog *cat = l->cat;
+    unsigned long verification;
+    if (!number(l, tiers, "verification", 100, &verification))
+        return false;
+    cat->verification_percent = (unsigned)verification;
+    size_t n = count_children(tiers, "tier");
+    cr_tier *t = cr_arena_calloc(l->arena, n, sizeof *t);
+    if (!t)
+        return !(l->oom = true);
+    size_t i = 0;
+    for (xmlNodePtr c = cr_xml_elem(tiers->children); c; c = cr_xml_elem(c->next), i++) {
+        unsigned long percent, mo;
+        t[i].id = attr(l, c, "id");
+        t[i].name = attr(l, c, "name");
+        const char *outcomes = attr(l, c, "min-outcomes");
+        const char *req = attr(l, c, "requires");
+        if (l->oom || !number(l, c, "percent", 100, &percent))
+            return false;
+        t[i].percent = (unsigned)percent;
+        if (strcmp(outcomes, "all") == 0) {
+            t[i].min_outcomes = CR_ALL_OUTCOMES;
+        } else {
+            if (!cr_parse_uint(outcomes, cat->noutcomes, &mo))
+                return fail(l, c, "min-outcomes is more than the catalog's outcomes", t[i].id);
+            t[i].min_outcomes = (unsigned)mo;
+        }
+        if (i > 0 && t[i].percent <= t[i - 1].percent)
+            return fail(l, c, "tiers must be listed in ascending order of percent", t[i].id);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(t[j].id, t[i].id) == 0)
+                return fail(l, c, "duplicate tier id", t[i].id);
+        if (req) {
+            char *list = cr_arena_strdup(l->arena, req);
+            size_t *idx = cr_arena_calloc(l->arena, strlen(req) / 2 + 1, sizeof *idx);
+            if (!list || !idx)
+                return !(l->oom = true);
+            size_t k = 0;
+            for (char *w = list; *w;) {
+                char *end = strchr(w, ' ');
+                if (end)
+                    *end = '\0';
+                size_t ci = cr_catalog_criterion(cat, w);
+                if (ci == CR_NONE)
+                    return fail(l, c, "tier requires an unknown criterion", w);
+                idx[k++] = ci;
+                w = end ? end + 1 : w + strlen(w);
+            }
+            t[i].requires = idx;
+            t[i].nrequires = k;
+        }
+    }
+    cat->tiers = t;
+    cat->ntiers = n;
+    return true;
+}
+
+cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
+                             const cr_schemas *schemas, cr_error *err)
+{
+    loader l = {.name = name, .err = err};
+    xmlDocPtr doc = cr_xml_load(buf, len, name, schemas, CR_SCHEMA_CATALOG, "catalog", err);
+    if (!doc)
+        return NULL;
+    bool ok = false;
+    l.arena = cr_arena_new();
+    l.cat = l.arena ? cr_arena_alloc(l.arena, sizeof *l.cat) : NULL;
+    if (!l.cat) {
+        l.oom = true;
+        goto done;
+    }
+    cr_catalog *cat = l.cat;
+    cat->arena_ = l.arena;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    cat->file = cr_arena_strdup(l.arena, name);
+    cat->edition = attr(&l, root, "edition");
+    cat->title = attr(&l, root, "title");
+    cat->lang = attr(&l, root, "lang");
+    unsigned long minpop;
+    if (l.oom || !number(&l, child(root, "eligibility"), "min-population", 1000000000ul, &minpop))
+        goto done;
+    cat->min_population = (long)minpop;
+    /* Order matters: tiers refer to criteria and count outcomes. */
+    if (!load_regions(&l, child(root, "regions")) || !load_bands(&l, child(root, "bands")) ||
+        !load_outcomes(&l, child(root, "outcomes")) || !load_areas(&l, child(root, "areas")) ||
+        !load_tiers(&l, child(root, "tiers")))
+        goto done;
+    if (cat->ncriteria > CR_MAX_LIST || cat->nareas > CR_MAX_LIST ||
+        cat->noutcomes > CR_MAX_LIST) {
+        cr_error_set(err, CR_EINPUT, name, cr_xml_line(root),
+                     "catalog is larger than certreport supports (%d criteria, areas or outcomes)",
+                     CR_MAX_LIST);
+        goto done;
+    }
+    ok = true;
+done:
+    if (l.oom)
+        cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
+    xmlFreeDoc(doc);
+    if (!ok) {
+        cr_arena_free(l.arena);
+        return NULL;
+    }
+    return l.cat;
+}
+
+cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, cr_error *err)
+{
+    size_t len;
+    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!buf)
+        return NULL;
+    cr_catalog *cat = cr_catalog_parse(buf, len, path, schemas, err);
+    free(buf);
+    return cat;
+}
+
+void cr_catalog_free(cr_catalog *cat)
+{
+    if (cat)
+        cr_arena_free(cat->arena_);
+}
+
+size_t cr_catalog_criterion(const cr_catalog *cat, const char *code)
+{
+    for (size_t i = 0; i < cat->ncriteria; i++)
+        if (strcmp(cat->criteria[i].code, code) == 0)
+            return i;
+    return CR_NONE;
+}
+
+size_t cr_catalog_outcome(const cr_catalog *cat, const char *id)
+{
+    for (size_t i = 0; i < cat->noutcomes; i++)
+        if (strcmp(cat->outcomes[i].id, id) == 0)
+            return i;
+    return CR_NONE;
+}
+
+size_t cr_catalog_tier(const cr_catalog *cat, const char *id)
+{
+    for (size_t i = 0; i < cat->ntiers; i++)
+        if (strcmp(cat->tiers[i].id, id) == 0)
+            return i;
+    return CR_NONE;
+}
+
+size_t cr_catalog_band(const cr_catalog *cat, const char *id)
+{
+    for (size_t i = 0; i < cat->nbands; i++)
+        if (strcmp(cat->bands[i].id, id) == 0)
+            return i;
+    return CR_NONE;
+}
+
+size_t cr_catalog_region_by_id(const cr_catalog *cat, const char *id)
+{
+    for (size_t i = 0; i < cat->nregions; i++)
+        if (strcmp(cat->regions[i].id, id) == 0)
+            return i;
+    return CR_NONE;
+}
+
+size_t cr_catalog_region(const cr_catalog *cat, const char *country)
+{
+    for (size_t i = 0; i < cat->nregions; i++)
+        for (size_t k = 0; k < cat->regions[i].ncountries; k++)
+            if (strcmp(cat->regions[i].countries[k], country) == 0)
+                return i;
+    return CR_NONE;
+}
+
+size_t cr_catalog_band_of(const cr_catalog *cat, long population)
+{
+    for (size_t i = 0; i < cat->nbands; i++)
+        if (population >= cat->bands[i].min && (cat->bands[i].max < 0 || population <= cat->bands[i].max))
+            return i;
+    return CR_NONE;
+}
+
+const char *cr_answer_name(cr_answer a)
+{
+    switch (a) {
+    case CR_ANSWER_YES:
+        return "yes";
+    case CR_ANSWER_IN_PROGRESS:
+        return "in-progress";
+    default:
+        return "no";
+    }
+}

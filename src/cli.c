@@ -1,0 +1,472 @@
+/* certreport: the command-line program. Parses arguments, finds the assets, runs the library
+ * and maps its errors to exit statuses: 0 success, 1 bad input (or a file that cannot be read
+ * or written), 2 wrong usage. Messages go to stderr as "file:line: message". */
+#define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "certreport/certreport.h"
+
+#define EXIT_INPUT 1
+#define EXIT_USAGE 2
+
+typedef struct options {
+    const char *assets;  /* --assets DIR */
+    const char *catalog; /* --catalog FILE */
+    const char *audit;   /* --audit FILE */
+    const char *output;  /* -o FILE */
+    bool json;
+} options;
+
+/* Everything a command needs from the assets, loaded once. */
+typedef struct env {
+    char assets[PATH_MAX];
+    cr_schemas *schemas;
+    cr_catalog *catalog;
+} env;
+
+static const char *prog = "certreport";
+
+static void print_error(const cr_error *e)
+{
+    char line[1200];
+    cr_error_format(e, line, sizeof line);
+    fprintf(stderr, "%s\n", line);
+}
+
+static void sink_print(void *data, const cr_error *problem)
+{
+    (void)data;
+    print_error(problem);
+}
+
+static int exit_for(const cr_error *e)
+{
+    return e->code == CR_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+}
+
+static bool is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The assets folder: --assets, else $CERTREPORT_ASSETS, else the installed share folder next to
+ * the program (bin/../share/certreport), else the source tree the program was built from. */
+static bool find_assets(const options *o, char *out, size_t size)
+{
+    const char *env_dir = getenv("CERTREPORT_ASSETS");
+    if (o->assets) {
+        snprintf(out, size, "%s", o->assets);
+        return is_dir(out);
+    }
+    if (env_dir && *env_dir) {
+        snprintf(out, size, "%s", env_dir);
+        return is_dir(out);
+    }
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            int w = snprintf(out, size, "%s/../share/certreport", exe);
+            if (w > 0 && (size_t)w < size && is_dir(out))
+                return true;
+        }
+    }
+    snprintf(out, size, "%s", CERTREPORT_SOURCE_ASSETS);
+    return is_dir(out);
+}
+
+static int env_open(env *e, const options *o, cr_error *err)
+{
+    memset(e, 0, sizeof *e);
+    if (!find_assets(o, e->assets, sizeof e->assets)) {
+        fprintf(stderr, "%s: assets folder not found (%s); use --assets DIR or CERTREPORT_ASSETS\n",
+                prog, e->assets);
+        return EXIT_INPUT;
+    }
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/schemas", e->assets);
+    if (!(e->schemas = cr_schemas_load(path, err))) {
+        print_error(err);
+        return EXIT_INPUT;
+    }
+    if (o->catalog)
+        snprintf(path, sizeof path, "%s", o->catalog);
+    else
+        snprintf(path, sizeof path, "%s/%s", e->assets, CERTREPORT_DEFAULT_CATALOG);
+    if (!(e->catalog = cr_catalog_load(path, e->schemas, err))) {
+        print_error(err);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+static void env_close(env *e)
+{
+    cr_catalog_free(e->catalog);
+    cr_schemas_free(e->schemas);
+}
+
+/* ---- help ---- */
+
+static const char *const usage_main =
+    "usage: certreport COMMAND [OPTIONS] ...\n"
+    "\n"
+    "Scores a city's certification self-assessment and compares it with its peers.\n"
+    "\n"
+    "commands:\n"
+    "  validate FILE...             check submissions, audit logs, catalogs and peers files\n"
+    "  score SUBMISSION [--audit FILE] [--json]\n"
+    "                               the audited scorecard of one city\n"
+    "  stats COHORT_DIR [-o PEERS] [--json]\n"
+    "                               peer statistics of a cohort folder\n"
+    "\n"
+    "common options:\n"
+    "  --catalog FILE   edition of the standard (default: assets/" CERTREPORT_DEFAULT_CATALOG ")\n"
+    "  --assets DIR     assets folder (default: $CERTREPORT_ASSETS or the installed one)\n"
+    "  -h, --help       help for a command: certreport COMMAND --help\n"
+    "  --version        print the version\n"
+    "\n"
+    "exit status: 0 success, 1 bad input, 2 wrong usage\n";
+
+static const char *const usage_validate =
+    "usage: certreport validate [--catalog FILE] [--assets DIR] FILE...\n"
+    "\n"
+    "Checks each file (a submission, audit log, catalog or peers file, told apart by its root\n"
+    "element) against its schema and the catalog, and prints every problem as file:line: message.\n"
+    "Exit status 1 if any file has a problem.\n";
+
+static const char *const usage_score =
+    "usage: certreport score SUBMISSION [--audit FILE] [--json] [--catalog FILE] [--assets DIR]\n"
+    "\n"
+    "Applies the audit log (if given) to the submission and prints the scorecard: criteria met,\n"
+    "per-area percentages, the tier the assessment qualifies for, the tier awarded, what blocks\n"
+    "the next tier, and criteria needing re-review. --json prints it as a JSON object.\n";
+
+static const char *const usage_stats =
+    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--catalog FILE] [--assets DIR]\n"
+    "\n"
+    "Scores every city of COHORT_DIR (ID.submission.xml, each with an optional ID.audit.xml) and\n"
+    "computes the peer statistics: applicants and average score per region and population band,\n"
+    "and per criterion the share of applicants (all, and of each band) whose audited answer is yes.\n"
+    "-o writes them to a peers file (for reports regenerated later against the same cohort);\n"
+    "--json prints them. Any invalid city is reported and nothing is written.\n";
+
+enum { OPT_CATALOG = 256, OPT_ASSETS, OPT_AUDIT, OPT_JSON, OPT_VERSION };
+
+static const struct option long_opts[] = {
+    {"catalog", required_argument, NULL, OPT_CATALOG},
+    {"assets", required_argument, NULL, OPT_ASSETS},
+    {"audit", required_argument, NULL, OPT_AUDIT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"output", required_argument, NULL, 'o'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {NULL, 0, NULL, 0},
+};
+
+/* Parses the options of a command. Returns -1 to go on, else the exit status. |allowed| lists
+ * the option codes the command takes. */
+static int parse_options(int argc, char **argv, options *o, const char *usage, const int *allowed)
+{
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return 0;
+        }
+        if (c == OPT_VERSION) {
+            printf("certreport %s\n", CERTREPORT_VERSION);
+            return 0;
+        }
+        bool ok = c != '?' && c != ':';
+        if (ok) {
+            ok = false;
+            for (const int *a = allowed; *a; a++)
+                ok |= *a == c;
+        }
+        if (!ok) {
+            fprintf(stderr, "%s %s: unknown or misplaced option %s\n%s", prog, argv[0],
+                    argv[optind - 1], usage);
+            return EXIT_USAGE;
+        }
+        switch (c) {
+        case OPT_CATALOG:
+            o->catalog = optarg;
+            break;
+        case OPT_ASSETS:
+            o->assets = optarg;
+            break;
+        case OPT_AUDIT:
+            o->audit = optarg;
+            break;
+        case OPT_JSON:
+            o->json = true;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        default:
+            break;
+        }
+    }
+    return -1;
+}
+
+/* ---- validate ---- */
+
+static int validate_one(const env *e, const char *path, cr_error *err)
+{
+    /* The root element says which format the file claims to be. */
+    cr_catalog *cat = NULL;
+    cr_submission *s = NULL;
+    cr_audit_log *a = NULL;
+    cr_peers *p = NULL;
+    switch (cr_input_kind(path, err)) {
+    case CR_KIND_SUBMISSION:
+        s = cr_submission_load(path, e->catalog, e->schemas, err);
+        break;
+    case CR_KIND_AUDIT:
+        a = cr_audit_load(path, e->catalog, e->schemas, err);
+        break;
+    case CR_KIND_CATALOG:
+        cat = cr_catalog_load(path, e->schemas, err);
+        break;
+    case CR_KIND_PEERS:
+        p = cr_peers_load(path, e->catalog, e->schemas, err);
+        break;
+    case CR_KIND_UNKNOWN:
+        break;
+    }
+    bool ok = cat || s || a || p;
+    cr_catalog_free(cat);
+    cr_submission_free(s);
+    cr_audit_free(a);
+    cr_peers_free(p);
+    return ok ? 0 : EXIT_INPUT;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+    options o = {0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 0};
+    int rc = parse_options(argc, argv, &o, usage_validate, allowed);
+    if (rc >= 0)
+        return rc;
+    if (optind >= argc) {
+        fprintf(stderr, "%s validate: no files given\n%s", prog, usage_validate);
+        return EXIT_USAGE;
+    }
+    cr_error err;
+    cr_error_init(&err);
+    env e;
+    if ((rc = env_open(&e, &o, &err)) != 0) {
+        env_close(&e);
+        return rc;
+    }
+    int status = 0;
+    for (int i = optind; i < argc; i++) {
+        cr_error one;
+        cr_error_init(&one);
+        one.sink = sink_print;
+        if (validate_one(&e, argv[i], &one) != 0)
+            status = EXIT_INPUT;
+        else
+            printf("%s: ok\n", argv[i]);
+    }
+    env_close(&e);
+    return status;
+}
+
+/* ---- score ---- */
+
+static void print_codes(const cr_catalog *cat, const size_t *idx, size_t n)
+{
+    if (n == 0)
+        fputs("none", stdout);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s", i ? ", " : "", cat->criteria[idx[i]].code);
+}
+
+static void print_scorecard(const cr_assessment *a, const cr_catalog *cat)
+{
+    const cr_submission *s = a->submission;
+    const cr_scorecard *sc = &a->score;
+    printf("%s (%s", s->city.name, s->city.country);
+    if (sc->region != CR_NONE)
+        printf(", %s", cat->regions[sc->region].name);
+    if (sc->band != CR_NONE)
+        printf(", %s", cat->bands[sc->band].name);
+    printf("), cycle %d\n", s->cycle);
+    if (sc->eligibility == CR_INELIGIBLE_REGION)
+        printf("Not eligible: %s is outside the program's regions\n", s->city.country);
+    else if (sc->eligibility == CR_INELIGIBLE_POPULATION)
+        printf("Not eligible: population %ld is below %ld\n", s->city.population,
+               cat->min_population);
+    printf("Criteria met: %u of %u (%u%%)%s\n", sc->met, sc->total, sc->percent,
+           sc->verification ? "" : " - below the verification threshold");
+    printf("Qualifies for: %s\n", sc->tier == CR_NONE ? "no tier" : cat->tiers[sc->tier].name);
+    printf("Awarded: %s\n", sc->awarded == CR_NONE ? "not yet certified" : cat->tiers[sc->awarded].name);
+    for (size_t k = 0; k < sc->nareas; k++)
+        printf("  %-5s %-32s %2u/%-2u %3u%%\n", cat->areas[k].code, cat->areas[k].name,
+               sc->areas[k].met, sc->areas[k].total, sc->areas[k].percent);
+    fputs("Core criteria missing: ", stdout);
+    print_codes(cat, sc->core_missing, sc->ncore_missing);
+    fputs("\nResident outcomes: ", stdout);
+    for (size_t o = 0; o < cat->noutcomes; o++)
+        printf("%s%s %s", o ? ", " : "", cat->outcomes[o].id, sc->outcome_met[o] ? "met" : "not met");
+    fputs("\nChanged by the review: ", stdout);
+    print_codes(cat, sc->changed, sc->nchanged);
+    fputs("\nNeeds re-review: ", stdout);
+    print_codes(cat, sc->stale, sc->nstale);
+    putchar('\n');
+    const cr_next_tier *n = &sc->next;
+    if (n->tier != CR_NONE) {
+        printf("Next tier (%s): %u more criteria", cat->tiers[n->tier].name, n->more_criteria);
+        if (n->nmissing) {
+            fputs("; must meet ", stdout);
+            print_codes(cat, n->missing, n->nmissing);
+        }
+        if (n->more_outcomes) {
+            printf("; %u more resident outcome%s (", n->more_outcomes, n->more_outcomes > 1 ? "s" : "");
+            for (size_t o = 0; o < n->noutcomes; o++)
+                printf("%s%s", o ? ", " : "", cat->outcomes[n->outcomes[o]].id);
+            putchar(')');
+        }
+        putchar('\n');
+    }
+}
+
+static int cmd_score(int argc, char **argv)
+{
+    options o = {0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, OPT_JSON, 0};
+    int rc = parse_options(argc, argv, &o, usage_score, allowed);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind != 1) {
+        fprintf(stderr, "%s score: give exactly one submission\n%s", prog, usage_score);
+        return EXIT_USAGE;
+    }
+    cr_error err;
+    cr_error_init(&err);
+    env e;
+    if ((rc = env_open(&e, &o, &err)) != 0) {
+        env_close(&e);
+        return rc;
+    }
+    cr_assessment a;
+    if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK) {
+        print_error(&err);
+        env_close(&e);
+        return exit_for(&err);
+    }
+    rc = 0;
+    if (o.json) {
+        char *json = cr_scorecard_json(a.audited, &a.score, &err);
+        if (json)
+            fputs(json, stdout);
+        else
+            print_error(&err), rc = EXIT_INPUT;
+        free(json);
+    } else {
+        print_scorecard(&a, e.catalog);
+    }
+    cr_assessment_free(&a);
+    env_close(&e);
+    return rc;
+}
+
+/* ---- stats ---- */
+
+static int cmd_stats(int argc, char **argv)
+{
+    options o = {0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_JSON, 'o', 0};
+    int rc = parse_options(argc, argv, &o, usage_stats, allowed);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind != 1) {
+        fprintf(stderr, "%s stats: give exactly one cohort folder\n%s", prog, usage_stats);
+        return EXIT_USAGE;
+    }
+    if (!o.output && !o.json) {
+        fprintf(stderr, "%s stats: say where the statistics go: -o PEERS and/or --json\n%s", prog,
+                usage_stats);
+        return EXIT_USAGE;
+    }
+    cr_error err;
+    cr_error_init(&err);
+    err.sink = sink_print; /* every invalid city is named */
+    env e;
+    if ((rc = env_open(&e, &o, &err)) != 0) {
+        env_close(&e);
+        return rc;
+    }
+    cr_cohort *c = cr_cohort_scan(argv[optind], &err);
+    size_t failed = 0;
+    cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, false, &failed, &err) : NULL;
+    rc = p ? 0 : exit_for(&err);
+    if (!p && failed)
+        fprintf(stderr, "%s stats: %zu of %zu cities are invalid; nothing written\n", prog, failed, c->n);
+    if (p && o.output && cr_peers_save(p, o.output, &err) != CR_OK)
+        rc = EXIT_INPUT;
+    if (p && rc == 0 && o.json) {
+        char *json = cr_peers_json(p, &err);
+        if (json)
+            fputs(json, stdout);
+        else
+            rc = EXIT_INPUT;
+        free(json);
+    }
+    cr_peers_free(p);
+    cr_cohort_free(c);
+    env_close(&e);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    xmlInitParser();
+    LIBXML_TEST_VERSION
+    int rc;
+    if (argc < 2) {
+        fputs(usage_main, stderr);
+        rc = EXIT_USAGE;
+    } else if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+               strcmp(argv[1], "help") == 0) {
+        fputs(usage_main, stdout);
+        rc = 0;
+    } else if (strcmp(argv[1], "--version") == 0) {
+        printf("certreport %s\n", CERTREPORT_VERSION);
+        rc = 0;
+    } else if (strcmp(argv[1], "validate") == 0) {
+        rc = cmd_validate(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "score") == 0) {
+        rc = cmd_score(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "stats") == 0) {
+        rc = cmd_stats(argc - 1, argv + 1);
+    } else {
+        fprintf(stderr, "%s: unknown command '%s'\n%s", prog, argv[1], usage_main);
+        rc = EXIT_USAGE;
+    }
+    xmlCleanupParser();
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: cannot write the output\n", prog);
+        rc = EXIT_INPUT;
+    }
+    return rc;
+}

@@ -1,0 +1,172 @@
+/* certreport: JSON output with jansson (see certreport/json.h). Jansson escapes strings and
+ * prints numbers without the C locale getting in the way. */
+#include "certreport/json.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Sets |key| to |value|, taking ownership; remembers a failure in *ok. */
+static void put(json_t *obj, const char *key, json_t *value, bool *ok)
+{
+    if (!value || json_object_set_new(obj, key, value) != 0)
+        *ok = false;
+}
+
+static void push(json_t *arr, json_t *value, bool *ok)
+{
+    if (!value || json_array_append_new(arr, value) != 0)
+        *ok = false;
+}
+
+static json_t *opt_string(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *codes(const cr_catalog *cat, const size_t *idx, size_t n, bool *ok)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        push(arr, json_string(cat->criteria[idx[i]].code), ok);
+    return arr;
+}
+
+static const char *tier_id(const cr_catalog *cat, size_t t)
+{
+    return t == CR_NONE ? NULL : cat->tiers[t].id;
+}
+
+static char *finish(json_t *root, bool ok, cr_error *err)
+{
+    char *out = ok && root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
+    json_decref(root);
+    if (!out) {
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    /* A trailing newline, as a command's output should end. */
+    size_t n = strlen(out);
+    char *nl = realloc(out, n + 2);
+    if (!nl) {
+        free(out);
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    nl[n] = '\n';
+    nl[n + 1] = '\0';
+    return nl;
+}
+
+char *cr_scorecard_json(const cr_audited *a, const cr_scorecard *sc, cr_error *err)
+{
+    const cr_catalog *cat = a->catalog;
+    const cr_submission *sub = a->submission;
+    bool ok = true;
+    json_t *root = json_object();
+    if (!root)
+        return finish(NULL, false, err);
+    static const char *const elig[] = {"eligible", "outside-region", "below-population"};
+    put(root, "id", json_string(sub->id), &ok);
+    put(root, "city", json_string(sub->city.name), &ok);
+    put(root, "country", json_string(sub->city.country), &ok);
+    put(root, "population", json_integer(sub->city.population), &ok);
+    put(root, "region", opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].name), &ok);
+    put(root, "band", opt_string(sc->band == CR_NONE ? NULL : cat->bands[sc->band].id), &ok);
+    put(root, "cycle", json_integer(sub->cycle), &ok);
+    put(root, "edition", json_string(cat->edition), &ok);
+    put(root, "eligible", json_boolean(sc->eligibility == CR_ELIGIBLE), &ok);
+    put(root, "eligibility", json_string(elig[sc->eligibility]), &ok);
+    put(root, "tier", json_string(sc->tier == CR_NONE ? "none" : cat->tiers[sc->tier].id), &ok);
+    put(root, "awarded", opt_string(tier_id(cat, sc->awarded)), &ok);
+    put(root, "met", json_integer(sc->met), &ok);
+    put(root, "total", json_integer(sc->total), &ok);
+    put(root, "percent", json_integer(sc->percent), &ok);
+    put(root, "verification", json_boolean(sc->verification), &ok);
+
+    json_t *areas = json_object();
+    for (size_t k = 0; areas && k < sc->nareas; k++) {
+        json_t *o = json_object();
+        if (o) {
+            put(o, "name", json_string(cat->areas[k].name), &ok);
+            put(o, "met", json_integer(sc->areas[k].met), &ok);
+            put(o, "total", json_integer(sc->areas[k].total), &ok);
+            put(o, "percent", json_integer(sc->areas[k].percent), &ok);
+        }
+        put(areas, cat->areas[k].code, o, &ok);
+    }
+    put(root, "areas", areas, &ok);
+    put(root, "core_missing", codes(cat, sc->core_missing, sc->ncore_missing, &ok), &ok);
+
+    json_t *outcomes = json_object();
+    for (size_t o = 0; outcomes && o < cat->noutcomes; o++)
+        put(outcomes, cat->outcomes[o].id, json_boolean(sc->outcome_met[o]), &ok);
+    put(root, "outcomes", outcomes, &ok);
+    put(root, "outcomes_met", json_integer(sc->outcomes_met), &ok);
+    put(root, "stale", codes(cat, sc->stale, sc->nstale, &ok), &ok);
+    put(root, "changed", codes(cat, sc->changed, sc->nchanged, &ok), &ok);
+
+    json_t *next = json_object();
+    if (next) {
+        const cr_next_tier *n = &sc->next;
+        put(next, "tier", opt_string(tier_id(cat, n->tier)), &ok);
+        put(next, "more_criteria", json_integer(n->more_criteria), &ok);
+        put(next, "missing_criteria", codes(cat, n->missing, n->nmissing, &ok), &ok);
+        put(next, "more_outcomes", json_integer(n->more_outcomes), &ok);
+        json_t *cand = json_array();
+        for (size_t o = 0; cand && o < n->noutcomes; o++)
+            push(cand, json_string(cat->outcomes[n->outcomes[o]].id), &ok);
+        put(next, "outcome_candidates", cand, &ok);
+    }
+    put(root, "next_tier", next, &ok);
+    return finish(root, ok, err);
+}
+
+/* Percent rounded half up to one decimal. */
+static json_t *pct1(double v)
+{
+    return json_real(floor(v * 10.0 + 0.5) / 10.0);
+}
+
+static json_t *group(const cr_peers *p, const cr_peer_group *g, bool *ok)
+{
+    json_t *o = json_object();
+    if (o) {
+        put(o, "applicants", json_integer((json_int_t)g->applicants), ok);
+        put(o, "average", pct1(cr_peers_average(p, g)), ok);
+    }
+    return o;
+}
+
+char *cr_peers_json(const cr_peers *p, cr_error *err)
+{
+    const cr_catalog *cat = p->catalog;
+    bool ok = true;
+    json_t *root = json_object();
+    if (!root)
+        return finish(NULL, false, err);
+    put(root, "edition", json_string(cat->edition), &ok);
+    put(root, "applicants", json_integer((json_int_t)p->applicants), &ok);
+    put(root, "excluded", json_integer((json_int_t)p->excluded), &ok);
+    json_t *regions = json_object();
+    for (size_t r = 0; regions && r < cat->nregions; r++)
+        put(regions, cat->regions[r].name, group(p, &p->regions[r], &ok), &ok);
+    put(root, "regions", regions, &ok);
+    json_t *bands = json_object();
+    for (size_t b = 0; bands && b < cat->nbands; b++)
+        put(bands, cat->bands[b].id, group(p, &p->bands[b], &ok), &ok);
+    put(root, "bands", bands, &ok);
+    json_t *criteria = json_object();
+    for (size_t i = 0; criteria && i < cat->ncriteria; i++) {
+        json_t *o = json_object();
+        if (o) {
+            put(o, "all", pct1(cr_peers_share(p, i, CR_NONE)), &ok);
+            for (size_t b = 0; b < cat->nbands; b++)
+                put(o, cat->bands[b].id, pct1(cr_peers_share(p, i, b)), &ok);
+        }
+        put(criteria, cat->criteria[i].code, o, &ok);
+    }
+    put(root, "criteria", criteria, &ok);
+    return finish(root, ok, err);
+}

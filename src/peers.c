@@ -1,0 +1,255 @@
+/* certreport: cohort statistics (see certreport/peers.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "certreport/peers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fileio.h"
+#include "text.h"
+#include "xmlsafe.h"
+
+cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err)
+{
+    cr_peers *p = calloc(1, sizeof *p);
+    if (p) {
+        p->catalog = cat;
+        p->regions = calloc(cat->nregions + 1, sizeof *p->regions);
+        p->bands = calloc(cat->nbands + 1, sizeof *p->bands);
+        p->yes = calloc(cat->ncriteria + 1, sizeof *p->yes);
+        p->yes_band = calloc(cat->ncriteria * cat->nbands + 1, sizeof *p->yes_band);
+    }
+    if (!p || !p->regions || !p->bands || !p->yes || !p->yes_band) {
+        cr_peers_free(p);
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    return p;
+}
+
+void cr_peers_free(cr_peers *p)
+{
+    if (!p)
+        return;
+    free(p->regions);
+    free(p->bands);
+    free(p->yes);
+    free(p->yes_band);
+    free(p);
+}
+
+void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc)
+{
+    const cr_catalog *cat = p->catalog;
+    if (sc->eligibility != CR_ELIGIBLE || sc->region == CR_NONE || sc->band == CR_NONE) {
+        p->excluded++;
+        return;
+    }
+    p->applicants++;
+    p->regions[sc->region].applicants++;
+    p->regions[sc->region].met += sc->met;
+    p->bands[sc->band].applicants++;
+    p->bands[sc->band].met += sc->met;
+    for (size_t i = 0; i < cat->ncriteria; i++) {
+        if (a->criteria[i].answer == CR_ANSWER_YES) {
+            p->yes[i]++;
+            p->yes_band[i * cat->nbands + sc->band]++;
+        }
+    }
+}
+
+double cr_peers_average(const cr_peers *p, const cr_peer_group *g)
+{
+    if (g->applicants == 0 || p->catalog->ncriteria == 0)
+        return 0.0;
+    return 100.0 * (double)g->met / ((double)g->applicants * (double)p->catalog->ncriteria);
+}
+
+double cr_peers_share(const cr_peers *p, size_t criterion, size_t band)
+{
+    const cr_catalog *cat = p->catalog;
+    unsigned long yes, of;
+    if (band == CR_NONE) {
+        yes = p->yes[criterion];
+        of = p->applicants;
+    } else {
+        yes = p->yes_band[criterion * cat->nbands + band];
+        of = p->bands[band].applicants;
+    }
+    return of ? 100.0 * (double)yes / (double)of : 0.0;
+}
+
+cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err)
+{
+    const cr_catalog *cat = p->catalog;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    /* Every name written here is an id or code the catalog schema restricted to [A-Za-z0-9+_-]. */
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    fprintf(f, "<!-- certreport peer statistics: counts of eligible applicants; do not edit. -->\n");
+    fprintf(f, "<peers format=\"1\" edition=\"%s\" applicants=\"%lu\" excluded=\"%lu\">\n",
+            cat->edition, p->applicants, p->excluded);
+    for (size_t r = 0; r < cat->nregions; r++)
+        fprintf(f, "  <region id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", cat->regions[r].id,
+                p->regions[r].applicants, p->regions[r].met);
+    for (size_t b = 0; b < cat->nbands; b++)
+        fprintf(f, "  <band id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", cat->bands[b].id,
+                p->bands[b].applicants, p->bands[b].met);
+    for (size_t i = 0; i < cat->ncriteria; i++) {
+        fprintf(f, "  <criterion code=\"%s\" yes=\"%lu\">", cat->criteria[i].code, p->yes[i]);
+        for (size_t b = 0; b < cat->nbands; b++)
+            fprintf(f, "<band id=\"%s\" yes=\"%lu\"/>", cat->bands[b].id,
+                    p->yes_band[i * cat->nbands + b]);
+        fprintf(f, "</criterion>\n");
+    }
+    fprintf(f, "</peers>\n");
+    if (fclose(f) != 0 || !buf) {
+        free(buf);
+        return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    }
+    cr_status rc = cr_write_atomic(path, buf, len, err);
+    free(buf);
+    return rc;
+}
+
+/* Reading back: every count is checked against the others, so a hand-edited or truncated
+ * file cannot produce shares above 100% or averages from nowhere. */
+typedef struct reader {
+    cr_peers *p;
+    const char *name;
+    cr_error *err;
+    bool bad;
+} reader;
+
+static bool count(reader *r, xmlNodePtr n, const char *attr, unsigned long *out)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
+    bool ok = v && cr_parse_uint((const char *)v, 1000000000ul, out);
+    xmlFree(v);
+    if (!ok) {
+        cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n), "attribute %s is not a count", attr);
+        r->bad = true;
+    }
+    return ok;
+}
+
+static bool id_is(xmlNodePtr n, const char *attr, const char *want)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
+    bool same = v && strcmp((const char *)v, want) == 0;
+    xmlFree(v);
+    return same;
+}
+
+static void expect(reader *r, xmlNodePtr n, const char *what, const char *want)
+{
+    cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n),
+                 "expected %s %s here (the file must list the catalog's, in order)", what, want);
+    r->bad = true;
+}
+
+static void too_many(reader *r, xmlNodePtr n, const char *what)
+{
+    cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n), "%s is larger than the applicants it counts",
+                 what);
+    r->bad = true;
+}
+
+cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
+                        cr_error *err)
+{
+    size_t len;
+    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!buf)
+        return NULL;
+    xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_PEERS, "peers", err);
+    free(buf);
+    if (!doc)
+        return NULL;
+    reader r = {.name = path, .err = err};
+    cr_peers *p = r.p = cr_peers_new(cat, err);
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    xmlNodePtr n = cr_xml_elem(root->children);
+    unsigned long sum = 0;
+    if (!p)
+        goto done;
+    if (!id_is(root, "edition", cat->edition)) {
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root),
+                     "peers were computed for another edition of the standard (catalog %s is edition %s)",
+                     cat->file, cat->edition);
+        r.bad = true;
+        goto done;
+    }
+    if (!count(&r, root, "applicants", &p->applicants) || !count(&r, root, "excluded", &p->excluded))
+        goto done;
+    for (size_t i = 0; i < cat->nregions && !r.bad; i++, n = cr_xml_elem(n->next)) {
+        if (!cr_xml_is(n, "region") || !id_is(n, "id", cat->regions[i].id)) {
+            expect(&r, n ? n : root, "region", cat->regions[i].id);
+            goto done;
+        }
+        if (count(&r, n, "applicants", &p->regions[i].applicants) && count(&r, n, "met", &p->regions[i].met) &&
+            p->regions[i].met > p->regions[i].applicants * cat->ncriteria)
+            too_many(&r, n, "met");
+        sum += p->regions[i].applicants;
+    }
+    if (!r.bad && sum != p->applicants) {
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root), "region applicants do not add up to %lu",
+                     p->applicants);
+        r.bad = true;
+        goto done;
+    }
+    sum = 0;
+    for (size_t b = 0; b < cat->nbands && !r.bad; b++, n = cr_xml_elem(n->next)) {
+        if (!cr_xml_is(n, "band") || !id_is(n, "id", cat->bands[b].id)) {
+            expect(&r, n ? n : root, "band", cat->bands[b].id);
+            goto done;
+        }
+        if (count(&r, n, "applicants", &p->bands[b].applicants) && count(&r, n, "met", &p->bands[b].met) &&
+            p->bands[b].met > p->bands[b].applicants * cat->ncriteria)
+            too_many(&r, n, "met");
+        sum += p->bands[b].applicants;
+    }
+    if (!r.bad && sum != p->applicants) {
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root), "band applicants do not add up to %lu",
+                     p->applicants);
+        r.bad = true;
+        goto done;
+    }
+    for (size_t i = 0; i < cat->ncriteria && !r.bad; i++, n = cr_xml_elem(n->next)) {
+        if (!cr_xml_is(n, "criterion") || !id_is(n, "code", cat->criteria[i].code)) {
+            expect(&r, n ? n : root, "criterion", cat->criteria[i].code);
+            goto done;
+        }
+        if (count(&r, n, "yes", &p->yes[i]) && p->yes[i] > p->applicants)
+            too_many(&r, n, "yes");
+        xmlNodePtr bn = cr_xml_elem(n->children);
+        for (size_t b = 0; b < cat->nbands && !r.bad; b++, bn = cr_xml_elem(bn->next)) {
+            if (!bn || !id_is(bn, "id", cat->bands[b].id)) {
+                expect(&r, bn ? bn : n, "band", cat->bands[b].id);
+                goto done;
+            }
+            unsigned long *y = &p->yes_band[i * cat->nbands + b];
+            if (count(&r, bn, "yes", y) && *y > p->bands[b].applicants)
+                too_many(&r, bn, "yes");
+        }
+        if (!r.bad && bn) {
+            cr_error_set(err, CR_EINPUT, path, cr_xml_line(bn), "unexpected band");
+            r.bad = true;
+        }
+    }
+    if (!r.bad && n) {
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(n), "unexpected element <%s>", (const char *)n->name);
+        r.bad = true;
+    }
+done:
+    xmlFreeDoc(doc);
+    if (!p || r.bad) {
+        cr_peers_free(p);
+        return NULL;
+    }
+    return p;
+}

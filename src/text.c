@@ -1,0 +1,252 @@
+/* certreport: text and number helpers (see text.h). No locale, no strtod: the same bytes give
+ * the same numbers everywhere. */
+#include "text.h"
+
+#include <string.h>
+
+bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
+{
+    const unsigned char *s = (const unsigned char *)buf;
+    long ln = 1;
+    size_t i = 0;
+    while (i < len) {
+        unsigned c = s[i];
+        if (c == '\n') {
+            ln++;
+            i++;
+            continue;
+        }
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
+                *line = ln;
+                *what = "control character";
+                return false;
+            }
+            i++;
+            continue;
+        }
+        size_t n;
+        uint32_t cp, min;
+        if (c >= 0xc2 && c <= 0xdf) {
+            n = 1;
+            cp = c & 0x1f;
+            min = 0x80;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            cp = c & 0x0f;
+            min = 0x800;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            cp = c & 0x07;
+            min = 0x10000;
+        } else {
+            *line = ln;
+            *what = "invalid UTF-8";
+            return false;
+        }
+        if (len - i <= n) {
+            *line = ln;
+            *what = "truncated UTF-8 sequence";
+            return false;
+        }
+        for (size_t k = 1; k <= n; k++) {
+            if ((s[i + k] & 0xc0) != 0x80) {
+                *line = ln;
+                *what = "invalid UTF-8";
+                return false;
+            }
+            cp = (cp << 6) | (s[i + k] & 0x3f);
+        }
+        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+            *line = ln;
+            *what = "invalid UTF-8";
+            return false;
+        }
+        if (cp >= 0x80 && cp <= 0x9f) {
+            *line = ln;
+            *what = "control character";
+            return false;
+        }
+        i += n + 1;
+    }
+    return true;
+}
+
+uint32_t cr_utf8_next(const char **p)
+{
+    const unsigned char *s = (const unsigned char *)*p;
+    uint32_t c = s[0];
+    size_t n = 0;
+    if (c >= 0xf0) {
+        c &= 0x07;
+        n = 3;
+    } else if (c >= 0xe0) {
+        c &= 0x0f;
+        n = 2;
+    } else if (c >= 0xc0) {
+        c &= 0x1f;
+        n = 1;
+    }
+    for (size_t k = 1; k <= n && s[k]; k++)
+        c = (c << 6) | (s[k] & 0x3f);
+    *p += n + 1;
+    return c;
+}
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+void cr_text_squeeze(char *s)
+{
+    char *w = s;
+    bool pending = false;
+    for (const char *r = s; *r; r++) {
+        if (is_space(*r)) {
+            pending = w != s;
+            continue;
+        }
+        if (pending)
+            *w++ = ' ';
+        pending = false;
+        *w++ = *r;
+    }
+    *w = '\0';
+}
+
+bool cr_parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+    if (!s || !*s)
+        return false;
+    unsigned long v = 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9')
+            return false;
+        unsigned d = (unsigned)(*s - '0');
+        if (v > (max - d) / 10)
+            return false;
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
+bool cr_parse_decimal(const char *s, double *out)
+{
+    if (!s || !*s)
+        return false;
+    bool neg = *s == '-';
+    if (neg)
+        s++;
+    unsigned long ip = 0, fp = 0, scale = 1;
+    int digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++) {
+        if (++digits > 12)
+            return false;
+        ip = ip * 10 + (unsigned long)(*s - '0');
+    }
+    if (digits == 0)
+        return false;
+    if (*s == '.') {
+        s++;
+        int fd = 0;
+        for (; *s >= '0' && *s <= '9'; s++) {
+            if (++fd > 9)
+                return false;
+            fp = fp * 10 + (unsigned long)(*s - '0');
+            scale *= 10;
+        }
+        if (fd == 0)
+            return false;
+    }
+    if (*s)
+        return false;
+    double v = (double)ip + (double)fp / (double)scale;
+    *out = neg ? -v : v;
+    return true;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const int dm[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return dm[m - 1];
+}
+
+static bool digits(const char *s, int n, int *out)
+{
+    int v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        v = v * 10 + (s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static bool parse_ymd(const char *s, cr_date *d)
+{
+    if (!digits(s, 4, &d->year) || s[4] != '-' || !digits(s + 5, 2, &d->month) || s[7] != '-' ||
+        !digits(s + 8, 2, &d->day))
+        return false;
+    if (d->year < 1900 || d->year > 2199 || d->month < 1 || d->month > 12 || d->day < 1 ||
+        d->day > days_in_month(d->year, d->month))
+        return false;
+    return true;
+}
+
+bool cr_parse_date(const char *s, cr_date *out)
+{
+    if (!s || strlen(s) != 10)
+        return false;
+    return parse_ymd(s, out);
+}
+
+int64_t cr_days_from_civil(int y, int m, int d)
+{
+    /* H. Hinnant's algorithm. */
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+bool cr_parse_datetime(const char *s, int64_t *out)
+{
+    cr_date d;
+    if (!s || strlen(s) < 10 || !parse_ymd(s, &d))
+        return false;
+    int hh = 0, mm = 0, ss = 0, off = 0;
+    const char *p = s + 10;
+    if (*p == 'T') {
+        if (!digits(p + 1, 2, &hh) || p[3] != ':' || !digits(p + 4, 2, &mm))
+            return false;
+        p += 6;
+        if (*p == ':') {
+            if (!digits(p + 1, 2, &ss))
+                return false;
+            p += 3;
+        }
+        if (hh > 23 || mm > 59 || ss > 60)
+            return false;
+        if (*p == 'Z') {
+            p++;
+        } else if (*p == '+' || *p == '-') {
+            int oh, om;
+            if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om) || oh > 14 ||
+                om > 59)
+                return false;
+            off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+            p += 6;
+        }
+    }
+    if (*p)
+        return false;
+    *out = cr_days_from_civil(d.year, d.month, d.day) * 86400 + hh * 3600 + mm * 60 + ss - off;
+    return true;
+}

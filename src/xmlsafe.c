@@ -1,0 +1,365 @@
+/* certreport: safe XML reading and schema validation (see xmlsafe.h). */
+#include "xmlsafe.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
+#include "text.h"
+
+char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err)
+{
+    char *buf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cr_error_set(err, CR_EIO, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        cr_error_set(err, CR_EIO, path, 0, "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cr_error_set(err, CR_EIO, path, 0, "is a directory, not a file");
+        goto done;
+    }
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > cap) {
+        cr_error_set(err, CR_EINPUT, path, 0, "file is too large (%lld bytes; the limit is %zu)",
+                     (long long)st.st_size, cap);
+        goto done;
+    }
+    /* Read up to cap + 1 bytes whatever fstat said: pipes and growing files are capped too. */
+    size_t size = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 64 * 1024;
+    size_t used = 0;
+    buf = malloc(size + 1);
+    if (!buf) {
+        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+        goto done;
+    }
+    for (;;) {
+        if (used == size) {
+            if (size > cap) {
+                break;
+            }
+            size_t nsize = size * 2 > cap + 1 ? cap + 1 : size * 2;
+            char *nbuf = realloc(buf, nsize + 1);
+            if (!nbuf) {
+                cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+                free(buf);
+                buf = NULL;
+                goto done;
+            }
+            buf = nbuf;
+            size = nsize;
+        }
+        ssize_t n = read(fd, buf + used, size - used);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            cr_error_set(err, CR_EIO, path, 0, "cannot read: %s", strerror(errno));
+            free(buf);
+            buf = NULL;
+            goto done;
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+    }
+    if (used > cap) {
+        cr_error_set(err, CR_EINPUT, path, 0, "file is too large (the limit is %zu bytes)", cap);
+        free(buf);
+        buf = NULL;
+        goto done;
+    }
+    buf[used] = '\0';
+    *len = used;
+done:
+    close(fd);
+    return buf;
+}
+
+/* Parser state reachable from libxml2's callbacks through ctxt->_private. */
+typedef struct parse_state {
+    const char *name;
+    cr_error *err;
+    bool failed;
+} parse_state;
+
+static void on_parse_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *st = ctxt ? ctxt->_private : NULL;
+    if (!st || !e || e->level < XML_ERR_ERROR || st->failed)
+        return; /* warnings are not problems; after the first error the rest is noise */
+    st->failed = true;
+    cr_error_set(st->err, CR_EINPUT, st->name, e->line, "%s", e->message ? e->message : "malformed XML");
+}
+
+/* Called by the parser at "<!DOCTYPE": stop right there. Nothing after it is read. */
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *ext, const xmlChar *sys)
+{
+    (void)name;
+    (void)ext;
+    (void)sys;
+    xmlParserCtxtPtr ctxt = ctx;
+    parse_state *st = ctxt->_private;
+    if (!st->failed) {
+        st->failed = true;
+        cr_error_set(st->err, CR_EINPUT, st->name, xmlSAX2GetLineNumber(ctx),
+                     "DOCTYPE declarations are not allowed (no DTDs or entities)");
+    }
+    xmlStopParser(ctxt);
+}
+
+static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlChar *pub,
+                           const xmlChar *sys, xmlChar *content)
+{
+    (void)name;
+    (void)type;
+    (void)pub;
+    (void)sys;
+    (void)content;
+    on_doctype(ctx, NULL, NULL, NULL);
+}
+
+/* The raw bytes passed the UTF-8 check, but character references can still smuggle in control
+ * characters (&#x85;): check every attribute value and text node of the tree. */
+static bool check_chars(xmlNodePtr n, const char *name, cr_error *err)
+{
+    for (; n; n = n->next) {
+        const xmlChar *content = NULL;
+        if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
+            content = n->content;
+        if (content) {
+            long line;
+            const char *what;
+            if (!cr_utf8_check((const char *)content, strlen((const char *)content), &line, &what)) {
+                cr_error_set(err, CR_EINPUT, name, cr_xml_line(n->parent ? n->parent : n),
+                             "%s in text", what);
+                return false;
+            }
+        }
+        if (n->type == XML_ELEMENT_NODE) {
+            for (xmlAttrPtr a = n->properties; a; a = a->next) {
+                if (!check_chars(a->children, name, err))
+                    return false;
+            }
+            if (!check_chars(n->children, name, err))
+                return false;
+        }
+    }
+    return true;
+}
+
+xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *err)
+{
+    long line;
+    const char *what;
+    if (len > (size_t)INT32_MAX) {
+        cr_error_set(err, CR_EINPUT, name, 0, "file is too large");
+        return NULL;
+    }
+    if (!cr_utf8_check(buf, len, &line, &what)) {
+        cr_error_set(err, CR_EINPUT, name, line, "%s (input must be UTF-8 text)", what);
+        return NULL;
+    }
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
+        return NULL;
+    }
+    parse_state st = {.name = name, .err = err, .failed = false};
+    ctxt->_private = &st;
+    ctxt->sax->serror = on_parse_error;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->externalSubset = on_doctype;
+    ctxt->sax->entityDecl = on_entity_decl;
+    ctxt->sax->resolveEntity = NULL;
+    /* NONET: never fetch; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. BIG_LINES: real lines. */
+    int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NONET | XML_PARSE_NOCDATA;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
+    if (!st.failed && (!doc || !ctxt->wellFormed)) {
+        cr_error_set(err, CR_EINPUT, name, ctxt->input ? ctxt->input->line : 0, "malformed XML");
+        st.failed = true;
+    }
+    if (!st.failed && (doc->intSubset || doc->extSubset)) {
+        cr_error_set(err, CR_EINPUT, name, 1, "DOCTYPE declarations are not allowed");
+        st.failed = true;
+    }
+    if (!st.failed && !check_chars(xmlDocGetRootElement(doc), name, err))
+        st.failed = true;
+    if (st.failed && doc) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+typedef struct valid_state {
+    const char *name;
+    cr_error *err;
+    unsigned reported;
+} valid_state;
+
+static void on_valid_error(void *ctx, xmlErrorPtr e)
+{
+    valid_state *st = ctx;
+    if (!e || e->level < XML_ERR_ERROR)
+        return;
+    /* A broken document can produce hundreds: the first few are what a person reads. */
+    if (++st->reported > 20)
+        return;
+    cr_error_set(st->err, CR_EINPUT, st->name, e->line, "%s",
+                 e->message ? e->message : "does not match the schema");
+}
+
+bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind,
+                     const char *name, cr_error *err)
+{
+    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(s->schema[kind]);
+    if (!v) {
+        cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
+        return false;
+    }
+    valid_state st = {.name = name, .err = err, .reported = 0};
+    xmlSchemaSetValidStructuredErrors(v, on_valid_error, &st);
+    int rc = xmlSchemaValidateDoc(v, doc);
+    xmlSchemaFreeValidCtxt(v);
+    if (rc != 0 && st.reported == 0)
+        cr_error_set(err, CR_EINPUT, name, 0, "does not match the schema");
+    return rc == 0;
+}
+
+xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_schemas *s,
+                      enum cr_schema_kind kind, const char *root, cr_error *err)
+{
+    xmlDocPtr doc = cr_xml_parse(buf, len, name, err);
+    if (!doc)
+        return NULL;
+    xmlNodePtr r = xmlDocGetRootElement(doc);
+    if (!r || !cr_xml_is(r, root)) {
+        cr_error_set(err, CR_EINPUT, name, r ? cr_xml_line(r) : 1, "expected a <%s> document, found <%s>",
+                     root, r ? (const char *)r->name : "nothing");
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    if (!cr_xml_validate(doc, s, kind, name, err)) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom)
+{
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)attr);
+    if (!v)
+        return NULL;
+    char *copy = cr_arena_strdup(a, (const char *)v);
+    xmlFree(v);
+    if (!copy) {
+        *oom = true;
+        return NULL;
+    }
+    cr_text_squeeze(copy);
+    return copy;
+}
+
+const char *cr_xml_text(cr_arena *a, xmlNodePtr node, bool *oom)
+{
+    xmlChar *v = xmlNodeGetContent(node);
+    if (!v) {
+        *oom = true;
+        return NULL;
+    }
+    char *copy = cr_arena_strdup(a, (const char *)v);
+    xmlFree(v);
+    if (!copy) {
+        *oom = true;
+        return NULL;
+    }
+    cr_text_squeeze(copy);
+    return copy;
+}
+
+long cr_xml_line(xmlNodePtr node)
+{
+    return node ? xmlGetLineNo(node) : 0;
+}
+
+xmlNodePtr cr_xml_elem(xmlNodePtr n)
+{
+    while (n && n->type != XML_ELEMENT_NODE)
+        n = n->next;
+    return n;
+}
+
+bool cr_xml_is(xmlNodePtr node, const char *name)
+{
+    return node && node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0;
+}
+
+static void on_schema_error(void *ctx, xmlErrorPtr e)
+{
+    valid_state *st = ctx;
+    if (!e || e->level < XML_ERR_ERROR || st->reported++)
+        return;
+    cr_error_set(st->err, CR_EIO, e->file ? e->file : st->name, e->line, "%s",
+                 e->message ? e->message : "invalid schema");
+}
+
+cr_schemas *cr_schemas_load(const char *dir, cr_error *err)
+{
+    static const char *const files[CR_SCHEMA_COUNT] = {"catalog.xsd", "submission.xsd",
+                                                       "audit.xsd", "peers.xsd"};
+    cr_schemas *s = calloc(1, sizeof *s);
+    if (!s) {
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    for (int k = 0; k < CR_SCHEMA_COUNT; k++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, files[k]);
+        if (access(path, R_OK) != 0) {
+            cr_error_set(err, CR_EIO, path, 0, "schema not found: %s", strerror(errno));
+            goto fail;
+        }
+        xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(path);
+        if (!pc) {
+            cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+            goto fail;
+        }
+        valid_state st = {.name = path, .err = err, .reported = 0};
+        xmlSchemaSetParserStructuredErrors(pc, on_schema_error, &st);
+        s->schema[k] = xmlSchemaParse(pc);
+        xmlSchemaFreeParserCtxt(pc);
+        if (!s->schema[k]) {
+            if (!st.reported)
+                cr_error_set(err, CR_EIO, path, 0, "cannot load the schema");
+            goto fail;
+        }
+    }
+    return s;
+fail:
+    cr_schemas_free(s);
+    return NULL;
+}
+
+void cr_schemas_free(cr_schemas *s)
+{
+    if (!s)
+        return;
+    for (int k = 0; k < CR_SCHEMA_COUNT; k++)
+        if (s->schema[k])
+            xmlSchemaFree(s->schema[k]);
+    free(s);
+}

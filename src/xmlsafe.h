@@ -1,0 +1,61 @@
+/* certreport (private): the one place XML is read. Every input goes through cr_xml_read:
+ * size cap, UTF-8 and control-character check on the raw bytes, libxml2 with network off,
+ * and any DOCTYPE refused as soon as the parser sees it (so no entity is ever declared,
+ * loaded or expanded). Schema validation reports each problem with its line. */
+#ifndef CR_XMLSAFE_H
+#define CR_XMLSAFE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#include "arena.h"
+#include "certreport/catalog.h"
+#include "certreport/error.h"
+
+enum cr_schema_kind {
+    CR_SCHEMA_CATALOG,
+    CR_SCHEMA_SUBMISSION,
+    CR_SCHEMA_AUDIT,
+    CR_SCHEMA_PEERS,
+    CR_SCHEMA_COUNT
+};
+
+struct cr_schemas {
+    xmlSchemaPtr schema[CR_SCHEMA_COUNT];
+};
+
+/* Reads a whole file of at most |cap| bytes into a malloc'd, NUL-terminated buffer
+ * (caller frees). NULL with |err| set (CR_EIO, or CR_EINPUT when too large). */
+char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err);
+
+/* Parses |len| bytes named |name| into a document (caller frees with xmlFreeDoc). */
+xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *err);
+
+/* Validates |doc| against schema |kind|; every problem goes to |err|. */
+bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind,
+                     const char *name, cr_error *err);
+
+/* Parses and validates in one go; the root element must be |root|. */
+xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_schemas *s,
+                      enum cr_schema_kind kind, const char *root, cr_error *err);
+
+/* Attribute |attr| copied into |a| with whitespace collapsed, or NULL when absent.
+ * Sets *oom when the copy could not be made. */
+const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom);
+
+/* Text content of |node| copied into |a|, whitespace collapsed. NULL with *oom on failure. */
+const char *cr_xml_text(cr_arena *a, xmlNodePtr node, bool *oom);
+
+/* Source line of |node|. */
+long cr_xml_line(xmlNodePtr node);
+
+/* Next element sibling (starting with |n| itself); NULL at the end. */
+xmlNodePtr cr_xml_elem(xmlNodePtr n);
+
+/* True when |node| is an element named |name|. */
+bool cr_xml_is(xmlNodePtr node, const char *name);
+
+#endif
