@@ -124,7 +124,7 @@ bool cr_parse_uint(const char *s, unsigned long max, unsigned long *out)
         if (*s < '0' || *s > '9')
             return false;
         unsigned d = (unsigned)(*s - '0');
-        if (v > (max - d) / 10)
+        if (d > max || v > (max - d) / 10)
             return false;
         v = v * 10 + d;
     }

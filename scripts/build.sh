@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs certreport's build and test dependencies (Debian 12 packages) and builds it into build/.
+# Usage: scripts/build.sh        (as root, or with sudo available)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+    build-essential cmake pkg-config   # compiler and build system
+    libxml2-dev                        # input: XML parsing and XSD validation
+    libjansson-dev                     # --json output
+    libcmocka-dev                      # unit tests
+    python3                            # the CLI test reads JSON output with it
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j"$(nproc)"

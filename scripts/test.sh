@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs certreport's whole test suite: the normal build (build/), then the same tests built with
+# AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/). Run scripts/build.sh first.
+# Usage: scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs="$(nproc)"
+
+echo "== tests (build/)"
+cmake --build build -j"$jobs"
+ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== tests under ASan+UBSan (build-asan/)"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCERTREPORT_SANITIZE=ON >/dev/null
+cmake --build build-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$jobs"
