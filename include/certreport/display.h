@@ -1,0 +1,88 @@
+/* certreport: the display list. The layout stage produces it; render backends only paint it.
+ *
+ * Coordinates are PostScript points with the origin at the TOP-LEFT of the page and y growing
+ * downwards (backends flip as their library needs). Text positions are baselines. Every string
+ * is UTF-8 and was measured by the layout with the same fonts the backends embed. */
+#ifndef CERTREPORT_DISPLAY_H
+#define CERTREPORT_DISPLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum cr_face {
+    CR_FACE_REGULAR,
+    CR_FACE_BOLD,
+    CR_FACE_ITALIC,
+    CR_FACE_BOLD_ITALIC,
+    CR_FACE_COUNT
+} cr_face;
+
+typedef struct cr_rgb {
+    unsigned char r, g, b;
+} cr_rgb;
+
+typedef enum cr_op_kind {
+    CR_OP_PAGE,     /* starts a new page (page_w x page_h) */
+    CR_OP_TEXT,     /* text run at (x, y baseline): face, size, color, text */
+    CR_OP_RECT,     /* rectangle (x, y, w, h): filled with color if fill, outlined if stroke */
+    CR_OP_LINE,     /* line from (x, y) to (x + w, y + h): color, line_width */
+    CR_OP_POLY,     /* closed polygon: npoints points in pts, filled with color */
+    CR_OP_LINK,     /* clickable area (x, y, w, h) opening uri */
+    CR_OP_GOTO,     /* clickable area (x, y, w, h) jumping to anchor `target` */
+    CR_OP_ANCHOR,   /* named destination `target` at (x, y) on this page */
+    CR_OP_BOOKMARK  /* outline entry: text at level (0 = top) pointing at anchor `target` */
+} cr_op_kind;
+
+typedef struct cr_point {
+    float x, y;
+} cr_point;
+
+typedef struct cr_op {
+    cr_op_kind kind;
+    float x, y, w, h;
+    cr_face face;
+    float size;       /* font size, points */
+    cr_rgb color;     /* text and fill color */
+    cr_rgb stroke_color;
+    float line_width; /* lines and outlined rectangles */
+    bool fill, stroke;
+    const char *text; /* text runs, bookmark titles (UTF-8) */
+    const char *uri;  /* links */
+    int target;       /* anchors, goto links and bookmarks: the anchor number */
+    int level;        /* bookmarks */
+    const cr_point *pts;
+    size_t npoints;
+} cr_op;
+
+typedef struct cr_doc_info {
+    const char *title, *author, *subject, *creator, *keywords;
+    const char *lang;      /* BCP 47, e.g. "en" */
+    long long created;     /* seconds since 1970 (from the input or SOURCE_DATE_EPOCH) */
+} cr_doc_info;
+
+typedef struct cr_display {
+    float page_w, page_h;
+    size_t npages;
+    const cr_op *ops;
+    size_t nops;
+    int nanchors; /* anchors are numbered 0 .. nanchors-1 */
+    cr_doc_info info;
+    struct cr_arena *arena_; /* private */
+} cr_display;
+
+void cr_display_free(cr_display *d);
+
+/* Writes the display list as text, one op per line, numbers rounded to 0.01 pt in the C locale:
+ * for golden tests and debugging. Returns a malloc'd string (caller frees), NULL on ENOMEM. */
+char *cr_display_dump(const cr_display *d, cr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

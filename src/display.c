@@ -1,0 +1,253 @@
+/* certreport: the display list (see certreport/display.h and dlist.h). */
+#define _POSIX_C_SOURCE 200809L
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "certreport/render.h"
+#include "dlist.h"
+
+bool cr_dlist_init(cr_dlist *l, float w, float h)
+{
+    memset(l, 0, sizeof *l);
+    cr_arena *a = cr_arena_new();
+    if (!a)
+        return false;
+    l->d = cr_arena_alloc(a, sizeof *l->d);
+    if (!l->d) {
+        cr_arena_free(a);
+        return false;
+    }
+    l->d->arena_ = a;
+    l->d->page_w = w;
+    l->d->page_h = h;
+    return true;
+}
+
+const char *cr_dlist_str(cr_dlist *l, const char *s)
+{
+    const char *c = cr_arena_strdup(l->d->arena_, s);
+    if (s && !c)
+        l->oom = true;
+    return c;
+}
+
+cr_op *cr_dlist_add(cr_dlist *l, const cr_op *op)
+{
+    if (l->oom)
+        return NULL;
+    if (l->d->nops == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 1024;
+        cr_op *n = realloc(l->ops, cap * sizeof *n);
+        if (!n) {
+            l->oom = true;
+            return NULL;
+        }
+        l->ops = n;
+        l->cap = cap;
+    }
+    cr_op *o = &l->ops[l->d->nops];
+    *o = *op;
+    o->text = cr_dlist_str(l, op->text);
+    o->uri = cr_dlist_str(l, op->uri);
+    if (op->npoints) {
+        cr_point *p = cr_arena_calloc(l->d->arena_, op->npoints, sizeof *p);
+        if (!p) {
+            l->oom = true;
+            return NULL;
+        }
+        memcpy(p, op->pts, op->npoints * sizeof *p);
+        o->pts = p;
+    }
+    if (l->oom)
+        return NULL;
+    l->d->nops++;
+    if (op->kind == CR_OP_PAGE)
+        l->d->npages++;
+    return o;
+}
+
+cr_display *cr_dlist_finish(cr_dlist *l)
+{
+    if (l->oom) {
+        cr_dlist_discard(l);
+        return NULL;
+    }
+    /* The ops move into the arena so one free releases everything. */
+    cr_op *ops = cr_arena_calloc(l->d->arena_, l->d->nops ? l->d->nops : 1, sizeof *ops);
+    if (!ops) {
+        cr_dlist_discard(l);
+        return NULL;
+    }
+    memcpy(ops, l->ops, l->d->nops * sizeof *ops);
+    free(l->ops);
+    l->ops = NULL;
+    l->d->ops = ops;
+    cr_display *d = l->d;
+    l->d = NULL;
+    return d;
+}
+
+void cr_dlist_discard(cr_dlist *l)
+{
+    free(l->ops);
+    if (l->d)
+        cr_arena_free(l->d->arena_);
+    memset(l, 0, sizeof *l);
+}
+
+void cr_display_free(cr_display *d)
+{
+    if (d)
+        cr_arena_free(d->arena_);
+}
+
+/* Numbers to 0.01 in the C locale, whatever setlocale says: printed by hand. */
+static void num(FILE *f, float v)
+{
+    long c = (long)(v * 100.0f + (v < 0 ? -0.5f : 0.5f));
+    if (c < 0) {
+        fputc('-', f);
+        c = -c;
+    }
+    fprintf(f, "%ld.%02ld", c / 100, c % 100);
+}
+
+static void quoted(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; s && *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static void rgb(FILE *f, cr_rgb c)
+{
+    fprintf(f, " #%02x%02x%02x", c.r, c.g, c.b);
+}
+
+char *cr_display_dump(const cr_display *d, cr_error *err)
+{
+    static const char *const faces[] = {"regular", "bold", "italic", "bold-italic"};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    fprintf(f, "display ");
+    num(f, d->page_w);
+    fputc(' ', f);
+    num(f, d->page_h);
+    fprintf(f, " pages %zu anchors %d\n", d->npages, d->nanchors);
+    fprintf(f, "info title ");
+    quoted(f, d->info.title);
+    fprintf(f, " lang ");
+    quoted(f, d->info.lang);
+    fprintf(f, " created %lld\n", d->info.created);
+    for (size_t i = 0; i < d->nops; i++) {
+        const cr_op *o = &d->ops[i];
+        switch (o->kind) {
+        case CR_OP_PAGE:
+            fprintf(f, "page\n");
+            continue;
+        case CR_OP_TEXT:
+            fprintf(f, "  text ");
+            break;
+        case CR_OP_RECT:
+            fprintf(f, "  rect ");
+            break;
+        case CR_OP_LINE:
+            fprintf(f, "  line ");
+            break;
+        case CR_OP_POLY:
+            fprintf(f, "  poly");
+            for (size_t k = 0; k < o->npoints; k++) {
+                fputc(' ', f);
+                num(f, o->pts[k].x);
+                fputc(',', f);
+                num(f, o->pts[k].y);
+            }
+            rgb(f, o->color);
+            fputc('\n', f);
+            continue;
+        case CR_OP_LINK:
+            fprintf(f, "  link ");
+            break;
+        case CR_OP_GOTO:
+            fprintf(f, "  goto ");
+            break;
+        case CR_OP_ANCHOR:
+            fprintf(f, "  anchor ");
+            break;
+        case CR_OP_BOOKMARK:
+            fprintf(f, "  bookmark %d ", o->level);
+            quoted(f, o->text);
+            fprintf(f, " -> %d\n", o->target);
+            continue;
+        }
+        num(f, o->x);
+        fputc(' ', f);
+        num(f, o->y);
+        if (o->kind != CR_OP_TEXT && o->kind != CR_OP_ANCHOR) {
+            fputc(' ', f);
+            num(f, o->w);
+            fputc(' ', f);
+            num(f, o->h);
+        }
+        switch (o->kind) {
+        case CR_OP_TEXT:
+            fprintf(f, " %s ", faces[o->face]);
+            num(f, o->size);
+            rgb(f, o->color);
+            fputc(' ', f);
+            quoted(f, o->text);
+            break;
+        case CR_OP_RECT:
+            if (o->fill)
+                rgb(f, o->color);
+            if (o->stroke) {
+                fprintf(f, " stroke");
+                rgb(f, o->stroke_color);
+                fputc(' ', f);
+                num(f, o->line_width);
+            }
+            break;
+        case CR_OP_LINE:
+            rgb(f, o->stroke_color);
+            fputc(' ', f);
+            num(f, o->line_width);
+            break;
+        case CR_OP_LINK:
+            fputc(' ', f);
+            quoted(f, o->uri);
+            break;
+        case CR_OP_GOTO:
+        case CR_OP_ANCHOR:
+            fprintf(f, " -> %d", o->target);
+            break;
+        default:
+            break;
+        }
+        fputc('\n', f);
+    }
+    if (fclose(f) != 0 || !buf) {
+        free(buf);
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    return buf;
+}
+
+void cr_buffer_free(cr_buffer *b)
+{
+    if (!b)
+        return;
+    free(b->data);
+    b->data = NULL;
+    b->len = 0;
+}

@@ -1,0 +1,185 @@
+/* certreport: font metrics (see certreport/fonts.h). FreeType reads each face once; the advance
+ * widths of every mapped code point are kept in a sorted table (plus a direct table for the
+ * Latin range), after which FreeType is closed: measuring is a table look-up, with no shared
+ * mutable state. */
+#include "certreport/fonts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include FT_TRUETYPE_TABLES_H
+
+#include "text.h"
+#include "xmlsafe.h"
+
+#define DIRECT 0x300 /* code points below this are looked up directly */
+
+typedef struct glyph_width {
+    uint32_t cp;
+    uint16_t advance; /* font units */
+} glyph_width;
+
+typedef struct face_metrics {
+    char *path;
+    unsigned char *data;
+    size_t len;
+    unsigned units_per_em;
+    int ascent, descent; /* font units; descent positive */
+    uint16_t notdef;
+    int32_t direct[DIRECT]; /* advance, or -1 when unmapped */
+    glyph_width *table;     /* all mapped code points, sorted */
+    size_t ntable;
+} face_metrics;
+
+struct cr_fonts {
+    face_metrics face[CR_FACE_COUNT];
+};
+
+static int load_face(FT_Library lib, const char *path, face_metrics *m, cr_error *err)
+{
+    size_t len;
+    m->data = (unsigned char *)cr_read_file(path, 16u * 1024u * 1024u, &len, err);
+    if (!m->data)
+        return -1;
+    m->len = len;
+    m->path = strdup(path);
+    FT_Face face;
+    if (!m->path || FT_New_Memory_Face(lib, m->data, (FT_Long)len, 0, &face) != 0) {
+        cr_error_set(err, CR_EIO, path, 0, "not a usable TrueType font");
+        return -1;
+    }
+    int rc = -1;
+    if (!FT_IS_SFNT(face) || !FT_IS_SCALABLE(face)) {
+        cr_error_set(err, CR_EIO, path, 0, "not a TrueType font");
+        goto done;
+    }
+    m->units_per_em = face->units_per_EM;
+    TT_OS2 *os2 = FT_Get_Sfnt_Table(face, FT_SFNT_OS2);
+    /* Typographic ascender/descender: what PDF viewers and cairo use for line boxes. */
+    m->ascent = os2 && os2->version != 0xFFFF ? os2->sTypoAscender : face->ascender;
+    m->descent = -(os2 && os2->version != 0xFFFF ? os2->sTypoDescender : face->descender);
+    if (FT_Load_Glyph(face, 0, FT_LOAD_NO_SCALE) == 0)
+        m->notdef = (uint16_t)face->glyph->advance.x;
+    for (size_t i = 0; i < DIRECT; i++)
+        m->direct[i] = -1;
+    FT_UInt gi;
+    size_t n = 0;
+    for (FT_ULong cp = FT_Get_First_Char(face, &gi); gi != 0; cp = FT_Get_Next_Char(face, cp, &gi))
+        n++;
+    m->table = calloc(n ? n : 1, sizeof *m->table);
+    if (!m->table) {
+        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+        goto done;
+    }
+    for (FT_ULong cp = FT_Get_First_Char(face, &gi); gi != 0; cp = FT_Get_Next_Char(face, cp, &gi)) {
+        if (FT_Load_Glyph(face, gi, FT_LOAD_NO_SCALE) != 0)
+            continue;
+        uint16_t adv = (uint16_t)face->glyph->advance.x;
+        m->table[m->ntable].cp = (uint32_t)cp;
+        m->table[m->ntable++].advance = adv;
+        if (cp < DIRECT)
+            m->direct[cp] = adv;
+    }
+    rc = 0;
+done:
+    FT_Done_Face(face);
+    return rc;
+}
+
+cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error *err)
+{
+    cr_fonts *f = calloc(1, sizeof *f);
+    FT_Library lib = NULL;
+    if (!f || FT_Init_FreeType(&lib) != 0) {
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "cannot start FreeType");
+        free(f);
+        return NULL;
+    }
+    for (int k = 0; k < CR_FACE_COUNT; k++) {
+        if (load_face(lib, paths[k], &f->face[k], err) != 0) {
+            FT_Done_FreeType(lib);
+            cr_fonts_free(f);
+            return NULL;
+        }
+    }
+    FT_Done_FreeType(lib);
+    return f;
+}
+
+void cr_fonts_free(cr_fonts *f)
+{
+    if (!f)
+        return;
+    for (int k = 0; k < CR_FACE_COUNT; k++) {
+        free(f->face[k].path);
+        free(f->face[k].data);
+        free(f->face[k].table);
+    }
+    free(f);
+}
+
+static int32_t advance_of(const face_metrics *m, uint32_t cp)
+{
+    if (cp < DIRECT)
+        return m->direct[cp];
+    size_t lo = 0, hi = m->ntable;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (m->table[mid].cp < cp)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->ntable && m->table[lo].cp == cp ? m->table[lo].advance : -1;
+}
+
+float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len)
+{
+    const face_metrics *m = &f->face[face];
+    const char *p = text, *end = text + len;
+    long units = 0;
+    while (p < end) {
+        int32_t a = advance_of(m, cr_utf8_next(&p));
+        units += a >= 0 ? a : m->notdef;
+    }
+    return (float)units * size / (float)m->units_per_em;
+}
+
+bool cr_fonts_has(const cr_fonts *f, cr_face face, uint32_t cp)
+{
+    return advance_of(&f->face[face], cp) >= 0;
+}
+
+uint32_t cr_fonts_missing(const cr_fonts *f, cr_face face, const char *text)
+{
+    const char *p = text;
+    while (*p) {
+        uint32_t cp = cr_utf8_next(&p);
+        if (cp >= 0x20 && !cr_fonts_has(f, face, cp))
+            return cp;
+    }
+    return 0;
+}
+
+float cr_fonts_ascent(const cr_fonts *f, cr_face face, float size)
+{
+    return (float)f->face[face].ascent * size / (float)f->face[face].units_per_em;
+}
+
+float cr_fonts_descent(const cr_fonts *f, cr_face face, float size)
+{
+    return (float)f->face[face].descent * size / (float)f->face[face].units_per_em;
+}
+
+const char *cr_fonts_path(const cr_fonts *f, cr_face face)
+{
+    return f->face[face].path;
+}
+
+const unsigned char *cr_fonts_data(const cr_fonts *f, cr_face face, size_t *len)
+{
+    *len = f->face[face].len;
+    return f->face[face].data;
+}
