@@ -1,5 +1,6 @@
 /* certreport: reading an audit log (see certreport/input.h). Each event type has its own
  * attributes; an attribute that does not belong to the type is an error, not silently ignored. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,10 +26,15 @@ typedef struct reader {
     bool oom, bad;
 } reader;
 
-static void problem(reader *r, long line, const char *fmt, const char *a, const char *b)
+static void problem(reader *r, long line, const char *fmt, ...) CR_PRINTF(3, 4);
+
+static void problem(reader *r, long line, const char *fmt, ...)
 {
     char msg[400];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     cr_error_set(r->err, CR_EINPUT, r->name, line, "%s", msg);
     r->bad = true;
 }
@@ -48,7 +54,8 @@ static const char *const allowed[4][4] = {
     [CR_EVENT_STEP] = {"step", "tier", NULL},
 };
 
-static void read_event(reader *r, xmlNodePtr n, cr_event *e)
+/* Reads one event into |e|; returns whether its time is valid (and so can be ordered). */
+static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
 {
     bool *oom = &r->oom;
     e->line = cr_xml_line(n);
@@ -65,14 +72,15 @@ static void read_event(reader *r, xmlNodePtr n, cr_event *e)
     xmlNodePtr comment = cr_xml_elem(n->children);
     e->comment = comment ? cr_xml_text(r->arena, comment, oom) : NULL;
     if (*oom)
-        return;
+        return false;
     e->type = strcmp(type, "change") == 0    ? CR_EVENT_CHANGE
               : strcmp(type, "comment") == 0 ? CR_EVENT_COMMENT
               : strcmp(type, "outcome") == 0 ? CR_EVENT_OUTCOME
                                              : CR_EVENT_STEP;
     e->criterion = e->outcome = e->tier = CR_NONE;
-    if (!cr_parse_datetime(e->at, &e->at_unix))
-        problem(r, e->line, "event time %s is not a real date and time%s", e->at, "");
+    bool timed = cr_parse_datetime(e->at, &e->at_unix);
+    if (!timed)
+        problem(r, e->line, "event time %s is not a real date and time", e->at);
 
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
@@ -82,24 +90,24 @@ static void read_event(reader *r, xmlNodePtr n, cr_event *e)
         for (int k = 0; allowed[e->type][k]; k++)
             ok |= strcmp(allowed[e->type][k], an) == 0;
         if (!ok)
-            problem(r, e->line, "attribute %s does not apply to a %s event", an, type);
+            problem(r, e->line, "attribute %s does not apply to %s %s event", an, type[0] == 'o' ? "an" : "a", type);
     }
 
     switch (e->type) {
     case CR_EVENT_CHANGE:
     case CR_EVENT_COMMENT:
         if (!criterion) {
-            problem(r, e->line, "a %s event needs a criterion%s", type, "");
+            problem(r, e->line, "a %s event needs a criterion", type);
             break;
         }
         e->criterion = cr_catalog_criterion(r->cat, criterion);
         if (e->criterion == CR_NONE)
-            problem(r, e->line, "unknown criterion %s (not in the catalog)%s", criterion, "");
+            problem(r, e->line, "unknown criterion %s (not in the catalog)", criterion);
         if (!e->comment || !e->comment[0])
-            problem(r, e->line, "a %s event needs a <comment>%s", type, "");
+            problem(r, e->line, "a %s event needs a <comment>", type);
         if (e->type == CR_EVENT_CHANGE) {
             if (!from || !to) {
-                problem(r, e->line, "a change needs both from and to%s%s", "", "");
+                problem(r, e->line, "a change needs both from and to");
                 break;
             }
             e->from = answer_of(from);
@@ -110,19 +118,19 @@ static void read_event(reader *r, xmlNodePtr n, cr_event *e)
         break;
     case CR_EVENT_OUTCOME:
         if (!metric || !verdict) {
-            problem(r, e->line, "an outcome event needs metric and verdict%s%s", "", "");
+            problem(r, e->line, "an outcome event needs metric and verdict");
             break;
         }
         e->outcome = cr_catalog_outcome(r->cat, metric);
         if (e->outcome == CR_NONE)
-            problem(r, e->line, "unknown outcome metric %s%s", metric, "");
+            problem(r, e->line, "unknown outcome metric %s", metric);
         else if (r->cat->outcomes[e->outcome].rule != CR_RULE_VERDICT)
-            problem(r, e->line, "outcome %s is measured, not judged: it takes no verdict%s", metric, "");
+            problem(r, e->line, "outcome %s is measured, not judged: it takes no verdict", metric);
         e->met = strcmp(verdict, "met") == 0;
         break;
     case CR_EVENT_STEP:
         if (!step) {
-            problem(r, e->line, "a step event needs a step%s%s", "", "");
+            problem(r, e->line, "a step event needs a step");
             break;
         }
         for (int k = 0; k < CR_STEP_COUNT; k++)
@@ -130,14 +138,15 @@ static void read_event(reader *r, xmlNodePtr n, cr_event *e)
                 e->step = (cr_step)k;
         if (e->step == CR_STEP_CERTIFIED) {
             if (!tier)
-                problem(r, e->line, "a certified step needs the awarded tier%s%s", "", "");
+                problem(r, e->line, "a certified step needs the awarded tier");
             else if ((e->tier = cr_catalog_tier(r->cat, tier)) == CR_NONE)
-                problem(r, e->line, "unknown tier %s (not in the catalog)%s", tier, "");
+                problem(r, e->line, "unknown tier %s (not in the catalog)", tier);
         } else if (tier) {
-            problem(r, e->line, "only a certified step carries a tier%s%s", "", "");
+            problem(r, e->line, "only a certified step carries a tier");
         }
         break;
     }
+    return timed;
 }
 
 cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, const cr_catalog *cat,
@@ -167,14 +176,18 @@ cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, cons
         goto done;
     }
     size_t i = 0;
+    const cr_event *last = NULL; /* the latest event with a valid time */
     for (xmlNodePtr c = cr_xml_elem(root->children); c && !r.oom; c = cr_xml_elem(c->next), i++) {
-        read_event(&r, c, &ev[i]);
-        if (i > 0 && !r.oom && ev[i].at_unix < ev[i - 1].at_unix) {
+        /* An event without a valid time is reported once and left out of the order check. */
+        if (!read_event(&r, c, &ev[i]) || r.oom)
+            continue;
+        if (last && ev[i].at_unix < last->at_unix) {
             char prev[32];
-            snprintf(prev, sizeof prev, "%ld", ev[i - 1].line);
+            snprintf(prev, sizeof prev, "%ld", last->line);
             problem(&r, ev[i].line, "events must be in time order: %s is earlier than the event on line %s",
                     ev[i].at, prev);
         }
+        last = &ev[i];
     }
     log->events = ev;
     log->nevents = n;

@@ -260,7 +260,7 @@ cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name
     const char *submitted = attr(&r, root, "submitted");
     if (r.oom)
         goto done;
-    unsigned long cy;
+    unsigned long cy = 0;
     if (!cr_parse_uint(cycle, 2199, &cy) || cy < 2015)
         problem(&r, root, "cycle %s is out of range (2015-2199)", cycle);
     s->cycle = (int)cy;

@@ -320,7 +320,8 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 cr_schemas *cr_schemas_load(const char *dir, cr_error *err)
 {
     static const char *const files[CR_SCHEMA_COUNT] = {"catalog.xsd", "submission.xsd",
-                                                       "audit.xsd", "peers.xsd"};
+                                                       "audit.xsd", "peers.xsd",
+                                                       "layout.xsd", "strings.xsd"};
     cr_schemas *s = calloc(1, sizeof *s);
     if (!s) {
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");

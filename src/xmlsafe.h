@@ -20,6 +20,8 @@ enum cr_schema_kind {
     CR_SCHEMA_SUBMISSION,
     CR_SCHEMA_AUDIT,
     CR_SCHEMA_PEERS,
+    CR_SCHEMA_LAYOUT,
+    CR_SCHEMA_STRINGS,
     CR_SCHEMA_COUNT
 };
 

@@ -1,0 +1,61 @@
+/* certreport: the layout stage. Turns a scored assessment, the cohort's peer statistics, a layout
+ * file (layouts/NAME.xml) and a string table (assets/strings/LANG.xml) into a display list: every
+ * word placed, every page broken, measured with the real font metrics. */
+#ifndef CERTREPORT_LAYOUT_H
+#define CERTREPORT_LAYOUT_H
+
+#include "catalog.h"
+#include "cohort.h"
+#include "display.h"
+#include "error.h"
+#include "fonts.h"
+#include "peers.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct cr_layout_spec cr_layout_spec;
+typedef struct cr_strings cr_strings;
+
+/* Loads a layout file: page size, margins, font files, palette, sections and their order.
+ * Font paths in it are relative to |fonts_dir| and may not leave it. Free with
+ * cr_layout_spec_free. NULL with |err| set. */
+cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
+                                    const cr_schemas *schemas, cr_error *err);
+void cr_layout_spec_free(cr_layout_spec *s);
+
+/* The four font files the layout asks for (regular, bold, italic, bold italic). Borrowed. */
+const char *const *cr_layout_spec_fonts(const cr_layout_spec *s);
+
+/* Loads a string table (every visible word of the report in one language). NULL with |err|. */
+cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err);
+void cr_strings_free(cr_strings *s);
+
+/* The string for |key|, or NULL. Borrowed. */
+const char *cr_strings_get(const cr_strings *s, const char *key);
+
+/* Keys present in |ref| but not in |s| (for checking translations): calls |missing| for each and
+ * returns how many. */
+size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
+                          void (*missing)(void *data, const char *key), void *data);
+
+typedef struct cr_report_request {
+    const cr_catalog *catalog;
+    const cr_assessment *assessment;
+    const cr_peers *peers;
+    const cr_layout_spec *spec;
+    const cr_strings *strings;
+    const cr_fonts *fonts;
+    long long created; /* seconds since 1970: the document date (never the clock) */
+} cr_report_request;
+
+/* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
+ * with |err| set: CR_EINPUT when an input text has a character no font has (naming the input
+ * file and line), CR_ENOMEM. */
+cr_display *cr_layout_report(const cr_report_request *req, cr_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,48 @@
+/* certreport (private): the loaded layout file and string table, shared by the layout code. */
+#ifndef CR_LAYOUT_INTERNAL_H
+#define CR_LAYOUT_INTERNAL_H
+
+#include "arena.h"
+#include "certreport/display.h"
+#include "certreport/layout.h"
+
+typedef enum cr_section {
+    CR_SEC_STATUS,
+    CR_SEC_PROCESS,
+    CR_SEC_FIELD,
+    CR_SEC_MEASURE,
+    CR_SEC_AREAS,
+    CR_SEC_OUTCOMES,
+    CR_SEC_NEXT,
+    CR_SEC_COUNT
+} cr_section;
+
+typedef struct cr_area_color {
+    const char *code;
+    cr_rgb color;
+} cr_area_color;
+
+struct cr_layout_spec {
+    float page_w, page_h;
+    float margin_top, margin_bottom, margin_left, margin_right;
+    const char *fonts[CR_FACE_COUNT]; /* full paths */
+    cr_rgb text, muted, accent, rule, shade, peers, size;
+    cr_area_color *areas;
+    size_t nareas;
+    cr_section sections[16];
+    size_t nsections;
+    cr_arena *arena;
+};
+
+typedef struct cr_string_entry {
+    const char *key, *value;
+} cr_string_entry;
+
+struct cr_strings {
+    const char *lang;
+    cr_string_entry *entries; /* sorted by key */
+    size_t n;
+    cr_arena *arena;
+};
+
+#endif

@@ -1,0 +1,40 @@
+/* certreport (private): text tools of the layout: templates, number and date formatting, and
+ * line breaking with real metrics (libunibreak finds the break opportunities). */
+#ifndef CR_LAYOUT_TEXT_H
+#define CR_LAYOUT_TEXT_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "certreport/fonts.h"
+#include "certreport/layout.h"
+
+/* One name/value pair for a template. */
+typedef struct cr_arg {
+    const char *name, *value;
+} cr_arg;
+
+/* The string |key| with each {name} replaced by its value; unknown names stay as written.
+ * A missing key gives the key itself (so a gap shows, and the translation test catches it).
+ * Allocated in |a|; NULL when out of memory. */
+const char *cr_tpl(cr_arena *a, const cr_strings *s, const char *key, const cr_arg *args, size_t n);
+
+/* An integer with the language's thousands separator ("7,743,955"). */
+const char *cr_fmt_int(cr_arena *a, const cr_strings *s, long v);
+
+/* A date in the language's words ("July 14, 2023"). */
+const char *cr_fmt_date(cr_arena *a, const cr_strings *s, int year, int month, int day);
+
+typedef struct cr_line {
+    const char *start;
+    size_t len;
+    float width;
+} cr_line;
+
+/* Breaks |text| into lines no wider than |maxw| at |size| points in |face|. Lines are slices of
+ * |text| (trailing spaces dropped). A word wider than a line is broken between characters.
+ * Returns the number of lines; *lines is allocated in |a| (NULL and 0 when out of memory). */
+size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const char *text,
+               float maxw, cr_line **lines);
+
+#endif

@@ -1,0 +1,249 @@
+/* certreport: loading layout files and string tables (see certreport/layout.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout_internal.h"
+#include "text.h"
+#include "xmlsafe.h"
+
+static bool parse_color(const char *s, cr_rgb *out)
+{
+    /* The schema guarantees #rrggbb. */
+    unsigned v = 0;
+    for (int i = 1; i < 7; i++) {
+        char c = s[i];
+        v = v * 16 + (unsigned)(c >= 'a' ? c - 'a' + 10 : c >= 'A' ? c - 'A' + 10 : c - '0');
+    }
+    out->r = (unsigned char)(v >> 16);
+    out->g = (unsigned char)(v >> 8);
+    out->b = (unsigned char)v;
+    return true;
+}
+
+static float length(xmlNodePtr n, const char *attr)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
+    double d = 0;
+    if (v)
+        cr_parse_decimal((const char *)v, &d);
+    xmlFree(v);
+    return (float)d;
+}
+
+static void color(xmlNodePtr n, const char *attr, cr_rgb *out)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
+    if (v)
+        parse_color((const char *)v, out);
+    xmlFree(v);
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
+        if (cr_xml_is(c, name))
+            return c;
+    return NULL;
+}
+
+cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
+                                    const cr_schemas *schemas, cr_error *err)
+{
+    static const char *const font_attrs[CR_FACE_COUNT] = {"regular", "bold", "italic", "bold-italic"};
+    static const char *const section_names[CR_SEC_COUNT] = {
+        "status", "process", "field", "measure", "areas", "outcomes", "next-steps"};
+    size_t len;
+    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!buf)
+        return NULL;
+    xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_LAYOUT, "layout", err);
+    free(buf);
+    if (!doc)
+        return NULL;
+    bool oom = false, bad = false;
+    cr_arena *arena = cr_arena_new();
+    cr_layout_spec *s = arena ? cr_arena_alloc(arena, sizeof *s) : NULL;
+    if (!s) {
+        oom = true;
+        goto done;
+    }
+    s->arena = arena;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const char *page = cr_xml_attr(arena, root, "page", &oom);
+    if (oom)
+        goto done;
+    bool a4 = strcmp(page, "a4") == 0;
+    s->page_w = a4 ? 595.28f : 612.0f;
+    s->page_h = a4 ? 841.89f : 792.0f;
+    s->margin_top = length(root, "margin-top");
+    s->margin_bottom = length(root, "margin-bottom");
+    s->margin_left = length(root, "margin-left");
+    s->margin_right = length(root, "margin-right");
+    if (s->margin_left + s->margin_right > s->page_w - 300 ||
+        s->margin_top + s->margin_bottom > s->page_h - 400) {
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root), "margins leave too little room for the report");
+        bad = true;
+        goto done;
+    }
+    xmlNodePtr fonts = child(root, "fonts");
+    for (int k = 0; k < CR_FACE_COUNT; k++) {
+        /* The schema allows only plain file names ([A-Za-z0-9._-], no slash), so a font can't
+         * come from outside the fonts folder; refuse ".." anyway. */
+        const char *name = cr_xml_attr(arena, fonts, font_attrs[k], &oom);
+        if (oom)
+            goto done;
+        if (strstr(name, "..") || strchr(name, '/')) {
+            cr_error_set(err, CR_EINPUT, path, cr_xml_line(fonts),
+                         "font %s must be a file in the fonts folder", name);
+            bad = true;
+            goto done;
+        }
+        size_t n = strlen(fonts_dir) + strlen(name) + 2;
+        char *full = cr_arena_alloc(arena, n);
+        if (!full) {
+            oom = true;
+            goto done;
+        }
+        snprintf(full, n, "%s/%s", fonts_dir, name);
+        s->fonts[k] = full;
+    }
+    xmlNodePtr pal = child(root, "palette");
+    color(pal, "text", &s->text);
+    color(pal, "muted", &s->muted);
+    color(pal, "accent", &s->accent);
+    color(pal, "rule", &s->rule);
+    color(pal, "shade", &s->shade);
+    color(pal, "peers", &s->peers);
+    color(pal, "size", &s->size);
+    size_t na = 0;
+    for (xmlNodePtr c = cr_xml_elem(pal->children); c; c = cr_xml_elem(c->next))
+        na++;
+    s->areas = cr_arena_calloc(arena, na ? na : 1, sizeof *s->areas);
+    if (!s->areas) {
+        oom = true;
+        goto done;
+    }
+    for (xmlNodePtr c = cr_xml_elem(pal->children); c; c = cr_xml_elem(c->next)) {
+        s->areas[s->nareas].code = cr_xml_attr(arena, c, "code", &oom);
+        color(c, "color", &s->areas[s->nareas].color);
+        s->nareas++;
+    }
+    for (xmlNodePtr c = cr_xml_elem(child(root, "sections")->children); c; c = cr_xml_elem(c->next)) {
+        xmlChar *name = xmlGetNoNsProp(c, (const xmlChar *)"name");
+        for (int k = 0; k < CR_SEC_COUNT; k++)
+            if (name && strcmp((const char *)name, section_names[k]) == 0)
+                s->sections[s->nsections++] = (cr_section)k;
+        xmlFree(name);
+    }
+done:
+    if (oom)
+        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    xmlFreeDoc(doc);
+    if (oom || bad) {
+        cr_arena_free(arena);
+        return NULL;
+    }
+    return s;
+}
+
+void cr_layout_spec_free(cr_layout_spec *s)
+{
+    if (s)
+        cr_arena_free(s->arena);
+}
+
+const char *const *cr_layout_spec_fonts(const cr_layout_spec *s)
+{
+    return s->fonts;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(((const cr_string_entry *)a)->key, ((const cr_string_entry *)b)->key);
+}
+
+cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err)
+{
+    size_t len;
+    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!buf)
+        return NULL;
+    xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_STRINGS, "strings", err);
+    free(buf);
+    if (!doc)
+        return NULL;
+    bool oom = false, bad = false;
+    cr_arena *arena = cr_arena_new();
+    cr_strings *s = arena ? cr_arena_alloc(arena, sizeof *s) : NULL;
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    size_t n = 0;
+    for (xmlNodePtr c = cr_xml_elem(root->children); c; c = cr_xml_elem(c->next))
+        n++;
+    if (!s || !(s->entries = cr_arena_calloc(arena, n ? n : 1, sizeof *s->entries))) {
+        oom = true;
+        goto done;
+    }
+    s->arena = arena;
+    s->lang = cr_xml_attr(arena, root, "lang", &oom);
+    for (xmlNodePtr c = cr_xml_elem(root->children); c && !oom; c = cr_xml_elem(c->next)) {
+        s->entries[s->n].key = cr_xml_attr(arena, c, "key", &oom);
+        s->entries[s->n].value = cr_xml_text(arena, c, &oom);
+        s->n++;
+    }
+    if (oom)
+        goto done;
+    /* Keep leading/trailing spaces of separators like " and ": the text squeeze trimmed them,
+     * so read those raw. */
+    size_t i = 0;
+    for (xmlNodePtr c = cr_xml_elem(root->children); c; c = cr_xml_elem(c->next), i++) {
+        xmlChar *raw = xmlNodeGetContent(c);
+        if (raw && raw[0] && (raw[0] == ' ' || raw[strlen((char *)raw) - 1] == ' ') && !strchr((char *)raw, '\n'))
+            s->entries[i].value = cr_arena_strdup(arena, (const char *)raw);
+        xmlFree(raw);
+    }
+    qsort(s->entries, s->n, sizeof *s->entries, by_key);
+    for (size_t k = 1; k < s->n; k++) {
+        if (strcmp(s->entries[k - 1].key, s->entries[k].key) == 0) {
+            cr_error_set(err, CR_EINPUT, path, 0, "duplicate string key %s", s->entries[k].key);
+            bad = true;
+            break;
+        }
+    }
+done:
+    if (oom)
+        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    xmlFreeDoc(doc);
+    if (oom || bad) {
+        cr_arena_free(arena);
+        return NULL;
+    }
+    return s;
+}
+
+void cr_strings_free(cr_strings *s)
+{
+    if (s)
+        cr_arena_free(s->arena);
+}
+
+const char *cr_strings_get(const cr_strings *s, const char *key)
+{
+    cr_string_entry k = {.key = key};
+    const cr_string_entry *e = bsearch(&k, s->entries, s->n, sizeof *s->entries, by_key);
+    return e ? e->value : NULL;
+}
+
+size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
+                          void (*missing)(void *data, const char *key), void *data)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ref->n; i++) {
+        if (!cr_strings_get(s, ref->entries[i].key)) {
+            n++;
+            if (missing)
+                missing(data, ref->entries[i].key);
+        }
+    }
+    return n;
+}
