@@ -8,6 +8,11 @@ packages=(
     build-essential cmake pkg-config   # compiler and build system
     libxml2-dev                        # input: XML parsing and XSD validation
     libjansson-dev                     # --json output
+    libhpdf-dev                        # the PDF writer (libharu)
+    libcairo2-dev                      # PNG, SVG and a second PDF writer (cairo)
+    libfreetype-dev                    # font metrics for the layout
+    libunibreak-dev                    # Unicode line breaking
+    qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
     python3                            # the CLI test reads JSON output with it
 )
