@@ -19,6 +19,12 @@
 
 typedef struct options {
     const char *assets;  /* --assets DIR */
+    const char *peers;   /* --peers FILE */
+    const char *cohort;  /* --cohort DIR */
+    const char *format;  /* --format pdf|png|svg */
+    const char *backend; /* --backend haru|cairo */
+    const char *layout;  /* --layout FILE */
+    bool dump;
     const char *catalog; /* --catalog FILE */
     const char *audit;   /* --audit FILE */
     const char *output;  /* -o FILE */
@@ -131,6 +137,9 @@ static const char *const usage_main =
     "                               the audited scorecard of one city\n"
     "  stats COHORT_DIR [-o PEERS] [--json]\n"
     "                               peer statistics of a cohort folder\n"
+    "  render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
+    "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--dump]\n"
+    "                               the city's status report\n"
     "\n"
     "common options:\n"
     "  --catalog FILE   edition of the standard (default: assets/" CERTREPORT_DEFAULT_CATALOG ")\n"
@@ -163,7 +172,30 @@ static const char *const usage_stats =
     "-o writes them to a peers file (for reports regenerated later against the same cohort);\n"
     "--json prints them. Any invalid city is reported and nothing is written.\n";
 
-enum { OPT_CATALOG = 256, OPT_ASSETS, OPT_AUDIT, OPT_JSON, OPT_VERSION };
+static const char *const usage_render =
+    "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
+    "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--dump]\n"
+    "\n"
+    "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
+    "file (certreport stats -o) or computed from a cohort folder. --format png writes one file\n"
+    "per page (OUT-1.png, OUT-2.png, ...; 96 dpi); svg writes the first page. --backend: haru\n"
+    "(libharu, the default for PDF) or cairo (PDF, PNG, SVG). --dump prints the display list as\n"
+    "text instead. The document date comes from SOURCE_DATE_EPOCH, else the audit log's latest\n"
+    "event, else the submission date: the same inputs always give the same bytes.\n";
+
+enum {
+    OPT_CATALOG = 256,
+    OPT_ASSETS,
+    OPT_AUDIT,
+    OPT_JSON,
+    OPT_VERSION,
+    OPT_PEERS,
+    OPT_COHORT,
+    OPT_FORMAT,
+    OPT_BACKEND,
+    OPT_LAYOUT,
+    OPT_DUMP
+};
 
 static const struct option long_opts[] = {
     {"catalog", required_argument, NULL, OPT_CATALOG},
@@ -173,6 +205,12 @@ static const struct option long_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, OPT_VERSION},
+    {"peers", required_argument, NULL, OPT_PEERS},
+    {"cohort", required_argument, NULL, OPT_COHORT},
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"backend", required_argument, NULL, OPT_BACKEND},
+    {"layout", required_argument, NULL, OPT_LAYOUT},
+    {"dump", no_argument, NULL, OPT_DUMP},
     {NULL, 0, NULL, 0},
 };
 
@@ -218,6 +256,24 @@ static int parse_options(int argc, char **argv, options *o, const char *usage, c
             break;
         case 'o':
             o->output = optarg;
+            break;
+        case OPT_PEERS:
+            o->peers = optarg;
+            break;
+        case OPT_COHORT:
+            o->cohort = optarg;
+            break;
+        case OPT_FORMAT:
+            o->format = optarg;
+            break;
+        case OPT_BACKEND:
+            o->backend = optarg;
+            break;
+        case OPT_LAYOUT:
+            o->layout = optarg;
+            break;
+        case OPT_DUMP:
+            o->dump = true;
             break;
         default:
             break;
@@ -438,6 +494,178 @@ static int cmd_stats(int argc, char **argv)
     return rc;
 }
 
+/* ---- render ---- */
+
+static bool dir_or_file(char *out, size_t size, const char *assets, const char *rel)
+{
+    /* Source tree: assets/../REL; installed: share/certreport/REL. */
+    int w = snprintf(out, size, "%s/../%s", assets, rel);
+    if (w > 0 && (size_t)w < size && access(out, R_OK) == 0)
+        return true;
+    w = snprintf(out, size, "%s/%s", assets, rel);
+    return w > 0 && (size_t)w < size && access(out, R_OK) == 0;
+}
+
+static long long document_date(const cr_assessment *a)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            return v;
+    }
+    if (a->log && a->log->nevents)
+        return a->log->events[a->log->nevents - 1].at_unix;
+    const cr_date *d = &a->submission->submitted;
+    /* Days from 1970-01-01 (H. Hinnant). */
+    int y = d->year - (d->month <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (d->month + (d->month > 2 ? -3 : 9)) + 2) / 5 + d->day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (long long)(era * 146097 + doe - 719468) * 86400;
+}
+
+static int write_output(const char *path, const cr_buffer *b, cr_error *err)
+{
+    if (cr_write_file_atomic(path, b->data, b->len, err) != CR_OK) {
+        print_error(err);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
+static int cmd_render(int argc, char **argv)
+{
+    options o = {0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
+                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, 0};
+    int rc = parse_options(argc, argv, &o, usage_render, allowed);
+    if (rc >= 0)
+        return rc;
+    const char *format = o.format ? o.format : "pdf";
+    const char *backend = o.backend ? o.backend : (strcmp(format, "pdf") == 0 ? "haru" : "cairo");
+    const char *problem = NULL;
+    if (argc - optind != 1)
+        problem = "give exactly one submission";
+    else if (!o.peers == !o.cohort)
+        problem = "give either --peers FILE or --cohort DIR";
+    else if (!o.output && !o.dump)
+        problem = "give -o OUT (or --dump)";
+    else if (strcmp(format, "pdf") != 0 && strcmp(format, "png") != 0 && strcmp(format, "svg") != 0)
+        problem = "--format must be pdf, png or svg";
+    else if (strcmp(backend, "haru") != 0 && strcmp(backend, "cairo") != 0)
+        problem = "--backend must be haru or cairo";
+    else if (strcmp(backend, "haru") == 0 && strcmp(format, "pdf") != 0)
+        problem = "the haru backend writes PDF only; use --backend cairo for png or svg";
+    if (problem) {
+        fprintf(stderr, "%s render: %s\n%s", prog, problem, usage_render);
+        return EXIT_USAGE;
+    }
+    cr_error err;
+    cr_error_init(&err);
+    env e;
+    if ((rc = env_open(&e, &o, &err)) != 0) {
+        env_close(&e);
+        return rc;
+    }
+    cr_assessment a;
+    memset(&a, 0, sizeof a);
+    cr_peers *peers = NULL;
+    cr_cohort *cohort = NULL;
+    cr_layout_spec *spec = NULL;
+    cr_strings *strings = NULL;
+    cr_fonts *fonts = NULL;
+    cr_display *d = NULL;
+    cr_buffer out = {0};
+    char path[PATH_MAX + 64], fonts_dir[PATH_MAX + 64];
+    rc = EXIT_INPUT;
+    if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK)
+        goto fail;
+    if (o.peers) {
+        peers = cr_peers_load(o.peers, e.catalog, e.schemas, &err);
+    } else if ((cohort = cr_cohort_scan(o.cohort, &err))) {
+        size_t failed = 0;
+        peers = cr_cohort_stats(cohort, e.catalog, e.schemas, false, &failed, &err);
+    }
+    if (!peers)
+        goto fail;
+    if (!dir_or_file(fonts_dir, sizeof fonts_dir, e.assets, "fonts")) {
+        cr_error_set(&err, CR_EIO, fonts_dir, 0, "fonts folder not found");
+        goto fail;
+    }
+    if (!o.layout && !dir_or_file(path, sizeof path, e.assets, "layouts/default.xml")) {
+        cr_error_set(&err, CR_EIO, path, 0, "default layout not found");
+        goto fail;
+    }
+    if (!(spec = cr_layout_spec_load(o.layout ? o.layout : path, fonts_dir, e.schemas, &err)))
+        goto fail;
+    /* The report's language: the submission's, when its strings exist; else English. */
+    snprintf(path, sizeof path, "%s/strings/%s.xml", e.assets, a.submission->lang ? a.submission->lang : "en");
+    if (access(path, R_OK) != 0)
+        snprintf(path, sizeof path, "%s/strings/en.xml", e.assets);
+    if (!(strings = cr_strings_load(path, e.schemas, &err)))
+        goto fail;
+    if (!(fonts = cr_fonts_load(cr_layout_spec_fonts(spec), &err)))
+        goto fail;
+    cr_report_request req = {.catalog = e.catalog,
+                             .assessment = &a,
+                             .peers = peers,
+                             .spec = spec,
+                             .strings = strings,
+                             .fonts = fonts,
+                             .created = document_date(&a)};
+    if (!(d = cr_layout_report(&req, &err)))
+        goto fail;
+    if (o.dump) {
+        char *text = cr_display_dump(d, &err);
+        if (!text)
+            goto fail;
+        fputs(text, stdout);
+        free(text);
+        rc = 0;
+        goto done;
+    }
+    if (strcmp(format, "png") == 0) {
+        /* One file per page: OUT-1.png, OUT-2.png, ... (OUT without its .png). */
+        size_t n = strlen(o.output);
+        int stem = (int)(n > 4 && strcmp(o.output + n - 4, ".png") == 0 ? n - 4 : n);
+        for (size_t p = 0; p < d->npages; p++) {
+            if (cr_render_cairo(d, fonts, CR_CAIRO_PNG, p, 96, &out, &err) != CR_OK)
+                goto fail;
+            snprintf(path, sizeof path, "%.*s-%zu.png", stem, o.output, p + 1);
+            if (write_output(path, &out, &err) != 0)
+                goto done;
+            cr_buffer_free(&out);
+        }
+        rc = 0;
+        goto done;
+    }
+    cr_status st = strcmp(backend, "haru") == 0
+                       ? cr_render_pdf(d, fonts, &out, &err)
+                       : cr_render_cairo(d, fonts, strcmp(format, "svg") == 0 ? CR_CAIRO_SVG : CR_CAIRO_PDF,
+                                         0, 96, &out, &err);
+    if (st != CR_OK)
+        goto fail;
+    rc = write_output(o.output, &out, &err);
+    goto done;
+fail:
+    print_error(&err);
+    rc = exit_for(&err);
+done:
+    cr_buffer_free(&out);
+    cr_display_free(d);
+    cr_fonts_free(fonts);
+    cr_strings_free(strings);
+    cr_layout_spec_free(spec);
+    cr_peers_free(peers);
+    cr_cohort_free(cohort);
+    cr_assessment_free(&a);
+    env_close(&e);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     xmlInitParser();
@@ -459,6 +687,8 @@ int main(int argc, char **argv)
         rc = cmd_score(argc - 1, argv + 1);
     } else if (strcmp(argv[1], "stats") == 0) {
         rc = cmd_stats(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "render") == 0) {
+        rc = cmd_render(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "%s: unknown command '%s'\n%s", prog, argv[1], usage_main);
         rc = EXIT_USAGE;

@@ -79,7 +79,8 @@ cr_display *cr_dlist_finish(cr_dlist *l)
         cr_dlist_discard(l);
         return NULL;
     }
-    memcpy(ops, l->ops, l->d->nops * sizeof *ops);
+    if (l->d->nops)
+        memcpy(ops, l->ops, l->d->nops * sizeof *ops);
     free(l->ops);
     l->ops = NULL;
     l->d->ops = ops;

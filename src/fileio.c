@@ -1,6 +1,7 @@
 /* certreport: atomic file output (see fileio.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "fileio.h"
+#include "certreport/render.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,4 +66,9 @@ fail:
     unlink(tmp);
     free(tmp);
     return CR_EIO;
+}
+
+cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err)
+{
+    return cr_write_atomic(path, data, len, err);
 }

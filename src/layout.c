@@ -45,6 +45,12 @@ typedef struct lay {
     size_t npages, pcap;
     int nanchors;
     int area_anchor[CR_MAX_LIST];
+    /* The status band's boxes: linked to the area sections once those are placed. */
+    struct {
+        size_t page;
+        float x, y, w, h;
+    } band_box[CR_MAX_LIST];
+    size_t nband;
 } lay;
 
 static const cr_rgb WHITE = {255, 255, 255};
@@ -164,12 +170,6 @@ static void bookmark(lay *L, const char *title, int level, int target)
 static void link_uri(lay *L, float x, float y, float w, float h, const char *uri)
 {
     cr_op o = {.kind = CR_OP_LINK, .x = x, .y = y, .w = w, .h = h, .uri = uri};
-    emit(L, &o);
-}
-
-static void link_goto(lay *L, float x, float y, float w, float h, int target)
-{
-    cr_op o = {.kind = CR_OP_GOTO, .x = x, .y = y, .w = w, .h = h, .target = target};
     emit(L, &o);
 }
 
@@ -459,6 +459,12 @@ static void section_status(lay *L)
         text_at(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, 20, c, pct(L, sc->areas[k].percent));
         para_at(L, x + 5, L->y + 8 + 28, bw - 8, CR_FACE_BOLD, 7, sp->text, L->cat->areas[k].name);
         L->area_anchor[k] = -1; /* resolved when the area section is laid out */
+        L->band_box[k].page = L->npages - 1;
+        L->band_box[k].x = x;
+        L->band_box[k].y = L->y;
+        L->band_box[k].w = bw;
+        L->band_box[k].h = box_h;
+        L->nband = k + 1;
     }
     L->y += box_h + 16;
 
@@ -841,12 +847,12 @@ static void section_areas(lay *L)
         new_page(L);
         int id = anchor(L, L->y);
         L->area_anchor[k] = id;
+        if (k == 0)
+            bookmark(L, S(L, "section.areas"), 0, id);
         bookmark(L, a->name, 1, id);
         rect(L, L->x0, L->y, L->x1 - L->x0, 4, color);
         L->y += 10;
-        char upper[256];
-        snprintf(upper, sizeof upper, "%s", a->name);
-        text_at(L, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, upper);
+        text_at(L, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, a->name);
         L->y += SZ_H1 * 1.6f;
         cr_arg ar[] = {{"percent", num(L, L->sc->areas[k].percent)},
                        {"area", a->name},
@@ -1258,11 +1264,15 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
         cr_dlist_add(&dl, &po);
         for (size_t i = 0; i < L->pages[pi].n; i++)
             cr_dlist_add(&dl, &L->pages[pi].ops[i]);
+        for (size_t k = 0; k < L->nband; k++) {
+            if (L->band_box[k].page != pi || L->area_anchor[k] < 0)
+                continue;
+            cr_op g = {.kind = CR_OP_GOTO, .x = L->band_box[k].x, .y = L->band_box[k].y,
+                       .w = L->band_box[k].w, .h = L->band_box[k].h, .target = L->area_anchor[k]};
+            cr_dlist_add(&dl, &g);
+        }
         header_footer(L, pi, &dl);
     }
-    /* The band's links go on the page that holds the band: find the status section's boxes by
-     * re-deriving their geometry from the first page's ops is fragile, so the band recorded
-     * its geometry in area_anchor order: add GOTO ops after page 1's content. */
     cr_display *out = cr_dlist_finish(&dl);
     if (!out) {
         L->oom = true;
@@ -1293,7 +1303,6 @@ done:
         free(L->pages[i].ops);
     free(L->pages);
     cr_arena_free(L->tmp);
-    (void)link_goto;
     (void)frame;
     return d;
 }

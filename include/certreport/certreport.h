@@ -8,8 +8,12 @@
 #include "cohort.h"
 #include "error.h"
 #include "input.h"
+#include "display.h"
+#include "fonts.h"
 #include "json.h"
+#include "layout.h"
 #include "peers.h"
+#include "render.h"
 #include "score.h"
 
 #endif

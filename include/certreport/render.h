@@ -32,6 +32,10 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
 
 void cr_buffer_free(cr_buffer *b);
 
+/* Writes |len| bytes to |path| atomically (a temporary file in the same folder, flushed, then
+ * renamed): an existing file is replaced only by a complete one, never damaged. */
+cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,933 @@
+/* certreport: the PDF backend, through libharu 2.3.0 (see certreport/render.h).
+ *
+ * This is the only file that includes hpdf.h. It paints a display list and decides nothing about
+ * layout. Design notes:
+ *
+ * - Fonts. Each face is loaded (embedded, libharu subsets it) only when the document uses it, and
+ *   drawn as a single-byte font with libharu's CP1252 encoding; the UTF-8 -> CP1252 conversion is
+ *   ours. A run with a character outside CP1252 is drawn whole with a CID (Type0, Identity-H)
+ *   version of the same face through libharu's UTF-8 encoder; that encoder is only switched on in
+ *   documents that need it. Both versions of a face share one embedded font file.
+ * - libharu 2.3.0 gives its UTF-8 CID fonts an invalid ToUnicode CMap (a copy of the encoding
+ *   CMap, with `begincidrange`) and the CIDSystemInfo ordering "Identity-H". Before saving we
+ *   rewrite the ToUnicode stream as a `bfchar` map of exactly the code points drawn and set the
+ *   ordering to "Identity"; we also cut its CIDToGIDMap (all 65536 codes) down to the codes
+ *   drawn. libharu exposes its object internals in its headers; we use them only here, for
+ *   /Lang and /ViewerPreferences, and for text strings.
+ * - Text strings (document info, outline titles, /Lang): ASCII as literal strings, anything else
+ *   as UTF-16BE with a byte order mark, built here, so every script comes out right.
+ * - Links to anchors may precede the anchor (the status page links forward), so annotations and
+ *   bookmarks are made after every page and anchor exists.
+ * - Errors: libharu reports to a handler that records the first one in a struct owned by the
+ *   call (no longjmp, no globals; renders may run in parallel threads, each with its own doc);
+ *   its internal functions only leave the error in the document, which failed() also reads.
+ *   A malformed display list is CR_EUSAGE; a libharu error CR_EIO (CR_ENOMEM when out of
+ *   memory). Never a partial buffer.
+ * - Output is byte-reproducible: the dates come from d->info.created and libharu writes no /ID
+ *   unless encrypting. */
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <hpdf.h>
+
+#include "certreport/render.h"
+
+/* ---------------------------------------------------------------------------------------------
+ * Text conversion */
+
+/* Decodes the code point at |s| (NUL-terminated UTF-8) and stores its length in *n (at least 1).
+ * Malformed sequences decode as U+FFFD, one byte at a time. */
+static uint32_t utf8_next(const unsigned char *s, size_t *n)
+{
+    unsigned c = s[0];
+    size_t len;
+    uint32_t cp, min;
+    if (c < 0x80) {
+        *n = 1;
+        return c;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        cp = c & 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        cp = c & 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        cp = c & 0x07;
+        min = 0x10000;
+    } else {
+        *n = 1;
+        return 0xFFFD;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) { /* also stops at the terminating NUL */
+            *n = i;
+            return 0xFFFD;
+        }
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    *n = len;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        return 0xFFFD;
+    return cp;
+}
+
+/* CP1252 bytes 0x80-0x9F (0: undefined). 0xA0-0xFF are U+00A0-U+00FF. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+/* The CP1252 byte of |cp|, or -1 when CP1252 has no such character. */
+static int cp1252_byte(uint32_t cp)
+{
+    if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+        return (int)cp;
+    for (int i = 0; i < 32; i++)
+        if (cp1252_high[i] == cp)
+            return 0x80 + i;
+    return -1;
+}
+
+static bool is_ascii(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s >= 0x80)
+            return false;
+    return true;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The render state */
+
+/* What libharu's error handler records: the first error of the document. */
+typedef struct pdf_errors {
+    HPDF_STATUS code, detail;
+    bool reading; /* copying the saved file out: the end-of-stream "error" is expected */
+} pdf_errors;
+
+typedef struct pdf_render {
+    HPDF_Doc pdf;
+    pdf_errors errs;
+    const cr_display *d;
+    const cr_fonts *fonts;
+    const char *activity; /* for error messages: what we were doing */
+    char activity_buf[600];
+
+    /* Faces sharing one font file share everything below: canon[face] is the first such face. */
+    int canon[CR_FACE_COUNT];
+    const char *font_name[CR_FACE_COUNT]; /* libharu's name of the loaded TTF, NULL until loaded */
+    HPDF_Font single[CR_FACE_COUNT];      /* CP1252 */
+    HPDF_Font cid[CR_FACE_COUNT];         /* UTF-8 / Identity-H */
+    uint32_t *cid_used[CR_FACE_COUNT];    /* bitmap of the BMP code points drawn with cid[] */
+    bool utf_on;
+
+    HPDF_Page *pages; /* one per CR_OP_PAGE, in order */
+    size_t npages;
+    HPDF_Destination *dest; /* one per anchor */
+
+    char *scratch; /* converted text */
+    size_t scratch_cap;
+
+    /* Per page: the graphics state as last written, to skip redundant operators. */
+    HPDF_Page page;
+    float page_h;
+    bool in_text;
+    HPDF_Font cur_font;
+    float cur_size;
+    bool fill_set, stroke_set, width_set;
+    cr_rgb fill, stroke;
+    float width;
+} pdf_render;
+
+static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)
+{
+    pdf_errors *e = data;
+    if (e->reading && code == HPDF_STREAM_EOF)
+        return;
+    if (e->code == HPDF_OK) {
+        e->code = code;
+        e->detail = detail;
+    }
+}
+
+/* True once the document has an error: reported through the handler (public functions) or only
+ * left in the document (libharu's internal functions, which fix_cid_font and text_string use). */
+static bool failed(pdf_render *r)
+{
+    if (r->errs.code == HPDF_OK && r->pdf && HPDF_GetError(r->pdf) != HPDF_OK) {
+        r->errs.code = HPDF_GetError(r->pdf);
+        r->errs.detail = HPDF_GetErrorDetail(r->pdf);
+    }
+    return r->errs.code != HPDF_OK;
+}
+
+static bool scratch_reserve(pdf_render *r, size_t need)
+{
+    if (need <= r->scratch_cap)
+        return true;
+    size_t cap = r->scratch_cap ? r->scratch_cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *n = realloc(r->scratch, cap);
+    if (!n)
+        return false;
+    r->scratch = n;
+    r->scratch_cap = cap;
+    return true;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Fonts */
+
+/* Loads the font file of |face| (once per document and file). false on error (recorded). */
+static bool load_face(pdf_render *r, int face)
+{
+    int c = r->canon[face];
+    if (r->font_name[c])
+        return true;
+    const char *path = cr_fonts_path(r->fonts, (cr_face)c);
+    snprintf(r->activity_buf, sizeof r->activity_buf, "loading font %s", path);
+    r->activity = r->activity_buf;
+    r->font_name[c] = HPDF_LoadTTFontFromFile(r->pdf, path, HPDF_TRUE);
+    if (!r->font_name[c] && !failed(r))
+        on_error(HPDF_TTF_INVALID_FOMAT, 0, &r->errs);
+    return r->font_name[c] != NULL;
+}
+
+static HPDF_Font single_font(pdf_render *r, int face)
+{
+    int c = r->canon[face];
+    if (!r->single[c] && load_face(r, face))
+        r->single[c] = HPDF_GetFont(r->pdf, r->font_name[c], "CP1252");
+    return r->single[c];
+}
+
+static HPDF_Font cid_font(pdf_render *r, int face)
+{
+    int c = r->canon[face];
+    if (r->cid[c] || !load_face(r, face))
+        return r->cid[c];
+    if (!r->utf_on) {
+        if (HPDF_UseUTFEncodings(r->pdf) != HPDF_OK)
+            return NULL;
+        r->utf_on = true;
+    }
+    if (!r->cid_used[c]) {
+        r->cid_used[c] = calloc(0x10000 / 32, sizeof(uint32_t));
+        if (!r->cid_used[c]) {
+            on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+            return NULL;
+        }
+    }
+    r->cid[c] = HPDF_GetFont(r->pdf, r->font_name[c], "UTF-8");
+    return r->cid[c];
+}
+
+/* Fixes the UTF-8 CID font of canonical face |c| before saving: rewrites its ToUnicode CMap as a
+ * bfchar map of the code points drawn (libharu 2.3.0 writes a copy of the encoding CMap there,
+ * which is invalid), sets the CIDSystemInfo ordering of its descendant font to Identity, and
+ * shortens its CIDToGIDMap to the code points drawn. libharu's internal functions used here leave
+ * their errors in the document (see failed). */
+static void fix_cid_font(pdf_render *r, int c)
+{
+    HPDF_Font font = r->cid[c];
+    HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
+    HPDF_MMgr mmgr = font->mmgr;
+    const uint32_t *used = r->cid_used[c];
+#define USED(cp) ((used[(cp) >> 5] >> ((cp)&31)) & 1u)
+
+    HPDF_Dict info = HPDF_Dict_GetItem(attr->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
+    if (info)
+        HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, "Identity", NULL));
+
+    /* CIDToGIDMap: libharu maps all 65536 codes (128 KB to deflate). Codes past the highest one
+     * drawn may be left out (they would map to glyph 0) and codes never drawn may map to 0. */
+    if (attr->map_stream && !failed(r)) {
+        uint32_t top = 0;
+        for (uint32_t cp = 0; cp < 0x10000; cp++)
+            if (USED(cp))
+                top = cp;
+        HPDF_Stream m = attr->map_stream->stream;
+        HPDF_MemStream_FreeData(m);
+        unsigned char pairs[512];
+        size_t k = 0;
+        for (uint32_t cp = 0; cp <= top; cp++) {
+            HPDF_UINT16 gid =
+                USED(cp) ? HPDF_TTFontDef_GetGlyphid(attr->fontdef, (HPDF_UINT16)cp) : 0;
+            pairs[k++] = (unsigned char)(gid >> 8);
+            pairs[k++] = (unsigned char)gid;
+            if (k == sizeof pairs || cp == top) {
+                HPDF_Stream_Write(m, pairs, (HPDF_UINT)k);
+                k = 0;
+            }
+        }
+    }
+
+    /* ToUnicode: a CMap "Adobe-Identity-UCS" of bfchar entries, at most 100 per block. */
+    HPDF_Dict cmap = HPDF_Dict_GetItem(font, "ToUnicode", HPDF_OCLASS_DICT);
+    if (!cmap && !failed(r)) {
+        cmap = HPDF_DictStream_New(mmgr, attr->xref);
+        if (cmap)
+            HPDF_Dict_Add(font, "ToUnicode", cmap);
+    }
+    if (!cmap || failed(r))
+        return;
+    HPDF_Dict_AddName(cmap, "CMapName", "Adobe-Identity-UCS");
+    info = HPDF_Dict_GetItem(cmap, "CIDSystemInfo", HPDF_OCLASS_DICT);
+    if (info)
+        HPDF_Dict_Add(info, "Ordering", HPDF_String_New(mmgr, "UCS", NULL));
+    HPDF_Stream s = cmap->stream;
+    HPDF_MemStream_FreeData(s);
+    HPDF_Stream_WriteStr(
+        s, "/CIDInit /ProcSet findresource begin\n"
+           "12 dict begin\n"
+           "begincmap\n"
+           "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+           "/CMapName /Adobe-Identity-UCS def\n"
+           "/CMapType 2 def\n"
+           "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n");
+    uint32_t block[100];
+    size_t n = 0;
+    char line[48];
+    for (uint32_t cp = 0; cp <= 0x10000 && !failed(r); cp++) {
+        if (cp < 0x10000 && USED(cp))
+            block[n++] = cp;
+        if (n == 100 || (cp == 0x10000 && n > 0)) {
+            snprintf(line, sizeof line, "%zu beginbfchar\n", n);
+            HPDF_Stream_WriteStr(s, line);
+            for (size_t i = 0; i < n; i++) {
+                snprintf(line, sizeof line, "<%04X> <%04X>\n", (unsigned)block[i],
+                         (unsigned)block[i]);
+                HPDF_Stream_WriteStr(s, line);
+            }
+            HPDF_Stream_WriteStr(s, "endbfchar\n");
+            n = 0;
+        }
+    }
+    HPDF_Stream_WriteStr(s, "endcmap\n"
+                            "CMapName currentdict /CMap defineresource pop\n"
+                            "end\n"
+                            "end\n");
+#undef USED
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Text strings outside page content (info, outline titles, /Lang) */
+
+/* A PDF text string object for UTF-8 |s|: a literal string when ASCII, else UTF-16BE with BOM. */
+static void *text_string(pdf_render *r, const char *s)
+{
+    HPDF_MMgr mmgr = r->pdf->mmgr;
+    if (is_ascii(s))
+        return HPDF_String_New(mmgr, s, NULL);
+    size_t len = strlen(s);
+    /* At most 4 bytes per input byte (a lone bad byte becomes U+FFFD), plus the BOM. */
+    if (!scratch_reserve(r, 4 * len + 2)) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return NULL;
+    }
+    unsigned char *o = (unsigned char *)r->scratch;
+    size_t k = 0;
+    o[k++] = 0xFE;
+    o[k++] = 0xFF;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n;
+        uint32_t cp = utf8_next(p, &n);
+        p += n;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            uint32_t hi = 0xD800 + (cp >> 10), lo = 0xDC00 + (cp & 0x3FF);
+            o[k++] = (unsigned char)(hi >> 8);
+            o[k++] = (unsigned char)hi;
+            o[k++] = (unsigned char)(lo >> 8);
+            o[k++] = (unsigned char)lo;
+        } else {
+            o[k++] = (unsigned char)(cp >> 8);
+            o[k++] = (unsigned char)cp;
+        }
+    }
+    if (k > HPDF_LIMIT_MAX_STRING_LEN)
+        k = HPDF_LIMIT_MAX_STRING_LEN & ~(size_t)1;
+    return HPDF_Binary_New(mmgr, o, (HPDF_UINT)k);
+}
+
+static void set_text(pdf_render *r, HPDF_Dict dict, const char *key, const char *value)
+{
+    if (!value || !*value || failed(r))
+        return;
+    void *obj = text_string(r, value);
+    if (obj)
+        HPDF_Dict_Add(dict, key, obj);
+    else
+        failed(r); /* collects the document's error, if any */
+}
+
+static void set_document_info(pdf_render *r)
+{
+    const cr_doc_info *in = &r->d->info;
+    HPDF_Doc pdf = r->pdf;
+    r->activity = "writing the document info";
+
+    time_t t = (time_t)in->created;
+    struct tm tm;
+    if (gmtime_r(&t, &tm) && tm.tm_year + 1900 >= 1 && tm.tm_year + 1900 <= 9999) {
+        HPDF_Date date;
+        memset(&date, 0, sizeof date);
+        date.year = tm.tm_year + 1900;
+        date.month = tm.tm_mon + 1;
+        date.day = tm.tm_mday;
+        date.hour = tm.tm_hour;
+        date.minutes = tm.tm_min;
+        date.seconds = tm.tm_sec > 59 ? 59 : tm.tm_sec;
+        date.ind = 'Z';
+        HPDF_SetInfoDateAttr(pdf, HPDF_INFO_CREATION_DATE, date);
+        HPDF_SetInfoDateAttr(pdf, HPDF_INFO_MOD_DATE, date);
+    }
+    if (failed(r) || !pdf->info) /* libharu makes the info dictionary in HPDF_New */
+        return;
+    set_text(r, pdf->info, "Title", in->title);
+    set_text(r, pdf->info, "Author", in->author);
+    set_text(r, pdf->info, "Subject", in->subject);
+    set_text(r, pdf->info, "Creator", in->creator);
+    set_text(r, pdf->info, "Keywords", in->keywords);
+
+    /* Catalog: /Lang and /ViewerPreferences << /DisplayDocTitle true >> (PDF 1.4; libharu 2.3.0
+     * has no setter for either). */
+    set_text(r, pdf->catalog, "Lang", in->lang);
+    if (in->title && *in->title && !failed(r)) {
+        HPDF_Dict prefs = HPDF_Dict_GetItem(pdf->catalog, "ViewerPreferences", HPDF_OCLASS_DICT);
+        if (!prefs) {
+            prefs = HPDF_Dict_New(pdf->mmgr);
+            if (prefs)
+                HPDF_Dict_Add(pdf->catalog, "ViewerPreferences", prefs);
+        }
+        if (prefs)
+            HPDF_Dict_AddBoolean(prefs, "DisplayDocTitle", HPDF_TRUE);
+    }
+    if (pdf->pdf_version < HPDF_VER_14)
+        pdf->pdf_version = HPDF_VER_14;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Painting */
+
+static void end_text(pdf_render *r)
+{
+    if (r->in_text) {
+        HPDF_Page_EndText(r->page);
+        r->in_text = false;
+    }
+}
+
+static void set_fill(pdf_render *r, cr_rgb c)
+{
+    if (r->fill_set && r->fill.r == c.r && r->fill.g == c.g && r->fill.b == c.b)
+        return;
+    HPDF_Page_SetRGBFill(r->page, c.r / 255.0f, c.g / 255.0f, c.b / 255.0f);
+    r->fill = c;
+    r->fill_set = true;
+}
+
+static void set_stroke(pdf_render *r, cr_rgb c, float width)
+{
+    if (!(r->stroke_set && r->stroke.r == c.r && r->stroke.g == c.g && r->stroke.b == c.b)) {
+        HPDF_Page_SetRGBStroke(r->page, c.r / 255.0f, c.g / 255.0f, c.b / 255.0f);
+        r->stroke = c;
+        r->stroke_set = true;
+    }
+    if (!(r->width_set && r->width == width)) {
+        HPDF_Page_SetLineWidth(r->page, width);
+        r->width = width;
+        r->width_set = true;
+    }
+}
+
+static void new_page(pdf_render *r, const cr_op *op)
+{
+    end_text(r);
+    float w = op->w > 0 ? op->w : r->d->page_w, h = op->h > 0 ? op->h : r->d->page_h;
+    snprintf(r->activity_buf, sizeof r->activity_buf, "on page %zu", r->npages + 1);
+    r->activity = r->activity_buf;
+    HPDF_Page page = HPDF_AddPage(r->pdf);
+    if (!page)
+        return;
+    HPDF_Page_SetWidth(page, w);
+    HPDF_Page_SetHeight(page, h);
+    r->pages[r->npages++] = page;
+    r->page = page;
+    r->page_h = h;
+    r->cur_font = NULL;
+    r->cur_size = 0;
+    r->fill_set = r->stroke_set = r->width_set = false;
+}
+
+/* Converts |text| into r->scratch as CP1252; false when a character is not in CP1252. */
+static bool to_cp1252(pdf_render *r, const char *text)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    char *o = r->scratch;
+    while (*p) {
+        size_t n;
+        int b = cp1252_byte(utf8_next(p, &n));
+        if (b < 0)
+            return false;
+        *o++ = (char)b;
+        p += n;
+    }
+    *o = '\0';
+    return true;
+}
+
+/* Copies |text| into r->scratch as well-formed UTF-8 of the BMP (libharu's UTF-8 encoder takes
+ * nothing else; the rest becomes U+FFFD) and records the code points in |used|. */
+static void to_bmp_utf8(pdf_render *r, const char *text, uint32_t *used)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    unsigned char *o = (unsigned char *)r->scratch;
+    while (*p) {
+        size_t n;
+        uint32_t cp = utf8_next(p, &n);
+        p += n;
+        if (cp > 0xFFFF)
+            cp = 0xFFFD;
+        used[cp >> 5] |= 1u << (cp & 31);
+        if (cp < 0x80) {
+            *o++ = (unsigned char)cp;
+        } else if (cp < 0x800) {
+            *o++ = (unsigned char)(0xC0 | cp >> 6);
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+        } else {
+            *o++ = (unsigned char)(0xE0 | cp >> 12);
+            *o++ = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+        }
+    }
+    *o = '\0';
+}
+
+static void draw_text(pdf_render *r, const cr_op *op)
+{
+    if (!op->text || !*op->text)
+        return;
+    /* UTF-8 to BMP UTF-8 grows at most 3 times (a lone bad byte becomes U+FFFD). */
+    if (!scratch_reserve(r, 3 * strlen(op->text) + 1)) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    HPDF_Font font;
+    if (to_cp1252(r, op->text)) {
+        font = single_font(r, op->face);
+    } else {
+        font = cid_font(r, op->face);
+        if (!font)
+            return;
+        to_bmp_utf8(r, op->text, r->cid_used[r->canon[op->face]]);
+    }
+    if (!font)
+        return;
+    if (!r->in_text) {
+        HPDF_Page_BeginText(r->page);
+        r->in_text = true;
+    }
+    if (font != r->cur_font || op->size != r->cur_size) {
+        HPDF_Page_SetFontAndSize(r->page, font, op->size);
+        r->cur_font = font;
+        r->cur_size = op->size;
+    }
+    set_fill(r, op->color);
+    HPDF_Page_SetTextMatrix(r->page, 1, 0, 0, 1, op->x, r->page_h - op->y);
+    HPDF_Page_ShowText(r->page, r->scratch);
+}
+
+static void draw_rect(pdf_render *r, const cr_op *op)
+{
+    if (!op->fill && !op->stroke)
+        return;
+    end_text(r);
+    if (op->fill)
+        set_fill(r, op->color);
+    if (op->stroke)
+        set_stroke(r, op->stroke_color, op->line_width);
+    HPDF_Page_Rectangle(r->page, op->x, r->page_h - op->y - op->h, op->w, op->h);
+    if (op->fill && op->stroke)
+        HPDF_Page_FillStroke(r->page);
+    else if (op->fill)
+        HPDF_Page_Fill(r->page);
+    else
+        HPDF_Page_Stroke(r->page);
+}
+
+static void draw_line(pdf_render *r, const cr_op *op)
+{
+    end_text(r);
+    set_stroke(r, op->stroke_color, op->line_width);
+    HPDF_Page_MoveTo(r->page, op->x, r->page_h - op->y);
+    HPDF_Page_LineTo(r->page, op->x + op->w, r->page_h - (op->y + op->h));
+    HPDF_Page_Stroke(r->page);
+}
+
+static void draw_poly(pdf_render *r, const cr_op *op)
+{
+    if (op->npoints < 3 || !op->pts)
+        return;
+    end_text(r);
+    set_fill(r, op->color);
+    HPDF_Page_MoveTo(r->page, op->pts[0].x, r->page_h - op->pts[0].y);
+    for (size_t i = 1; i < op->npoints; i++)
+        HPDF_Page_LineTo(r->page, op->pts[i].x, r->page_h - op->pts[i].y);
+    HPDF_Page_ClosePath(r->page);
+    HPDF_Page_Fill(r->page);
+}
+
+static HPDF_Rect annot_rect(const cr_op *op, float page_h)
+{
+    HPDF_Rect rc;
+    float x0 = op->x, x1 = op->x + op->w, y0 = page_h - op->y - op->h, y1 = page_h - op->y;
+    rc.left = x0 < x1 ? x0 : x1;
+    rc.right = x0 < x1 ? x1 : x0;
+    rc.bottom = y0 < y1 ? y0 : y1;
+    rc.top = y0 < y1 ? y1 : y0;
+    return rc;
+}
+
+/* A URI is ASCII: bytes outside printable ASCII are percent-encoded. */
+static bool uri_ascii(pdf_render *r, const char *uri)
+{
+    if (!scratch_reserve(r, 3 * strlen(uri) + 1))
+        return false;
+    static const char hex[] = "0123456789ABCDEF";
+    char *o = r->scratch;
+    for (const unsigned char *p = (const unsigned char *)uri; *p; p++) {
+        if (*p <= 0x20 || *p >= 0x7F) {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        } else {
+            *o++ = (char)*p;
+        }
+    }
+    *o = '\0';
+    return true;
+}
+
+static void draw_link(pdf_render *r, const cr_op *op)
+{
+    if (!op->uri || !*op->uri)
+        return;
+    if (!uri_ascii(r, op->uri)) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    HPDF_Annotation a =
+        HPDF_Page_CreateURILinkAnnot(r->page, annot_rect(op, r->page_h), r->scratch);
+    if (a)
+        HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+}
+
+static void place_anchor(pdf_render *r, const cr_op *op)
+{
+    if (r->dest[op->target]) /* the first placement wins */
+        return;
+    HPDF_Destination dst = HPDF_Page_CreateDestination(r->page);
+    if (!dst)
+        return;
+    /* SetXYZ rejects negative coordinates and zoom 0. */
+    float left = op->x > 0 ? op->x : 0, top = r->page_h - op->y;
+    HPDF_Destination_SetXYZ(dst, left, top > 0 ? top : 0, 1);
+    r->dest[op->target] = dst;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Checks: a malformed display list is the caller's bug (CR_EUSAGE), not a writer error. */
+
+static bool finite4(const cr_op *op)
+{
+    return isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h);
+}
+
+static cr_status check_display(const cr_display *d, cr_error *err)
+{
+    size_t pages = 0;
+    if (!(d->page_w >= HPDF_MIN_PAGE_SIZE && d->page_w <= HPDF_MAX_PAGE_SIZE &&
+          d->page_h >= HPDF_MIN_PAGE_SIZE && d->page_h <= HPDF_MAX_PAGE_SIZE))
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: bad page size %g x %g",
+                            (double)d->page_w, (double)d->page_h);
+    if (d->nanchors < 0)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: negative anchor count");
+    for (size_t i = 0; i < d->nops; i++) {
+        const cr_op *op = &d->ops[i];
+        const char *bad = NULL;
+        if (op->kind != CR_OP_PAGE && op->kind != CR_OP_BOOKMARK && pages == 0)
+            bad = "drawing before the first page";
+        else if (op->kind != CR_OP_POLY && op->kind != CR_OP_BOOKMARK && !finite4(op))
+            bad = "coordinates not finite";
+        switch (op->kind) {
+        case CR_OP_PAGE:
+            pages++;
+            if ((op->w > 0 && op->w > HPDF_MAX_PAGE_SIZE) ||
+                (op->h > 0 && op->h > HPDF_MAX_PAGE_SIZE) ||
+                (op->w > 0 && op->w < HPDF_MIN_PAGE_SIZE) ||
+                (op->h > 0 && op->h < HPDF_MIN_PAGE_SIZE))
+                bad = "bad page size";
+            break;
+        case CR_OP_TEXT:
+            if ((int)op->face < 0 || op->face >= CR_FACE_COUNT)
+                bad = "no such face";
+            else if (!(op->size > 0 && op->size <= HPDF_MAX_FONTSIZE))
+                bad = "bad font size";
+            break;
+        case CR_OP_RECT:
+        case CR_OP_LINE:
+            if ((op->kind == CR_OP_LINE || op->stroke) &&
+                !(op->line_width >= 0 && op->line_width <= HPDF_MAX_LINEWIDTH))
+                bad = "bad line width";
+            break;
+        case CR_OP_POLY:
+            for (size_t k = 0; k < op->npoints && op->pts && !bad; k++)
+                if (!isfinite(op->pts[k].x) || !isfinite(op->pts[k].y))
+                    bad = "coordinates not finite";
+            break;
+        case CR_OP_GOTO:
+        case CR_OP_ANCHOR:
+        case CR_OP_BOOKMARK:
+            if (op->target < 0 || op->target >= d->nanchors)
+                bad = "anchor number out of range";
+            break;
+        case CR_OP_LINK:
+            break;
+        default:
+            bad = "unknown op";
+            break;
+        }
+        if (bad)
+            return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list op %zu: %s", i, bad);
+    }
+    if (pages == 0)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: no pages");
+    return CR_OK;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * The document */
+
+/* Links to anchors and the outline, once every anchor exists. */
+static cr_status link_anchors(pdf_render *r, cr_error *err)
+{
+    enum { MAX_LEVELS = 32 };
+    HPDF_Outline last[MAX_LEVELS] = {0};
+    bool any_bookmark = false;
+    size_t page = 0;
+    r->activity = "making links and bookmarks";
+    for (size_t i = 0; i < r->d->nops && !failed(r); i++) {
+        const cr_op *op = &r->d->ops[i];
+        if (op->kind == CR_OP_PAGE) {
+            page++;
+        } else if (op->kind == CR_OP_GOTO) {
+            HPDF_Destination dst = r->dest[op->target];
+            if (!dst)
+                return cr_error_set(err, CR_EUSAGE, NULL, 0,
+                                    "display list op %zu: link to anchor %d, which is not placed",
+                                    i, op->target);
+            HPDF_Page pg = r->pages[page - 1];
+            float h = HPDF_Page_GetHeight(pg);
+            HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(pg, annot_rect(op, h), dst);
+            if (a)
+                HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        } else if (op->kind == CR_OP_BOOKMARK) {
+            HPDF_Destination dst = r->dest[op->target];
+            if (!dst)
+                return cr_error_set(
+                    err, CR_EUSAGE, NULL, 0,
+                    "display list op %zu: bookmark to anchor %d, which is not placed", i,
+                    op->target);
+            int level = op->level < 0 ? 0 : op->level >= MAX_LEVELS ? MAX_LEVELS - 1 : op->level;
+            HPDF_Outline parent = NULL;
+            for (int l = level - 1; l >= 0 && !parent; l--) /* the nearest enclosing entry */
+                parent = last[l];
+            HPDF_Outline o = HPDF_CreateOutline(r->pdf, parent, "", NULL);
+            if (!o)
+                break;
+            set_text(r, o, "Title", op->text ? op->text : "");
+            HPDF_Outline_SetOpened(o, HPDF_TRUE);
+            HPDF_Outline_SetDestination(o, dst);
+            last[level] = o;
+            for (int l = level + 1; l < MAX_LEVELS; l++)
+                last[l] = NULL;
+            any_bookmark = true;
+        }
+    }
+    if (any_bookmark && !failed(r))
+        HPDF_SetPageMode(r->pdf, HPDF_PAGE_MODE_USE_OUTLINE);
+    return CR_OK;
+}
+
+/* Saves into memory and copies the file into |out|. */
+static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
+{
+    r->activity = "saving";
+    for (int c = 0; c < CR_FACE_COUNT && !failed(r); c++)
+        if (r->cid[c])
+            fix_cid_font(r, c);
+    if (failed(r) || HPDF_SaveToStream(r->pdf) != HPDF_OK || failed(r))
+        return CR_OK; /* reported by the caller */
+    HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);
+    if (size == 0) {
+        on_error(HPDF_INVALID_STREAM, 0, &r->errs);
+        return CR_OK;
+    }
+    unsigned char *data = malloc(size);
+    if (!data)
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    HPDF_UINT32 got = 0;
+    r->errs.reading = true;
+    if (HPDF_ResetStream(r->pdf) != HPDF_OK)
+        got = size + 1; /* fail below */
+    while (got < size) {
+        HPDF_UINT32 n = size - got;
+        HPDF_STATUS st = HPDF_ReadFromStream(r->pdf, data + got, &n);
+        got += n;
+        if (st == HPDF_STREAM_EOF || n == 0)
+            break;
+        if (st != HPDF_OK) {
+            on_error(st, 0, &r->errs);
+            break;
+        }
+    }
+    r->errs.reading = false;
+    if (HPDF_GetError(r->pdf) == HPDF_STREAM_EOF && r->errs.code == HPDF_OK)
+        HPDF_ResetError(r->pdf); /* the end of the file, expected */
+    if (got != size || failed(r)) {
+        free(data);
+        if (!failed(r))
+            on_error(HPDF_INVALID_STREAM, 0, &r->errs);
+        return CR_OK;
+    }
+    out->data = data;
+    out->len = size;
+    return CR_OK;
+}
+
+cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *out, cr_error *err)
+{
+    cr_error local;
+    if (!err) {
+        cr_error_init(&local);
+        err = &local;
+    }
+    if (out) {
+        out->data = NULL;
+        out->len = 0;
+    }
+    if (!d || !fonts || !out)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_pdf: missing argument");
+
+    cr_status status = check_display(d, err);
+    if (status != CR_OK)
+        return status;
+    for (int f = 0; f < CR_FACE_COUNT; f++)
+        if (!cr_fonts_path(fonts, (cr_face)f))
+            return cr_error_set(err, CR_EUSAGE, NULL, 0, "PDF writer: no font file for face %d", f);
+
+    pdf_render r;
+    memset(&r, 0, sizeof r);
+    r.d = d;
+    r.fonts = fonts;
+    r.activity = "starting";
+    for (int f = 0; f < CR_FACE_COUNT; f++) {
+        r.canon[f] = f;
+        for (int g = 0; g < f; g++)
+            if (strcmp(cr_fonts_path(fonts, (cr_face)g), cr_fonts_path(fonts, (cr_face)f)) == 0) {
+                r.canon[f] = g;
+                break;
+            }
+    }
+    size_t npages = 0;
+    for (size_t i = 0; i < d->nops; i++)
+        npages += d->ops[i].kind == CR_OP_PAGE;
+    r.pages = calloc(npages, sizeof *r.pages);
+    r.dest = calloc(d->nanchors > 0 ? (size_t)d->nanchors : 1, sizeof *r.dest);
+    if (!r.pages || !r.dest || !scratch_reserve(&r, 256)) {
+        status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        goto done;
+    }
+    r.pdf = HPDF_New(on_error, &r.errs);
+    if (!r.pdf) {
+        status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory (PDF writer)");
+        goto done;
+    }
+    HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL);
+    set_document_info(&r);
+
+    for (size_t i = 0; i < d->nops && !failed(&r); i++) {
+        const cr_op *op = &d->ops[i];
+        switch (op->kind) {
+        case CR_OP_PAGE:
+            new_page(&r, op);
+            break;
+        case CR_OP_TEXT:
+            draw_text(&r, op);
+            break;
+        case CR_OP_RECT:
+            draw_rect(&r, op);
+            break;
+        case CR_OP_LINE:
+            draw_line(&r, op);
+            break;
+        case CR_OP_POLY:
+            draw_poly(&r, op);
+            break;
+        case CR_OP_LINK:
+            end_text(&r);
+            draw_link(&r, op);
+            break;
+        case CR_OP_ANCHOR:
+            place_anchor(&r, op);
+            break;
+        case CR_OP_GOTO:     /* after all anchors exist: link_anchors */
+        case CR_OP_BOOKMARK: /* likewise */
+            break;
+        }
+    }
+    if (!failed(&r))
+        end_text(&r);
+    if (!failed(&r)) {
+        status = link_anchors(&r, err);
+        if (status != CR_OK)
+            goto done;
+    }
+    if (!failed(&r)) {
+        status = save(&r, out, err);
+        if (status != CR_OK)
+            goto done;
+    }
+    if (failed(&r)) {
+        status = r.errs.code == HPDF_FAILD_TO_ALLOC_MEM ? CR_ENOMEM : CR_EIO;
+        cr_error_set(err, status, NULL, 0, "PDF writer error 0x%04X (detail %u) %s",
+                     (unsigned)r.errs.code, (unsigned)r.errs.detail, r.activity);
+    }
+
+done:
+    if (status != CR_OK && out->data) {
+        free(out->data);
+        out->data = NULL;
+        out->len = 0;
+    }
+    if (r.pdf)
+        HPDF_Free(r.pdf);
+    for (int f = 0; f < CR_FACE_COUNT; f++)
+        free(r.cid_used[f]);
+    free(r.pages);
+    free(r.dest);
+    free(r.scratch);
+    return status;
+}

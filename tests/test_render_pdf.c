@@ -1,0 +1,595 @@
+/* certreport tests: the PDF backend (render_pdf.c).
+ *
+ * A hand-made display list of two pages is rendered and the file checked with external tools:
+ * qpdf (Debian package qpdf) and pdffonts, pdftotext, pdfinfo (Debian package poppler-utils). */
+#include "testutil.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "certreport/render.h"
+#include "dlist.h"
+
+static const char *const FACE_FILES[CR_FACE_COUNT] = {
+    "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"};
+static const char *const FACE_NAMES[CR_FACE_COUNT] = {"NotoSans-Regular", "NotoSans-Bold",
+                                                      "NotoSans-Italic", "NotoSans-BoldItalic"};
+
+/* The project's subset fonts, else the system's Noto Sans (Debian fonts-noto-core). */
+static const char *const FONT_DIRS[] = {CR_TEST_ASSETS "/../fonts",
+                                        "/usr/share/fonts/truetype/noto"};
+
+#define SAMPLE "Bogotá São Paulo Montréal – “quotes” €"
+#define TITLE "Status report — Bogotá"
+#define URI "https://example.org/certification?city=bogot%C3%A1"
+#define CREATED 1677672000LL /* 2023-03-01T12:00:00Z */
+
+typedef struct state {
+    char paths[CR_FACE_COUNT][600];
+    cr_fonts *fonts;
+} state;
+
+static int setup(void **st)
+{
+    state *s = calloc(1, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t d = 0; d < sizeof FONT_DIRS / sizeof FONT_DIRS[0]; d++) {
+        bool all = true;
+        for (int f = 0; f < CR_FACE_COUNT; f++) {
+            snprintf(s->paths[f], sizeof s->paths[f], "%s/%s", FONT_DIRS[d], FACE_FILES[f]);
+            all = all && access(s->paths[f], R_OK) == 0;
+        }
+        if (all)
+            break;
+    }
+    const char *paths[CR_FACE_COUNT];
+    for (int f = 0; f < CR_FACE_COUNT; f++)
+        paths[f] = s->paths[f];
+    cr_error err;
+    cr_error_init(&err);
+    s->fonts = cr_fonts_load(paths, &err);
+    if (!s->fonts) {
+        fprintf(stderr, "test_render_pdf: no Noto Sans fonts (%s)\n", err.message);
+        free(s);
+        return -1;
+    }
+    *st = s;
+    return 0;
+}
+
+static int teardown(void **st)
+{
+    state *s = *st;
+    cr_fonts_free(s->fonts);
+    free(s);
+    return 0;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Helpers */
+
+/* Runs |cmd| through the shell; returns its stdout (malloc'd) and exit status. */
+static char *run(const char *cmd, int *status)
+{
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 4096, len = 0;
+    char *buf = malloc(cap);
+    assert_non_null(buf);
+    size_t n;
+    while ((n = fread(buf + len, 1, cap - len - 1, p)) > 0) {
+        len += n;
+        if (cap - len < 2) {
+            cap *= 2;
+            buf = realloc(buf, cap);
+            assert_non_null(buf);
+        }
+    }
+    buf[len] = '\0';
+    int st = pclose(p);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    return buf;
+}
+
+static char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+    buf[n] = '\0';
+    fclose(f);
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+static void write_file(const char *path, const cr_buffer *b)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(b->data, 1, b->len, f), b->len);
+    assert_int_equal(fclose(f), 0);
+}
+
+static void require_tool(const char *tool, const char *package)
+{
+    char cmd[256];
+    int st;
+    snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", tool);
+    free(run(cmd, &st));
+    if (st != 0)
+        fail_msg("%s not found: install the Debian package %s", tool, package);
+}
+
+static void assert_contains(const char *haystack, const char *needle, const char *what)
+{
+    if (!strstr(haystack, needle))
+        fail_msg("%s: expected \"%s\" in:\n%s", what, needle, haystack);
+}
+
+static void assert_lacks(const char *haystack, const char *needle, const char *what)
+{
+    if (strstr(haystack, needle))
+        fail_msg("%s: unexpected \"%s\" in:\n%s", what, needle, haystack);
+}
+
+static size_t count(const char *haystack, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = strstr(haystack, needle); p; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+static void add(cr_dlist *l, cr_op op)
+{
+    assert_non_null(cr_dlist_add(l, &op));
+}
+
+static void text(cr_dlist *l, cr_face face, float x, float y, float size, const char *s)
+{
+    add(l, (cr_op){.kind = CR_OP_TEXT,
+                   .x = x,
+                   .y = y,
+                   .face = face,
+                   .size = size,
+                   .color = {0x20, 0x30, 0x40},
+                   .text = s});
+}
+
+static void append_cp(char *buf, size_t size, const cr_fonts *fonts, uint32_t cp, const char *utf8)
+{
+    if (cr_fonts_has(fonts, CR_FACE_REGULAR, cp))
+        snprintf(buf + strlen(buf), size - strlen(buf), " %s", utf8);
+}
+
+/* A run outside CP1252, with "→" and "✓" only when the font has them (Noto Sans has not). */
+static void non_cp1252_run(const cr_fonts *fonts, char *buf, size_t size)
+{
+    snprintf(buf, size, "Łódź");
+    append_cp(buf, size, fonts, 0x0151, "ő");
+    append_cp(buf, size, fonts, 0x2192, "→");
+    append_cp(buf, size, fonts, 0x2713, "✓");
+}
+
+/* Two A4 pages: text in every face (CP1252 and not), shapes, a URI link, a link forward to
+ * anchors on page 2, bookmarks at two levels. */
+static cr_display *make_display(const cr_fonts *fonts, char *run_buf, size_t run_size)
+{
+    non_cp1252_run(fonts, run_buf, run_size);
+    cr_dlist l;
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    static const cr_point triangle[] = {{400, 300}, {480, 300}, {440, 360}};
+
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    add(&l, (cr_op){.kind = CR_OP_ANCHOR, .x = 0, .y = 0, .target = 0});
+    add(&l, (cr_op){.kind = CR_OP_BOOKMARK, .text = "Estado — Bogotá", .level = 0, .target = 0});
+    add(&l, (cr_op){.kind = CR_OP_BOOKMARK, .text = "Área 1: Governança", .level = 1, .target = 1});
+    add(&l, (cr_op){.kind = CR_OP_BOOKMARK, .text = "Łódź ő", .level = 1, .target = 2});
+    text(&l, CR_FACE_BOLD, 56, 60, 18, TITLE);
+    text(&l, CR_FACE_REGULAR, 56, 100, 11, "Regular " SAMPLE);
+    text(&l, CR_FACE_BOLD, 56, 120, 11, "Bold " SAMPLE);
+    text(&l, CR_FACE_ITALIC, 56, 140, 11, "Italic " SAMPLE);
+    text(&l, CR_FACE_BOLD_ITALIC, 56, 160, 11, "BoldItalic " SAMPLE);
+    text(&l, CR_FACE_REGULAR, 56, 190, 11, run_buf);
+    text(&l, CR_FACE_BOLD, 56, 210, 11, "Győr");
+    add(&l, (cr_op){.kind = CR_OP_RECT,
+                    .x = 56,
+                    .y = 240,
+                    .w = 120,
+                    .h = 40,
+                    .fill = true,
+                    .color = {0xE0, 0xF0, 0xE0}});
+    add(&l, (cr_op){.kind = CR_OP_RECT,
+                    .x = 196,
+                    .y = 240,
+                    .w = 120,
+                    .h = 40,
+                    .stroke = true,
+                    .stroke_color = {0x80, 0, 0},
+                    .line_width = 1.5f});
+    add(&l, (cr_op){.kind = CR_OP_RECT,
+                    .x = 336,
+                    .y = 240,
+                    .w = 40,
+                    .h = 40,
+                    .fill = true,
+                    .stroke = true,
+                    .color = {0xFF, 0xCC, 0},
+                    .stroke_color = {0, 0, 0},
+                    .line_width = 0.5f});
+    add(&l, (cr_op){.kind = CR_OP_LINE,
+                    .x = 56,
+                    .y = 300,
+                    .w = 300,
+                    .h = 0,
+                    .stroke_color = {0x55, 0x55, 0x55},
+                    .line_width = 0.75f});
+    add(&l, (cr_op){.kind = CR_OP_POLY, .pts = triangle, .npoints = 3, .color = {0, 0x66, 0xCC}});
+    text(&l, CR_FACE_REGULAR, 56, 340, 11, "Visit example.org");
+    add(&l, (cr_op){.kind = CR_OP_LINK, .x = 56, .y = 328, .w = 100, .h = 15, .uri = URI});
+    text(&l, CR_FACE_REGULAR, 56, 370, 11, "Go to section two");
+    add(&l, (cr_op){.kind = CR_OP_GOTO, .x = 56, .y = 358, .w = 100, .h = 15, .target = 1});
+
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    add(&l, (cr_op){.kind = CR_OP_ANCHOR, .x = 56, .y = 80, .target = 1});
+    text(&l, CR_FACE_BOLD, 56, 100, 14, "Section two");
+    add(&l, (cr_op){.kind = CR_OP_ANCHOR, .x = 56, .y = 380, .target = 2});
+    text(&l, CR_FACE_BOLD, 56, 400, 14, "Section three");
+    add(&l, (cr_op){.kind = CR_OP_GOTO, .x = 56, .y = 388, .w = 100, .h = 15, .target = 0});
+
+    cr_display *d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    d->nanchors = 3;
+    d->info = (cr_doc_info){.title = TITLE,
+                            .author = "Prefeitura de São Paulo",
+                            .subject = "Certificação",
+                            .creator = "certreport tests",
+                            .keywords = "certification, status",
+                            .lang = "es",
+                            .created = CREATED};
+    return d;
+}
+
+static void render_ok(const cr_display *d, const cr_fonts *fonts, cr_buffer *out)
+{
+    cr_error err;
+    cr_error_init(&err);
+    cr_status st = cr_render_pdf(d, fonts, out, &err);
+    assert_no_error(&err);
+    assert_int_equal(st, CR_OK);
+    assert_non_null(out->data);
+    assert_true(out->len > 1000);
+    assert_memory_equal(out->data, "%PDF-1.4", 8);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Tests */
+
+static void test_full_document(void **st)
+{
+    state *s = *st;
+    require_tool("qpdf", "qpdf");
+    require_tool("pdftotext", "poppler-utils");
+    char run_text[64];
+    cr_display *d = make_display(s->fonts, run_text, sizeof run_text);
+    cr_buffer out = {0};
+    render_ok(d, s->fonts, &out);
+    const char *path = CR_TEST_TMP "/test_render_pdf_full.pdf";
+    write_file(path, &out);
+    char cmd[1024];
+    int status;
+
+    /* qpdf finds nothing wrong. */
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1", path);
+    char *o = run(cmd, &status);
+    if (status != 0)
+        fail_msg("qpdf --check exited %d:\n%s", status, o);
+    assert_lacks(o, "WARNING", "qpdf --check");
+    free(o);
+
+    /* Every font embedded: four CP1252 faces (their text maps to Unicode through the standard
+     * WinAnsi encoding) and the regular and bold CID versions for the runs outside CP1252, which
+     * carry a ToUnicode map. */
+    snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    char *line = strstr(o, "\n---");
+    assert_non_null(line);
+    line = strchr(line + 1, '\n');
+    size_t nfonts = 0, ncid = 0;
+    bool seen[CR_FACE_COUNT] = {false};
+    for (char *save = NULL, *ln = strtok_r(line, "\n", &save); ln;
+         ln = strtok_r(NULL, "\n", &save)) {
+        char *tok[16];
+        size_t n = 0;
+        for (char *s2 = NULL, *t = strtok_r(ln, " ", &s2); t && n < 16;
+             t = strtok_r(NULL, " ", &s2))
+            tok[n++] = t;
+        assert_true(n >= 7);
+        if (strcmp(tok[n - 5], "yes") != 0)
+            fail_msg("font %s is not embedded", tok[0]);
+        bool cid = strcmp(tok[1], "CID") == 0;
+        if (cid && strcmp(tok[n - 3], "yes") != 0)
+            fail_msg("font %s has no ToUnicode map", tok[0]);
+        /* "HPDFAA+NotoSans-Bold,Bold": subset tag, name, libharu's style suffix */
+        char *name = strchr(tok[0], '+');
+        name = name ? name + 1 : tok[0];
+        if (strchr(name, ','))
+            *strchr(name, ',') = '\0';
+        for (int f = 0; f < CR_FACE_COUNT; f++)
+            if (strcmp(name, FACE_NAMES[f]) == 0)
+                seen[f] = true;
+        ncid += cid;
+        nfonts++;
+    }
+    free(o);
+    for (int f = 0; f < CR_FACE_COUNT; f++)
+        if (!seen[f])
+            fail_msg("pdffonts does not list %s", FACE_NAMES[f]);
+    assert_int_equal(ncid, 2);
+    assert_int_equal(nfonts, 6);
+
+    /* The text extracts exactly, and poppler has nothing to say about the file. */
+    const char *errpath = CR_TEST_TMP "/test_render_pdf_full.err";
+    snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' - 2>'%s'", path, errpath);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    size_t errlen;
+    char *errs = read_file(errpath, &errlen);
+    if (errlen)
+        fail_msg("pdftotext printed: %s", errs);
+    free(errs);
+    const char *expect[] = {TITLE,
+                            "Regular " SAMPLE,
+                            "Bold " SAMPLE,
+                            "Italic " SAMPLE,
+                            "BoldItalic " SAMPLE,
+                            run_text,
+                            "Győr",
+                            "Visit example.org",
+                            "Go to section two",
+                            "Section two",
+                            "Section three"};
+    for (size_t i = 0; i < sizeof expect / sizeof expect[0]; i++)
+        assert_contains(o, expect[i], "pdftotext");
+    assert_int_equal(count(o, "\f"), 2);
+    free(o);
+
+    /* Document info. */
+    snprintf(cmd, sizeof cmd, "pdfinfo -isodates '%s' 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_contains(o, "Title:           " TITLE "\n", "pdfinfo");
+    assert_contains(o, "Author:          Prefeitura de São Paulo\n", "pdfinfo");
+    assert_contains(o, "Subject:         Certificação\n", "pdfinfo");
+    assert_contains(o, "Keywords:        certification, status\n", "pdfinfo");
+    assert_contains(o, "Creator:         certreport tests\n", "pdfinfo");
+    assert_contains(o, "CreationDate:    2023-03-01T12:00:00Z\n", "pdfinfo");
+    assert_contains(o, "ModDate:         2023-03-01T12:00:00Z\n", "pdfinfo");
+    assert_contains(o, "Pages:           2\n", "pdfinfo");
+    assert_contains(o, "Page size:       595.28 x 841.89 pts (A4)", "pdfinfo");
+    free(o);
+
+    /* The outline, as qpdf reads it. */
+    snprintf(cmd, sizeof cmd, "qpdf --json --json-key=outlines '%s' 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_contains(o, "\"title\": \"Estado — Bogotá\"", "qpdf --json outlines");
+    assert_contains(o, "\"title\": \"Área 1: Governança\"", "qpdf --json outlines");
+    assert_contains(o, "\"title\": \"Łódź ő\"", "qpdf --json outlines");
+    assert_int_equal(count(o, "\"title\""), 3);
+    assert_int_equal(count(o, "\"kids\": []"), 2); /* the two level-1 entries */
+    free(o);
+
+    /* The objects themselves, uncompressed by qpdf. */
+    const char *plain = CR_TEST_TMP "/test_render_pdf_full.plain.pdf";
+    snprintf(cmd, sizeof cmd,
+             "qpdf --stream-data=uncompress --object-streams=disable --normalize-content=n '%s' "
+             "'%s' 2>&1",
+             path, plain);
+    o = run(cmd, &status);
+    if (status != 0)
+        fail_msg("qpdf exited %d: %s", status, o);
+    free(o);
+    o = read_file(plain, NULL);
+    assert_int_equal(count(o, "/Subtype /Link"), 3);
+    assert_int_equal(count(o, "/Border [ 0 0 0 ]"), 3);
+    assert_contains(o, "/URI (" URI ")", "links");
+    assert_int_equal(count(o, "/Dest "), 2 + 3); /* two goto links, three bookmarks */
+    assert_contains(o, "/Lang (es)", "catalog");
+    assert_contains(o, "/DisplayDocTitle true", "catalog");
+    assert_contains(o, "/PageMode /UseOutlines", "catalog");
+    /* The CID fonts' ToUnicode maps are bfchar maps and their ordering is Identity. */
+    assert_int_equal(count(o, "beginbfchar"), 2);
+    assert_lacks(o, "begincidrange", "ToUnicode");
+    assert_lacks(o, "Identity-H)", "CIDSystemInfo");
+    assert_int_equal(count(o, "/Ordering (Identity)"), 2);
+    assert_contains(o, "<0141> <0141>", "ToUnicode"); /* Ł */
+    assert_contains(o, "<0151> <0151>", "ToUnicode"); /* ő */
+    free(o);
+
+    cr_buffer_free(&out);
+    cr_display_free(d);
+}
+
+static void test_reproducible(void **st)
+{
+    state *s = *st;
+    char run_text[64];
+    cr_display *d = make_display(s->fonts, run_text, sizeof run_text);
+    cr_buffer a = {0}, b = {0};
+    render_ok(d, s->fonts, &a);
+    render_ok(d, s->fonts, &b);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+    cr_buffer_free(&a);
+    cr_buffer_free(&b);
+    cr_display_free(d);
+}
+
+/* A document in CP1252 and one face embeds that face only, as a simple font (no CID font, no
+ * UTF-8 encoder). */
+static void test_only_what_is_used(void **st)
+{
+    state *s = *st;
+    require_tool("pdffonts", "poppler-utils");
+    cr_dlist l;
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    text(&l, CR_FACE_REGULAR, 56, 100, 11, SAMPLE);
+    cr_display *d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    cr_buffer out = {0};
+    render_ok(d, s->fonts, &out);
+    const char *path = CR_TEST_TMP "/test_render_pdf_simple.pdf";
+    write_file(path, &out);
+    char cmd[1024];
+    int status;
+    snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>&1", path);
+    char *o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_contains(o, "+NotoSans-Regular ", "pdffonts"); /* regular: no style suffix */
+    assert_contains(o, " TrueType ", "pdffonts");
+    assert_lacks(o, "CID", "pdffonts");
+    assert_int_equal(count(o, "\n"), 3); /* header, rule, one font */
+    free(o);
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_contains(o, SAMPLE "\n", "pdftotext");
+    free(o);
+    cr_buffer_free(&out);
+    cr_display_free(d);
+}
+
+/* One file for every face (a deployment with a single font): libharu refuses to load the same
+ * font twice, so the file is loaded once and shared, also by its CID version. */
+static void test_one_file_for_all_faces(void **st)
+{
+    state *s = *st;
+    require_tool("pdffonts", "poppler-utils");
+    const char *paths[CR_FACE_COUNT] = {s->paths[0], s->paths[0], s->paths[0], s->paths[0]};
+    cr_error err;
+    cr_error_init(&err);
+    cr_fonts *fonts = cr_fonts_load(paths, &err);
+    assert_non_null(fonts);
+    char run_text[64];
+    cr_display *d = make_display(fonts, run_text, sizeof run_text);
+    cr_buffer out = {0};
+    render_ok(d, fonts, &out);
+    const char *path = CR_TEST_TMP "/test_render_pdf_onefile.pdf";
+    write_file(path, &out);
+    char cmd[1024];
+    int status;
+    snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>&1", path);
+    char *o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_int_equal(count(o, "+NotoSans-Regular "), 2); /* simple and CID */
+    assert_int_equal(count(o, "\n"), 4);
+    free(o);
+    snprintf(cmd, sizeof cmd, "pdftotext '%s' - 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_contains(o, "Bold " SAMPLE, "pdftotext");
+    assert_contains(o, run_text, "pdftotext");
+    assert_contains(o, "Győr", "pdftotext");
+    free(o);
+    cr_buffer_free(&out);
+    cr_display_free(d);
+    cr_fonts_free(fonts);
+}
+
+/* The font files are read when rendering: a file gone since the fonts were loaded is an I/O
+ * error with a one-line message, and no output. */
+static void test_missing_font_file(void **st)
+{
+    state *s = *st;
+    char copy[700];
+    snprintf(copy, sizeof copy, "%s/test_render_pdf_gone.ttf", CR_TEST_TMP);
+    size_t len;
+    char *bytes = read_file(s->paths[CR_FACE_REGULAR], &len);
+    cr_buffer b = {(unsigned char *)bytes, len};
+    write_file(copy, &b);
+    free(bytes);
+    const char *paths[CR_FACE_COUNT] = {copy, s->paths[1], s->paths[2], s->paths[3]};
+    cr_error err;
+    cr_error_init(&err);
+    cr_fonts *fonts = cr_fonts_load(paths, &err);
+    assert_non_null(fonts);
+    assert_int_equal(unlink(copy), 0);
+
+    char run_text[64];
+    cr_display *d = make_display(fonts, run_text, sizeof run_text);
+    cr_buffer out = {(unsigned char *)"junk", 4};
+    cr_status status = cr_render_pdf(d, fonts, &out, &err);
+    assert_int_equal(status, CR_EIO);
+    assert_int_equal(err.code, CR_EIO);
+    assert_null(out.data);
+    assert_int_equal(out.len, 0);
+    if (strncmp(err.message, "PDF writer error 0x1017 (detail ", 32) != 0)
+        fail_msg("unexpected message: %s", err.message);
+    assert_non_null(strstr(err.message, copy));
+    assert_null(strchr(err.message, '\n'));
+    cr_display_free(d);
+    cr_fonts_free(fonts);
+}
+
+/* A malformed display list is a usage error, not a writer error. */
+static void test_bad_display(void **st)
+{
+    state *s = *st;
+    cr_dlist l;
+    cr_error err;
+    cr_buffer out = {0};
+
+    /* A link to an anchor that is never placed. */
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    add(&l, (cr_op){.kind = CR_OP_GOTO, .x = 10, .y = 10, .w = 10, .h = 10, .target = 1});
+    add(&l, (cr_op){.kind = CR_OP_ANCHOR, .x = 10, .y = 10, .target = 0});
+    cr_display *d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    d->nanchors = 2;
+    cr_error_init(&err);
+    assert_int_equal(cr_render_pdf(d, s->fonts, &out, &err), CR_EUSAGE);
+    assert_null(out.data);
+    assert_non_null(strstr(err.message, "anchor 1"));
+    d->nanchors = 1; /* now out of range */
+    cr_error_init(&err);
+    assert_int_equal(cr_render_pdf(d, s->fonts, &out, &err), CR_EUSAGE);
+    assert_null(out.data);
+    cr_display_free(d);
+
+    /* No pages (a bookmark only: cr_dlist_finish of an empty list passes NULL to memcpy). */
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    add(&l, (cr_op){.kind = CR_OP_BOOKMARK, .text = "x", .target = 0});
+    d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    d->nanchors = 1;
+    cr_error_init(&err);
+    assert_int_equal(cr_render_pdf(d, s->fonts, &out, &err), CR_EUSAGE);
+    assert_null(out.data);
+    assert_string_equal(err.message, "display list: no pages");
+    cr_display_free(d);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full_document),     cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_only_what_is_used), cmocka_unit_test(test_one_file_for_all_faces),
+        cmocka_unit_test(test_missing_font_file), cmocka_unit_test(test_bad_display),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
