@@ -387,7 +387,7 @@ static const char *status_sentence(lay *L)
         for (size_t i = 0; i < sc->ncore_missing; i++)
             codes[i] = L->cat->criteria[sc->core_missing[i]].code;
         cr_arg b[] = {{"list", join(L, codes, sc->ncore_missing)}};
-        parts[np++] = T(L, "blocker.core", b, 1);
+        parts[np++] = T(L, sc->ncore_missing == 1 ? "blocker.core.one" : "blocker.core", b, 1);
     }
     if (sc->next.tier != CR_NONE && sc->next.more_criteria) {
         cr_arg b[] = {{"n", num(L, sc->next.more_criteria)}, {"tier", tier_name(L, sc->next.tier)}};
