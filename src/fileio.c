@@ -72,3 +72,75 @@ cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, c
 {
     return cr_write_atomic(path, data, len, err);
 }
+
+char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err)
+{
+    char *buf = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        cr_error_set(err, CR_EIO, path, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        cr_error_set(err, CR_EIO, path, 0, "cannot read: %s", strerror(errno));
+        goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        cr_error_set(err, CR_EIO, path, 0, "is a directory, not a file");
+        goto done;
+    }
+    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > cap) {
+        cr_error_set(err, CR_EINPUT, path, 0, "file is too large (%lld bytes; the limit is %zu)",
+                     (long long)st.st_size, cap);
+        goto done;
+    }
+    /* Read up to cap + 1 bytes whatever fstat said: pipes and growing files are capped too. */
+    size_t size = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 64 * 1024;
+    size_t used = 0;
+    buf = malloc(size + 1);
+    if (!buf) {
+        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+        goto done;
+    }
+    for (;;) {
+        if (used == size) {
+            if (size > cap) {
+                break;
+            }
+            size_t nsize = size * 2 > cap + 1 ? cap + 1 : size * 2;
+            char *nbuf = realloc(buf, nsize + 1);
+            if (!nbuf) {
+                cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+                free(buf);
+                buf = NULL;
+                goto done;
+            }
+            buf = nbuf;
+            size = nsize;
+        }
+        ssize_t n = read(fd, buf + used, size - used);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            cr_error_set(err, CR_EIO, path, 0, "cannot read: %s", strerror(errno));
+            free(buf);
+            buf = NULL;
+            goto done;
+        }
+        if (n == 0)
+            break;
+        used += (size_t)n;
+    }
+    if (used > cap) {
+        cr_error_set(err, CR_EINPUT, path, 0, "file is too large (the limit is %zu bytes)", cap);
+        free(buf);
+        buf = NULL;
+        goto done;
+    }
+    buf[used] = '\0';
+    *len = used;
+done:
+    close(fd);
+    return buf;
+}

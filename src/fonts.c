@@ -12,7 +12,7 @@
 #include FT_TRUETYPE_TABLES_H
 
 #include "text.h"
-#include "xmlsafe.h"
+#include "fileio.h"
 
 #define DIRECT 0x300 /* code points below this are looked up directly */
 

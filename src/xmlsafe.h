@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "certreport/catalog.h"
 #include "certreport/error.h"
+#include "fileio.h"
 
 enum cr_schema_kind {
     CR_SCHEMA_CATALOG,
@@ -28,10 +29,6 @@ enum cr_schema_kind {
 struct cr_schemas {
     xmlSchemaPtr schema[CR_SCHEMA_COUNT];
 };
-
-/* Reads a whole file of at most |cap| bytes into a malloc'd, NUL-terminated buffer
- * (caller frees). NULL with |err| set (CR_EIO, or CR_EINPUT when too large). */
-char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err);
 
 /* Parses |len| bytes named |name| into a document (caller frees with xmlFreeDoc). */
 xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *err);
