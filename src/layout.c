@@ -114,12 +114,6 @@ static void rect(lay *L, float x, float y, float w, float h, cr_rgb c)
     emit(L, &o);
 }
 
-static void frame(lay *L, float x, float y, float w, float h, cr_rgb c, float lw)
-{
-    cr_op o = {.kind = CR_OP_RECT, .x = x, .y = y, .w = w, .h = h, .stroke = true, .stroke_color = c, .line_width = lw};
-    emit(L, &o);
-}
-
 static void hline(lay *L, float x, float y, float w, cr_rgb c, float lw)
 {
     cr_op o = {.kind = CR_OP_LINE, .x = x, .y = y, .w = w, .h = 0, .stroke_color = c, .line_width = lw};
@@ -782,7 +776,6 @@ static void table_row(lay *L, const table *t, const cell *cells, bool shade)
         /* Draw as many lines of each cell as fit (all of them, unless the row is huge). */
         float avail = L->bottom - L->y - 2 * PAD, used = 0;
         more = false;
-        float ys[8];
         for (size_t c = 0; c < t->ncols; c++) {
             float y = 0;
             size_t i = next[c];
@@ -790,7 +783,6 @@ static void table_row(lay *L, const table *t, const cell *cells, bool shade)
                 y += lh + lines[c][i].gap;
                 i++;
             }
-            ys[c] = y;
             if (y > used)
                 used = y;
         }
@@ -800,7 +792,6 @@ static void table_row(lay *L, const table *t, const cell *cells, bool shade)
         float x = L->x0;
         for (size_t c = 0; c < t->ncols; c++) {
             float y = L->y + PAD;
-            (void)ys;
             while (next[c] < n[c]) {
                 const cell_line *cl = &lines[c][next[c]];
                 if (y - L->y - PAD + lh + cl->gap > avail)
@@ -1100,11 +1091,9 @@ static void section_next(lay *L)
         para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->accent, title);
         if (txt)
             para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->text, txt);
-        float uy = L->y;
         para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL, sp->accent, url);
-        float uw = width(L, CR_FACE_REGULAR, SZ_SMALL, url);
-        link_uri(L, tx, y0, (uw > tw ? tw : uw) > 0 ? tw : tw, L->y - y0, url);
-        (void)uy;
+        /* The whole entry (title, text and address) is the link. */
+        link_uri(L, tx, y0, tw, L->y - y0, url);
         L->y += 6;
     }
 }
@@ -1218,7 +1207,6 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
         goto done;
 
     new_page(L);
-    int areas_anchor = -1;
     for (size_t s = 0; s < L->sp->nsections && !L->oom; s++) {
         switch (L->sp->sections[s]) {
         case CR_SEC_STATUS:
@@ -1236,7 +1224,6 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
             section_measure(L);
             break;
         case CR_SEC_AREAS:
-            areas_anchor = L->nanchors;
             section_areas(L);
             break;
         case CR_SEC_OUTCOMES:
@@ -1249,7 +1236,6 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
             break;
         }
     }
-    (void)areas_anchor;
     if (L->oom)
         goto done;
 
@@ -1303,6 +1289,5 @@ done:
         free(L->pages[i].ops);
     free(L->pages);
     cr_arena_free(L->tmp);
-    (void)frame;
     return d;
 }

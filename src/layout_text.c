@@ -94,7 +94,6 @@ size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const c
         /* Greedy: take segments (up to each break opportunity) while they fit. */
         size_t end = start, fit_end = start;
         float fit_w = 0;
-        bool must = false;
         for (size_t i = start; i < len; i++) {
             if (brks[i] != LINEBREAK_ALLOWBREAK && brks[i] != LINEBREAK_MUSTBREAK && i + 1 < len)
                 continue;
@@ -127,12 +126,9 @@ size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const c
             fit_end = e;
             fit_w = w;
             end = i + 1;
-            if (brks[i] == LINEBREAK_MUSTBREAK && i + 1 < len) {
-                must = true;
+            if (brks[i] == LINEBREAK_MUSTBREAK && i + 1 < len)
                 break;
-            }
         }
-        (void)must;
         out[n].start = text + start;
         out[n].len = fit_end - start;
         out[n].width = fit_w;
