@@ -607,7 +607,8 @@ static int cmd_render(int argc, char **argv)
         snprintf(path, sizeof path, "%s/strings/en.xml", e.assets);
     if (!(strings = cr_strings_load(path, e.schemas, &err)))
         goto fail;
-    if (!(fonts = cr_fonts_load(cr_layout_spec_fonts(spec), &err)))
+    if (!(fonts = cr_fonts_load(cr_layout_spec_fonts(spec), &err)) ||
+        cr_layout_check_texts(e.catalog, strings, fonts, &err) != CR_OK)
         goto fail;
     cr_report_request req = {.catalog = e.catalog,
                              .assessment = &a,

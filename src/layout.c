@@ -1167,14 +1167,31 @@ static bool check_glyphs(lay *L)
             if (!check_text(L, e->comment, L->au->log->file, e->line))
                 return false;
         }
-    for (size_t i = 0; i < L->cat->ncriteria; i++)
-        if (!check_text(L, L->cat->criteria[i].statement, L->cat->file, 0) ||
-            !check_text(L, L->cat->criteria[i].name, L->cat->file, 0))
-            return false;
-    for (size_t i = 0; i < L->st->n; i++)
-        if (!check_text(L, L->st->entries[i].value, "strings", 0))
-            return false;
     return true;
+}
+
+cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
+                                const cr_fonts *fonts, cr_error *err)
+{
+    lay L0 = {.f = fonts, .err = err};
+    lay *L = &L0;
+    for (size_t i = 0; i < cat->ncriteria; i++)
+        if (!check_text(L, cat->criteria[i].statement, cat->file, 0) ||
+            !check_text(L, cat->criteria[i].name, cat->file, 0))
+            return CR_EINPUT;
+    for (size_t i = 0; i < cat->nareas; i++)
+        if (!check_text(L, cat->areas[i].name, cat->file, 0) ||
+            !check_text(L, cat->areas[i].description, cat->file, 0))
+            return CR_EINPUT;
+    for (size_t i = 0; i < cat->noutcomes; i++)
+        if (!check_text(L, cat->outcomes[i].name, cat->file, 0) ||
+            !check_text(L, cat->outcomes[i].indicator, cat->file, 0) ||
+            !check_text(L, cat->outcomes[i].standard_text, cat->file, 0))
+            return CR_EINPUT;
+    for (size_t i = 0; i < strings->n; i++)
+        if (!check_text(L, strings->entries[i].value, strings->file, 0))
+            return CR_EINPUT;
+    return CR_OK;
 }
 
 cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)

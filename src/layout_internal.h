@@ -39,6 +39,7 @@ typedef struct cr_string_entry {
 } cr_string_entry;
 
 struct cr_strings {
+    const char *file;
     const char *lang;
     cr_string_entry *entries; /* sorted by key */
     size_t n;

@@ -185,6 +185,7 @@ cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_erro
         goto done;
     }
     s->arena = arena;
+    s->file = cr_arena_strdup(arena, path);
     s->lang = cr_xml_attr(arena, root, "lang", &oom);
     for (xmlNodePtr c = cr_xml_elem(root->children); c && !oom; c = cr_xml_elem(c->next)) {
         s->entries[s->n].key = cr_xml_attr(arena, c, "key", &oom);

@@ -50,9 +50,14 @@ typedef struct cr_report_request {
     long long created; /* seconds since 1970: the document date (never the clock) */
 } cr_report_request;
 
+/* Checks once, for a run, that the fonts cover every text of the catalog and the string table
+ * (reports then check only their own inputs). CR_EINPUT naming the file otherwise. */
+cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
+                                const cr_fonts *fonts, cr_error *err);
+
 /* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
- * with |err| set: CR_EINPUT when an input text has a character no font has (naming the input
- * file and line), CR_ENOMEM. */
+ * with |err| set: CR_EINPUT when a text of the submission or audit log has a character no font
+ * has (naming the input file and line), CR_ENOMEM. Call cr_layout_check_texts once first. */
 cr_display *cr_layout_report(const cr_report_request *req, cr_error *err);
 
 #ifdef __cplusplus

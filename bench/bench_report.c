@@ -1,0 +1,419 @@
+/* certreport-bench: warm, in-process timing of the report pipeline.
+ *
+ * Loads the schemas, catalog, layout, string tables and fonts once, computes the peer statistics
+ * over a cohort folder, then makes N reports (cycling over the cohort's cities) and times each
+ * stage with CLOCK_MONOTONIC:
+ *
+ *   load+score   cr_cohort_load: read and validate the submission and audit log, apply, score
+ *   layout       cr_layout_report: the display list
+ *   haru         cr_render_pdf: the PDF through libharu (the default writer)
+ *   cairo        cr_render_cairo(CR_CAIRO_PDF): the PDF through cairo
+ *
+ * and prints the median and 90th percentile of each stage, of the whole report per backend
+ * (load+score + layout + render, taken per report, not summed from the stage medians), the mean
+ * size of the PDFs, and the process's peak RSS. Nothing is written to disk.
+ *
+ * usage: certreport-bench [--cohort DIR] [--n N] [--backend haru|cairo|both] [--warmup W]
+ *                         [--assets DIR]
+ * No global mutable state: everything lives in main's frame. */
+#define _POSIX_C_SOURCE 200809L
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "certreport/certreport.h"
+
+#ifndef CERTREPORT_SOURCE_ASSETS
+#define CERTREPORT_SOURCE_ASSETS "assets"
+#endif
+#ifndef CERTREPORT_DEFAULT_CATALOG
+#define CERTREPORT_DEFAULT_CATALOG "catalog-2023.xml"
+#endif
+
+enum { STAGE_LOAD, STAGE_LAYOUT, STAGE_HARU, STAGE_CAIRO, TOTAL_HARU, TOTAL_CAIRO, NSERIES };
+
+static const char *const series_names[NSERIES] = {
+    "load+score", "layout", "render haru", "render cairo", "TOTAL haru", "TOTAL cairo",
+};
+
+/* The report languages a submission may ask for; each maps to assets/strings/LANG.xml when that
+ * file exists, else to English (what `certreport render` does). */
+static const char *const langs[] = {"en", "es", "pt", "fr"};
+#define NLANGS (sizeof langs / sizeof langs[0])
+
+typedef struct bench_options {
+    const char *cohort, *assets, *backend;
+    unsigned long n, warmup;
+    int haru, cairo;
+} bench_options;
+
+/* Everything loaded once and shared by every report. */
+typedef struct bench_env {
+    char assets[PATH_MAX];
+    cr_schemas *schemas;
+    cr_catalog *catalog;
+    cr_cohort *cohort;
+    cr_peers *peers;
+    cr_layout_spec *spec;
+    cr_strings *strings[NLANGS]; /* NULL: falls back to strings[0] (en) */
+    cr_fonts *fonts;
+} bench_env;
+
+typedef struct bench_results {
+    double *ms[NSERIES]; /* one sample per measured report */
+    size_t n;
+    unsigned long long bytes_haru, bytes_cairo;
+    unsigned long long pages;
+    double setup_ms, peers_ms;
+    double first[NSERIES]; /* the process's first report */
+} bench_results;
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static void fail(const char *what, const cr_error *e)
+{
+    char line[1200];
+    cr_error_format(e, line, sizeof line);
+    fprintf(stderr, "certreport-bench: %s: %s\n", what, line);
+}
+
+static int usage(FILE *f)
+{
+    fputs("usage: certreport-bench [--cohort DIR] [--n N] [--backend haru|cairo|both]\n"
+          "                        [--warmup W] [--assets DIR]\n"
+          "  --cohort DIR   cohort folder (default: the samples/cohort next to the assets)\n"
+          "  --n N          reports to time, cycling over the cohort's cities (default 500)\n"
+          "  --backend B    haru, cairo or both (default both)\n"
+          "  --warmup W     untimed reports made first (default 5)\n"
+          "  --assets DIR   assets folder (default: the source tree's assets/)\n",
+          f);
+    return f == stdout ? 0 : 2;
+}
+
+static int parse_args(int argc, char **argv, bench_options *o, char *cohort_buf, size_t size)
+{
+    *o = (bench_options){.n = 500, .warmup = 5, .backend = "both", .assets = NULL};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        char *end = NULL;
+        if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+            return usage(stdout);
+        if (!v)
+            return usage(stderr);
+        if (strcmp(a, "--cohort") == 0)
+            o->cohort = v;
+        else if (strcmp(a, "--assets") == 0)
+            o->assets = v;
+        else if (strcmp(a, "--backend") == 0)
+            o->backend = v;
+        else if (strcmp(a, "--n") == 0) {
+            o->n = strtoul(v, &end, 10);
+            if (*end || o->n == 0)
+                return usage(stderr);
+        } else if (strcmp(a, "--warmup") == 0) {
+            o->warmup = strtoul(v, &end, 10);
+            if (*end)
+                return usage(stderr);
+        } else
+            return usage(stderr);
+        i++;
+    }
+    o->haru = strcmp(o->backend, "haru") == 0 || strcmp(o->backend, "both") == 0;
+    o->cairo = strcmp(o->backend, "cairo") == 0 || strcmp(o->backend, "both") == 0;
+    if (!o->haru && !o->cairo)
+        return usage(stderr);
+    if (!o->assets)
+        o->assets = getenv("CERTREPORT_ASSETS") && *getenv("CERTREPORT_ASSETS")
+                        ? getenv("CERTREPORT_ASSETS")
+                        : CERTREPORT_SOURCE_ASSETS;
+    if (!o->cohort) {
+        snprintf(cohort_buf, size, "%s/../samples/cohort", o->assets);
+        o->cohort = cohort_buf;
+    }
+    return -1;
+}
+
+/* A file next to the assets (source tree: assets/../REL) or inside them (installed). */
+static int find_rel(char *out, size_t size, const char *assets, const char *rel)
+{
+    int w = snprintf(out, size, "%s/../%s", assets, rel);
+    if (w > 0 && (size_t)w < size && access(out, R_OK) == 0)
+        return 1;
+    w = snprintf(out, size, "%s/%s", assets, rel);
+    return w > 0 && (size_t)w < size && access(out, R_OK) == 0;
+}
+
+static int env_open(bench_env *e, const bench_options *o, bench_results *r, cr_error *err)
+{
+    char path[PATH_MAX + 64], fonts_dir[PATH_MAX + 64];
+    double t0 = now_ms();
+    snprintf(e->assets, sizeof e->assets, "%s", o->assets);
+    snprintf(path, sizeof path, "%s/schemas", e->assets);
+    if (!(e->schemas = cr_schemas_load(path, err)))
+        return fail("schemas", err), -1;
+    snprintf(path, sizeof path, "%s/%s", e->assets, CERTREPORT_DEFAULT_CATALOG);
+    if (!(e->catalog = cr_catalog_load(path, e->schemas, err)))
+        return fail("catalog", err), -1;
+    if (!find_rel(fonts_dir, sizeof fonts_dir, e->assets, "fonts"))
+        return fprintf(stderr, "certreport-bench: fonts folder not found\n"), -1;
+    if (!find_rel(path, sizeof path, e->assets, "layouts/default.xml"))
+        return fprintf(stderr, "certreport-bench: layouts/default.xml not found\n"), -1;
+    if (!(e->spec = cr_layout_spec_load(path, fonts_dir, e->schemas, err)))
+        return fail("layout", err), -1;
+    for (size_t i = 0; i < NLANGS; i++) {
+        snprintf(path, sizeof path, "%s/strings/%s.xml", e->assets, langs[i]);
+        if (i > 0 && access(path, R_OK) != 0)
+            continue; /* falls back to English */
+        if (!(e->strings[i] = cr_strings_load(path, e->schemas, err)))
+            return fail("strings", err), -1;
+    }
+    if (!(e->fonts = cr_fonts_load(cr_layout_spec_fonts(e->spec), err)))
+        return fail("fonts", err), -1;
+    double t1 = now_ms();
+    if (!(e->cohort = cr_cohort_scan(o->cohort, err)))
+        return fail("cohort", err), -1;
+    size_t failed = 0;
+    if (!(e->peers = cr_cohort_stats(e->cohort, e->catalog, e->schemas, false, &failed, err)))
+        return fail("peers", err), -1;
+    r->setup_ms = t1 - t0;
+    r->peers_ms = now_ms() - t1;
+    return 0;
+}
+
+static void env_close(bench_env *e)
+{
+    cr_fonts_free(e->fonts);
+    for (size_t i = 0; i < NLANGS; i++)
+        cr_strings_free(e->strings[i]);
+    cr_layout_spec_free(e->spec);
+    cr_peers_free(e->peers);
+    cr_cohort_free(e->cohort);
+    cr_catalog_free(e->catalog);
+    cr_schemas_free(e->schemas);
+}
+
+static const cr_strings *strings_for(const bench_env *e, const char *lang)
+{
+    for (size_t i = 0; lang && i < NLANGS; i++)
+        if (strcmp(lang, langs[i]) == 0 && e->strings[i])
+            return e->strings[i];
+    return e->strings[0];
+}
+
+/* The document date as `certreport render` picks it without SOURCE_DATE_EPOCH: the audit log's
+ * latest event, else the submission date. */
+static long long document_date(const cr_assessment *a)
+{
+    if (a->log && a->log->nevents)
+        return a->log->events[a->log->nevents - 1].at_unix;
+    const cr_date *d = &a->submission->submitted;
+    int y = d->year - (d->month <= 2);
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (d->month + (d->month > 2 ? -3 : 9)) + 2) / 5 + d->day - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (long long)(era * 146097 + doe - 719468) * 86400;
+}
+
+/* One report: every stage timed into |ms| (NSERIES entries). Returns 0 or -1. */
+static int one_report(const bench_env *e, const bench_options *o, const cr_cohort_entry *ce,
+                      double *ms, size_t *bytes_haru, size_t *bytes_cairo, size_t *pages)
+{
+    cr_error err;
+    cr_error_init(&err);
+    cr_assessment a;
+    memset(&a, 0, sizeof a);
+    cr_display *d = NULL;
+    cr_buffer out = {0};
+    int rc = -1;
+
+    double t0 = now_ms();
+    if (cr_cohort_load(ce, &a, e->catalog, e->schemas, &err) != CR_OK) {
+        fail(ce->id, &err);
+        return -1;
+    }
+    double t1 = now_ms();
+    cr_report_request req = {.catalog = e->catalog,
+                             .assessment = &a,
+                             .peers = e->peers,
+                             .spec = e->spec,
+                             .strings = strings_for(e, a.submission->lang),
+                             .fonts = e->fonts,
+                             .created = document_date(&a)};
+    if (!(d = cr_layout_report(&req, &err))) {
+        fail(ce->id, &err);
+        goto done;
+    }
+    double t2 = now_ms();
+    ms[STAGE_LOAD] = t1 - t0;
+    ms[STAGE_LAYOUT] = t2 - t1;
+    *pages = d->npages;
+    if (o->haru) {
+        double t = now_ms();
+        if (cr_render_pdf(d, e->fonts, &out, &err) != CR_OK) {
+            fail(ce->id, &err);
+            goto done;
+        }
+        ms[STAGE_HARU] = now_ms() - t;
+        if (out.len < 5 || memcmp(out.data, "%PDF-", 5) != 0) {
+            fprintf(stderr, "certreport-bench: %s: haru wrote no PDF\n", ce->id);
+            goto done;
+        }
+        ms[TOTAL_HARU] = ms[STAGE_LOAD] + ms[STAGE_LAYOUT] + ms[STAGE_HARU];
+        *bytes_haru = out.len;
+        cr_buffer_free(&out);
+    }
+    if (o->cairo) {
+        double t = now_ms();
+        if (cr_render_cairo(d, e->fonts, CR_CAIRO_PDF, 0, 72, &out, &err) != CR_OK) {
+            fail(ce->id, &err);
+            goto done;
+        }
+        ms[STAGE_CAIRO] = now_ms() - t;
+        if (out.len < 5 || memcmp(out.data, "%PDF-", 5) != 0) {
+            fprintf(stderr, "certreport-bench: %s: cairo wrote no PDF\n", ce->id);
+            goto done;
+        }
+        ms[TOTAL_CAIRO] = ms[STAGE_LOAD] + ms[STAGE_LAYOUT] + ms[STAGE_CAIRO];
+        *bytes_cairo = out.len;
+        cr_buffer_free(&out);
+    }
+    rc = 0;
+done:
+    cr_buffer_free(&out);
+    cr_display_free(d);
+    cr_assessment_free(&a);
+    return rc;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of sorted |v| (p in 0..100). */
+static double percentile(const double *v, size_t n, double p)
+{
+    size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999);
+    if (rank < 1)
+        rank = 1;
+    if (rank > n)
+        rank = n;
+    return v[rank - 1];
+}
+
+static double median(const double *v, size_t n)
+{
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+static void print_results(const bench_options *o, const bench_env *e, bench_results *r)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    printf("certreport-bench: %zu reports (warm, one process, +%lu untimed warm-up) over %zu "
+           "cities of %s\n",
+           r->n, o->warmup, e->cohort->n, o->cohort);
+    printf("setup (schemas, catalog, layout, strings, fonts): %.1f ms once; peers over the "
+           "cohort: %.1f ms once\n",
+           r->setup_ms, r->peers_ms);
+    printf("mean pages per report: %.2f\n", (double)r->pages / (double)r->n);
+    printf("first report of the process (untimed above): load+score %.2f, layout %.2f",
+           r->first[STAGE_LOAD], r->first[STAGE_LAYOUT]);
+    if (o->haru)
+        printf(", render haru %.2f", r->first[STAGE_HARU]);
+    if (o->cairo)
+        printf(", render cairo %.2f", r->first[STAGE_CAIRO]);
+    printf(" ms\n\n");
+    printf("%-14s %10s %10s %10s %10s\n", "stage", "median ms", "p90 ms", "mean ms", "max ms");
+    for (int s = 0; s < NSERIES; s++) {
+        if ((s == STAGE_HARU || s == TOTAL_HARU) && !o->haru)
+            continue;
+        if ((s == STAGE_CAIRO || s == TOTAL_CAIRO) && !o->cairo)
+            continue;
+        double *v = r->ms[s];
+        double sum = 0;
+        for (size_t i = 0; i < r->n; i++)
+            sum += v[i];
+        qsort(v, r->n, sizeof *v, cmp_double);
+        printf("%-14s %10.3f %10.3f %10.3f %10.3f\n", series_names[s], median(v, r->n),
+               percentile(v, r->n, 90), sum / (double)r->n, v[r->n - 1]);
+    }
+    putchar('\n');
+    if (o->haru)
+        printf("bytes per report, haru:  %.0f (%.1f KB)\n", (double)r->bytes_haru / (double)r->n,
+               (double)r->bytes_haru / (double)r->n / 1024.0);
+    if (o->cairo)
+        printf("bytes per report, cairo: %.0f (%.1f KB)\n", (double)r->bytes_cairo / (double)r->n,
+               (double)r->bytes_cairo / (double)r->n / 1024.0);
+    printf("peak RSS: %ld KB\n", ru.ru_maxrss);
+}
+
+int main(int argc, char **argv)
+{
+    bench_options o;
+    char cohort_buf[PATH_MAX + 64];
+    int rc = parse_args(argc, argv, &o, cohort_buf, sizeof cohort_buf);
+    if (rc >= 0)
+        return rc;
+
+    xmlInitParser();
+    LIBXML_TEST_VERSION
+    bench_env e;
+    memset(&e, 0, sizeof e);
+    bench_results r;
+    memset(&r, 0, sizeof r);
+    cr_error err;
+    cr_error_init(&err);
+    rc = 1;
+    if (env_open(&e, &o, &r, &err) != 0)
+        goto out;
+    for (int s = 0; s < NSERIES; s++)
+        if (!(r.ms[s] = calloc(o.n, sizeof(double)))) {
+            fputs("certreport-bench: out of memory\n", stderr);
+            goto out;
+        }
+
+    /* The untimed warm-up reports come first; the very first report of the process (caches
+     * cold, libraries' first use) is kept apart, as r.first. */
+    for (size_t i = 0; i < o.warmup + o.n; i++) {
+        double ms[NSERIES] = {0};
+        size_t bh = 0, bc = 0, pages = 0;
+        size_t city = (i < o.warmup ? i : i - o.warmup) % e.cohort->n;
+        const cr_cohort_entry *ce = &e.cohort->entries[city];
+        if (one_report(&e, &o, ce, ms, &bh, &bc, &pages))
+            goto out;
+        if (i == 0)
+            memcpy(r.first, ms, sizeof ms);
+        if (i < o.warmup)
+            continue;
+        size_t k = i - o.warmup; /* index among the measured reports */
+        for (int s = 0; s < NSERIES; s++)
+            r.ms[s][k] = ms[s];
+        r.bytes_haru += bh;
+        r.bytes_cairo += bc;
+        r.pages += pages;
+        r.n++;
+    }
+    print_results(&o, &e, &r);
+    rc = 0;
+out:
+    for (int s = 0; s < NSERIES; s++)
+        free(r.ms[s]);
+    env_close(&e);
+    xmlCleanupParser();
+    return rc;
+}
