@@ -427,7 +427,8 @@ static void section_status(lay *L)
         for (size_t i = 0; i < sc->nstale; i++)
             codes[i] = L->cat->criteria[sc->stale[i]].code;
         cr_arg s[] = {{"n", num(L, (long)sc->nstale)}, {"list", join(L, codes, sc->nstale)}};
-        para(L, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text, T(L, "status.stale", s, 2));
+        para(L, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text,
+             T(L, sc->nstale == 1 ? "status.stale.one" : "status.stale", s, 2));
         L->y += 8;
     }
 
@@ -623,12 +624,18 @@ static void section_measure(lay *L)
     L->y += 8;
     cr_arg b[] = {{"band", band != CR_NONE ? cat->bands[band].name : "-"}};
     const char *series[3] = {S(L, "legend.city"), S(L, "legend.all"), T(L, "legend.size", b, 1)};
-    float descw = (L->x1 - L->x0) * 0.52f, cx = L->x0 + descw + 16, labw = 96;
+    float labw = 0;
+    for (int k = 0; k < 3; k++) {
+        float w = width(L, CR_FACE_BOLD, SZ_SMALL, series[k]) + 6;
+        if (w > labw)
+            labw = w;
+    }
+    float descw = (L->x1 - L->x0) * 0.48f, cx = L->x0 + descw + 14;
     float bx = cx + labw, bw = L->x1 - bx - 30;
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];
         cr_rgb c = area_color(L, k);
-        float dh = SZ_BODY * LEAD + para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, a->description, descw);
+        float dh = SZ_BODY * LEAD + 2 + para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, a->description, descw - 9);
         float ch = 3 * 13 + 4;
         float h = dh > ch ? dh : ch;
         need(L, h + 14);
@@ -659,8 +666,10 @@ typedef struct cell_par {
     const char *text;
 } cell_par;
 
+#define MAX_PARS 32
+
 typedef struct cell {
-    cell_par par[12];
+    cell_par par[MAX_PARS];
     size_t npar;
     bool center;
 } cell;
@@ -684,8 +693,8 @@ typedef struct table {
 static size_t cell_lines(lay *L, const cell *c, float w, cell_line **out)
 {
     size_t total = 0;
-    cr_line *lines[12];
-    size_t counts[12];
+    cr_line *lines[MAX_PARS];
+    size_t counts[MAX_PARS];
     for (size_t p = 0; p < c->npar; p++) {
         counts[p] = wrap(L, c->par[p].face, SZ_TABLE, c->par[p].text, w, &lines[p]);
         total += counts[p];
@@ -859,10 +868,9 @@ static void section_areas(lay *L)
             const cr_criterion_state *s = &au->criteria[i];
             cell cells[5];
             memset(cells, 0, sizeof cells);
-            char code[64];
-            snprintf(code, sizeof code, "%s%s  %s", cr->code, cr->core ? "**" : "", cr->name);
+            cr_arg ca[] = {{"code", cr->code}, {"core", cr->core ? "**" : ""}, {"name", cr->name}};
             any_core |= cr->core;
-            cells[0].par[0] = (cell_par){CR_FACE_BOLD, sp->text, cr_arena_strdup(L->tmp, code)};
+            cells[0].par[0] = (cell_par){CR_FACE_BOLD, sp->text, T(L, "table.code", ca, 3)};
             cells[0].par[1] = (cell_par){CR_FACE_REGULAR, sp->text, cr->statement};
             cells[0].npar = 2;
             char resp[64];
@@ -882,10 +890,15 @@ static void section_areas(lay *L)
             cells[3].par[0] = (cell_par){CR_FACE_REGULAR, sp->text, band != CR_NONE ? pct(L, cr_peers_share(L->peers, i, band)) : "-"};
             cells[3].npar = 1;
             cells[3].center = true;
-            size_t np = 0;
-            for (size_t c = 0; c < s->nnotes && np < 8; c++)
+            /* Reviewer comments, the latest last; a flood of them is summarised, not dropped. */
+            size_t np = 0, shown = s->nnotes < MAX_PARS - 6 ? s->nnotes : MAX_PARS - 6;
+            for (size_t c = s->nnotes - shown; c < s->nnotes; c++)
                 cells[4].par[np++] = (cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment};
-            for (size_t p = 0; p < s->nprograms && np < 12; p++) {
+            if (shown < s->nnotes) {
+                cr_arg ma[] = {{"n", num(L, (long)(s->nnotes - shown))}};
+                cells[4].par[np++] = (cell_par){CR_FACE_ITALIC, sp->muted, T(L, "note.more", ma, 1)};
+            }
+            for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
                 cr_arg pa[] = {{"program", L->sub->programs[s->programs[p]].name}};
                 cells[4].par[np++] = (cell_par){CR_FACE_ITALIC, sp->muted, T(L, "note.program", pa, 1)};
             }
@@ -903,6 +916,17 @@ static void section_areas(lay *L)
     }
 }
 
+/* The reviewers' latest verdict event on outcome |o|, or NULL. */
+static const cr_event *outcome_verdict(lay *L, size_t o)
+{
+    const cr_audit_log *log = L->au->log;
+    const cr_event *found = NULL;
+    for (size_t i = 0; log && i < log->nevents; i++)
+        if (log->events[i].type == CR_EVENT_OUTCOME && log->events[i].outcome == o)
+            found = &log->events[i];
+    return found;
+}
+
 static void section_outcomes(lay *L)
 {
     const cr_catalog *cat = L->cat;
@@ -912,7 +936,7 @@ static void section_outcomes(lay *L)
     para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, S(L, "outcomes.intro"));
     L->y += 8;
     table t = {.ncols = 6,
-               .widths = {84, 96, 130, 74, 70, 50},
+               .widths = {80, 92, 122, 72, 88, 50},
                .headers = {S(L, "outcomes.metric"), S(L, "outcomes.indicator"), S(L, "outcomes.standard"),
                            S(L, "outcomes.value"), S(L, "outcomes.source"), S(L, "outcomes.result")},
                .title = S(L, "section.outcomes")};
@@ -949,6 +973,11 @@ static void section_outcomes(lay *L)
             value = vs;
         }
         cells[3].par[0] = (cell_par){CR_FACE_REGULAR, sp->text, value};
+        const cr_event *verdict = outcome_verdict(L, o);
+        if (verdict && verdict->comment) {
+            cells[3].par[1] = (cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment};
+            cells[3].npar = 2;
+        }
         cells[4].par[0] = (cell_par){CR_FACE_REGULAR, sp->muted, source};
         bool met = L->sc->outcome_met[o];
         const char *result = met ? S(L, "outcomes.met")
@@ -957,7 +986,8 @@ static void section_outcomes(lay *L)
                                  : S(L, "outcomes.notmet");
         cells[5].par[0] = (cell_par){CR_FACE_BOLD, met ? sp->accent : sp->muted, result};
         for (int c = 0; c < 6; c++)
-            cells[c].npar = 1;
+            if (!cells[c].npar)
+                cells[c].npar = 1;
         table_row(L, &t, cells, o % 2 == 1);
     }
     L->y += 14;
@@ -1061,12 +1091,12 @@ static void section_next(lay *L)
             reasons[nr++] = S(L, "next.reason.progress");
         cr_arg p[] = {{"percent", num(L, round_pct(cr_peers_share(L->peers, i, band)))}};
         reasons[nr++] = T(L, band != CR_NONE ? "next.reason.size" : "next.reason.all", p, 1);
-        char head[300];
-        snprintf(head, sizeof head, "%s  %s", c->code, c->name);
+        cr_arg ha[] = {{"code", c->code}, {"core", ""}, {"name", c->name}};
+        const char *head = T(L, "table.code", ha, 3);
         float h = SZ_BODY * LEAD * 2 + para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, join(L, reasons, nr), tw);
         need(L, h + 6);
         rect(L, L->x0, L->y + 1, 4, h - 2, area_color(L, c->area));
-        para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, cr_arena_strdup(L->tmp, head));
+        para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
         para(L, tx, tw, CR_FACE_ITALIC, SZ_SMALL + 0.5f, area_color(L, c->area), cat->areas[c->area].name);
         para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, join(L, reasons, nr));
         L->y += 6;
@@ -1159,6 +1189,11 @@ static bool check_glyphs(lay *L)
         const cr_outcome_value *v = &sub->outcomes[o];
         if (v->present && (!check_text(L, v->source, sub->file, v->line) || !check_text(L, v->name, sub->file, v->line) ||
                            !check_text(L, v->target, sub->file, v->line) || !check_text(L, v->value_text, sub->file, v->line)))
+            return false;
+    }
+    for (size_t i = 0; L->au->log && i < L->au->log->nevents; i++) {
+        const cr_event *e = &L->au->log->events[i];
+        if (e->type == CR_EVENT_OUTCOME && !check_text(L, e->comment, L->au->log->file, e->line))
             return false;
     }
     for (size_t i = 0; i < L->au->ncriteria; i++)
