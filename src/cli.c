@@ -515,16 +515,7 @@ static long long document_date(const cr_assessment *a)
         if (*end == '\0' && v >= 0)
             return v;
     }
-    if (a->log && a->log->nevents)
-        return a->log->events[a->log->nevents - 1].at_unix;
-    const cr_date *d = &a->submission->submitted;
-    /* Days from 1970-01-01 (H. Hinnant). */
-    int y = d->year - (d->month <= 2);
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (d->month + (d->month > 2 ? -3 : 9)) + 2) / 5 + d->day - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return (long long)(era * 146097 + doe - 719468) * 86400;
+    return cr_assessment_date(a);
 }
 
 static int write_output(const char *path, const cr_buffer *b, cr_error *err)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "text.h"
+
 static const char SUB_SUFFIX[] = ".submission.xml";
 static const char AUDIT_SUFFIX[] = ".audit.xml";
 
@@ -37,6 +39,14 @@ void cr_assessment_free(cr_assessment *a)
     cr_audit_free(a->log);
     cr_submission_free(a->submission);
     memset(a, 0, sizeof *a);
+}
+
+long long cr_assessment_date(const cr_assessment *a)
+{
+    if (a->log && a->log->nevents)
+        return a->log->events[a->log->nevents - 1].at_unix;
+    const cr_date *d = &a->submission->submitted;
+    return (long long)cr_days_from_civil(d->year, d->month, d->day) * 86400;
 }
 
 static bool ends_with(const char *s, const char *suffix, size_t *stem)

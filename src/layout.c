@@ -686,6 +686,7 @@ typedef struct table {
     float widths[8];
     const char *headers[8];
     const char *title; /* for the "continued" heading after a page break */
+    float header_h;    /* set once by table_measure, used on every page and row */
 } table;
 
 #define PAD 4.0f
@@ -718,35 +719,28 @@ static size_t cell_lines(lay *L, const cell *c, float w, cell_line **out)
     return total;
 }
 
-static float table_header(lay *L, const table *t)
+/* Measures the header row once per table: every page break repeats it and every row asks
+ * whether it fits under it. */
+static void table_measure(lay *L, table *t)
 {
-    const cr_layout_spec *sp = L->sp;
     float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         float hc = para_height(L, CR_FACE_BOLD, SZ_SMALL - 0.5f, t->headers[c], t->widths[c] - 2 * PAD);
         if (hc > h)
             h = hc;
     }
-    h += 2 * PAD;
-    rect(L, L->x0, L->y, L->x1 - L->x0, h, sp->text);
+    t->header_h = h + 2 * PAD;
+}
+
+static void table_header(lay *L, const table *t)
+{
+    rect(L, L->x0, L->y, L->x1 - L->x0, t->header_h, L->sp->text);
     float x = L->x0;
     for (size_t c = 0; c < t->ncols; c++) {
         para_at(L, x + PAD, L->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, SZ_SMALL - 0.5f, WHITE, t->headers[c]);
         x += t->widths[c];
     }
-    L->y += h;
-    return h;
-}
-
-static float header_height(lay *L, const table *t)
-{
-    float h = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        float hc = para_height(L, CR_FACE_BOLD, SZ_SMALL - 0.5f, t->headers[c], t->widths[c] - 2 * PAD);
-        if (hc > h)
-            h = hc;
-    }
-    return h + 2 * PAD;
+    L->y += t->header_h;
 }
 
 static void table_continue(lay *L, const table *t)
@@ -777,7 +771,7 @@ static void table_row(lay *L, const table *t, const cell *cells, bool shade)
     if (L->oom)
         return;
     h += 2 * PAD;
-    float page_room = L->bottom - L->top - header_height(L, t) - SZ_BODY * 2;
+    float page_room = L->bottom - L->top - t->header_h - SZ_BODY * 2;
     if (L->y + h > L->bottom && h <= page_room)
         table_continue(L, t);
     bool more = true;
@@ -840,6 +834,7 @@ static void section_areas(lay *L)
     float scale = (L->x1 - L->x0) / 504.0f;
     for (size_t c = 0; c < t.ncols; c++)
         t.widths[c] *= scale;
+    table_measure(L, &t);
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];
         cr_rgb color = area_color(L, k);
@@ -943,6 +938,7 @@ static void section_outcomes(lay *L)
     float scale = (L->x1 - L->x0) / 504.0f;
     for (size_t c = 0; c < t.ncols; c++)
         t.widths[c] *= scale;
+    table_measure(L, &t);
     table_header(L, &t);
     for (size_t o = 0; o < cat->noutcomes; o++) {
         const cr_outcome_def *d = &cat->outcomes[o];

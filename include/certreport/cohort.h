@@ -31,6 +31,10 @@ cr_status cr_assessment_load(cr_assessment *out, const char *submission_path,
                              const cr_schemas *schemas, cr_error *err);
 void cr_assessment_free(cr_assessment *a);
 
+/* The date of the assessment's report, from its inputs only (never the clock): the latest audit
+ * event, else the submission date at 00:00 UTC. Seconds since 1970. */
+long long cr_assessment_date(const cr_assessment *a);
+
 typedef struct cr_cohort_entry {
     char *id;
     char *submission; /* path */
