@@ -931,7 +931,7 @@ static void section_outcomes(lay *L)
     para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, S(L, "outcomes.intro"));
     L->y += 8;
     table t = {.ncols = 6,
-               .widths = {80, 92, 122, 72, 88, 50},
+               .widths = {76, 84, 108, 68, 72, 96},
                .headers = {S(L, "outcomes.metric"), S(L, "outcomes.indicator"), S(L, "outcomes.standard"),
                            S(L, "outcomes.value"), S(L, "outcomes.source"), S(L, "outcomes.result")},
                .title = S(L, "section.outcomes")};
@@ -969,11 +969,6 @@ static void section_outcomes(lay *L)
             value = vs;
         }
         cells[3].par[0] = (cell_par){CR_FACE_REGULAR, sp->text, value};
-        const cr_event *verdict = outcome_verdict(L, o);
-        if (verdict && verdict->comment) {
-            cells[3].par[1] = (cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment};
-            cells[3].npar = 2;
-        }
         cells[4].par[0] = (cell_par){CR_FACE_REGULAR, sp->muted, source};
         bool met = L->sc->outcome_met[o];
         const char *result = met ? S(L, "outcomes.met")
@@ -981,6 +976,12 @@ static void section_outcomes(lay *L)
                                  ? S(L, "outcomes.pending")
                                  : S(L, "outcomes.notmet");
         cells[5].par[0] = (cell_par){CR_FACE_BOLD, met ? sp->accent : sp->muted, result};
+        /* The reviewers' reasons go with their verdict, in the widest column of the right half. */
+        const cr_event *verdict = outcome_verdict(L, o);
+        if (verdict && verdict->comment) {
+            cells[5].par[1] = (cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment};
+            cells[5].npar = 2;
+        }
         for (int c = 0; c < 6; c++)
             if (!cells[c].npar)
                 cells[c].npar = 1;
@@ -1085,8 +1086,12 @@ static void section_next(lay *L)
         }
         if (L->au->criteria[i].answer == CR_ANSWER_IN_PROGRESS)
             reasons[nr++] = S(L, "next.reason.progress");
-        cr_arg p[] = {{"percent", num(L, round_pct(cr_peers_share(L->peers, i, band)))}};
-        reasons[nr++] = T(L, band != CR_NONE ? "next.reason.size" : "next.reason.all", p, 1);
+        long share = round_pct(cr_peers_share(L->peers, i, band));
+        cr_arg p[] = {{"percent", num(L, share)}};
+        if (share == 0)
+            reasons[nr++] = S(L, band != CR_NONE ? "next.reason.size.none" : "next.reason.all.none");
+        else
+            reasons[nr++] = T(L, band != CR_NONE ? "next.reason.size" : "next.reason.all", p, 1);
         cr_arg ha[] = {{"code", c->code}, {"core", ""}, {"name", c->name}};
         const char *head = T(L, "table.code", ha, 3);
         float h = SZ_BODY * LEAD * 2 + para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, join(L, reasons, nr), tw);
