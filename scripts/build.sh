@@ -12,6 +12,7 @@ packages=(
     libcairo2-dev                      # PNG, SVG and a second PDF writer (cairo)
     libfreetype-dev                    # font metrics for the layout
     libunibreak-dev                    # Unicode line breaking
+    libxxhash-dev                      # batch: content hashes of every input of a report
     qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
     python3                            # the CLI test reads JSON output with it

@@ -2,6 +2,7 @@
  * and maps its errors to exit statuses: 0 success, 1 bad input (or a file that cannot be read
  * or written), 2 wrong usage. Messages go to stderr as "file:line: message". */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
@@ -29,11 +30,17 @@ typedef struct options {
     const char *audit;   /* --audit FILE */
     const char *output;  /* -o FILE */
     bool json;
+    const char *jobs;     /* -j N */
+    bool force;           /* --force */
+    const char *shard;    /* --shard K/N */
+    const char *previous; /* --previous DIR or FILE */
+    bool quiet;           /* --quiet */
 } options;
 
 /* Everything a command needs from the assets, loaded once. */
 typedef struct env {
     char assets[PATH_MAX];
+    char catalog_path[PATH_MAX + 64];
     cr_schemas *schemas;
     cr_catalog *catalog;
 } env;
@@ -108,10 +115,10 @@ static int env_open(env *e, const options *o, cr_error *err)
         return EXIT_INPUT;
     }
     if (o->catalog)
-        snprintf(path, sizeof path, "%s", o->catalog);
+        snprintf(e->catalog_path, sizeof e->catalog_path, "%s", o->catalog);
     else
-        snprintf(path, sizeof path, "%s/%s", e->assets, CERTREPORT_DEFAULT_CATALOG);
-    if (!(e->catalog = cr_catalog_load(path, e->schemas, err))) {
+        snprintf(e->catalog_path, sizeof e->catalog_path, "%s/%s", e->assets, CERTREPORT_DEFAULT_CATALOG);
+    if (!(e->catalog = cr_catalog_load(e->catalog_path, e->schemas, err))) {
         print_error(err);
         return EXIT_INPUT;
     }
@@ -140,6 +147,10 @@ static const char *const usage_main =
     "  render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
     "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--dump]\n"
     "                               the city's status report\n"
+    "  batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png] [--force]\n"
+    "        [--shard K/N] [--previous DIR] [--quiet]\n"
+    "                               every city's report, in parallel, re-rendering only\n"
+    "                               what changed\n"
     "\n"
     "common options:\n"
     "  --catalog FILE   edition of the standard (default: assets/" CERTREPORT_DEFAULT_CATALOG ")\n"
@@ -183,6 +194,33 @@ static const char *const usage_render =
     "text instead. The document date comes from SOURCE_DATE_EPOCH, else the audit log's latest\n"
     "event, else the submission date: the same inputs always give the same bytes.\n";
 
+static const char *const usage_batch =
+    "usage: certreport batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png]\n"
+    "                        [--backend haru|cairo] [--layout FILE] [--force] [--shard K/N]\n"
+    "                        [--previous DIR] [--quiet]\n"
+    "\n"
+    "Renders the report of every city of COHORT_DIR into OUT_DIR (ID.pdf, or ID-1.png ... one per\n"
+    "page), with N worker processes (default: one per core). First every city is scored and the\n"
+    "peer statistics computed over the valid ones (or --peers loads a frozen peers file); then\n"
+    "the reports are rendered against them. A city whose files are invalid is reported as\n"
+    "file:line: message and skipped; the others render. Each report is written to a temporary\n"
+    "file and renamed when complete: an interrupted run keeps every existing report whole.\n"
+    "\n"
+    "OUT_DIR/manifest.csv and manifest.json list every city (scores, tiers, status, file, bytes,\n"
+    "and the hash of everything that went into its report). A report is re-rendered only when\n"
+    "that hash changed (its submission, audit log, the peers, layout, catalog, fonts, strings or\n"
+    "the program version); --force re-renders all.\n"
+    "\n"
+    "  --shard K/N      render only the K-th of N slices (by a stable hash of the city id);\n"
+    "                   needs --peers so every slice uses the same statistics; the manifest is\n"
+    "                   OUT_DIR/manifest-K-of-N.csv\n"
+    "  --previous DIR   the previous cycle's cohort folder: each report shows the change since\n"
+    "                   the city's previous assessment\n"
+    "  --quiet          no progress (a bar on a terminal, else a line every 5 seconds)\n"
+    "\n"
+    "Exit status: 0 all rendered or unchanged, 1 a city failed or the output could not be written,\n"
+    "2 wrong usage, 128+N when stopped by signal N.\n";
+
 enum {
     OPT_CATALOG = 256,
     OPT_ASSETS,
@@ -194,7 +232,11 @@ enum {
     OPT_FORMAT,
     OPT_BACKEND,
     OPT_LAYOUT,
-    OPT_DUMP
+    OPT_DUMP,
+    OPT_FORCE,
+    OPT_SHARD,
+    OPT_PREVIOUS,
+    OPT_QUIET
 };
 
 static const struct option long_opts[] = {
@@ -211,6 +253,11 @@ static const struct option long_opts[] = {
     {"backend", required_argument, NULL, OPT_BACKEND},
     {"layout", required_argument, NULL, OPT_LAYOUT},
     {"dump", no_argument, NULL, OPT_DUMP},
+    {"jobs", required_argument, NULL, 'j'},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"shard", required_argument, NULL, OPT_SHARD},
+    {"previous", required_argument, NULL, OPT_PREVIOUS},
+    {"quiet", no_argument, NULL, OPT_QUIET},
     {NULL, 0, NULL, 0},
 };
 
@@ -221,7 +268,7 @@ static int parse_options(int argc, char **argv, options *o, const char *usage, c
     optind = 1;
     opterr = 0;
     int c;
-    while ((c = getopt_long(argc, argv, "o:h", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:j:h", long_opts, NULL)) != -1) {
         if (c == 'h') {
             fputs(usage, stdout);
             return 0;
@@ -274,6 +321,21 @@ static int parse_options(int argc, char **argv, options *o, const char *usage, c
             break;
         case OPT_DUMP:
             o->dump = true;
+            break;
+        case 'j':
+            o->jobs = optarg;
+            break;
+        case OPT_FORCE:
+            o->force = true;
+            break;
+        case OPT_SHARD:
+            o->shard = optarg;
+            break;
+        case OPT_PREVIOUS:
+            o->previous = optarg;
+            break;
+        case OPT_QUIET:
+            o->quiet = true;
             break;
         default:
             break;
@@ -658,6 +720,124 @@ done:
     return rc;
 }
 
+/* ---- batch ---- */
+
+/* Reads "K/N" (1 <= K <= N). */
+static bool parse_shard(const char *s, unsigned *k, unsigned *n)
+{
+    char *end;
+    errno = 0;
+    unsigned long a = strtoul(s, &end, 10);
+    if (end == s || *end != '/' || errno)
+        return false;
+    const char *t = end + 1;
+    unsigned long b = strtoul(t, &end, 10);
+    if (end == t || *end || errno || a < 1 || b < 1 || a > b || b > 1000000)
+        return false;
+    *k = (unsigned)a;
+    *n = (unsigned)b;
+    return true;
+}
+
+static int cmd_batch(int argc, char **argv)
+{
+    options o = {0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
+                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, 0};
+    int rc = parse_options(argc, argv, &o, usage_batch, allowed);
+    if (rc >= 0)
+        return rc;
+    cr_batch_options bo = {.format = o.format ? o.format : "pdf", .force = o.force, .date = -1,
+                           .version = CERTREPORT_VERSION, .log = stderr};
+    bo.backend = o.backend ? o.backend : strcmp(bo.format, "png") == 0 ? "cairo" : "haru";
+    const char *problem = NULL;
+    char *end = NULL;
+    unsigned long jobs = o.jobs ? strtoul(o.jobs, &end, 10) : 0;
+    if (argc - optind != 1)
+        problem = "give exactly one cohort folder";
+    else if (!o.output)
+        problem = "give the output folder: -o OUT_DIR";
+    else if (o.jobs && (end == o.jobs || *end || jobs < 1 || jobs > 256))
+        problem = "-j takes a number of workers from 1 to 256";
+    else if (strcmp(bo.format, "pdf") != 0 && strcmp(bo.format, "png") != 0)
+        problem = "--format must be pdf or png";
+    else if (strcmp(bo.backend, "haru") != 0 && strcmp(bo.backend, "cairo") != 0)
+        problem = "--backend must be haru or cairo";
+    else if (strcmp(bo.backend, "haru") == 0 && strcmp(bo.format, "pdf") != 0)
+        problem = "the haru backend writes PDF only; use --backend cairo for png";
+    else if (o.shard && !parse_shard(o.shard, &bo.shard_k, &bo.shard_n))
+        problem = "--shard takes K/N with 1 <= K <= N, e.g. --shard 2/8";
+    else if (o.shard && !o.peers)
+        problem = "--shard needs --peers FILE: every slice must use the same statistics";
+    if (problem) {
+        fprintf(stderr, "%s batch: %s\n%s", prog, problem, usage_batch);
+        return EXIT_USAGE;
+    }
+    bo.cohort_dir = argv[optind];
+    bo.out_dir = o.output;
+    bo.jobs = (unsigned)jobs;
+    bo.peers_path = o.peers;
+    bo.previous_dir = o.previous;
+    bo.progress = o.quiet ? CR_PROGRESS_NONE : isatty(STDERR_FILENO) ? CR_PROGRESS_BAR : CR_PROGRESS_LINES;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        long long v = strtoll(sde, &end, 10);
+        if (*end == '\0' && v >= 0)
+            bo.date = v;
+    }
+    cr_error err;
+    cr_error_init(&err);
+    env e;
+    if ((rc = env_open(&e, &o, &err)) != 0) {
+        env_close(&e);
+        return rc;
+    }
+    char fonts_dir[PATH_MAX + 64], layout[PATH_MAX + 64], strings_dir[PATH_MAX + 64];
+    snprintf(strings_dir, sizeof strings_dir, "%s/strings", e.assets);
+    if (!dir_or_file(fonts_dir, sizeof fonts_dir, e.assets, "fonts")) {
+        fprintf(stderr, "%s: fonts folder not found\n", fonts_dir);
+        env_close(&e);
+        return EXIT_INPUT;
+    }
+    if (o.layout)
+        snprintf(layout, sizeof layout, "%s", o.layout);
+    else if (!dir_or_file(layout, sizeof layout, e.assets, "layouts/default.xml")) {
+        fprintf(stderr, "%s: default layout not found\n", layout);
+        env_close(&e);
+        return EXIT_INPUT;
+    }
+    bo.catalog_path = e.catalog_path;
+    bo.layout_path = layout;
+    bo.fonts_dir = fonts_dir;
+    bo.strings_dir = strings_dir;
+    cr_batch_result res;
+    cr_status st = cr_batch_run(&bo, e.catalog, e.schemas, &res, &err);
+    if (st != CR_OK && !res.signal)
+        print_error(&err);
+    if (res.cities) {
+        size_t pending = res.cities - res.rendered - res.unchanged - res.failed;
+        printf("%zu cities: %zu rendered, %zu unchanged, %zu failed", res.cities, res.rendered,
+               res.unchanged, res.failed);
+        if (pending)
+            printf(", %zu not rendered", pending);
+        if (res.excluded)
+            printf("; peer statistics over %zu valid cities (%zu left out)", res.cities - res.excluded,
+                   res.excluded);
+        printf("\nmanifest: %s\n", res.manifest);
+        if (res.rendered == 0 && res.failed == 0 && !pending)
+            printf("nothing changed since the last run: no report rendered\n");
+    }
+    if (res.signal)
+        fprintf(stderr, "%s batch: stopped by signal %d; every finished report is kept, none is half-written\n",
+                prog, res.signal);
+    env_close(&e);
+    if (res.signal)
+        return 128 + res.signal;
+    if (st != CR_OK)
+        return exit_for(&err);
+    return res.failed ? EXIT_INPUT : 0;
+}
+
 int main(int argc, char **argv)
 {
     xmlInitParser();
@@ -681,6 +861,8 @@ int main(int argc, char **argv)
         rc = cmd_stats(argc - 1, argv + 1);
     } else if (strcmp(argv[1], "render") == 0) {
         rc = cmd_render(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "batch") == 0) {
+        rc = cmd_batch(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "%s: unknown command '%s'\n%s", prog, argv[1], usage_main);
         rc = EXIT_USAGE;

@@ -4,6 +4,7 @@
 #define CERTREPORT_H
 
 #include "audit.h"
+#include "batch.h"
 #include "catalog.h"
 #include "cohort.h"
 #include "error.h"

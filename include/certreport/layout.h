@@ -48,6 +48,9 @@ typedef struct cr_report_request {
     const cr_strings *strings;
     const cr_fonts *fonts;
     long long created; /* seconds since 1970: the document date (never the clock) */
+    /* The city's previous assessment (an earlier cycle), or NULL: when set, the report shows per
+     * area the change since then and the criteria newly met or no longer met. */
+    const cr_assessment *previous;
 } cr_report_request;
 
 /* Checks once, for a run, that the fonts cover every text of the catalog and the string table

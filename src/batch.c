@@ -1,0 +1,1168 @@
+/* certreport: cohort batch runs (see certreport/batch.h).
+ *
+ * The parent process scores the cohort (pass 1), keeps one small row per city, decides which
+ * reports are out of date, then hands city indices to worker processes over pipes (pass 2).
+ * Workers are forked after everything shared (catalog, layout, fonts, string tables, peers) is
+ * loaded, so they start ready and hold one city at a time. Each report is written to a temporary
+ * file next to its final name and renamed when complete. Signals are read from a signalfd in the
+ * parent's poll loop; workers keep them blocked and are killed by the parent, which then removes
+ * whatever temporary file a worker was writing. */
+#define _GNU_SOURCE
+#include "certreport/batch.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <xxhash.h>
+
+#include "certreport/cohort.h"
+#include "certreport/json.h"
+#include "certreport/layout.h"
+#include "fileio.h"
+
+#define MAX_LANGS 8
+#define MSG_MAX 1000
+
+typedef enum row_status { ST_PENDING, ST_RENDERED, ST_UNCHANGED, ST_FAILED } row_status;
+
+/* One city, as the manifest and the overview need it. */
+typedef struct row {
+    size_t entry; /* index in the cohort */
+    bool valid;
+    char *name, *country;
+    size_t region, band;
+    unsigned met, total, percent, outcomes_met;
+    size_t eligible, awarded;
+    char *core_missing; /* "LC1 PA1" */
+    size_t lang;        /* index in the string tables */
+    unsigned char city_hash[16];
+    char hash[33];      /* everything that goes into the report, hex */
+    row_status st;
+    char *message;      /* why it failed */
+    unsigned long long bytes;
+    unsigned pages;
+} row;
+
+typedef struct lang_table {
+    char code[8];
+    cr_strings *strings;
+    unsigned char hash[16];
+} lang_table;
+
+typedef struct worker {
+    pid_t pid;
+    int cmd, res;  /* our ends of its pipes; -1 when closed */
+    long current;  /* row being rendered, -1 when idle */
+} worker;
+
+/* What a worker says about one city. Fits in PIPE_BUF, so it arrives whole. */
+typedef struct reply {
+    uint32_t row;
+    int32_t outcome; /* 0 written, 1 the city failed, 2 the output cannot be written */
+    uint64_t bytes;
+    uint32_t pages;
+    char message[MSG_MAX];
+} reply;
+
+enum { OUT_OK, OUT_CITY, OUT_FATAL };
+
+typedef struct batch {
+    const cr_batch_options *o;
+    const cr_catalog *cat;
+    const cr_schemas *schemas;
+    FILE *log;
+    cr_cohort *cohort;
+    row *rows;
+    size_t nrows;
+    cr_peers *peers;
+    cr_layout_spec *spec;
+    cr_fonts *fonts;
+    lang_table langs[MAX_LANGS];
+    size_t nlangs;
+    unsigned char global_hash[16];
+    int sfd;
+    worker *workers;
+    size_t nworkers;
+    char manifest_csv[4096], manifest_json[4096];
+    struct timespec started;
+    struct timespec last_line;
+} batch;
+
+/* ---- small helpers ---- */
+
+static void logf_(batch *b, const char *fmt, ...) CR_PRINTF(2, 3);
+static void logf_(batch *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(b->log, fmt, ap);
+    va_end(ap);
+}
+
+static void log_error(batch *b, const cr_error *e)
+{
+    char line[1200];
+    cr_error_format(e, line, sizeof line);
+    logf_(b, "%s\n", line);
+}
+
+static char *xstrdup(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void hex(const unsigned char *h, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[h[i] >> 4];
+        out[2 * i + 1] = digits[h[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+static void digest(XXH3_state_t *s, unsigned char out[16])
+{
+    XXH128_canonical_t c;
+    XXH128_canonicalFromHash(&c, XXH3_128bits_digest(s));
+    memcpy(out, c.digest, 16);
+}
+
+/* Feeds a labelled value: the label keeps "ab"+"c" and "a"+"bc" apart. */
+static void feed(XXH3_state_t *s, const char *label, const void *data, size_t len)
+{
+    uint64_t n = len;
+    XXH3_128bits_update(s, label, strlen(label) + 1);
+    XXH3_128bits_update(s, &n, sizeof n);
+    if (len)
+        XXH3_128bits_update(s, data, len);
+}
+
+static cr_status feed_file(XXH3_state_t *s, const char *label, const char *path, cr_error *err)
+{
+    size_t len = 0;
+    char *data = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!data)
+        return err->code;
+    feed(s, label, data, len);
+    free(data);
+    return CR_OK;
+}
+
+static const char *tier_id(const batch *b, size_t t)
+{
+    return t == CR_NONE ? "" : b->cat->tiers[t].name;
+}
+
+static const char *status_name(row_status s)
+{
+    switch (s) {
+    case ST_RENDERED:
+        return "rendered";
+    case ST_UNCHANGED:
+        return "unchanged";
+    case ST_FAILED:
+        return "failed";
+    default:
+        return "not rendered";
+    }
+}
+
+static bool is_png(const batch *b)
+{
+    return strcmp(b->o->format, "png") == 0;
+}
+
+/* The report's file name (PNG: its first page). */
+static void out_name(const batch *b, const row *r, unsigned page, char *buf, size_t size)
+{
+    const char *id = b->cohort->entries[r->entry].id;
+    if (is_png(b))
+        snprintf(buf, size, "%s-%u.png", id, page ? page : 1);
+    else
+        snprintf(buf, size, "%s.pdf", id);
+}
+
+static int out_path(const batch *b, const char *name, char *buf, size_t size)
+{
+    int w = snprintf(buf, size, "%s/%s", b->o->out_dir, name);
+    return w > 0 && (size_t)w < size ? 0 : -1;
+}
+
+/* ---- signals ---- */
+
+static void signal_set(sigset_t *s, bool with_pipe)
+{
+    sigemptyset(s);
+    sigaddset(s, SIGINT);
+    sigaddset(s, SIGTERM);
+    sigaddset(s, SIGHUP);
+    if (with_pipe)
+        sigaddset(s, SIGPIPE);
+}
+
+/* The signal that arrived, or 0. */
+static int signal_arrived(batch *b)
+{
+    struct signalfd_siginfo si;
+    if (b->sfd >= 0 && read(b->sfd, &si, sizeof si) == (ssize_t)sizeof si)
+        return (int)si.ssi_signo;
+    return 0;
+}
+
+/* ---- string tables ---- */
+
+static size_t lang_index(batch *b, const char *want, cr_error *err)
+{
+    const char *code = want && *want ? want : "en";
+    for (size_t i = 0; i < b->nlangs; i++)
+        if (strcmp(b->langs[i].code, code) == 0)
+            return i;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s.xml", b->o->strings_dir, code);
+    if (strlen(code) >= sizeof b->langs[0].code || access(path, R_OK) != 0) {
+        /* No table for this language: English. */
+        if (strcmp(code, "en") != 0)
+            return lang_index(b, "en", err);
+        cr_error_set(err, CR_EIO, path, 0, "string table not found");
+        return CR_NONE;
+    }
+    if (b->nlangs == MAX_LANGS) {
+        cr_error_set(err, CR_EINPUT, path, 0, "too many languages in one run");
+        return CR_NONE;
+    }
+    lang_table *t = &b->langs[b->nlangs];
+    if (!(t->strings = cr_strings_load(path, b->schemas, err)))
+        return CR_NONE;
+    if (cr_layout_check_texts(b->cat, t->strings, b->fonts, err) != CR_OK) {
+        cr_strings_free(t->strings);
+        t->strings = NULL;
+        return CR_NONE;
+    }
+    XXH3_state_t *s = XXH3_createState();
+    if (!s) {
+        cr_strings_free(t->strings);
+        t->strings = NULL;
+        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+        return CR_NONE;
+    }
+    XXH3_128bits_reset(s);
+    cr_status st = feed_file(s, "strings", path, err);
+    digest(s, t->hash);
+    XXH3_freeState(s);
+    if (st != CR_OK) {
+        cr_strings_free(t->strings);
+        t->strings = NULL;
+        return CR_NONE;
+    }
+    snprintf(t->code, sizeof t->code, "%s", code);
+    return b->nlangs++;
+}
+
+/* ---- pass 1: score every city ---- */
+
+static char *codes(const batch *b, const size_t *idx, size_t n)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(b->cat->criteria[idx[i]].code) + 1;
+    char *s = malloc(len), *p = s;
+    if (!s)
+        return NULL;
+    *p = '\0';
+    for (size_t i = 0; i < n; i++)
+        p += sprintf(p, "%s%s", i ? " " : "", b->cat->criteria[idx[i]].code);
+    return s;
+}
+
+static bool in_shard(const batch *b, const char *id)
+{
+    if (!b->o->shard_n)
+        return true;
+    return XXH64(id, strlen(id), 0) % b->o->shard_n == b->o->shard_k - 1;
+}
+
+/* The previous cycle's files of city |id|, if there are any. */
+static bool previous_files(const batch *b, const char *id, char *sub, char *aud, size_t size)
+{
+    if (!b->o->previous_dir)
+        return false;
+    snprintf(sub, size, "%s/%s.submission.xml", b->o->previous_dir, id);
+    snprintf(aud, size, "%s/%s.audit.xml", b->o->previous_dir, id);
+    if (access(sub, R_OK) != 0)
+        return false;
+    if (access(aud, R_OK) != 0)
+        aud[0] = '\0';
+    return true;
+}
+
+static cr_status hash_city(batch *b, row *r, cr_error *err)
+{
+    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+    XXH3_state_t *s = XXH3_createState();
+    if (!s)
+        return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
+    XXH3_128bits_reset(s);
+    cr_status st = feed_file(s, "submission", e->submission, err);
+    if (st == CR_OK && e->audit)
+        st = feed_file(s, "audit", e->audit, err);
+    char psub[4200], paud[4200];
+    if (st == CR_OK && previous_files(b, e->id, psub, paud, sizeof psub)) {
+        st = feed_file(s, "previous", psub, err);
+        if (st == CR_OK && paud[0])
+            st = feed_file(s, "previous-audit", paud, err);
+    }
+    digest(s, r->city_hash);
+    XXH3_freeState(s);
+    return st;
+}
+
+static void fail_row(row *r, const cr_error *e)
+{
+    char line[1200];
+    cr_error_format(e, line, sizeof line);
+    free(r->message);
+    r->message = strdup(line);
+    r->st = ST_FAILED;
+}
+
+/* Scores every city of the shard into its row; with |stats|, adds the valid ones to the peers.
+ * Returns CR_EIO with *sig set when a signal stopped it, or an error that stops the run. */
+static cr_status pass1(batch *b, bool stats, int *sig, cr_error *err)
+{
+    for (size_t i = 0; i < b->nrows; i++) {
+        if ((*sig = signal_arrived(b)))
+            return CR_EIO;
+        row *r = &b->rows[i];
+        const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+        cr_assessment a;
+        cr_error one;
+        cr_error_init(&one);
+        if (cr_cohort_load(e, &a, b->cat, b->schemas, &one) != CR_OK) {
+            if (one.code == CR_ENOMEM)
+                return cr_error_set(err, CR_ENOMEM, one.file, one.line, "%s", one.message);
+            log_error(b, &one);
+            fail_row(r, &one);
+            continue;
+        }
+        const cr_scorecard *sc = &a.score;
+        r->valid = true;
+        r->name = xstrdup(a.submission->city.name);
+        r->country = xstrdup(a.submission->city.country);
+        r->region = sc->region;
+        r->band = sc->band;
+        r->met = sc->met;
+        r->total = sc->total;
+        r->percent = sc->percent;
+        r->outcomes_met = sc->outcomes_met;
+        r->eligible = sc->tier;
+        r->awarded = sc->awarded;
+        r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
+        size_t lang = lang_index(b, b->o->lang ? b->o->lang : a.submission->lang, &one);
+        if (stats)
+            cr_peers_add(b->peers, a.audited, sc);
+        cr_assessment_free(&a);
+        if (!r->name || !r->country || !r->core_missing)
+            return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
+        if (lang == CR_NONE) /* a missing or broken string table stops the run */
+            return cr_error_set(err, one.code, one.file, one.line, "%s", one.message);
+        r->lang = lang;
+        if (hash_city(b, r, &one) != CR_OK) {
+            log_error(b, &one);
+            fail_row(r, &one);
+            r->valid = false;
+        }
+    }
+    return CR_OK;
+}
+
+/* Everything every report depends on: program, options, catalog, layout, fonts, peers, date. */
+static cr_status hash_global(batch *b, cr_error *err)
+{
+    const cr_batch_options *o = b->o;
+    XXH3_state_t *s = XXH3_createState();
+    if (!s)
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    XXH3_128bits_reset(s);
+    char date[32];
+    snprintf(date, sizeof date, "%lld", o->date);
+    feed(s, "certreport", o->version, strlen(o->version));
+    feed(s, "format", o->format, strlen(o->format));
+    feed(s, "backend", o->backend, strlen(o->backend));
+    feed(s, "date", date, strlen(date));
+    cr_status st = feed_file(s, "catalog", o->catalog_path, err);
+    if (st == CR_OK)
+        st = feed_file(s, "layout", o->layout_path, err);
+    const char *const *fonts = cr_layout_spec_fonts(b->spec);
+    for (int f = 0; st == CR_OK && f < CR_FACE_COUNT; f++)
+        st = feed_file(s, "font", fonts[f], err);
+    if (st == CR_OK) {
+        /* The statistics themselves, so a frozen file and the same cohort recomputed agree. */
+        char *json = cr_peers_json(b->peers, err);
+        if (json)
+            feed(s, "peers", json, strlen(json));
+        else
+            st = err->code;
+        free(json);
+    }
+    digest(s, b->global_hash);
+    XXH3_freeState(s);
+    return st;
+}
+
+static void hash_rows(batch *b)
+{
+    for (size_t i = 0; i < b->nrows; i++) {
+        row *r = &b->rows[i];
+        if (!r->valid)
+            continue;
+        unsigned char all[48], h[16];
+        memcpy(all, b->global_hash, 16);
+        memcpy(all + 16, b->langs[r->lang].hash, 16);
+        memcpy(all + 32, r->city_hash, 16);
+        XXH128_canonical_t c;
+        XXH128_canonicalFromHash(&c, XXH3_128bits(all, sizeof all));
+        memcpy(h, c.digest, 16);
+        hex(h, 16, r->hash);
+    }
+}
+
+/* ---- incremental: what the last run wrote ---- */
+
+static int row_by_id(const void *key, const void *elem, void *ctx)
+{
+    const batch *b = ctx;
+    return strcmp(key, b->cohort->entries[((const row *)elem)->entry].id);
+}
+
+static row *find_row(batch *b, const char *id)
+{
+    size_t lo = 0, hi = b->nrows;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = row_by_id(id, &b->rows[mid], b);
+        if (c == 0)
+            return &b->rows[mid];
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+/* Marks unchanged the rows whose hash equals the last run's and whose files are all there. */
+static void mark_unchanged(batch *b)
+{
+    json_error_t je;
+    json_t *m = json_load_file(b->manifest_json, 0, &je);
+    if (!m)
+        return; /* no manifest yet (or unreadable): everything renders */
+    json_t *cities = json_object_get(m, "cities");
+    size_t i;
+    json_t *c;
+    json_array_foreach(cities, i, c) {
+        const char *id = json_string_value(json_object_get(c, "id"));
+        const char *hash = json_string_value(json_object_get(c, "hash"));
+        const char *st = json_string_value(json_object_get(c, "status"));
+        json_int_t pages = json_integer_value(json_object_get(c, "pages"));
+        if (!id || !hash || !st || (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
+            continue;
+        row *r = find_row(b, id);
+        if (!r || !r->valid || strcmp(r->hash, hash) != 0)
+            continue;
+        unsigned long long bytes = 0;
+        bool all = true;
+        unsigned n = is_png(b) ? (unsigned)(pages > 0 && pages < 10000 ? pages : 0) : 1;
+        for (unsigned p = 1; p <= n && all; p++) {
+            char name[1200], path[5400];
+            struct stat sb;
+            out_name(b, r, p, name, sizeof name);
+            all = out_path(b, name, path, sizeof path) == 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+            if (all)
+                bytes += (unsigned long long)sb.st_size;
+        }
+        if (all && n) {
+            r->st = ST_UNCHANGED;
+            r->bytes = bytes;
+            r->pages = (unsigned)pages;
+        }
+    }
+    json_decref(m);
+}
+
+/* ---- the manifest ---- */
+
+static json_t *row_json(const batch *b, const row *r)
+{
+    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+    const cr_catalog *cat = b->cat;
+    char name[1200] = "";
+    if (r->st == ST_RENDERED || r->st == ST_UNCHANGED)
+        out_name(b, r, 1, name, sizeof name);
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_string(e->id));
+    json_object_set_new(j, "city", r->name ? json_string(r->name) : json_null());
+    json_object_set_new(j, "country", r->country ? json_string(r->country) : json_null());
+    json_object_set_new(j, "region", r->valid && r->region != CR_NONE ? json_string(cat->regions[r->region].name) : json_null());
+    json_object_set_new(j, "population_band", r->valid && r->band != CR_NONE ? json_string(cat->bands[r->band].name) : json_null());
+    json_object_set_new(j, "criteria_met", r->valid ? json_integer(r->met) : json_null());
+    json_object_set_new(j, "criteria_total", r->valid ? json_integer(r->total) : json_null());
+    json_object_set_new(j, "percent", r->valid ? json_integer(r->percent) : json_null());
+    json_object_set_new(j, "eligible_tier", r->valid && r->eligible != CR_NONE ? json_string(tier_id(b, r->eligible)) : json_null());
+    json_object_set_new(j, "awarded_tier", r->valid && r->awarded != CR_NONE ? json_string(tier_id(b, r->awarded)) : json_null());
+    json_object_set_new(j, "core_missing", r->valid ? json_string(r->core_missing) : json_null());
+    json_object_set_new(j, "outcomes_met", r->valid ? json_integer(r->outcomes_met) : json_null());
+    json_object_set_new(j, "status", json_string(status_name(r->st)));
+    json_object_set_new(j, "message", r->message ? json_string(r->message) : json_null());
+    json_object_set_new(j, "file", name[0] ? json_string(name) : json_null());
+    json_object_set_new(j, "pages", name[0] ? json_integer(r->pages) : json_null());
+    json_object_set_new(j, "bytes", name[0] ? json_integer((json_int_t)r->bytes) : json_null());
+    json_object_set_new(j, "hash", r->valid ? json_string(r->hash) : json_null());
+    return j;
+}
+
+/* One CSV field (RFC 4180). Text a spreadsheet would run as a formula gets a leading quote. */
+static void csv_field(FILE *f, const char *s, bool last)
+{
+    if (!s)
+        s = "";
+    bool formula = strchr("=+-@", s[0]) && s[0] && !(s[0] == '-' && s[1] >= '0' && s[1] <= '9');
+    bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+    if (quote)
+        fputc('"', f);
+    if (formula)
+        fputc('\'', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    if (quote)
+        fputc('"', f);
+    fputc(last ? '\n' : ',', f);
+}
+
+static const char *const CSV_COLUMNS[] = {
+    "id", "city", "country", "region", "population_band", "criteria_met", "criteria_total",
+    "percent", "eligible_tier", "awarded_tier", "core_missing", "outcomes_met", "status",
+    "message", "file", "pages", "bytes", "hash"};
+#define NCOLS (sizeof CSV_COLUMNS / sizeof *CSV_COLUMNS)
+
+static cr_status write_manifest(batch *b, cr_error *err)
+{
+    json_t *cities = json_array();
+    for (size_t i = 0; i < b->nrows; i++)
+        json_array_append_new(cities, row_json(b, &b->rows[i]));
+    json_t *root = json_object();
+    json_object_set_new(root, "certreport", json_string(b->o->version));
+    json_object_set_new(root, "catalog", json_string(b->cat->edition));
+    json_object_set_new(root, "format", json_string(b->o->format));
+    if (b->o->shard_n) {
+        char shard[32];
+        snprintf(shard, sizeof shard, "%u/%u", b->o->shard_k, b->o->shard_n);
+        json_object_set_new(root, "shard", json_string(shard));
+    }
+    json_object_set_new(root, "cities", cities);
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!text)
+        return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
+    size_t n = strlen(text);
+    cr_status st = cr_write_atomic(b->manifest_json, text, n, err);
+    free(text);
+    if (st != CR_OK)
+        return st;
+
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f)
+        return cr_error_set(err, CR_ENOMEM, b->manifest_csv, 0, "out of memory");
+    for (size_t c = 0; c < NCOLS; c++)
+        csv_field(f, CSV_COLUMNS[c], c + 1 == NCOLS);
+    for (size_t i = 0; i < b->nrows; i++) {
+        json_t *j = row_json(b, &b->rows[i]);
+        for (size_t c = 0; c < NCOLS; c++) {
+            json_t *v = json_object_get(j, CSV_COLUMNS[c]);
+            char num[32];
+            const char *s = json_string_value(v);
+            if (json_is_integer(v)) {
+                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+                s = num;
+            }
+            csv_field(f, s, c + 1 == NCOLS);
+        }
+        json_decref(j);
+    }
+    if (fclose(f) != 0) {
+        free(buf);
+        return cr_error_set(err, CR_ENOMEM, b->manifest_csv, 0, "out of memory");
+    }
+    st = cr_write_atomic(b->manifest_csv, buf, len, err);
+    free(buf);
+    return st;
+}
+
+/* ---- pass 2: the workers ---- */
+
+/* Renders one city and writes its file(s). Runs in a worker. */
+static int render_city(batch *b, row *r, reply *rep)
+{
+    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+    cr_error err;
+    cr_error_init(&err);
+    cr_assessment a, prev;
+    memset(&prev, 0, sizeof prev);
+    bool have_prev = false;
+    cr_display *d = NULL;
+    cr_buffer out = {0};
+    int outcome = OUT_CITY;
+    if (cr_cohort_load(e, &a, b->cat, b->schemas, &err) != CR_OK)
+        goto done_noa;
+    char psub[4200], paud[4200];
+    if (previous_files(b, e->id, psub, paud, sizeof psub)) {
+        if (cr_assessment_load(&prev, psub, paud[0] ? paud : NULL, b->cat, b->schemas, &err) != CR_OK)
+            goto done;
+        have_prev = true;
+    }
+    cr_report_request req = {.catalog = b->cat,
+                             .assessment = &a,
+                             .peers = b->peers,
+                             .spec = b->spec,
+                             .strings = b->langs[r->lang].strings,
+                             .fonts = b->fonts,
+                             .created = b->o->date >= 0 ? b->o->date : cr_assessment_date(&a),
+                             .previous = have_prev ? &prev : NULL};
+    if (!(d = cr_layout_report(&req, &err)))
+        goto done;
+    char name[1200], path[5400];
+    if (is_png(b)) {
+        for (size_t p = 0; p < d->npages; p++) {
+            if (cr_render_cairo(d, b->fonts, CR_CAIRO_PNG, p, 96, &out, &err) != CR_OK)
+                goto done;
+            out_name(b, r, (unsigned)p + 1, name, sizeof name);
+            if (out_path(b, name, path, sizeof path) != 0) {
+                cr_error_set(&err, CR_EIO, b->o->out_dir, 0, "path too long");
+                goto done;
+            }
+            if (cr_write_atomic(path, out.data, out.len, &err) != CR_OK) {
+                outcome = OUT_FATAL;
+                goto done;
+            }
+            rep->bytes += out.len;
+            cr_buffer_free(&out);
+        }
+    } else {
+        cr_status st = strcmp(b->o->backend, "cairo") == 0
+                           ? cr_render_cairo(d, b->fonts, CR_CAIRO_PDF, 0, 96, &out, &err)
+                           : cr_render_pdf(d, b->fonts, &out, &err);
+        if (st != CR_OK)
+            goto done;
+        out_name(b, r, 1, name, sizeof name);
+        if (out_path(b, name, path, sizeof path) != 0) {
+            cr_error_set(&err, CR_EIO, b->o->out_dir, 0, "path too long");
+            goto done;
+        }
+        if (cr_write_atomic(path, out.data, out.len, &err) != CR_OK) {
+            outcome = OUT_FATAL;
+            goto done;
+        }
+        rep->bytes = out.len;
+    }
+    rep->pages = (uint32_t)d->npages;
+    outcome = OUT_OK;
+done:
+    cr_buffer_free(&out);
+    cr_display_free(d);
+    if (have_prev)
+        cr_assessment_free(&prev);
+    cr_assessment_free(&a);
+done_noa:
+    if (outcome != OUT_OK)
+        cr_error_format(&err, rep->message, sizeof rep->message);
+    if (err.code == CR_ENOMEM)
+        outcome = OUT_FATAL;
+    return outcome;
+}
+
+static bool write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return false;
+        c += w;
+        n -= (size_t)w;
+    }
+    return true;
+}
+
+static bool read_all(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n) {
+        ssize_t r = read(fd, c, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r <= 0)
+            return false;
+        c += r;
+        n -= (size_t)r;
+    }
+    return true;
+}
+
+static _Noreturn void worker_main(batch *b, int cmd, int res)
+{
+    uint32_t i;
+    while (read_all(cmd, &i, sizeof i)) {
+        reply rep;
+        memset(&rep, 0, sizeof rep);
+        rep.row = i;
+        if (i < b->nrows)
+            rep.outcome = render_city(b, &b->rows[i], &rep);
+        else
+            rep.outcome = OUT_CITY;
+        if (!write_all(res, &rep, sizeof rep))
+            break;
+    }
+    _exit(0);
+}
+
+static void close_fd(int *fd)
+{
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+static cr_status spawn(batch *b, worker *w, cr_error *err)
+{
+    int cmd[2], res[2];
+    if (pipe2(cmd, O_CLOEXEC) != 0)
+        return cr_error_set(err, CR_EIO, NULL, 0, "cannot start a worker: %s", strerror(errno));
+    if (pipe2(res, O_CLOEXEC) != 0) {
+        close(cmd[0]);
+        close(cmd[1]);
+        return cr_error_set(err, CR_EIO, NULL, 0, "cannot start a worker: %s", strerror(errno));
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(cmd[0]);
+        close(cmd[1]);
+        close(res[0]);
+        close(res[1]);
+        return cr_error_set(err, CR_EIO, NULL, 0, "cannot start a worker: %s", strerror(errno));
+    }
+    if (pid == 0) {
+        /* Hold no end of another worker's pipes, so each one's EOF means what it says. */
+        for (size_t k = 0; k < b->nworkers; k++) {
+            close_fd(&b->workers[k].cmd);
+            close_fd(&b->workers[k].res);
+        }
+        close(cmd[1]);
+        close(res[0]);
+        close_fd(&b->sfd);
+        worker_main(b, cmd[0], res[1]);
+    }
+    close(cmd[0]);
+    close(res[1]);
+    w->pid = pid;
+    w->cmd = cmd[1];
+    w->res = res[0];
+    w->current = -1;
+    return CR_OK;
+}
+
+/* Removes the temporary files a worker may have left for row |r| (after it was killed or
+ * crashed): NAME.tmp.XXXXXX next to each of the row's output names. */
+static void remove_temporaries(batch *b, const row *r)
+{
+    DIR *d = opendir(b->o->out_dir);
+    if (!d)
+        return;
+    const char *id = b->cohort->entries[r->entry].id;
+    size_t idn = strlen(id);
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        const char *n = de->d_name;
+        if (strncmp(n, id, idn) != 0)
+            continue;
+        const char *p = n + idn;
+        if (is_png(b)) {
+            if (*p++ != '-' || !(*p >= '0' && *p <= '9'))
+                continue;
+            while (*p >= '0' && *p <= '9')
+                p++;
+            if (strncmp(p, ".png", 4) != 0)
+                continue;
+            p += 4;
+        } else {
+            if (strncmp(p, ".pdf", 4) != 0)
+                continue;
+            p += 4;
+        }
+        if (strncmp(p, ".tmp.", 5) != 0 || strlen(p + 5) != 6)
+            continue;
+        char path[5400];
+        if (out_path(b, n, path, sizeof path) == 0)
+            unlink(path);
+    }
+    closedir(d);
+}
+
+static void stop_worker(batch *b, worker *w, bool kill_it)
+{
+    close_fd(&w->cmd);
+    if (kill_it && w->pid > 0)
+        kill(w->pid, SIGKILL);
+    if (w->pid > 0) {
+        int status;
+        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    close_fd(&w->res);
+    if (w->current >= 0)
+        remove_temporaries(b, &b->rows[w->current]);
+    w->pid = -1;
+    w->current = -1;
+}
+
+static void progress(batch *b, size_t done, size_t total, bool final)
+{
+    const cr_batch_options *o = b->o;
+    if (o->progress == CR_PROGRESS_NONE || total == 0)
+        return;
+    double t = seconds_since(&b->started);
+    double rate = t > 0 ? (double)done / t : 0;
+    double left = rate > 0 ? (double)(total - done) / rate : 0;
+    if (o->progress == CR_PROGRESS_BAR) {
+        enum { W = 28 };
+        char bar[W + 1];
+        size_t fill = total ? done * W / total : 0;
+        for (size_t i = 0; i < W; i++)
+            bar[i] = i < fill ? '#' : '.';
+        bar[W] = '\0';
+        logf_(b, "\r\033[K[%s] %zu/%zu reports  %.0f/s  %d:%02d left", bar, done, total, rate,
+              (int)left / 60, (int)left % 60);
+        if (final)
+            logf_(b, "\n");
+        fflush(b->log);
+        return;
+    }
+    if (!final && seconds_since(&b->last_line) < 5)
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &b->last_line);
+    logf_(b, "certreport batch: %zu/%zu reports (%zu%%), %.0f/s, about %.0f s left\n", done, total,
+          total ? done * 100 / total : 0, rate, left);
+    fflush(b->log);
+}
+
+/* Renders every pending row. Returns CR_OK, an error that stopped the run, or CR_EIO with *sig. */
+static cr_status pass2(batch *b, cr_batch_result *res, int *sig, cr_error *err)
+{
+    size_t *todo = malloc((b->nrows ? b->nrows : 1) * sizeof *todo), ntodo = 0, next = 0, done = 0;
+    if (!todo)
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < b->nrows; i++)
+        if (b->rows[i].valid && b->rows[i].st == ST_PENDING)
+            todo[ntodo++] = i;
+    unsigned jobs = b->o->jobs;
+    if (!jobs) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n > 0 ? (unsigned)n : 1;
+    }
+    b->nworkers = jobs < ntodo ? jobs : ntodo;
+    b->workers = calloc(b->nworkers ? b->nworkers : 1, sizeof *b->workers);
+    struct pollfd *fds = calloc(b->nworkers + 1, sizeof *fds);
+    cr_status st = CR_OK;
+    if (!b->workers || !fds) {
+        free(todo);
+        free(fds);
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t k = 0; k < b->nworkers; k++) {
+        b->workers[k].pid = -1;
+        b->workers[k].cmd = b->workers[k].res = -1;
+        b->workers[k].current = -1;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &b->started);
+    b->last_line = b->started;
+    bool stopping = false;
+    for (;;) {
+        /* Give every idle worker its next city. */
+        for (size_t k = 0; k < b->nworkers && !stopping; k++) {
+            worker *w = &b->workers[k];
+            if (w->current >= 0 || next >= ntodo)
+                continue;
+            if (w->pid <= 0 && (st = spawn(b, w, err)) != CR_OK) {
+                stopping = true;
+                break;
+            }
+            uint32_t i = (uint32_t)todo[next];
+            w->current = (long)todo[next++];
+            if (!write_all(w->cmd, &i, sizeof i))
+                close_fd(&w->cmd); /* it died between two cities: the read below says so */
+        }
+        size_t busy = 0;
+        for (size_t k = 0; k < b->nworkers; k++)
+            busy += b->workers[k].current >= 0;
+        if (busy == 0)
+            break;
+        fds[0] = (struct pollfd){.fd = b->sfd, .events = POLLIN};
+        for (size_t k = 0; k < b->nworkers; k++)
+            fds[k + 1] = (struct pollfd){.fd = b->workers[k].current >= 0 ? b->workers[k].res : -1,
+                                         .events = POLLIN};
+        if (poll(fds, b->nworkers + 1, 1000) < 0 && errno != EINTR) {
+            st = cr_error_set(err, CR_EIO, NULL, 0, "poll: %s", strerror(errno));
+            break;
+        }
+        if ((*sig = signal_arrived(b))) {
+            st = CR_EIO;
+            break;
+        }
+        for (size_t k = 0; k < b->nworkers; k++) {
+            worker *w = &b->workers[k];
+            if (w->current < 0 || !(fds[k + 1].revents & (POLLIN | POLLHUP | POLLERR)))
+                continue;
+            row *r = &b->rows[w->current];
+            reply rep;
+            if (!read_all(w->res, &rep, sizeof rep) || rep.row != (uint32_t)w->current) {
+                /* The worker died with this city: say so, clean up after it, go on. */
+                int status = 0;
+                pid_t pid = w->pid;
+                close_fd(&w->cmd);
+                if (pid > 0)
+                    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                        ;
+                w->pid = -1;
+                close_fd(&w->res);
+                remove_temporaries(b, r);
+                cr_error e;
+                cr_error_init(&e);
+                if (WIFSIGNALED(status))
+                    cr_error_set(&e, CR_EINPUT, b->cohort->entries[r->entry].submission, 0,
+                                 "rendering crashed (signal %d); the report was not written", WTERMSIG(status));
+                else
+                    cr_error_set(&e, CR_EINPUT, b->cohort->entries[r->entry].submission, 0,
+                                 "rendering stopped (exit status %d); the report was not written",
+                                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                log_error(b, &e);
+                fail_row(r, &e);
+                w->current = -1;
+                res->failed++;
+                done++;
+                progress(b, done, ntodo, false);
+                continue;
+            }
+            w->current = -1;
+            done++;
+            if (rep.outcome == OUT_OK) {
+                r->st = ST_RENDERED;
+                r->bytes = rep.bytes;
+                r->pages = rep.pages;
+                res->rendered++;
+            } else {
+                rep.message[sizeof rep.message - 1] = '\0';
+                free(r->message);
+                r->message = strdup(rep.message);
+                r->st = ST_FAILED;
+                if (rep.outcome == OUT_FATAL && !stopping) {
+                    /* The output folder cannot take more (full, read-only, gone): stop here. */
+                    stopping = true;
+                    res->stopped = true;
+                    st = cr_error_set(err, CR_EIO, NULL, 0, "%s", rep.message);
+                } else if (rep.outcome != OUT_FATAL) {
+                    logf_(b, "%s\n", rep.message);
+                    res->failed++;
+                }
+            }
+            progress(b, done, ntodo, false);
+        }
+    }
+    bool killed = *sig != 0 || st != CR_OK;
+    for (size_t k = 0; k < b->nworkers; k++)
+        stop_worker(b, &b->workers[k], killed);
+    if (!*sig && st == CR_OK)
+        progress(b, done, ntodo, true);
+    else if (b->o->progress == CR_PROGRESS_BAR)
+        logf_(b, "\n");
+    free(todo);
+    free(fds);
+    return st;
+}
+
+/* ---- the run ---- */
+
+static cr_status check_out_dir(const char *dir, cr_error *err)
+{
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (errno != ENOENT || mkdir(dir, 0777) != 0)
+            return cr_error_set(err, CR_EIO, dir, 0, "cannot create the output folder: %s", strerror(errno));
+    } else if (!S_ISDIR(st.st_mode)) {
+        return cr_error_set(err, CR_EIO, dir, 0, "is not a folder");
+    }
+    /* Can we write there? Find out before any work, with a file of our own. */
+    char probe[4200];
+    snprintf(probe, sizeof probe, "%s/.certreport-probe.XXXXXX", dir);
+    int fd = mkstemp(probe);
+    if (fd < 0)
+        return cr_error_set(err, CR_EIO, dir, 0, "cannot write in the output folder: %s", strerror(errno));
+    close(fd);
+    unlink(probe);
+    return CR_OK;
+}
+
+static void batch_free(batch *b)
+{
+    for (size_t i = 0; i < b->nrows; i++) {
+        free(b->rows[i].name);
+        free(b->rows[i].country);
+        free(b->rows[i].core_missing);
+        free(b->rows[i].message);
+    }
+    free(b->rows);
+    free(b->workers);
+    for (size_t l = 0; l < b->nlangs; l++)
+        cr_strings_free(b->langs[l].strings);
+    cr_fonts_free(b->fonts);
+    cr_layout_spec_free(b->spec);
+    cr_peers_free(b->peers);
+    cr_cohort_free(b->cohort);
+    if (b->sfd >= 0)
+        close(b->sfd);
+}
+
+/* Loads what every report shares and scores the cohort (the shard's cities). */
+static cr_status prepare(batch *b, int *sig, cr_error *err)
+{
+    const cr_batch_options *o = b->o;
+    if (!(b->cohort = cr_cohort_scan(o->cohort_dir, err)))
+        return err->code;
+    if (!(b->spec = cr_layout_spec_load(o->layout_path, o->fonts_dir, b->schemas, err)))
+        return err->code;
+    if (!(b->fonts = cr_fonts_load(cr_layout_spec_fonts(b->spec), err)))
+        return err->code;
+    b->rows = calloc(b->cohort->n ? b->cohort->n : 1, sizeof *b->rows);
+    if (!b->rows)
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < b->cohort->n; i++)
+        if (in_shard(b, b->cohort->entries[i].id)) {
+            b->rows[b->nrows].entry = i;
+            b->rows[b->nrows].region = b->rows[b->nrows].band = CR_NONE;
+            b->rows[b->nrows].eligible = b->rows[b->nrows].awarded = CR_NONE;
+            b->nrows++;
+        }
+    bool stats = !o->peers_path;
+    b->peers = stats ? cr_peers_new(b->cat, err) : cr_peers_load(o->peers_path, b->cat, b->schemas, err);
+    if (!b->peers)
+        return err->code;
+    return pass1(b, stats, sig, err);
+}
+
+static cr_status block_signals(batch *b, sigset_t *old, cr_error *err)
+{
+    sigset_t set, fdset;
+    signal_set(&set, true);
+    signal_set(&fdset, false);
+    if (sigprocmask(SIG_BLOCK, &set, old) != 0)
+        return cr_error_set(err, CR_EIO, NULL, 0, "sigprocmask: %s", strerror(errno));
+    b->sfd = signalfd(-1, &fdset, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (b->sfd < 0)
+        return cr_error_set(err, CR_EIO, NULL, 0, "signalfd: %s", strerror(errno));
+    return CR_OK;
+}
+
+static void restore_signals(batch *b, const sigset_t *old)
+{
+    /* Take any signal still pending (a second Ctrl-C, a broken pipe) before unblocking. */
+    sigset_t set;
+    signal_set(&set, true);
+    struct timespec zero = {0, 0};
+    while (sigtimedwait(&set, NULL, &zero) > 0)
+        ;
+    close_fd(&b->sfd);
+    sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const cr_schemas *schemas,
+                       cr_batch_result *res, cr_error *err)
+{
+    memset(res, 0, sizeof *res);
+    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1};
+    if (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "shard %u/%u: K must be between 1 and N", o->shard_k, o->shard_n);
+    if (o->shard_n && !o->peers_path)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "--shard needs --peers: every shard must use the same statistics");
+    if (check_out_dir(o->out_dir, err) != CR_OK)
+        return err->code;
+    if (o->shard_n) {
+        snprintf(b.manifest_csv, sizeof b.manifest_csv, "%s/manifest-%u-of-%u.csv", o->out_dir, o->shard_k, o->shard_n);
+        snprintf(b.manifest_json, sizeof b.manifest_json, "%s/manifest-%u-of-%u.json", o->out_dir, o->shard_k, o->shard_n);
+    } else {
+        snprintf(b.manifest_csv, sizeof b.manifest_csv, "%s/manifest.csv", o->out_dir);
+        snprintf(b.manifest_json, sizeof b.manifest_json, "%s/manifest.json", o->out_dir);
+    }
+    snprintf(res->manifest, sizeof res->manifest, "%s", b.manifest_csv);
+    sigset_t old;
+    int sig = 0;
+    cr_status st = block_signals(&b, &old, err);
+    if (st == CR_OK)
+        st = prepare(&b, &sig, err);
+    if (st == CR_OK) {
+        res->cities = b.nrows;
+        for (size_t i = 0; i < b.nrows; i++)
+            if (!b.rows[i].valid)
+                res->failed++;
+        res->excluded = o->peers_path ? 0 : res->failed;
+        st = hash_global(&b, err);
+    }
+    if (st == CR_OK) {
+        hash_rows(&b);
+        if (!o->force)
+            mark_unchanged(&b);
+        for (size_t i = 0; i < b.nrows; i++)
+            res->unchanged += b.rows[i].st == ST_UNCHANGED;
+        st = pass2(&b, res, &sig, err);
+        /* Whatever happened, the manifest says what is on disk now. */
+        cr_error merr;
+        cr_error_init(&merr);
+        if (write_manifest(&b, &merr) != CR_OK && st == CR_OK)
+            st = cr_error_set(err, merr.code, merr.file, merr.line, "%s", merr.message);
+    }
+    if (sig) {
+        res->signal = sig;
+        if (st == CR_OK || err->code == CR_OK)
+            st = cr_error_set(err, CR_EIO, NULL, 0, "interrupted by signal %d: every finished report is kept, none is half-written", sig);
+    }
+    restore_signals(&b, &old);
+    batch_free(&b);
+    return st;
+}
