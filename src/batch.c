@@ -707,34 +707,30 @@ done_noa:
     return outcome;
 }
 
-static bool write_all(int fd, const void *p, size_t n)
+/* Moves all |n| bytes through a pipe (reads when |out| is NULL, else writes |out|). */
+static bool transfer(int fd, void *in, const void *out, size_t n)
 {
-    const char *c = p;
+    char *c = out ? (char *)(uintptr_t)out : in;
     while (n) {
-        ssize_t w = write(fd, c, n);
-        if (w < 0 && errno == EINTR)
+        ssize_t k = out ? write(fd, c, n) : read(fd, c, n);
+        if (k < 0 && errno == EINTR)
             continue;
-        if (w <= 0)
+        if (k <= 0)
             return false;
-        c += w;
-        n -= (size_t)w;
+        c += k;
+        n -= (size_t)k;
     }
     return true;
 }
 
+static bool write_all(int fd, const void *p, size_t n)
+{
+    return transfer(fd, NULL, p, n);
+}
+
 static bool read_all(int fd, void *p, size_t n)
 {
-    char *c = p;
-    while (n) {
-        ssize_t r = read(fd, c, n);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            return false;
-        c += r;
-        n -= (size_t)r;
-    }
-    return true;
+    return transfer(fd, p, NULL, n);
 }
 
 static _Noreturn void worker_main(batch *b, int cmd, int res)
