@@ -570,31 +570,10 @@ static const char *const CSV_COLUMNS[] = {
     "message", "file", "pages", "bytes", "hash"};
 #define NCOLS (sizeof CSV_COLUMNS / sizeof *CSV_COLUMNS)
 
+/* The CSV first: manifest.json decides what the next run re-renders, so it is written last and
+ * only when the CSV could be; a run that cannot write it renders more next time, never less. */
 static cr_status write_manifest(batch *b, cr_error *err)
 {
-    json_t *cities = json_array();
-    for (size_t i = 0; i < b->nrows; i++)
-        json_array_append_new(cities, row_json(b, &b->rows[i]));
-    json_t *root = json_object();
-    json_object_set_new(root, "certreport", json_string(b->o->version));
-    json_object_set_new(root, "catalog", json_string(b->cat->edition));
-    json_object_set_new(root, "format", json_string(b->o->format));
-    if (b->o->shard_n) {
-        char shard[32];
-        snprintf(shard, sizeof shard, "%u/%u", b->o->shard_k, b->o->shard_n);
-        json_object_set_new(root, "shard", json_string(shard));
-    }
-    json_object_set_new(root, "cities", cities);
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (!text)
-        return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
-    size_t n = strlen(text);
-    cr_status st = cr_write_atomic(b->manifest_json, text, n, err);
-    free(text);
-    if (st != CR_OK)
-        return st;
-
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -620,8 +599,30 @@ static cr_status write_manifest(batch *b, cr_error *err)
         free(buf);
         return cr_error_set(err, CR_ENOMEM, b->manifest_csv, 0, "out of memory");
     }
-    st = cr_write_atomic(b->manifest_csv, buf, len, err);
+    cr_status st = cr_write_atomic(b->manifest_csv, buf, len, err);
     free(buf);
+    if (st != CR_OK)
+        return st;
+    json_t *cities = json_array();
+    for (size_t i = 0; i < b->nrows; i++)
+        json_array_append_new(cities, row_json(b, &b->rows[i]));
+    json_t *root = json_object();
+    json_object_set_new(root, "certreport", json_string(b->o->version));
+    json_object_set_new(root, "catalog", json_string(b->cat->edition));
+    json_object_set_new(root, "format", json_string(b->o->format));
+    if (b->o->shard_n) {
+        char shard[32];
+        snprintf(shard, sizeof shard, "%u/%u", b->o->shard_k, b->o->shard_n);
+        json_object_set_new(root, "shard", json_string(shard));
+    }
+    json_object_set_new(root, "cities", cities);
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(root);
+    if (!text)
+        return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
+    size_t n = strlen(text);
+    st = cr_write_atomic(b->manifest_json, text, n, err);
+    free(text);
     return st;
 }
 
@@ -993,7 +994,8 @@ static cr_status pass2(batch *b, cr_batch_result *res, int *sig, cr_error *err)
                     /* The output folder cannot take more (full, read-only, gone): stop here. */
                     stopping = true;
                     res->stopped = true;
-                    st = cr_error_set(err, CR_EIO, NULL, 0, "%s", rep.message);
+                    st = cr_error_set(err, CR_EIO, NULL, 0,
+                                      "%s; stopped: the reports already there are kept", rep.message);
                 } else if (rep.outcome != OUT_FATAL) {
                     logf_(b, "%s\n", rep.message);
                     res->failed++;
@@ -1150,8 +1152,12 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
         /* Whatever happened, the manifest says what is on disk now. */
         cr_error merr;
         cr_error_init(&merr);
-        if (write_manifest(&b, &merr) != CR_OK && st == CR_OK)
-            st = cr_error_set(err, merr.code, merr.file, merr.line, "%s", merr.message);
+        if (write_manifest(&b, &merr) != CR_OK) {
+            if (st == CR_OK)
+                st = cr_error_set(err, merr.code, merr.file, merr.line, "%s", merr.message);
+            else
+                log_error(&b, &merr);
+        }
     }
     if (sig) {
         res->signal = sig;

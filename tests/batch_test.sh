@@ -1,0 +1,331 @@
+#!/usr/bin/env bash
+# certreport tests: cohort batch runs.
+# usage: bash batch_test.sh CERTREPORT_BINARY SOURCE_DIR GENCOHORT_BINARY
+#
+# A malformed city among good ones; re-runs that render nothing; one city changed against a frozen
+# peers file; shards that together render exactly the cohort; the same bytes whatever -j; SIGTERM
+# and a crashing worker mid-run; a read-only and a full output folder (tmpfs mounts in a private
+# user and mount namespace); usage errors; progress output; the manifest's contents.
+# Prints one line per check, then "N passed, M failed"; exits 1 if any check failed.
+set -u
+
+if [ $# -ne 3 ]; then
+    echo "usage: bash batch_test.sh CERTREPORT_BINARY SOURCE_DIR GENCOHORT_BINARY" >&2
+    exit 2
+fi
+CR=$(realpath "$1")
+SRC=$(realpath "$2")
+GEN=$(realpath "$3")
+export CERTREPORT_ASSETS=$SRC/assets
+unset SOURCE_DATE_EPOCH
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/certreport-batch.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+passed=0
+failed=0
+
+# check NAME COMMAND...: runs a check; on failure prints what it said.
+check() {
+    local name=$1
+    shift
+    if "$@" >"$TMP/why" 2>&1; then
+        echo "ok   $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name"
+        head -n 30 "$TMP/why" | sed 's/^/     /'
+        failed=$((failed + 1))
+    fi
+}
+
+# run OUT ERR ARGS...: the program with stdout and stderr to files; returns its status.
+run() {
+    local out=$1 err=$2
+    shift 2
+    "$CR" "$@" >"$out" 2>"$err"
+}
+
+status_is() { # status_is WANT GOT
+    [ "$1" = "$2" ] || { echo "exit status $2, expected $1"; return 1; }
+}
+
+has() { # has FILE TEXT: the file contains TEXT (fixed string)
+    grep -qF -- "$2" "$1" || { echo "$1 lacks: $2"; echo "--- $1:"; head -n 20 "$1"; return 1; }
+}
+
+lacks() {
+    ! grep -qF -- "$2" "$1" || { echo "$1 has: $2"; return 1; }
+}
+
+no_temporaries() { # no_temporaries DIR: nothing half-written is left
+    local left
+    left=$(find "$1" -name '*.tmp.*' -o -name '.certreport-probe.*')
+    [ -z "$left" ] || { echo "left behind: $left"; return 1; }
+}
+
+count_pdfs() {
+    find "$1" -maxdepth 1 -name '*.pdf' | wc -l
+}
+
+all_pdfs_whole() { # every PDF in DIR is complete and valid
+    local f bad=0
+    for f in "$1"/*.pdf; do
+        qpdf --check "$f" >/dev/null 2>&1 || { echo "damaged: $f"; bad=1; }
+    done
+    return $bad
+}
+
+sums() { # sums DIR: checksums of the reports, sorted by name
+    (cd "$1" && find . -maxdepth 1 \( -name '*.pdf' -o -name '*.png' \) -print0 | sort -z | xargs -0 -r md5sum)
+}
+export -f sums
+
+manifest_field() { # manifest_field MANIFEST_CSV ID COLUMN: one value
+    python3 - "$@" <<'EOF'
+import csv, sys
+path, cid, col = sys.argv[1:4]
+with open(path, newline='', encoding='utf-8') as f:
+    for row in csv.DictReader(f):
+        if row['id'] == cid:
+            print(row[col])
+            break
+EOF
+}
+
+COHORT=$TMP/cohort
+cp -r "$SRC/samples/cohort" "$COHORT"
+rm -f "$COHORT/EXPECTED.md"
+NCITIES=$(ls "$COHORT"/*.submission.xml | wc -l)
+
+# ---- one malformed city among good ones ----
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<submission id="broken" cycle="2023">\n  <city name="Broken"\n</submission>\n' \
+    >"$COHORT/broken.submission.xml"
+OUT=$TMP/out
+run "$TMP/o1" "$TMP/e1" batch "$COHORT" -o "$OUT" -j 2
+rc=$?
+check "malformed city: exit status 1" status_is 1 $rc
+check "malformed city: named as file:line" grep -qE "broken\.submission\.xml:[0-9]+: " "$TMP/e1"
+check "malformed city: summary counts it" has "$TMP/o1" "$((NCITIES + 1)) cities: $NCITIES rendered, 0 unchanged, 1 failed"
+check "malformed city: peers computed without it" has "$TMP/o1" "peer statistics over $NCITIES valid cities (1 left out)"
+check "malformed city: the others rendered" test "$(count_pdfs "$OUT")" -eq "$NCITIES"
+check "malformed city: every PDF valid" all_pdfs_whole "$OUT"
+check "malformed city: no temporary file" no_temporaries "$OUT"
+check "manifest: failed row with its message" \
+    bash -c '[ "$1" = failed ] && [[ "$2" == *broken.submission.xml:* ]]' _ \
+    "$(manifest_field "$OUT/manifest.csv" broken status)" "$(manifest_field "$OUT/manifest.csv" broken message)"
+check "manifest: Tempe scored as in the samples" \
+    bash -c '[ "$1 $2 $3 $4 $5" = "Tempe 31 72 Gold Gold" ]' _ \
+    "$(manifest_field "$OUT/manifest.csv" gold-city city)" "$(manifest_field "$OUT/manifest.csv" gold-city criteria_met)" \
+    "$(manifest_field "$OUT/manifest.csv" gold-city percent)" "$(manifest_field "$OUT/manifest.csv" gold-city eligible_tier)" \
+    "$(manifest_field "$OUT/manifest.csv" gold-city awarded_tier)"
+check "manifest: Montréal not certified, core LC1 missing" \
+    bash -c '[ "$1|$2|$3" = "|LC1|rendered" ]' _ \
+    "$(manifest_field "$OUT/manifest.csv" montreal awarded_tier)" "$(manifest_field "$OUT/manifest.csv" montreal core_missing)" \
+    "$(manifest_field "$OUT/manifest.csv" montreal status)"
+check "manifest: bytes are the file's size" \
+    bash -c '[ "$1" = "$(stat -c %s "$2")" ]' _ "$(manifest_field "$OUT/manifest.csv" bogota bytes)" "$OUT/bogota.pdf"
+check "manifest.json is valid and lists every city" \
+    python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert len(m["cities"])==int(sys.argv[2]), len(m["cities"]); assert all(len(c["hash"] or "x"*32)==32 for c in m["cities"])' \
+    "$OUT/manifest.json" "$((NCITIES + 1))"
+check "progress: plain lines when not on a terminal" has "$TMP/e1" "certreport batch: $NCITIES/$NCITIES reports (100%)"
+
+# ---- a re-run renders nothing ----
+sums "$OUT" >"$TMP/sums1"
+stat -c '%n %Y %i' "$OUT"/*.pdf >"$TMP/stat1"
+rm "$COHORT/broken.submission.xml"
+run "$TMP/o2" "$TMP/e2" batch "$COHORT" -o "$OUT" --quiet
+rc=$?
+check "re-run: exit status 0" status_is 0 $rc
+check "re-run: renders nothing and says so" has "$TMP/o2" "$NCITIES cities: 0 rendered, $NCITIES unchanged, 0 failed"
+check "re-run: says nothing changed" has "$TMP/o2" "nothing changed since the last run"
+check "re-run: files untouched" bash -c 'stat -c "%n %Y %i" "$1"/*.pdf | cmp - "$2"' _ "$OUT" "$TMP/stat1"
+check "--quiet: no progress" lacks "$TMP/e2" "reports ("
+run "$TMP/o3" "$TMP/e3" batch "$COHORT" -o "$OUT" --force --quiet -j 1
+check "--force: renders all again" has "$TMP/o3" "$NCITIES cities: $NCITIES rendered, 0 unchanged, 0 failed"
+sums "$OUT" >"$TMP/sums3"
+check "same bytes with -j 1 and -j 2" cmp "$TMP/sums1" "$TMP/sums3"
+rm "$OUT/hamilton.pdf"
+run "$TMP/o4" "$TMP/e4" batch "$COHORT" -o "$OUT" --quiet
+check "a deleted report is rendered again" has "$TMP/o4" "$NCITIES cities: 1 rendered, $((NCITIES - 1)) unchanged"
+
+# ---- one city's answers change against a frozen peers file ----
+"$CR" stats "$COHORT" -o "$TMP/peers.xml" >/dev/null 2>&1
+FROZEN=$TMP/frozen
+run "$TMP/o5" "$TMP/e5" batch "$COHORT" -o "$FROZEN" --peers "$TMP/peers.xml" --quiet
+check "frozen peers: all rendered" has "$TMP/o5" "$NCITIES cities: $NCITIES rendered"
+stat -c '%n %Y %i' "$FROZEN"/*.pdf | grep -v '/hamilton.pdf ' >"$TMP/stat5"
+hash_before=$(manifest_field "$FROZEN/manifest.csv" hamilton hash)
+met_before=$(manifest_field "$FROZEN/manifest.csv" hamilton criteria_met)
+# Hamilton now answers yes to one more criterion (the first "no" in its submission).
+python3 - "$COHORT/hamilton.submission.xml" <<'EOF'
+import re, sys
+p = sys.argv[1]
+s = open(p, encoding='utf-8').read()
+s2 = re.sub(r'answer="no"', 'answer="yes"', s, count=1)
+assert s2 != s, "no answer to change"
+open(p, 'w', encoding='utf-8').write(s2)
+EOF
+sleep 1 # a new second, so a rewritten file would show in its mtime
+run "$TMP/o6" "$TMP/e6" batch "$COHORT" -o "$FROZEN" --peers "$TMP/peers.xml" --quiet
+check "one city changed: only it is re-rendered" has "$TMP/o6" "$NCITIES cities: 1 rendered, $((NCITIES - 1)) unchanged, 0 failed"
+check "one city changed: the others untouched" \
+    bash -c 'stat -c "%n %Y %i" "$1"/*.pdf | grep -v "/hamilton.pdf " | cmp - "$2"' _ "$FROZEN" "$TMP/stat5"
+check "one city changed: its hash and score changed" \
+    bash -c '[ "$1" != "$2" ] && [ "$3" = $(( $4 + 1 )) ]' _ "$hash_before" \
+    "$(manifest_field "$FROZEN/manifest.csv" hamilton hash)" "$(manifest_field "$FROZEN/manifest.csv" hamilton criteria_met)" "$met_before"
+# Without a frozen file the cohort's statistics changed too, so every report is out of date.
+run "$TMP/o7" "$TMP/e7" batch "$COHORT" -o "$OUT" --quiet
+check "computed peers changed: every report re-rendered" has "$TMP/o7" "$NCITIES cities: $NCITIES rendered, 0 unchanged"
+# A different layout file is an input too.
+sed 's/<!--.*-->//' "$SRC/layouts/default.xml" | sed '$a<!-- changed -->' >"$TMP/layout.xml"
+run "$TMP/o8" "$TMP/e8" batch "$COHORT" -o "$FROZEN" --peers "$TMP/peers.xml" --layout "$TMP/layout.xml" --quiet
+check "a changed layout file re-renders every report" has "$TMP/o8" "$NCITIES cities: $NCITIES rendered"
+
+# ---- shards ----
+SH=$TMP/shards
+for k in 1 2 3; do
+    run "$TMP/s$k" "$TMP/se$k" batch "$COHORT" -o "$SH" --peers "$TMP/peers.xml" --shard $k/3 --quiet
+    check "shard $k/3: exit status 0" status_is 0 $?
+done
+check "shards: together exactly the cohort, each city once" python3 - "$SH" "$COHORT" <<'EOF'
+import csv, os, sys
+out, cohort = sys.argv[1:3]
+ids = []
+for k in (1, 2, 3):
+    with open(os.path.join(out, f"manifest-{k}-of-3.csv"), newline='', encoding='utf-8') as f:
+        ids += [r['id'] for r in csv.DictReader(f) if r['status'] == 'rendered']
+want = sorted(n[:-len('.submission.xml')] for n in os.listdir(cohort) if n.endswith('.submission.xml'))
+assert sorted(ids) == want, (sorted(ids), want)
+pdfs = sorted(n[:-4] for n in os.listdir(out) if n.endswith('.pdf'))
+assert pdfs == want, pdfs
+EOF
+check "shards: the same bytes as one run" bash -c 'diff <(cd "$1" && md5sum *.pdf) <(cd "$2" && md5sum *.pdf)' _ "$SH" "$FROZEN"
+run "$TMP/s4" "$TMP/se4" batch "$COHORT" -o "$SH" --shard 2/3
+check "--shard without --peers: usage error" status_is 2 $?
+run "$TMP/s5" "$TMP/se5" batch "$COHORT" -o "$SH" --peers "$TMP/peers.xml" --shard 4/3
+check "--shard 4/3: usage error" status_is 2 $?
+run "$TMP/s6" "$TMP/se6" batch "$COHORT" -o "$SH" -j 0
+check "-j 0: usage error" status_is 2 $?
+run "$TMP/s7" "$TMP/se7" batch "$COHORT"
+check "no -o: usage error" status_is 2 $?
+
+# ---- PNG pages ----
+run "$TMP/p1" "$TMP/pe1" batch "$COHORT" -o "$TMP/png" --format png --quiet
+check "png: exit status 0" status_is 0 $?
+check "png: one file per page" bash -c '[ "$(ls "$1"/gold-city-*.png | wc -l)" = "$2" ]' _ "$TMP/png" \
+    "$(manifest_field "$TMP/png/manifest.csv" gold-city pages)"
+check "png: files are PNG images" bash -c 'head -c 8 "$1/gold-city-1.png" | od -An -tx1 | grep -q "89 50 4e 47"' _ "$TMP/png"
+
+# ---- interrupted: SIGTERM in the middle of a run ----
+BIG=$TMP/big
+"$GEN" 300 "$BIG" --seed 7 >/dev/null
+BOUT=$TMP/bigout
+run "$TMP/b1" "$TMP/be1" batch "$BIG" -o "$BOUT" --quiet -j 2
+check "300 cities: first run renders all" has "$TMP/b1" "300 cities: 300 rendered"
+sums "$BOUT" >"$TMP/bsums"
+# Re-render everything (same inputs, so the same bytes) and stop it part way.
+touch "$TMP/mark"
+"$CR" batch "$BIG" -o "$BOUT" --force --quiet -j 2 >"$TMP/b2" 2>"$TMP/be2" &
+pid=$!
+for _ in $(seq 1 400); do
+    [ -n "$(find "$BOUT" -name '*.pdf' -newer "$TMP/mark" -print -quit)" ] && break
+    sleep 0.01
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+check "SIGTERM: exit status 143" status_is 143 $rc
+check "SIGTERM: says it stopped" has "$TMP/be2" "stopped by signal 15"
+check "SIGTERM: no temporary file left" no_temporaries "$BOUT"
+check "SIGTERM: every report intact" bash -c 'sums "$1" | cmp - "$2"' _ "$BOUT" "$TMP/bsums"
+check "SIGTERM: it was mid-run (some rendered, some not)" python3 - "$BOUT/manifest.json" <<'EOF'
+import json, sys
+m = json.load(open(sys.argv[1]))
+st = [c["status"] for c in m["cities"]]
+assert "rendered" in st and "not rendered" in st, set(st)
+EOF
+run "$TMP/b3" "$TMP/be3" batch "$BIG" -o "$BOUT" --quiet -j 2
+check "after SIGTERM: the next run finishes the rest" bash -c 'grep -qE "^300 cities: [0-9]+ rendered, [0-9]+ unchanged, 0 failed$" "$1" && ! grep -q "^300 cities: 0 rendered" "$1"' _ "$TMP/b3"
+
+# ---- a worker crashes in the middle of a city ----
+touch "$TMP/mark"
+"$CR" batch "$BIG" -o "$BOUT" --force --quiet -j 2 >"$TMP/c1" 2>"$TMP/ce1" &
+pid=$!
+child=""
+for _ in $(seq 1 400); do
+    child=$(cat /proc/$pid/task/$pid/children 2>/dev/null | awk '{print $1}')
+    [ -n "$child" ] && [ -n "$(find "$BOUT" -name '*.pdf' -newer "$TMP/mark" -print -quit)" ] && break
+    sleep 0.01
+done
+[ -n "$child" ] && kill -SEGV "$child"
+wait $pid
+rc=$?
+check "crash: exit status 1" status_is 1 $rc
+check "crash: the city is named" grep -qE "submission\.xml: rendering crashed \(signal 11\)" "$TMP/ce1"
+check "crash: the others rendered" grep -qE "^300 cities: 29[0-9] rendered, 0 unchanged, [1-9] failed$" "$TMP/c1"
+check "crash: no temporary file left" no_temporaries "$BOUT"
+check "crash: every report intact" bash -c 'sums "$1" | cmp - "$2"' _ "$BOUT" "$TMP/bsums"
+
+# ---- an output folder that is read-only, or full (tmpfs in a private namespace) ----
+ns() { # ns SCRIPT: runs SCRIPT in a private user+mount namespace (root inside it)
+    unshare -rm bash -c "$1"
+}
+MNT=$TMP/mnt
+mkdir -p "$MNT"
+export CR COHORT MNT TMP
+ns 'set -e
+    mount -t tmpfs -o size=8m tmpfs "$MNT"
+    "$CR" batch "$COHORT" -o "$MNT/out" --quiet >/dev/null 2>&1
+    (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/ro-before"
+    mount -o remount,ro "$MNT"
+    set +e
+    "$CR" batch "$COHORT" -o "$MNT/out" --force --quiet >"$TMP/ro-out" 2>"$TMP/ro-err"
+    echo $? >"$TMP/ro-rc"
+    (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/ro-after"
+    find "$MNT/out" -name "*.tmp.*" >"$TMP/ro-left"'
+check "read-only folder: exit status 1" status_is 1 "$(cat "$TMP/ro-rc" 2>/dev/null)"
+check "read-only folder: one clear message" grep -qx ".*/out: cannot write in the output folder: Read-only file system" "$TMP/ro-err"
+check "read-only folder: reports intact" cmp "$TMP/ro-before" "$TMP/ro-after"
+check "read-only folder: nothing left behind" test ! -s "$TMP/ro-left"
+
+ns 'set -e
+    mount -t tmpfs -o size=8m tmpfs "$MNT"
+    "$CR" batch "$COHORT" -o "$MNT/out" --quiet >/dev/null 2>&1
+    (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/full-before"
+    dd if=/dev/zero of="$MNT/filler" bs=64k 2>/dev/null || true
+    set +e
+    "$CR" batch "$COHORT" -o "$MNT/out" --force --quiet >"$TMP/full-out" 2>"$TMP/full-err"
+    echo $? >"$TMP/full-rc"
+    (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/full-after"
+    find "$MNT/out" -name "*.tmp.*" -o -name ".certreport-probe.*" >"$TMP/full-left"'
+check "full disk: exit status 1" status_is 1 "$(cat "$TMP/full-rc" 2>/dev/null)"
+check "full disk: says so" grep -q "No space left on device" "$TMP/full-err"
+check "full disk: reports and manifest intact" cmp "$TMP/full-before" "$TMP/full-after"
+check "full disk: nothing left behind" test ! -s "$TMP/full-left"
+
+# Half full: the run stops when the disk fills; what was written is whole, nothing is partial.
+ns 'set -e
+    mount -t tmpfs -o size=300k tmpfs "$MNT"
+    set +e
+    "$CR" batch "$COHORT" -o "$MNT/out" --quiet -j 1 >"$TMP/half-out" 2>"$TMP/half-err"
+    echo $? >"$TMP/half-rc"
+    for f in "$MNT"/out/*.pdf; do [ -e "$f" ] || continue; qpdf --check "$f" >/dev/null 2>&1 || echo "damaged $f"; done >"$TMP/half-bad"
+    find "$MNT/out" -name "*.tmp.*" >"$TMP/half-left"'
+check "disk fills mid-run: exit status 1" status_is 1 "$(cat "$TMP/half-rc" 2>/dev/null)"
+check "disk fills mid-run: says so" grep -q "No space left on device" "$TMP/half-err"
+check "disk fills mid-run: every written report whole" test ! -s "$TMP/half-bad"
+check "disk fills mid-run: nothing left behind" test ! -s "$TMP/half-left"
+
+# An output path that is a file.
+touch "$TMP/afile"
+run "$TMP/f1" "$TMP/fe1" batch "$COHORT" -o "$TMP/afile" --quiet
+check "output path is a file: exit status 1" status_is 1 $?
+check "output path is a file: clear message" has "$TMP/fe1" "afile: is not a folder"
+
+# The progress bar on a terminal: one line redrawn in place.
+script -qec "$CR batch $COHORT -o $TMP/tty --force -j 2" /dev/null >"$TMP/tty.txt" 2>&1
+check "progress bar on a terminal" bash -c 'grep -q $'"'"'\r\e\[K\['"'"' "$1" && grep -q "reports" "$1"' _ "$TMP/tty.txt"
+
+echo "batch: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
