@@ -145,8 +145,8 @@ static const char *const usage_main =
     "  stats COHORT_DIR [-o PEERS] [--json]\n"
     "                               peer statistics of a cohort folder\n"
     "  render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
-    "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--dump]\n"
-    "                               the city's status report\n"
+    "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--previous FILE]\n"
+    "         [--dump]              the city's status report\n"
     "  batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png] [--force]\n"
     "        [--shard K/N] [--previous DIR] [--quiet]\n"
     "                               every city's report, in parallel, re-rendering only\n"
@@ -185,14 +185,18 @@ static const char *const usage_stats =
 
 static const char *const usage_render =
     "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
-    "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--dump]\n"
+    "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE]\n"
+    "                         [--previous FILE] [--dump]\n"
     "\n"
     "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
     "file (certreport stats -o) or computed from a cohort folder. --format png writes one file\n"
     "per page (OUT-1.png, OUT-2.png, ...; 96 dpi); svg writes the first page. --backend: haru\n"
     "(libharu, the default for PDF) or cairo (PDF, PNG, SVG). --dump prints the display list as\n"
     "text instead. The document date comes from SOURCE_DATE_EPOCH, else the audit log's latest\n"
-    "event, else the submission date: the same inputs always give the same bytes.\n";
+    "event, else the submission date: the same inputs always give the same bytes.\n"
+    "--previous FILE: the city's submission of an earlier cycle (with its ID.audit.xml beside it,\n"
+    "if there is one): the report shows per area the change since then and the criteria newly\n"
+    "met or no longer met.\n";
 
 static const char *const usage_batch =
     "usage: certreport batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png]\n"
@@ -593,7 +597,7 @@ static int cmd_render(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
-                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, 0};
+                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, 0};
     int rc = parse_options(argc, argv, &o, usage_render, allowed);
     if (rc >= 0)
         return rc;
@@ -623,8 +627,9 @@ static int cmd_render(int argc, char **argv)
         env_close(&e);
         return rc;
     }
-    cr_assessment a;
+    cr_assessment a, prev;
     memset(&a, 0, sizeof a);
+    memset(&prev, 0, sizeof prev);
     cr_peers *peers = NULL;
     cr_cohort *cohort = NULL;
     cr_layout_spec *spec = NULL;
@@ -636,6 +641,19 @@ static int cmd_render(int argc, char **argv)
     rc = EXIT_INPUT;
     if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK)
         goto fail;
+    if (o.previous) {
+        /* The previous cycle's audit log, when it sits beside it: ID.audit.xml. */
+        const char *suffix = ".submission.xml";
+        size_t n = strlen(o.previous), k = strlen(suffix);
+        const char *prev_audit = NULL;
+        if (n > k && strcmp(o.previous + n - k, suffix) == 0) {
+            snprintf(path, sizeof path, "%.*s.audit.xml", (int)(n - k), o.previous);
+            if (access(path, R_OK) == 0)
+                prev_audit = path;
+        }
+        if (cr_assessment_load(&prev, o.previous, prev_audit, e.catalog, e.schemas, &err) != CR_OK)
+            goto fail;
+    }
     if (o.peers) {
         peers = cr_peers_load(o.peers, e.catalog, e.schemas, &err);
     } else if ((cohort = cr_cohort_scan(o.cohort, &err))) {
@@ -669,7 +687,8 @@ static int cmd_render(int argc, char **argv)
                              .spec = spec,
                              .strings = strings,
                              .fonts = fonts,
-                             .created = document_date(&a)};
+                             .created = document_date(&a),
+                             .previous = o.previous ? &prev : NULL};
     if (!(d = cr_layout_report(&req, &err)))
         goto fail;
     if (o.dump) {
@@ -715,6 +734,7 @@ done:
     cr_layout_spec_free(spec);
     cr_peers_free(peers);
     cr_cohort_free(cohort);
+    cr_assessment_free(&prev);
     cr_assessment_free(&a);
     env_close(&e);
     return rc;
