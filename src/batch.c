@@ -472,44 +472,62 @@ static row *find_row(batch *b, const char *id)
     return NULL;
 }
 
-/* Marks unchanged the rows whose hash equals the last run's and whose files are all there. */
+/* Marks unchanged the row of one manifest entry when its hash equals ours and its files are
+ * all there. */
+static void mark_one(batch *b, json_t *c)
+{
+    const char *id = json_string_value(json_object_get(c, "id"));
+    const char *hash = json_string_value(json_object_get(c, "hash"));
+    const char *st = json_string_value(json_object_get(c, "status"));
+    json_int_t pages = json_integer_value(json_object_get(c, "pages"));
+    if (!id || !hash || !st || (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
+        return;
+    row *r = find_row(b, id);
+    if (!r || !r->valid || strcmp(r->hash, hash) != 0)
+        return;
+    unsigned long long bytes = 0;
+    bool all = true;
+    unsigned n = is_png(b) ? (unsigned)(pages > 0 && pages < 10000 ? pages : 0) : 1;
+    for (unsigned p = 1; p <= n && all; p++) {
+        char name[1200], path[5400];
+        struct stat sb;
+        out_name(b, r, p, name, sizeof name);
+        all = out_path(b, name, path, sizeof path) == 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+        if (all)
+            bytes += (unsigned long long)sb.st_size;
+    }
+    if (all && n) {
+        r->st = ST_UNCHANGED;
+        r->bytes = bytes;
+        r->pages = (unsigned)pages;
+    }
+}
+
+/* Reads the last run's manifest.json one city (one line, as write_manifest writes it) at a time,
+ * so memory does not grow with the cohort. A manifest in another shape is simply not used:
+ * everything renders again, which is always safe. */
 static void mark_unchanged(batch *b)
 {
-    json_error_t je;
-    json_t *m = json_load_file(b->manifest_json, 0, &je);
-    if (!m)
-        return; /* no manifest yet (or unreadable): everything renders */
-    json_t *cities = json_object_get(m, "cities");
-    size_t i;
-    json_t *c;
-    json_array_foreach(cities, i, c) {
-        const char *id = json_string_value(json_object_get(c, "id"));
-        const char *hash = json_string_value(json_object_get(c, "hash"));
-        const char *st = json_string_value(json_object_get(c, "status"));
-        json_int_t pages = json_integer_value(json_object_get(c, "pages"));
-        if (!id || !hash || !st || (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
+    FILE *f = fopen(b->manifest_json, "re");
+    if (!f)
+        return; /* no manifest yet: everything renders */
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    while ((n = getline(&line, &cap, f)) > 0) {
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == ',' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n < 4 || strncmp(line, "  {", 3) != 0)
             continue;
-        row *r = find_row(b, id);
-        if (!r || !r->valid || strcmp(r->hash, hash) != 0)
-            continue;
-        unsigned long long bytes = 0;
-        bool all = true;
-        unsigned n = is_png(b) ? (unsigned)(pages > 0 && pages < 10000 ? pages : 0) : 1;
-        for (unsigned p = 1; p <= n && all; p++) {
-            char name[1200], path[5400];
-            struct stat sb;
-            out_name(b, r, p, name, sizeof name);
-            all = out_path(b, name, path, sizeof path) == 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-            if (all)
-                bytes += (unsigned long long)sb.st_size;
-        }
-        if (all && n) {
-            r->st = ST_UNCHANGED;
-            r->bytes = bytes;
-            r->pages = (unsigned)pages;
+        json_error_t je;
+        json_t *c = json_loadb(line + 2, (size_t)n - 2, 0, &je);
+        if (c) {
+            mark_one(b, c);
+            json_decref(c);
         }
     }
-    json_decref(m);
+    free(line);
+    fclose(f);
 }
 
 /* ---- the manifest ---- */
@@ -603,26 +621,46 @@ static cr_status write_manifest(batch *b, cr_error *err)
     free(buf);
     if (st != CR_OK)
         return st;
-    json_t *cities = json_array();
-    for (size_t i = 0; i < b->nrows; i++)
-        json_array_append_new(cities, row_json(b, &b->rows[i]));
-    json_t *root = json_object();
-    json_object_set_new(root, "certreport", json_string(b->o->version));
-    json_object_set_new(root, "catalog", json_string(b->cat->edition));
-    json_object_set_new(root, "format", json_string(b->o->format));
+    /* manifest.json row by row: memory does not grow with a tree of the whole cohort. */
+    json_t *head = json_object();
+    json_object_set_new(head, "certreport", json_string(b->o->version));
+    json_object_set_new(head, "catalog", json_string(b->cat->edition));
+    json_object_set_new(head, "format", json_string(b->o->format));
     if (b->o->shard_n) {
         char shard[32];
         snprintf(shard, sizeof shard, "%u/%u", b->o->shard_k, b->o->shard_n);
-        json_object_set_new(root, "shard", json_string(shard));
+        json_object_set_new(head, "shard", json_string(shard));
     }
-    json_object_set_new(root, "cities", cities);
-    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(root);
-    if (!text)
+    char *text = json_dumps(head, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    json_decref(head);
+    buf = NULL;
+    len = 0;
+    if (!text || !(f = open_memstream(&buf, &len))) {
+        free(text);
         return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
-    size_t n = strlen(text);
-    st = cr_write_atomic(b->manifest_json, text, n, err);
+    }
+    /* {"certreport":...,"format":"pdf"} -> {"certreport":...,"format":"pdf","cities":[ ... ]} */
+    fprintf(f, "%.*s,\n\"cities\": [\n", (int)strlen(text) - 1, text);
     free(text);
+    for (size_t i = 0; i < b->nrows; i++) {
+        json_t *j = row_json(b, &b->rows[i]);
+        char *one = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
+        json_decref(j);
+        if (!one) {
+            fclose(f);
+            free(buf);
+            return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
+        }
+        fprintf(f, "  %s%s\n", one, i + 1 < b->nrows ? "," : "");
+        free(one);
+    }
+    fputs("]}\n", f);
+    if (fclose(f) != 0) {
+        free(buf);
+        return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
+    }
+    st = cr_write_atomic(b->manifest_json, buf, len, err);
+    free(buf);
     return st;
 }
 
