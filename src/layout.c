@@ -19,6 +19,7 @@ typedef struct report {
     const cr_submission *sub;
     const cr_audited *au;
     const cr_scorecard *sc;
+    const cr_assessment *prev; /* the previous cycle's assessment, or NULL */
     int area_anchor[CR_MAX_LIST];
     /* The status band's boxes: linked to the area sections once those are placed. */
     struct {
@@ -103,6 +104,85 @@ static const char *status_sentence(report *R)
     return cr_draw_tpl(L, "status.none", a, na);
 }
 
+/* ---- progress since the previous assessment ---- */
+
+/* Change of area |k|'s percentage since the previous assessment, in points. */
+static int area_delta(const report *R, size_t k)
+{
+    return (int)R->sc->areas[k].percent - (int)R->prev->score.areas[k].percent;
+}
+
+/* Under an area's percentage in the status band: "+11 since 2022", "no change". */
+static const char *band_delta(report *R, size_t k)
+{
+    cr_draw *L = &R->d;
+    int delta = area_delta(R, k);
+    cr_arg a[] = {{"n", cr_draw_num(L, delta < 0 ? -delta : delta)},
+                  {"year", cr_draw_num(L, R->prev->submission->cycle)}};
+    return cr_draw_tpl(L, delta > 0 ? "progress.band.up" : delta < 0 ? "progress.band.down" : "progress.band.same", a, 2);
+}
+
+/* The criteria of area |k| met now and not before (|now| true), or met before and not now. */
+static const char *changed_criteria(report *R, size_t k, bool now)
+{
+    cr_draw *L = &R->d;
+    const cr_area *a = &L->cat->areas[k];
+    const char *items[CR_MAX_LIST];
+    size_t n = 0;
+    for (size_t i = a->first; i < a->first + a->count && n < CR_MAX_LIST; i++) {
+        bool was = R->prev->audited->criteria[i].answer == CR_ANSWER_YES;
+        bool is = R->au->criteria[i].answer == CR_ANSWER_YES;
+        if (is == now && was != now) {
+            cr_arg ca[] = {{"code", L->cat->criteria[i].code}, {"name", L->cat->criteria[i].name}};
+            items[n++] = cr_draw_tpl(L, "progress.item", ca, 2);
+        }
+    }
+    if (!n)
+        return NULL;
+    /* Criterion names contain "and", so the list is separated, not joined with words. */
+    size_t cap = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(items[i]) + 8;
+    const char *sep = cr_draw_str(L, "progress.sep");
+    cap += n * strlen(sep);
+    char *list = cr_arena_alloc(L->tmp, cap);
+    if (!list) {
+        L->oom = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(list, sep);
+        strcat(list, items[i]);
+    }
+    cr_arg la[] = {{"list", list}};
+    return cr_draw_tpl(L, now ? "progress.newly" : "progress.lost", la, 1);
+}
+
+/* Under "Your city has achieved N% of ...": the change since the previous assessment and the
+ * criteria newly met and no longer met (compared by catalog index, audited answers). */
+static void area_progress(report *R, size_t k)
+{
+    cr_draw *L = &R->d;
+    int delta = area_delta(R, k);
+    unsigned n = (unsigned)(delta < 0 ? -delta : delta);
+    cr_arg a[] = {{"n", cr_draw_num(L, n)},
+                  {"year", cr_draw_num(L, R->prev->submission->cycle)},
+                  {"percent", cr_draw_num(L, R->prev->score.areas[k].percent)}};
+    const char *key = delta == 0 ? "progress.area.same"
+                      : delta > 0 ? (n == 1 ? "progress.area.up.one" : "progress.area.up")
+                                  : (n == 1 ? "progress.area.down.one" : "progress.area.down");
+    const char *parts[3] = {cr_draw_tpl(L, key, a, 3), changed_criteria(R, k, true),
+                            changed_criteria(R, k, false)};
+    for (int p = 1; p < 3; p++) {
+        if (!parts[p])
+            continue;
+        cr_arg ja[] = {{"a", parts[0]}, {"b", parts[p]}};
+        parts[0] = cr_draw_tpl(L, "progress.then", ja, 2);
+    }
+    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, parts[0]);
+}
+
 static void section_status(report *R)
 {
     cr_draw *L = &R->d;
@@ -149,13 +229,20 @@ static void section_status(report *R)
     L->y += SZ_H2 + 8;
     size_t na = L->cat->nareas;
     float gap = 5, bw = (L->x1 - L->x0 - gap * (float)(na - 1)) / (float)na;
-    float name_h = 0;
+    float name_h = 0, delta_h = 0; /* delta_h: the change since the previous assessment */
+    const char *delta[CR_MAX_LIST];
     for (size_t k = 0; k < na; k++) {
         float hk = cr_draw_para_height(L, CR_FACE_BOLD, 7, L->cat->areas[k].name, bw - 8);
         if (hk > name_h)
             name_h = hk;
+        if (R->prev) {
+            delta[k] = band_delta(R, k);
+            hk = cr_draw_para_height(L, CR_FACE_REGULAR, 7, delta[k], bw - 8) + 3;
+            if (hk > delta_h)
+                delta_h = hk;
+        }
     }
-    float box_h = 8 + 22 + 6 + name_h + 6;
+    float box_h = 8 + 22 + 6 + name_h + 6 + delta_h;
     cr_draw_need(L, box_h);
     for (size_t k = 0; k < na; k++) {
         float x = L->x0 + (float)k * (bw + gap);
@@ -163,7 +250,9 @@ static void section_status(report *R)
         cr_draw_rect(L, x, L->y, bw, box_h, sp->shade);
         cr_draw_rect(L, x, L->y, bw, 4, c);
         cr_draw_text(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, 20, c, cr_draw_pct(L, sc->areas[k].percent));
-        cr_draw_para_at(L, x + 5, L->y + 8 + 28, bw - 8, CR_FACE_BOLD, 7, sp->text, L->cat->areas[k].name);
+        if (R->prev)
+            cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, 7, sp->muted, delta[k]);
+        cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text, L->cat->areas[k].name);
         R->area_anchor[k] = -1; /* resolved when the area section is laid out */
         R->band_box[k].page = L->npages - 1;
         R->band_box[k].x = x;
@@ -411,6 +500,10 @@ static void section_areas(report *R)
                        {"met", cr_draw_num(L, R->sc->areas[k].met)},
                        {"total", cr_draw_num(L, R->sc->areas[k].total)}};
         cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, 10, sp->text, cr_draw_tpl(L, "area.achieved", ar, 4));
+        if (R->prev) {
+            L->y += 3;
+            area_progress(R, k);
+        }
         L->y += 8;
         t.title = a->name;
         cr_table_header(L, &t);
@@ -720,6 +813,43 @@ static bool check_glyphs(report *R)
     return true;
 }
 
+/* The previous assessment must be the same city's, of an earlier cycle, scored against the same
+ * criteria (they are compared by catalog index). */
+static bool check_previous(report *R)
+{
+    const cr_assessment *p = R->prev;
+    const cr_catalog *cat = R->d.cat;
+    if (!p)
+        return true;
+    const cr_submission *ps = p->submission;
+    const cr_audited *pa = p->audited;
+    bool same = pa->catalog == cat;
+    if (!same && pa->catalog->ncriteria == cat->ncriteria && pa->catalog->nareas == cat->nareas) {
+        same = true;
+        for (size_t i = 0; i < cat->ncriteria && same; i++)
+            same = strcmp(pa->catalog->criteria[i].code, cat->criteria[i].code) == 0 &&
+                   pa->catalog->criteria[i].area == cat->criteria[i].area;
+    }
+    if (!same) {
+        cr_error_set(R->d.err, CR_EUSAGE, ps->file, ps->line,
+                     "the previous assessment was scored against another catalog (edition %s, not %s)",
+                     pa->catalog->edition, cat->edition);
+        return false;
+    }
+    if (strcmp(ps->id, R->sub->id) != 0) {
+        cr_error_set(R->d.err, CR_EINPUT, ps->file, ps->line,
+                     "the previous assessment is of \"%s\", not \"%s\"", ps->id, R->sub->id);
+        return false;
+    }
+    if (ps->cycle >= R->sub->cycle) {
+        cr_error_set(R->d.err, CR_EINPUT, ps->file, ps->line,
+                     "the previous assessment's cycle %d is not before this one's (%d)", ps->cycle,
+                     R->sub->cycle);
+        return false;
+    }
+    return true;
+}
+
 cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
                                 const cr_fonts *fonts, cr_error *err)
 {
@@ -780,10 +910,11 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
     R->sub = req->assessment->submission;
     R->au = req->assessment->audited;
     R->sc = &req->assessment->score;
+    R->prev = req->previous;
     cr_display *d = NULL;
     if (!cr_draw_init(L, req->catalog, req->spec, req->strings, req->fonts, req->peers, err))
         goto done;
-    if (L->cat->nareas > CR_MAX_LIST || !check_glyphs(R))
+    if (L->cat->nareas > CR_MAX_LIST || !check_glyphs(R) || !check_previous(R))
         goto done;
 
     cr_draw_new_page(L);
