@@ -60,7 +60,9 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
 
 /* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
  * with |err| set: CR_EINPUT when a text of the submission or audit log has a character no font
- * has (naming the input file and line), CR_ENOMEM. Call cr_layout_check_texts once first. */
+ * has (naming the input file and line), or when |previous| is another city's (by submission id)
+ * or not of an earlier cycle; CR_EUSAGE when |previous| was scored against other criteria;
+ * CR_ENOMEM. Call cr_layout_check_texts once first. */
 cr_display *cr_layout_report(const cr_report_request *req, cr_error *err);
 
 #ifdef __cplusplus

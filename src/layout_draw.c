@@ -1,0 +1,515 @@
+/* certreport: the drawing primitives the layouts share (see layout_draw.h). */
+#include "layout_draw.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
+                  const cr_strings *st, const cr_fonts *f, const cr_peers *peers, cr_error *err)
+{
+    memset(d, 0, sizeof *d);
+    d->cat = cat;
+    d->sp = sp;
+    d->st = st;
+    d->f = f;
+    d->peers = peers;
+    d->err = err;
+    d->x0 = sp->margin_left;
+    d->x1 = sp->page_w - sp->margin_right;
+    d->top = sp->margin_top;
+    d->bottom = sp->page_h - sp->margin_bottom;
+    d->tmp = cr_arena_new();
+    if (!d->tmp)
+        d->oom = true;
+    return !d->oom;
+}
+
+void cr_draw_end(cr_draw *d)
+{
+    if (d->oom)
+        cr_error_set(d->err, CR_ENOMEM, NULL, 0, "out of memory");
+    for (size_t i = 0; i < d->npages; i++)
+        free(d->pages[i].ops);
+    free(d->pages);
+    cr_arena_free(d->tmp);
+    d->pages = NULL;
+    d->npages = d->pcap = 0;
+    d->tmp = NULL;
+}
+
+cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
+                           const cr_doc_info *info)
+{
+    if (d->oom)
+        return NULL;
+    cr_dlist dl;
+    if (!cr_dlist_init(&dl, d->sp->page_w, d->sp->page_h)) {
+        d->oom = true;
+        return NULL;
+    }
+    for (size_t pi = 0; pi < d->npages; pi++) {
+        cr_op po = {.kind = CR_OP_PAGE};
+        cr_dlist_add(&dl, &po);
+        for (size_t i = 0; i < d->pages[pi].n; i++)
+            cr_dlist_add(&dl, &d->pages[pi].ops[i]);
+        if (decorate)
+            decorate(d, pi, &dl, data);
+    }
+    cr_display *out = cr_dlist_finish(&dl);
+    if (!out) {
+        d->oom = true;
+        return NULL;
+    }
+    out->nanchors = d->nanchors;
+    cr_dlist tmp = {.d = out};
+    out->info.title = cr_dlist_str(&tmp, info->title);
+    out->info.subject = cr_dlist_str(&tmp, info->subject);
+    out->info.author = cr_dlist_str(&tmp, info->author);
+    out->info.keywords = cr_dlist_str(&tmp, info->keywords);
+    out->info.creator = cr_dlist_str(&tmp, info->creator);
+    out->info.lang = cr_dlist_str(&tmp, info->lang);
+    out->info.created = info->created;
+    if (tmp.oom || d->oom) {
+        cr_display_free(out);
+        d->oom = true;
+        return NULL;
+    }
+    return out;
+}
+
+void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *left,
+                           const char *right)
+{
+    const cr_layout_spec *sp = d->sp;
+    char n[24], m[24];
+    snprintf(n, sizeof n, "%zu", page + 1);
+    snprintf(m, sizeof m, "%zu", d->npages);
+    float fy = sp->page_h - sp->margin_bottom + 24;
+    cr_arg pa[] = {{"n", n}, {"m", m}};
+    cr_arg ea[] = {{"edition", d->cat->edition}};
+    const char *pageno = cr_draw_tpl(d, "footer.page", pa, 2), *ed = cr_draw_tpl(d, "footer.edition", ea, 1);
+    cr_op ops[6];
+    size_t k = 0;
+    ops[k++] = (cr_op){.kind = CR_OP_LINE, .x = d->x0, .y = fy - 10, .w = d->x1 - d->x0, .stroke_color = sp->rule, .line_width = 0.5f};
+    ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x0, .y = fy, .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = ed};
+    ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, pageno), .y = fy,
+                       .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = pageno};
+    if (page > 0) {
+        float hy = sp->margin_top - 18;
+        ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x0, .y = hy, .face = CR_FACE_BOLD, .size = SZ_SMALL, .color = sp->muted, .text = left};
+        ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, right), .y = hy,
+                           .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = right};
+        ops[k++] = (cr_op){.kind = CR_OP_LINE, .x = d->x0, .y = hy + 6, .w = d->x1 - d->x0, .stroke_color = sp->rule, .line_width = 0.5f};
+    }
+    for (size_t i = 0; i < k; i++)
+        cr_dlist_add(dl, &ops[i]);
+}
+
+/* ---- ops ---- */
+
+void cr_draw_emit(cr_draw *d, const cr_op *op)
+{
+    if (d->oom)
+        return;
+    cr_page *p = &d->pages[d->npages - 1];
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 256;
+        cr_op *n = realloc(p->ops, cap * sizeof *n);
+        if (!n) {
+            d->oom = true;
+            return;
+        }
+        p->ops = n;
+        p->cap = cap;
+    }
+    p->ops[p->n++] = *op;
+}
+
+void cr_draw_new_page(cr_draw *d)
+{
+    if (d->oom)
+        return;
+    if (d->npages == d->pcap) {
+        size_t cap = d->pcap ? d->pcap * 2 : 16;
+        cr_page *n = realloc(d->pages, cap * sizeof *n);
+        if (!n) {
+            d->oom = true;
+            return;
+        }
+        d->pages = n;
+        d->pcap = cap;
+    }
+    memset(&d->pages[d->npages++], 0, sizeof(cr_page));
+    d->y = d->top;
+}
+
+void cr_draw_need(cr_draw *d, float h)
+{
+    if (d->y + h > d->bottom)
+        cr_draw_new_page(d);
+}
+
+void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
+{
+    if (!s || !*s)
+        return;
+    cr_op o = {.kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
+    cr_draw_emit(d, &o);
+}
+
+void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
+{
+    cr_op o = {.kind = CR_OP_RECT, .x = x, .y = y, .w = w, .h = h, .color = c, .fill = true};
+    cr_draw_emit(d, &o);
+}
+
+void cr_draw_hline(cr_draw *d, float x, float y, float w, cr_rgb c, float lw)
+{
+    cr_op o = {.kind = CR_OP_LINE, .x = x, .y = y, .w = w, .h = 0, .stroke_color = c, .line_width = lw};
+    cr_draw_emit(d, &o);
+}
+
+void cr_draw_vline(cr_draw *d, float x, float y, float h, cr_rgb c, float lw)
+{
+    cr_op o = {.kind = CR_OP_LINE, .x = x, .y = y, .w = 0, .h = h, .stroke_color = c, .line_width = lw};
+    cr_draw_emit(d, &o);
+}
+
+void cr_draw_poly(cr_draw *d, const cr_point *pts, size_t n, cr_rgb c)
+{
+    cr_op o = {.kind = CR_OP_POLY, .pts = pts, .npoints = n, .color = c};
+    cr_draw_emit(d, &o);
+}
+
+void cr_draw_circle(cr_draw *d, float cx, float cy, float r, cr_rgb c)
+{
+    cr_point *pts = cr_arena_calloc(d->tmp, 24, sizeof *pts);
+    if (!pts) {
+        d->oom = true;
+        return;
+    }
+    for (int i = 0; i < 24; i++) {
+        double t = 6.283185307179586 * i / 24;
+        pts[i].x = cx + r * (float)cos(t);
+        pts[i].y = cy + r * (float)sin(t);
+    }
+    cr_draw_poly(d, pts, 24, c);
+}
+
+int cr_draw_anchor(cr_draw *d, float y)
+{
+    int id = d->nanchors++;
+    cr_op o = {.kind = CR_OP_ANCHOR, .x = d->x0, .y = y, .target = id};
+    cr_draw_emit(d, &o);
+    return id;
+}
+
+void cr_draw_bookmark(cr_draw *d, const char *title, int level, int target)
+{
+    cr_op o = {.kind = CR_OP_BOOKMARK, .text = title, .level = level, .target = target};
+    cr_draw_emit(d, &o);
+}
+
+void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri)
+{
+    cr_op o = {.kind = CR_OP_LINK, .x = x, .y = y, .w = w, .h = h, .uri = uri};
+    cr_draw_emit(d, &o);
+}
+
+/* ---- text ---- */
+
+const char *cr_draw_str(cr_draw *d, const char *key)
+{
+    const char *s = cr_strings_get(d->st, key);
+    return s ? s : key;
+}
+
+const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t n)
+{
+    const char *s = cr_tpl(d->tmp, d->st, key, args, n);
+    if (!s)
+        d->oom = true;
+    return s ? s : "";
+}
+
+const char *cr_draw_num(cr_draw *d, long v)
+{
+    char b[32];
+    snprintf(b, sizeof b, "%ld", v);
+    const char *s = cr_arena_strdup(d->tmp, b);
+    if (!s)
+        d->oom = true;
+    return s ? s : "";
+}
+
+unsigned cr_round_pct(double v)
+{
+    return (unsigned)floor(v + 0.5);
+}
+
+const char *cr_draw_pct(cr_draw *d, double v)
+{
+    char b[16];
+    snprintf(b, sizeof b, "%u%%", cr_round_pct(v));
+    const char *s = cr_arena_strdup(d->tmp, b);
+    if (!s)
+        d->oom = true;
+    return s ? s : "";
+}
+
+const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(items[i]) + 16;
+    char *s = cr_arena_alloc(d->tmp, cap);
+    if (!s) {
+        d->oom = true;
+        return "";
+    }
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            strcat(s, i + 1 == n ? cr_draw_str(d, "list.and") : cr_draw_str(d, "list.comma"));
+        strcat(s, items[i]);
+    }
+    return s;
+}
+
+float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s)
+{
+    return cr_fonts_width(d->f, face, size, s, strlen(s));
+}
+
+size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines)
+{
+    size_t n = cr_wrap(d->tmp, d->f, face, size, s ? s : "", w, lines);
+    if (!*lines)
+        d->oom = true;
+    return n;
+}
+
+void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const cr_line *ln)
+{
+    char *s = cr_arena_alloc(d->tmp, ln->len + 1);
+    if (!s) {
+        d->oom = true;
+        return;
+    }
+    memcpy(s, ln->start, ln->len);
+    s[ln->len] = '\0';
+    cr_draw_text(d, x, y, face, size, c, s);
+}
+
+float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, float w)
+{
+    cr_line *lines;
+    return (float)cr_draw_wrap(d, face, size, s, w, &lines) * size * LEAD;
+}
+
+void cr_draw_para(cr_draw *d, float x, float w, cr_face face, float size, cr_rgb c, const char *s)
+{
+    cr_line *lines;
+    size_t n = cr_draw_wrap(d, face, size, s, w, &lines);
+    float lh = size * LEAD;
+    for (size_t i = 0; i < n; i++) {
+        cr_draw_need(d, lh);
+        cr_draw_line(d, x, d->y + size, face, size, c, &lines[i]);
+        d->y += lh;
+    }
+}
+
+float cr_draw_para_at(cr_draw *d, float x, float y, float w, cr_face face, float size, cr_rgb c,
+                      const char *s)
+{
+    cr_line *lines;
+    size_t n = cr_draw_wrap(d, face, size, s, w, &lines);
+    for (size_t i = 0; i < n; i++)
+        cr_draw_line(d, x, y + size + (float)i * size * LEAD, face, size, c, &lines[i]);
+    return (float)n * size * LEAD;
+}
+
+void cr_draw_text_right(cr_draw *d, float xr, float y, cr_face face, float size, cr_rgb c,
+                        const char *s)
+{
+    cr_draw_text(d, xr - cr_draw_width(d, face, size, s), y, face, size, c, s);
+}
+
+void cr_draw_text_center(cr_draw *d, float xc, float y, cr_face face, float size, cr_rgb c,
+                         const char *s)
+{
+    cr_draw_text(d, xc - cr_draw_width(d, face, size, s) / 2, y, face, size, c, s);
+}
+
+cr_rgb cr_draw_area_color(cr_draw *d, size_t area)
+{
+    for (size_t i = 0; i < d->sp->nareas; i++)
+        if (strcmp(d->sp->areas[i].code, d->cat->areas[area].code) == 0)
+            return d->sp->areas[i].color;
+    return d->sp->accent;
+}
+
+int cr_draw_heading(cr_draw *d, const char *title, int level, float keep)
+{
+    float size = level == 0 ? SZ_H1 : SZ_H2;
+    cr_draw_need(d, size * 2.2f + keep);
+    if (d->y > d->top + 1)
+        d->y += size * 0.6f;
+    int id = cr_draw_anchor(d, d->y);
+    cr_draw_bookmark(d, title, level, id);
+    cr_draw_text(d, d->x0, d->y + size, CR_FACE_BOLD, size, level == 0 ? d->sp->accent : d->sp->text, title);
+    d->y += size * 1.5f;
+    if (level == 0) {
+        cr_draw_hline(d, d->x0, d->y, d->x1 - d->x0, d->sp->accent, 1.2f);
+        d->y += 8;
+    }
+    return id;
+}
+
+bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line)
+{
+    if (!s)
+        return true;
+    for (int face = 0; face < CR_FACE_COUNT; face++) {
+        uint32_t cp = cr_fonts_missing(d->f, (cr_face)face, s);
+        if (cp) {
+            cr_error_set(d->err, CR_EINPUT, file, line,
+                         "character U+%04X is not in the report's fonts (in \"%.60s\")", (unsigned)cp, s);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- tables ---- */
+
+typedef struct cell_line {
+    cr_face face;
+    cr_rgb color;
+    cr_line line;
+    float gap; /* extra space before this line (between paragraphs) */
+} cell_line;
+
+static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
+{
+    size_t total = 0;
+    cr_line *lines[MAX_PARS];
+    size_t counts[MAX_PARS];
+    for (size_t p = 0; p < c->npar; p++) {
+        counts[p] = cr_draw_wrap(d, c->par[p].face, SZ_TABLE, c->par[p].text, w, &lines[p]);
+        total += counts[p];
+    }
+    cell_line *cl = cr_arena_calloc(d->tmp, total ? total : 1, sizeof *cl);
+    if (!cl) {
+        d->oom = true;
+        *out = NULL;
+        return 0;
+    }
+    size_t k = 0;
+    for (size_t p = 0; p < c->npar; p++)
+        for (size_t i = 0; i < counts[p]; i++) {
+            cl[k].face = c->par[p].face;
+            cl[k].color = c->par[p].color;
+            cl[k].line = lines[p][i];
+            cl[k].gap = (i == 0 && p > 0) ? SZ_TABLE * 0.5f : 0;
+            k++;
+        }
+    *out = cl;
+    return total;
+}
+
+void cr_table_measure(cr_draw *d, cr_table *t)
+{
+    float h = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        float hc = cr_draw_para_height(d, CR_FACE_BOLD, SZ_SMALL - 0.5f, t->headers[c], t->widths[c] - 2 * PAD);
+        if (hc > h)
+            h = hc;
+    }
+    t->header_h = h + 2 * PAD;
+}
+
+void cr_table_header(cr_draw *d, const cr_table *t)
+{
+    cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, t->header_h, d->sp->text);
+    float x = d->x0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        cr_draw_para_at(d, x + PAD, d->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, SZ_SMALL - 0.5f, CR_WHITE, t->headers[c]);
+        x += t->widths[c];
+    }
+    d->y += t->header_h;
+}
+
+static void table_continue(cr_draw *d, const cr_table *t)
+{
+    cr_draw_new_page(d);
+    cr_arg a[] = {{"title", t->title}};
+    cr_draw_text(d, d->x0, d->y + SZ_BODY, CR_FACE_BOLD, SZ_BODY, d->sp->muted, cr_draw_tpl(d, "continued", a, 1));
+    d->y += SZ_BODY * 1.8f;
+    cr_table_header(d, t);
+}
+
+void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade)
+{
+    const cr_layout_spec *sp = d->sp;
+    cell_line *lines[CR_TABLE_MAX_COLS];
+    size_t n[CR_TABLE_MAX_COLS], next[CR_TABLE_MAX_COLS];
+    float lh = SZ_TABLE * LEAD, h = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD, &lines[c]);
+        next[c] = 0;
+        float hc = 0;
+        for (size_t i = 0; i < n[c]; i++)
+            hc += lh + lines[c][i].gap;
+        if (hc > h)
+            h = hc;
+    }
+    if (d->oom)
+        return;
+    h += 2 * PAD;
+    float page_room = d->bottom - d->top - t->header_h - SZ_BODY * 2;
+    if (d->y + h > d->bottom && h <= page_room)
+        table_continue(d, t);
+    bool more = true;
+    while (more) {
+        /* Draw as many lines of each cell as fit (all of them, unless the row is huge). */
+        float avail = d->bottom - d->y - 2 * PAD, used = 0;
+        more = false;
+        for (size_t c = 0; c < t->ncols; c++) {
+            float y = 0;
+            size_t i = next[c];
+            while (i < n[c] && y + lh + lines[c][i].gap <= avail) {
+                y += lh + lines[c][i].gap;
+                i++;
+            }
+            if (y > used)
+                used = y;
+        }
+        float rh = used + 2 * PAD;
+        if (shade)
+            cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, rh, sp->shade);
+        float x = d->x0;
+        for (size_t c = 0; c < t->ncols; c++) {
+            float y = d->y + PAD;
+            while (next[c] < n[c]) {
+                const cell_line *cl = &lines[c][next[c]];
+                if (y - d->y - PAD + lh + cl->gap > avail)
+                    break;
+                y += cl->gap;
+                float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD;
+                cr_draw_line(d, tx, y + SZ_TABLE, cl->face, SZ_TABLE, cl->color, &cl->line);
+                y += lh;
+                next[c]++;
+            }
+            if (next[c] < n[c])
+                more = true;
+            x += t->widths[c];
+        }
+        d->y += rh;
+        cr_draw_hline(d, d->x0, d->y, d->x1 - d->x0, sp->rule, 0.5f);
+        if (more)
+            table_continue(d, t);
+    }
+}

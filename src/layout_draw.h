@@ -1,0 +1,161 @@
+/* certreport (private): the drawing primitives the layouts share (the city report in layout.c,
+ * the cohort overview in layout_overview.c).
+ *
+ * A cursor (y) flows down the content box of each page; blocks ask for room (cr_draw_need) and
+ * start a new page when it is missing. Ops are kept per page until cr_draw_finish assembles the
+ * display list, when the page count is known (for "Page N of M"). Every function does nothing
+ * once out of memory (d->oom), so callers check once, at the end. */
+#ifndef CR_LAYOUT_DRAW_H
+#define CR_LAYOUT_DRAW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+#include "certreport/catalog.h"
+#include "certreport/display.h"
+#include "certreport/fonts.h"
+#include "certreport/layout.h"
+#include "certreport/peers.h"
+#include "dlist.h"
+#include "layout_internal.h"
+#include "layout_text.h"
+
+/* Type scale, points. */
+#define SZ_BODY 9.0f
+#define SZ_SMALL 7.5f
+#define SZ_TABLE 8.0f
+#define SZ_H1 15.0f
+#define SZ_H2 11.5f
+#define LEAD 1.32f /* line height / size */
+
+#define CR_WHITE ((cr_rgb){255, 255, 255})
+
+typedef struct cr_page {
+    cr_op *ops;
+    size_t n, cap;
+} cr_page;
+
+typedef struct cr_draw {
+    const cr_catalog *cat;
+    const cr_layout_spec *sp;
+    const cr_strings *st;
+    const cr_fonts *f;
+    const cr_peers *peers;
+    cr_arena *tmp; /* scratch strings, freed with the layout */
+    cr_error *err;
+    bool oom;
+    float x0, x1, top, bottom, y; /* the content box and the cursor */
+    cr_page *pages;
+    size_t npages, pcap;
+    int nanchors;
+} cr_draw;
+
+/* Sets up |d| for the spec's page and margins (no page yet). false (and d->oom) when out of
+ * memory. Always pair with cr_draw_end. */
+bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
+                  const cr_strings *st, const cr_fonts *f, const cr_peers *peers, cr_error *err);
+
+/* Reports "out of memory" into d->err if it happened, and frees the pages and scratch. */
+void cr_draw_end(cr_draw *d);
+
+/* Called by cr_draw_finish after each page's content: links, running header and footer. */
+typedef void (*cr_draw_decorate)(cr_draw *d, size_t page, cr_dlist *dl, void *data);
+
+/* Assembles the display list (page op, content, decoration per page) with document info |info|
+ * (its strings are copied). NULL when out of memory (d->oom set). */
+cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
+                           const cr_doc_info *info);
+
+/* The running header (|left| bold, |right| regular, pages after the first) and the footer
+ * (the catalog edition, "Page N of M") of page |page|. */
+void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *left,
+                           const char *right);
+
+/* ---- ops ---- */
+
+void cr_draw_emit(cr_draw *d, const cr_op *op);
+void cr_draw_new_page(cr_draw *d);
+/* Makes sure |h| points fit below the cursor; otherwise starts a new page. */
+void cr_draw_need(cr_draw *d, float h);
+void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s);
+void cr_draw_text_right(cr_draw *d, float xr, float y, cr_face face, float size, cr_rgb c,
+                        const char *s);
+void cr_draw_text_center(cr_draw *d, float xc, float y, cr_face face, float size, cr_rgb c,
+                         const char *s);
+void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c);
+void cr_draw_hline(cr_draw *d, float x, float y, float w, cr_rgb c, float lw);
+void cr_draw_vline(cr_draw *d, float x, float y, float h, cr_rgb c, float lw);
+void cr_draw_poly(cr_draw *d, const cr_point *pts, size_t n, cr_rgb c);
+void cr_draw_circle(cr_draw *d, float cx, float cy, float r, cr_rgb c);
+/* A named destination at the cursor's page and |y|; returns its number. */
+int cr_draw_anchor(cr_draw *d, float y);
+void cr_draw_bookmark(cr_draw *d, const char *title, int level, int target);
+void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri);
+
+/* ---- text ---- */
+
+/* The string |key| (the key itself when missing). */
+const char *cr_draw_str(cr_draw *d, const char *key);
+/* The template |key| filled with |args| (see cr_tpl). */
+const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t n);
+const char *cr_draw_num(cr_draw *d, long v);
+/* "42%", rounded half up. */
+const char *cr_draw_pct(cr_draw *d, double v);
+unsigned cr_round_pct(double v);
+/* "a, b and c" in the language's words. */
+const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n);
+float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s);
+size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines);
+void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
+                  const cr_line *ln);
+/* Height of |s| wrapped to |w|. */
+float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, float w);
+/* A wrapped paragraph at the cursor, breaking pages between lines. */
+void cr_draw_para(cr_draw *d, float x, float w, cr_face face, float size, cr_rgb c, const char *s);
+/* A wrapped paragraph in a box at (x, y), cursor untouched; returns its height. */
+float cr_draw_para_at(cr_draw *d, float x, float y, float w, cr_face face, float size, cr_rgb c,
+                      const char *s);
+/* A section heading with its anchor and bookmark; keeps |keep| points of what follows with it.
+ * Returns the anchor. */
+int cr_draw_heading(cr_draw *d, const char *title, int level, float keep);
+/* The layout's colour for catalog area |area| (the accent when it has none). */
+cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
+
+/* false with an input error naming |file| and |line| when a face lacks a character of |s|. */
+bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line);
+
+/* ---- tables: a header row repeated after every page break, rows kept whole ---- */
+
+#define PAD 4.0f
+#define MAX_PARS 32
+#define CR_TABLE_MAX_COLS 12
+
+typedef struct cr_cell_par {
+    cr_face face;
+    cr_rgb color;
+    const char *text;
+} cr_cell_par;
+
+typedef struct cr_cell {
+    cr_cell_par par[MAX_PARS];
+    size_t npar;
+    bool center;
+} cr_cell;
+
+typedef struct cr_table {
+    size_t ncols;
+    float widths[CR_TABLE_MAX_COLS];
+    const char *headers[CR_TABLE_MAX_COLS];
+    const char *title; /* for the "continued" heading after a page break */
+    float header_h;    /* set once by cr_table_measure, used on every page and row */
+} cr_table;
+
+/* Measures the header row once per table. */
+void cr_table_measure(cr_draw *d, cr_table *t);
+void cr_table_header(cr_draw *d, const cr_table *t);
+/* One row at the cursor. Kept whole on a page (a new page repeats the header under a
+ * "continued" heading); a row taller than a whole page is split between lines. */
+void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade);
+
+#endif

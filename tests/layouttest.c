@@ -1,0 +1,134 @@
+/* certreport tests: what the layout tests share (see layouttest.h). */
+#include "layouttest.h"
+
+#include <ctype.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+int layout_env_load(layout_env *e, const cr_schemas *schemas, const cr_catalog *cat)
+{
+    cr_error err;
+    cr_error_init(&err);
+    memset(e, 0, sizeof *e);
+    e->spec = cr_layout_spec_load(CR_TEST_ASSETS "/../layouts/default.xml", CR_TEST_ASSETS "/../fonts",
+                                  schemas, &err);
+    if (e->spec)
+        e->strings = cr_strings_load(CR_TEST_ASSETS "/strings/en.xml", schemas, &err);
+    if (e->strings)
+        e->fonts = cr_fonts_load(cr_layout_spec_fonts(e->spec), &err);
+    if (!e->fonts || cr_layout_check_texts(cat, e->strings, e->fonts, &err) != CR_OK) {
+        char msg[1200];
+        cr_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "layout fixture: %s\n", msg);
+        layout_env_free(e);
+        return -1;
+    }
+    return 0;
+}
+
+void layout_env_free(layout_env *e)
+{
+    cr_fonts_free(e->fonts);
+    cr_strings_free(e->strings);
+    cr_layout_spec_free(e->spec);
+    memset(e, 0, sizeof *e);
+}
+
+size_t op_page(const cr_display *d, size_t op)
+{
+    size_t page = 0;
+    bool seen = false;
+    for (size_t i = 0; i <= op && i < d->nops; i++)
+        if (d->ops[i].kind == CR_OP_PAGE) {
+            page += seen;
+            seen = true;
+        }
+    return page;
+}
+
+char *page_text(const cr_display *d, size_t page)
+{
+    size_t cap = 1, p = (size_t)-1;
+    for (size_t i = 0; i < d->nops; i++)
+        if (d->ops[i].kind == CR_OP_TEXT)
+            cap += strlen(d->ops[i].text) + 1;
+    char *s = malloc(cap);
+    assert_non_null(s);
+    size_t n = 0;
+    for (size_t i = 0; i < d->nops; i++) {
+        const cr_op *o = &d->ops[i];
+        if (o->kind == CR_OP_PAGE)
+            p++;
+        if (o->kind != CR_OP_TEXT || (page != (size_t)-1 && p != page))
+            continue;
+        size_t len = strlen(o->text);
+        memcpy(s + n, o->text, len);
+        n += len;
+        s[n++] = ' ';
+    }
+    s[n] = '\0';
+    return s;
+}
+
+/* |s| without whitespace, malloc'd. */
+static char *squeeze(const char *s)
+{
+    char *out = malloc(strlen(s) + 1);
+    assert_non_null(out);
+    size_t n = 0;
+    for (; *s; s++)
+        if (!isspace((unsigned char)*s))
+            out[n++] = *s;
+    out[n] = '\0';
+    return out;
+}
+
+bool has_text(const char *hay, const char *needle)
+{
+    char *h = squeeze(hay), *nd = squeeze(needle);
+    bool found = strstr(h, nd) != NULL;
+    free(h);
+    free(nd);
+    return found;
+}
+
+size_t find_page(const cr_display *d, const char *needle)
+{
+    for (size_t p = 0; p < d->npages; p++) {
+        char *t = page_text(d, p);
+        bool found = has_text(t, needle);
+        free(t);
+        if (found)
+            return p;
+    }
+    return (size_t)-1;
+}
+
+size_t find_op(const cr_display *d, size_t from, const char *text)
+{
+    for (size_t i = from; i < d->nops; i++)
+        if (d->ops[i].kind == CR_OP_TEXT && strcmp(d->ops[i].text, text) == 0)
+            return i;
+    return (size_t)-1;
+}
+
+void write_pdf(const cr_display *d, const cr_fonts *fonts, const char *path)
+{
+    cr_error err;
+    cr_error_init(&err);
+    cr_buffer out = {0};
+    assert_int_equal(cr_render_pdf(d, fonts, &out, &err), CR_OK);
+    assert_true(out.len > 1000);
+    assert_memory_equal(out.data, "%PDF-", 5);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(out.data, 1, out.len, f), out.len);
+    assert_int_equal(fclose(f), 0);
+    cr_buffer_free(&out);
+}

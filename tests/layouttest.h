@@ -1,0 +1,42 @@
+/* certreport tests: what the layout tests share (test_progress.c, test_overview.c): the source
+ * tree's layout, strings and fonts, and reading a display list's text back. */
+#ifndef CR_LAYOUTTEST_H
+#define CR_LAYOUTTEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "certreport/certreport.h"
+
+typedef struct layout_env {
+    cr_layout_spec *spec; /* layouts/default.xml */
+    cr_strings *strings;  /* assets/strings/en.xml */
+    cr_fonts *fonts;      /* the fonts the layout names, from fonts/ */
+} layout_env;
+
+/* Loads the source tree's default layout, English strings and fonts, and checks the catalog's and
+ * the strings' texts against the fonts. 0 on success, -1 with a message on stderr. */
+int layout_env_load(layout_env *e, const cr_schemas *schemas, const cr_catalog *cat);
+void layout_env_free(layout_env *e);
+
+/* The text runs of page |page| (0-based) of |d|, or of every page with page == (size_t)-1, in
+ * display order, each followed by a space. malloc'd. */
+char *page_text(const cr_display *d, size_t page);
+
+/* Whether |needle| occurs in |hay| when whitespace is ignored in both (so a wrapped paragraph
+ * matches its sentence). */
+bool has_text(const char *hay, const char *needle);
+
+/* The first page (0-based) whose text has |needle|, whitespace ignored; (size_t)-1 if none. */
+size_t find_page(const cr_display *d, const char *needle);
+
+/* The index of the first text op equal to |text| from op |from| on, or (size_t)-1. */
+size_t find_op(const cr_display *d, size_t from, const char *text);
+
+/* The page (0-based) op |op| lies on. */
+size_t op_page(const cr_display *d, size_t op);
+
+/* Renders |d| with libharu and writes the PDF to |path| (asserts success and a %PDF header). */
+void write_pdf(const cr_display *d, const cr_fonts *fonts, const char *path);
+
+#endif
