@@ -182,6 +182,28 @@ sed 's/<!--.*-->//' "$SRC/layouts/default.xml" | sed '$a<!-- changed -->' >"$TMP
 run "$TMP/o8" "$TMP/e8" batch "$COHORT" -o "$FROZEN" --peers "$TMP/peers.xml" --layout "$TMP/layout.xml" --quiet
 check "a changed layout file re-renders every report" has "$TMP/o8" "$NCITIES cities: $NCITIES rendered"
 
+# ---- progress since the previous cycle ----
+PREV=$SRC/tests/data/previous
+"$CR" batch "$COHORT" -o "$FROZEN" --peers "$TMP/peers.xml" --quiet >/dev/null 2>&1 # back to the default layout
+run "$TMP/v1" "$TMP/ve1" batch "$COHORT" -o "$FROZEN" --peers "$TMP/peers.xml" --previous "$PREV" --quiet
+check "--previous: only the city with a previous assessment re-rendered" \
+    has "$TMP/v1" "$NCITIES cities: 1 rendered, $((NCITIES - 1)) unchanged"
+check "--previous: the report shows the change" bash -c \
+    'pdftotext "$1/gold-city.pdf" - | tr -s " \n" " " | grep -q "since the 2022 assessment"' _ "$FROZEN"
+check "--previous: the newly met criteria are named" bash -c \
+    'pdftotext "$1/gold-city.pdf" - | tr -s " \n" " " | grep -q "Newly met: DM3"' _ "$FROZEN"
+check "--previous: a city without one shows no change line" bash -c \
+    '! pdftotext "$1/bogota.pdf" - | grep -q "since the 20"' _ "$FROZEN"
+run "$TMP/v2" "$TMP/ve2" render "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" \
+    --peers "$TMP/peers.xml" --previous "$PREV/gold-city.submission.xml" -o "$TMP/prev.pdf"
+check "render --previous: the same report as the batch" cmp "$TMP/prev.pdf" "$FROZEN/gold-city.pdf"
+run "$TMP/v3" "$TMP/ve3" render "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" \
+    --peers "$TMP/peers.xml" --previous "$COHORT/bogota.submission.xml" -o "$TMP/prev2.pdf"
+check "render --previous of another city: exit status 1" status_is 1 $?
+check "render --previous of another city: no file" test ! -e "$TMP/prev2.pdf"
+run "$TMP/v4" "$TMP/ve4" batch "$COHORT" -o "$FROZEN" --peers "$TMP/peers.xml" --quiet
+check "without --previous again: that city re-rendered" has "$TMP/v4" "$NCITIES cities: 1 rendered"
+
 # ---- shards ----
 SH=$TMP/shards
 for k in 1 2 3; do
