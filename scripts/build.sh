@@ -15,6 +15,7 @@ packages=(
     libxxhash-dev                      # batch: content hashes of every input of a report
     qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
+    valgrind                           # tests: the program under memcheck
     python3                            # the CLI test reads JSON output with it
 )
 
