@@ -11,11 +11,52 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+static cr_status write_all_fd(int fd, const char *path, const void *data, size_t len, cr_error *err)
+{
+    const char *p = data;
+    size_t left = len;
+    while (left > 0) {
+        ssize_t w = write(fd, p, left);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(w < 0 ? errno : EIO));
+        p += w;
+        left -= (size_t)w;
+    }
+    return CR_OK;
+}
+
+/* A device or a pipe (/dev/stdout, /dev/full, a FIFO): nothing to replace atomically, so the
+ * bytes go straight to it. */
+static cr_status write_special(const char *path, const void *data, size_t len, cr_error *err)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0)
+        return cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
+    cr_status st = write_all_fd(fd, path, data, len, err);
+    if (close(fd) != 0 && st == CR_OK)
+        st = cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
+    return st;
+}
+
 cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_error *err)
 {
     struct stat st;
-    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-        return cr_error_set(err, CR_EIO, path, 0, "is a directory; give a file name");
+    if (lstat(path, &st) == 0) {
+        struct stat target;
+        if (S_ISLNK(st.st_mode) && stat(path, &target) == 0 &&
+            (S_ISCHR(target.st_mode) || S_ISFIFO(target.st_mode) || S_ISSOCK(target.st_mode)))
+            return write_special(path, data, len, err); /* /dev/stdout */
+        if (S_ISLNK(st.st_mode))
+            /* Renaming over it would replace the link, writing through it would change a file
+             * elsewhere: neither is what a report run should do silently. */
+            return cr_error_set(err, CR_EIO, path, 0, "is a symbolic link; give the path of a regular file");
+        if (S_ISDIR(st.st_mode))
+            return cr_error_set(err, CR_EIO, path, 0, "is a directory; give a file name");
+        if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+            return write_special(path, data, len, err);
+    }
     size_t n = strlen(path);
     char *tmp = malloc(n + 16);
     if (!tmp)
@@ -23,7 +64,10 @@ cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_err
     snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
+        if (errno == ENOENT)
+            cr_error_set(err, CR_EIO, path, 0, "cannot write: its folder does not exist");
+        else
+            cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
         free(tmp);
         return CR_EIO;
     }
@@ -31,19 +75,8 @@ cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_err
     mode_t mask = umask(0);
     umask(mask);
     (void)fchmod(fd, 0666 & ~mask);
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t w = write(fd, p, left);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0) {
-            cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(w < 0 ? errno : EIO));
-            goto fail;
-        }
-        p += w;
-        left -= (size_t)w;
-    }
+    if (write_all_fd(fd, path, data, len, err) != CR_OK)
+        goto fail;
     if (fsync(fd) != 0) {
         cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
         goto fail;

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# certreport tests: faults around a single report. Each must give one clear message on stderr,
+# exit status 1, and leave any existing report as it was.
+#   output folder missing, read-only, full (/dev/full and a full tmpfs); output path that is a
+#   folder or a symbolic link; fonts or catalog missing; a layout file whose fonts point outside
+#   the fonts folder; a 100 MB submission refused quickly by the size cap.
+# usage: bash fault_test.sh CERTREPORT_BINARY SOURCE_DIR
+set -u
+if [ $# -ne 2 ]; then
+    echo "usage: bash fault_test.sh CERTREPORT_BINARY SOURCE_DIR" >&2
+    exit 2
+fi
+CR=$(realpath "$1")
+SRC=$(realpath "$2")
+COHORT=$SRC/samples/cohort
+export CERTREPORT_ASSETS=$SRC/assets
+unset SOURCE_DATE_EPOCH
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/certreport-fault.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+passed=0
+failed=0
+check() {
+    local name=$1
+    shift
+    if "$@" >"$TMP/why" 2>&1; then
+        echo "ok   $name"
+        passed=$((passed + 1))
+    else
+        echo "FAIL $name"
+        head -n 20 "$TMP/why" | sed 's/^/     /'
+        failed=$((failed + 1))
+    fi
+}
+# fails_with WANT_TEXT CMD...: exit status 1, exactly one line on stderr containing WANT_TEXT,
+# nothing on stdout.
+fails_with() {
+    local want=$1
+    shift
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local rc=$?
+    [ $rc -eq 1 ] || { echo "exit status $rc, expected 1"; cat "$TMP/err"; return 1; }
+    [ "$(wc -l <"$TMP/err")" -eq 1 ] || { echo "stderr is not one line:"; cat "$TMP/err"; return 1; }
+    grep -qF -- "$want" "$TMP/err" || { echo "stderr lacks \"$want\":"; cat "$TMP/err"; return 1; }
+    [ ! -s "$TMP/out" ] || { echo "stdout not empty"; return 1; }
+}
+render() { # render ARGS...: gold-city's report against the cohort
+    "$CR" render "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" \
+        --cohort "$COHORT" "$@"
+}
+export -f render fails_with
+export CR COHORT TMP
+
+render -o "$TMP/good.pdf" 2>/dev/null
+cp "$TMP/good.pdf" "$TMP/good.orig"
+
+check "output folder missing" fails_with "its folder does not exist" render -o "$TMP/missing/r.pdf"
+check "output path is a folder" fails_with "is a directory" render -o "$TMP"
+ln -s "$TMP/good.pdf" "$TMP/link.pdf"
+check "output path is a symbolic link" fails_with "is a symbolic link" render -o "$TMP/link.pdf"
+check "the link's target untouched" cmp "$TMP/good.pdf" "$TMP/good.orig"
+check "/dev/full" fails_with "No space left on device" render -o /dev/full
+check "/dev/stdout works (a device, written directly)" bash -c 'render -o /dev/stdout | head -c 5 | grep -q "%PDF-"'
+
+MNT=$TMP/mnt
+mkdir -p "$MNT"
+export MNT
+unshare -rm bash -c '
+    mount -t tmpfs -o size=4m tmpfs "$MNT"
+    render -o "$MNT/r.pdf" 2>/dev/null
+    md5sum "$MNT/r.pdf" >"$TMP/ro-before"
+    mount -o remount,ro "$MNT"
+    fails_with "Read-only file system" render -o "$MNT/r.pdf" >"$TMP/ro-why" 2>&1; echo $? >"$TMP/ro-rc"
+    md5sum "$MNT/r.pdf" >"$TMP/ro-after"
+    ls -a "$MNT" >"$TMP/ro-ls"'
+check "read-only folder: one clear message, exit 1" bash -c '[ "$(cat "$TMP/ro-rc")" = 0 ] || { cat "$TMP/ro-why"; exit 1; }'
+check "read-only folder: the report intact" cmp "$TMP/ro-before" "$TMP/ro-after"
+
+unshare -rm bash -c '
+    mount -t tmpfs -o size=4m tmpfs "$MNT"
+    render -o "$MNT/r.pdf" 2>/dev/null
+    md5sum "$MNT/r.pdf" >"$TMP/full-before"
+    dd if=/dev/zero of="$MNT/filler" bs=16k 2>/dev/null
+    fails_with "No space left on device" render -o "$MNT/r.pdf" >"$TMP/full-why" 2>&1; echo $? >"$TMP/full-rc"
+    md5sum "$MNT/r.pdf" >"$TMP/full-after"
+    ls -a "$MNT" | grep -c "tmp" >"$TMP/full-tmp"'
+check "full disk: one clear message, exit 1" bash -c '[ "$(cat "$TMP/full-rc")" = 0 ] || { cat "$TMP/full-why"; exit 1; }'
+check "full disk: the report intact" cmp "$TMP/full-before" "$TMP/full-after"
+check "full disk: no temporary file left" bash -c '[ "$(cat "$TMP/full-tmp")" = 0 ]'
+
+# Assets with a piece missing.
+A=$TMP/assets
+cp -r "$SRC/assets" "$A"
+check "fonts missing" fails_with "fonts folder not found" env CERTREPORT_ASSETS="$A" \
+    "$CR" render "$COHORT/gold-city.submission.xml" --cohort "$COHORT" -o "$TMP/nofonts.pdf"
+mkdir -p "$TMP/fonts-empty/assets" "$TMP/fonts-empty/fonts"
+cp -r "$SRC/assets/." "$TMP/fonts-empty/assets/"
+cp -r "$SRC/layouts" "$TMP/fonts-empty/layouts"
+check "a font file missing" fails_with "NotoSans-Regular.ttf" env CERTREPORT_ASSETS="$TMP/fonts-empty/assets" \
+    "$CR" render "$COHORT/gold-city.submission.xml" --cohort "$COHORT" -o "$TMP/nofont.pdf"
+check "catalog missing" fails_with "nowhere.xml" render --catalog "$TMP/nowhere.xml" -o "$TMP/nocat.pdf"
+rm "$A/catalog-2023.xml"
+check "default catalog missing" fails_with "catalog-2023.xml" env CERTREPORT_ASSETS="$A" \
+    "$CR" score "$COHORT/gold-city.submission.xml"
+sed 's|regular="NotoSans-Regular.ttf"|regular="../../../../etc/passwd"|' "$SRC/layouts/default.xml" >"$TMP/evil-layout.xml"
+check "layout font outside the fonts folder" fails_with "evil-layout.xml" render --layout "$TMP/evil-layout.xml" -o "$TMP/evil.pdf"
+check "nothing written by any failure" bash -c 'ls "$TMP"/*.pdf | grep -v -e good.pdf -e link.pdf | grep . && exit 1; exit 0'
+
+# A 100 MB submission: refused by the size cap, with a clear message, quickly.
+head -c 100000000 /dev/zero | tr '\0' ' ' >"$TMP/huge.submission.xml"
+check "100 MB submission refused by the size cap" fails_with "too large" "$CR" score "$TMP/huge.submission.xml"
+check "... within 2 seconds" bash -c 's=$(date +%s%N); "$CR" score "$TMP/huge.submission.xml" 2>/dev/null; e=$(date +%s%N); [ $(( (e - s) / 1000000 )) -lt 2000 ]'
+
+echo "faults: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
