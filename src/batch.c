@@ -32,6 +32,7 @@
 #include "certreport/cohort.h"
 #include "certreport/json.h"
 #include "certreport/layout.h"
+#include "certreport/overview.h"
 #include "fileio.h"
 
 #define MAX_LANGS 8
@@ -49,6 +50,9 @@ typedef struct row {
     size_t eligible, awarded;
     char *core_missing; /* "LC1 PA1" */
     size_t lang;        /* index in the string tables */
+    unsigned *area_met; /* criteria met per area (catalog order) */
+    int cycle;
+    long long date;     /* the report's date from the city's inputs */
     unsigned char city_hash[16];
     char hash[33];      /* everything that goes into the report, hex */
     row_status st;
@@ -379,11 +383,16 @@ static cr_status pass1(batch *b, bool stats, int *sig, cr_error *err)
         r->eligible = sc->tier;
         r->awarded = sc->awarded;
         r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
+        r->cycle = a.submission->cycle;
+        r->date = cr_assessment_date(&a);
+        if ((r->area_met = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met)))
+            for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++)
+                r->area_met[k] = sc->areas[k].met;
         size_t lang = lang_index(b, b->o->lang ? b->o->lang : a.submission->lang, &one);
         if (stats)
             cr_peers_add(b->peers, a.audited, sc);
         cr_assessment_free(&a);
-        if (!r->name || !r->country || !r->core_missing)
+        if (!r->name || !r->country || !r->core_missing || !r->area_met)
             return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
         if (lang == CR_NONE) /* a missing or broken string table stops the run */
             return cr_error_set(err, one.code, one.file, one.line, "%s", one.message);
@@ -1082,6 +1091,7 @@ static void batch_free(batch *b)
         free(b->rows[i].name);
         free(b->rows[i].country);
         free(b->rows[i].core_missing);
+        free(b->rows[i].area_met);
         free(b->rows[i].message);
     }
     free(b->rows);
@@ -1203,6 +1213,75 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
             st = cr_error_set(err, CR_EIO, NULL, 0, "interrupted by signal %d: every finished report is kept, none is half-written", sig);
     }
     restore_signals(&b, &old);
+    batch_free(&b);
+    return st;
+}
+
+/* ---- the cohort overview ---- */
+
+cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
+                            const cr_schemas *schemas, cr_buffer *out, size_t *excluded,
+                            cr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    *excluded = 0;
+    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1};
+    int sig = 0;
+    cr_overview_city *cities = NULL;
+    cr_display *d = NULL;
+    cr_status st = prepare(&b, &sig, err);
+    size_t lang = st == CR_OK ? lang_index(&b, o->lang, err) : CR_NONE;
+    if (st == CR_OK && lang == CR_NONE)
+        st = err->code;
+    if (st == CR_OK && !(cities = calloc(b.nrows ? b.nrows : 1, sizeof *cities)))
+        st = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    size_t n = 0;
+    long long latest = 0;
+    int cycle = 0;
+    for (size_t i = 0; st == CR_OK && i < b.nrows; i++) {
+        const row *r = &b.rows[i];
+        if (!r->valid) {
+            (*excluded)++;
+            continue;
+        }
+        cities[n++] = (cr_overview_city){.id = b.cohort->entries[r->entry].id,
+                                         .name = r->name,
+                                         .country = r->country,
+                                         .region = r->region,
+                                         .band = r->band,
+                                         .met = r->met,
+                                         .total = r->total,
+                                         .percent = r->percent,
+                                         .area_met = r->area_met,
+                                         .eligible = r->eligible,
+                                         .awarded = r->awarded,
+                                         .outcomes_met = r->outcomes_met};
+        if (r->date > latest)
+            latest = r->date;
+        if (r->cycle > cycle)
+            cycle = r->cycle;
+    }
+    if (st == CR_OK && n == 0)
+        st = cr_error_set(err, CR_EINPUT, o->cohort_dir, 0, "no valid city in the cohort");
+    if (st == CR_OK) {
+        cr_overview_request req = {.catalog = cat,
+                                   .peers = b.peers,
+                                   .cities = cities,
+                                   .ncities = n,
+                                   .excluded = *excluded,
+                                   .cycle = cycle,
+                                   .spec = b.spec,
+                                   .strings = b.langs[lang].strings,
+                                   .fonts = b.fonts,
+                                   .created = o->date >= 0 ? o->date : latest};
+        if (!(d = cr_layout_overview(&req, err)))
+            st = err->code;
+    }
+    if (st == CR_OK)
+        st = strcmp(o->backend, "cairo") == 0 ? cr_render_cairo(d, b.fonts, CR_CAIRO_PDF, 0, 96, out, err)
+                                              : cr_render_pdf(d, b.fonts, out, err);
+    cr_display_free(d);
+    free(cities);
     batch_free(&b);
     return st;
 }

@@ -151,6 +151,8 @@ static const char *const usage_main =
     "        [--shard K/N] [--previous DIR] [--quiet]\n"
     "                               every city's report, in parallel, re-rendering only\n"
     "                               what changed\n"
+    "  cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE]\n"
+    "                               the staff's overview of a cohort\n"
     "\n"
     "common options:\n"
     "  --catalog FILE   edition of the standard (default: assets/" CERTREPORT_DEFAULT_CATALOG ")\n"
@@ -572,7 +574,8 @@ static bool dir_or_file(char *out, size_t size, const char *assets, const char *
     return w > 0 && (size_t)w < size && access(out, R_OK) == 0;
 }
 
-static long long document_date(const cr_assessment *a)
+/* SOURCE_DATE_EPOCH, or -1 when unset or not a number. */
+static long long source_date(void)
 {
     const char *sde = getenv("SOURCE_DATE_EPOCH");
     if (sde && *sde) {
@@ -581,6 +584,15 @@ static long long document_date(const cr_assessment *a)
         if (*end == '\0' && v >= 0)
             return v;
     }
+    return -1;
+}
+
+
+static long long document_date(const cr_assessment *a)
+{
+    long long v = source_date();
+    return v >= 0 ? v : cr_assessment_date(a);
+}
     return cr_assessment_date(a);
 }
 
@@ -742,6 +754,24 @@ done:
 
 /* ---- batch ---- */
 
+/* The fonts folder, the layout file (--layout or the default) and the string tables' folder. */
+static int report_files(const env *e, const options *o, char *fonts_dir, char *layout,
+                        char *strings_dir, size_t size)
+{
+    snprintf(strings_dir, size, "%s/strings", e->assets);
+    if (!dir_or_file(fonts_dir, size, e->assets, "fonts")) {
+        fprintf(stderr, "%s: fonts folder not found\n", fonts_dir);
+        return EXIT_INPUT;
+    }
+    if (o->layout)
+        snprintf(layout, size, "%s", o->layout);
+    else if (!dir_or_file(layout, size, e->assets, "layouts/default.xml")) {
+        fprintf(stderr, "%s: default layout not found\n", layout);
+        return EXIT_INPUT;
+    }
+    return 0;
+}
+
 /* Reads "K/N" (1 <= K <= N). */
 static bool parse_shard(const char *s, unsigned *k, unsigned *n)
 {
@@ -799,12 +829,7 @@ static int cmd_batch(int argc, char **argv)
     bo.peers_path = o.peers;
     bo.previous_dir = o.previous;
     bo.progress = o.quiet ? CR_PROGRESS_NONE : isatty(STDERR_FILENO) ? CR_PROGRESS_BAR : CR_PROGRESS_LINES;
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        long long v = strtoll(sde, &end, 10);
-        if (*end == '\0' && v >= 0)
-            bo.date = v;
-    }
+    bo.date = source_date();
     cr_error err;
     cr_error_init(&err);
     env e;
@@ -813,18 +838,9 @@ static int cmd_batch(int argc, char **argv)
         return rc;
     }
     char fonts_dir[PATH_MAX + 64], layout[PATH_MAX + 64], strings_dir[PATH_MAX + 64];
-    snprintf(strings_dir, sizeof strings_dir, "%s/strings", e.assets);
-    if (!dir_or_file(fonts_dir, sizeof fonts_dir, e.assets, "fonts")) {
-        fprintf(stderr, "%s: fonts folder not found\n", fonts_dir);
+    if ((rc = report_files(&e, &o, fonts_dir, layout, strings_dir, sizeof layout)) != 0) {
         env_close(&e);
-        return EXIT_INPUT;
-    }
-    if (o.layout)
-        snprintf(layout, sizeof layout, "%s", o.layout);
-    else if (!dir_or_file(layout, sizeof layout, e.assets, "layouts/default.xml")) {
-        fprintf(stderr, "%s: default layout not found\n", layout);
-        env_close(&e);
-        return EXIT_INPUT;
+        return rc;
     }
     bo.catalog_path = e.catalog_path;
     bo.layout_path = layout;
@@ -858,6 +874,72 @@ static int cmd_batch(int argc, char **argv)
     return res.failed ? EXIT_INPUT : 0;
 }
 
+/* ---- cohort overview ---- */
+
+static const char *const usage_cohort =
+    "usage: certreport cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE] [--backend haru|cairo]\n"
+    "                         [--layout FILE]\n"
+    "\n"
+    "Lays out the staff's overview of a cohort: applicants and cities left out, the tiers the\n"
+    "answers qualify for and the tiers awarded, the average score per practice area by region and\n"
+    "by population band, the share of applicants meeting each criterion, and every city with its\n"
+    "score and tier. A city whose files are invalid is reported as file:line: message and left out\n"
+    "(the overview says how many were); the exit status is then 1.\n";
+
+static int cmd_cohort(int argc, char **argv)
+{
+    options o = {0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, 0};
+    int rc = parse_options(argc, argv, &o, usage_cohort, allowed);
+    if (rc >= 0)
+        return rc;
+    cr_batch_options bo = {.format = "pdf", .backend = o.backend ? o.backend : "haru", .date = -1,
+                           .version = CERTREPORT_VERSION, .log = stderr};
+    const char *problem = NULL;
+    if (argc - optind != 1)
+        problem = "give exactly one cohort folder";
+    else if (!o.output)
+        problem = "give the output file: -o OVERVIEW.pdf";
+    else if (strcmp(bo.backend, "haru") != 0 && strcmp(bo.backend, "cairo") != 0)
+        problem = "--backend must be haru or cairo";
+    if (problem) {
+        fprintf(stderr, "%s cohort: %s\n%s", prog, problem, usage_cohort);
+        return EXIT_USAGE;
+    }
+    bo.cohort_dir = argv[optind];
+    bo.peers_path = o.peers;
+    cr_error err;
+    cr_error_init(&err);
+    env e;
+    char fonts_dir[PATH_MAX + 64], layout[PATH_MAX + 64], strings_dir[PATH_MAX + 64];
+    if ((rc = env_open(&e, &o, &err)) != 0 ||
+        (rc = report_files(&e, &o, fonts_dir, layout, strings_dir, sizeof layout)) != 0) {
+        env_close(&e);
+        return rc;
+    }
+    bo.catalog_path = e.catalog_path;
+    bo.layout_path = layout;
+    bo.fonts_dir = fonts_dir;
+    bo.strings_dir = strings_dir;
+    bo.date = source_date();
+    cr_buffer out = {0};
+    size_t excluded = 0;
+    if (cr_batch_overview(&bo, e.catalog, e.schemas, &out, &excluded, &err) != CR_OK) {
+        print_error(&err);
+        rc = exit_for(&err);
+    } else {
+        rc = write_output(o.output, &out, &err);
+        if (rc == 0 && excluded) {
+            fprintf(stderr, "%s cohort: %zu cit%s left out of the overview (invalid files)\n", prog,
+                    excluded, excluded == 1 ? "y" : "ies");
+            rc = EXIT_INPUT;
+        }
+    }
+    cr_buffer_free(&out);
+    env_close(&e);
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     xmlInitParser();
@@ -883,6 +965,8 @@ int main(int argc, char **argv)
         rc = cmd_render(argc - 1, argv + 1);
     } else if (strcmp(argv[1], "batch") == 0) {
         rc = cmd_batch(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "cohort") == 0) {
+        rc = cmd_cohort(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "%s: unknown command '%s'\n%s", prog, argv[1], usage_main);
         rc = EXIT_USAGE;
