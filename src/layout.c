@@ -178,7 +178,7 @@ static void area_progress(report *R, size_t k)
         if (!parts[p])
             continue;
         cr_arg ja[] = {{"a", parts[0]}, {"b", parts[p]}};
-        parts[0] = cr_draw_tpl(L, "progress.then", ja, 2);
+        parts[0] = cr_draw_tpl(L, "sentence.join", ja, 2);
     }
     cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, parts[0]);
 }
@@ -191,28 +191,16 @@ static void section_status(report *R)
     const cr_layout_spec *sp = L->sp;
     int id = cr_draw_anchor(L, L->y);
     cr_draw_bookmark(L, cr_draw_str(L, "section.status"), 0, id);
-    /* Title block. */
-    cr_draw_rect(L, L->x0, L->y, 40, 3, sp->accent);
-    L->y += 14;
-    cr_draw_text(L, L->x0, L->y + 8, CR_FACE_BOLD, 8.5f, sp->accent, cr_draw_str(L, "status.kicker"));
-    L->y += 14;
-    L->y += cr_draw_para_at(L, L->x0, L->y, L->x1 - L->x0, CR_FACE_BOLD, 24, sp->text, sub->city.name) + 2;
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", sub->cycle);
     cr_arg m[] = {{"region", sc->region != CR_NONE ? L->cat->regions[sc->region].name : sub->city.country},
                   {"band", sc->band != CR_NONE ? L->cat->bands[sc->band].name : ""},
                   {"population", cr_fmt_int(L->tmp, L->st, sub->city.population)},
                   {"cycle", cycle}};
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
-         cr_draw_tpl(L, sc->band != CR_NONE ? "status.meta" : "status.meta.noband", m, 4));
-    L->y += 10;
+    cr_draw_title(L, cr_draw_str(L, "status.kicker"), sub->city.name,
+                  cr_draw_tpl(L, sc->band != CR_NONE ? "status.meta" : "status.meta.noband", m, 4));
     /* The outcome in one sentence, on a shaded panel. */
-    const char *sentence = status_sentence(R);
-    float h = cr_draw_para_height(L, CR_FACE_REGULAR, 11, sentence, L->x1 - L->x0 - 28);
-    cr_draw_rect(L, L->x0, L->y, L->x1 - L->x0, h + 20, sp->shade);
-    cr_draw_rect(L, L->x0, L->y, 4, h + 20, sp->accent);
-    cr_draw_para_at(L, L->x0 + 16, L->y + 9, L->x1 - L->x0 - 28, CR_FACE_REGULAR, 11, sp->text, sentence);
-    L->y += h + 28;
+    cr_draw_panel(L, status_sentence(R));
     if (sc->nstale) {
         const char *codes[CR_MAX_LIST];
         for (size_t i = 0; i < sc->nstale; i++)

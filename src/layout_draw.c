@@ -351,6 +351,28 @@ cr_rgb cr_draw_area_color(cr_draw *d, size_t area)
     return d->sp->accent;
 }
 
+void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta)
+{
+    const cr_layout_spec *sp = d->sp;
+    cr_draw_rect(d, d->x0, d->y, 40, 3, sp->accent);
+    d->y += 14;
+    cr_draw_text(d, d->x0, d->y + 8, CR_FACE_BOLD, 8.5f, sp->accent, kicker);
+    d->y += 14;
+    d->y += cr_draw_para_at(d, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
+    cr_draw_para(d, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, meta);
+    d->y += 10;
+}
+
+void cr_draw_panel(cr_draw *d, const char *text)
+{
+    const cr_layout_spec *sp = d->sp;
+    float h = cr_draw_para_height(d, CR_FACE_REGULAR, 11, text, d->x1 - d->x0 - 28);
+    cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, h + 20, sp->shade);
+    cr_draw_rect(d, d->x0, d->y, 4, h + 20, sp->accent);
+    cr_draw_para_at(d, d->x0 + 16, d->y + 9, d->x1 - d->x0 - 28, CR_FACE_REGULAR, 11, sp->text, text);
+    d->y += h + 28;
+}
+
 int cr_draw_heading(cr_draw *d, const char *title, int level, float keep)
 {
     float size = level == 0 ? SZ_H1 : SZ_H2;
@@ -435,14 +457,23 @@ void cr_table_header(cr_draw *d, const cr_table *t)
 {
     cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, t->header_h, d->sp->text);
     float x = d->x0;
+    float size = SZ_SMALL - 0.5f;
     for (size_t c = 0; c < t->ncols; c++) {
-        cr_draw_para_at(d, x + PAD, d->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, SZ_SMALL - 0.5f, CR_WHITE, t->headers[c]);
+        if (t->center[c]) {
+            cr_line *lines;
+            size_t n = cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD, &lines);
+            for (size_t i = 0; i < n; i++)
+                cr_draw_line(d, x + (t->widths[c] - lines[i].width) / 2, d->y + PAD - 1 + size + (float)i * size * LEAD,
+                             CR_FACE_BOLD, size, CR_WHITE, &lines[i]);
+        } else {
+            cr_draw_para_at(d, x + PAD, d->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, size, CR_WHITE, t->headers[c]);
+        }
         x += t->widths[c];
     }
     d->y += t->header_h;
 }
 
-static void table_continue(cr_draw *d, const cr_table *t)
+void cr_table_continue(cr_draw *d, const cr_table *t)
 {
     cr_draw_new_page(d);
     cr_arg a[] = {{"title", t->title}};
@@ -471,7 +502,7 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
     h += 2 * PAD;
     float page_room = d->bottom - d->top - t->header_h - SZ_BODY * 2;
     if (d->y + h > d->bottom && h <= page_room)
-        table_continue(d, t);
+        cr_table_continue(d, t);
     bool more = true;
     while (more) {
         /* Draw as many lines of each cell as fit (all of them, unless the row is huge). */
@@ -510,6 +541,6 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
         d->y += rh;
         cr_draw_hline(d, d->x0, d->y, d->x1 - d->x0, sp->rule, 0.5f);
         if (more)
-            table_continue(d, t);
+            cr_table_continue(d, t);
     }
 }

@@ -116,6 +116,11 @@ void cr_draw_para(cr_draw *d, float x, float w, cr_face face, float size, cr_rgb
 /* A wrapped paragraph in a box at (x, y), cursor untouched; returns its height. */
 float cr_draw_para_at(cr_draw *d, float x, float y, float w, cr_face face, float size, cr_rgb c,
                       const char *s);
+/* A document's title block at the cursor: an accent bar, the kicker, the title (large, wrapped)
+ * and a line of facts under it. */
+void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta);
+/* A sentence on a shaded panel with an accent edge, across the content width. */
+void cr_draw_panel(cr_draw *d, const char *text);
 /* A section heading with its anchor and bookmark; keeps |keep| points of what follows with it.
  * Returns the anchor. */
 int cr_draw_heading(cr_draw *d, const char *title, int level, float keep);
@@ -147,6 +152,7 @@ typedef struct cr_table {
     size_t ncols;
     float widths[CR_TABLE_MAX_COLS];
     const char *headers[CR_TABLE_MAX_COLS];
+    bool center[CR_TABLE_MAX_COLS]; /* headers centred over their column (for centred values) */
     const char *title; /* for the "continued" heading after a page break */
     float header_h;    /* set once by cr_table_measure, used on every page and row */
 } cr_table;
@@ -154,6 +160,8 @@ typedef struct cr_table {
 /* Measures the header row once per table. */
 void cr_table_measure(cr_draw *d, cr_table *t);
 void cr_table_header(cr_draw *d, const cr_table *t);
+/* A new page with the "(continued)" heading and the header row. */
+void cr_table_continue(cr_draw *d, const cr_table *t);
 /* One row at the cursor. Kept whole on a page (a new page repeats the header under a
  * "continued" heading); a row taller than a whole page is split between lines. */
 void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade);

@@ -11,6 +11,9 @@
 
 #include <cmocka.h>
 
+#include "layout_internal.h"
+#include "testutil.h"
+
 int layout_env_load(layout_env *e, const cr_schemas *schemas, const cr_catalog *cat)
 {
     cr_error err;
@@ -38,6 +41,33 @@ void layout_env_free(layout_env *e)
     cr_strings_free(e->strings);
     cr_layout_spec_free(e->spec);
     memset(e, 0, sizeof *e);
+}
+
+void *layout_fixture_new(size_t size)
+{
+    void *fx;
+    if (fixture_setup(&fx) != 0)
+        return NULL;
+    layout_fixture *s = calloc(1, size);
+    if (!s) {
+        fixture_teardown(&fx);
+        return NULL;
+    }
+    s->fx = fx;
+    if (layout_env_load(&s->env, s->fx->schemas, s->fx->catalog) != 0) {
+        layout_fixture_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void layout_fixture_free(void *state)
+{
+    layout_fixture *s = state;
+    layout_env_free(&s->env);
+    void *fx = s->fx;
+    fixture_teardown(&fx);
+    free(s);
 }
 
 size_t op_page(const cr_display *d, size_t op)
@@ -116,6 +146,36 @@ size_t find_op(const cr_display *d, size_t from, const char *text)
         if (d->ops[i].kind == CR_OP_TEXT && strcmp(d->ops[i].text, text) == 0)
             return i;
     return (size_t)-1;
+}
+
+void check_geometry(const cr_display *d, const layout_env *e)
+{
+    const cr_layout_spec *sp = e->spec;
+    float left = sp->margin_left, right = sp->page_w - sp->margin_right;
+    float top = sp->margin_top, bottom = sp->page_h - sp->margin_bottom;
+    float header = top - 18, footer = bottom + 24; /* the running header's and footer's baselines */
+    size_t page_start = 0;
+    for (size_t i = 0; i < d->nops; i++) {
+        const cr_op *o = &d->ops[i];
+        if (o->kind == CR_OP_PAGE)
+            page_start = i;
+        if (o->kind != CR_OP_TEXT)
+            continue;
+        float w = cr_fonts_width(e->fonts, o->face, o->size, o->text, strlen(o->text));
+        bool in_box = o->y - o->size >= top - 0.01f && o->y <= bottom + 0.01f;
+        if (o->x < left - 0.01f || o->x + w > right + 0.01f || (!in_box && o->y != header && o->y != footer))
+            fail_msg("text \"%s\" at %.2f,%.2f (width %.2f) on page %zu leaves the margins", o->text, o->x,
+                     o->y, w, op_page(d, i) + 1);
+        for (size_t j = page_start; j < i; j++) {
+            const cr_op *p = &d->ops[j];
+            if (p->kind != CR_OP_TEXT)
+                continue;
+            float pw = cr_fonts_width(e->fonts, p->face, p->size, p->text, strlen(p->text));
+            bool lines_meet = o->y - o->size * 0.7f < p->y && p->y - p->size * 0.7f < o->y;
+            if (lines_meet && o->x < p->x + pw - 0.5f && p->x < o->x + w - 0.5f)
+                fail_msg("page %zu: \"%s\" overlaps \"%s\"", op_page(d, i) + 1, o->text, p->text);
+        }
+    }
 }
 
 void write_pdf(const cr_display *d, const cr_fonts *fonts, const char *path)

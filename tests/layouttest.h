@@ -19,6 +19,17 @@ typedef struct layout_env {
 int layout_env_load(layout_env *e, const cr_schemas *schemas, const cr_catalog *cat);
 void layout_env_free(layout_env *e);
 
+/* A test state that starts with the shared fixture (schemas, catalog) and the layout env. */
+typedef struct layout_fixture {
+    struct fixture *fx;
+    layout_env env;
+} layout_fixture;
+
+/* A zeroed state of |size| bytes (a struct whose first member is a layout_fixture) with both
+ * loaded, or NULL with a message on stderr. Free with layout_fixture_free. */
+void *layout_fixture_new(size_t size);
+void layout_fixture_free(void *state);
+
 /* The text runs of page |page| (0-based) of |d|, or of every page with page == (size_t)-1, in
  * display order, each followed by a space. malloc'd. */
 char *page_text(const cr_display *d, size_t page);
@@ -35,6 +46,10 @@ size_t find_op(const cr_display *d, size_t from, const char *text);
 
 /* The page (0-based) op |op| lies on. */
 size_t op_page(const cr_display *d, size_t op);
+
+/* Fails the test when a text op leaves the layout's margins (the running header and footer in
+ * theirs) or overlaps another text op of its page. */
+void check_geometry(const cr_display *d, const layout_env *e);
 
 /* Renders |d| with libharu and writes the PDF to |path| (asserts success and a %PDF header). */
 void write_pdf(const cr_display *d, const cr_fonts *fonts, const char *path);

@@ -16,28 +16,22 @@
 #define GOLDEN_EPOCH 1689336000LL /* what tests/report_test.sh gives the golden dumps */
 
 typedef struct state {
-    fixture *fx;
-    layout_env env;
+    layout_fixture base; /* first */
     cr_peers *peers;
     cr_assessment current, previous;
 } state;
 
 static int setup(void **st)
 {
-    void *fx;
-    if (fixture_setup(&fx) != 0)
-        return -1;
-    state *s = calloc(1, sizeof *s);
+    state *s = layout_fixture_new(sizeof *s);
     if (!s)
         return -1;
-    s->fx = fx;
-    const cr_catalog *cat = s->fx->catalog;
-    const cr_schemas *schemas = s->fx->schemas;
+    *st = s;
+    const cr_catalog *cat = s->base.fx->catalog;
+    const cr_schemas *schemas = s->base.fx->schemas;
     cr_error err;
     cr_error_init(&err);
     char sub[600], aud[600];
-    if (layout_env_load(&s->env, schemas, cat) != 0)
-        return -1;
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
     size_t failed = 0;
     s->peers = c ? cr_cohort_stats(c, cat, schemas, false, &failed, &err) : NULL;
@@ -53,7 +47,6 @@ static int setup(void **st)
         fprintf(stderr, "test_progress: %s\n", msg);
         return -1;
     }
-    *st = s;
     return 0;
 }
 
@@ -63,21 +56,18 @@ static int teardown(void **st)
     cr_assessment_free(&s->current);
     cr_assessment_free(&s->previous);
     cr_peers_free(s->peers);
-    layout_env_free(&s->env);
-    void *fx = s->fx;
-    fixture_teardown(&fx);
-    free(s);
+    layout_fixture_free(s);
     return 0;
 }
 
 static cr_report_request request(state *s, const cr_assessment *previous)
 {
-    cr_report_request req = {.catalog = s->fx->catalog,
+    cr_report_request req = {.catalog = s->base.fx->catalog,
                              .assessment = &s->current,
                              .peers = s->peers,
-                             .spec = s->env.spec,
-                             .strings = s->env.strings,
-                             .fonts = s->env.fonts,
+                             .spec = s->base.env.spec,
+                             .strings = s->base.env.strings,
+                             .fonts = s->base.env.fonts,
                              .created = GOLDEN_EPOCH,
                              .previous = previous};
     return req;
@@ -198,24 +188,17 @@ static void test_area_progress(void **st)
     cr_display *plain = layout(s, NULL);
     assert_int_equal(d->npages, plain->npages);
     assert_int_equal(d->nanchors, plain->nanchors);
-    write_pdf(d, s->env.fonts, CR_TEST_TMP "/progress.pdf");
+    write_pdf(d, s->base.env.fonts, CR_TEST_TMP "/progress.pdf");
     cr_display_free(plain);
     cr_display_free(d);
 }
 
-/* Text ops stay inside the margins with the extra lines. */
-static void test_progress_in_margins(void **st)
+/* Text ops stay inside the margins with the extra lines, none overlapping another. */
+static void test_progress_geometry(void **st)
 {
     state *s = *st;
     cr_display *d = layout(s, &s->previous);
-    for (size_t i = 0; i < d->nops; i++) {
-        const cr_op *o = &d->ops[i];
-        if (o->kind != CR_OP_TEXT)
-            continue;
-        float w = cr_fonts_width(s->env.fonts, o->face, o->size, o->text, strlen(o->text));
-        if (o->x < 54 - 0.01f || o->x + w > 558 + 0.01f || o->y < 0 || o->y > 792)
-            fail_msg("text \"%s\" at %.2f,%.2f (width %.2f) leaves the margins", o->text, o->x, o->y, w);
-    }
+    check_geometry(d, &s->base.env);
     cr_display_free(d);
 }
 
@@ -235,7 +218,7 @@ static void test_previous_refused(void **st)
     cr_error_init(&err);
     assert_int_equal(cr_assessment_load(&other, sample_path(sub, sizeof sub, "montreal", ".submission.xml"),
                                         sample_path(aud, sizeof aud, "montreal", ".audit.xml"),
-                                        s->fx->catalog, s->fx->schemas, &err),
+                                        s->base.fx->catalog, s->base.fx->schemas, &err),
                      CR_OK);
     req = request(s, &other);
     assert_null(cr_layout_report(&req, &err));
@@ -249,7 +232,7 @@ int main(void)
         cmocka_unit_test(test_no_previous_is_unchanged),
         cmocka_unit_test(test_band_deltas),
         cmocka_unit_test(test_area_progress),
-        cmocka_unit_test(test_progress_in_margins),
+        cmocka_unit_test(test_progress_geometry),
         cmocka_unit_test(test_previous_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

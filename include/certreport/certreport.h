@@ -13,6 +13,7 @@
 #include "fonts.h"
 #include "json.h"
 #include "layout.h"
+#include "overview.h"
 #include "peers.h"
 #include "render.h"
 #include "score.h"
