@@ -587,13 +587,10 @@ static long long source_date(void)
     return -1;
 }
 
-
 static long long document_date(const cr_assessment *a)
 {
     long long v = source_date();
     return v >= 0 ? v : cr_assessment_date(a);
-}
-    return cr_assessment_date(a);
 }
 
 static int write_output(const char *path, const cr_buffer *b, cr_error *err)

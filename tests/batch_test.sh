@@ -130,6 +130,22 @@ check "manifest.json is valid and lists every city" \
     "$OUT/manifest.json" "$((NCITIES + 1))"
 check "progress: plain lines when not on a terminal" has "$TMP/e1" "certreport batch: $NCITIES/$NCITIES reports (100%)"
 
+# ---- the staff's cohort overview ----
+run "$TMP/ov1" "$TMP/ove1" cohort "$COHORT" -o "$TMP/overview.pdf"
+check "cohort overview with a malformed city: exit status 1, names it" \
+    bash -c '[ "$1" = 1 ] && grep -qE "broken\.submission\.xml:[0-9]+: " "$2" && grep -q "1 city left out" "$2"' _ $? "$TMP/ove1"
+check "cohort overview: a valid PDF" qpdf --check "$TMP/overview.pdf"
+pdftotext "$TMP/overview.pdf" - 2>/dev/null | tr -s ' \n' ' ' >"$TMP/overview.txt"
+check "cohort overview: title, applicants, the city left out" bash -c \
+    'grep -q "Cohort overview 2023" "$1" && grep -q "$2 cities submitted a valid self-assessment" "$1" && grep -q "1 city was left out" "$1"' \
+    _ "$TMP/overview.txt" "$NCITIES"
+check "cohort overview: every valid city listed" bash -c \
+    'for n in Tempe Denver Montréal Bogotá "São Paulo" Medellín; do grep -q "$n" "$1" || { echo "missing $n"; exit 1; }; done' _ "$TMP/overview.txt"
+check "cohort overview: tier distribution and criteria adoption" bash -c \
+    'grep -q "Tier distribution" "$1" && grep -q "Platinum" "$1" && grep -q "DM1" "$1"' _ "$TMP/overview.txt"
+run "$TMP/ov2" "$TMP/ove2" cohort "$COHORT"
+check "cohort without -o: usage error" status_is 2 $?
+
 # ---- a re-run renders nothing ----
 sums "$OUT" >"$TMP/sums1"
 stat -c '%n %Y %i' "$OUT"/*.pdf >"$TMP/stat1"
