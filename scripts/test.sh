@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
 
+echo "== static analysis (cppcheck)"
+cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr --quiet --error-exitcode=1 \
+    -I include -I src --suppress=missingIncludeSystem src/ samples/ bench/
+
 echo "== tests (build/)"
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"

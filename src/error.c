@@ -25,6 +25,8 @@ static void one_line(char *s)
 cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
                        ...)
 {
+    if (!e) /* a caller that does not want the details */
+        return code;
     cr_error problem;
     memset(&problem, 0, sizeof problem);
     problem.code = code;

@@ -43,7 +43,8 @@ typedef struct cr_error {
 /* Resets |e| to "no error" (keeps nothing, sink cleared). */
 void cr_error_init(cr_error *e);
 
-/* Reports a problem. The first one is kept in |e|; every one goes to the sink.
+/* Reports a problem (|e| may be NULL: then nothing is kept). The first one is kept in |e|;
+ * every one goes to the sink.
  * |file| may be NULL, |line| 0. Returns |code| so callers can `return cr_error_set(...)`. */
 cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
                        ...) CR_PRINTF(5, 6);
