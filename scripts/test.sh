@@ -14,6 +14,12 @@ echo "== tests (build/)"
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
+echo "== allocation failures (build-failalloc/: each of certreport's allocations fails in turn)"
+cmake -S . -B build-failalloc -DCMAKE_BUILD_TYPE=Debug -DCERTREPORT_FAILALLOC=ON \
+    -DCERTREPORT_TESTS=OFF -DCERTREPORT_BENCH=OFF >/dev/null
+cmake --build build-failalloc -j"$jobs" --target certreport
+bash tests/failalloc_test.sh build-failalloc/certreport .
+
 echo "== tests under ASan+UBSan (build-asan/)"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCERTREPORT_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"

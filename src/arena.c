@@ -17,6 +17,7 @@ typedef struct chunk {
 
 struct cr_arena {
     chunk *head;
+    bool failed; /* an allocation has failed: whatever was built from it is incomplete */
 };
 
 cr_arena *cr_arena_new(void)
@@ -33,14 +34,18 @@ void *cr_arena_alloc(cr_arena *a, size_t size)
 {
     if (size == 0)
         size = 1;
-    if (size > SIZE_MAX / 2)
+    if (size > SIZE_MAX / 2) {
+        a->failed = true;
         return NULL;
+    }
     size = round_up(size);
 #ifdef CR_ARENA_PLAIN_MALLOC
     /* One block per allocation: sanitizers see exact bounds. */
     chunk *c = calloc(1, sizeof(chunk) + size);
-    if (!c)
+    if (!c) {
+        a->failed = true;
         return NULL;
+    }
     c->size = c->used = size;
     c->next = a->head;
     a->head = c;
@@ -50,8 +55,10 @@ void *cr_arena_alloc(cr_arena *a, size_t size)
     if (!c || c->size - c->used < size) {
         size_t cap = size > CHUNK_SIZE ? size : CHUNK_SIZE;
         chunk *n = malloc(sizeof(chunk) + cap);
-        if (!n)
+        if (!n) {
+            a->failed = true;
             return NULL;
+        }
         n->size = cap;
         n->used = 0;
         /* A big block goes behind the current chunk so that chunk keeps serving small ones. */
@@ -87,6 +94,11 @@ char *cr_arena_strdup(cr_arena *a, const char *s)
     if (p)
         memcpy(p, s, n);
     return p;
+}
+
+bool cr_arena_failed(const cr_arena *a)
+{
+    return a && a->failed;
 }
 
 void cr_arena_free(cr_arena *a)

@@ -6,6 +6,7 @@
 #ifndef CR_ARENA_H
 #define CR_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct cr_arena cr_arena;
@@ -22,6 +23,9 @@ void *cr_arena_calloc(cr_arena *a, size_t n, size_t size);
 /* A copy of |s| (NULL gives NULL). */
 char *cr_arena_strdup(cr_arena *a, const char *s);
 
+/* True once any allocation from |a| has failed (out of memory): a caller that tolerated one NULL
+ * somewhere can still tell that its result is incomplete. */
+bool cr_arena_failed(const cr_arena *a);
 /* Frees every block of |a| (NULL is fine). */
 void cr_arena_free(cr_arena *a);
 

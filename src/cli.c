@@ -534,17 +534,17 @@ static int cmd_stats(int argc, char **argv)
     }
     cr_error err;
     cr_error_init(&err);
-    err.sink = sink_print; /* every invalid city is named */
     env e;
     if ((rc = env_open(&e, &o, &err)) != 0) {
         env_close(&e);
         return rc;
     }
+    err.sink = sink_print; /* from here on, every invalid city is named */
     cr_cohort *c = cr_cohort_scan(argv[optind], &err);
     size_t failed = 0;
     cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, false, &failed, &err) : NULL;
     rc = p ? 0 : exit_for(&err);
-    if (!p && failed)
+    if (!p && failed && err.code != CR_ENOMEM)
         fprintf(stderr, "%s stats: %zu of %zu cities are invalid; nothing written\n", prog, failed, c->n);
     if (p && o.output && cr_peers_save(p, o.output, &err) != CR_OK)
         rc = EXIT_INPUT;

@@ -42,6 +42,8 @@ void cr_draw_end(cr_draw *d)
 cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
                            const cr_doc_info *info)
 {
+    if (cr_arena_failed(d->tmp)) /* a text built from a failed allocation would be missing */
+        d->oom = true;
     if (d->oom)
         return NULL;
     cr_dlist dl;

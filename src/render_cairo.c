@@ -45,24 +45,27 @@ typedef struct sink {
     int oom;
 } sink;
 
+/* Out of memory, the sink drops the rest and remembers; it never reports a write error, because
+ * cairo 1.16 reads freed memory while finishing a PDF surface after one (the failing-allocator
+ * test found it). The caller checks |oom| after the surface is finished. */
 static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
 {
     sink *s = closure;
     if (s->oom)
-        return CAIRO_STATUS_WRITE_ERROR;
+        return CAIRO_STATUS_SUCCESS;
     if (length > s->cap - s->len) {
         size_t cap = s->cap ? s->cap : 64u * 1024u;
         while (cap - s->len < length) {
             if (cap > SIZE_MAX / 2) {
                 s->oom = 1;
-                return CAIRO_STATUS_WRITE_ERROR;
+                return CAIRO_STATUS_SUCCESS;
             }
             cap *= 2;
         }
         unsigned char *n = realloc(s->data, cap);
         if (!n) {
             s->oom = 1;
-            return CAIRO_STATUS_WRITE_ERROR;
+            return CAIRO_STATUS_SUCCESS;
         }
         s->data = n;
         s->cap = cap;
