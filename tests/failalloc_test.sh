@@ -26,7 +26,12 @@ sweep() {
     shift 2
     local total
     total=$(CR_FAILALLOC_COUNT=1 "$@" 2>&1 >/dev/null | sed -n 's/^failalloc: \([0-9]*\) allocations$/\1/p' | tail -1)
-    [ -n "$out" ] && { cp "$out" "$TMP/reference" 2>/dev/null || true; rm -rf "$out"; }
+    if [ -n "$out" ]; then
+        cp "$out" "$TMP/reference" 2>/dev/null || true
+        rm -rf "$out"
+    else
+        "$@" >"$TMP/reference" 2>/dev/null
+    fi
     local bad=0 n
     for n in $(seq 1 "${total:-0}"); do
         CR_FAILALLOC_NTH=$n "$@" >"$TMP/stdout" 2>"$TMP/stderr"
@@ -39,7 +44,7 @@ sweep() {
                 echo "     allocation $n: exit 1 but $out was written"; bad=1
             fi
         elif [ $rc -eq 0 ]; then
-            if [ -n "$out" ] && ! cmp -s "$out" "$TMP/reference"; then
+            if ! cmp -s "${out:-$TMP/stdout}" "$TMP/reference"; then
                 echo "     allocation $n: exit 0 but the output differs from the run without a failure"; bad=1
             fi
         else
