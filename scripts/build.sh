@@ -16,7 +16,7 @@ packages=(
     qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
     valgrind                           # tests: the program under memcheck
-    cppcheck                           # tests: static analysis
+    cppcheck clang-tidy                # tests: static analysis
     python3                            # the CLI test reads JSON output with it
 )
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs certreport's whole test suite: the normal build (build/), then the same tests built with
-# AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/). Run scripts/build.sh first.
+# Runs certreport's whole test suite: cppcheck; the normal build's tests (build/, valgrind
+# included); clang-tidy; the failing-allocator build (build-failalloc/); then the same tests built
+# with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/). Run scripts/build.sh first.
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,8 +12,12 @@ cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr --qui
     -I include -I src --suppress=missingIncludeSystem src/ samples/ bench/
 
 echo "== tests (build/)"
+cmake -S . -B build >/dev/null # (re)writes compile_commands.json for clang-tidy
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
+
+echo "== static analysis (clang-tidy, checks in .clang-tidy)"
+clang-tidy -p build --quiet src/*.c samples/gencohort.c
 
 echo "== allocation failures (build-failalloc/: each of certreport's allocations fails in turn)"
 cmake -S . -B build-failalloc -DCMAKE_BUILD_TYPE=Debug -DCERTREPORT_FAILALLOC=ON \

@@ -1232,13 +1232,13 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
     cr_status st = prepare(&b, &sig, err);
     size_t lang = st == CR_OK ? lang_index(&b, o->lang, err) : CR_NONE;
     if (st == CR_OK && lang == CR_NONE)
-        st = err->code;
+        st = err->code != CR_OK ? err->code : CR_EINPUT;
     if (st == CR_OK && !(cities = calloc(b.nrows ? b.nrows : 1, sizeof *cities)))
         st = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     size_t n = 0;
     long long latest = 0;
     int cycle = 0;
-    for (size_t i = 0; st == CR_OK && i < b.nrows; i++) {
+    for (size_t i = 0; st == CR_OK && cities && i < b.nrows; i++) {
         const row *r = &b.rows[i];
         if (!r->valid) {
             (*excluded)++;

@@ -150,10 +150,11 @@ static const char *changed_criteria(report *R, size_t k, bool now)
         L->oom = true;
         return NULL;
     }
+    char *w = list;
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
-            strcat(list, sep);
-        strcat(list, items[i]);
+            w = stpcpy(w, sep);
+        w = stpcpy(w, items[i]);
     }
     cr_arg la[] = {{"list", list}};
     return cr_draw_tpl(L, now ? "progress.newly" : "progress.lost", la, 1);
@@ -218,7 +219,7 @@ static void section_status(report *R)
     size_t na = L->cat->nareas;
     float gap = 5, bw = (L->x1 - L->x0 - gap * (float)(na - 1)) / (float)na;
     float name_h = 0, delta_h = 0; /* delta_h: the change since the previous assessment */
-    const char *delta[CR_MAX_LIST];
+    const char *delta[CR_MAX_LIST] = {0};
     for (size_t k = 0; k < na; k++) {
         float hk = cr_draw_para_height(L, CR_FACE_BOLD, 7, L->cat->areas[k].name, bw - 8);
         if (hk > name_h)
@@ -792,7 +793,7 @@ static bool check_glyphs(report *R)
         if (e->type == CR_EVENT_OUTCOME && !cr_draw_check_text(L, e->comment, R->au->log->file, e->line))
             return false;
     }
-    for (size_t i = 0; i < R->au->ncriteria; i++)
+    for (size_t i = 0; R->au->log && i < R->au->ncriteria; i++) /* notes come from the log */
         for (size_t n = 0; n < R->au->criteria[i].nnotes; n++) {
             const cr_event *e = R->au->criteria[i].notes[n];
             if (!cr_draw_check_text(L, e->comment, R->au->log->file, e->line))

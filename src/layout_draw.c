@@ -263,19 +263,22 @@ const char *cr_draw_pct(cr_draw *d, double v)
 
 const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n)
 {
+    const char *and_ = cr_draw_str(d, "list.and"), *comma = cr_draw_str(d, "list.comma");
+    size_t sep = strlen(and_) > strlen(comma) ? strlen(and_) : strlen(comma);
     size_t cap = 1;
     for (size_t i = 0; i < n; i++)
-        cap += strlen(items[i]) + 16;
+        cap += strlen(items[i]) + sep; /* separators sized from the string table itself */
     char *s = cr_arena_alloc(d->tmp, cap);
     if (!s) {
         d->oom = true;
         return "";
     }
     s[0] = '\0';
+    char *w = s;
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
-            strcat(s, i + 1 == n ? cr_draw_str(d, "list.and") : cr_draw_str(d, "list.comma"));
-        strcat(s, items[i]);
+            w = stpcpy(w, i + 1 == n ? and_ : comma);
+        w = stpcpy(w, items[i]);
     }
     return s;
 }
