@@ -48,6 +48,7 @@ typedef struct row {
     size_t region, band;
     unsigned met, total, percent, outcomes_met;
     size_t eligible, awarded;
+    bool in_review; /* the process has not reached certification yet */
     char *core_missing; /* "LC1 PA1" */
     size_t lang;        /* index in the string tables */
     unsigned *area_met; /* criteria met per area (catalog order) */
@@ -382,6 +383,7 @@ static cr_status pass1(batch *b, bool stats, int *sig, cr_error *err)
         r->outcomes_met = sc->outcomes_met;
         r->eligible = sc->tier;
         r->awarded = sc->awarded;
+        r->in_review = !a.audited->steps[CR_STEP_CERTIFIED].reached;
         r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
         r->cycle = a.submission->cycle;
         r->date = cr_assessment_date(&a);
@@ -1255,6 +1257,7 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
                                          .area_met = r->area_met,
                                          .eligible = r->eligible,
                                          .awarded = r->awarded,
+                                         .in_review = r->in_review,
                                          .outcomes_met = r->outcomes_met};
         if (r->date > latest)
             latest = r->date;

@@ -456,7 +456,8 @@ static void section_cities(overview *O)
                                 cr_draw_tpl(L, "overview.cities.of", ma, 2),
                                 cr_draw_pct(L, c->percent),
                                 tier_or_none(O, c->eligible),
-                                tier_or_none(O, c->awarded)};
+                                c->awarded == CR_NONE && c->in_review ? cr_draw_str(L, "overview.tier.review")
+                                                                      : tier_or_none(O, c->awarded)};
         for (size_t k = 0; k < 8; k++) {
             bool none = (k == 6 && c->eligible == CR_NONE) || (k == 7 && c->awarded == CR_NONE);
             cells[k].par[0] = (cr_cell_par){k == 0 || (k == 7 && !none) ? CR_FACE_BOLD : CR_FACE_REGULAR,

@@ -371,6 +371,38 @@ static void test_empty_cohort(void **st)
     cr_peers_free(none);
 }
 
+/* A city whose process has not reached certification shows "In review", not "Not certified". */
+static void test_in_review(void **st)
+{
+    state *s = *st;
+    if (!s->peers)
+        make_cohort(s);
+    cr_overview_city two[2] = {s->cities[0], s->cities[1]};
+    two[0].name = "Aardvark City";
+    two[0].awarded = CR_NONE;
+    two[0].in_review = true;
+    two[1].name = "Zebra Town";
+    two[1].awarded = CR_NONE;
+    two[1].in_review = false;
+    cr_error err;
+    cr_error_init(&err);
+    cr_overview_request req = request(s, two, 2);
+    cr_display *d = cr_layout_overview(&req, &err);
+    assert_no_error(&err);
+    assert_non_null(d);
+    char *t = page_text(d, (size_t)-1);
+    const char *a = strstr(t, "Aardvark City"), *z = strstr(t, "Zebra Town");
+    assert_non_null(a);
+    assert_non_null(z);
+    const char *review = strstr(a, "In review");
+    assert_non_null(review);
+    assert_true(review < z); /* on Aardvark's row, not Zebra's */
+    assert_null(strstr(z, "In review"));
+    assert_non_null(strstr(z, "Not certified"));
+    free(t);
+    cr_display_free(d);
+}
+
 /* A name the fonts cannot draw is an input error; indices outside the catalog a usage error. */
 static void test_refused(void **st)
 {
@@ -400,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_area_table),    cmocka_unit_test(test_criteria_table),
         cmocka_unit_test(test_city_table),    cmocka_unit_test(test_geometry),
         cmocka_unit_test(test_empty_cohort),  cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_in_review),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,6 +5,7 @@
 #ifndef CERTREPORT_OVERVIEW_H
 #define CERTREPORT_OVERVIEW_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "catalog.h"
@@ -26,6 +27,8 @@ typedef struct cr_overview_city {
     const unsigned *area_met;     /* catalog->nareas entries: criteria met per area */
     size_t eligible;              /* highest tier the answers qualify for (catalog tier index), CR_NONE */
     size_t awarded;               /* tier awarded, CR_NONE */
+    bool in_review;               /* the process has not reached certification yet: no tier
+                                   * awarded means "not decided", not "not certified" */
     unsigned outcomes_met;
 } cr_overview_city;
 
