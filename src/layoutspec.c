@@ -47,18 +47,14 @@ static xmlNodePtr child(xmlNodePtr parent, const char *name)
     return NULL;
 }
 
-cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
-                                    const cr_schemas *schemas, cr_error *err)
+cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *path,
+                                     const char *fonts_dir, const cr_schemas *schemas,
+                                     cr_error *err)
 {
     static const char *const font_attrs[CR_FACE_COUNT] = {"regular", "bold", "italic", "bold-italic"};
     static const char *const section_names[CR_SEC_COUNT] = {
         "status", "process", "field", "measure", "areas", "outcomes", "next-steps"};
-    size_t len;
-    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
-    if (!buf)
-        return NULL;
     xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_LAYOUT, "layout", err);
-    free(buf);
     if (!doc)
         return NULL;
     bool oom = false, bad = false;
@@ -144,6 +140,18 @@ done:
         cr_arena_free(arena);
         return NULL;
     }
+    return s;
+}
+
+cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
+                                    const cr_schemas *schemas, cr_error *err)
+{
+    size_t len;
+    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!buf)
+        return NULL;
+    cr_layout_spec *s = cr_layout_spec_parse(buf, len, path, fonts_dir, schemas, err);
+    free(buf);
     return s;
 }
 

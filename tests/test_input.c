@@ -1098,19 +1098,26 @@ static void test_whitespace_collapsed(void **state)
 
 /* ---- catalog files go through the same reader ---- */
 
+/* A text file of at most 1 MiB, NUL-terminated (malloc'd). */
+static char *read_text(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    *len = fread(buf, 1, (1 << 20) - 1, fp);
+    fclose(fp);
+    buf[*len] = '\0';
+    return buf;
+}
+
 static void test_catalog_input_safety(void **state)
 {
     const fixture *f = *state;
     size_t len;
     cr_error err;
     cr_error_init(&err);
-    FILE *fp = fopen(CR_TEST_ASSETS "/catalog-2023.xml", "rb");
-    assert_non_null(fp);
-    char *buf = malloc(1 << 20);
-    assert_non_null(buf);
-    len = fread(buf, 1, (1 << 20) - 1, fp);
-    fclose(fp);
-    buf[len] = '\0';
+    char *buf = read_text(CR_TEST_ASSETS "/catalog-2023.xml", &len);
 
     cr_catalog *cat = cr_catalog_parse(buf, len, "cat.xml", f->schemas, &err);
     assert_no_error(&err);
@@ -1127,6 +1134,46 @@ static void test_catalog_input_safety(void **state)
     cr_error_init(&err);
     assert_null(cr_catalog_parse(bad, strlen(bad), "cat.xml", f->schemas, &err));
     assert_input_error(&err, line_of(bad, "Data \xE9"), "invalid UTF-8");
+    free(bad);
+    free(buf);
+}
+
+/* A layout file from memory: the same checks as from a file; messages name what the caller
+ * called it. */
+static void test_layout_from_memory(void **state)
+{
+    const fixture *f = *state;
+    const char *fonts = CR_TEST_ASSETS "/../fonts";
+    size_t len;
+    cr_error err;
+    cr_error_init(&err);
+    char *buf = read_text(CR_TEST_ASSETS "/../layouts/default.xml", &len);
+
+    cr_layout_spec *spec = cr_layout_spec_parse(buf, len, "mem.xml", fonts, f->schemas, &err);
+    assert_no_error(&err);
+    assert_non_null(spec);
+    assert_string_equal(cr_layout_spec_fonts(spec)[CR_FACE_BOLD],
+                        CR_TEST_ASSETS "/../fonts/NotoSans-Bold.ttf");
+    cr_layout_spec_free(spec);
+
+    char *bad = replace(buf, "<layout ",
+                        "<!DOCTYPE layout [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<layout ");
+    cr_error_init(&err);
+    assert_null(cr_layout_spec_parse(bad, strlen(bad), "mem.xml", fonts, f->schemas, &err));
+    assert_input_error(&err, line_of(bad, "<!DOCTYPE"), "DOCTYPE");
+    assert_string_equal(err.file, "mem.xml");
+    free(bad);
+
+    bad = replace(buf, "margin-left=\"54\"", "margin-left=\"400\"");
+    cr_error_init(&err);
+    assert_null(cr_layout_spec_parse(bad, strlen(bad), "mem.xml", fonts, f->schemas, &err));
+    assert_input_error(&err, line_of(bad, "<layout "), "margins leave too little room");
+    free(bad);
+
+    bad = replace(buf, "bold=\"NotoSans-Bold.ttf\"", "bold=\"a..ttf\"");
+    cr_error_init(&err);
+    assert_null(cr_layout_spec_parse(bad, strlen(bad), "mem.xml", fonts, f->schemas, &err));
+    assert_input_error(&err, 0, "must be a file in the fonts folder");
     free(bad);
     free(buf);
 }
@@ -1176,6 +1223,7 @@ int main(void)
         cmocka_unit_test(test_accents_survive),
         cmocka_unit_test(test_whitespace_collapsed),
         cmocka_unit_test(test_catalog_input_safety),
+        cmocka_unit_test(test_layout_from_memory),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

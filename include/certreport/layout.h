@@ -23,6 +23,11 @@ typedef struct cr_strings cr_strings;
  * cr_layout_spec_free. NULL with |err| set. */
 cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
                                     const cr_schemas *schemas, cr_error *err);
+
+/* The same from memory; |name| is used in messages. */
+cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *name,
+                                     const char *fonts_dir, const cr_schemas *schemas,
+                                     cr_error *err);
 void cr_layout_spec_free(cr_layout_spec *s);
 
 /* The four font files the layout asks for (regular, bold, italic, bold italic). Borrowed. */
