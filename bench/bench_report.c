@@ -104,7 +104,7 @@ static int usage(FILE *f)
 static int parse_args(int argc, char **argv, bench_options *o, char *cohort_buf, size_t size)
 {
     *o = (bench_options){.n = 500, .warmup = 5, .backend = "both", .assets = NULL};
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* options come in pairs: --name value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
@@ -128,7 +128,6 @@ static int parse_args(int argc, char **argv, bench_options *o, char *cohort_buf,
                 return usage(stderr);
         } else
             return usage(stderr);
-        i++;
     }
     o->haru = strcmp(o->backend, "haru") == 0 || strcmp(o->backend, "both") == 0;
     o->cairo = strcmp(o->backend, "cairo") == 0 || strcmp(o->backend, "both") == 0;

@@ -1,5 +1,6 @@
 /* certreport: safe XML reading and schema validation (see xmlsafe.h). */
 #include "xmlsafe.h"
+#include "certreport/input.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -91,8 +92,9 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
 {
     long line;
     const char *what;
-    if (len > (size_t)INT32_MAX) {
-        cr_error_set(err, CR_EINPUT, name, 0, "file is too large");
+    if (len > CR_INPUT_MAX_BYTES) { /* from memory as from a file (cr_read_file) */
+        cr_error_set(err, CR_EINPUT, name, 0, "input is too large (%zu bytes; the limit is %zu)", len,
+                     (size_t)CR_INPUT_MAX_BYTES);
         return NULL;
     }
     if (!cr_utf8_check(buf, len, &line, &what)) {

@@ -663,6 +663,27 @@ static void test_file_too_large(void **state)
     assert_input_error(&err, 0, "too large");
 }
 
+/* The size cap holds for input given from memory too (a web portal handing over a buffer). */
+static void test_memory_too_large(void **state)
+{
+    const fixture *f = *state;
+    size_t n = (size_t)CR_INPUT_MAX_BYTES + 1;
+    char *buf = malloc(n);
+    assert_non_null(buf);
+    memset(buf, ' ', n);
+    cr_error err;
+    cr_error_init(&err);
+    double t0 = now();
+    assert_null(cr_submission_parse(buf, n, "portal-upload", f->catalog, f->schemas, &err));
+    assert_true(now() - t0 < 0.5);
+    assert_input_error(&err, 0, "too large");
+    assert_string_equal(err.file, "portal-upload");
+    cr_error_init(&err);
+    assert_null(cr_catalog_parse(buf, n, "catalog-upload", f->schemas, &err));
+    assert_input_error(&err, 0, "too large");
+    free(buf);
+}
+
 static void test_file_not_readable(void **state)
 {
     const fixture *f = *state;
@@ -1206,6 +1227,7 @@ int main(void)
         cmocka_unit_test(test_undeclared_entity),
         cmocka_unit_test(test_duplicate_attribute),
         cmocka_unit_test(test_file_too_large),
+        cmocka_unit_test(test_memory_too_large),
         cmocka_unit_test(test_file_not_readable),
         cmocka_unit_test(test_audit_valid_baseline),
         cmocka_unit_test(test_audit_unknown_criterion),
