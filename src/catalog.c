@@ -4,10 +4,12 @@
 #include "certreport/input.h"
 #include "certreport/score.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
+#include "fileio.h"
 #include "text.h"
 #include "xmlsafe.h"
 
@@ -333,6 +335,113 @@ cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, cr_erro
     cr_catalog *cat = cr_catalog_parse(buf, len, path, schemas, err);
     free(buf);
     return cat;
+}
+
+/* ---- translations of the texts ---- */
+
+/* Finds the entry of |ids| (n entries, each |stride| bytes apart, the id the first member) equal
+ * to |id|; records it in |seen|. */
+static size_t find_id(const void *ids, size_t n, size_t stride, const char *id)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *const *p = (const char *const *)((const char *)ids + i * stride);
+        if (*p && strcmp(*p, id) == 0)
+            return i;
+    }
+    return CR_NONE;
+}
+
+typedef struct text_kind {
+    const char *element, *key; /* element name and its id attribute */
+    void *items;               /* the catalog's array (cast back from const: the catalog's own) */
+    size_t n, stride;
+} text_kind;
+
+cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
+                               cr_error *err)
+{
+    size_t len;
+    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    if (!buf)
+        return err->code;
+    xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_CATALOG_TEXT, "catalog-text", err);
+    free(buf);
+    if (!doc)
+        return err->code;
+    loader l = {.cat = cat, .arena = cat->arena_, .name = path, .err = err};
+    xmlNodePtr root = xmlDocGetRootElement(doc);
+    const char *edition = attr(&l, root, "edition");
+    bool ok = !l.oom;
+    if (ok && edition && strcmp(edition, cat->edition) != 0) {
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root),
+                     "translation of edition %s, but the catalog is edition %s", edition, cat->edition);
+        ok = false;
+    }
+    text_kind kinds[] = {
+        {"region", "id", (void *)(uintptr_t)cat->regions, cat->nregions, sizeof *cat->regions},
+        {"band", "id", (void *)(uintptr_t)cat->bands, cat->nbands, sizeof *cat->bands},
+        {"tier", "id", (void *)(uintptr_t)cat->tiers, cat->ntiers, sizeof *cat->tiers},
+        {"outcome", "id", (void *)(uintptr_t)cat->outcomes, cat->noutcomes, sizeof *cat->outcomes},
+        {"area", "code", (void *)(uintptr_t)cat->areas, cat->nareas, sizeof *cat->areas},
+        {"criterion", "code", (void *)(uintptr_t)cat->criteria, cat->ncriteria, sizeof *cat->criteria},
+    };
+    /* Every id of the catalog exactly once: a translation never falls back to English silently. */
+    for (size_t k = 0; ok && k < sizeof kinds / sizeof *kinds; k++) {
+        text_kind *t = &kinds[k];
+        bool *seen = calloc(t->n ? t->n : 1, sizeof *seen);
+        if (!seen) {
+            l.oom = true;
+            break;
+        }
+        for (xmlNodePtr c = cr_xml_elem(root->children); ok && c; c = cr_xml_elem(c->next)) {
+            if (!cr_xml_is(c, t->element))
+                continue;
+            const char *id = attr(&l, c, t->key), *name = attr(&l, c, "name");
+            size_t i = id ? find_id(t->items, t->n, t->stride, id) : CR_NONE;
+            if (l.oom || !id || !name) {
+                ok = false;
+            } else if (i == CR_NONE) {
+                ok = fail(&l, c, "not in the catalog", id);
+            } else if (seen[i]) {
+                ok = fail(&l, c, "translated twice", id);
+            } else {
+                seen[i] = true;
+                char *item = (char *)t->items + i * t->stride;
+                if (k == 3) {
+                    cr_outcome_def *o = (cr_outcome_def *)item;
+                    o->name = name;
+                    o->indicator = cr_xml_text(l.arena, child(c, "indicator"), &l.oom);
+                    o->standard_text = cr_xml_text(l.arena, child(c, "standard-text"), &l.oom);
+                } else if (k == 4) {
+                    cr_area *a = (cr_area *)item;
+                    a->name = name;
+                    a->description = cr_xml_text(l.arena, child(c, "description"), &l.oom);
+                } else if (k == 5) {
+                    cr_criterion *cr = (cr_criterion *)item;
+                    cr->name = name;
+                    cr->statement = cr_xml_text(l.arena, child(c, "statement"), &l.oom);
+                } else if (k == 0) {
+                    ((cr_region *)item)->name = name;
+                } else if (k == 1) {
+                    ((cr_band *)item)->name = name;
+                } else {
+                    ((cr_tier *)item)->name = name;
+                }
+            }
+        }
+        for (size_t i = 0; ok && i < t->n; i++)
+            if (!seen[i])
+                ok = fail(&l, root, "no translation of", *(const char *const *)((const char *)t->items + i * t->stride));
+        free(seen);
+    }
+    if (l.oom) {
+        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+        ok = false;
+    }
+    if (ok)
+        cat->lang = attr(&l, root, "lang");
+    xmlFreeDoc(doc);
+    return ok && !l.oom ? CR_OK : (err->code != CR_OK ? err->code : CR_EINPUT);
 }
 
 void cr_catalog_free(cr_catalog *cat)

@@ -251,7 +251,8 @@ cr_schemas *cr_schemas_load(const char *dir, cr_error *err)
 {
     static const char *const files[CR_SCHEMA_COUNT] = {"catalog.xsd", "submission.xsd",
                                                        "audit.xsd", "peers.xsd",
-                                                       "layout.xsd", "strings.xsd"};
+                                                       "layout.xsd", "strings.xsd",
+                                                       "catalog-text.xsd"};
     cr_schemas *s = calloc(1, sizeof *s);
     if (!s) {
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");

@@ -23,6 +23,7 @@ enum cr_schema_kind {
     CR_SCHEMA_PEERS,
     CR_SCHEMA_LAYOUT,
     CR_SCHEMA_STRINGS,
+    CR_SCHEMA_CATALOG_TEXT,
     CR_SCHEMA_COUNT
 };
 

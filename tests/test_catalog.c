@@ -215,6 +215,125 @@ static void test_missing_schemas(void **state)
     assert_non_null(strstr(err.message, "schema not found"));
 }
 
+/* ---- translations of the texts (cr_catalog_translate) ---- */
+
+/* |s| escaped for XML text and attributes, in one of 4 rotating buffers (test code). */
+static const char *E(const char *s)
+{
+    static char bufs[4][4096];
+    static int next;
+    char *b = bufs[next++ % 4], *w = b;
+    for (; *s && w < b + sizeof bufs[0] - 8; s++) {
+        const char *r = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+        if (r)
+            w += sprintf(w, "%s", r);
+        else
+            *w++ = *s;
+    }
+    *w = '\0';
+    return b;
+}
+
+/* Writes a translation of |cat| where every text is "T:" + the English, with |skip| (an id) left
+ * out, |extra| (raw XML) added at the end and |edition| in the root. Returns the path. */
+static const char *write_translation(const cr_catalog *cat, const char *skip, const char *extra,
+                                     const char *edition)
+{
+    static const char path[] = CR_TEST_TMP "/catalog-text-test.xml";
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog-text edition=\"%s\" lang=\"xx\">\n", edition);
+    for (size_t i = 0; i < cat->nregions; i++)
+        fprintf(f, "<region id=\"%s\" name=\"T:%s\"/>\n", cat->regions[i].id, E(cat->regions[i].name));
+    for (size_t i = 0; i < cat->nbands; i++)
+        fprintf(f, "<band id=\"%s\" name=\"T:%s\"/>\n", cat->bands[i].id, E(cat->bands[i].name));
+    for (size_t i = 0; i < cat->ntiers; i++)
+        fprintf(f, "<tier id=\"%s\" name=\"T:%s\"/>\n", cat->tiers[i].id, E(cat->tiers[i].name));
+    for (size_t i = 0; i < cat->noutcomes; i++)
+        fprintf(f, "<outcome id=\"%s\" name=\"T:%s\"><indicator>T:%s</indicator><standard-text>T:%s</standard-text></outcome>\n",
+                cat->outcomes[i].id, E(cat->outcomes[i].name), E(cat->outcomes[i].indicator), E(cat->outcomes[i].standard_text));
+    for (size_t i = 0; i < cat->nareas; i++)
+        fprintf(f, "<area code=\"%s\" name=\"T:%s\"><description>T:%s</description></area>\n",
+                cat->areas[i].code, E(cat->areas[i].name), E(cat->areas[i].description));
+    for (size_t i = 0; i < cat->ncriteria; i++)
+        if (!skip || strcmp(skip, cat->criteria[i].code) != 0)
+            fprintf(f, "<criterion code=\"%s\" name=\"T:%s\"><statement>T:%s</statement></criterion>\n",
+                    cat->criteria[i].code, E(cat->criteria[i].name), E(cat->criteria[i].statement));
+    fprintf(f, "%s</catalog-text>\n", extra ? extra : "");
+    fclose(f);
+    return path;
+}
+
+static cr_catalog *fresh_catalog(const fixture *f)
+{
+    cr_error err;
+    cr_error_init(&err);
+    cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", f->schemas, &err);
+    assert_non_null(cat);
+    return cat;
+}
+
+static void test_translate(void **state)
+{
+    fixture *f = *state;
+    const char *path = write_translation(f->catalog, NULL, NULL, f->catalog->edition);
+    cr_catalog *cat = fresh_catalog(f);
+    cr_error err;
+    cr_error_init(&err);
+    assert_int_equal(cr_catalog_translate(cat, path, f->schemas, &err), CR_OK);
+    char want[2048];
+    snprintf(want, sizeof want, "T:%s", f->catalog->criteria[0].name);
+    assert_string_equal(cat->criteria[0].name, want);
+    snprintf(want, sizeof want, "T:%s", f->catalog->criteria[42].statement);
+    assert_string_equal(cat->criteria[42].statement, want);
+    snprintf(want, sizeof want, "T:%s", f->catalog->areas[7].description);
+    assert_string_equal(cat->areas[7].description, want);
+    snprintf(want, sizeof want, "T:%s", f->catalog->tiers[1].name);
+    assert_string_equal(cat->tiers[1].name, want);
+    snprintf(want, sizeof want, "T:%s", f->catalog->outcomes[2].standard_text);
+    assert_string_equal(cat->outcomes[2].standard_text, want);
+    assert_string_equal(cat->lang, "xx");
+    /* Codes, ids and rules are the catalog's own: scoring is unchanged. */
+    assert_string_equal(cat->criteria[0].code, f->catalog->criteria[0].code);
+    assert_int_equal(cat->tiers[2].percent, f->catalog->tiers[2].percent);
+    cr_answer answers[CR_MAX_LIST];
+    bool met[CR_MAX_LIST] = {true};
+    for (size_t i = 0; i < cat->ncriteria; i++)
+        answers[i] = i % 3 ? CR_ANSWER_YES : CR_ANSWER_NO;
+    cr_scorecard a, b;
+    assert_int_equal(cr_score_answers(cat, answers, met, &a, &err), CR_OK);
+    assert_int_equal(cr_score_answers(f->catalog, answers, met, &b, &err), CR_OK);
+    assert_int_equal(a.met, b.met);
+    assert_int_equal(a.tier, b.tier);
+    cr_catalog_free(cat);
+}
+
+/* A translation that misses one text, adds an unknown one, repeats one or is of another edition
+ * is refused with the file, line and id. */
+static void test_translate_refused(void **state)
+{
+    fixture *f = *state;
+    struct {
+        const char *skip, *extra, *edition, *needle;
+    } cases[] = {
+        {"RDC4", NULL, "2023", "no translation of: RDC4"},
+        {NULL, "<criterion code=\"ZZ9\" name=\"x\"><statement>x</statement></criterion>\n", "2023", "not in the catalog: ZZ9"},
+        {NULL, "<criterion code=\"DM1\" name=\"x\"><statement>x</statement></criterion>\n", "2023", "translated twice: DM1"},
+        {NULL, NULL, "2019", "translation of edition 2019"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        const char *path = write_translation(f->catalog, cases[k].skip, cases[k].extra, cases[k].edition);
+        cr_catalog *cat = fresh_catalog(f);
+        cr_error err;
+        cr_error_init(&err);
+        assert_int_equal(cr_catalog_translate(cat, path, f->schemas, &err), CR_EINPUT);
+        if (!strstr(err.message, cases[k].needle))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", k, err.message, cases[k].needle);
+        assert_string_equal(err.file, path);
+        cr_catalog_free(cat);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +351,8 @@ int main(void)
         cmocka_unit_test(test_min_outcomes_too_many),
         cmocka_unit_test(test_missing_catalog_file),
         cmocka_unit_test(test_missing_schemas),
+        cmocka_unit_test(test_translate),
+        cmocka_unit_test(test_translate_refused),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

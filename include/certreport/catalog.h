@@ -97,6 +97,13 @@ cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, cr_erro
 cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
                              const cr_schemas *schemas, cr_error *err);
 
+/* Replaces the texts of |cat| (names of regions, bands, tiers, outcomes, areas and criteria;
+ * indicators, standards, descriptions, statements) with those of a translation file
+ * (assets/catalog-EDITION.LANG.xml) of the same edition, which must translate every one of them
+ * exactly once. Numbers and rules are untouched, so scores and peer statistics do not change.
+ * On failure |cat| may be partly translated: free it. */
+cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
+                               cr_error *err);
 void cr_catalog_free(cr_catalog *cat);
 
 /* Index of the criterion / outcome / tier / region / band with that code or id, or CR_NONE. */
