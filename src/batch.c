@@ -65,7 +65,8 @@ typedef struct row {
 typedef struct lang_table {
     char code[8];
     cr_strings *strings;
-    unsigned char hash[16];
+    cr_catalog *catalog; /* the catalog with its texts in this language; NULL: the catalog's own */
+    unsigned char hash[16]; /* of the string table and the catalog translation */
 } lang_table;
 
 typedef struct worker {
@@ -238,19 +239,40 @@ static int signal_arrived(batch *b)
 
 /* ---- string tables ---- */
 
+static void lang_free(lang_table *t)
+{
+    cr_strings_free(t->strings);
+    cr_catalog_free(t->catalog);
+    t->strings = NULL;
+    t->catalog = NULL;
+}
+
+/* The catalog whose texts a report in language |l| shows. */
+static const cr_catalog *lang_catalog(const batch *b, size_t l)
+{
+    return b->langs[l].catalog ? b->langs[l].catalog : b->cat;
+}
+
+/* The string table (and catalog translation) for |want| (NULL: English), loaded once. A language
+ * without both files falls back to English, unless the run asked for it (--lang): then an error. */
 static size_t lang_index(batch *b, const char *want, cr_error *err)
 {
     const char *code = want && *want ? want : "en";
     for (size_t i = 0; i < b->nlangs; i++)
         if (strcmp(b->langs[i].code, code) == 0)
             return i;
-    char path[4200];
+    bool own = b->cat->lang && strcmp(code, b->cat->lang) == 0; /* the catalog's own language */
+    char path[4200], cpath[4200];
     snprintf(path, sizeof path, "%s/%s.xml", b->o->strings_dir, code);
-    if (strlen(code) >= sizeof b->langs[0].code || access(path, R_OK) != 0) {
-        /* No table for this language: English. */
-        if (strcmp(code, "en") != 0)
+    bool have = strlen(code) < sizeof b->langs[0].code && access(path, R_OK) == 0 &&
+                (own || (cr_catalog_translation_path(b->o->catalog_path, code, cpath, sizeof cpath) &&
+                         access(cpath, R_OK) == 0));
+    if (!have) {
+        bool forced = b->o->lang && strcmp(b->o->lang, code) == 0;
+        if (strcmp(code, "en") != 0 && !forced)
             return lang_index(b, "en", err);
-        cr_error_set(err, CR_EIO, path, 0, "string table not found");
+        cr_error_set(err, CR_EIO, access(path, R_OK) == 0 ? cpath : path, 0,
+                     "no %s translation: file not found", code);
         return CR_NONE;
     }
     if (b->nlangs == MAX_LANGS) {
@@ -258,27 +280,28 @@ static size_t lang_index(batch *b, const char *want, cr_error *err)
         return CR_NONE;
     }
     lang_table *t = &b->langs[b->nlangs];
-    if (!(t->strings = cr_strings_load(path, b->schemas, err)))
-        return CR_NONE;
-    if (cr_layout_check_texts(b->cat, t->strings, b->fonts, err) != CR_OK) {
-        cr_strings_free(t->strings);
-        t->strings = NULL;
-        return CR_NONE;
-    }
     XXH3_state_t *s = XXH3_createState();
-    if (!s) {
-        cr_strings_free(t->strings);
-        t->strings = NULL;
-        cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
-        return CR_NONE;
+    cr_status st = s ? CR_OK : cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    if (st == CR_OK && !(t->strings = cr_strings_load(path, b->schemas, err)))
+        st = err->code;
+    if (st == CR_OK && !own) {
+        if (!(t->catalog = cr_catalog_load(b->o->catalog_path, b->schemas, err)))
+            st = err->code;
+        else
+            st = cr_catalog_translate(t->catalog, cpath, b->schemas, err);
     }
-    XXH3_128bits_reset(s);
-    cr_status st = feed_file(s, "strings", path, err);
-    digest(s, t->hash);
+    if (st == CR_OK)
+        st = cr_layout_check_texts(t->catalog ? t->catalog : b->cat, t->strings, b->fonts, err);
+    if (st == CR_OK) {
+        XXH3_128bits_reset(s);
+        st = feed_file(s, "strings", path, err);
+        if (st == CR_OK && !own)
+            st = feed_file(s, "catalog-text", cpath, err);
+        digest(s, t->hash);
+    }
     XXH3_freeState(s);
     if (st != CR_OK) {
-        cr_strings_free(t->strings);
-        t->strings = NULL;
+        lang_free(t);
         return CR_NONE;
     }
     snprintf(t->code, sizeof t->code, "%s", code);
@@ -697,7 +720,7 @@ static int render_city(batch *b, row *r, reply *rep)
             goto done;
         have_prev = true;
     }
-    cr_report_request req = {.catalog = b->cat,
+    cr_report_request req = {.catalog = lang_catalog(b, r->lang),
                              .assessment = &a,
                              .peers = b->peers,
                              .spec = b->spec,
@@ -1099,7 +1122,7 @@ static void batch_free(batch *b)
     free(b->rows);
     free(b->workers);
     for (size_t l = 0; l < b->nlangs; l++)
-        cr_strings_free(b->langs[l].strings);
+        lang_free(&b->langs[l]);
     cr_fonts_free(b->fonts);
     cr_layout_spec_free(b->spec);
     cr_peers_free(b->peers);
@@ -1267,7 +1290,7 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
     if (st == CR_OK && n == 0)
         st = cr_error_set(err, CR_EINPUT, o->cohort_dir, 0, "no valid city in the cohort");
     if (st == CR_OK) {
-        cr_overview_request req = {.catalog = cat,
+        cr_overview_request req = {.catalog = lang_catalog(&b, lang),
                                    .peers = b.peers,
                                    .cities = cities,
                                    .ncities = n,

@@ -444,6 +444,14 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
     return ok && !l.oom ? CR_OK : (err->code != CR_OK ? err->code : CR_EINPUT);
 }
 
+bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out, size_t size)
+{
+    size_t n = strlen(catalog_path);
+    size_t stem = n > 4 && strcmp(catalog_path + n - 4, ".xml") == 0 ? n - 4 : n;
+    int w = snprintf(out, size, "%.*s.%s.xml", (int)stem, catalog_path, lang);
+    return w > 0 && (size_t)w < size;
+}
+
 void cr_catalog_free(cr_catalog *cat)
 {
     if (cat)

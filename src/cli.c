@@ -35,6 +35,7 @@ typedef struct options {
     const char *shard;    /* --shard K/N */
     const char *previous; /* --previous DIR or FILE */
     bool quiet;           /* --quiet */
+    const char *lang;     /* --lang CODE */
 } options;
 
 /* Everything a command needs from the assets, loaded once. */
@@ -242,7 +243,8 @@ enum {
     OPT_FORCE,
     OPT_SHARD,
     OPT_PREVIOUS,
-    OPT_QUIET
+    OPT_QUIET,
+    OPT_LANG
 };
 
 static const struct option long_opts[] = {
@@ -264,12 +266,13 @@ static const struct option long_opts[] = {
     {"shard", required_argument, NULL, OPT_SHARD},
     {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"lang", required_argument, NULL, OPT_LANG},
     {NULL, 0, NULL, 0},
 };
 
 /* Parses the options of a command. Returns -1 to go on, else the exit status. |allowed| lists
  * the option codes the command takes. */
-static int parse_options(int argc, char **argv, options *o, const char *usage, const int *allowed)
+static int parse_options_(int argc, char **argv, options *o, const char *usage, const int *allowed)
 {
     optind = 1;
     opterr = 0;
@@ -343,6 +346,9 @@ static int parse_options(int argc, char **argv, options *o, const char *usage, c
         case OPT_QUIET:
             o->quiet = true;
             break;
+        case OPT_LANG:
+            o->lang = optarg;
+            break;
         default:
             break;
         }
@@ -350,6 +356,18 @@ static int parse_options(int argc, char **argv, options *o, const char *usage, c
     return -1;
 }
 
+/* Parses the options, then checks the ones with a fixed shape. */
+static int parse_options(int argc, char **argv, options *o, const char *usage, const int *allowed)
+{
+    int rc = parse_options_(argc, argv, o, usage, allowed);
+    if (rc < 0 && o->lang && !(strlen(o->lang) == 2 && o->lang[0] >= 'a' && o->lang[0] <= 'z' &&
+                               o->lang[1] >= 'a' && o->lang[1] <= 'z')) {
+        fprintf(stderr, "%s %s: --lang takes a two-letter language code (en, es, pt, fr)\n%s", prog,
+                argv[0], usage);
+        return EXIT_USAGE;
+    }
+    return rc;
+}
 /* ---- validate ---- */
 
 static int validate_one(const env *e, const char *path, cr_error *err)
@@ -602,11 +620,36 @@ static int write_output(const char *path, const cr_buffer *b, cr_error *err)
     return 0;
 }
 
+/* The string table (|strings|) and catalog translation (|cat_text|, "" for the catalog's own
+ * language) of a report: --lang |forced| when given (an error if it is not translated), else the
+ * submission's language |own| when it is translated, else English. */
+static cr_status language_files(const env *e, const char *forced, const char *own, char *strings,
+                                 char *cat_text, size_t size, cr_error *err)
+{
+    const char *tries[3] = {forced, forced ? NULL : own, forced ? NULL : "en"};
+    for (int k = 0; k < 3; k++) {
+        const char *code = tries[k];
+        if (!code)
+            continue;
+        bool native = e->catalog->lang && strcmp(code, e->catalog->lang) == 0;
+        snprintf(strings, size, "%s/strings/%s.xml", e->assets, code);
+        cat_text[0] = '\0';
+        if (!native && !cr_catalog_translation_path(e->catalog_path, code, cat_text, size))
+            continue;
+        if (access(strings, R_OK) == 0 && (native || access(cat_text, R_OK) == 0))
+            return CR_OK;
+        if (k == 0)
+            return cr_error_set(err, CR_EINPUT, access(strings, R_OK) == 0 ? cat_text : strings, 0,
+                                "no %s translation: file not found", code);
+    }
+    return cr_error_set(err, CR_EIO, strings, 0, "string table not found");
+}
+
 static int cmd_render(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
-                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, 0};
+                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, OPT_LANG, 0};
     int rc = parse_options(argc, argv, &o, usage_render, allowed);
     if (rc >= 0)
         return rc;
@@ -646,7 +689,8 @@ static int cmd_render(int argc, char **argv)
     cr_fonts *fonts = NULL;
     cr_display *d = NULL;
     cr_buffer out = {0};
-    char path[PATH_MAX + 64], fonts_dir[PATH_MAX + 64];
+    char path[PATH_MAX + 64], fonts_dir[PATH_MAX + 64], cpath[PATH_MAX + 64];
+    cr_catalog *tcat = NULL; /* the catalog with its texts in the report's language */
     rc = EXIT_INPUT;
     if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK)
         goto fail;
@@ -681,16 +725,18 @@ static int cmd_render(int argc, char **argv)
     }
     if (!(spec = cr_layout_spec_load(o.layout ? o.layout : path, fonts_dir, e.schemas, &err)))
         goto fail;
-    /* The report's language: the submission's, when its strings exist; else English. */
-    snprintf(path, sizeof path, "%s/strings/%s.xml", e.assets, a.submission->lang ? a.submission->lang : "en");
-    if (access(path, R_OK) != 0)
-        snprintf(path, sizeof path, "%s/strings/en.xml", e.assets);
+    /* The report's language: --lang, else the submission's when it is translated, else English. */
+    if (language_files(&e, o.lang, a.submission->lang, path, cpath, sizeof path, &err) != CR_OK)
+        goto fail;
     if (!(strings = cr_strings_load(path, e.schemas, &err)))
         goto fail;
-    if (!(fonts = cr_fonts_load(cr_layout_spec_fonts(spec), &err)) ||
-        cr_layout_check_texts(e.catalog, strings, fonts, &err) != CR_OK)
+    if (cpath[0] && (!(tcat = cr_catalog_load(e.catalog_path, e.schemas, &err)) ||
+                     cr_catalog_translate(tcat, cpath, e.schemas, &err) != CR_OK))
         goto fail;
-    cr_report_request req = {.catalog = e.catalog,
+    if (!(fonts = cr_fonts_load(cr_layout_spec_fonts(spec), &err)) ||
+        cr_layout_check_texts(tcat ? tcat : e.catalog, strings, fonts, &err) != CR_OK)
+        goto fail;
+    cr_report_request req = {.catalog = tcat ? tcat : e.catalog,
                              .assessment = &a,
                              .peers = peers,
                              .spec = spec,
@@ -745,6 +791,7 @@ done:
     cr_cohort_free(cohort);
     cr_assessment_free(&prev);
     cr_assessment_free(&a);
+    cr_catalog_free(tcat);
     env_close(&e);
     return rc;
 }
@@ -790,7 +837,7 @@ static int cmd_batch(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
-                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, 0};
+                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, 0};
     int rc = parse_options(argc, argv, &o, usage_batch, allowed);
     if (rc >= 0)
         return rc;
@@ -821,6 +868,7 @@ static int cmd_batch(int argc, char **argv)
         return EXIT_USAGE;
     }
     bo.cohort_dir = argv[optind];
+    bo.lang = o.lang;
     bo.out_dir = o.output;
     bo.jobs = (unsigned)jobs;
     bo.peers_path = o.peers;
@@ -886,7 +934,7 @@ static const char *const usage_cohort =
 static int cmd_cohort(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, 0};
     int rc = parse_options(argc, argv, &o, usage_cohort, allowed);
     if (rc >= 0)
         return rc;
@@ -905,6 +953,7 @@ static int cmd_cohort(int argc, char **argv)
     }
     bo.cohort_dir = argv[optind];
     bo.peers_path = o.peers;
+    bo.lang = o.lang;
     cr_error err;
     cr_error_init(&err);
     env e;

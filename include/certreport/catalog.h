@@ -104,6 +104,9 @@ cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
  * On failure |cat| may be partly translated: free it. */
 cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
                                cr_error *err);
+/* The translation file of a catalog for |lang|: "assets/catalog-2023.xml", "es" gives
+ * "assets/catalog-2023.es.xml". False when it does not fit in |size|. */
+bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out, size_t size);
 void cr_catalog_free(cr_catalog *cat);
 
 /* Index of the criterion / outcome / tier / region / band with that code or id, or CR_NONE. */
