@@ -1,0 +1,173 @@
+/* certreport tests: the translations. Every string table in assets/strings/ has every key of the
+ * English one, with the same {placeholders}; every catalog translation (catalog-2023.LANG.xml)
+ * translates every text of the catalog; and the fonts draw every character of both. */
+#include "testutil.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static cr_strings *load(const fixture *f, const char *lang)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/strings/%s.xml", CR_TEST_ASSETS, lang);
+    cr_error err;
+    cr_error_init(&err);
+    cr_strings *s = cr_strings_load(path, f->schemas, &err);
+    assert_no_error(&err);
+    assert_non_null(s);
+    return s;
+}
+
+/* The languages with a string table, English excluded; returns how many (codes in |out|). */
+static size_t languages(char out[][8], size_t max)
+{
+    DIR *d = opendir(CR_TEST_ASSETS "/strings");
+    assert_non_null(d);
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) && n < max) {
+        size_t len = strlen(de->d_name);
+        if (len == 6 && strcmp(de->d_name + 2, ".xml") == 0 && strncmp(de->d_name, "en", 2) != 0) {
+            memcpy(out[n], de->d_name, 2);
+            out[n++][2] = '\0';
+        }
+    }
+    closedir(d);
+    return n;
+}
+
+static void on_missing(void *data, const char *key)
+{
+    print_error("%s lacks the key %s\n", (const char *)data, key);
+}
+
+/* The {names} of |s|, sorted, joined with spaces, into |out|. */
+static void placeholders(const char *s, char *out, size_t size)
+{
+    const char *names[32];
+    size_t lens[32], n = 0;
+    for (const char *p = strchr(s, '{'); p && n < 32; p = strchr(p + 1, '{')) {
+        const char *e = strchr(p, '}');
+        if (!e)
+            break;
+        names[n] = p + 1;
+        lens[n++] = (size_t)(e - p - 1);
+    }
+    for (size_t i = 1; i < n; i++) /* insertion sort */
+        for (size_t j = i; j > 0 && strncmp(names[j - 1], names[j], 64) > 0; j--) {
+            const char *t = names[j - 1];
+            names[j - 1] = names[j];
+            names[j] = t;
+            size_t l = lens[j - 1];
+            lens[j - 1] = lens[j];
+            lens[j] = l;
+        }
+    size_t w = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && w + lens[i] + 2 < size; i++)
+        w += (size_t)snprintf(out + w, size - w, "%.*s ", (int)lens[i], names[i]);
+}
+
+typedef struct key_check {
+    const cr_strings *en, *other;
+    const char *lang;
+    size_t bad;
+} key_check;
+
+static void same_placeholders(void *data, const char *key)
+{
+    key_check *k = data;
+    const char *a = cr_strings_get(k->en, key), *b = cr_strings_get(k->other, key);
+    char pa[512], pb[512];
+    placeholders(a ? a : "", pa, sizeof pa);
+    placeholders(b ? b : "", pb, sizeof pb);
+    /* A translation may drop a repeated name but never add one English lacks or lose one. */
+    if (b && strcmp(pa, pb) != 0) {
+        print_error("%s: %s has {%s} where English has {%s}\n", k->lang, key, pb, pa);
+        k->bad++;
+    }
+}
+
+/* A string table with one key no other table has: comparing English against it calls back with
+ * every English key. */
+static cr_strings *nearly_empty(const fixture *f)
+{
+    static const char path[] = CR_TEST_TMP "/strings-empty.xml";
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<strings lang=\"zz\"><s key=\"zz.none\">-</s></strings>\n", fp);
+    fclose(fp);
+    cr_error err;
+    cr_error_init(&err);
+    cr_strings *s = cr_strings_load(path, f->schemas, &err);
+    assert_no_error(&err);
+    return s;
+}
+
+static void test_every_key(void **state)
+{
+    fixture *f = *state;
+    char langs[16][8];
+    size_t n = languages(langs, 16);
+    assert_true(n >= 1); /* at least one translation ships */
+    cr_strings *en = load(f, "en"), *empty = nearly_empty(f);
+    for (size_t i = 0; i < n; i++) {
+        cr_strings *s = load(f, langs[i]);
+        /* Every English key is there, and nothing English lacks. */
+        assert_int_equal(cr_strings_compare(en, s, on_missing, langs[i]), 0);
+        assert_int_equal(cr_strings_compare(s, en, on_missing, "en"), 0);
+        /* Each with the same {placeholders}. */
+        key_check k = {.en = en, .other = s, .lang = langs[i]};
+        assert_true(cr_strings_compare(en, empty, same_placeholders, &k) > 150);
+        assert_int_equal(k.bad, 0);
+        cr_strings_free(s);
+    }
+    cr_strings_free(empty);
+    cr_strings_free(en);
+}
+
+/* Each translation of the catalog translates every text, and the fonts draw every character of
+ * it and of the language's string table. */
+static void test_catalog_translations(void **state)
+{
+    fixture *f = *state;
+    char langs[16][8];
+    size_t n = languages(langs, 16);
+    cr_error err;
+    cr_error_init(&err);
+    const char *const faces[CR_FACE_COUNT] = {
+        CR_TEST_ASSETS "/../fonts/NotoSans-Regular.ttf", CR_TEST_ASSETS "/../fonts/NotoSans-Bold.ttf",
+        CR_TEST_ASSETS "/../fonts/NotoSans-Italic.ttf", CR_TEST_ASSETS "/../fonts/NotoSans-BoldItalic.ttf"};
+    cr_fonts *fonts = cr_fonts_load(faces, &err);
+    assert_no_error(&err);
+    for (size_t i = 0; i < n; i++) {
+        char path[1024];
+        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", langs[i], path, sizeof path));
+        cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", f->schemas, &err);
+        assert_non_null(cat);
+        assert_int_equal(cr_catalog_translate(cat, path, f->schemas, &err), CR_OK);
+        assert_no_error(&err);
+        assert_string_equal(cat->lang, langs[i]);
+        /* Translated, not copied: at least the area names differ from English. */
+        size_t same = 0;
+        for (size_t a = 0; a < cat->nareas; a++)
+            same += strcmp(cat->areas[a].name, f->catalog->areas[a].name) == 0;
+        assert_true(same < cat->nareas);
+        cr_strings *s = load(f, langs[i]);
+        assert_int_equal(cr_layout_check_texts(cat, s, fonts, &err), CR_OK);
+        cr_strings_free(s);
+        cr_catalog_free(cat);
+    }
+    cr_fonts_free(fonts);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_every_key),
+        cmocka_unit_test(test_catalog_translations),
+    };
+    return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
+}
