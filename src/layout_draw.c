@@ -253,12 +253,11 @@ unsigned cr_round_pct(double v)
 
 const char *cr_draw_pct(cr_draw *d, double v)
 {
+    /* The language's way: "72%" in English, "72 %" (no-break space) in French. */
     char b[16];
-    snprintf(b, sizeof b, "%u%%", cr_round_pct(v));
-    const char *s = cr_arena_strdup(d->tmp, b);
-    if (!s)
-        d->oom = true;
-    return s ? s : "";
+    snprintf(b, sizeof b, "%u", cr_round_pct(v));
+    cr_arg a[] = {{"n", b}};
+    return cr_draw_tpl(d, "number.percent", a, 1);
 }
 
 const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n)
