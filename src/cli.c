@@ -189,7 +189,7 @@ static const char *const usage_stats =
 static const char *const usage_render =
     "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
     "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE]\n"
-    "                         [--previous FILE] [--dump]\n"
+    "                         [--previous FILE] [--lang en|es|pt|fr] [--dump]\n"
     "\n"
     "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
     "file (certreport stats -o) or computed from a cohort folder. --format png writes one file\n"
@@ -199,12 +199,13 @@ static const char *const usage_render =
     "event, else the submission date: the same inputs always give the same bytes.\n"
     "--previous FILE: the city's submission of an earlier cycle (with its ID.audit.xml beside it,\n"
     "if there is one): the report shows per area the change since then and the criteria newly\n"
-    "met or no longer met.\n";
+    "met or no longer met.\n"
+    "--lang: the report's language (default: the submission's lang when translated, else en).\n";
 
 static const char *const usage_batch =
     "usage: certreport batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png]\n"
     "                        [--backend haru|cairo] [--layout FILE] [--force] [--shard K/N]\n"
-    "                        [--previous DIR] [--quiet]\n"
+    "                        [--previous DIR] [--lang en|es|pt|fr] [--quiet]\n"
     "\n"
     "Renders the report of every city of COHORT_DIR into OUT_DIR (ID.pdf, or ID-1.png ... one per\n"
     "page), with N worker processes (default: one per core). First every city is scored and the\n"
@@ -223,6 +224,8 @@ static const char *const usage_batch =
     "                   OUT_DIR/manifest-K-of-N.csv\n"
     "  --previous DIR   the previous cycle's cohort folder: each report shows the change since\n"
     "                   the city's previous assessment\n"
+    "  --lang L         every report in language L (default: each submission's own when\n"
+    "                   translated, else English)\n"
     "  --quiet          no progress (a bar on a terminal, else a line every 5 seconds)\n"
     "\n"
     "Exit status: 0 all rendered or unchanged, 1 a city failed or the output could not be written,\n"
@@ -923,7 +926,7 @@ static int cmd_batch(int argc, char **argv)
 
 static const char *const usage_cohort =
     "usage: certreport cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE] [--backend haru|cairo]\n"
-    "                         [--layout FILE]\n"
+    "                         [--layout FILE] [--lang en|es|pt|fr]\n"
     "\n"
     "Lays out the staff's overview of a cohort: applicants and cities left out, the tiers the\n"
     "answers qualify for and the tiers awarded, the average score per practice area by region and\n"
