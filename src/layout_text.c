@@ -70,7 +70,8 @@ const char *cr_fmt_date(cr_arena *a, const cr_strings *s, int year, int month, i
     snprintf(y, sizeof y, "%d", year);
     snprintf(d, sizeof d, "%d", day);
     const char *m = cr_strings_get(s, key);
-    cr_arg args[] = {{"month", m ? m : key}, {"day", d}, {"year", y}};
+    const char *first = day == 1 ? cr_strings_get(s, "day.first") : NULL; /* "1er", "1º" */
+    cr_arg args[] = {{"month", m ? m : key}, {"day", first ? first : d}, {"year", y}};
     return cr_tpl(a, s, "date", args, 3);
 }
 

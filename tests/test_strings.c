@@ -3,6 +3,9 @@
  * translates every text of the catalog; and the fonts draw every character of both. */
 #include "testutil.h"
 
+#include "arena.h"
+#include "layout_text.h"
+
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,11 +166,36 @@ static void test_catalog_translations(void **state)
     cr_fonts_free(fonts);
 }
 
+/* Dates and numbers the way each language writes them. */
+static void test_formats(void **state)
+{
+    fixture *f = *state;
+    struct {
+        const char *lang, *date14, *date1, *pop;
+    } cases[] = {
+        {"en", "July 14, 2023", "March 1, 2023", "1,762,949"},
+        {"es", "14 de julio de 2023", "1 de marzo de 2023", "1.762.949"},
+        {"pt", "14 de julho de 2023", "1\u00ba de mar\u00e7o de 2023", "1.762.949"},
+        {"fr", "14 juillet 2023", "1er mars 2023", "1\u00a0762\u00a0949"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        cr_strings *s = load(f, cases[k].lang);
+        cr_arena *a = cr_arena_new();
+        assert_non_null(a);
+        assert_string_equal(cr_fmt_date(a, s, 2023, 7, 14), cases[k].date14);
+        assert_string_equal(cr_fmt_date(a, s, 2023, 3, 1), cases[k].date1);
+        assert_string_equal(cr_fmt_int(a, s, 1762949), cases[k].pop);
+        cr_arena_free(a);
+        cr_strings_free(s);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_key),
         cmocka_unit_test(test_catalog_translations),
+        cmocka_unit_test(test_formats),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
