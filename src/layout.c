@@ -598,10 +598,27 @@ static void section_outcomes(report *R)
                           {"target", v->target ? v->target : "-"}};
             value = cr_draw_tpl(L, "outcomes.nominated", a, 4);
         } else {
-            char b[64];
-            snprintf(b, sizeof b, "%s%s%s", v->value_text, d->unit && strcmp(d->unit, "%") != 0 ? " " : "",
-                     d->unit ? d->unit : "");
-            const char *vs = cr_arena_strdup(L->tmp, b);
+            /* The number with the language's decimal mark ("78,9" in pt), then its unit. */
+            const char *dec = cr_draw_str(L, "number.decimal");
+            char num[64], b[96];
+            size_t w = 0;
+            for (const char *p = v->value_text; *p && w + 8 < sizeof num; p++) {
+                if (*p != '.') {
+                    num[w++] = *p;
+                    continue;
+                }
+                for (const char *q = dec; *q && w + 8 < sizeof num; q++)
+                    num[w++] = *q;
+            }
+            num[w] = '\0';
+            const char *vs;
+            if (d->unit && strcmp(d->unit, "%") == 0) {
+                cr_arg pa[] = {{"n", num}};
+                vs = cr_draw_tpl(L, "number.percent", pa, 1);
+            } else {
+                snprintf(b, sizeof b, "%s%s%s", num, d->unit ? " " : "", d->unit ? d->unit : "");
+                vs = cr_arena_strdup(L->tmp, b);
+            }
             if (v->year) {
                 cr_arg a[] = {{"value", vs}, {"year", cr_draw_num(L, v->year)}};
                 vs = cr_draw_tpl(L, "outcomes.year", a, 2);
