@@ -261,20 +261,19 @@ static size_t lang_index(batch *b, const char *want, cr_error *err)
     for (size_t i = 0; i < b->nlangs; i++)
         if (strcmp(b->langs[i].code, code) == 0)
             return i;
-    bool own = b->cat->lang && strcmp(code, b->cat->lang) == 0; /* the catalog's own language */
     char path[4200], cpath[4200];
-    snprintf(path, sizeof path, "%s/%s.xml", b->o->strings_dir, code);
-    bool have = strlen(code) < sizeof b->langs[0].code && access(path, R_OK) == 0 &&
-                (own || (cr_catalog_translation_path(b->o->catalog_path, code, cpath, sizeof cpath) &&
-                         access(cpath, R_OK) == 0));
+    const char *missing = NULL;
+    bool have = strlen(code) < sizeof b->langs[0].code &&
+                cr_language_files(b->o->strings_dir, b->o->catalog_path, b->cat, code, path, cpath,
+                                  sizeof path, &missing);
     if (!have) {
         bool forced = b->o->lang && strcmp(b->o->lang, code) == 0;
         if (strcmp(code, "en") != 0 && !forced)
             return lang_index(b, "en", err);
-        cr_error_set(err, CR_EIO, access(path, R_OK) == 0 ? cpath : path, 0,
-                     "no %s translation: file not found", code);
+        cr_error_set(err, CR_EIO, missing ? missing : code, 0, "no %s translation: file not found", code);
         return CR_NONE;
     }
+    bool own = cpath[0] == '\0'; /* the catalog's own language: its texts as they are */
     if (b->nlangs == MAX_LANGS) {
         cr_error_set(err, CR_EINPUT, path, 0, "too many languages in one run");
         return CR_NONE;
@@ -700,6 +699,19 @@ static cr_status write_manifest(batch *b, cr_error *err)
 
 /* ---- pass 2: the workers ---- */
 
+/* Writes one output file of row |r| (PNG: page |page|) atomically. A failure to write is
+ * OUT_FATAL: the output folder, not the city, is the problem. */
+static int write_page(const batch *b, const row *r, unsigned page, const cr_buffer *out, cr_error *err)
+{
+    char name[1200], path[5400];
+    out_name(b, r, page, name, sizeof name);
+    if (out_path(b, name, path, sizeof path) != 0) {
+        cr_error_set(err, CR_EIO, b->o->out_dir, 0, "path too long");
+        return OUT_CITY;
+    }
+    return cr_write_atomic(path, out->data, out->len, err) == CR_OK ? OUT_OK : OUT_FATAL;
+}
+
 /* Renders one city and writes its file(s). Runs in a worker. */
 static int render_city(batch *b, row *r, reply *rep)
 {
@@ -730,18 +742,13 @@ static int render_city(batch *b, row *r, reply *rep)
                              .previous = have_prev ? &prev : NULL};
     if (!(d = cr_layout_report(&req, &err)))
         goto done;
-    char name[1200], path[5400];
     if (is_png(b)) {
         for (size_t p = 0; p < d->npages; p++) {
             if (cr_render_cairo(d, b->fonts, CR_CAIRO_PNG, p, 96, &out, &err) != CR_OK)
                 goto done;
-            out_name(b, r, (unsigned)p + 1, name, sizeof name);
-            if (out_path(b, name, path, sizeof path) != 0) {
-                cr_error_set(&err, CR_EIO, b->o->out_dir, 0, "path too long");
-                goto done;
-            }
-            if (cr_write_atomic(path, out.data, out.len, &err) != CR_OK) {
-                outcome = OUT_FATAL;
+            int w = write_page(b, r, (unsigned)p + 1, &out, &err);
+            if (w != OUT_OK) {
+                outcome = w;
                 goto done;
             }
             rep->bytes += out.len;
@@ -753,13 +760,9 @@ static int render_city(batch *b, row *r, reply *rep)
                            : cr_render_pdf(d, b->fonts, &out, &err);
         if (st != CR_OK)
             goto done;
-        out_name(b, r, 1, name, sizeof name);
-        if (out_path(b, name, path, sizeof path) != 0) {
-            cr_error_set(&err, CR_EIO, b->o->out_dir, 0, "path too long");
-            goto done;
-        }
-        if (cr_write_atomic(path, out.data, out.len, &err) != CR_OK) {
-            outcome = OUT_FATAL;
+        int w = write_page(b, r, 1, &out, &err);
+        if (w != OUT_OK) {
+            outcome = w;
             goto done;
         }
         rep->bytes = out.len;

@@ -629,23 +629,19 @@ static int write_output(const char *path, const cr_buffer *b, cr_error *err)
 static cr_status language_files(const env *e, const char *forced, const char *own, char *strings,
                                  char *cat_text, size_t size, cr_error *err)
 {
+    char dir[PATH_MAX + 64];
+    snprintf(dir, sizeof dir, "%s/strings", e->assets);
     const char *tries[3] = {forced, forced ? NULL : own, forced ? NULL : "en"};
+    const char *missing = NULL;
     for (int k = 0; k < 3; k++) {
-        const char *code = tries[k];
-        if (!code)
+        if (!tries[k])
             continue;
-        bool native = e->catalog->lang && strcmp(code, e->catalog->lang) == 0;
-        snprintf(strings, size, "%s/strings/%s.xml", e->assets, code);
-        cat_text[0] = '\0';
-        if (!native && !cr_catalog_translation_path(e->catalog_path, code, cat_text, size))
-            continue;
-        if (access(strings, R_OK) == 0 && (native || access(cat_text, R_OK) == 0))
+        if (cr_language_files(dir, e->catalog_path, e->catalog, tries[k], strings, cat_text, size, &missing))
             return CR_OK;
         if (k == 0)
-            return cr_error_set(err, CR_EINPUT, access(strings, R_OK) == 0 ? cat_text : strings, 0,
-                                "no %s translation: file not found", code);
+            return cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found", tries[k]);
     }
-    return cr_error_set(err, CR_EIO, strings, 0, "string table not found");
+    return cr_error_set(err, CR_EIO, missing, 0, "string table not found");
 }
 
 static int cmd_render(int argc, char **argv)

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "layout_internal.h"
 #include "text.h"
@@ -241,6 +242,24 @@ const char *cr_strings_get(const cr_strings *s, const char *key)
     cr_string_entry k = {.key = key};
     const cr_string_entry *e = bsearch(&k, s->entries, s->n, sizeof *s->entries, by_key);
     return e ? e->value : NULL;
+}
+
+bool cr_language_files(const char *strings_dir, const char *catalog_path, const cr_catalog *cat,
+                       const char *lang, char *strings, char *cat_text, size_t size,
+                       const char **missing)
+{
+    const char *lacking = NULL;
+    int w = snprintf(strings, size, "%s/%s.xml", strings_dir, lang);
+    cat_text[0] = '\0';
+    bool native = cat->lang && strcmp(lang, cat->lang) == 0;
+    if (w < 0 || (size_t)w >= size || access(strings, R_OK) != 0)
+        lacking = strings;
+    else if (!native && (!cr_catalog_translation_path(catalog_path, lang, cat_text, size) ||
+                         access(cat_text, R_OK) != 0))
+        lacking = cat_text;
+    if (missing)
+        *missing = lacking;
+    return !lacking;
 }
 
 size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,

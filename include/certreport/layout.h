@@ -4,6 +4,9 @@
 #ifndef CERTREPORT_LAYOUT_H
 #define CERTREPORT_LAYOUT_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "catalog.h"
 #include "cohort.h"
 #include "display.h"
@@ -37,6 +40,13 @@ const char *const *cr_layout_spec_fonts(const cr_layout_spec *s);
 cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err);
 void cr_strings_free(cr_strings *s);
 
+/* The two files of language |lang|: |strings| = STRINGS_DIR/LANG.xml and |cat_text| = the
+ * catalog's translation (cr_catalog_translation_path of |catalog_path|; "" when |lang| is |cat|'s
+ * own language). True when both exist; otherwise *missing (if |missing|) names the one that does
+ * not. Both buffers have |size| bytes. */
+bool cr_language_files(const char *strings_dir, const char *catalog_path, const cr_catalog *cat,
+                       const char *lang, char *strings, char *cat_text, size_t size,
+                       const char **missing);
 /* The string for |key|, or NULL. Borrowed. */
 const char *cr_strings_get(const cr_strings *s, const char *key);
 
