@@ -103,6 +103,14 @@ void cr_display_free(cr_display *d)
         cr_arena_free(d->arena_);
 }
 
+const char *cr_role_name(cr_role role)
+{
+    static const char *const names[CR_ROLE_COUNT] = {
+        "Document", "Sect",   "H1", "H2", "H3", "P",      "L",       "LI",   "Lbl", "LBody",
+        "Table",    "TR",     "TH", "TD", "Figure", "Caption", "Link", "Span", "Artifact"};
+    return (int)role >= 0 && role < CR_ROLE_COUNT ? names[role] : NULL;
+}
+
 /* Numbers to 0.01 in the C locale, whatever setlocale says: printed by hand. */
 static void num(FILE *f, float v)
 {
@@ -189,6 +197,17 @@ char *cr_display_dump(const cr_display *d, cr_error *err)
             fprintf(f, "  bookmark %d ", o->level);
             quoted(f, o->text);
             fprintf(f, " -> %d\n", o->target);
+            continue;
+        case CR_OP_BEGIN:
+            fprintf(f, "  <%s", cr_role_name(o->role) ? cr_role_name(o->role) : "?");
+            if (o->text) {
+                fputc(' ', f);
+                quoted(f, o->text);
+            }
+            fprintf(f, ">\n");
+            continue;
+        case CR_OP_END:
+            fprintf(f, "  </>\n");
             continue;
         }
         num(f, o->x);

@@ -467,6 +467,9 @@ static void paint_op(painter *p, const cr_op *o)
         p->depth = level + 1;
         break;
     }
+    case CR_OP_BEGIN: /* structure: cairo 1.16 can set neither alternative text nor /Lang, so */
+    case CR_OP_END:   /* this backend does not tag (the libharu backend does) */
+        break;
     }
 }
 

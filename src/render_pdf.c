@@ -895,6 +895,8 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
             break;
         case CR_OP_GOTO:     /* after all anchors exist: link_anchors */
         case CR_OP_BOOKMARK: /* likewise */
+        case CR_OP_BEGIN:
+        case CR_OP_END:
             break;
         }
     }

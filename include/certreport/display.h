@@ -36,8 +36,47 @@ typedef enum cr_op_kind {
     CR_OP_LINK,     /* clickable area (x, y, w, h) opening uri */
     CR_OP_GOTO,     /* clickable area (x, y, w, h) jumping to anchor `target` */
     CR_OP_ANCHOR,   /* named destination `target` at (x, y) on this page */
-    CR_OP_BOOKMARK  /* outline entry: text at level (0 = top) pointing at anchor `target` */
+    CR_OP_BOOKMARK, /* outline entry: text at level (0 = top) pointing at anchor `target` */
+    CR_OP_BEGIN,    /* opens a structure element of `role` (see below); `text`: its alternative
+                     * text (figures: what the chart shows, in words), or NULL */
+    CR_OP_END       /* closes the innermost open structure element */
 } cr_op_kind;
+
+/* Structure (for tagged, accessible PDF). A display list with BEGIN/END ops is tagged: they nest
+ * like parentheses over the whole list (an element may span pages) and give the logical
+ * structure in reading order. What backends make of the ops inside an element:
+ * - text belongs to the innermost element (its content, read aloud);
+ * - rectangles, lines and polygons are decoration (artifacts), except inside a FIGURE, where
+ *   everything is the figure's content (described by its alternative text);
+ * - LINK and GOTO areas inside a LINK element are that element's annotations;
+ * - everything inside an ARTIFACT (running headers and footers, repeated table headers) is
+ *   left out of the structure; an ARTIFACT holds no other element.
+ * Backends that cannot tag ignore BEGIN and END. Names are the PDF standard structure types. */
+typedef enum cr_role {
+    CR_ROLE_DOCUMENT, /* Document */
+    CR_ROLE_SECT,     /* Sect */
+    CR_ROLE_H1,
+    CR_ROLE_H2,
+    CR_ROLE_H3,
+    CR_ROLE_P,
+    CR_ROLE_L,       /* list */
+    CR_ROLE_LI,      /* list item */
+    CR_ROLE_LBL,     /* a list item's label (bullet, number) */
+    CR_ROLE_LBODY,   /* a list item's body */
+    CR_ROLE_TABLE,
+    CR_ROLE_TR,
+    CR_ROLE_TH,      /* header cell of its column */
+    CR_ROLE_TD,
+    CR_ROLE_FIGURE,
+    CR_ROLE_CAPTION,
+    CR_ROLE_LINK,
+    CR_ROLE_SPAN,
+    CR_ROLE_ARTIFACT,
+    CR_ROLE_COUNT
+} cr_role;
+
+/* The PDF name of |role| ("Document", "H1", "TD", "Artifact"); NULL when out of range. */
+const char *cr_role_name(cr_role role);
 
 typedef struct cr_point {
     float x, y;
@@ -58,11 +97,12 @@ typedef struct cr_op {
     int level;        /* bookmarks */
     const cr_point *pts;
     size_t npoints;
+    cr_role role;     /* BEGIN */
 } cr_op;
 
 typedef struct cr_doc_info {
     const char *title, *author, *subject, *creator, *keywords;
-    const char *lang;      /* BCP 47, e.g. "en" */
+    const char *lang;      /* BCP 47, e.g. "en": the document's language (/Lang) */
     long long created;     /* seconds since 1970 (from the input or SOURCE_DATE_EPOCH) */
 } cr_doc_info;
 

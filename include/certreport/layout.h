@@ -66,6 +66,9 @@ typedef struct cr_report_request {
     /* The city's previous assessment (an earlier cycle), or NULL: when set, the report shows per
      * area the change since then and the criteria newly met or no longer met. */
     const cr_assessment *previous;
+    /* false (the default): the display list carries the report's structure (BEGIN/END ops, see
+     * display.h) for a tagged, accessible PDF. true: no structure ops (a plain PDF). */
+    bool untagged;
 } cr_report_request;
 
 /* Checks once, for a run, that the fonts cover every text of the catalog and the string table

@@ -43,6 +43,7 @@ typedef struct cr_overview_request {
     const cr_strings *strings;
     const cr_fonts *fonts;
     long long created;              /* document date, seconds since 1970 (never the clock) */
+    bool untagged; /* as in cr_report_request: no structure ops (a plain PDF) */
 } cr_overview_request;
 
 /* Lays out the overview: the cohort at a glance (applicants, cities left out, tiers the answers
