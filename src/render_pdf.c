@@ -108,6 +108,19 @@ static bool is_ascii(const char *s)
 /* ---------------------------------------------------------------------------------------------
  * The render state */
 
+/* Deeper nesting than this is refused as a malformed display list. */
+#define CR_MAX_STRUCT_DEPTH 64
+
+enum { MC_NONE = -2, MC_ARTIFACT = -1 };
+
+/* A structure element being built. */
+typedef struct sx_elem {
+    HPDF_Dict dict;   /* the /StructElem (indirect) */
+    HPDF_Array kids;  /* its /K */
+    HPDF_Page page;   /* its /Pg: the page where it begins */
+    cr_role role;
+} sx_elem;
+
 /* What libharu's error handler records: the first error of the document. */
 typedef struct pdf_errors {
     HPDF_STATUS code, detail;
@@ -131,11 +144,27 @@ typedef struct pdf_render {
     bool utf_on;
 
     HPDF_Page *pages; /* one per CR_OP_PAGE, in order */
-    size_t npages;
+    size_t npages, total_pages;
     HPDF_Destination *dest; /* one per anchor */
 
     char *scratch; /* converted text */
     size_t scratch_cap;
+
+    /* Structure (tagged documents only: the display list has BEGIN ops). See "Structure". */
+    bool tagged;
+    HPDF_Dict struct_root;   /* /StructTreeRoot */
+    struct sx_elem *elems;   /* every element, in order of BEGIN */
+    size_t nelems, elems_cap;
+    size_t stack[CR_MAX_STRUCT_DEPTH]; /* open elements (indices into elems) */
+    size_t depth;
+    size_t artifact;         /* open ARTIFACT elements (0 or 1: they hold no element) */
+    size_t figure;           /* open FIGURE elements */
+    HPDF_Array *page_parents; /* per page: MCID -> element (the parent tree's page entries) */
+    int mcid;                /* the next MCID on this page */
+    int mc;                  /* open marked content: MC_NONE, MC_ARTIFACT or an element index */
+    HPDF_Dict *annot_elem;   /* per annotation with a /StructParent: its Link element */
+    size_t nannots, annots_cap;
+    size_t *goto_elem;       /* per GOTO op: 1 + the element index it belongs to, or 0 */
 
     /* Per page: the graphics state as last written, to skip redundant operators. */
     HPDF_Page page;
@@ -452,8 +481,253 @@ static void set_stroke(pdf_render *r, cr_rgb c, float width)
     }
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Structure (tagged PDF)
+ *
+ * A display list with BEGIN/END ops becomes a tagged PDF (ISO 32000-1, 14.7-14.8): a structure
+ * tree of /StructElem objects under the catalog's /StructTreeRoot, page content wrapped in
+ * marked-content sequences (`/P <</MCID n>> BDC ... EMC`) that the elements point at, and a
+ * parent tree mapping each page's MCIDs (and each link annotation) back to its element. What is
+ * not content of an element is wrapped as `/Artifact BMC ... EMC`: decoration, the running header
+ * and footer, repeated table headers (see display.h for the rules). libharu has no tagging API;
+ * we write the operators into the page's content stream and build the objects with the internals
+ * its headers expose, as for the fonts above. Marked content never crosses a text object: the
+ * text object is ended before BDC and EMC. */
+
+/* A new indirect dictionary or array (NULL on error, left in the document). */
+static HPDF_Dict indirect_dict(pdf_render *r)
+{
+    HPDF_Dict d = HPDF_Dict_New(r->pdf->mmgr);
+    if (d && HPDF_Xref_Add(r->pdf->xref, d) != HPDF_OK)
+        return NULL; /* HPDF_Xref_Add freed it */
+    return d;
+}
+
+static HPDF_Array indirect_array(pdf_render *r)
+{
+    HPDF_Array a = HPDF_Array_New(r->pdf->mmgr);
+    if (a && HPDF_Xref_Add(r->pdf->xref, a) != HPDF_OK)
+        return NULL;
+    return a;
+}
+
+/* Makes room for one more item in the array |p| of |n| items of |size| bytes (capacity *|cap|).
+ * Returns the array, perhaps moved, or NULL when out of memory (recorded; |p| is still valid). */
+static void *grow(pdf_render *r, void *p, size_t *cap, size_t n, size_t size)
+{
+    if (n < *cap)
+        return p;
+    size_t c = *cap ? 2 * *cap : 64;
+    void *q = realloc(p, c * size);
+    if (!q) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return NULL;
+    }
+    *cap = c;
+    return q;
+}
+
+static HPDF_Array root_kids(pdf_render *r)
+{
+    return HPDF_Dict_GetItem(r->struct_root, "K", HPDF_OCLASS_ARRAY);
+}
+
+/* Sets up the structure tree root and the catalog entries of a tagged document. */
+static void struct_start(pdf_render *r)
+{
+    HPDF_Doc pdf = r->pdf;
+    r->struct_root = indirect_dict(r);
+    HPDF_Array kids = HPDF_Array_New(pdf->mmgr);
+    HPDF_Dict mark = HPDF_Dict_New(pdf->mmgr);
+    if (!r->struct_root || !kids || !mark) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    HPDF_Dict_AddName(r->struct_root, "Type", "StructTreeRoot");
+    HPDF_Dict_Add(r->struct_root, "K", kids);
+    HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", r->struct_root);
+    HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
+    HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark);
+    if (pdf->pdf_version < HPDF_VER_15) /* /Tabs on pages */
+        pdf->pdf_version = HPDF_VER_15;
+}
+
+static size_t page_index(const pdf_render *r)
+{
+    return r->npages - 1;
+}
+
+/* Ends the open marked-content sequence, if any. */
+static void close_mc(pdf_render *r)
+{
+    if (r->mc == MC_NONE)
+        return;
+    end_text(r);
+    HPDF_Stream_WriteStr(((HPDF_PageAttr)r->page->attr)->stream, "EMC\n");
+    r->mc = MC_NONE;
+}
+
+/* Makes |target| (MC_ARTIFACT or an element index) the open marked-content sequence. */
+static void open_mc(pdf_render *r, int target)
+{
+    if (r->mc == target)
+        return;
+    close_mc(r);
+    HPDF_Stream st = ((HPDF_PageAttr)r->page->attr)->stream;
+    r->mc = target;
+    if (target == MC_ARTIFACT) {
+        HPDF_Stream_WriteStr(st, "/Artifact BMC\n");
+        return;
+    }
+    sx_elem *e = &r->elems[target];
+    char buf[64];
+    snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", cr_role_name(e->role), r->mcid);
+    HPDF_Stream_WriteStr(st, buf);
+    if (e->page == r->page) {
+        HPDF_Array_AddNumber(e->kids, r->mcid);
+    } else { /* content on a later page than the element's /Pg: a marked-content reference */
+        HPDF_Dict mcr = HPDF_Dict_New(r->pdf->mmgr);
+        if (!mcr) {
+            on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+            return;
+        }
+        HPDF_Dict_AddName(mcr, "Type", "MCR");
+        HPDF_Dict_Add(mcr, "Pg", r->page);
+        HPDF_Dict_AddNumber(mcr, "MCID", r->mcid);
+        HPDF_Array_Add(e->kids, mcr);
+    }
+    HPDF_Array_Add(r->page_parents[page_index(r)], e->dict);
+    r->mcid++;
+}
+
+/* Before painting |op| in a tagged document: opens the marked content it belongs to. */
+static void mark_content(pdf_render *r, const cr_op *op)
+{
+    if (!r->tagged)
+        return;
+    if (r->artifact || r->depth == 0 || (op->kind != CR_OP_TEXT && !r->figure))
+        open_mc(r, MC_ARTIFACT);
+    else
+        open_mc(r, (int)r->stack[r->depth - 1]);
+}
+
+static void begin_element(pdf_render *r, const cr_op *op)
+{
+    if (op->role == CR_ROLE_ARTIFACT) {
+        r->artifact++;
+        return;
+    }
+    sx_elem *elems = grow(r, r->elems, &r->elems_cap, r->nelems, sizeof *elems);
+    if (!elems)
+        return;
+    r->elems = elems;
+    sx_elem *e = &r->elems[r->nelems];
+    HPDF_Dict parent = r->depth ? r->elems[r->stack[r->depth - 1]].dict : r->struct_root;
+    HPDF_Array siblings = r->depth ? r->elems[r->stack[r->depth - 1]].kids : root_kids(r);
+    e->role = op->role;
+    e->page = r->page;
+    e->dict = indirect_dict(r);
+    e->kids = HPDF_Array_New(r->pdf->mmgr);
+    if (!e->dict || !e->kids || !siblings) {
+        if (!failed(r))
+            on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    HPDF_Dict_AddName(e->dict, "Type", "StructElem");
+    HPDF_Dict_AddName(e->dict, "S", cr_role_name(op->role));
+    HPDF_Dict_Add(e->dict, "P", parent);
+    HPDF_Dict_Add(e->dict, "Pg", r->page);
+    HPDF_Dict_Add(e->dict, "K", e->kids);
+    if (op->text)
+        set_text(r, e->dict, "Alt", op->text);
+    if (op->role == CR_ROLE_TH) { /* a header of its column */
+        HPDF_Dict a = HPDF_Dict_New(r->pdf->mmgr);
+        if (a) {
+            HPDF_Dict_AddName(a, "O", "Table");
+            HPDF_Dict_AddName(a, "Scope", "Column");
+            HPDF_Dict_Add(e->dict, "A", a);
+        }
+    }
+    HPDF_Array_Add(siblings, e->dict);
+    r->stack[r->depth++] = r->nelems++;
+    if (op->role == CR_ROLE_FIGURE)
+        r->figure++;
+}
+
+static void end_element(pdf_render *r)
+{
+    if (r->artifact) {
+        r->artifact--;
+        return;
+    }
+    if (r->depth == 0) /* check_display refuses this; only after an error */
+        return;
+    if (r->elems[r->stack[--r->depth]].role == CR_ROLE_FIGURE)
+        r->figure--;
+}
+
+/* The innermost open Link element, or NULL. */
+static sx_elem *open_link(pdf_render *r)
+{
+    if (!r->tagged || r->artifact)
+        return NULL;
+    for (size_t k = r->depth; k-- > 0;)
+        if (r->elems[r->stack[k]].role == CR_ROLE_LINK)
+            return &r->elems[r->stack[k]];
+    return NULL;
+}
+
+/* Makes annotation |a| on |page| a kid of Link element |e| (an object reference) and gives it its
+ * /StructParent key: the parent tree's keys after the pages' ones. */
+static void tag_annotation(pdf_render *r, HPDF_Annotation a, HPDF_Page page, sx_elem *e)
+{
+    HPDF_Dict *annots = grow(r, r->annot_elem, &r->annots_cap, r->nannots, sizeof *annots);
+    if (!annots)
+        return;
+    r->annot_elem = annots;
+    HPDF_Dict objr = HPDF_Dict_New(r->pdf->mmgr);
+    if (!objr) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    HPDF_Dict_AddNumber(a, "StructParent", (HPDF_INT32)(r->total_pages + r->nannots));
+    r->annot_elem[r->nannots++] = e->dict;
+    HPDF_Dict_AddName(objr, "Type", "OBJR");
+    HPDF_Dict_Add(objr, "Obj", a);
+    HPDF_Dict_Add(objr, "Pg", page);
+    HPDF_Array_Add(e->kids, objr);
+}
+
+/* Closes the last marked content and writes the parent tree. */
+static void struct_finish(pdf_render *r)
+{
+    if (!r->tagged || failed(r))
+        return;
+    close_mc(r);
+    HPDF_Dict tree = HPDF_Dict_New(r->pdf->mmgr);
+    HPDF_Array nums = HPDF_Array_New(r->pdf->mmgr);
+    if (!tree || !nums) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    HPDF_Dict_Add(r->struct_root, "ParentTree", tree);
+    HPDF_Dict_Add(tree, "Nums", nums);
+    for (size_t k = 0; k < r->npages && !failed(r); k++) {
+        HPDF_Array_AddNumber(nums, (HPDF_INT32)k);
+        HPDF_Array_Add(nums, r->page_parents[k]);
+    }
+    for (size_t j = 0; j < r->nannots && !failed(r); j++) {
+        HPDF_Array_AddNumber(nums, (HPDF_INT32)(r->npages + j));
+        HPDF_Array_Add(nums, r->annot_elem[j]);
+    }
+    HPDF_Dict_AddNumber(r->struct_root, "ParentTreeNextKey",
+                        (HPDF_INT32)(r->npages + r->nannots));
+}
+
 static void new_page(pdf_render *r, const cr_op *op)
 {
+    if (r->tagged && r->page)
+        close_mc(r);
     end_text(r);
     float w = op->w > 0 ? op->w : r->d->page_w, h = op->h > 0 ? op->h : r->d->page_h;
     snprintf(r->activity_buf, sizeof r->activity_buf, "on page %zu", r->npages + 1);
@@ -469,6 +743,15 @@ static void new_page(pdf_render *r, const cr_op *op)
     r->cur_font = NULL;
     r->cur_size = 0;
     r->fill_set = r->stroke_set = r->width_set = false;
+    if (r->tagged) {
+        r->mcid = 0;
+        HPDF_Array parents = indirect_array(r);
+        r->page_parents[page_index(r)] = parents;
+        if (!parents)
+            return;
+        HPDF_Dict_AddNumber(page, "StructParents", (HPDF_INT32)page_index(r));
+        HPDF_Dict_AddName(page, "Tabs", "S"); /* tab order = structure order */
+    }
 }
 
 /* Converts |text| into r->scratch as CP1252; false when a character is not in CP1252. */
@@ -535,6 +818,7 @@ static void draw_text(pdf_render *r, const cr_op *op)
     }
     if (!font)
         return;
+    mark_content(r, op);
     if (!r->in_text) {
         HPDF_Page_BeginText(r->page);
         r->in_text = true;
@@ -553,6 +837,7 @@ static void draw_rect(pdf_render *r, const cr_op *op)
 {
     if (!op->fill && !op->stroke)
         return;
+    mark_content(r, op);
     end_text(r);
     if (op->fill)
         set_fill(r, op->color);
@@ -569,6 +854,7 @@ static void draw_rect(pdf_render *r, const cr_op *op)
 
 static void draw_line(pdf_render *r, const cr_op *op)
 {
+    mark_content(r, op);
     end_text(r);
     set_stroke(r, op->stroke_color, op->line_width);
     HPDF_Page_MoveTo(r->page, op->x, r->page_h - op->y);
@@ -580,6 +866,7 @@ static void draw_poly(pdf_render *r, const cr_op *op)
 {
     if (op->npoints < 3 || !op->pts)
         return;
+    mark_content(r, op);
     end_text(r);
     set_fill(r, op->color);
     HPDF_Page_MoveTo(r->page, op->pts[0].x, r->page_h - op->pts[0].y);
@@ -598,6 +885,18 @@ static HPDF_Rect annot_rect(const cr_op *op, float page_h)
     rc.bottom = y0 < y1 ? y0 : y1;
     rc.top = y0 < y1 ? y1 : y0;
     return rc;
+}
+
+/* A link annotation made for |op| on |page|: no border, its text as /Contents, and a kid of Link
+ * element |e| (if any). */
+static void annotation_done(pdf_render *r, HPDF_Annotation a, const cr_op *op, HPDF_Page page,
+                            sx_elem *e)
+{
+    HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+    if (op->text)
+        set_text(r, a, "Contents", op->text);
+    if (e)
+        tag_annotation(r, a, page, e);
 }
 
 /* A URI is ASCII: bytes outside printable ASCII are percent-encoded. */
@@ -631,7 +930,7 @@ static void draw_link(pdf_render *r, const cr_op *op)
     HPDF_Annotation a =
         HPDF_Page_CreateURILinkAnnot(r->page, annot_rect(op, r->page_h), r->scratch);
     if (a)
-        HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+        annotation_done(r, a, op, r->page, open_link(r));
 }
 
 static void place_anchor(pdf_render *r, const cr_op *op)
@@ -657,7 +956,8 @@ static bool finite4(const cr_op *op)
 
 static cr_status check_display(const cr_display *d, cr_error *err)
 {
-    size_t pages = 0;
+    size_t pages = 0, depth = 0;
+    bool artifact = false;
     if (!(d->page_w >= HPDF_MIN_PAGE_SIZE && d->page_w <= HPDF_MAX_PAGE_SIZE &&
           d->page_h >= HPDF_MIN_PAGE_SIZE && d->page_h <= HPDF_MAX_PAGE_SIZE))
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: bad page size %g x %g",
@@ -705,6 +1005,26 @@ static cr_status check_display(const cr_display *d, cr_error *err)
             break;
         case CR_OP_LINK:
             break;
+        case CR_OP_BEGIN:
+            if (!cr_role_name(op->role))
+                bad = "no such structure role";
+            else if (artifact)
+                bad = "structure element inside an artifact";
+            else if (op->role == CR_ROLE_ARTIFACT)
+                artifact = true;
+            else if (depth == CR_MAX_STRUCT_DEPTH)
+                bad = "structure nested too deep";
+            else
+                depth++;
+            break;
+        case CR_OP_END:
+            if (artifact)
+                artifact = false;
+            else if (depth == 0)
+                bad = "END without BEGIN";
+            else
+                depth--;
+            break;
         default:
             bad = "unknown op";
             break;
@@ -714,6 +1034,9 @@ static cr_status check_display(const cr_display *d, cr_error *err)
     }
     if (pages == 0)
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: no pages");
+    if (depth || artifact)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0,
+                            "display list: a structure element is never closed");
     return CR_OK;
 }
 
@@ -742,7 +1065,9 @@ static cr_status link_anchors(pdf_render *r, cr_error *err)
             float h = HPDF_Page_GetHeight(pg);
             HPDF_Annotation a = HPDF_Page_CreateLinkAnnot(pg, annot_rect(op, h), dst);
             if (a)
-                HPDF_LinkAnnot_SetBorderStyle(a, 0, 0, 0);
+                annotation_done(r, a, op, pg,
+                                r->goto_elem && r->goto_elem[i] ? &r->elems[r->goto_elem[i] - 1]
+                                                                : NULL);
         } else if (op->kind == CR_OP_BOOKMARK) {
             HPDF_Destination dst = r->dest[op->target];
             if (!dst)
@@ -852,11 +1177,20 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
             }
     }
     size_t npages = 0;
-    for (size_t i = 0; i < d->nops; i++)
+    for (size_t i = 0; i < d->nops; i++) {
         npages += d->ops[i].kind == CR_OP_PAGE;
+        r.tagged |= d->ops[i].kind == CR_OP_BEGIN;
+    }
+    r.mc = MC_NONE;
+    r.total_pages = npages;
     r.pages = calloc(npages, sizeof *r.pages);
     r.dest = calloc(d->nanchors > 0 ? (size_t)d->nanchors : 1, sizeof *r.dest);
-    if (!r.pages || !r.dest || !scratch_reserve(&r, 256)) {
+    if (r.tagged) {
+        r.page_parents = calloc(npages, sizeof *r.page_parents);
+        r.goto_elem = calloc(d->nops, sizeof *r.goto_elem);
+    }
+    if (!r.pages || !r.dest || !scratch_reserve(&r, 256) ||
+        (r.tagged && (!r.page_parents || !r.goto_elem))) {
         status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
@@ -867,6 +1201,8 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
     }
     HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL);
     set_document_info(&r);
+    if (r.tagged && !failed(&r))
+        struct_start(&r);
 
     for (size_t i = 0; i < d->nops && !failed(&r); i++) {
         const cr_op *op = &d->ops[i];
@@ -893,10 +1229,19 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         case CR_OP_ANCHOR:
             place_anchor(&r, op);
             break;
-        case CR_OP_GOTO:     /* after all anchors exist: link_anchors */
+        case CR_OP_GOTO: /* made after all anchors exist (link_anchors); its element now */
+            if (r.tagged) {
+                sx_elem *e = open_link(&r);
+                r.goto_elem[i] = e ? (size_t)(e - r.elems) + 1 : 0;
+            }
+            break;
         case CR_OP_BOOKMARK: /* likewise */
+            break;
         case CR_OP_BEGIN:
+            begin_element(&r, op);
+            break;
         case CR_OP_END:
+            end_element(&r);
             break;
         }
     }
@@ -907,6 +1252,7 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         if (status != CR_OK)
             goto done;
     }
+    struct_finish(&r);
     if (!failed(&r)) {
         status = save(&r, out, err);
         if (status != CR_OK)
@@ -930,6 +1276,10 @@ done:
         free(r.cid_used[f]);
     free(r.pages);
     free(r.dest);
+    free(r.elems);
+    free(r.page_parents);
+    free(r.annot_elem);
+    free(r.goto_elem);
     free(r.scratch);
     return status;
 }

@@ -143,6 +143,19 @@ static void assert_lacks(const char *haystack, const char *needle, const char *w
         fail_msg("%s: unexpected \"%s\" in:\n%s", what, needle, haystack);
 }
 
+/* qpdf finds nothing wrong with the file at |path|. */
+static void qpdf_check(const char *path)
+{
+    char cmd[1024];
+    int status;
+    snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1", path);
+    char *o = run(cmd, &status);
+    if (status != 0)
+        fail_msg("qpdf --check exited %d:\n%s", status, o);
+    assert_lacks(o, "WARNING", "qpdf --check");
+    free(o);
+}
+
 static size_t count(const char *haystack, const char *needle)
 {
     size_t n = 0;
@@ -270,7 +283,7 @@ static void render_ok(const cr_display *d, const cr_fonts *fonts, cr_buffer *out
     assert_int_equal(st, CR_OK);
     assert_non_null(out->data);
     assert_true(out->len > 1000);
-    assert_memory_equal(out->data, "%PDF-1.4", 8);
+    assert_memory_equal(out->data, "%PDF-1.", 7);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -291,12 +304,8 @@ static void test_full_document(void **st)
     int status;
 
     /* qpdf finds nothing wrong. */
-    snprintf(cmd, sizeof cmd, "qpdf --check '%s' 2>&1", path);
-    char *o = run(cmd, &status);
-    if (status != 0)
-        fail_msg("qpdf --check exited %d:\n%s", status, o);
-    assert_lacks(o, "WARNING", "qpdf --check");
-    free(o);
+    qpdf_check(path);
+    char *o;
 
     /* Every font embedded: four CP1252 faces (their text maps to Unicode through the standard
      * WinAnsi encoding) and the regular and bold CID versions for the runs outside CP1252, which
@@ -584,12 +593,241 @@ static void test_bad_display(void **st)
     cr_display_free(d);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Tagged documents */
+
+static void begin(cr_dlist *l, cr_role role, const char *alt)
+{
+    add(l, (cr_op){.kind = CR_OP_BEGIN, .role = role, .text = alt});
+}
+
+static void end(cr_dlist *l)
+{
+    add(l, (cr_op){.kind = CR_OP_END});
+}
+
+static void rule(cr_dlist *l, float y)
+{
+    add(l, (cr_op){.kind = CR_OP_LINE,
+                   .x = 56,
+                   .y = y,
+                   .w = 480,
+                   .stroke_color = {0x80, 0x80, 0x80},
+                   .line_width = 0.5f});
+}
+
+/* Two pages: a running header (artifact), a heading, a paragraph continued on page 2, a table
+ * with a header row, a figure with alternative text, a list, a URI link and a link to an anchor. */
+static cr_display *make_tagged(void)
+{
+    cr_dlist l;
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    begin(&l, CR_ROLE_DOCUMENT, NULL);
+    begin(&l, CR_ROLE_H1, NULL);
+    text(&l, CR_FACE_BOLD, 56, 80, 16, "Estado del programa");
+    end(&l);
+    begin(&l, CR_ROLE_P, NULL);
+    text(&l, CR_FACE_REGULAR, 56, 110, 10, "Primera línea del párrafo");
+    rule(&l, 115); /* decoration inside a paragraph */
+    text(&l, CR_FACE_REGULAR, 56, 125, 10, "segunda línea");
+    begin(&l, CR_ROLE_TABLE, NULL);
+    end(&l); /* an empty element is allowed */
+    end(&l);
+    begin(&l, CR_ROLE_TABLE, NULL);
+    begin(&l, CR_ROLE_TR, NULL);
+    begin(&l, CR_ROLE_TH, NULL);
+    text(&l, CR_FACE_BOLD, 56, 160, 9, "Criterio");
+    end(&l);
+    begin(&l, CR_ROLE_TH, NULL);
+    text(&l, CR_FACE_BOLD, 300, 160, 9, "Respuesta");
+    end(&l);
+    end(&l);
+    begin(&l, CR_ROLE_TR, NULL);
+    add(&l, (cr_op){.kind = CR_OP_RECT, .x = 56, .y = 165, .w = 480, .h = 14, .fill = true,
+                    .color = {0xEE, 0xEE, 0xEE}});
+    begin(&l, CR_ROLE_TD, NULL);
+    text(&l, CR_FACE_REGULAR, 56, 175, 9, "Datos abiertos");
+    end(&l);
+    begin(&l, CR_ROLE_TD, NULL);
+    text(&l, CR_FACE_REGULAR, 300, 175, 9, "Sí");
+    end(&l);
+    end(&l);
+    end(&l);
+    begin(&l, CR_ROLE_FIGURE, "Promedio: Colombia 41 %, México 38 %");
+    add(&l, (cr_op){.kind = CR_OP_RECT, .x = 56, .y = 200, .w = 200, .h = 12, .fill = true,
+                    .color = {0, 0x66, 0xCC}});
+    text(&l, CR_FACE_REGULAR, 260, 210, 8, "41 %");
+    end(&l);
+    begin(&l, CR_ROLE_L, NULL);
+    begin(&l, CR_ROLE_LI, NULL);
+    begin(&l, CR_ROLE_LBL, NULL);
+    text(&l, CR_FACE_REGULAR, 56, 240, 9, "1.");
+    end(&l);
+    begin(&l, CR_ROLE_LBODY, NULL);
+    text(&l, CR_FACE_REGULAR, 70, 240, 9, "Publicar el inventario");
+    end(&l);
+    end(&l);
+    end(&l);
+    begin(&l, CR_ROLE_P, NULL);
+    begin(&l, CR_ROLE_LINK, NULL);
+    text(&l, CR_FACE_REGULAR, 56, 270, 9, "example.org");
+    add(&l, (cr_op){.kind = CR_OP_LINK, .x = 56, .y = 260, .w = 60, .h = 12, .uri = URI,
+                    .text = "example.org"});
+    end(&l);
+    begin(&l, CR_ROLE_LINK, NULL);
+    text(&l, CR_FACE_REGULAR, 56, 290, 9, "Ir a la sección dos");
+    add(&l, (cr_op){.kind = CR_OP_GOTO, .x = 56, .y = 280, .w = 90, .h = 12, .target = 0,
+                    .text = "Ir a la sección dos"});
+    end(&l);
+    end(&l);
+    begin(&l, CR_ROLE_P, NULL);
+    text(&l, CR_FACE_REGULAR, 56, 800, 10, "Un párrafo que sigue");
+    begin(&l, CR_ROLE_ARTIFACT, NULL); /* the footer, painted in the middle of the paragraph */
+    text(&l, CR_FACE_REGULAR, 56, 830, 7, "Página 1 de 2");
+    end(&l);
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    begin(&l, CR_ROLE_ARTIFACT, NULL);
+    text(&l, CR_FACE_REGULAR, 56, 30, 7, "Bogotá, encabezado");
+    rule(&l, 36);
+    end(&l);
+    text(&l, CR_FACE_REGULAR, 56, 80, 10, "en la página siguiente.");
+    end(&l);
+    add(&l, (cr_op){.kind = CR_OP_ANCHOR, .x = 56, .y = 100, .target = 0});
+    begin(&l, CR_ROLE_H1, NULL);
+    text(&l, CR_FACE_BOLD, 56, 110, 16, "Sección dos");
+    end(&l);
+    end(&l); /* Document */
+    add(&l, (cr_op){.kind = CR_OP_BOOKMARK, .text = "Sección dos", .level = 0, .target = 0});
+    cr_display *d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    d->nanchors = 1;
+    d->info = (cr_doc_info){.title = "Informe de estado", .lang = "es", .created = CREATED};
+    return d;
+}
+
+static void test_tagged_document(void **st)
+{
+    state *s = *st;
+    require_tool("qpdf", "qpdf");
+    require_tool("pdfinfo", "poppler-utils");
+    cr_display *d = make_tagged();
+    cr_buffer out = {0};
+    render_ok(d, s->fonts, &out);
+    const char *path = CR_TEST_TMP "/test_render_pdf_tagged.pdf";
+    write_file(path, &out);
+    char cmd[1024];
+    int status;
+
+    qpdf_check(path);
+    char *o;
+
+    /* poppler reads the tree back: elements in order, with their text; artifacts left out. */
+    snprintf(cmd, sizeof cmd, "pdfinfo -struct-text '%s' 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    static const char *const in_order[] = {
+        "Document",  "H1",        "\"Estado del programa\"", "P",
+        "\"Primera línea del párrafo\"", "\"segunda línea\"", "Table", "Table", "TR",
+        "TH",        "\"Criterio\"", "TH",  "\"Respuesta\"", "TR",  "TD",  "\"Datos abiertos\"",
+        "TD",        "\"Sí\"",      "Figure", "L",  "LI",  "Lbl",  "\"1.\"", "LBody",
+        "\"Publicar el inventario\"", "Link", "\"example.org\"", "Link",
+        "\"Ir a la sección dos\"", "P", "\"Un párrafo que sigue\"", "\"en la página siguiente.\"",
+        "H1", "\"Sección dos\""};
+    const char *at = o;
+    for (size_t i = 0; i < sizeof in_order / sizeof *in_order; i++) {
+        const char *hit = strstr(at, in_order[i]);
+        if (!hit)
+            fail_msg("pdfinfo -struct-text: %s missing or out of order in:\n%s", in_order[i], o);
+        at = hit + strlen(in_order[i]);
+    }
+    assert_lacks(o, "Página 1 de 2", "the structure (the footer is an artifact)");
+    assert_lacks(o, "encabezado", "the structure (the header is an artifact)");
+    free(o);
+
+    /* The objects: the catalog, alternative text, header scope, links, the parent tree. */
+    snprintf(cmd, sizeof cmd, "qpdf --qdf --object-streams=disable '%s' - 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_contains(o, "/MarkInfo <<\n    /Marked true", "catalog");
+    assert_contains(o, "/Lang (es)", "catalog");
+    assert_contains(o, "/DisplayDocTitle true", "catalog");
+    assert_contains(o, "/Type /StructTreeRoot", "catalog");
+    assert_contains(o, "/ParentTreeNextKey 4", "structure root (2 pages, 2 links)");
+    assert_contains(o, "/S /Figure", "figure");
+    assert_contains(o, "/Alt <feff00500072006f006d006500640069006f", "figure alt text, UTF-16");
+    assert_int_equal(count(o, "/O /Table\n    /Scope /Column"), 2); /* header cells */
+    assert_int_equal(count(o, "/S /TH"), 2);
+    assert_int_equal(count(o, "/Type /OBJR"), 2);
+    assert_int_equal(count(o, "/StructParent "), 2);
+    assert_int_equal(count(o, "/StructParents "), 2);
+    assert_int_equal(count(o, "/Tabs /S"), 2);
+    assert_contains(o, "/Type /MCR", "the paragraph continued on page 2");
+    assert_contains(o, "/Contents (example.org)", "the link's text");
+    assert_int_equal(count(o, "/Artifact BMC"), 4); /* footer, header, rule, row background */
+    assert_int_equal(count(o, "BDC"), count(o, "EMC") - count(o, "BMC"));
+    free(o);
+    cr_buffer_free(&out);
+
+    /* Without structure ops: no tags at all. */
+    char run_text[64];
+    cr_display *plain = make_display(s->fonts, run_text, sizeof run_text);
+    render_ok(plain, s->fonts, &out);
+    write_file(path, &out);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_lacks(o, "StructTreeRoot", "an untagged document");
+    assert_lacks(o, "MarkInfo", "an untagged document");
+    assert_lacks(o, "BDC", "an untagged document");
+    free(o);
+    cr_buffer_free(&out);
+    cr_display_free(plain);
+    cr_display_free(d);
+}
+
+/* Structure that does not nest is the caller's bug. */
+static void test_bad_structure(void **st)
+{
+    state *s = *st;
+    static const struct {
+        cr_op_kind k1, k2;
+        cr_role r1, r2;
+        const char *message;
+    } cases[] = {
+        {CR_OP_END, CR_OP_TEXT, 0, 0, "END without BEGIN"},
+        {CR_OP_BEGIN, CR_OP_TEXT, CR_ROLE_P, 0, "never closed"},
+        {CR_OP_BEGIN, CR_OP_BEGIN, CR_ROLE_ARTIFACT, CR_ROLE_P, "inside an artifact"},
+        {CR_OP_BEGIN, CR_OP_END, CR_ROLE_COUNT, 0, "no such structure role"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        cr_dlist l;
+        assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+        add(&l, (cr_op){.kind = CR_OP_PAGE});
+        add(&l, (cr_op){.kind = cases[i].k1, .role = cases[i].r1});
+        if (cases[i].k2 == CR_OP_TEXT)
+            text(&l, CR_FACE_REGULAR, 56, 80, 10, "x");
+        else
+            add(&l, (cr_op){.kind = cases[i].k2, .role = cases[i].r2});
+        cr_display *d = cr_dlist_finish(&l);
+        assert_non_null(d);
+        cr_error err;
+        cr_error_init(&err);
+        cr_buffer out = {0};
+        assert_int_equal(cr_render_pdf(d, s->fonts, &out, &err), CR_EUSAGE);
+        assert_null(out.data);
+        if (!strstr(err.message, cases[i].message))
+            fail_msg("case %zu: \"%s\" lacks \"%s\"", i, err.message, cases[i].message);
+        cr_display_free(d);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_document),     cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_only_what_is_used), cmocka_unit_test(test_one_file_for_all_faces),
         cmocka_unit_test(test_missing_font_file), cmocka_unit_test(test_bad_display),
+        cmocka_unit_test(test_tagged_document),   cmocka_unit_test(test_bad_structure),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
