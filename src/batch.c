@@ -443,6 +443,7 @@ static cr_status hash_global(batch *b, cr_error *err)
     feed(s, "certreport", o->version, strlen(o->version));
     feed(s, "format", o->format, strlen(o->format));
     feed(s, "backend", o->backend, strlen(o->backend));
+    feed(s, "tagged", o->untagged ? "no" : "yes", o->untagged ? 2 : 3);
     feed(s, "date", date, strlen(date));
     cr_status st = feed_file(s, "catalog", o->catalog_path, err);
     if (st == CR_OK)
@@ -739,7 +740,8 @@ static int render_city(batch *b, row *r, reply *rep)
                              .strings = b->langs[r->lang].strings,
                              .fonts = b->fonts,
                              .created = b->o->date >= 0 ? b->o->date : cr_assessment_date(&a),
-                             .previous = have_prev ? &prev : NULL};
+                             .previous = have_prev ? &prev : NULL,
+                             .untagged = b->o->untagged};
     if (!(d = cr_layout_report(&req, &err)))
         goto done;
     if (is_png(b)) {
@@ -1302,7 +1304,8 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
                                    .spec = b.spec,
                                    .strings = b.langs[lang].strings,
                                    .fonts = b.fonts,
-                                   .created = o->date >= 0 ? o->date : latest};
+                                   .created = o->date >= 0 ? o->date : latest,
+                                   .untagged = o->untagged};
         if (!(d = cr_layout_overview(&req, err)))
             st = err->code;
     }

@@ -36,6 +36,7 @@ typedef struct options {
     const char *previous; /* --previous DIR or FILE */
     bool quiet;           /* --quiet */
     const char *lang;     /* --lang CODE */
+    int accessible;       /* --accessible 1, --no-accessible -1, else 0 */
 } options;
 
 /* Everything a command needs from the assets, loaded once. */
@@ -149,7 +150,7 @@ static const char *const usage_main =
     "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--previous FILE]\n"
     "         [--dump]              the city's status report\n"
     "  batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png] [--force]\n"
-    "        [--shard K/N] [--previous DIR] [--quiet]\n"
+    "        [--shard K/N] [--previous DIR] [--no-accessible] [--quiet]\n"
     "                               every city's report, in parallel, re-rendering only\n"
     "                               what changed\n"
     "  cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE]\n"
@@ -189,7 +190,7 @@ static const char *const usage_stats =
 static const char *const usage_render =
     "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
     "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE]\n"
-    "                         [--previous FILE] [--lang en|es|pt|fr] [--dump]\n"
+    "                         [--previous FILE] [--lang en|es|pt|fr] [--no-accessible] [--dump]\n"
     "\n"
     "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
     "file (certreport stats -o) or computed from a cohort folder. --format png writes one file\n"
@@ -200,12 +201,15 @@ static const char *const usage_render =
     "--previous FILE: the city's submission of an earlier cycle (with its ID.audit.xml beside it,\n"
     "if there is one): the report shows per area the change since then and the criteria newly\n"
     "met or no longer met.\n"
-    "--lang: the report's language (default: the submission's lang when translated, else en).\n";
+    "--lang: the report's language (default: the submission's lang when translated, else en).\n"
+    "The PDF is tagged for screen readers (headings, tables with header cells, lists, charts\n"
+    "described in words, the language, bookmarks) by default with the haru backend;\n"
+    "--no-accessible writes it untagged. The cairo backend does not tag.\n";
 
 static const char *const usage_batch =
     "usage: certreport batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png]\n"
     "                        [--backend haru|cairo] [--layout FILE] [--force] [--shard K/N]\n"
-    "                        [--previous DIR] [--lang en|es|pt|fr] [--quiet]\n"
+    "                        [--previous DIR] [--lang en|es|pt|fr] [--no-accessible] [--quiet]\n"
     "\n"
     "Renders the report of every city of COHORT_DIR into OUT_DIR (ID.pdf, or ID-1.png ... one per\n"
     "page), with N worker processes (default: one per core). First every city is scored and the\n"
@@ -226,6 +230,7 @@ static const char *const usage_batch =
     "                   the city's previous assessment\n"
     "  --lang L         every report in language L (default: each submission's own when\n"
     "                   translated, else English)\n"
+    "  --no-accessible  untagged PDFs (by default the haru backend tags them for screen readers)\n"
     "  --quiet          no progress (a bar on a terminal, else a line every 5 seconds)\n"
     "\n"
     "Exit status: 0 all rendered or unchanged, 1 a city failed or the output could not be written,\n"
@@ -247,7 +252,9 @@ enum {
     OPT_SHARD,
     OPT_PREVIOUS,
     OPT_QUIET,
-    OPT_LANG
+    OPT_LANG,
+    OPT_ACCESSIBLE,
+    OPT_NO_ACCESSIBLE
 };
 
 static const struct option long_opts[] = {
@@ -270,6 +277,8 @@ static const struct option long_opts[] = {
     {"previous", required_argument, NULL, OPT_PREVIOUS},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {"lang", required_argument, NULL, OPT_LANG},
+    {"accessible", no_argument, NULL, OPT_ACCESSIBLE},
+    {"no-accessible", no_argument, NULL, OPT_NO_ACCESSIBLE},
     {NULL, 0, NULL, 0},
 };
 
@@ -327,6 +336,12 @@ static int parse_options_(int argc, char **argv, options *o, const char *usage, 
             break;
         case OPT_BACKEND:
             o->backend = optarg;
+            break;
+        case OPT_ACCESSIBLE:
+            o->accessible = 1;
+            break;
+        case OPT_NO_ACCESSIBLE:
+            o->accessible = -1;
             break;
         case OPT_LAYOUT:
             o->layout = optarg;
@@ -644,11 +659,24 @@ static cr_status language_files(const env *e, const char *forced, const char *ow
     return cr_error_set(err, CR_EIO, missing, 0, "string table not found");
 }
 
+/* Whether the PDF is tagged (accessible): --accessible / --no-accessible, by default whenever
+ * the haru backend writes a PDF. Only that backend tags: cairo 1.16 can set neither alternative
+ * text nor the document language. Sets *problem when --accessible asks for another backend. */
+static bool tagged_pdf(const options *o, const char *backend, const char *format,
+                       const char **problem)
+{
+    bool can = strcmp(backend, "haru") == 0 && strcmp(format, "pdf") == 0;
+    if (o->accessible > 0 && !can && !*problem)
+        *problem = "--accessible needs a PDF from the haru backend (cairo can set neither "
+                   "alternative text nor the document language)";
+    return o->accessible ? o->accessible > 0 : can;
+}
+
 static int cmd_render(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
-                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, OPT_LANG, 0};
+                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_render, allowed);
     if (rc >= 0)
         return rc;
@@ -667,6 +695,7 @@ static int cmd_render(int argc, char **argv)
         problem = "--backend must be haru or cairo";
     else if (strcmp(backend, "haru") == 0 && strcmp(format, "pdf") != 0)
         problem = "the haru backend writes PDF only; use --backend cairo for png or svg";
+    bool tagged = tagged_pdf(&o, backend, format, &problem);
     if (problem) {
         fprintf(stderr, "%s render: %s\n%s", prog, problem, usage_render);
         return EXIT_USAGE;
@@ -742,7 +771,8 @@ static int cmd_render(int argc, char **argv)
                              .strings = strings,
                              .fonts = fonts,
                              .created = document_date(&a),
-                             .previous = o.previous ? &prev : NULL};
+                             .previous = o.previous ? &prev : NULL,
+                             .untagged = !tagged};
     if (!(d = cr_layout_report(&req, &err)))
         goto fail;
     if (o.dump) {
@@ -836,7 +866,7 @@ static int cmd_batch(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
-                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, 0};
+                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_batch, allowed);
     if (rc >= 0)
         return rc;
@@ -862,6 +892,7 @@ static int cmd_batch(int argc, char **argv)
         problem = "--shard takes K/N with 1 <= K <= N, e.g. --shard 2/8";
     else if (o.shard && !o.peers)
         problem = "--shard needs --peers FILE: every slice must use the same statistics";
+    bo.untagged = !tagged_pdf(&o, bo.backend, bo.format, &problem);
     if (problem) {
         fprintf(stderr, "%s batch: %s\n%s", prog, problem, usage_batch);
         return EXIT_USAGE;
@@ -922,18 +953,19 @@ static int cmd_batch(int argc, char **argv)
 
 static const char *const usage_cohort =
     "usage: certreport cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE] [--backend haru|cairo]\n"
-    "                         [--layout FILE] [--lang en|es|pt|fr]\n"
+    "                         [--layout FILE] [--lang en|es|pt|fr] [--no-accessible]\n"
     "\n"
     "Lays out the staff's overview of a cohort: applicants and cities left out, the tiers the\n"
     "answers qualify for and the tiers awarded, the average score per practice area by region and\n"
     "by population band, the share of applicants meeting each criterion, and every city with its\n"
     "score and tier. A city whose files are invalid is reported as file:line: message and left out\n"
-    "(the overview says how many were); the exit status is then 1.\n";
+    "(the overview says how many were); the exit status is then 1. Tagged for screen readers\n"
+    "unless --no-accessible (or --backend cairo).\n";
 
 static int cmd_cohort(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_cohort, allowed);
     if (rc >= 0)
         return rc;
@@ -946,6 +978,7 @@ static int cmd_cohort(int argc, char **argv)
         problem = "give the output file: -o OVERVIEW.pdf";
     else if (strcmp(bo.backend, "haru") != 0 && strcmp(bo.backend, "cairo") != 0)
         problem = "--backend must be haru or cairo";
+    bo.untagged = !tagged_pdf(&o, bo.backend, bo.format, &problem);
     if (problem) {
         fprintf(stderr, "%s cohort: %s\n%s", prog, problem, usage_cohort);
         return EXIT_USAGE;

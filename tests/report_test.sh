@@ -799,8 +799,10 @@ t_usage() {
     [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] || { echo "no -o: exit $rc"; return 1; }
     run render "${args[@]}" --peers "$TMP/peers.xml" --cohort "$COHORT" -o "$TMP/u.pdf"
     [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && [ ! -e "$TMP/u.pdf" ] || { echo "--peers and --cohort: exit $rc"; return 1; }
+    run render "${args[@]}" --peers "$TMP/peers.xml" -o "$TMP/u.pdf" --backend cairo --accessible
+    [ $rc -eq 2 ] && [ ! -e "$TMP/u.pdf" ] && grep -q "accessible needs" "$TMP/err" || { echo "cairo --accessible: exit $rc"; return 1; }
 }
-check "render usage errors (haru + png, no -o, both --peers and --cohort): exit 2, nothing written" t_usage
+check "render usage errors (haru + png, no -o, both --peers and --cohort, cairo --accessible): exit 2, nothing written" t_usage
 
 t_bad_submission() {
     local f=$BAD/population-zero.submission.xml
