@@ -51,6 +51,7 @@ typedef struct bench_options {
     const char *cohort, *assets, *backend;
     unsigned long n, warmup;
     int haru, cairo;
+    int untagged; /* --tagged no: plain PDFs (no structure ops) */
 } bench_options;
 
 /* Everything loaded once and shared by every report. */
@@ -96,6 +97,7 @@ static int usage(FILE *f)
           "  --n N          reports to time, cycling over the cohort's cities (default 500)\n"
           "  --backend B    haru, cairo or both (default both)\n"
           "  --warmup W     untimed reports made first (default 5)\n"
+          "  --tagged yes|no  tagged (accessible) PDF, as the CLI's default, or plain (default yes)\n"
           "  --assets DIR   assets folder (default: the source tree's assets/)\n",
           f);
     return f == stdout ? 0 : 2;
@@ -118,6 +120,8 @@ static int parse_args(int argc, char **argv, bench_options *o, char *cohort_buf,
             o->assets = v;
         else if (strcmp(a, "--backend") == 0)
             o->backend = v;
+        else if (strcmp(a, "--tagged") == 0 && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0))
+            o->untagged = strcmp(v, "no") == 0;
         else if (strcmp(a, "--n") == 0) {
             o->n = strtoul(v, &end, 10);
             if (*end || o->n == 0)
@@ -250,7 +254,8 @@ static int one_report(const bench_env *e, const bench_options *o, const cr_cohor
                              .spec = e->spec,
                              .strings = strings_for(e, a.submission->lang),
                              .fonts = e->fonts,
-                             .created = document_date(&a)};
+                             .created = document_date(&a),
+                             .untagged = o->untagged};
     if (!(d = cr_layout_report(&req, &err))) {
         fail(ce->id, &err);
         goto done;

@@ -60,10 +60,13 @@ echo "$(ls "$tmp/cohort" | grep -c '\.submission\.xml$') submissions," \
 "$cli" stats "$tmp/cohort" -o "$tmp/peers.xml"
 
 # ---- warm -----------------------------------------------------------------------------------
-for backend in haru cairo; do
-    say "WARM, $backend backend: $n_warm reports in one process"
-    "$bench" --cohort "$tmp/cohort" --n "$n_warm" --backend "$backend" | tee "$tmp/warm-$backend.txt"
-done
+# haru: tagged (accessible, the CLI's default) and plain (--no-accessible); cairo does not tag.
+say "WARM, haru backend, tagged PDF: $n_warm reports in one process"
+"$bench" --cohort "$tmp/cohort" --n "$n_warm" --backend haru | tee "$tmp/warm-haru.txt"
+say "WARM, haru backend, plain PDF (--no-accessible): $n_warm reports in one process"
+"$bench" --cohort "$tmp/cohort" --n "$n_warm" --backend haru --tagged no | tee "$tmp/warm-plain.txt"
+say "WARM, cairo backend: $n_warm reports in one process"
+"$bench" --cohort "$tmp/cohort" --n "$n_warm" --backend cairo --tagged no | tee "$tmp/warm-cairo.txt"
 
 # ---- cold -----------------------------------------------------------------------------------
 # The first $n_cold cities (in id order), one `certreport render` process each, peers from the
@@ -193,6 +196,13 @@ printf '%-46s %8s B %8s B  %s\n' "bytes per report, haru" "$bytes_haru" 61440 \
     "$(verdict "$bytes_haru" 61440)"
 printf '%-46s %8s B %8s B  %s\n' "bytes per report, cairo" "$bytes_cairo" 61440 \
     "$(verdict "$bytes_cairo" 61440)"
+plain_med=$(field "$tmp/warm-plain.txt" "TOTAL haru" 0)
+bytes_plain=$(awk '/^bytes per report, haru/ {print $5}' "$tmp/warm-plain.txt")
+printf '%-46s %7s ms %10s\n' "warm haru plain (--no-accessible), median" "$plain_med" ""
+printf '%-46s %8s B %10s\n' "bytes per report, haru plain" "$bytes_plain" ""
+printf '  tagged costs %s ms and %s bytes per report over plain\n' \
+    "$(awk -v a="$warm_med" -v b="$plain_med" 'BEGIN {printf "%.2f", a - b}')" \
+    "$(awk -v a="$bytes_haru" -v b="$bytes_plain" 'BEGIN {printf "%d", a - b}')"
 for stage in "load+score" "layout" "render haru"; do
     printf '  warm %-12s median %s ms\n' "$stage" "$(field "$tmp/warm-haru.txt" "$stage" 0)"
 done
