@@ -18,6 +18,7 @@ packages=(
     valgrind                           # tests: the program under memcheck
     cppcheck clang-tidy                # tests: static analysis
     python3                            # the CLI test reads JSON output with it
+    nodejs                             # the accessibility test reads the PDFs back with pdf.js
 )
 
 missing=()
@@ -29,6 +30,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+# npm installs pdf.js for the accessibility test (tests/a11y_test.sh runs npm ci in tests/a11y).
+# Debian 12's nodejs comes without it, hence the npm package; a nodejs from elsewhere (NodeSource)
+# brings its own npm and conflicts with Debian's npm package: install it only when none is there.
+if ! command -v npm >/dev/null; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
