@@ -4,7 +4,15 @@
  * page when it is missing, so headings stay with what follows and table rows are never split
  * unless taller than a page. Ops are kept per page; running headers and "Page N of M" footers
  * are added at the end, when the page count is known. The drawing primitives are in
- * layout_draw.c (the cohort overview uses them too). */
+ * layout_draw.c (the cohort overview uses them too).
+ *
+ * Unless the request is untagged, the ops carry the report's logical structure in reading order
+ * (display.h): per section a Sect headed by its H1, named like its bookmark (the status page and
+ * the practice areas draw no heading: theirs has no content, only its alternative text; the city's
+ * name under it is an H2, and each practice area a Sect with its name as H2), paragraphs
+ * as P, the criteria and outcomes as tables, the process steps, next steps and resources as
+ * lists, the status band's boxes as links to their areas, the gauge and the charts as figures
+ * described in words. The drawing is the same either way. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,12 +28,12 @@ typedef struct report {
     const cr_audited *au;
     const cr_scorecard *sc;
     const cr_assessment *prev; /* the previous cycle's assessment, or NULL */
-    int area_anchor[CR_MAX_LIST];
-    /* The status band's boxes: linked to the area sections once those are placed. */
+    int area_anchor[CR_MAX_LIST]; /* -1 until the area's section is placed */
+    /* The status band's boxes link to the area sections: their goto ops (page, index in the
+     * page), pointed at the areas' anchors once those are placed. */
     struct {
-        size_t page;
-        float x, y, w, h;
-    } band_box[CR_MAX_LIST];
+        size_t page, op;
+    } band_goto[CR_MAX_LIST];
     size_t nband;
 } report;
 
@@ -140,23 +148,7 @@ static const char *changed_criteria(report *R, size_t k, bool now)
     if (!n)
         return NULL;
     /* Criterion names contain "and", so the list is separated, not joined with words. */
-    size_t cap = 1;
-    for (size_t i = 0; i < n; i++)
-        cap += strlen(items[i]) + 8;
-    const char *sep = cr_draw_str(L, "progress.sep");
-    cap += n * strlen(sep);
-    char *list = cr_arena_alloc(L->tmp, cap);
-    if (!list) {
-        L->oom = true;
-        return NULL;
-    }
-    char *w = list;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            w = stpcpy(w, sep);
-        w = stpcpy(w, items[i]);
-    }
-    cr_arg la[] = {{"list", list}};
+    cr_arg la[] = {{"list", cr_draw_list(L, items, n, "progress.sep")}};
     return cr_draw_tpl(L, now ? "progress.newly" : "progress.lost", la, 1);
 }
 
@@ -181,7 +173,44 @@ static void area_progress(report *R, size_t k)
         cr_arg ja[] = {{"a", parts[0]}, {"b", parts[p]}};
         parts[0] = cr_draw_tpl(L, "sentence.join", ja, 2);
     }
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, parts[0]);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, parts[0]);
+}
+
+/* What a status band box says, for its link's description: "Open Data: 67% (+11 since 2022)". */
+static const char *band_link_text(report *R, size_t k, const char *delta)
+{
+    cr_draw *L = &R->d;
+    cr_arg a[] = {{"area", L->cat->areas[k].name}, {"percent", cr_draw_pct(L, R->sc->areas[k].percent)},
+                  {"change", delta}};
+    return cr_draw_tpl(L, delta ? "status.band.link.change" : "status.band.link", a, 3);
+}
+
+/* The tier gauge in words: "Not certified below 51%, Silver from 51%, ... Your city: 72%." */
+static const char *gauge_alt(report *R)
+{
+    cr_draw *L = &R->d;
+    const cr_catalog *cat = L->cat;
+    const char *items[CR_MAX_LIST + 1];
+    size_t n = 0;
+    if (cat->ntiers) {
+        cr_arg b[] = {{"label", cr_draw_str(L, "gauge.below")}, {"percent", cr_draw_pct(L, cat->tiers[0].percent)}};
+        items[n++] = cr_draw_tpl(L, "gauge.alt.below", b, 2);
+    }
+    for (size_t t = 0; t < cat->ntiers && n < CR_MAX_LIST + 1; t++) {
+        cr_arg a[] = {{"tier", cat->tiers[t].name}, {"percent", cr_draw_pct(L, cat->tiers[t].percent)}};
+        items[n++] = cr_draw_tpl(L, "gauge.alt.tier", a, 2);
+    }
+    cr_arg a[] = {{"list", cr_draw_join(L, items, n)}, {"percent", cr_draw_pct(L, R->sc->percent)}};
+    return cr_draw_tpl(L, "gauge.alt", a, 2);
+}
+
+/* Whether the layout has the area sections the status band links to. */
+static bool has_areas(const cr_layout_spec *sp)
+{
+    for (size_t s = 0; s < sp->nsections; s++)
+        if (sp->sections[s] == CR_SEC_AREAS)
+            return true;
+    return false;
 }
 
 static void section_status(report *R)
@@ -190,8 +219,10 @@ static void section_status(report *R)
     const cr_scorecard *sc = R->sc;
     const cr_submission *sub = R->sub;
     const cr_layout_spec *sp = L->sp;
+    cr_draw_begin(L, CR_ROLE_SECT, NULL);
     int id = cr_draw_anchor(L, L->y);
     cr_draw_bookmark(L, cr_draw_str(L, "section.status"), 0, id);
+    cr_draw_unseen_heading(L, CR_ROLE_H1, cr_draw_str(L, "section.status"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", sub->cycle);
     cr_arg m[] = {{"region", sc->region != CR_NONE ? L->cat->regions[sc->region].name : sub->city.country},
@@ -207,14 +238,17 @@ static void section_status(report *R)
         for (size_t i = 0; i < sc->nstale; i++)
             codes[i] = L->cat->criteria[sc->stale[i]].code;
         cr_arg s[] = {{"n", cr_draw_num(L, (long)sc->nstale)}, {"list", cr_draw_join(L, codes, sc->nstale)}};
-        cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text,
              cr_draw_tpl(L, sc->nstale == 1 ? "status.stale.one" : "status.stale", s, 2));
         L->y += 8;
     }
 
-    /* The band: one box per area with its percentage, each linking to the area's section. */
-    cr_draw_text(L, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "status.band"));
+    /* The band: one box per area with its percentage, each linking to the area's section (a
+     * list of links, box by box). */
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "status.band"));
+    cr_draw_begin(L, CR_ROLE_P, NULL);
     cr_draw_text_right(L, L->x1, L->y + SZ_H2, CR_FACE_ITALIC, SZ_SMALL, sp->muted, cr_draw_str(L, "status.band.hint"));
+    cr_draw_end(L);
     L->y += SZ_H2 + 8;
     size_t na = L->cat->nareas;
     float gap = 5, bw = (L->x1 - L->x0 - gap * (float)(na - 1)) / (float)na;
@@ -232,30 +266,40 @@ static void section_status(report *R)
         }
     }
     float box_h = 8 + 22 + 6 + name_h + 6 + delta_h;
+    bool linked = has_areas(sp);
     cr_draw_need(L, box_h);
+    cr_draw_begin(L, CR_ROLE_L, NULL);
     for (size_t k = 0; k < na; k++) {
         float x = L->x0 + (float)k * (bw + gap);
         cr_rgb c = cr_draw_area_color(L, k);
+        cr_draw_begin(L, CR_ROLE_LI, NULL);
+        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
+        if (linked)
+            cr_draw_begin(L, CR_ROLE_LINK, NULL);
         cr_draw_rect(L, x, L->y, bw, box_h, sp->shade);
         cr_draw_rect(L, x, L->y, bw, 4, c);
         cr_draw_text(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, 20, c, cr_draw_pct(L, sc->areas[k].percent));
         if (R->prev)
             cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, 7, sp->muted, delta[k]);
         cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text, L->cat->areas[k].name);
-        R->area_anchor[k] = -1; /* resolved when the area section is laid out */
-        R->band_box[k].page = L->npages - 1;
-        R->band_box[k].x = x;
-        R->band_box[k].y = L->y;
-        R->band_box[k].w = bw;
-        R->band_box[k].h = box_h;
-        R->nband = k + 1;
+        if (linked) {
+            /* The area's anchor is set once its section is placed (cr_layout_report). */
+            R->band_goto[k].page = L->npages - 1;
+            R->band_goto[k].op = cr_draw_goto(L, x, L->y, bw, box_h, -1, band_link_text(R, k, delta[k]));
+            R->nband = k + 1;
+            cr_draw_end(L);
+        }
+        cr_draw_end(L);
+        cr_draw_end(L);
     }
+    cr_draw_end(L);
     L->y += box_h + 16;
 
     /* The tier gauge: 0-100% with each tier's threshold, and the city's mark. */
     cr_draw_need(L, 80);
-    cr_draw_text(L, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "gauge.title"));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "gauge.title"));
     L->y += SZ_H2 + 24;
+    cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? gauge_alt(R) : NULL);
     float gx = L->x0, gw = L->x1 - L->x0, gy = L->y, gh = 14;
     static const cr_rgb tier_colors[] = {{0xb8, 0xc2, 0xcc}, {0xd4, 0xa7, 0x2c}, {0x5b, 0x6b, 0x82}};
     cr_draw_rect(L, gx, gy, gw, gh, sp->shade);
@@ -288,7 +332,9 @@ static void section_status(report *R)
     if (lx + yw > gx + gw)
         lx = gx + gw - yw;
     cr_draw_text(L, lx, gy - 12, CR_FACE_BOLD, 8.5f, sp->text, yl);
+    cr_draw_end(L);
     L->y = gy + gh + 22;
+    cr_draw_end(L);
 }
 
 static void section_process(report *R)
@@ -306,7 +352,9 @@ static void section_process(report *R)
         if (h > texth)
             texth = h;
     }
-    cr_draw_heading(L, cr_draw_str(L, "section.process"), 0, 90 + texth);
+    cr_draw_section(L, cr_draw_str(L, "section.process"), 90 + texth);
+    /* The steps: a numbered list, column by column. */
+    cr_draw_begin(L, CR_ROLE_L, NULL);
     float cy = L->y + 12;
     cr_draw_hline(L, L->x0 + colw / 2, cy, colw * (CR_STEP_COUNT - 1), sp->rule, 2);
     float maxh = 0;
@@ -315,12 +363,16 @@ static void section_process(report *R)
         bool reached = au->steps[s].reached;
         bool current = au->current_step == s;
         bool skipped = !reached && au->current_step > s;
+        cr_draw_begin(L, CR_ROLE_LI, NULL);
         cr_draw_circle(L, cx, cy, current ? 11 : 9, reached ? sp->accent : skipped ? sp->shade : sp->rule);
+        cr_draw_begin(L, CR_ROLE_LBL, NULL);
         cr_draw_text_center(L, cx, cy + 3.5f, CR_FACE_BOLD, 9, reached ? CR_WHITE : sp->muted, cr_draw_num(L, s + 1));
+        cr_draw_end(L);
+        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
         float y = cy + 22;
         char key[48];
         snprintf(key, sizeof key, "step.%s", cr_step_name((cr_step)s));
-        y += cr_draw_para_at(L, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_BOLD, 8.5f, sp->text, cr_draw_str(L, key));
+        y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_BOLD, 8.5f, sp->text, cr_draw_str(L, key));
         const char *state;
         if (reached) {
             const cr_event *e = au->steps[s].event;
@@ -332,29 +384,55 @@ static void section_process(report *R)
         } else {
             state = cr_draw_str(L, skipped ? "step.skipped" : "step.pending");
         }
-        y += cr_draw_para_at(L, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_REGULAR, SZ_SMALL,
+        y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_REGULAR, SZ_SMALL,
                      reached ? sp->text : sp->muted, state);
         if (current)
-            y += cr_draw_para_at(L, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_BOLD, SZ_SMALL, sp->accent,
+            y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_BOLD, SZ_SMALL, sp->accent,
                          cr_draw_str(L, "step.current"));
         snprintf(key, sizeof key, "step.%s.text", cr_step_name((cr_step)s));
-        y += 3 + cr_draw_para_at(L, L->x0 + colw * (float)s + 5, y + 3, colw - 10, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, key));
+        y += 3 + cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y + 3, colw - 10, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, key));
+        cr_draw_end(L);
+        cr_draw_end(L);
         if (y - L->y > maxh)
             maxh = y - L->y;
     }
+    cr_draw_end(L);
     L->y += maxh + 12;
+    cr_draw_end(L);
 }
 
 /* One horizontal bar chart: a row per group with its label, bar, value and a note; an optional
  * vertical mark (the city's own score). */
+/* A chart in words, for its alternative text: "TITLE: label value (note); ... MARK." (the mark
+ * only when |mark_label|). */
+static const char *chart_alt(cr_draw *L, const char *title, const char *const *labels,
+                             const char *const *values, const char *const *notes, size_t n,
+                             const char *mark_label)
+{
+    const char *items[CR_MAX_LIST];
+    for (size_t i = 0; i < n && i < CR_MAX_LIST; i++) {
+        cr_arg a[] = {{"label", labels[i]}, {"value", values[i]}, {"note", notes ? notes[i] : ""}};
+        items[i] = cr_draw_tpl(L, notes ? "chart.item" : "chart.value", a, 3);
+    }
+    cr_arg a[] = {{"title", title}, {"list", cr_draw_list(L, items, n < CR_MAX_LIST ? n : CR_MAX_LIST, "chart.sep")},
+                  {"mark", mark_label}};
+    return cr_draw_tpl(L, mark_label ? "chart.alt.mark" : "chart.alt", a, 3);
+}
+
 static void bar_chart(cr_draw *L, const char *title, const char *const *labels, const double *values,
                       const char *const *notes, size_t n, double mark, const char *mark_label)
 {
     const cr_layout_spec *sp = L->sp;
     float row = 22, labw = 120, notew = 80;
     cr_draw_need(L, SZ_H2 * 2 + row * (float)n + 20);
-    cr_draw_text(L, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, title);
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, title);
     L->y += SZ_H2 + 20;
+    if (L->tagged) {
+        const char *vs[CR_MAX_LIST];
+        for (size_t i = 0; i < n && i < CR_MAX_LIST; i++)
+            vs[i] = cr_draw_pct(L, values[i]);
+        cr_draw_begin(L, CR_ROLE_FIGURE, chart_alt(L, title, labels, vs, notes, n, mark >= 0 ? mark_label : NULL));
+    }
     float bx = L->x0 + labw, bw = L->x1 - L->x0 - labw - notew - 34;
     float top = L->y;
     for (size_t i = 0; i < n; i++) {
@@ -372,6 +450,7 @@ static void bar_chart(cr_draw *L, const char *title, const char *const *labels, 
         float lx = mx - lw / 2 < bx ? bx : mx - lw / 2;
         cr_draw_text(L, lx, top - 7, CR_FACE_BOLD, SZ_SMALL, sp->accent, mark_label);
     }
+    cr_draw_end(L);
     L->y += row * (float)n + 14;
 }
 
@@ -380,9 +459,9 @@ static void section_field(report *R)
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_peers *p = L->peers;
-    cr_draw_heading(L, cr_draw_str(L, "section.field"), 0, 140);
+    cr_draw_section(L, cr_draw_str(L, "section.field"), 140);
     cr_arg a[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->applicants)}};
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, cr_draw_tpl(L, "field.intro", a, 1));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, cr_draw_tpl(L, "field.intro", a, 1));
     L->y += 10;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
     double values[CR_MAX_LIST];
@@ -403,6 +482,7 @@ static void section_field(report *R)
         notes[b] = p->bands[b].applicants == 1 ? cr_draw_str(L, "field.one") : cr_draw_tpl(L, "field.applicants", n, 1);
     }
     bar_chart(L, cr_draw_str(L, "field.bands"), labels, values, notes, cat->nbands, own, mark);
+    cr_draw_end(L);
 }
 
 static void section_measure(report *R)
@@ -411,8 +491,8 @@ static void section_measure(report *R)
     const cr_layout_spec *sp = L->sp;
     const cr_catalog *cat = L->cat;
     size_t band = R->sc->band;
-    cr_draw_heading(L, cr_draw_str(L, "section.measure"), 0, 120);
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "measure.intro"));
+    cr_draw_section(L, cr_draw_str(L, "section.measure"), 120);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "measure.intro"));
     L->y += 8;
     cr_arg b[] = {{"band", band != CR_NONE ? cat->bands[band].name : "-"}};
     const char *series[3] = {cr_draw_str(L, "legend.city"), cr_draw_str(L, "legend.all"), cr_draw_tpl(L, "legend.size", b, 1)};
@@ -433,10 +513,15 @@ static void section_measure(report *R)
         cr_draw_need(L, h + 14);
         float y0 = L->y;
         cr_draw_rect(L, L->x0, y0, 3, h, c);
-        cr_draw_text(L, L->x0 + 9, y0 + SZ_BODY + 1, CR_FACE_BOLD, SZ_BODY + 1, c, a->name);
-        cr_draw_para_at(L, L->x0 + 9, y0 + SZ_BODY * LEAD + 2, descw - 9, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, a->description);
+        /* Each area: its name, its description, then its three bars (a figure). */
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0 + 9, y0 + SZ_BODY + 1, CR_FACE_BOLD, SZ_BODY + 1, c, a->name);
+        cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + 9, y0 + SZ_BODY * LEAD + 2, descw - 9, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, a->description);
         double vals[3] = {R->sc->areas[k].percent, area_share(L, k, CR_NONE),
                           band != CR_NONE ? area_share(L, k, band) : 0};
+        if (L->tagged) {
+            const char *vs[3] = {cr_draw_pct(L, vals[0]), cr_draw_pct(L, vals[1]), cr_draw_pct(L, vals[2])};
+            cr_draw_begin(L, CR_ROLE_FIGURE, chart_alt(L, a->name, series, vs, NULL, band != CR_NONE ? 3 : 2, NULL));
+        }
         cr_rgb colors[3] = {c, sp->peers, sp->size};
         for (int s = 0; s < 3; s++) {
             float y = y0 + 2 + (float)s * 13;
@@ -446,8 +531,10 @@ static void section_measure(report *R)
             cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text,
                     s == 2 && band == CR_NONE ? "-" : cr_draw_pct(L, vals[s]));
         }
+        cr_draw_end(L);
         L->y += h + 12;
     }
+    cr_draw_end(L);
 }
 
 static const char *answer_label(cr_draw *L, cr_answer a)
@@ -473,8 +560,15 @@ static void section_areas(report *R)
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];
         cr_rgb color = cr_draw_area_color(L, k);
-        /* Each area starts on a new page, as the report's readers expect to find them. */
+        /* Each area starts on a new page, as the report's readers expect to find them. The
+         * section draws no heading of its own (it has its bookmark): each area is a Sect with
+         * its name as H2. */
         cr_draw_new_page(L);
+        if (k == 0) {
+            cr_draw_begin(L, CR_ROLE_SECT, NULL);
+            cr_draw_unseen_heading(L, CR_ROLE_H1, cr_draw_str(L, "section.areas"));
+        }
+        cr_draw_begin(L, CR_ROLE_SECT, NULL);
         int id = cr_draw_anchor(L, L->y);
         R->area_anchor[k] = id;
         if (k == 0)
@@ -482,20 +576,20 @@ static void section_areas(report *R)
         cr_draw_bookmark(L, a->name, 1, id);
         cr_draw_rect(L, L->x0, L->y, L->x1 - L->x0, 4, color);
         L->y += 10;
-        cr_draw_text(L, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, a->name);
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, a->name);
         L->y += SZ_H1 * 1.6f;
         cr_arg ar[] = {{"percent", cr_draw_num(L, R->sc->areas[k].percent)},
                        {"area", a->name},
                        {"met", cr_draw_num(L, R->sc->areas[k].met)},
                        {"total", cr_draw_num(L, R->sc->areas[k].total)}};
-        cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, 10, sp->text, cr_draw_tpl(L, "area.achieved", ar, 4));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, 10, sp->text, cr_draw_tpl(L, "area.achieved", ar, 4));
         if (R->prev) {
             L->y += 3;
             area_progress(R, k);
         }
         L->y += 8;
         t.title = a->name;
-        cr_table_header(L, &t);
+        cr_table_begin(L, &t);
         bool any_core = false, any_changed = false, any_stale = false;
         for (size_t i = a->first; i < a->first + a->count; i++) {
             const cr_criterion *cr = &cat->criteria[i];
@@ -539,15 +633,18 @@ static void section_areas(report *R)
             cells[4].npar = np;
             cr_table_row(L, &t, cells, (i - a->first) % 2 == 1);
         }
+        cr_table_end(L);
         /* The legend for the markers used in this table. */
         L->y += 6;
-        if (any_core)
-            cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, "legend.core"));
-        if (any_changed)
-            cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, "legend.changed"));
-        if (any_stale)
-            cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, "legend.stale"));
+        const char *legends[3] = {any_core ? "legend.core" : NULL, any_changed ? "legend.changed" : NULL,
+                                  any_stale ? "legend.stale" : NULL};
+        for (int g = 0; g < 3; g++)
+            if (legends[g])
+                cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, legends[g]));
+        cr_draw_end(L);
     }
+    if (cat->nareas)
+        cr_draw_end(L);
 }
 
 /* The reviewers' latest verdict event on outcome |o|, or NULL. */
@@ -567,8 +664,8 @@ static void section_outcomes(report *R)
     const cr_catalog *cat = L->cat;
     const cr_layout_spec *sp = L->sp;
     cr_draw_new_page(L);
-    cr_draw_heading(L, cr_draw_str(L, "section.outcomes"), 0, 120);
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "outcomes.intro"));
+    cr_draw_section(L, cr_draw_str(L, "section.outcomes"), 120);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "outcomes.intro"));
     L->y += 8;
     cr_table t = {.ncols = 6,
                .widths = {76, 84, 108, 68, 72, 96},
@@ -579,7 +676,7 @@ static void section_outcomes(report *R)
     for (size_t c = 0; c < t.ncols; c++)
         t.widths[c] *= scale;
     cr_table_measure(L, &t);
-    cr_table_header(L, &t);
+    cr_table_begin(L, &t);
     for (size_t o = 0; o < cat->noutcomes; o++) {
         const cr_outcome_def *d = &cat->outcomes[o];
         const cr_outcome_value *v = &R->sub->outcomes[o];
@@ -644,7 +741,9 @@ static void section_outcomes(report *R)
                 cells[c].npar = 1;
         cr_table_row(L, &t, cells, o % 2 == 1);
     }
+    cr_table_end(L);
     L->y += 14;
+    cr_draw_end(L);
 }
 
 /* Criteria to work on first: in-progress ones, then those most peers of the city's size meet;
@@ -655,19 +754,19 @@ static void section_next(report *R)
     const cr_catalog *cat = L->cat;
     const cr_layout_spec *sp = L->sp;
     const cr_scorecard *sc = R->sc;
-    cr_draw_heading(L, cr_draw_str(L, "section.next"), 0, 100);
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "next.intro"));
+    cr_draw_section(L, cr_draw_str(L, "section.next"), 100);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "next.intro"));
     L->y += 8;
     const cr_next_tier *n = &sc->next;
     float bullet_x = L->x0 + 4, tx = L->x0 + 16, tw = L->x1 - tx;
     if (sc->eligibility != CR_ELIGIBLE) {
-        cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.ineligible"));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.ineligible"));
     } else if (n->tier == CR_NONE) {
-        cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.top"));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.top"));
     } else {
         cr_arg t[] = {{"tier", tier_name(L, n->tier)}};
         cr_draw_need(L, 60);
-        cr_draw_text(L, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_tpl(L, "next.reach", t, 1));
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_tpl(L, "next.reach", t, 1));
         L->y += SZ_H2 * 1.7f;
         const char *items[CR_MAX_LIST + 2];
         size_t ni = 0;
@@ -688,12 +787,19 @@ static void section_next(report *R)
             cr_arg a[] = {{"n", cr_draw_num(L, n->more_outcomes)}, {"list", cr_draw_join(L, names, n->noutcomes)}};
             items[ni++] = cr_draw_tpl(L, n->more_outcomes == 1 ? "next.outcome" : "next.outcomes", a, 2);
         }
+        /* A bulleted list (the bullets are drawn, not text: no label). */
+        if (ni)
+            cr_draw_begin(L, CR_ROLE_L, NULL);
         for (size_t i = 0; i < ni; i++) {
             cr_draw_need(L, SZ_BODY * LEAD);
+            cr_draw_begin(L, CR_ROLE_LI, NULL);
             cr_draw_circle(L, bullet_x + 2, L->y + SZ_BODY * 0.65f, 2, sp->accent);
-            cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_BODY, sp->text, items[i]);
+            cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, CR_FACE_REGULAR, SZ_BODY, sp->text, items[i]);
+            cr_draw_end(L);
             L->y += 3;
         }
+        if (ni)
+            cr_draw_end(L);
     }
     L->y += 8;
 
@@ -730,8 +836,9 @@ static void section_next(report *R)
     }
     if (show) {
         cr_draw_need(L, 80);
-        cr_draw_text(L, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.focus"));
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.focus"));
         L->y += SZ_H2 * 1.7f;
+        cr_draw_begin(L, CR_ROLE_L, NULL); /* ranked: one item per criterion */
     }
     for (size_t a = 0; a < show; a++) {
         size_t i = cand[a];
@@ -754,18 +861,25 @@ static void section_next(report *R)
         const char *head = cr_draw_tpl(L, "table.code", ha, 3);
         float h = SZ_BODY * LEAD * 2 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, cr_draw_join(L, reasons, nr), tw);
         cr_draw_need(L, h + 6);
+        cr_draw_begin(L, CR_ROLE_LI, NULL);
         cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
-        cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
-        cr_draw_para(L, tx, tw, CR_FACE_ITALIC, SZ_SMALL + 0.5f, cr_draw_area_color(L, c->area), cat->areas[c->area].name);
-        cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, cr_draw_join(L, reasons, nr));
+        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
+        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
+        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, SZ_SMALL + 0.5f, cr_draw_area_color(L, c->area), cat->areas[c->area].name);
+        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, cr_draw_join(L, reasons, nr));
+        cr_draw_end(L);
+        cr_draw_end(L);
         L->y += 6;
     }
+    if (show)
+        cr_draw_end(L);
     L->y += 8;
 
     /* Learning resources, with clickable links. */
     cr_draw_need(L, 80);
-    cr_draw_text(L, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.resources"));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.resources"));
     L->y += SZ_H2 * 1.7f;
+    int nres = 0; /* a list of links */
     for (int r = 1; r <= 20; r++) {
         char kt[32], kx[32], ku[32];
         snprintf(kt, sizeof kt, "resource.%d.title", r);
@@ -776,15 +890,26 @@ static void section_next(report *R)
         if (!title || !url)
             break;
         cr_draw_need(L, SZ_BODY * LEAD * 3 + 6);
+        if (nres++ == 0)
+            cr_draw_begin(L, CR_ROLE_L, NULL);
+        cr_draw_begin(L, CR_ROLE_LI, NULL);
+        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
+        cr_draw_begin(L, CR_ROLE_LINK, NULL);
         float y0 = L->y;
         cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->accent, title);
         if (txt)
             cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->text, txt);
         cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL, sp->accent, url);
-        /* The whole entry (title, text and address) is the link. */
-        cr_draw_link(L, tx, y0, tw, L->y - y0, url);
+        /* The whole entry (title, text and address) is the link; its title describes it. */
+        cr_draw_link(L, tx, y0, tw, L->y - y0, url, title);
+        cr_draw_end(L);
+        cr_draw_end(L);
+        cr_draw_end(L);
         L->y += 6;
     }
+    if (nres)
+        cr_draw_end(L);
+    cr_draw_end(L);
 }
 
 
@@ -889,18 +1014,10 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
     return CR_OK;
 }
 
-/* Per page, after its content: the status band's links to the area sections (known only once
- * those are placed), then the running header and footer. */
+/* Per page, after its content: the running header and footer. */
 static void decorate(cr_draw *L, size_t pi, cr_dlist *dl, void *data)
 {
     report *R = data;
-    for (size_t k = 0; k < R->nband; k++) {
-        if (R->band_box[k].page != pi || R->area_anchor[k] < 0)
-            continue;
-        cr_op g = {.kind = CR_OP_GOTO, .x = R->band_box[k].x, .y = R->band_box[k].y,
-                   .w = R->band_box[k].w, .h = R->band_box[k].h, .target = R->area_anchor[k]};
-        cr_dlist_add(dl, &g);
-    }
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", R->sub->cycle);
     cr_arg ca[] = {{"cycle", cycle}};
@@ -920,8 +1037,11 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
     cr_display *d = NULL;
     if (!cr_draw_init(L, req->catalog, req->spec, req->strings, req->fonts, req->peers, err))
         goto done;
+    L->tagged = !req->untagged;
     if (L->cat->nareas > CR_MAX_LIST || !check_glyphs(R) || !check_previous(R))
         goto done;
+    for (size_t k = 0; k < CR_MAX_LIST; k++)
+        R->area_anchor[k] = -1;
 
     cr_draw_new_page(L);
     for (size_t s = 0; s < L->sp->nsections && !L->oom; s++) {
@@ -953,6 +1073,9 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
             break;
         }
     }
+    /* The status band's links, now that the area sections are placed. */
+    for (size_t k = 0; k < R->nband; k++)
+        cr_draw_set_target(L, R->band_goto[k].page, R->band_goto[k].op, R->area_anchor[k]);
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", R->sub->cycle);
     cr_arg ta[] = {{"city", R->sub->city.name}, {"cycle", cycle}};
@@ -965,6 +1088,6 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
                         .created = req->created};
     d = cr_draw_finish(L, decorate, R, &info);
 done:
-    cr_draw_end(L);
+    cr_draw_release(L);
     return d;
 }

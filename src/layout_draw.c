@@ -26,7 +26,7 @@ bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
     return !d->oom;
 }
 
-void cr_draw_end(cr_draw *d)
+void cr_draw_release(cr_draw *d)
 {
     if (d->oom)
         cr_error_set(d->err, CR_ENOMEM, NULL, 0, "out of memory");
@@ -51,14 +51,21 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
         d->oom = true;
         return NULL;
     }
+    const cr_op begin_doc = {.kind = CR_OP_BEGIN, .role = CR_ROLE_DOCUMENT}, end = {.kind = CR_OP_END};
     for (size_t pi = 0; pi < d->npages; pi++) {
         cr_op po = {.kind = CR_OP_PAGE};
         cr_dlist_add(&dl, &po);
+        if (d->tagged && pi == 0)
+            cr_dlist_add(&dl, &begin_doc);
         for (size_t i = 0; i < d->pages[pi].n; i++)
             cr_dlist_add(&dl, &d->pages[pi].ops[i]);
+        for (; d->tagged && pi + 1 == d->npages && d->depth > 0; d->depth--)
+            cr_dlist_add(&dl, &end); /* an element left open (not expected) */
         if (decorate)
             decorate(d, pi, &dl, data);
     }
+    if (d->tagged && d->npages)
+        cr_dlist_add(&dl, &end);
     cr_display *out = cr_dlist_finish(&dl);
     if (!out) {
         d->oom = true;
@@ -92,8 +99,10 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
     cr_arg pa[] = {{"n", n}, {"m", m}};
     cr_arg ea[] = {{"edition", d->cat->edition}};
     const char *pageno = cr_draw_tpl(d, "footer.page", pa, 2), *ed = cr_draw_tpl(d, "footer.edition", ea, 1);
-    cr_op ops[6];
+    cr_op ops[8];
     size_t k = 0;
+    if (d->tagged)
+        ops[k++] = (cr_op){.kind = CR_OP_BEGIN, .role = CR_ROLE_ARTIFACT};
     ops[k++] = (cr_op){.kind = CR_OP_LINE, .x = d->x0, .y = fy - 10, .w = d->x1 - d->x0, .stroke_color = sp->rule, .line_width = 0.5f};
     ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x0, .y = fy, .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = ed};
     ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, pageno), .y = fy,
@@ -105,8 +114,30 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
                            .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = right};
         ops[k++] = (cr_op){.kind = CR_OP_LINE, .x = d->x0, .y = hy + 6, .w = d->x1 - d->x0, .stroke_color = sp->rule, .line_width = 0.5f};
     }
+    if (d->tagged)
+        ops[k++] = (cr_op){.kind = CR_OP_END};
     for (size_t i = 0; i < k; i++)
         cr_dlist_add(dl, &ops[i]);
+}
+
+/* ---- structure ---- */
+
+void cr_draw_begin(cr_draw *d, cr_role role, const char *alt)
+{
+    if (!d->tagged)
+        return;
+    cr_op o = {.kind = CR_OP_BEGIN, .role = role, .text = alt};
+    cr_draw_emit(d, &o);
+    d->depth++;
+}
+
+void cr_draw_end(cr_draw *d)
+{
+    if (!d->tagged || d->depth == 0)
+        return;
+    cr_op o = {.kind = CR_OP_END};
+    cr_draw_emit(d, &o);
+    d->depth--;
 }
 
 /* ---- ops ---- */
@@ -214,10 +245,25 @@ void cr_draw_bookmark(cr_draw *d, const char *title, int level, int target)
     cr_draw_emit(d, &o);
 }
 
-void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri)
+void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri,
+                  const char *text)
 {
-    cr_op o = {.kind = CR_OP_LINK, .x = x, .y = y, .w = w, .h = h, .uri = uri};
+    cr_op o = {.kind = CR_OP_LINK, .x = x, .y = y, .w = w, .h = h, .uri = uri, .text = text};
     cr_draw_emit(d, &o);
+}
+
+size_t cr_draw_goto(cr_draw *d, float x, float y, float w, float h, int target, const char *text)
+{
+    cr_op o = {.kind = CR_OP_GOTO, .x = x, .y = y, .w = w, .h = h, .target = target, .text = text};
+    size_t index = d->npages ? d->pages[d->npages - 1].n : 0;
+    cr_draw_emit(d, &o);
+    return index;
+}
+
+void cr_draw_set_target(cr_draw *d, size_t page, size_t index, int target)
+{
+    if (page < d->npages && index < d->pages[page].n && d->pages[page].ops[index].kind == CR_OP_GOTO)
+        d->pages[page].ops[index].target = target;
 }
 
 /* ---- text ---- */
@@ -260,9 +306,10 @@ const char *cr_draw_pct(cr_draw *d, double v)
     return cr_draw_tpl(d, "number.percent", a, 1);
 }
 
-const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n)
+/* |items| separated by |comma|, the last two by |and_|. */
+static const char *join(cr_draw *d, const char *const *items, size_t n, const char *comma,
+                        const char *and_)
 {
-    const char *and_ = cr_draw_str(d, "list.and"), *comma = cr_draw_str(d, "list.comma");
     size_t sep = strlen(and_) > strlen(comma) ? strlen(and_) : strlen(comma);
     size_t cap = 1;
     for (size_t i = 0; i < n; i++)
@@ -280,6 +327,17 @@ const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n)
         w = stpcpy(w, items[i]);
     }
     return s;
+}
+
+const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n)
+{
+    return join(d, items, n, cr_draw_str(d, "list.comma"), cr_draw_str(d, "list.and"));
+}
+
+const char *cr_draw_list(cr_draw *d, const char *const *items, size_t n, const char *sep_key)
+{
+    const char *sep = cr_draw_str(d, sep_key);
+    return join(d, items, n, sep, sep);
 }
 
 float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s)
@@ -313,26 +371,74 @@ float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, f
     return (float)cr_draw_wrap(d, face, size, s, w, &lines) * size * LEAD;
 }
 
-void cr_draw_para(cr_draw *d, float x, float w, cr_face face, float size, cr_rgb c, const char *s)
+/* A paragraph at the cursor, as an element of |role| unless |tag| is false. */
+static void para(cr_draw *d, bool tag, cr_role role, float x, float w, cr_face face, float size,
+                 cr_rgb c, const char *s)
 {
     cr_line *lines;
     size_t n = cr_draw_wrap(d, face, size, s, w, &lines);
     float lh = size * LEAD;
+    tag = tag && n > 0;
+    if (tag) {
+        cr_draw_need(d, lh); /* what the first line does: the element opens on its page */
+        cr_draw_begin(d, role, NULL);
+    }
     for (size_t i = 0; i < n; i++) {
         cr_draw_need(d, lh);
         cr_draw_line(d, x, d->y + size, face, size, c, &lines[i]);
         d->y += lh;
     }
+    if (tag)
+        cr_draw_end(d);
+}
+
+void cr_draw_para(cr_draw *d, float x, float w, cr_face face, float size, cr_rgb c, const char *s)
+{
+    para(d, false, CR_ROLE_P, x, w, face, size, c, s);
+}
+
+void cr_draw_elem_para(cr_draw *d, cr_role role, float x, float w, cr_face face, float size,
+                       cr_rgb c, const char *s)
+{
+    para(d, true, role, x, w, face, size, c, s);
+}
+
+/* A paragraph in a box, as an element of |role| unless |tag| is false. */
+static float para_at(cr_draw *d, bool tag, cr_role role, float x, float y, float w, cr_face face,
+                     float size, cr_rgb c, const char *s)
+{
+    cr_line *lines;
+    size_t n = cr_draw_wrap(d, face, size, s, w, &lines);
+    tag = tag && n > 0;
+    if (tag)
+        cr_draw_begin(d, role, NULL);
+    for (size_t i = 0; i < n; i++)
+        cr_draw_line(d, x, y + size + (float)i * size * LEAD, face, size, c, &lines[i]);
+    if (tag)
+        cr_draw_end(d);
+    return (float)n * size * LEAD;
 }
 
 float cr_draw_para_at(cr_draw *d, float x, float y, float w, cr_face face, float size, cr_rgb c,
                       const char *s)
 {
-    cr_line *lines;
-    size_t n = cr_draw_wrap(d, face, size, s, w, &lines);
-    for (size_t i = 0; i < n; i++)
-        cr_draw_line(d, x, y + size + (float)i * size * LEAD, face, size, c, &lines[i]);
-    return (float)n * size * LEAD;
+    return para_at(d, false, CR_ROLE_P, x, y, w, face, size, c, s);
+}
+
+float cr_draw_elem_para_at(cr_draw *d, cr_role role, float x, float y, float w, cr_face face,
+                           float size, cr_rgb c, const char *s)
+{
+    return para_at(d, true, role, x, y, w, face, size, c, s);
+}
+
+void cr_draw_elem_text(cr_draw *d, cr_role role, float x, float y, cr_face face, float size,
+                       cr_rgb c, const char *s)
+{
+    if (!s || !*s)
+        return;
+    cr_draw_begin(d, role, NULL);
+    cr_draw_text(d, x, y, face, size, c, s);
+    cr_draw_end(d);
 }
 
 void cr_draw_text_right(cr_draw *d, float xr, float y, cr_face face, float size, cr_rgb c,
@@ -360,10 +466,10 @@ void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char
     const cr_layout_spec *sp = d->sp;
     cr_draw_rect(d, d->x0, d->y, 40, 3, sp->accent);
     d->y += 14;
-    cr_draw_text(d, d->x0, d->y + 8, CR_FACE_BOLD, 8.5f, sp->accent, kicker);
+    cr_draw_elem_text(d, CR_ROLE_P, d->x0, d->y + 8, CR_FACE_BOLD, 8.5f, sp->accent, kicker);
     d->y += 14;
-    d->y += cr_draw_para_at(d, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
-    cr_draw_para(d, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, meta);
+    d->y += cr_draw_elem_para_at(d, CR_ROLE_H2, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
+    cr_draw_elem_para(d, CR_ROLE_P, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, meta);
     d->y += 10;
 }
 
@@ -373,25 +479,45 @@ void cr_draw_panel(cr_draw *d, const char *text)
     float h = cr_draw_para_height(d, CR_FACE_REGULAR, 11, text, d->x1 - d->x0 - 28);
     cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, h + 20, sp->shade);
     cr_draw_rect(d, d->x0, d->y, 4, h + 20, sp->accent);
-    cr_draw_para_at(d, d->x0 + 16, d->y + 9, d->x1 - d->x0 - 28, CR_FACE_REGULAR, 11, sp->text, text);
+    cr_draw_elem_para_at(d, CR_ROLE_P, d->x0 + 16, d->y + 9, d->x1 - d->x0 - 28, CR_FACE_REGULAR, 11, sp->text, text);
     d->y += h + 28;
 }
 
-int cr_draw_heading(cr_draw *d, const char *title, int level, float keep)
+/* A heading, after opening a Sect when |sect|. */
+static int heading(cr_draw *d, const char *title, int level, float keep, bool sect)
 {
     float size = level == 0 ? SZ_H1 : SZ_H2;
     cr_draw_need(d, size * 2.2f + keep);
+    if (sect)
+        cr_draw_begin(d, CR_ROLE_SECT, NULL);
     if (d->y > d->top + 1)
         d->y += size * 0.6f;
     int id = cr_draw_anchor(d, d->y);
     cr_draw_bookmark(d, title, level, id);
-    cr_draw_text(d, d->x0, d->y + size, CR_FACE_BOLD, size, level == 0 ? d->sp->accent : d->sp->text, title);
+    cr_draw_elem_text(d, level == 0 ? CR_ROLE_H1 : CR_ROLE_H2, d->x0, d->y + size, CR_FACE_BOLD, size,
+                      level == 0 ? d->sp->accent : d->sp->text, title);
     d->y += size * 1.5f;
     if (level == 0) {
         cr_draw_hline(d, d->x0, d->y, d->x1 - d->x0, d->sp->accent, 1.2f);
         d->y += 8;
     }
     return id;
+}
+
+int cr_draw_heading(cr_draw *d, const char *title, int level, float keep)
+{
+    return heading(d, title, level, keep, false);
+}
+
+int cr_draw_section(cr_draw *d, const char *title, float keep)
+{
+    return heading(d, title, 0, keep, true);
+}
+
+void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title)
+{
+    cr_draw_begin(d, role, title);
+    cr_draw_end(d);
 }
 
 bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line)
@@ -415,7 +541,8 @@ typedef struct cell_line {
     cr_face face;
     cr_rgb color;
     cr_line line;
-    float gap; /* extra space before this line (between paragraphs) */
+    float gap;  /* extra space before this line (between paragraphs) */
+    size_t par; /* the cell paragraph it belongs to */
 } cell_line;
 
 static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
@@ -440,6 +567,7 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
             cl[k].color = c->par[p].color;
             cl[k].line = lines[p][i];
             cl[k].gap = (i == 0 && p > 0) ? SZ_TABLE * 0.5f : 0;
+            cl[k].par = p;
             k++;
         }
     *out = cl;
@@ -457,12 +585,17 @@ void cr_table_measure(cr_draw *d, cr_table *t)
     t->header_h = h + 2 * PAD;
 }
 
-void cr_table_header(cr_draw *d, const cr_table *t)
+/* The header row at the cursor; a TR of TH cells when |cells| (else inside an artifact). */
+static void table_header(cr_draw *d, const cr_table *t, bool cells)
 {
+    if (cells)
+        cr_draw_begin(d, CR_ROLE_TR, NULL);
     cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, t->header_h, d->sp->text);
     float x = d->x0;
     float size = SZ_SMALL - 0.5f;
     for (size_t c = 0; c < t->ncols; c++) {
+        if (cells)
+            cr_draw_begin(d, CR_ROLE_TH, NULL);
         if (t->center[c]) {
             cr_line *lines;
             size_t n = cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD, &lines);
@@ -472,18 +605,35 @@ void cr_table_header(cr_draw *d, const cr_table *t)
         } else {
             cr_draw_para_at(d, x + PAD, d->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, size, CR_WHITE, t->headers[c]);
         }
+        if (cells)
+            cr_draw_end(d);
         x += t->widths[c];
     }
+    if (cells)
+        cr_draw_end(d);
     d->y += t->header_h;
+}
+
+void cr_table_begin(cr_draw *d, const cr_table *t)
+{
+    cr_draw_begin(d, CR_ROLE_TABLE, NULL);
+    table_header(d, t, true);
+}
+
+void cr_table_end(cr_draw *d)
+{
+    cr_draw_end(d);
 }
 
 void cr_table_continue(cr_draw *d, const cr_table *t)
 {
     cr_draw_new_page(d);
+    cr_draw_begin(d, CR_ROLE_ARTIFACT, NULL);
     cr_arg a[] = {{"title", t->title}};
     cr_draw_text(d, d->x0, d->y + SZ_BODY, CR_FACE_BOLD, SZ_BODY, d->sp->muted, cr_draw_tpl(d, "continued", a, 1));
     d->y += SZ_BODY * 1.8f;
-    cr_table_header(d, t);
+    table_header(d, t, false);
+    cr_draw_end(d);
 }
 
 void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade)
@@ -523,25 +673,38 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                 used = y;
         }
         float rh = used + 2 * PAD;
+        cr_draw_begin(d, CR_ROLE_TR, NULL);
         if (shade)
             cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, rh, sp->shade);
         float x = d->x0;
         for (size_t c = 0; c < t->ncols; c++) {
             float y = d->y + PAD;
+            bool pars = cells[c].npar > 1, open = false; /* a P per paragraph, one open */
+            cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
                 const cell_line *cl = &lines[c][next[c]];
                 if (y - d->y - PAD + lh + cl->gap > avail)
                     break;
+                if (pars && (!open || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par))) {
+                    if (open)
+                        cr_draw_end(d);
+                    cr_draw_begin(d, CR_ROLE_P, NULL);
+                    open = true;
+                }
                 y += cl->gap;
                 float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD;
                 cr_draw_line(d, tx, y + SZ_TABLE, cl->face, SZ_TABLE, cl->color, &cl->line);
                 y += lh;
                 next[c]++;
             }
+            if (open)
+                cr_draw_end(d);
+            cr_draw_end(d);
             if (next[c] < n[c])
                 more = true;
             x += t->widths[c];
         }
+        cr_draw_end(d);
         d->y += rh;
         cr_draw_hline(d, d->x0, d->y, d->x1 - d->x0, sp->rule, 0.5f);
         if (more)

@@ -49,28 +49,42 @@ typedef struct cr_draw {
     cr_page *pages;
     size_t npages, pcap;
     int nanchors;
+    bool tagged; /* emit the structure (BEGIN/END ops); set by the layout after cr_draw_init */
+    int depth;   /* structure elements open in the content */
 } cr_draw;
 
-/* Sets up |d| for the spec's page and margins (no page yet). false (and d->oom) when out of
- * memory. Always pair with cr_draw_end. */
+/* Sets up |d| for the spec's page and margins (no page yet), untagged. false (and d->oom) when
+ * out of memory. Always pair with cr_draw_release. */
 bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
                   const cr_strings *st, const cr_fonts *f, const cr_peers *peers, cr_error *err);
 
 /* Reports "out of memory" into d->err if it happened, and frees the pages and scratch. */
-void cr_draw_end(cr_draw *d);
+void cr_draw_release(cr_draw *d);
 
-/* Called by cr_draw_finish after each page's content: links, running header and footer. */
+/* Called by cr_draw_finish after each page's content: running header and footer. */
 typedef void (*cr_draw_decorate)(cr_draw *d, size_t page, cr_dlist *dl, void *data);
 
 /* Assembles the display list (page op, content, decoration per page) with document info |info|
- * (its strings are copied). NULL when out of memory (d->oom set). */
+ * (its strings are copied). When tagged, one Document element holds everything (it opens after
+ * the first page op and closes after the last decoration), and elements the content left open
+ * are closed at the end of the content. NULL when out of memory (d->oom set). */
 cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
                            const cr_doc_info *info);
 
 /* The running header (|left| bold, |right| regular, pages after the first) and the footer
- * (the catalog edition, "Page N of M") of page |page|. */
+ * (the catalog edition, "Page N of M") of page |page|; an artifact when tagged. */
 void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *left,
                            const char *right);
+
+/* ---- structure: elements in reading order, nesting over pages (see display.h) ----
+ * Both do nothing when the layout is untagged, so the drawing is the same either way. A BEGIN
+ * goes into the page the cursor is on: open an element after the cr_draw_need that may move its
+ * first content to the next page. */
+
+/* Opens an element of |role|; |alt| (copied): its alternative text (figures), or NULL. */
+void cr_draw_begin(cr_draw *d, cr_role role, const char *alt);
+/* Closes the innermost open element (nothing when none is open). */
+void cr_draw_end(cr_draw *d);
 
 /* ---- ops ---- */
 
@@ -91,7 +105,14 @@ void cr_draw_circle(cr_draw *d, float cx, float cy, float r, cr_rgb c);
 /* A named destination at the cursor's page and |y|; returns its number. */
 int cr_draw_anchor(cr_draw *d, float y);
 void cr_draw_bookmark(cr_draw *d, const char *title, int level, int target);
-void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri);
+/* A clickable area opening |uri|; |text|: the link's visible text (its description). */
+void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri,
+                  const char *text);
+/* A clickable area jumping to anchor |target| (may be set later with cr_draw_set_target);
+ * |text|: the link's visible text. Returns the op's index in the cursor's page. */
+size_t cr_draw_goto(cr_draw *d, float x, float y, float w, float h, int target, const char *text);
+/* Points the goto op |index| of page |page| (from cr_draw_goto) at anchor |target|. */
+void cr_draw_set_target(cr_draw *d, size_t page, size_t index, int target);
 
 /* ---- text ---- */
 
@@ -105,25 +126,42 @@ const char *cr_draw_pct(cr_draw *d, double v);
 unsigned cr_round_pct(double v);
 /* "a, b and c" in the language's words. */
 const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n);
+/* The items separated by the string |sep_key| ("a; b; c"), for items that contain "and". */
+const char *cr_draw_list(cr_draw *d, const char *const *items, size_t n, const char *sep_key);
 float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s);
 size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines);
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln);
 /* Height of |s| wrapped to |w|. */
 float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, float w);
-/* A wrapped paragraph at the cursor, breaking pages between lines. */
+/* A wrapped paragraph at the cursor, breaking pages between lines (no element of its own). */
 void cr_draw_para(cr_draw *d, float x, float w, cr_face face, float size, cr_rgb c, const char *s);
+/* The same as one element of |role| (P, H2, LBody...): it opens on the page of the first line. */
+void cr_draw_elem_para(cr_draw *d, cr_role role, float x, float w, cr_face face, float size,
+                       cr_rgb c, const char *s);
 /* A wrapped paragraph in a box at (x, y), cursor untouched; returns its height. */
 float cr_draw_para_at(cr_draw *d, float x, float y, float w, cr_face face, float size, cr_rgb c,
                       const char *s);
-/* A document's title block at the cursor: an accent bar, the kicker, the title (large, wrapped)
- * and a line of facts under it. */
+/* The same as one element of |role| (none when |s| is empty). */
+float cr_draw_elem_para_at(cr_draw *d, cr_role role, float x, float y, float w, cr_face face,
+                           float size, cr_rgb c, const char *s);
+/* One text run as one element of |role|. */
+void cr_draw_elem_text(cr_draw *d, cr_role role, float x, float y, cr_face face, float size,
+                       cr_rgb c, const char *s);
+/* A document's title block at the cursor: an accent bar, the kicker, the title (large, wrapped;
+ * an H2 under its section's H1, see cr_draw_unseen_heading) and a line of facts under it. */
 void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta);
-/* A sentence on a shaded panel with an accent edge, across the content width. */
+/* A sentence on a shaded panel with an accent edge, across the content width (a P). */
 void cr_draw_panel(cr_draw *d, const char *text);
-/* A section heading with its anchor and bookmark; keeps |keep| points of what follows with it.
- * Returns the anchor. */
+/* A section heading (H1 for level 0, H2 otherwise) with its anchor and bookmark; keeps |keep|
+ * points of what follows with it. Returns the anchor. */
 int cr_draw_heading(cr_draw *d, const char *title, int level, float keep);
+/* A level-0 heading that opens a Sect (on the heading's page) before it: close the section
+ * with cr_draw_end. Returns the anchor. */
+int cr_draw_section(cr_draw *d, const char *title, float keep);
+/* The heading (an element of |role| with no content, |title| its alternative text) of a section
+ * that draws none, named like its bookmark, so that the H1s are the outline's top level. */
+void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title);
 /* The layout's colour for catalog area |area| (the accent when it has none). */
 cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
 
@@ -159,11 +197,16 @@ typedef struct cr_table {
 
 /* Measures the header row once per table. */
 void cr_table_measure(cr_draw *d, cr_table *t);
-void cr_table_header(cr_draw *d, const cr_table *t);
-/* A new page with the "(continued)" heading and the header row. */
+/* Opens the Table element and draws the header row at the cursor (a TR of TH cells). */
+void cr_table_begin(cr_draw *d, const cr_table *t);
+/* Closes the Table element. */
+void cr_table_end(cr_draw *d);
+/* A new page with the "(continued)" heading and the header row, both an artifact (the header
+ * row is read once, at the top of the table). */
 void cr_table_continue(cr_draw *d, const cr_table *t);
-/* One row at the cursor. Kept whole on a page (a new page repeats the header under a
- * "continued" heading); a row taller than a whole page is split between lines. */
+/* One row at the cursor, a TR of TD cells (a cell of several paragraphs: a P each). Kept whole
+ * on a page (a new page repeats the header under a "continued" heading); a row taller than a
+ * whole page is split between lines, each part a TR of its own. */
 void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade);
 
 #endif

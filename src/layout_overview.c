@@ -185,14 +185,42 @@ static void stat_boxes(overview *O)
     }
     float box_h = 8 + 22 + 6 + label_h + 6;
     cr_draw_need(L, box_h);
+    cr_draw_begin(L, CR_ROLE_L, NULL); /* box by box: the figure, then what it counts */
     for (size_t k = 0; k < n; k++) {
         float x = L->x0 + (float)k * (bw + gap);
+        cr_draw_begin(L, CR_ROLE_LI, NULL);
+        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
         cr_draw_rect(L, x, L->y, bw, box_h, sp->shade);
         cr_draw_rect(L, x, L->y, bw, 3, sp->accent);
         cr_draw_text(L, x + 6, L->y + 8 + 20, CR_FACE_BOLD, 20, sp->accent, values[k]);
         cr_draw_para_at(L, x + 6, L->y + 8 + 28, bw - 10, CR_FACE_BOLD, 7, sp->text, labels[k]);
+        cr_draw_end(L);
+        cr_draw_end(L);
     }
+    cr_draw_end(L);
     L->y += box_h + 18;
+}
+
+/* The tier chart in words, top tier first: "Tier distribution: Platinum: 1 (9%) qualify, 1 (9%)
+ * awarded; ...". |values|: the bars' texts, qualifying then awarded, per tier then none. */
+static const char *tier_alt(overview *O, const char *const *values)
+{
+    cr_draw *L = &O->d;
+    const cr_catalog *cat = L->cat;
+    size_t nt = cat->ntiers;
+    const char **items = cr_arena_calloc(L->tmp, nt + 1, sizeof *items);
+    if (!items) {
+        L->oom = true;
+        return NULL;
+    }
+    for (size_t r = 0; r <= nt; r++) {
+        size_t t = r < nt ? nt - 1 - r : nt;
+        cr_arg a[] = {{"tier", t < nt ? cat->tiers[t].name : cr_draw_str(L, "overview.tiers.none")},
+                      {"qualify", values[t]}, {"awarded", values[nt + 1 + t]}};
+        items[r] = cr_draw_tpl(L, "overview.tiers.alt.item", a, 3);
+    }
+    cr_arg a[] = {{"title", cr_draw_str(L, "overview.tiers")}, {"list", cr_draw_list(L, items, nt + 1, "chart.sep")}};
+    return cr_draw_tpl(L, "chart.alt", a, 2);
 }
 
 /* Per tier (top tier first, then "not certified"): two labelled bars, the tier the answers
@@ -245,8 +273,9 @@ static void tier_chart(overview *O)
     float sx = L->x0 + labw + 16, bx = sx + serw + 10;
     float bw = L->x1 - bx - valw;
     cr_draw_need(L, SZ_H2 * 2 + group * (float)(nt + 1) + 30);
-    cr_draw_text(L, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "overview.tiers"));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "overview.tiers"));
     L->y += SZ_H2 + 10;
+    cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? tier_alt(O, values) : NULL);
     cr_rgb colors[2] = {sp->peers, sp->accent};
     for (size_t r = 0; r <= nt; r++) {
         size_t t = r < nt ? nt - 1 - r : nt; /* the top tier first; t == nt: not certified */
@@ -266,16 +295,19 @@ static void tier_chart(overview *O)
         if (r < nt)
             cr_draw_hline(L, L->x0, y + group - 4, L->x1 - L->x0, sp->rule, 0.5f);
     }
+    cr_draw_end(L);
     L->y += group * (float)(nt + 1) + 4;
     cr_arg na[] = {{"n", count(O, n)}};
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_tpl(L, "overview.tiers.note", na, 1));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_tpl(L, "overview.tiers.note", na, 1));
 }
 
 static void section_summary(overview *O)
 {
     cr_draw *L = &O->d;
+    cr_draw_begin(L, CR_ROLE_SECT, NULL);
     int id = cr_draw_anchor(L, L->y);
     cr_draw_bookmark(L, cr_draw_str(L, "overview.section.summary"), 0, id);
+    cr_draw_unseen_heading(L, CR_ROLE_H1, cr_draw_str(L, "overview.section.summary"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", O->req->cycle);
     cr_arg ca[] = {{"cycle", cycle}, {"edition", L->cat->edition}};
@@ -289,6 +321,7 @@ static void section_summary(overview *O)
     cr_draw_panel(L, cr_draw_tpl(L, "sentence.join", sa, 2));
     stat_boxes(O);
     tier_chart(O);
+    cr_draw_end(L);
 }
 
 /* ---- the average score per practice area, by region and by population band ---- */
@@ -320,11 +353,11 @@ static void section_areas(overview *O)
     for (size_t k = 0; k <= cat->nareas; k++)
         rows += cr_draw_para_height(L, CR_FACE_BOLD, SZ_TABLE, k < cat->nareas ? cat->areas[k].name : cr_draw_str(L, "overview.areas.total"),
                                     t.widths[0] - 2 * PAD) + 2 * PAD;
-    cr_draw_heading(L, t.title, 0,
+    cr_draw_section(L, t.title,
                     cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 + t.header_h + rows);
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
     L->y += 8;
-    cr_table_header(L, &t);
+    cr_table_begin(L, &t);
     for (size_t k = 0; k <= cat->nareas; k++) {
         bool total = k == cat->nareas; /* the last row: all criteria */
         cr_cell cells[CR_TABLE_MAX_COLS];
@@ -347,7 +380,9 @@ static void section_areas(overview *O)
         }
         cr_table_row(L, &t, cells, k % 2 == 1);
     }
+    cr_table_end(L);
     L->y += 14;
+    cr_draw_end(L);
 }
 
 /* ---- criteria adoption, from the peer statistics ---- */
@@ -374,11 +409,11 @@ static void section_criteria(overview *O)
     }
     cr_table_measure(L, &t);
     cr_draw_new_page(L);
-    cr_draw_heading(L, t.title, 0, 100);
+    cr_draw_section(L, t.title, 100);
     cr_arg ia[] = {{"n", count(O, p->applicants)}};
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_tpl(L, "overview.criteria.intro", ia, 1));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_tpl(L, "overview.criteria.intro", ia, 1));
     L->y += 8;
-    cr_table_header(L, &t);
+    cr_table_begin(L, &t);
     float row = SZ_TABLE * LEAD + 2 * PAD;
     bool any_core = false;
     for (size_t k = 0; k < cat->nareas; k++) {
@@ -412,9 +447,11 @@ static void section_criteria(overview *O)
             cr_table_row(L, &t, cells, (i - a->first) % 2 == 0);
         }
     }
+    cr_table_end(L);
     L->y += 6;
     if (any_core)
-        cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, "legend.core"));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, "legend.core"));
+    cr_draw_end(L);
 }
 
 /* ---- the cities ---- */
@@ -437,12 +474,12 @@ static void section_cities(overview *O)
         t.widths[c] *= scale;
     cr_table_measure(L, &t);
     cr_draw_new_page(L);
-    cr_draw_heading(L, t.title, 0, 100);
+    cr_draw_section(L, t.title, 100);
     cr_arg ia[] = {{"n", count(O, O->req->ncities)}};
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
                  cr_draw_tpl(L, O->req->ncities == 1 ? "overview.cities.intro.one" : "overview.cities.intro", ia, 1));
     L->y += 8;
-    cr_table_header(L, &t);
+    cr_table_begin(L, &t);
     const char *dash = cr_draw_str(L, "overview.empty");
     for (size_t i = 0; i < O->req->ncities && !L->oom; i++) {
         const cr_overview_city *c = O->sorted[i];
@@ -467,6 +504,8 @@ static void section_cities(overview *O)
         }
         cr_table_row(L, &t, cells, i % 2 == 1);
     }
+    cr_table_end(L);
+    cr_draw_end(L);
 }
 
 /* ---- the document ---- */
@@ -490,6 +529,7 @@ cr_display *cr_layout_overview(const cr_overview_request *req, cr_error *err)
     cr_display *d = NULL;
     if (!cr_draw_init(L, req->catalog, req->spec, req->strings, req->fonts, req->peers, err))
         goto done;
+    L->tagged = !req->untagged;
     if (!check_cities(O) || !count_cities(O))
         goto done;
     cr_draw_new_page(L);
@@ -509,6 +549,6 @@ cr_display *cr_layout_overview(const cr_overview_request *req, cr_error *err)
                         .created = req->created};
     d = cr_draw_finish(L, decorate, O, &info);
 done:
-    cr_draw_end(L);
+    cr_draw_release(L);
     return d;
 }
