@@ -1,5 +1,6 @@
 // Reads accessible (tagged) PDFs back the way an assistive technology does, with pdf.js, and
-// checks what a reader relies on. usage: node check.mjs --lang LANG FILE.pdf...
+// checks what a reader relies on. usage: node check.mjs --lang LANG [--verbose] FILE.pdf...
+// (--verbose: also a line per file of what was read: pages, text items, figures, tables, ...)
 //
 // Checks, for each file (README.md says more):
 //   a tagged         /MarkInfo /Marked true; the structure's root element is Document; every
@@ -40,7 +41,7 @@ const MAX_REASONS = 6;
 
 function usage(msg) {
     if (msg) process.stderr.write(`check.mjs: ${msg}\n`);
-    process.stderr.write("usage: node check.mjs --lang LANG FILE.pdf...\n");
+    process.stderr.write("usage: node check.mjs --lang LANG [--verbose] FILE.pdf...\n");
     process.exit(2);
 }
 
@@ -108,7 +109,28 @@ function qpdfStructure(file) {
         }
         return null;
     };
-    return { ancestor };
+    // elements with no kids at all: no page's /ParentTree entry leads to them, so pdf.js (which
+    // builds each page's tree from it) never shows them
+    const empty = [];
+    for (const o of Object.values(objects)) {
+        const e = o.value;
+        if (!e || typeof e !== "object" || !("/S" in e) || !("/P" in e)) continue;
+        const k = e["/K"];
+        if (k === undefined || (Array.isArray(k) && k.length === 0)) {
+            const alt = typeof e["/Alt"] === "string" ? pdfString(e["/Alt"]) : "";
+            empty.push({ role: role(e), alt });
+        }
+    }
+    return { ancestor, empty };
+}
+
+// a qpdf JSON string: "u:text" or "b:hex" (UTF-16BE with a BOM, or PDFDocEncoding ~ Latin-1)
+function pdfString(v) {
+    if (v.startsWith("u:")) return v.slice(2);
+    if (!v.startsWith("b:")) return v;
+    const b = Buffer.from(v.slice(2), "hex");
+    if (b[0] === 0xfe && b[1] === 0xff) return b.subarray(2).swap16().toString("utf16le");
+    return b.toString("latin1");
 }
 
 // --- One page as pdf.js sees it.
@@ -201,6 +223,7 @@ async function checkFile(file, lang) {
         if (!norm(info.Title ?? "")) fail("g", "/Title is empty or missing");
         if (outline.length === 0) fail("g", "no bookmarks (outline)");
 
+        const stats = { pages: doc.numPages, items: 0, artifacts: 0, figures: 0, tables: 0, th: 0, links: 0, h1: 0, h2: 0 };
         const h1s = []; // {text, page}
         let firstH1Seen = false;
         const tableViews = []; // {key, page, firstRow: [cells], ths: [{text,page}]}
@@ -213,6 +236,7 @@ async function checkFile(file, lang) {
             const pg = await readPage(page);
             pages.push(pg);
             const { tree, mcText, items, artifactIds } = pg;
+            for (const i of items) i.artifact ? stats.artifacts++ : stats.items++;
             const where = `page ${pn}`;
 
             // a. a structure on every page, rooted at Document
@@ -253,6 +277,8 @@ async function checkFile(file, lang) {
                     return;
                 }
                 if (n.type) return;
+                const counted = { Figure: "figures", Table: "tables", TH: "th", Link: "links", H1: "h1", H2: "h2" }[n.role];
+                if (counted) stats[counted]++;
                 switch (n.role) {
                     case "Figure": {
                         const alt = norm(n.alt ?? "");
@@ -399,6 +425,13 @@ async function checkFile(file, lang) {
             while (k < heads.length && k < marks.length && heads[k] === marks[k]) k++;
             fail("e", `H1 #${k + 1} is ${heads[k] !== undefined ? `${q(heads[k])} (page ${h1s[k].page})` : "missing"}, bookmark #${k + 1} is ${marks[k] !== undefined ? q(marks[k]) : "missing"}; H1s: ${h1s.map((h) => `${q(short(h.text, 30))} p${h.page}`).join(", ")}; top-level bookmarks: ${marks.map((m) => q(short(m, 30))).join(", ")}`);
         }
+        if (fails.has("e")) {
+            const lost = qpdf().empty.filter((x) => /^H\d?$/.test(x.role));
+            if (lost.length)
+                fail("e", `(in the file but not seen: ${lost.length} heading element(s) with no content, ${lost.map((x) => `${x.role} ${q(x.alt)}`).join(", ")}: no page's /ParentTree entry leads to an element without marked content, so pdf.js never shows it)`);
+        }
+        if (verbose)
+            console.log(`${file}: read ${Object.entries(stats).map(([k, v]) => `${v} ${k}`).join(", ")} (per-page views)`);
     } finally {
         await doc.destroy();
     }
@@ -408,12 +441,14 @@ async function checkFile(file, lang) {
 // --- main
 const args = process.argv.slice(2);
 let lang = null;
+let verbose = false;
 const files = [];
 for (let i = 0; i < args.length; i++) {
     if (args[i] === "--lang") {
         lang = args[++i];
         if (!lang) usage("--lang needs a value");
     } else if (args[i].startsWith("--lang=")) lang = args[i].slice(7);
+    else if (args[i] === "--verbose" || args[i] === "-v") verbose = true;
     else if (args[i].startsWith("-")) usage(`unknown option ${args[i]}`);
     else files.push(args[i]);
 }

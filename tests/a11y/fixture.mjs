@@ -19,6 +19,7 @@ export const BREAKS = {
     splittable: ["d", /page 2: Table "DM.2 No": first row is \[TD/], // page 2's rows: a new Table, no TH
     "h1-as-p": "e", // the last section's heading is tagged P: H1s != bookmarks
     h2first: "e", // an H2 comes before the first H1
+    emptyh1: ["e", /H1 #1 is "How your city.*heading element\(s\) with no content, H1 "Your status"/], // H1 with /Alt, no content
     untaggedtext: ["f", /in no marked content/], // visible text outside any marked content
     readingorder: ["f", /structure order differs/], // a paragraph read before its heading
     doubleref: ["f", /in the structure 2 times/], // one marked-content item in two elements
@@ -92,8 +93,9 @@ export function makeFixture(brk = "") {
     if (brk === "altnodigit") figEl.alt = "Tier gauge";
     else if (brk !== "noalt") figEl.alt = "Tier gauge: 31 of 43 criteria met, Gold tier";
     const linkEl = el("Link", [linkText, ...(brk === "linkuntagged" ? [] : [{ annot: true }])]);
-    const sect1Kids =
-        brk === "readingorder" ? [el("P", [p1]), el(h1a.run.tag, [h1a])] : [el(h1a.run.tag, [h1a]), el("P", [p1])];
+    const h1aEl = brk === "emptyh1" ? el("H1", [], { alt: "Your status" }) : el(h1a.run.tag, [h1a]);
+    if (brk === "emptyh1") h1a.run.tag = "P"; // the text stays, as a paragraph of its own
+    const sect1Kids = brk === "readingorder" ? [el("P", [p1]), h1aEl] : [h1aEl, ...(brk === "emptyh1" ? [el("P", [h1a])] : []), el("P", [p1])];
     const sect1 = el("Sect", [...sect1Kids, figEl]);
     if (brk === "taggedheader") sect1.kids.unshift(el("P", [header1.first]));
     if (brk === "artifactmcid") sect1.kids.unshift(el("P", [header1]));
