@@ -13,6 +13,7 @@ packages=(
     libfreetype-dev                    # font metrics for the layout
     libunibreak-dev                    # Unicode line breaking
     libxxhash-dev                      # batch: content hashes of every input of a report
+    zlib1g-dev                         # PDF: small objects packed into a compressed object stream
     qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
     valgrind                           # tests: the program under memcheck

@@ -36,6 +36,7 @@
 #include <hpdf.h>
 
 #include "certreport/render.h"
+#include "pdf_pack.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Text conversion */
@@ -443,8 +444,6 @@ static void set_document_info(pdf_render *r)
         if (prefs)
             HPDF_Dict_AddBoolean(prefs, "DisplayDocTitle", HPDF_TRUE);
     }
-    if (pdf->pdf_version < HPDF_VER_14)
-        pdf->pdf_version = HPDF_VER_14;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -548,8 +547,6 @@ static void struct_start(pdf_render *r)
     HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", r->struct_root);
     HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
     HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark);
-    if (pdf->pdf_version < HPDF_VER_15) /* /Tabs on pages */
-        pdf->pdf_version = HPDF_VER_15;
 }
 
 static size_t page_index(const pdf_render *r)
@@ -1137,8 +1134,20 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
             on_error(HPDF_INVALID_STREAM, 0, &r->errs);
         return CR_OK;
     }
+    /* The small objects (structure elements above all) into one compressed object stream. */
+    unsigned char *packed = NULL;
+    size_t plen = 0;
+    cr_status st = cr_pdf_pack(data, size, &packed, &plen, err);
+    if (st != CR_OK) {
+        free(data);
+        return st;
+    }
+    if (packed) {
+        free(data);
+        data = packed;
+    }
     out->data = data;
-    out->len = size;
+    out->len = packed ? plen : size;
     return CR_OK;
 }
 
@@ -1200,6 +1209,8 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         goto done;
     }
     HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL);
+    /* PDF 1.5: object streams (save), /Tabs (tagged pages); 1.4: /DisplayDocTitle. */
+    r.pdf->pdf_version = HPDF_VER_15;
     set_document_info(&r);
     if (r.tagged && !failed(&r))
         struct_start(&r);

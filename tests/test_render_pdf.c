@@ -2,6 +2,7 @@
  *
  * A hand-made display list of two pages is rendered and the file checked with external tools:
  * qpdf (Debian package qpdf) and pdffonts, pdftotext, pdfinfo (Debian package poppler-utils). */
+#define _GNU_SOURCE /* memmem */
 #include "testutil.h"
 
 #include <stdbool.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "certreport/render.h"
+#include "pdf_pack.h"
 #include "dlist.h"
 
 static const char *const FACE_FILES[CR_FACE_COUNT] = {
@@ -821,6 +823,55 @@ static void test_bad_structure(void **st)
     }
 }
 
+/* Small objects go into one compressed object stream, indexed by a cross-reference stream. */
+static void test_object_streams(void **st)
+{
+    state *s = *st;
+    cr_display *d = make_tagged();
+    cr_buffer out = {0};
+    render_ok(d, s->fonts, &out);
+    assert_memory_equal(out.data, "%PDF-1.5", 8);
+    assert_non_null(memmem(out.data, out.len, "/Type /ObjStm", 13));
+    assert_non_null(memmem(out.data, out.len, "/Type /XRef", 11));
+    assert_null(memmem(out.data, out.len, "\nxref\n", 6));           /* no classic table */
+    assert_null(memmem(out.data, out.len, "/Type /StructElem", 17)); /* nothing left outside */
+    assert_null(memmem(out.data, out.len, "/S /P", 5));
+    const char *path = CR_TEST_TMP "/test_render_pdf_objstm.pdf";
+    write_file(path, &out);
+    qpdf_check(path);
+
+    /* Input not in libharu's form, or cut anywhere: left as it is (NULL), never a crash. */
+    unsigned char *packed = (unsigned char *)"x";
+    size_t plen = 1;
+    cr_error err;
+    cr_error_init(&err);
+    for (size_t cut = 0; cut < out.len; cut += cut < 64 || out.len - cut < 64 ? 1 : 97) {
+        assert_int_equal(cr_pdf_pack(out.data, cut, &packed, &plen, &err), CR_OK);
+        assert_null(packed);
+        assert_int_equal(plen, 0);
+    }
+    /* Already packed: no xref table to read. */
+    assert_int_equal(cr_pdf_pack(out.data, out.len, &packed, &plen, &err), CR_OK);
+    assert_null(packed);
+    static const char v14[] = "%PDF-1.4\n1 0 obj\n<<>>\nendobj\nxref\n0 2\n"
+                              "0000000000 65535 f\r\n0000000009 00000 n\r\n"
+                              "trailer\n<< /Root 1 0 R /Size 2 >>\nstartxref\n29\n%%EOF\n";
+    assert_int_equal(cr_pdf_pack((const unsigned char *)v14, sizeof v14 - 1, &packed, &plen, &err),
+                     CR_OK);
+    assert_null(packed); /* object streams need PDF 1.5 */
+    char v15[sizeof v14];
+    memcpy(v15, v14, sizeof v14);
+    v15[7] = '5';
+    assert_int_equal(cr_pdf_pack((const unsigned char *)v15, sizeof v15 - 1, &packed, &plen, &err),
+                     CR_OK);
+    assert_non_null(packed); /* the smallest file libharu could write */
+    assert_non_null(memmem(packed, plen, "/Type /ObjStm /N 1", 18));
+    free(packed);
+    assert_no_error(&err);
+    cr_buffer_free(&out);
+    cr_display_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -828,6 +879,7 @@ int main(void)
         cmocka_unit_test(test_only_what_is_used), cmocka_unit_test(test_one_file_for_all_faces),
         cmocka_unit_test(test_missing_font_file), cmocka_unit_test(test_bad_display),
         cmocka_unit_test(test_tagged_document),   cmocka_unit_test(test_bad_structure),
+        cmocka_unit_test(test_object_streams),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

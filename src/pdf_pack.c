@@ -1,0 +1,345 @@
+/* certreport: packs a PDF's small objects into an object stream (see pdf_pack.h). */
+#define _GNU_SOURCE /* memmem */
+#include "pdf_pack.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+/* ---- a growable output buffer ---- */
+
+typedef struct obuf {
+    unsigned char *p;
+    size_t n, cap;
+    bool oom;
+} obuf;
+
+static void put(obuf *b, const void *data, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n > b->cap) {
+        size_t cap = b->cap ? b->cap : 4096;
+        while (cap < b->n + n)
+            cap *= 2;
+        unsigned char *q = realloc(b->p, cap);
+        if (!q) {
+            b->oom = true;
+            return;
+        }
+        b->p = q;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, data, n);
+    b->n += n;
+}
+
+static void putf(obuf *b, const char *fmt, size_t a, size_t c, size_t d)
+{
+    char s[160];
+    int n = snprintf(s, sizeof s, fmt, a, c, d);
+    if (n > 0 && (size_t)n < sizeof s)
+        put(b, s, (size_t)n);
+    else
+        b->oom = true; /* formats here are short; never happens */
+}
+
+/* Flate-compresses |b| into |z| (replacing its content). */
+static void deflate_into(const obuf *b, obuf *z)
+{
+    z->n = 0;
+    if (b->oom || z->oom)
+        return;
+    uLongf cap = compressBound((uLong)b->n);
+    if (z->cap < cap) {
+        unsigned char *q = realloc(z->p, cap);
+        if (!q) {
+            z->oom = true;
+            return;
+        }
+        z->p = q;
+        z->cap = cap;
+    }
+    uLongf got = cap;
+    if (compress2(z->p, &got, b->p, (uLong)b->n, Z_DEFAULT_COMPRESSION) != Z_OK)
+        z->oom = true; /* only Z_MEM_ERROR can happen with a large enough buffer */
+    else
+        z->n = got;
+}
+
+/* A stream object: "ID 0 obj\n<<DICT /Filter /FlateDecode /Length N>>\nstream\n...". */
+static void put_stream(obuf *o, size_t id, const char *dict, const obuf *z)
+{
+    putf(o, "%zu 0 obj\n<<", id, 0, 0);
+    put(o, dict, strlen(dict));
+    putf(o, " /Filter /FlateDecode /Length %zu>>\nstream\n", z->n, 0, 0);
+    put(o, z->p, z->n);
+    put(o, "\nendstream\nendobj\n", 18);
+}
+
+/* ---- reading libharu's output ---- */
+
+typedef struct obj {
+    size_t id, off, end;      /* the object's bytes: [off, end) */
+    size_t body, body_end;    /* its value, between "obj" and "endobj" */
+    bool packed;
+    size_t new_off, index;    /* where it went: offset in the output, or index in the stream */
+} obj;
+
+/* Parses a decimal number at *p (no sign), at most |maxd| digits. */
+static bool number(const unsigned char **p, const unsigned char *end, size_t maxd, size_t *v)
+{
+    size_t n = 0, d = 0;
+    while (*p < end && **p >= '0' && **p <= '9' && d < maxd) {
+        n = n * 10 + (size_t)(**p - '0');
+        (*p)++;
+        d++;
+    }
+    *v = n;
+    return d > 0;
+}
+
+static bool skip_eol(const unsigned char **p, const unsigned char *end)
+{
+    bool any = false;
+    while (*p < end && (**p == '\r' || **p == '\n' || **p == ' ')) {
+        (*p)++;
+        any = true;
+    }
+    return any;
+}
+
+/* "/KEY N 0 R" in the trailer [p, end): N, or 0 when absent. */
+static size_t trailer_ref(const unsigned char *p, const unsigned char *end, const char *key)
+{
+    const unsigned char *k = memmem(p, (size_t)(end - p), key, strlen(key));
+    if (!k)
+        return 0;
+    k += strlen(key);
+    while (k < end && *k == ' ')
+        k++;
+    size_t v = 0;
+    if (!number(&k, end, 10, &v) || end - k < 4 || memcmp(k, " 0 R", 4) != 0)
+        return 0;
+    return v;
+}
+
+static int by_offset(const void *a, const void *b)
+{
+    const obj *x = a, *y = b;
+    return x->off < y->off ? -1 : x->off > y->off;
+}
+
+static int by_id(const void *a, const void *b)
+{
+    const obj *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Reads the xref table and trailer of |in|: the objects (sorted by id) and /Root, /Info. false
+ * when |in| is not in the form libharu writes. */
+static bool read_objects(const unsigned char *in, size_t len, obj **objs, size_t *nobjs,
+                         size_t *size, size_t *root, size_t *info, size_t *xref_at, bool *oom)
+{
+    const unsigned char *end = in + len;
+    size_t tail = len < 1024 ? len : 1024;
+    const unsigned char *sx = NULL;
+    for (const unsigned char *q = end - tail; q && q < end;) { /* the last "startxref" */
+        const unsigned char *hit = memmem(q, (size_t)(end - q), "startxref", 9);
+        if (!hit)
+            break;
+        sx = hit;
+        q = hit + 9;
+    }
+    if (!sx)
+        return false;
+    const unsigned char *p = sx + 9;
+    size_t xo;
+    if (!skip_eol(&p, end) || !number(&p, end, 12, &xo) || xo >= len)
+        return false;
+    p = in + xo;
+    size_t first, count;
+    if (end - p < 5 || memcmp(p, "xref", 4) != 0)
+        return false;
+    p += 4;
+    if (!skip_eol(&p, end) || !number(&p, end, 10, &first) || first != 0 || p >= end ||
+        *p++ != ' ' || !number(&p, end, 10, &count) || count < 2 || !skip_eol(&p, end))
+        return false;
+    if ((size_t)(end - p) / 20 < count)
+        return false;
+    const unsigned char *entries = p, *trailer = p + 20 * count;
+    if (end - trailer < 7 || memcmp(trailer, "trailer", 7) != 0 ||
+        memmem(trailer, (size_t)(end - trailer), "/Encrypt", 8) ||
+        memmem(trailer, (size_t)(end - trailer), "/ID", 3))
+        return false;
+    *root = trailer_ref(trailer, sx, "/Root");
+    *info = trailer_ref(trailer, sx, "/Info");
+    if (*root == 0 || *root >= count || *info >= count)
+        return false;
+
+    obj *o = calloc(count, sizeof *o);
+    if (!o) {
+        *oom = true;
+        return false;
+    }
+    size_t n = 0;
+    for (size_t id = 1; id < count; id++) {
+        const unsigned char *e = entries + 20 * id;
+        size_t off, gen;
+        const unsigned char *q = e;
+        if (!number(&q, e + 10, 10, &off) || q != e + 10 || e[10] != ' ')
+            goto bad;
+        q = e + 11;
+        if (!number(&q, e + 16, 5, &gen) || q != e + 16 || e[16] != ' ')
+            goto bad;
+        if (e[17] == 'f')
+            continue;
+        if (e[17] != 'n' || gen != 0 || off >= xo)
+            goto bad;
+        o[n++] = (obj){.id = id, .off = off};
+    }
+    if (n == 0)
+        goto bad;
+    qsort(o, n, sizeof *o, by_offset);
+    for (size_t i = 0; i < n; i++) {
+        o[i].end = i + 1 < n ? o[i + 1].off : xo;
+        const unsigned char *s = in + o[i].off, *e = in + o[i].end;
+        char head[40];
+        int hl = snprintf(head, sizeof head, "%zu 0 obj", o[i].id);
+        if (hl <= 0 || e - s < hl || memcmp(s, head, (size_t)hl) != 0)
+            goto bad;
+        const unsigned char *b = s + hl, *last = NULL;
+        for (const unsigned char *q = b; q < e;) { /* the last "endobj" of the span */
+            const unsigned char *hit = memmem(q, (size_t)(e - q), "endobj", 6);
+            if (!hit)
+                break;
+            last = hit;
+            q = hit + 6;
+        }
+        if (!last)
+            goto bad;
+        while (b < last && (*b == '\r' || *b == '\n' || *b == ' '))
+            b++;
+        const unsigned char *be = last;
+        while (be > b && (be[-1] == '\r' || be[-1] == '\n' || be[-1] == ' '))
+            be--;
+        if (be == b)
+            goto bad;
+        o[i].body = (size_t)(b - in);
+        o[i].body_end = (size_t)(be - in);
+        /* Streams stay where they are (and so does anything that mentions one). */
+        o[i].packed = !memmem(b, (size_t)(be - b), "stream", 6);
+    }
+    *objs = o;
+    *nobjs = n;
+    *size = count;
+    *xref_at = xo;
+    return true;
+bad:
+    free(o);
+    return false;
+}
+
+cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len,
+                      cr_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    /* PDF 1.5 or later, and offsets that fit the 4 bytes of the xref stream's entries. */
+    if (len < 16 || memcmp(in, "%PDF-1.", 7) != 0 || in[7] < '5' || in[7] > '9' ||
+        len > UINT32_MAX / 2)
+        return CR_OK;
+    obj *o = NULL;
+    size_t n = 0, size = 0, root = 0, info = 0, xo = 0;
+    bool oom = false;
+    if (!read_objects(in, len, &o, &n, &size, &root, &info, &xo, &oom))
+        return oom ? cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory") : CR_OK;
+
+    obuf res = {0}, hdr = {0}, bodies = {0}, z = {0};
+    size_t stm = size, xref = size + 1, k = 0; /* the two new objects' numbers */
+    /* The object stream: "id offset" pairs, then the values. At most 65535 (the index field). */
+    for (size_t i = 0; i < n; i++) {
+        if (!o[i].packed)
+            continue;
+        if (k == 65535) {
+            o[i].packed = false;
+            continue;
+        }
+        o[i].index = k++;
+        putf(&hdr, "%zu %zu ", o[i].id, bodies.n, 0);
+        put(&bodies, in + o[i].body, o[i].body_end - o[i].body);
+        put(&bodies, "\n", 1);
+    }
+    size_t first = hdr.n;
+    put(&hdr, bodies.p, bodies.n);
+    deflate_into(&hdr, &z);
+
+    /* The file: the header (up to the first object), the objects left as they were, the object
+     * stream, the xref stream. */
+    put(&res, in, o[0].off);
+    for (size_t i = 0; i < n; i++) {
+        if (o[i].packed)
+            continue;
+        o[i].new_off = res.n;
+        put(&res, in + o[i].off, o[i].end - o[i].off);
+    }
+    size_t stm_off = res.n;
+    char dict[96];
+    snprintf(dict, sizeof dict, "/Type /ObjStm /N %zu /First %zu", k, first);
+    put_stream(&res, stm, dict, &z);
+    size_t xref_off = res.n;
+
+    qsort(o, n, sizeof *o, by_id);
+    obuf rows = {0};
+    size_t j = 0;
+    for (size_t id = 0; id < size + 2; id++) {
+        unsigned char row[7] = {0};
+        size_t f2 = 0, f3 = 0;
+        if (id == 0) {
+            f3 = 65535;
+        } else if (j < n && o[j].id == id) {
+            row[0] = o[j].packed ? 2 : 1;
+            f2 = o[j].packed ? stm : o[j].new_off;
+            f3 = o[j].packed ? o[j].index : 0;
+            j++;
+        } else if (id == stm || id == xref) {
+            row[0] = 1;
+            f2 = id == stm ? stm_off : xref_off;
+        } /* else a free object: type 0 */
+        row[1] = (unsigned char)(f2 >> 24);
+        row[2] = (unsigned char)(f2 >> 16);
+        row[3] = (unsigned char)(f2 >> 8);
+        row[4] = (unsigned char)f2;
+        row[5] = (unsigned char)(f3 >> 8);
+        row[6] = (unsigned char)f3;
+        put(&rows, row, sizeof row);
+    }
+    deflate_into(&rows, &z);
+    char xdict[160];
+    if (info)
+        snprintf(xdict, sizeof xdict, "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R",
+                 size + 2, root, info);
+    else
+        snprintf(xdict, sizeof xdict, "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R", size + 2,
+                 root);
+    put_stream(&res, xref, xdict, &z);
+    putf(&res, "startxref\n%zu\n%%%%EOF\n", xref_off, 0, 0);
+
+    bool failed = res.oom || hdr.oom || bodies.oom || z.oom || rows.oom;
+    free(o);
+    free(hdr.p);
+    free(bodies.p);
+    free(z.p);
+    free(rows.p);
+    if (failed) {
+        free(res.p);
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    }
+    *out = res.p;
+    *out_len = res.n;
+    return CR_OK;
+}
