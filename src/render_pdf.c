@@ -659,6 +659,14 @@ static void end_element(pdf_render *r)
     }
     if (r->depth == 0) /* check_display refuses this; only after an error */
         return;
+    /* An element without content or kids (a heading told only by its /Alt, an empty table cell)
+     * gets an empty marked-content sequence: readers that walk the tree from the page content
+     * (pdf.js) would not see it otherwise. */
+    size_t idx = r->stack[r->depth - 1];
+    if (HPDF_Array_Items(r->elems[idx].kids) == 0) {
+        open_mc(r, (int)idx);
+        close_mc(r);
+    }
     if (r->elems[r->stack[--r->depth]].role == CR_ROLE_FIGURE)
         r->figure--;
 }
