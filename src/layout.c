@@ -50,10 +50,8 @@ static const char *tier_name(cr_draw *L, size_t t)
 
 static const char *outcomes_phrase(cr_draw *L, unsigned n)
 {
-    if (n == 1)
-        return cr_draw_str(L, "outcomes.one");
     cr_arg a[] = {{"n", cr_draw_num(L, n)}};
-    return cr_draw_tpl(L, "outcomes.many", a, 1);
+    return cr_draw_tpl_n(L, "status.outcomes", n, a, 1);
 }
 
 static const char *status_sentence(report *R)
@@ -96,7 +94,7 @@ static const char *status_sentence(report *R)
     }
     if (sc->next.tier != CR_NONE && sc->next.more_criteria) {
         cr_arg b[] = {{"n", cr_draw_num(L, sc->next.more_criteria)}, {"tier", tier_name(L, sc->next.tier)}};
-        parts[np++] = cr_draw_tpl(L, "blocker.more", b, 2);
+        parts[np++] = cr_draw_tpl_n(L, "blocker.more", sc->next.more_criteria, b, 2);
     }
     if (sc->outcomes_met == 0)
         parts[np++] = cr_draw_str(L, "blocker.outcome");
@@ -382,7 +380,7 @@ static void section_field(report *R)
     const cr_peers *p = L->peers;
     cr_draw_heading(L, cr_draw_str(L, "section.field"), 0, 140);
     cr_arg a[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->applicants)}};
-    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, cr_draw_tpl(L, "field.intro", a, 1));
+    cr_draw_para(L, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1));
     L->y += 10;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
     double values[CR_MAX_LIST];
@@ -393,14 +391,14 @@ static void section_field(report *R)
         labels[r] = cat->regions[r].name;
         values[r] = cr_peers_average(p, &p->regions[r]);
         cr_arg n[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->regions[r].applicants)}};
-        notes[r] = p->regions[r].applicants == 1 ? cr_draw_str(L, "field.one") : cr_draw_tpl(L, "field.applicants", n, 1);
+        notes[r] = cr_draw_tpl_n(L, "field.applicants", (long)p->regions[r].applicants, n, 1);
     }
     bar_chart(L, cr_draw_str(L, "field.regions"), labels, values, notes, cat->nregions, own, mark);
     for (size_t b = 0; b < cat->nbands && b < CR_MAX_LIST; b++) {
         labels[b] = cat->bands[b].name;
         values[b] = cr_peers_average(p, &p->bands[b]);
         cr_arg n[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->bands[b].applicants)}};
-        notes[b] = p->bands[b].applicants == 1 ? cr_draw_str(L, "field.one") : cr_draw_tpl(L, "field.applicants", n, 1);
+        notes[b] = cr_draw_tpl_n(L, "field.applicants", (long)p->bands[b].applicants, n, 1);
     }
     bar_chart(L, cr_draw_str(L, "field.bands"), labels, values, notes, cat->nbands, own, mark);
 }
@@ -530,7 +528,7 @@ static void section_areas(report *R)
                 cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment};
             if (shown < s->nnotes) {
                 cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.more", ma, 1)};
+                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1)};
             }
             for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
                 cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
@@ -674,7 +672,7 @@ static void section_next(report *R)
         if (n->more_criteria) {
             unsigned need_n = sc->met + n->more_criteria;
             cr_arg a[] = {{"n", cr_draw_num(L, n->more_criteria)}, {"need", cr_draw_num(L, need_n)}, {"total", cr_draw_num(L, sc->total)}};
-            items[ni++] = cr_draw_tpl(L, "next.more", a, 3);
+            items[ni++] = cr_draw_tpl_n(L, "next.more", n->more_criteria, a, 3);
         }
         for (size_t i = 0; i < n->nmissing && ni < CR_MAX_LIST; i++) {
             const cr_criterion *c = &cat->criteria[n->missing[i]];

@@ -236,6 +236,16 @@ const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t 
     return s ? s : "";
 }
 
+const char *cr_draw_tpl_n(cr_draw *d, const char *key, long n, const cr_arg *args, size_t na)
+{
+    const char *k = cr_plural_key(d->tmp, d->st, key, n);
+    if (!k) {
+        d->oom = true;
+        return "";
+    }
+    return cr_draw_tpl(d, k, args, na);
+}
+
 const char *cr_draw_num(cr_draw *d, long v)
 {
     char b[32];

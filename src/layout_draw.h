@@ -99,6 +99,9 @@ void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *ur
 const char *cr_draw_str(cr_draw *d, const char *key);
 /* The template |key| filled with |args| (see cr_tpl). */
 const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t n);
+/* The template |key| for count |n| (|key|.one when |n| takes the singular, see cr_plural_key)
+ * filled with |args|. */
+const char *cr_draw_tpl_n(cr_draw *d, const char *key, long n, const cr_arg *args, size_t na);
 const char *cr_draw_num(cr_draw *d, long v);
 /* "42%", rounded half up. */
 const char *cr_draw_pct(cr_draw *d, double v);
