@@ -217,14 +217,20 @@ static void section_status(report *R)
     size_t na = L->cat->nareas;
     float gap = 5, bw = (L->x1 - L->x0 - gap * (float)(na - 1)) / (float)na;
     float name_h = 0, delta_h = 0; /* delta_h: the change since the previous assessment */
-    const char *delta[CR_MAX_LIST] = {0};
+    const char *delta[CR_MAX_LIST] = {0}, *pct[CR_MAX_LIST];
     for (size_t k = 0; k < na; k++) {
-        float hk = cr_draw_para_height(L, CR_FACE_BOLD, 7, L->cat->areas[k].name, bw - 8);
+        pct[k] = cr_draw_pct(L, sc->areas[k].percent);
+        delta[k] = R->prev ? band_delta(R, k) : "";
+    }
+    /* Longer words ("100 %", "+22 depuis 2022") make the type a little smaller, not wider. */
+    float pct_size = cr_draw_fit_size(L, CR_FACE_BOLD, 20, 14, pct, na, bw - 6);
+    float delta_size = cr_draw_fit_size(L, CR_FACE_REGULAR, 7, 6, delta, na, bw - 8);
+    for (size_t k = 0; k < na; k++) {
+        float hk = cr_draw_para_height(L, CR_FACE_BOLD, 7, cr_draw_area_short(L, k), bw - 8);
         if (hk > name_h)
             name_h = hk;
         if (R->prev) {
-            delta[k] = band_delta(R, k);
-            hk = cr_draw_para_height(L, CR_FACE_REGULAR, 7, delta[k], bw - 8) + 3;
+            hk = cr_draw_para_height(L, CR_FACE_REGULAR, delta_size, delta[k], bw - 8) + 3;
             if (hk > delta_h)
                 delta_h = hk;
         }
@@ -236,10 +242,10 @@ static void section_status(report *R)
         cr_rgb c = cr_draw_area_color(L, k);
         cr_draw_rect(L, x, L->y, bw, box_h, sp->shade);
         cr_draw_rect(L, x, L->y, bw, 4, c);
-        cr_draw_text(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, 20, c, cr_draw_pct(L, sc->areas[k].percent));
+        cr_draw_text(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, pct_size, c, pct[k]);
         if (R->prev)
-            cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, 7, sp->muted, delta[k]);
-        cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text, L->cat->areas[k].name);
+            cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, delta_size, sp->muted, delta[k]);
+        cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text, cr_draw_area_short(L, k));
         R->area_anchor[k] = -1; /* resolved when the area section is laid out */
         R->band_box[k].page = L->npages - 1;
         R->band_box[k].x = x;
@@ -865,6 +871,7 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
             return CR_EINPUT;
     for (size_t i = 0; i < cat->nareas; i++)
         if (!cr_draw_check_text(L, cat->areas[i].name, cat->file, 0) ||
+            !cr_draw_check_text(L, cat->areas[i].short_name, cat->file, 0) ||
             !cr_draw_check_text(L, cat->areas[i].description, cat->file, 0))
             return CR_EINPUT;
     for (size_t i = 0; i < cat->noutcomes; i++)

@@ -112,6 +112,10 @@ float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s);
 size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines);
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln);
+/* The largest size from |size| down to |min| (in tenths of a point) at which each of the |n|
+ * texts fits one line of width |w|; |min| when one does not fit even then. */
+float cr_draw_fit_size(cr_draw *d, cr_face face, float size, float min, const char *const *texts,
+                       size_t n, float w);
 /* Height of |s| wrapped to |w|. */
 float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, float w);
 /* A wrapped paragraph at the cursor, breaking pages between lines. */
@@ -129,6 +133,8 @@ void cr_draw_panel(cr_draw *d, const char *text);
 int cr_draw_heading(cr_draw *d, const char *title, int level, float keep);
 /* The layout's colour for catalog area |area| (the accent when it has none). */
 cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
+/* The name of catalog area |area| for narrow places: its short name when it has one. */
+const char *cr_draw_area_short(cr_draw *d, size_t area);
 
 /* false with an input error naming |file| and |line| when a face lacks a character of |s|. */
 bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line);
