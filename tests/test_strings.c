@@ -248,6 +248,47 @@ static void test_plurals(void **state)
     cr_strings_free(en);
 }
 
+/* French (Quebec) punctuation: a no-break space before ":" and "%" and inside « »; none before
+ * ";", "!" and "?" (the Office québécois de la langue française's rule when no thin space is
+ * available: the PDF fonts are single-byte), and never a breaking space that could leave the sign
+ * alone at the start of a line. */
+static void french_punctuation(void *data, const char *key)
+{
+    key_check *k = data;
+    const char *v = cr_strings_get(k->other, key);
+    size_t klen = strlen(key);
+    if (!v || (klen > 4 && strcmp(key + klen - 4, ".url") == 0))
+        return;
+    static const char nbsp[] = "\u00a0";
+    for (const char *p = v; *p; p++) {
+        bool after_nbsp = p - v >= 2 && memcmp(p - 2, nbsp, 2) == 0;
+        bool bad = false;
+        if ((*p == ':' || *p == '%') && p > v)
+            bad = !after_nbsp;
+        else if (*p == ';' || *p == '!' || *p == '?')
+            bad = p > v && (p[-1] == ' ' || after_nbsp);
+        else if (strncmp(p, "\u00bb", 2) == 0)
+            bad = !after_nbsp;
+        else if (strncmp(p, "\u00ab", 2) == 0)
+            bad = memcmp(p + 2, nbsp, 2) != 0;
+        if (bad) {
+            print_error("fr: %s: \"%s\" at \"%.12s\"\n", key, v, p > v + 2 ? p - 3 : v);
+            k->bad++;
+        }
+    }
+}
+
+static void test_french_typography(void **state)
+{
+    fixture *f = *state;
+    cr_strings *fr = load(f, "fr"), *empty = nearly_empty(f);
+    key_check k = {.en = fr, .other = fr, .lang = "fr"};
+    cr_strings_compare(fr, empty, french_punctuation, &k);
+    assert_int_equal(k.bad, 0);
+    cr_strings_free(empty);
+    cr_strings_free(fr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -255,6 +296,7 @@ int main(void)
         cmocka_unit_test(test_catalog_translations),
         cmocka_unit_test(test_formats),
         cmocka_unit_test(test_plurals),
+        cmocka_unit_test(test_french_typography),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
