@@ -189,6 +189,7 @@ static bool load_areas(loader *l, xmlNodePtr areas)
     for (xmlNodePtr a = cr_xml_elem(areas->children); a; a = cr_xml_elem(a->next), i++) {
         ar[i].code = attr(l, a, "code");
         ar[i].name = attr(l, a, "name");
+        ar[i].short_name = attr(l, a, "short");
         ar[i].description = cr_xml_text(l->arena, child(a, "description"), &l->oom);
         ar[i].first = k;
         if (l->oom)
@@ -415,6 +416,7 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
                 } else if (k == 4) {
                     cr_area *a = (cr_area *)item;
                     a->name = name;
+                    a->short_name = attr(&l, c, "short"); /* never the English one */
                     a->description = cr_xml_text(l.arena, child(c, "description"), &l.oom);
                 } else if (k == 5) {
                     cr_criterion *cr = (cr_criterion *)item;

@@ -58,10 +58,8 @@ static const char *tier_name(cr_draw *L, size_t t)
 
 static const char *outcomes_phrase(cr_draw *L, unsigned n)
 {
-    if (n == 1)
-        return cr_draw_str(L, "outcomes.one");
     cr_arg a[] = {{"n", cr_draw_num(L, n)}};
-    return cr_draw_tpl(L, "outcomes.many", a, 1);
+    return cr_draw_tpl_n(L, "status.outcomes", n, a, 1);
 }
 
 static const char *status_sentence(report *R)
@@ -104,7 +102,7 @@ static const char *status_sentence(report *R)
     }
     if (sc->next.tier != CR_NONE && sc->next.more_criteria) {
         cr_arg b[] = {{"n", cr_draw_num(L, sc->next.more_criteria)}, {"tier", tier_name(L, sc->next.tier)}};
-        parts[np++] = cr_draw_tpl(L, "blocker.more", b, 2);
+        parts[np++] = cr_draw_tpl_n(L, "blocker.more", sc->next.more_criteria, b, 2);
     }
     if (sc->outcomes_met == 0)
         parts[np++] = cr_draw_str(L, "blocker.outcome");
@@ -253,14 +251,20 @@ static void section_status(report *R)
     size_t na = L->cat->nareas;
     float gap = 5, bw = (L->x1 - L->x0 - gap * (float)(na - 1)) / (float)na;
     float name_h = 0, delta_h = 0; /* delta_h: the change since the previous assessment */
-    const char *delta[CR_MAX_LIST] = {0};
+    const char *delta[CR_MAX_LIST] = {0}, *pct[CR_MAX_LIST];
     for (size_t k = 0; k < na; k++) {
-        float hk = cr_draw_para_height(L, CR_FACE_BOLD, 7, L->cat->areas[k].name, bw - 8);
+        pct[k] = cr_draw_pct(L, sc->areas[k].percent);
+        delta[k] = R->prev ? band_delta(R, k) : "";
+    }
+    /* Longer words ("100 %", "+22 depuis 2022") make the type a little smaller, not wider. */
+    float pct_size = cr_draw_fit_size(L, CR_FACE_BOLD, 20, 14, pct, na, bw - 6);
+    float delta_size = cr_draw_fit_size(L, CR_FACE_REGULAR, 7, 6, delta, na, bw - 8);
+    for (size_t k = 0; k < na; k++) {
+        float hk = cr_draw_para_height(L, CR_FACE_BOLD, 7, cr_draw_area_short(L, k), bw - 8);
         if (hk > name_h)
             name_h = hk;
         if (R->prev) {
-            delta[k] = band_delta(R, k);
-            hk = cr_draw_para_height(L, CR_FACE_REGULAR, 7, delta[k], bw - 8) + 3;
+            hk = cr_draw_para_height(L, CR_FACE_REGULAR, delta_size, delta[k], bw - 8) + 3;
             if (hk > delta_h)
                 delta_h = hk;
         }
@@ -278,10 +282,10 @@ static void section_status(report *R)
             cr_draw_begin(L, CR_ROLE_LINK, NULL);
         cr_draw_rect(L, x, L->y, bw, box_h, sp->shade);
         cr_draw_rect(L, x, L->y, bw, 4, c);
-        cr_draw_text(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, 20, c, cr_draw_pct(L, sc->areas[k].percent));
+        cr_draw_text(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, pct_size, c, pct[k]);
         if (R->prev)
-            cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, 7, sp->muted, delta[k]);
-        cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text, L->cat->areas[k].name);
+            cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, delta_size, sp->muted, delta[k]);
+        cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text, cr_draw_area_short(L, k));
         if (linked) {
             /* The area's anchor is set once its section is placed (cr_layout_report). */
             R->band_goto[k].page = L->npages - 1;
@@ -461,7 +465,7 @@ static void section_field(report *R)
     const cr_peers *p = L->peers;
     cr_draw_section(L, cr_draw_str(L, "section.field"), 140);
     cr_arg a[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->applicants)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, cr_draw_tpl(L, "field.intro", a, 1));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1));
     L->y += 10;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
     double values[CR_MAX_LIST];
@@ -472,14 +476,14 @@ static void section_field(report *R)
         labels[r] = cat->regions[r].name;
         values[r] = cr_peers_average(p, &p->regions[r]);
         cr_arg n[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->regions[r].applicants)}};
-        notes[r] = p->regions[r].applicants == 1 ? cr_draw_str(L, "field.one") : cr_draw_tpl(L, "field.applicants", n, 1);
+        notes[r] = cr_draw_tpl_n(L, "field.applicants", (long)p->regions[r].applicants, n, 1);
     }
     bar_chart(L, cr_draw_str(L, "field.regions"), labels, values, notes, cat->nregions, own, mark);
     for (size_t b = 0; b < cat->nbands && b < CR_MAX_LIST; b++) {
         labels[b] = cat->bands[b].name;
         values[b] = cr_peers_average(p, &p->bands[b]);
         cr_arg n[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->bands[b].applicants)}};
-        notes[b] = p->bands[b].applicants == 1 ? cr_draw_str(L, "field.one") : cr_draw_tpl(L, "field.applicants", n, 1);
+        notes[b] = cr_draw_tpl_n(L, "field.applicants", (long)p->bands[b].applicants, n, 1);
     }
     bar_chart(L, cr_draw_str(L, "field.bands"), labels, values, notes, cat->nbands, own, mark);
     cr_draw_end(L);
@@ -624,7 +628,7 @@ static void section_areas(report *R)
                 cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment};
             if (shown < s->nnotes) {
                 cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.more", ma, 1)};
+                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1)};
             }
             for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
                 cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
@@ -773,7 +777,7 @@ static void section_next(report *R)
         if (n->more_criteria) {
             unsigned need_n = sc->met + n->more_criteria;
             cr_arg a[] = {{"n", cr_draw_num(L, n->more_criteria)}, {"need", cr_draw_num(L, need_n)}, {"total", cr_draw_num(L, sc->total)}};
-            items[ni++] = cr_draw_tpl(L, "next.more", a, 3);
+            items[ni++] = cr_draw_tpl_n(L, "next.more", n->more_criteria, a, 3);
         }
         for (size_t i = 0; i < n->nmissing && ni < CR_MAX_LIST; i++) {
             const cr_criterion *c = &cat->criteria[n->missing[i]];
@@ -992,6 +996,7 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
             return CR_EINPUT;
     for (size_t i = 0; i < cat->nareas; i++)
         if (!cr_draw_check_text(L, cat->areas[i].name, cat->file, 0) ||
+            !cr_draw_check_text(L, cat->areas[i].short_name, cat->file, 0) ||
             !cr_draw_check_text(L, cat->areas[i].description, cat->file, 0))
             return CR_EINPUT;
     for (size_t i = 0; i < cat->noutcomes; i++)

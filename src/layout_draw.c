@@ -282,6 +282,16 @@ const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t 
     return s ? s : "";
 }
 
+const char *cr_draw_tpl_n(cr_draw *d, const char *key, long n, const cr_arg *args, size_t na)
+{
+    const char *k = cr_plural_key(d->tmp, d->st, key, n);
+    if (!k) {
+        d->oom = true;
+        return "";
+    }
+    return cr_draw_tpl(d, k, args, na);
+}
+
 const char *cr_draw_num(cr_draw *d, long v)
 {
     char b[32];
@@ -343,6 +353,21 @@ const char *cr_draw_list(cr_draw *d, const char *const *items, size_t n, const c
 float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s)
 {
     return cr_fonts_width(d->f, face, size, s, strlen(s));
+}
+
+float cr_draw_fit_size(cr_draw *d, cr_face face, float size, float min, const char *const *texts,
+                       size_t n, float w)
+{
+    float widest = 0; /* at |size|; widths scale with the size */
+    for (size_t i = 0; i < n; i++) {
+        float tw = cr_draw_width(d, face, size, texts[i]);
+        if (tw > widest)
+            widest = tw;
+    }
+    if (widest <= w)
+        return size;
+    float fit = floorf(size * w / widest * 10.0f) / 10.0f;
+    return fit > min ? fit : min;
 }
 
 size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines)
@@ -459,6 +484,12 @@ cr_rgb cr_draw_area_color(cr_draw *d, size_t area)
         if (strcmp(d->sp->areas[i].code, d->cat->areas[area].code) == 0)
             return d->sp->areas[i].color;
     return d->sp->accent;
+}
+
+const char *cr_draw_area_short(cr_draw *d, size_t area)
+{
+    const cr_area *a = &d->cat->areas[area];
+    return a->short_name ? a->short_name : a->name;
 }
 
 void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta)

@@ -120,6 +120,9 @@ void cr_draw_set_target(cr_draw *d, size_t page, size_t index, int target);
 const char *cr_draw_str(cr_draw *d, const char *key);
 /* The template |key| filled with |args| (see cr_tpl). */
 const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t n);
+/* The template |key| for count |n| (|key|.one when |n| takes the singular, see cr_plural_key)
+ * filled with |args|. */
+const char *cr_draw_tpl_n(cr_draw *d, const char *key, long n, const cr_arg *args, size_t na);
 const char *cr_draw_num(cr_draw *d, long v);
 /* "42%", rounded half up. */
 const char *cr_draw_pct(cr_draw *d, double v);
@@ -132,6 +135,10 @@ float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s);
 size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines);
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln);
+/* The largest size from |size| down to |min| (in tenths of a point) at which each of the |n|
+ * texts fits one line of width |w|; |min| when one does not fit even then. */
+float cr_draw_fit_size(cr_draw *d, cr_face face, float size, float min, const char *const *texts,
+                       size_t n, float w);
 /* Height of |s| wrapped to |w|. */
 float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, float w);
 /* A wrapped paragraph at the cursor, breaking pages between lines (no element of its own). */
@@ -164,6 +171,8 @@ int cr_draw_section(cr_draw *d, const char *title, float keep);
 void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title);
 /* The layout's colour for catalog area |area| (the accent when it has none). */
 cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
+/* The name of catalog area |area| for narrow places: its short name when it has one. */
+const char *cr_draw_area_short(cr_draw *d, size_t area);
 
 /* false with an input error naming |file| and |line| when a face lacks a character of |s|. */
 bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line);

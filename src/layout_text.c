@@ -3,6 +3,7 @@
 
 #include <linebreak.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -43,6 +44,36 @@ const char *cr_tpl(cr_arena *a, const cr_strings *s, const char *key, const cr_a
     }
     *w = '\0';
     return out;
+}
+
+bool cr_plural_one(const cr_strings *s, long n)
+{
+    const char *list = cr_strings_get(s, "plural.one");
+    if (!list)
+        return n == 1;
+    for (const char *p = list; *p;) {
+        char *end;
+        long v = strtol(p, &end, 10);
+        if (end == p)
+            break; /* not a number: the rest is ignored (test_strings checks the lists) */
+        if (v == n)
+            return true;
+        p = end;
+    }
+    return false;
+}
+
+const char *cr_plural_key(cr_arena *a, const cr_strings *s, const char *key, long n)
+{
+    if (!cr_plural_one(s, n))
+        return key;
+    size_t len = strlen(key);
+    char *one = cr_arena_alloc(a, len + sizeof ".one");
+    if (!one)
+        return NULL;
+    memcpy(one, key, len);
+    memcpy(one + len, ".one", sizeof ".one");
+    return cr_strings_get(s, one) ? one : key;
 }
 
 const char *cr_fmt_int(cr_arena *a, const cr_strings *s, long v)

@@ -3,6 +3,7 @@
 #ifndef CR_LAYOUT_TEXT_H
 #define CR_LAYOUT_TEXT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "arena.h"
@@ -18,6 +19,15 @@ typedef struct cr_arg {
  * A missing key gives the key itself (so a gap shows, and the translation test catches it).
  * Allocated in |a|; NULL when out of memory. */
 const char *cr_tpl(cr_arena *a, const cr_strings *s, const char *key, const cr_arg *args, size_t n);
+
+/* True when the count |n| takes the singular in the language: one of the counts listed in its
+ * "plural.one" string ("1" in English and Spanish, "0 1" in French and Brazilian Portuguese);
+ * n == 1 when the table has no such string. */
+bool cr_plural_one(const cr_strings *s, long n);
+
+/* The key of the form for count |n|: "|key|.one" when |n| takes the singular and the table has
+ * that key, else |key| itself (the other form). Allocated in |a|; NULL when out of memory. */
+const char *cr_plural_key(cr_arena *a, const cr_strings *s, const char *key, long n);
 
 /* An integer with the language's thousands separator ("7,743,955"). */
 const char *cr_fmt_int(cr_arena *a, const cr_strings *s, long v);

@@ -64,7 +64,7 @@ for lang in $langs; do
                 w=$(printf "%s" "$want" | tr -s " \n" "  ")
                 grep -qF -- "$w" "$5.txt" || { echo "missing: $w"; exit 1; }
             done <"$6"
-            strings "$5" | grep -q "/Lang *(${4}" || { echo "no /Lang ($4)"; exit 1; }' \
+            qpdf --qdf --object-streams=disable "$5" - | grep -aq "/Lang *(${4}" || { echo "no /Lang ($4)"; exit 1; }' \
             _ "$CR" "$sub" "$TMP/peers.xml" "$lang" "$pdf" "$TMP/expected-$lang" "${audit[@]}"
     done
 done
@@ -87,6 +87,31 @@ PY
         "$1" render "$2" --peers "$3" --lang en -o "$4/en.pdf" && pdftotext "$4/en.pdf" - | grep -q "How your city was assessed"' \
         _ "$CR" "$TMP/gold-city.submission.xml" "$TMP/peers.xml" "$TMP"
 fi
+# One criterion short of the next tier: the singular form ("Meet one more criterion", never
+# "1 more criteria" / "1 critères de plus") in every language, English too.
+python3 - "$C/no-audit.submission.xml" "$TMP/one-short.submission.xml" <<'PY'
+import re, sys
+src, dst = sys.argv[1:3]
+s = open(src, encoding='utf-8').read()
+flips = 7  # Tampa meets 22 of 43; Gold needs 30
+def flip(m):
+    global flips
+    if flips and m.group(2) != 'yes':
+        flips -= 1
+        return m.group(1) + 'yes"'
+    return m.group(0)
+open(dst, 'w', encoding='utf-8').write(re.sub(r'(<response criterion="[^"]*" answer=")([^"]*)"', flip, s))
+PY
+for lang in en $langs; do
+    check "$lang: one criterion short of the next tier reads in the singular" bash -c '
+        want=$(python3 -c "
+import sys, xml.etree.ElementTree as ET
+s = {e.get(\"key\"): e.text for e in ET.parse(sys.argv[1]).getroot()}
+print(s[\"next.more.one\"].replace(\"{need}\", \"30\").replace(\"{total}\", \"43\"))" "$5/strings/$4.xml")
+        "$1" render "$2" --peers "$3" --lang "$4" -o "$6/one-$4.pdf" || exit 1
+        pdftotext "$6/one-$4.pdf" - | tr -s " \n" "  " | grep -qF -- "$want" || { echo "missing: $want"; exit 1; }' \
+        _ "$CR" "$TMP/one-short.submission.xml" "$TMP/peers.xml" "$lang" "$SRC/assets" "$TMP"
+done
 check "--lang of a language that is not translated: exit 1, one message" bash -c '
     "$1" render "$2" --peers "$3" --lang xx -o "$4/xx.pdf" 2>"$4/xx.err"; [ $? -eq 1 ] && [ "$(wc -l <"$4/xx.err")" -eq 1 ] && [ ! -e "$4/xx.pdf" ]' \
     _ "$CR" "$C/gold-city.submission.xml" "$TMP/peers.xml" "$TMP"

@@ -190,12 +190,113 @@ static void test_formats(void **state)
     }
 }
 
+/* Each .one form of a key stands beside the other form; a language's "plural.one" lists counts. */
+static void every_one_has_other(void *data, const char *key)
+{
+    key_check *k = data;
+    size_t len = strlen(key);
+    if (len > 4 && strcmp(key + len - 4, ".one") == 0 && strcmp(key, "plural.one") != 0) {
+        char other[128];
+        snprintf(other, sizeof other, "%.*s", (int)(len - 4), key);
+        if (!cr_strings_get(k->en, other)) {
+            print_error("%s has no other form %s\n", key, other);
+            k->bad++;
+        }
+    }
+}
+
+/* Plurals: the singular form for 1 in every language (for 0 too in French and Brazilian
+ * Portuguese), the other form for 2 and more; never "1 more criteria" or "1 critères". */
+static void test_plurals(void **state)
+{
+    fixture *f = *state;
+    struct {
+        const char *lang;
+        bool zero_one;
+        const char *more1, *more2;
+    } cases[] = {
+        {"en", false, "Meet one more criterion (30 of 43).", "Meet 2 more criteria (31 of 43)."},
+        {"es", false, "Cumplir un criterio m\u00e1s (30 de 43).", "Cumplir 2 criterios m\u00e1s (31 de 43)."},
+        {"pt", true, "Atender a mais um crit\u00e9rio (30 de 43).", "Atender a mais 2 crit\u00e9rios (31 de 43)."},
+        {"fr", true, "Remplir un crit\u00e8re de plus (30 sur 43).", "Remplir 2 crit\u00e8res de plus (31 sur 43)."},
+    };
+    cr_strings *en = load(f, "en"), *empty = nearly_empty(f);
+    key_check k = {.en = en, .other = en, .lang = "en"};
+    cr_strings_compare(en, empty, every_one_has_other, &k);
+    assert_int_equal(k.bad, 0);
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        cr_strings *s = load(f, cases[c].lang);
+        cr_arena *a = cr_arena_new();
+        assert_non_null(a);
+        assert_non_null(cr_strings_get(s, "plural.one"));
+        assert_true(cr_plural_one(s, 1));
+        assert_false(cr_plural_one(s, 2));
+        assert_false(cr_plural_one(s, 11));
+        assert_int_equal(cr_plural_one(s, 0), cases[c].zero_one);
+        cr_arg one[] = {{"n", "1"}, {"need", "30"}, {"total", "43"}};
+        cr_arg two[] = {{"n", "2"}, {"need", "31"}, {"total", "43"}};
+        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.more", 1), one, 3), cases[c].more1);
+        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.more", 2), two, 3), cases[c].more2);
+        /* Every singular form English has, each language has; a key without one stays as it is. */
+        assert_string_equal(cr_plural_key(a, s, "field.applicants", 1), "field.applicants.one");
+        assert_string_equal(cr_plural_key(a, s, "field.applicants", 7), "field.applicants");
+        assert_string_equal(cr_plural_key(a, s, "section.next", 1), "section.next");
+        cr_arena_free(a);
+        cr_strings_free(s);
+    }
+    cr_strings_free(empty);
+    cr_strings_free(en);
+}
+
+/* French (Quebec) punctuation: a no-break space before ":" and "%" and inside « »; none before
+ * ";", "!" and "?" (the Office québécois de la langue française's rule when no thin space is
+ * available: the PDF fonts are single-byte), and never a breaking space that could leave the sign
+ * alone at the start of a line. */
+static void french_punctuation(void *data, const char *key)
+{
+    key_check *k = data;
+    const char *v = cr_strings_get(k->other, key);
+    size_t klen = strlen(key);
+    if (!v || (klen > 4 && strcmp(key + klen - 4, ".url") == 0))
+        return;
+    static const char nbsp[] = "\u00a0";
+    for (const char *p = v; *p; p++) {
+        bool after_nbsp = p - v >= 2 && memcmp(p - 2, nbsp, 2) == 0;
+        bool bad = false;
+        if ((*p == ':' || *p == '%') && p > v)
+            bad = !after_nbsp;
+        else if (*p == ';' || *p == '!' || *p == '?')
+            bad = p > v && (p[-1] == ' ' || after_nbsp);
+        else if (strncmp(p, "\u00bb", 2) == 0)
+            bad = !after_nbsp;
+        else if (strncmp(p, "\u00ab", 2) == 0)
+            bad = memcmp(p + 2, nbsp, 2) != 0;
+        if (bad) {
+            print_error("fr: %s: \"%s\" at \"%.12s\"\n", key, v, p > v + 2 ? p - 3 : v);
+            k->bad++;
+        }
+    }
+}
+
+static void test_french_typography(void **state)
+{
+    fixture *f = *state;
+    cr_strings *fr = load(f, "fr"), *empty = nearly_empty(f);
+    key_check k = {.en = fr, .other = fr, .lang = "fr"};
+    cr_strings_compare(fr, empty, french_punctuation, &k);
+    assert_int_equal(k.bad, 0);
+    cr_strings_free(empty);
+    cr_strings_free(fr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_key),
         cmocka_unit_test(test_catalog_translations),
         cmocka_unit_test(test_formats),
+        cmocka_unit_test(test_plurals),
+        cmocka_unit_test(test_french_typography),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

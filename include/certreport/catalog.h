@@ -36,6 +36,7 @@ typedef struct cr_criterion {
 
 typedef struct cr_area {
     const char *code, *name, *description;
+    const char *short_name; /* a shorter name for narrow places (the status band), or NULL */
     size_t first, count; /* its criteria: criteria[first .. first+count) */
 } cr_area;
 
