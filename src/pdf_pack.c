@@ -38,14 +38,22 @@ static void put(obuf *b, const void *data, size_t n)
     b->n += n;
 }
 
-static void putf(obuf *b, const char *fmt, size_t a, size_t c, size_t d)
+static void put_str(obuf *b, const char *s)
 {
-    char s[160];
-    int n = snprintf(s, sizeof s, fmt, a, c, d);
-    if (n > 0 && (size_t)n < sizeof s)
-        put(b, s, (size_t)n);
-    else
-        b->oom = true; /* formats here are short; never happens */
+    put(b, s, strlen(s));
+}
+
+/* |v| in decimal, then |after|. */
+static void put_num(obuf *b, size_t v, const char *after)
+{
+    char d[24];
+    size_t i = sizeof d;
+    do {
+        d[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    put(b, d + i, sizeof d - i);
+    put_str(b, after);
 }
 
 /* Flate-compresses |b| into |z| (replacing its content). */
@@ -74,9 +82,10 @@ static void deflate_into(const obuf *b, obuf *z)
 /* A stream object: "ID 0 obj\n<<DICT /Filter /FlateDecode /Length N>>\nstream\n...". */
 static void put_stream(obuf *o, size_t id, const char *dict, const obuf *z)
 {
-    putf(o, "%zu 0 obj\n<<", id, 0, 0);
-    put(o, dict, strlen(dict));
-    putf(o, " /Filter /FlateDecode /Length %zu>>\nstream\n", z->n, 0, 0);
+    put_num(o, id, " 0 obj\n<<");
+    put_str(o, dict);
+    put_str(o, " /Filter /FlateDecode /Length ");
+    put_num(o, z->n, ">>\nstream\n");
     put(o, z->p, z->n);
     put(o, "\nendstream\nendobj\n", 18);
 }
@@ -270,7 +279,8 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
             continue;
         }
         o[i].index = k++;
-        putf(&hdr, "%zu %zu ", o[i].id, bodies.n, 0);
+        put_num(&hdr, o[i].id, " ");
+        put_num(&hdr, bodies.n, " ");
         put(&bodies, in + o[i].body, o[i].body_end - o[i].body);
         put(&bodies, "\n", 1);
     }
@@ -327,7 +337,8 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
         snprintf(xdict, sizeof xdict, "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R", size + 2,
                  root);
     put_stream(&res, xref, xdict, &z);
-    putf(&res, "startxref\n%zu\n%%%%EOF\n", xref_off, 0, 0);
+    put_str(&res, "startxref\n");
+    put_num(&res, xref_off, "\n%%EOF\n");
 
     bool failed = res.oom || hdr.oom || bodies.oom || z.oom || rows.oom;
     free(o);
