@@ -4,7 +4,7 @@
 # every page, /Lang, figure alt texts, table headers, headings against the bookmarks, reading
 # order against the visible text, artifacts, title, links; tests/a11y/README.md). Also: qpdf
 # --check is clean for each; the checker fails broken PDFs (tests/a11y/selftest.mjs); and
-# --no-accessible gives an untagged PDF (skipped while render has no such option).
+# --no-accessible gives an untagged PDF; the cohort overview passes the same checks.
 # Installs pdf.js (npm ci in tests/a11y) when tests/a11y/node_modules is missing.
 # usage: bash a11y_test.sh CERTREPORT_BINARY [SOURCE_DIR]
 set -u
@@ -23,7 +23,6 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/certreport-a11y.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
-skipped=0
 check() {
     local name=$1
     shift
@@ -92,26 +91,26 @@ for lang in $LANGS; do
 done
 
 # --no-accessible: a plain PDF, with no structure (and the checker says so)
-if "$CR" render --help 2>&1 | grep -q -- '--no-accessible'; then
-    check "--no-accessible: an untagged PDF (no /StructTreeRoot, no /MarkInfo); check.mjs fails it" bash -c '
-        "$1" render "$2/gold-city.submission.xml" --audit "$2/gold-city.audit.xml" --peers "$3" \
-            --no-accessible -o "$4/plain.pdf" || exit 1
-        qpdf --check "$4/plain.pdf" >/dev/null || { echo "qpdf --check failed"; exit 1; }
-        if qpdf --qdf --object-streams=disable "$4/plain.pdf" - | grep -a -E -m 3 "/StructTreeRoot|/Marked true|/StructParents"; then
-            exit 1
-        fi
-        out=$(node "$5/check.mjs" --lang en "$4/plain.pdf")
-        [ $? -eq 1 ] || { echo "check.mjs passed it: $out"; exit 1; }
-        grep -q ": a tagged: " <<<"$out" || { echo "check.mjs did not fail check a: $out"; exit 1; }' \
-        _ "$CR" "$C" "$TMP/peers.xml" "$TMP" "$A11Y"
-else
-    echo "skip --no-accessible: render has no such option yet"
-    skipped=$((skipped + 1))
-fi
+check "--no-accessible: an untagged PDF (no /StructTreeRoot, no /MarkInfo); check.mjs fails it" bash -c '
+    "$1" render "$2/gold-city.submission.xml" --audit "$2/gold-city.audit.xml" --peers "$3" \
+        --no-accessible -o "$4/plain.pdf" || exit 1
+    qpdf --check "$4/plain.pdf" >/dev/null || { echo "qpdf --check failed"; exit 1; }
+    if qpdf --qdf --object-streams=disable "$4/plain.pdf" - | grep -a -E -m 3 "/StructTreeRoot|/Marked true|/StructParents"; then
+        exit 1
+    fi
+    out=$(node "$5/check.mjs" --lang en "$4/plain.pdf")
+    [ $? -eq 1 ] || { echo "check.mjs passed it: $out"; exit 1; }
+    grep -q ": a tagged: " <<<"$out" || { echo "check.mjs did not fail check a: $out"; exit 1; }' \
+    _ "$CR" "$C" "$TMP/peers.xml" "$TMP" "$A11Y"
 
-if [ "$skipped" -gt 0 ]; then
-    echo "a11y: $passed passed, $failed failed, $skipped skipped"
-else
-    echo "a11y: $passed passed, $failed failed"
-fi
+# The staff's cohort overview, tagged the same way, in English and French.
+for lang in en fr; do
+    check "cohort overview ($lang): every check passes" bash -c '
+        "$1" cohort "$2" --peers "$3" --lang "$5" -o "$4/overview-$5.pdf" || exit 1
+        qpdf --check "$4/overview-$5.pdf" >/dev/null || { echo "qpdf --check failed"; exit 1; }
+        node "$6/check.mjs" --lang "$5" "$4/overview-$5.pdf"' \
+        _ "$CR" "$C" "$TMP/peers.xml" "$TMP" "$lang" "$A11Y"
+done
+
+echo "a11y: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
