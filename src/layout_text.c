@@ -67,12 +67,11 @@ const char *cr_plural_key(cr_arena *a, const cr_strings *s, const char *key, lon
 {
     if (!cr_plural_one(s, n))
         return key;
-    size_t len = strlen(key);
-    char *one = cr_arena_alloc(a, len + sizeof ".one");
+    size_t size = strlen(key) + sizeof ".one";
+    char *one = cr_arena_alloc(a, size);
     if (!one)
         return NULL;
-    memcpy(one, key, len);
-    memcpy(one + len, ".one", sizeof ".one");
+    snprintf(one, size, "%s.one", key);
     return cr_strings_get(s, one) ? one : key;
 }
 

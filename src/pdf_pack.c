@@ -20,7 +20,7 @@ typedef struct obuf {
 
 static void put(obuf *b, const void *data, size_t n)
 {
-    if (b->oom)
+    if (b->oom || n == 0)
         return;
     if (b->n + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
@@ -63,7 +63,7 @@ static void deflate_into(const obuf *b, obuf *z)
     if (b->oom || z->oom)
         return;
     uLongf cap = compressBound((uLong)b->n);
-    if (z->cap < cap) {
+    if (!z->p || z->cap < cap) {
         unsigned char *q = realloc(z->p, cap);
         if (!q) {
             z->oom = true;
