@@ -40,10 +40,8 @@ cmake --build "$build" -j"$jobs" --target certreport certreport-gencohort certre
 echo "built in $(($(date +%s) - t0)) s"
 cli="$build/certreport/certreport"
 gen="$build/certreport/certreport-gencohort"
-bench=""
-for b in "$build/certreport-bench" "$build/certreport/bench/certreport-bench"; do
-    if [ -x "$b" ]; then bench="$b"; break; fi
-done
+# Where the tree puts it depends on how it was configured: the one just built is the newest.
+bench="$(ls -t "$build/certreport-bench" "$build/certreport/bench/certreport-bench" 2>/dev/null | head -n 1)"
 [ -n "$bench" ] || { echo "certreport-bench not found under $build" >&2; exit 1; }
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/certreport-bench.XXXXXX")"

@@ -73,7 +73,7 @@ static void deflate_into(const obuf *b, obuf *z)
         z->cap = cap;
     }
     uLongf got = cap;
-    if (compress2(z->p, &got, b->p, (uLong)b->n, Z_DEFAULT_COMPRESSION) != Z_OK)
+    if (compress2(z->p, &got, b->p, (uLong)b->n, Z_BEST_SPEED) != Z_OK)
         z->oom = true; /* only Z_MEM_ERROR can happen with a large enough buffer */
     else
         z->n = got;

@@ -118,7 +118,8 @@ enum { MC_NONE = -2, MC_ARTIFACT = -1 };
 typedef struct sx_elem {
     HPDF_Dict dict;   /* the /StructElem (indirect) */
     HPDF_Array kids;  /* its /K */
-    HPDF_Page page;   /* its /Pg: the page where it begins */
+    HPDF_Page page;   /* the page where it begins: its /Pg, once it has content there */
+    bool has_pg;
     cr_role role;
 } sx_elem;
 
@@ -581,6 +582,10 @@ static void open_mc(pdf_render *r, int target)
     snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", cr_role_name(e->role), r->mcid);
     HPDF_Stream_WriteStr(st, buf);
     if (e->page == r->page) {
+        if (!e->has_pg) { /* /Pg: only elements with content by MCID on their first page */
+            HPDF_Dict_Add(e->dict, "Pg", r->page);
+            e->has_pg = true;
+        }
         HPDF_Array_AddNumber(e->kids, r->mcid);
     } else { /* content on a later page than the element's /Pg: a marked-content reference */
         HPDF_Dict mcr = HPDF_Dict_New(r->pdf->mmgr);
@@ -623,6 +628,7 @@ static void begin_element(pdf_render *r, const cr_op *op)
     HPDF_Array siblings = r->depth ? r->elems[r->stack[r->depth - 1]].kids : root_kids(r);
     e->role = op->role;
     e->page = r->page;
+    e->has_pg = false;
     e->dict = indirect_dict(r);
     e->kids = HPDF_Array_New(r->pdf->mmgr);
     if (!e->dict || !e->kids || !siblings) {
@@ -630,10 +636,9 @@ static void begin_element(pdf_render *r, const cr_op *op)
             on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
         return;
     }
-    HPDF_Dict_AddName(e->dict, "Type", "StructElem");
+    /* /Type /StructElem is optional and left out: a report has hundreds of elements. */
     HPDF_Dict_AddName(e->dict, "S", cr_role_name(op->role));
     HPDF_Dict_Add(e->dict, "P", parent);
-    HPDF_Dict_Add(e->dict, "Pg", r->page);
     HPDF_Dict_Add(e->dict, "K", e->kids);
     if (op->text)
         set_text(r, e->dict, "Alt", op->text);

@@ -834,7 +834,7 @@ static void test_object_streams(void **st)
     assert_non_null(memmem(out.data, out.len, "/Type /ObjStm", 13));
     assert_non_null(memmem(out.data, out.len, "/Type /XRef", 11));
     assert_null(memmem(out.data, out.len, "\nxref\n", 6));           /* no classic table */
-    assert_null(memmem(out.data, out.len, "/Type /StructElem", 17)); /* nothing left outside */
+    assert_null(memmem(out.data, out.len, "/StructParents", 14)); /* nothing left outside */
     assert_null(memmem(out.data, out.len, "/S /P", 5));
     const char *path = CR_TEST_TMP "/test_render_pdf_objstm.pdf";
     write_file(path, &out);
