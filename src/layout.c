@@ -217,10 +217,7 @@ static void section_status(report *R)
     const cr_scorecard *sc = R->sc;
     const cr_submission *sub = R->sub;
     const cr_layout_spec *sp = L->sp;
-    cr_draw_begin(L, CR_ROLE_SECT, NULL);
-    int id = cr_draw_anchor(L, L->y);
-    cr_draw_bookmark(L, cr_draw_str(L, "section.status"), 0, id);
-    cr_draw_unseen_heading(L, CR_ROLE_H1, cr_draw_str(L, "section.status"));
+    cr_draw_unseen_section(L, cr_draw_str(L, "section.status"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", sub->cycle);
     cr_arg m[] = {{"region", sc->region != CR_NONE ? L->cat->regions[sc->region].name : sub->city.country},

@@ -551,6 +551,15 @@ void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title)
     cr_draw_end(d);
 }
 
+int cr_draw_unseen_section(cr_draw *d, const char *title)
+{
+    cr_draw_begin(d, CR_ROLE_SECT, NULL);
+    int id = cr_draw_anchor(d, d->y);
+    cr_draw_bookmark(d, title, 0, id);
+    cr_draw_unseen_heading(d, CR_ROLE_H1, title);
+    return id;
+}
+
 bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line)
 {
     if (!s)

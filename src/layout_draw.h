@@ -169,6 +169,9 @@ int cr_draw_section(cr_draw *d, const char *title, float keep);
 /* The heading (an element of |role| with no content, |title| its alternative text) of a section
  * that draws none, named like its bookmark, so that the H1s are the outline's top level. */
 void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title);
+/* A section that draws no heading, at the cursor: opens its Sect, places its anchor and
+ * bookmark |title| and its unseen H1. Close the section with cr_draw_end. Returns the anchor. */
+int cr_draw_unseen_section(cr_draw *d, const char *title);
 /* The layout's colour for catalog area |area| (the accent when it has none). */
 cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
 /* The name of catalog area |area| for narrow places: its short name when it has one. */

@@ -304,10 +304,7 @@ static void tier_chart(overview *O)
 static void section_summary(overview *O)
 {
     cr_draw *L = &O->d;
-    cr_draw_begin(L, CR_ROLE_SECT, NULL);
-    int id = cr_draw_anchor(L, L->y);
-    cr_draw_bookmark(L, cr_draw_str(L, "overview.section.summary"), 0, id);
-    cr_draw_unseen_heading(L, CR_ROLE_H1, cr_draw_str(L, "overview.section.summary"));
+    cr_draw_unseen_section(L, cr_draw_str(L, "overview.section.summary"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", O->req->cycle);
     cr_arg ca[] = {{"cycle", cycle}, {"edition", L->cat->edition}};

@@ -288,6 +288,15 @@ static void render_ok(const cr_display *d, const cr_fonts *fonts, cr_buffer *out
     assert_memory_equal(out->data, "%PDF-1.", 7);
 }
 
+/* Renders |d| into |out|, writes it to |path| and has qpdf check it. */
+static void render_checked(const cr_display *d, const cr_fonts *fonts, cr_buffer *out,
+                           const char *path)
+{
+    render_ok(d, fonts, out);
+    write_file(path, out);
+    qpdf_check(path);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Tests */
 
@@ -299,14 +308,10 @@ static void test_full_document(void **st)
     char run_text[64];
     cr_display *d = make_display(s->fonts, run_text, sizeof run_text);
     cr_buffer out = {0};
-    render_ok(d, s->fonts, &out);
     const char *path = CR_TEST_TMP "/test_render_pdf_full.pdf";
-    write_file(path, &out);
+    render_checked(d, s->fonts, &out, path); /* qpdf finds nothing wrong */
     char cmd[1024];
     int status;
-
-    /* qpdf finds nothing wrong. */
-    qpdf_check(path);
     char *o;
 
     /* Every font embedded: four CP1252 faces (their text maps to Unicode through the standard
@@ -715,13 +720,10 @@ static void test_tagged_document(void **st)
     require_tool("pdfinfo", "poppler-utils");
     cr_display *d = make_tagged();
     cr_buffer out = {0};
-    render_ok(d, s->fonts, &out);
     const char *path = CR_TEST_TMP "/test_render_pdf_tagged.pdf";
-    write_file(path, &out);
+    render_checked(d, s->fonts, &out, path);
     char cmd[1024];
     int status;
-
-    qpdf_check(path);
     char *o;
 
     /* poppler reads the tree back: elements in order, with their text; artifacts left out. */
@@ -829,16 +831,13 @@ static void test_object_streams(void **st)
     state *s = *st;
     cr_display *d = make_tagged();
     cr_buffer out = {0};
-    render_ok(d, s->fonts, &out);
+    render_checked(d, s->fonts, &out, CR_TEST_TMP "/test_render_pdf_objstm.pdf");
     assert_memory_equal(out.data, "%PDF-1.5", 8);
     assert_non_null(memmem(out.data, out.len, "/Type /ObjStm", 13));
     assert_non_null(memmem(out.data, out.len, "/Type /XRef", 11));
     assert_null(memmem(out.data, out.len, "\nxref\n", 6));           /* no classic table */
     assert_null(memmem(out.data, out.len, "/StructParents", 14)); /* nothing left outside */
     assert_null(memmem(out.data, out.len, "/S /P", 5));
-    const char *path = CR_TEST_TMP "/test_render_pdf_objstm.pdf";
-    write_file(path, &out);
-    qpdf_check(path);
 
     /* Input not in libharu's form, or cut anywhere: left as it is (NULL), never a crash. */
     unsigned char *packed = (unsigned char *)"x";
