@@ -22,23 +22,49 @@ static void one_line(char *s)
         s[--n] = '\0';
 }
 
+static void make_problem(cr_error *problem, cr_status code, const char *file, long line,
+                         const char *fmt, va_list ap) CR_PRINTF(5, 0);
+
+static void make_problem(cr_error *problem, cr_status code, const char *file, long line,
+                         const char *fmt, va_list ap)
+{
+    memset(problem, 0, sizeof *problem);
+    problem->code = code;
+    problem->line = line > 0 ? line : 0;
+    if (file)
+        snprintf(problem->file, sizeof problem->file, "%s", file);
+    vsnprintf(problem->message, sizeof problem->message, fmt, ap);
+    one_line(problem->message);
+    problem->count = 1;
+}
+
+void cr_error_warn(cr_error *e, const char *file, long line, const char *fmt, ...)
+{
+    if (!e)
+        return;
+    cr_error problem;
+    va_list ap;
+    va_start(ap, fmt);
+    make_problem(&problem, CR_OK, file, line, fmt, ap);
+    va_end(ap);
+    problem.warning = 1;
+    problem.count = 0;
+    problem.warnings = 1;
+    e->warnings++;
+    if (e->sink)
+        e->sink(e->sink_data, &problem);
+}
+
 cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
                        ...)
 {
     if (!e) /* a caller that does not want the details */
         return code;
     cr_error problem;
-    memset(&problem, 0, sizeof problem);
-    problem.code = code;
-    problem.line = line > 0 ? line : 0;
-    if (file)
-        snprintf(problem.file, sizeof problem.file, "%s", file);
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(problem.message, sizeof problem.message, fmt, ap);
+    make_problem(&problem, code, file, line, fmt, ap);
     va_end(ap);
-    one_line(problem.message);
-    problem.count = 1;
 
     if (e->count == 0) {
         e->code = problem.code;
@@ -54,10 +80,11 @@ cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line,
 
 void cr_error_format(const cr_error *e, char *buf, size_t size)
 {
+    const char *w = e->warning ? "warning: " : "";
     if (e->file[0] && e->line > 0)
-        snprintf(buf, size, "%s:%ld: %s", e->file, e->line, e->message);
+        snprintf(buf, size, "%s:%ld: %s%s", e->file, e->line, w, e->message);
     else if (e->file[0])
-        snprintf(buf, size, "%s: %s", e->file, e->message);
+        snprintf(buf, size, "%s: %s%s", e->file, w, e->message);
     else
-        snprintf(buf, size, "%s", e->message);
+        snprintf(buf, size, "%s%s", w, e->message);
 }

@@ -32,6 +32,8 @@ typedef void (*cr_error_sink)(void *data, const struct cr_error *problem);
 
 typedef struct cr_error {
     cr_status code;    /* of the first problem; CR_OK when none */
+    unsigned warning;  /* in a problem handed to a sink: 1 for a warning, 0 for an error */
+    unsigned warnings; /* warnings reported so far (they never set code) */
     char file[512];    /* input file of the first problem, "" if none */
     long line;         /* its line, 0 if unknown */
     char message[512]; /* one line, no trailing newline */
@@ -49,7 +51,13 @@ void cr_error_init(cr_error *e);
 cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
                        ...) CR_PRINTF(5, 6);
 
-/* Writes "file:line: message" (or "file: message", or "message") into |buf|. */
+/* Reports a warning: something odd but not wrong (the input is still used). It never sets the
+ * record's code or first problem; it bumps |warnings| and goes to the sink, if any, as a problem
+ * whose |warning| is 1. |e| may be NULL. */
+void cr_error_warn(cr_error *e, const char *file, long line, const char *fmt, ...) CR_PRINTF(4, 5);
+
+/* Writes "file:line: message" (or "file: message", or "message") into |buf|; a warning reads
+ * "file:line: warning: message". */
 void cr_error_format(const cr_error *e, char *buf, size_t size);
 
 /* True when |e| holds a problem. */
