@@ -14,6 +14,7 @@ packages=(
     libunibreak-dev                    # Unicode line breaking
     libxxhash-dev                      # batch: content hashes of every input of a report
     zlib1g-dev                         # PDF: small objects packed into a compressed object stream
+    libutf8proc-dev                    # input: text put in Unicode Normalization Form C
     qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
     valgrind                           # tests: the program under memcheck

@@ -39,12 +39,11 @@ static void problem(reader *r, long line, const char *fmt, ...)
     r->bad = true;
 }
 
-static cr_answer answer_of(const char *s)
-{
-    return strcmp(s, "yes") == 0 ? CR_ANSWER_YES
-           : strcmp(s, "in-progress") == 0 ? CR_ANSWER_IN_PROGRESS
-                                           : CR_ANSWER_NO;
-}
+/* Every attribute an event may have; one of these on the wrong type of event is an error, any
+ * other attribute (another tool's addition) a warning. */
+static const char *const event_attrs[] = {"at", "by", "type", "criterion", "from", "to",
+                                          "metric", "verdict", "step", "tier", NULL};
+static const char *const audit_attrs[] = {"submission", NULL};
 
 /* Attributes each type takes beyond at, by and type. */
 static const char *const allowed[4][4] = {
@@ -62,7 +61,7 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
     e->at = cr_xml_attr(r->arena, n, "at", oom);
     e->by = cr_xml_attr(r->arena, n, "by", oom);
     const char *type = cr_xml_attr(r->arena, n, "type", oom);
-    const char *criterion = cr_xml_attr(r->arena, n, "criterion", oom);
+    char *criterion = (char *)cr_xml_attr(r->arena, n, "criterion", oom);
     const char *from = cr_xml_attr(r->arena, n, "from", oom);
     const char *to = cr_xml_attr(r->arena, n, "to", oom);
     const char *metric = cr_xml_attr(r->arena, n, "metric", oom);
@@ -73,6 +72,7 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
     e->comment = comment ? cr_xml_text(r->arena, comment, oom) : NULL;
     if (*oom)
         return false;
+    cr_ascii_upper(criterion); /* "dm8" is DM8 */
     e->type = strcmp(type, "change") == 0    ? CR_EVENT_CHANGE
               : strcmp(type, "comment") == 0 ? CR_EVENT_COMMENT
               : strcmp(type, "outcome") == 0 ? CR_EVENT_OUTCOME
@@ -82,9 +82,13 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
     if (!timed)
         problem(r, e->line, "event time %s is not a real date and time", e->at);
 
+    cr_xml_warn_attrs(n, event_attrs, r->name, r->err);
     for (xmlAttrPtr a = n->properties; a; a = a->next) {
         const char *an = (const char *)a->name;
-        if (strcmp(an, "at") == 0 || strcmp(an, "by") == 0 || strcmp(an, "type") == 0)
+        bool known = false;
+        for (int k = 0; event_attrs[k] && !known; k++)
+            known = !a->ns && strcmp(an, event_attrs[k]) == 0;
+        if (!known || strcmp(an, "at") == 0 || strcmp(an, "by") == 0 || strcmp(an, "type") == 0)
             continue;
         bool ok = false;
         for (int k = 0; allowed[e->type][k]; k++)
@@ -110,10 +114,16 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
                 problem(r, e->line, "a change needs both from and to");
                 break;
             }
-            e->from = answer_of(from);
-            e->to = answer_of(to);
+            if (!cr_parse_answer(from, &e->from) || !cr_parse_answer(to, &e->to)) {
+                problem(r, e->line, "a change is from and to yes, in-progress or no");
+                break;
+            }
+            /* A reviewer who confirms an answer this way audited it: it counts as audited and
+             * its comment is shown, but it changes nothing. */
             if (e->from == e->to)
-                problem(r, e->line, "change from %s to %s changes nothing", from, to);
+                cr_error_warn(r->err, r->name, e->line,
+                              "change from %s to %s changes nothing (kept as a review of %s)",
+                              from, to, criterion ? criterion : "?");
         }
         break;
     case CR_EVENT_OUTCOME:
@@ -166,6 +176,7 @@ cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, cons
     xmlNodePtr root = xmlDocGetRootElement(doc);
     log->file = cr_arena_strdup(r.arena, name);
     log->line = cr_xml_line(root);
+    cr_xml_warn_attrs(root, audit_attrs, name, err);
     log->submission = cr_xml_attr(r.arena, root, "submission", &r.oom);
     size_t n = 0;
     for (xmlNodePtr c = cr_xml_elem(root->children); c; c = cr_xml_elem(c->next))

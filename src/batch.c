@@ -58,6 +58,7 @@ typedef struct row {
     char hash[33];      /* everything that goes into the report, hex */
     row_status st;
     char *message;      /* why it failed */
+    char *warnings;     /* its files' warnings, one per line ("file:line: warning: ..."), or NULL */
     unsigned long long bytes;
     unsigned pages;
 } row;
@@ -374,6 +375,30 @@ static void fail_row(row *r, const cr_error *e)
     r->st = ST_FAILED;
 }
 
+typedef struct warn_sink {
+    batch *b;
+    row *r;
+} warn_sink;
+
+/* A city's warnings: logged, and kept for the manifest. */
+static void collect_warning(void *data, const cr_error *problem)
+{
+    warn_sink *w = data;
+    if (!problem->warning)
+        return;
+    char line[1200];
+    cr_error_format(problem, line, sizeof line);
+    logf_(w->b, "%s\n", line);
+    size_t old = w->r->warnings ? strlen(w->r->warnings) : 0, add = strlen(line);
+    char *grown = realloc(w->r->warnings, old + add + 2);
+    if (!grown)
+        return; /* the warning was logged; the manifest keeps the ones before it */
+    if (old)
+        grown[old++] = '\n';
+    memcpy(grown + old, line, add + 1);
+    w->r->warnings = grown;
+}
+
 /* Scores every city of the shard into its row; with |stats|, adds the valid ones to the peers.
  * Returns CR_EIO with *sig set when a signal stopped it, or an error that stops the run. */
 static cr_status pass1(batch *b, bool stats, int *sig, cr_error *err)
@@ -386,11 +411,23 @@ static cr_status pass1(batch *b, bool stats, int *sig, cr_error *err)
         cr_assessment a;
         cr_error one;
         cr_error_init(&one);
+        warn_sink ws = {b, r};
+        one.sink = collect_warning;
+        one.sink_data = &ws;
         if (cr_cohort_load(e, &a, b->cat, b->schemas, &one) != CR_OK) {
             if (one.code == CR_ENOMEM)
                 return cr_error_set(err, CR_ENOMEM, one.file, one.line, "%s", one.message);
             log_error(b, &one);
             fail_row(r, &one);
+            continue;
+        }
+        one.sink = NULL;
+        if (b->o->strict && one.warnings) {
+            cr_error_set(&one, CR_EINPUT, e->submission, 0, "%u warning%s, treated as errors (--strict)",
+                         one.warnings, one.warnings == 1 ? "" : "s");
+            log_error(b, &one);
+            fail_row(r, &one);
+            cr_assessment_free(&a);
             continue;
         }
         const cr_scorecard *sc = &a.score;
@@ -588,6 +625,13 @@ static json_t *row_json(const batch *b, const row *r)
     json_object_set_new(j, "outcomes_met", r->valid ? json_integer(r->outcomes_met) : json_null());
     json_object_set_new(j, "status", json_string(status_name(r->st)));
     json_object_set_new(j, "message", r->message ? json_string(r->message) : json_null());
+    json_t *w = json_array();
+    for (const char *p = r->warnings; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        json_array_append_new(w, json_stringn(p, n));
+        p += n + (p[n] == '\n');
+    }
+    json_object_set_new(j, "warnings", w);
     json_object_set_new(j, "file", name[0] ? json_string(name) : json_null());
     json_object_set_new(j, "pages", name[0] ? json_integer(r->pages) : json_null());
     json_object_set_new(j, "bytes", name[0] ? json_integer((json_int_t)r->bytes) : json_null());
@@ -619,7 +663,7 @@ static void csv_field(FILE *f, const char *s, bool last)
 static const char *const CSV_COLUMNS[] = {
     "id", "city", "country", "region", "population_band", "criteria_met", "criteria_total",
     "percent", "eligible_tier", "awarded_tier", "core_missing", "outcomes_met", "status",
-    "message", "file", "pages", "bytes", "hash"};
+    "message", "warnings", "file", "pages", "bytes", "hash"};
 #define NCOLS (sizeof CSV_COLUMNS / sizeof *CSV_COLUMNS)
 
 /* The CSV first: manifest.json decides what the next run re-renders, so it is written last and
@@ -643,7 +687,24 @@ static cr_status write_manifest(batch *b, cr_error *err)
                 snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
                 s = num;
             }
+            char *joined = NULL; /* warnings: one field, "; " between them */
+            if (json_is_array(v) && json_array_size(v)) {
+                size_t need = 1, k;
+                json_t *x;
+                json_array_foreach(v, k, x) need += strlen(json_string_value(x)) + 2;
+                if ((joined = malloc(need))) {
+                    joined[0] = '\0';
+                    json_array_foreach(v, k, x)
+                    {
+                        if (k)
+                            strcat(joined, "; ");
+                        strcat(joined, json_string_value(x));
+                    }
+                    s = joined;
+                }
+            }
             csv_field(f, s, c + 1 == NCOLS);
+            free(joined);
         }
         json_decref(j);
     }
@@ -1123,6 +1184,7 @@ static void batch_free(batch *b)
         free(b->rows[i].core_missing);
         free(b->rows[i].area_met);
         free(b->rows[i].message);
+        free(b->rows[i].warnings);
     }
     free(b->rows);
     free(b->workers);

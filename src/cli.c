@@ -37,6 +37,7 @@ typedef struct options {
     bool quiet;           /* --quiet */
     const char *lang;     /* --lang CODE */
     int accessible;       /* --accessible 1, --no-accessible -1, else 0 */
+    bool strict;          /* --strict: warnings are errors */
 } options;
 
 /* Everything a command needs from the assets, loaded once. */
@@ -60,6 +61,24 @@ static void sink_print(void *data, const cr_error *problem)
 {
     (void)data;
     print_error(problem);
+}
+
+/* For commands that print their one error at the end: every warning as it comes. */
+static void sink_warnings(void *data, const cr_error *problem)
+{
+    (void)data;
+    if (problem->warning)
+        print_error(problem);
+}
+
+/* With --strict, warnings fail the command (before any output is written). */
+static bool strict_failed(const options *o, const cr_error *err, const char *what)
+{
+    if (!o->strict || err->warnings == 0)
+        return false;
+    fprintf(stderr, "%s: %u warning%s, treated as errors (--strict)\n", what, err->warnings,
+            err->warnings == 1 ? "" : "s");
+    return true;
 }
 
 static int exit_for(const cr_error *e)
@@ -254,7 +273,8 @@ enum {
     OPT_QUIET,
     OPT_LANG,
     OPT_ACCESSIBLE,
-    OPT_NO_ACCESSIBLE
+    OPT_NO_ACCESSIBLE,
+    OPT_STRICT
 };
 
 static const struct option long_opts[] = {
@@ -279,6 +299,7 @@ static const struct option long_opts[] = {
     {"lang", required_argument, NULL, OPT_LANG},
     {"accessible", no_argument, NULL, OPT_ACCESSIBLE},
     {"no-accessible", no_argument, NULL, OPT_NO_ACCESSIBLE},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {NULL, 0, NULL, 0},
 };
 
@@ -367,6 +388,9 @@ static int parse_options_(int argc, char **argv, options *o, const char *usage, 
         case OPT_LANG:
             o->lang = optarg;
             break;
+        case OPT_STRICT:
+            o->strict = true;
+            break;
         default:
             break;
         }
@@ -422,7 +446,7 @@ static int validate_one(const env *e, const char *path, cr_error *err)
 static int cmd_validate(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, 0};
     int rc = parse_options(argc, argv, &o, usage_validate, allowed);
     if (rc >= 0)
         return rc;
@@ -442,8 +466,10 @@ static int cmd_validate(int argc, char **argv)
         cr_error one;
         cr_error_init(&one);
         one.sink = sink_print;
-        if (validate_one(&e, argv[i], &one) != 0)
+        if (validate_one(&e, argv[i], &one) != 0 || strict_failed(&o, &one, argv[i]))
             status = EXIT_INPUT;
+        else if (one.warnings)
+            printf("%s: ok, %u warning%s\n", argv[i], one.warnings, one.warnings == 1 ? "" : "s");
         else
             printf("%s: ok\n", argv[i]);
     }
@@ -513,7 +539,7 @@ static void print_scorecard(const cr_assessment *a, const cr_catalog *cat)
 static int cmd_score(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, OPT_JSON, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, OPT_AUDIT, OPT_JSON, 0};
     int rc = parse_options(argc, argv, &o, usage_score, allowed);
     if (rc >= 0)
         return rc;
@@ -529,10 +555,16 @@ static int cmd_score(int argc, char **argv)
         return rc;
     }
     cr_assessment a;
+    err.sink = sink_warnings;
     if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK) {
         print_error(&err);
         env_close(&e);
         return exit_for(&err);
+    }
+    if (strict_failed(&o, &err, argv[optind])) {
+        cr_assessment_free(&a);
+        env_close(&e);
+        return EXIT_INPUT;
     }
     rc = 0;
     if (o.json) {
@@ -555,7 +587,7 @@ static int cmd_score(int argc, char **argv)
 static int cmd_stats(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_JSON, 'o', 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, OPT_JSON, 'o', 0};
     int rc = parse_options(argc, argv, &o, usage_stats, allowed);
     if (rc >= 0)
         return rc;
@@ -675,7 +707,7 @@ static bool tagged_pdf(const options *o, const char *backend, const char *format
 static int cmd_render(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
                                   OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_render, allowed);
     if (rc >= 0)
@@ -720,6 +752,7 @@ static int cmd_render(int argc, char **argv)
     char path[PATH_MAX + 64], fonts_dir[PATH_MAX + 64], cpath[PATH_MAX + 64];
     cr_catalog *tcat = NULL; /* the catalog with its texts in the report's language */
     rc = EXIT_INPUT;
+    err.sink = sink_warnings;
     if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK)
         goto fail;
     if (o.previous) {
@@ -775,6 +808,8 @@ static int cmd_render(int argc, char **argv)
                              .untagged = !tagged};
     if (!(d = cr_layout_report(&req, &err)))
         goto fail;
+    if (strict_failed(&o, &err, argv[optind]))
+        goto done; /* rc is EXIT_INPUT: nothing written */
     if (o.dump) {
         char *text = cr_display_dump(d, &err);
         if (!text)
@@ -865,7 +900,7 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n)
 static int cmd_batch(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
                                   OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_batch, allowed);
     if (rc >= 0)
@@ -899,6 +934,7 @@ static int cmd_batch(int argc, char **argv)
     }
     bo.cohort_dir = argv[optind];
     bo.lang = o.lang;
+    bo.strict = o.strict;
     bo.out_dir = o.output;
     bo.jobs = (unsigned)jobs;
     bo.peers_path = o.peers;
@@ -965,7 +1001,7 @@ static const char *const usage_cohort =
 static int cmd_cohort(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_cohort, allowed);
     if (rc >= 0)
         return rc;

@@ -35,13 +35,43 @@ static void problem(reader *r, xmlNodePtr n, const char *fmt, const char *arg)
     r->bad = true;
 }
 
+/* Attributes each element takes; others are warned about and ignored. */
+static const char *const known_submission[] = {"id", "cycle", "submitted", "lang", NULL};
+static const char *const known_city[] = {"name", "country", "subdivision", "population", NULL};
+static const char *const known_response[] = {"criterion", "answer", NULL};
+static const char *const known_outcome[] = {"metric", "value", "year", "source", "name", "sdg", "target", NULL};
+static const char *const known_program[] = {"name", "criteria", NULL};
+
+/* A subdivision as ISO 3166-2 writes it ("US-TX"), from that form or the bare code ("TX"), in
+ * any case. NULL when out of memory. */
+static const char *normal_subdivision(reader *r, const char *country, char *sub)
+{
+    cr_ascii_upper(sub);
+    if (strchr(sub, '-'))
+        return sub;
+    size_t n = strlen(country) + 1 + strlen(sub) + 1;
+    char *full = cr_arena_alloc(r->arena, n);
+    if (!full) {
+        r->oom = true;
+        return NULL;
+    }
+    snprintf(full, n, "%s-%s", country, sub);
+    return full;
+}
+
 static void read_city(reader *r, xmlNodePtr c, cr_submission *s)
 {
     s->city.line = cr_xml_line(c);
+    cr_xml_warn_attrs(c, known_city, r->name, r->err);
     s->city.name = attr(r, c, "name");
-    s->city.country = attr(r, c, "country");
-    s->city.subdivision = attr(r, c, "subdivision");
+    char *country = (char *)attr(r, c, "country");
+    char *sub = (char *)attr(r, c, "subdivision");
     const char *pop = attr(r, c, "population");
+    if (r->oom)
+        return;
+    cr_ascii_upper(country); /* "us" is US */
+    s->city.country = country;
+    s->city.subdivision = sub ? normal_subdivision(r, country, sub) : NULL;
     if (r->oom)
         return;
     unsigned long p;
@@ -68,10 +98,12 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
     s->responses = resp;
     s->nresponses = cat->ncriteria;
     for (xmlNodePtr c = cr_xml_elem(list->children); c; c = cr_xml_elem(c->next)) {
-        const char *code = attr(r, c, "criterion");
+        cr_xml_warn_attrs(c, known_response, r->name, r->err);
+        char *code = (char *)attr(r, c, "criterion");
         const char *answer = attr(r, c, "answer");
         if (r->oom)
             return;
+        cr_ascii_upper(code); /* "dm1" is DM1 */
         size_t i = cr_catalog_criterion(cat, code);
         if (i == CR_NONE) {
             problem(r, c, "unknown criterion %s (not in the catalog)", code);
@@ -85,9 +117,8 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
             continue;
         }
         resp[i].line = cr_xml_line(c);
-        resp[i].answer = strcmp(answer, "yes") == 0           ? CR_ANSWER_YES
-                         : strcmp(answer, "in-progress") == 0 ? CR_ANSWER_IN_PROGRESS
-                                                              : CR_ANSWER_NO;
+        if (!cr_parse_answer(answer, &resp[i].answer))
+            problem(r, c, "answer %s is not yes, in-progress or no", answer);
         size_t ne = 0;
         for (xmlNodePtr e = cr_xml_elem(c->children); e; e = cr_xml_elem(e->next))
             ne++;
@@ -138,6 +169,7 @@ static void read_outcomes(reader *r, xmlNodePtr list, cr_submission *s)
     if (!list)
         return;
     for (xmlNodePtr c = cr_xml_elem(list->children); c; c = cr_xml_elem(c->next)) {
+        cr_xml_warn_attrs(c, known_outcome, r->name, r->err);
         const char *metric = attr(r, c, "metric");
         const char *value = attr(r, c, "value");
         const char *year = attr(r, c, "year");
@@ -162,9 +194,20 @@ static void read_outcomes(reader *r, xmlNodePtr list, cr_submission *s)
         o->name = attr(r, c, "name");
         o->target = attr(r, c, "target");
         if (def->rule != CR_RULE_VERDICT) {
+            char number[64] = "";
+            /* "82.4%" for a percentage is 82.4, written differently. */
+            if (value && def->unit && strcmp(def->unit, "%") == 0) {
+                snprintf(number, sizeof number, "%s", value);
+                size_t n = strlen(number);
+                if (n > 1 && number[n - 1] == '%')
+                    number[n - 1] = '\0';
+                n = strlen(number);
+                if (n > 0 && number[n - 1] == ' ')
+                    number[n - 1] = '\0';
+            }
             if (!value)
                 problem(r, c, "outcome %s needs a value", metric);
-            else if (!cr_parse_decimal(value, &o->value))
+            else if (!cr_parse_decimal(number[0] ? number : value, &o->value))
                 problem(r, c, "outcome value %s is not a plain decimal number (like 82.4)", value);
             else if (o->value < 0 || o->value > 100000 ||
                      (def->unit && strcmp(def->unit, "%") == 0 && o->value > 100))
@@ -202,10 +245,12 @@ static void read_programs(reader *r, xmlNodePtr list, cr_submission *s)
     s->nprograms = n;
     size_t i = 0;
     for (xmlNodePtr c = cr_xml_elem(list->children); c; c = cr_xml_elem(c->next), i++) {
+        cr_xml_warn_attrs(c, known_program, r->name, r->err);
         p[i].name = attr(r, c, "name");
         p[i].line = cr_xml_line(c);
         const char *codes = attr(r, c, "criteria");
         char *copy = codes ? cr_arena_strdup(r->arena, codes) : NULL;
+        cr_ascii_upper(copy);
         size_t *idx = codes ? cr_arena_calloc(r->arena, strlen(codes) / 2 + 1, sizeof *idx) : NULL;
         if (r->oom || !copy || !idx) {
             r->oom = true;
@@ -254,12 +299,26 @@ cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name
     xmlNodePtr root = xmlDocGetRootElement(doc);
     s->file = cr_arena_strdup(r.arena, name);
     s->line = cr_xml_line(root);
+    cr_xml_warn_attrs(root, known_submission, name, err);
     s->id = attr(&r, root, "id");
-    s->lang = attr(&r, root, "lang");
+    char *lang = (char *)attr(&r, root, "lang");
     const char *cycle = attr(&r, root, "cycle");
-    const char *submitted = attr(&r, root, "submitted");
+    char *submitted = (char *)attr(&r, root, "submitted");
     if (r.oom)
         goto done;
+    /* A language tag with a region or script ("pt-BR", "fr_CA", "EN") is its language. */
+    if (lang) {
+        lang[strcspn(lang, "-_")] = '\0';
+        cr_ascii_lower(lang);
+    }
+    s->lang = lang;
+    /* A portal may export the submission time: the date is what counts. */
+    if (submitted[0] && strlen(submitted) > 10 && submitted[10] == 'T') {
+        int64_t t;
+        if (!cr_parse_datetime(submitted, &t))
+            problem(&r, root, "submitted time %s is not a real date and time", submitted);
+        submitted[10] = '\0';
+    }
     unsigned long cy = 0;
     if (!cr_parse_uint(cycle, 2199, &cy) || cy < 2015)
         problem(&r, root, "cycle %s is out of range (2015-2199)", cycle);
@@ -316,10 +375,15 @@ cr_kind cr_input_kind(const char *path, cr_error *err)
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
         return CR_KIND_UNKNOWN;
-    xmlDocPtr doc = cr_xml_parse(buf, len, path, err);
+    /* Only the kind is wanted here: warnings come when the file is loaded for real. */
+    cr_error quiet;
+    cr_error_init(&quiet);
+    xmlDocPtr doc = cr_xml_parse(buf, len, path, &quiet);
     free(buf);
-    if (!doc)
+    if (!doc) {
+        cr_error_set(err, quiet.code, quiet.file, quiet.line, "%s", quiet.message);
         return CR_KIND_UNKNOWN;
+    }
     cr_kind kind = CR_KIND_UNKNOWN;
     xmlNodePtr root = xmlDocGetRootElement(doc);
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

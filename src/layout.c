@@ -220,7 +220,14 @@ static void section_status(report *R)
     cr_draw_unseen_section(L, cr_draw_str(L, "section.status"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", sub->cycle);
-    cr_arg m[] = {{"region", sc->region != CR_NONE ? L->cat->regions[sc->region].name : sub->city.country},
+    /* Where the city is: its subdivision and country, then its peer region when that is more
+     * than the country ("Antioquia, Colombia · Latin America"). */
+    const char *place = cr_draw_place(L, sub->city.country, sub->city.subdivision);
+    if (sc->region != CR_NONE && L->cat->regions[sc->region].ncountries > 1) {
+        cr_arg pr[] = {{"place", place}, {"region", L->cat->regions[sc->region].name}};
+        place = cr_draw_tpl(L, "place.region", pr, 2);
+    }
+    cr_arg m[] = {{"region", place},
                   {"band", sc->band != CR_NONE ? L->cat->bands[sc->band].name : ""},
                   {"population", cr_fmt_int(L->tmp, L->st, sub->city.population)},
                   {"cycle", cycle}};

@@ -274,6 +274,36 @@ const char *cr_draw_str(cr_draw *d, const char *key)
     return s ? s : key;
 }
 
+/* A string of the table by a key built from |prefix| and a code in lower case, or NULL. */
+static const char *str_of_code(cr_draw *d, const char *prefix, const char *code)
+{
+    char key[64];
+    int w = snprintf(key, sizeof key, "%s%s", prefix, code);
+    if (w < 0 || (size_t)w >= sizeof key)
+        return NULL;
+    for (char *k = key; *k; k++)
+        if (*k >= 'A' && *k <= 'Z')
+            *k = (char)(*k - 'A' + 'a');
+    return cr_strings_get(d->st, key);
+}
+
+const char *cr_draw_country(cr_draw *d, const char *code)
+{
+    const char *name = code ? str_of_code(d, "country.", code) : NULL;
+    return name ? name : code ? code : "";
+}
+
+const char *cr_draw_place(cr_draw *d, const char *country, const char *subdivision)
+{
+    const char *sub = subdivision ? str_of_code(d, "subdivision.", subdivision) : NULL;
+    if (!sub && subdivision && strchr(subdivision, '-'))
+        sub = strchr(subdivision, '-') + 1; /* a code the table does not name: "AZ" */
+    if (!sub)
+        return cr_draw_country(d, country);
+    cr_arg a[] = {{"subdivision", sub}, {"country", cr_draw_country(d, country)}};
+    return cr_draw_tpl(d, "place", a, 2);
+}
+
 const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t n)
 {
     const char *s = cr_tpl(d->tmp, d->st, key, args, n);

@@ -118,6 +118,12 @@ void cr_draw_set_target(cr_draw *d, size_t page, size_t index, int target);
 
 /* The string |key| (the key itself when missing). */
 const char *cr_draw_str(cr_draw *d, const char *key);
+/* A country's name in the report's language (string country.xx), else its ISO code. */
+const char *cr_draw_country(cr_draw *d, const char *code);
+/* "Arizona, United States": the subdivision's name (string subdivision.xx-yy; the code after the
+ * dash when the table has none) and the country's (template "place"); just the country when
+ * |subdivision| is NULL. */
+const char *cr_draw_place(cr_draw *d, const char *country, const char *subdivision);
 /* The template |key| filled with |args| (see cr_tpl). */
 const char *cr_draw_tpl(cr_draw *d, const char *key, const cr_arg *args, size_t n);
 /* The template |key| for count |n| (|key|.one when |n| takes the singular, see cr_plural_key)

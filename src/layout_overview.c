@@ -484,7 +484,7 @@ static void section_cities(overview *O)
         memset(cells, 0, sizeof cells);
         cr_arg ma[] = {{"met", cr_draw_num(L, c->met)}, {"total", cr_draw_num(L, c->total)}};
         const char *texts[8] = {c->name,
-                                c->country,
+                                cr_draw_country(L, c->country),
                                 c->region != CR_NONE ? cat->regions[c->region].name : dash,
                                 c->band != CR_NONE ? cat->bands[c->band].name : dash,
                                 cr_draw_tpl(L, "overview.cities.of", ma, 2),

@@ -98,6 +98,48 @@ static bool is_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+void cr_ascii_upper(char *s)
+{
+    for (; s && *s; s++)
+        if (*s >= 'a' && *s <= 'z')
+            *s = (char)(*s - 'a' + 'A');
+}
+
+void cr_ascii_lower(char *s)
+{
+    for (; s && *s; s++)
+        if (*s >= 'A' && *s <= 'Z')
+            *s = (char)(*s - 'A' + 'a');
+}
+
+/* ASCII case-insensitive equality (strcasecmp follows the process locale). */
+static bool eq_ascii_ci(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'A' && *a <= 'Z' ? (char)(*a - 'A' + 'a') : *a;
+        char y = *b >= 'A' && *b <= 'Z' ? (char)(*b - 'A' + 'a') : *b;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+bool cr_parse_answer(const char *s, cr_answer *out)
+{
+    if (!s)
+        return false;
+    if (eq_ascii_ci(s, "yes"))
+        *out = CR_ANSWER_YES;
+    else if (eq_ascii_ci(s, "no"))
+        *out = CR_ANSWER_NO;
+    else if ((s[0] == 'i' || s[0] == 'I') && (s[1] == 'n' || s[1] == 'N') &&
+             (s[2] == '-' || s[2] == '_' || s[2] == ' ') && eq_ascii_ci(s + 3, "progress"))
+        *out = CR_ANSWER_IN_PROGRESS;
+    else
+        return false;
+    return true;
+}
+
 void cr_text_squeeze(char *s)
 {
     char *w = s;

@@ -16,6 +16,14 @@ bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what);
 /* Decodes one code point at *p (already validated); advances *p. */
 uint32_t cr_utf8_next(const char **p);
 
+/* ASCII letters of |s| to upper or lower case, in place (other bytes unchanged). */
+void cr_ascii_upper(char *s);
+void cr_ascii_lower(char *s);
+
+/* An answer as a person or another tool writes it: yes, no, in-progress, in any case, with
+ * "in progress" or "in_progress" too. False when it is none of them. */
+bool cr_parse_answer(const char *s, cr_answer *out);
+
 /* Collapses runs of XML whitespace to one space and trims both ends, in place. */
 void cr_text_squeeze(char *s);
 

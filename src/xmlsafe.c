@@ -6,12 +6,14 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <utf8proc.h>
 
 #include "text.h"
 
@@ -59,29 +61,102 @@ static void on_entity_decl(void *ctx, const xmlChar *name, int type, const xmlCh
     on_doctype(ctx, NULL, NULL, NULL);
 }
 
+/* Invisible formatting characters: zero-width spaces and joiners, direction marks, embeddings,
+ * overrides and isolates, word joiner and invisible operators, the byte order mark. Typed or
+ * pasted, they would reorder or glue text in ways nobody sees: they are removed (a warning). */
+static bool is_invisible(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x061C ||
+           cp == 0xFEFF;
+}
+
+/* Returns a cleaned copy of |s| (malloc'd) when it holds invisible formatting characters or is
+ * not in Unicode Normalization Form C, else NULL (also NULL with *oom set when out of memory).
+ * *removed is the first invisible character removed, 0 if none. */
+static char *clean_text(const char *s, uint32_t *removed, bool *oom)
+{
+    *removed = 0;
+    bool ascii = true;
+    for (const char *p = s; *p; p++)
+        ascii &= (unsigned char)*p < 0x80;
+    if (ascii)
+        return NULL; /* the usual case: nothing to normalise */
+    size_t n = strlen(s);
+    char *stripped = malloc(n + 1);
+    if (!stripped) {
+        *oom = true;
+        return NULL;
+    }
+    char *w = stripped;
+    for (const char *p = s; *p;) {
+        const char *start = p;
+        uint32_t cp = cr_utf8_next(&p);
+        if (is_invisible(cp)) {
+            if (!*removed)
+                *removed = cp;
+            continue;
+        }
+        memcpy(w, start, (size_t)(p - start));
+        w += p - start;
+    }
+    *w = '\0';
+    char *nfc = (char *)utf8proc_NFC((const utf8proc_uint8_t *)stripped);
+    if (!nfc) { /* utf8proc fails only when out of memory: the text is valid UTF-8 */
+        free(stripped);
+        *oom = true;
+        return NULL;
+    }
+    if (*removed || strcmp(nfc, s) != 0) {
+        free(stripped);
+        return nfc;
+    }
+    free(nfc);
+    free(stripped);
+    return NULL;
+}
+
 /* The raw bytes passed the UTF-8 check, but character references can still smuggle in control
- * characters (&#x85;): check every attribute value and text node of the tree. */
-static bool check_chars(xmlNodePtr n, const char *name, cr_error *err)
+ * characters (&#x85;): check every attribute value and text node of the tree. Text is also put in
+ * Normalization Form C (a name typed decomposed, as macOS keyboards do, is the same name) and
+ * stripped of invisible formatting characters, with a warning naming the line. */
+static bool check_chars(xmlNodePtr n, long line, const char *name, cr_error *err)
 {
     for (; n; n = n->next) {
         const xmlChar *content = NULL;
         if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE)
             content = n->content;
         if (content) {
-            long line;
+            long at;
             const char *what;
-            if (!cr_utf8_check((const char *)content, strlen((const char *)content), &line, &what)) {
-                cr_error_set(err, CR_EINPUT, name, cr_xml_line(n->parent ? n->parent : n),
-                             "%s in text", what);
+            if (!cr_utf8_check((const char *)content, strlen((const char *)content), &at, &what)) {
+                cr_error_set(err, CR_EINPUT, name, line, "%s in text", what);
                 return false;
             }
+            uint32_t removed;
+            bool oom = false;
+            char *clean = clean_text((const char *)content, &removed, &oom);
+            if (oom) {
+                cr_error_set(err, CR_ENOMEM, name, line, "out of memory");
+                return false;
+            }
+            if (clean) {
+                xmlNodeSetContent(n, (const xmlChar *)clean);
+                free(clean);
+            }
+            if (removed)
+                cr_error_warn(err, name, line,
+                              "invisible formatting character U+%04X removed (it would reorder or "
+                              "join text unseen)",
+                              (unsigned)removed);
         }
         if (n->type == XML_ELEMENT_NODE) {
+            long el = cr_xml_line(n);
             for (xmlAttrPtr a = n->properties; a; a = a->next) {
-                if (!check_chars(a->children, name, err))
+                if (!check_chars(a->children, el, name, err))
                     return false;
             }
-            if (!check_chars(n->children, name, err))
+            if (!check_chars(n->children, el, name, err))
                 return false;
         }
     }
@@ -124,7 +199,7 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
         cr_error_set(err, CR_EINPUT, name, 1, "DOCTYPE declarations are not allowed");
         st.failed = true;
     }
-    if (!st.failed && !check_chars(xmlDocGetRootElement(doc), name, err))
+    if (!st.failed && !check_chars(xmlDocGetRootElement(doc), 1, name, err))
         st.failed = true;
     if (st.failed && doc) {
         xmlFreeDoc(doc);
@@ -294,4 +369,18 @@ void cr_schemas_free(cr_schemas *s)
         if (s->schema[k])
             xmlSchemaFree(s->schema[k]);
     free(s);
+}
+
+void cr_xml_warn_attrs(xmlNodePtr node, const char *const *known, const char *name, cr_error *err)
+{
+    for (xmlAttrPtr a = node->properties; a; a = a->next) {
+        bool ok = false;
+        for (size_t k = 0; known[k] && !ok; k++)
+            ok = !a->ns && strcmp((const char *)a->name, known[k]) == 0;
+        if (!ok)
+            cr_error_warn(err, name, cr_xml_line(node), "unknown attribute %s%s%s on <%s> (ignored)",
+                          a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+                          a->ns && a->ns->prefix ? ":" : "", (const char *)a->name,
+                          (const char *)node->name);
+    }
 }

@@ -55,6 +55,10 @@ long cr_xml_line(xmlNodePtr node);
 /* Next element sibling (starting with |n| itself); NULL at the end. */
 xmlNodePtr cr_xml_elem(xmlNodePtr n);
 
+/* Warns about each attribute of |node| not in |known| (NULL-terminated): a format's readers
+ * accept attributes they do not know (another tool's additions) and say so. */
+void cr_xml_warn_attrs(xmlNodePtr node, const char *const *known, const char *name, cr_error *err);
+
 /* True when |node| is an element named |name|. */
 bool cr_xml_is(xmlNodePtr node, const char *name);
 

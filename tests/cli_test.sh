@@ -278,5 +278,112 @@ t_gencohort() {
 }
 check "gencohort 50 cities, then stats: exit 0, 50 applicants" t_gencohort
 
+# ---- real inputs: written differently, odd but not wrong ----
+
+# Tempe's files as another tool writes them: bare subdivision code, lower-case country, codes and
+# answers, a language tag with a region, the submission time, a decomposed (NFD) accent.
+real_inputs() {
+    mkdir -p "$TMP/real" || return 1
+    sed -e 's/subdivision="US-AZ"/subdivision="AZ"/' -e 's/country="US"/country="us"/' \
+        -e 's/criterion="DM\([0-9]\)" answer="yes"/criterion="dm\1" answer="Yes"/' \
+        -e 's/lang="en"/lang="en-US"/' -e 's/submitted="\([0-9-]*\)"/submitted="\1T09:30:00-07:00"/' \
+        "$COHORT/gold-city.submission.xml" >"$TMP/real/gold-city.submission.xml"
+    sed -e 's/criterion="RDC\([0-9]\)"/criterion="rdc\1"/' "$COHORT/gold-city.audit.xml" >"$TMP/real/gold-city.audit.xml"
+}
+
+t_real_same_score() {
+    real_inputs || return 1
+    grep -q 'subdivision="AZ"' "$TMP/real/gold-city.submission.xml" && grep -q 'answer="Yes"' "$TMP/real/gold-city.submission.xml" || return 1
+    run score "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" --json
+    cp "$TMP/out" "$TMP/real/canon.json"
+    run score "$TMP/real/gold-city.submission.xml" --audit "$TMP/real/gold-city.audit.xml" --json
+    [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] && cmp -s "$TMP/out" "$TMP/real/canon.json"
+}
+check "score: bare subdivision, lower-case codes, Yes, en-US, a submission time: the same JSON, no warning" t_real_same_score
+
+t_real_same_pdf() {
+    real_inputs || return 1
+    run stats "$COHORT" -o "$TMP/real/peers.xml"
+    SOURCE_DATE_EPOCH=1689336000 "$CR" render "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" \
+        --peers "$TMP/real/peers.xml" -o "$TMP/real/canon.pdf" 2>"$TMP/err" || return 1
+    SOURCE_DATE_EPOCH=1689336000 "$CR" render "$TMP/real/gold-city.submission.xml" --audit "$TMP/real/gold-city.audit.xml" \
+        --peers "$TMP/real/peers.xml" -o "$TMP/real/real.pdf" 2>"$TMP/err" || return 1
+    cmp -s "$TMP/real/canon.pdf" "$TMP/real/real.pdf" && pdftotext "$TMP/real/real.pdf" - | grep -q "Arizona, United States"
+}
+check "render: the same files written differently give a byte-identical PDF (\"Arizona, United States\")" t_real_same_pdf
+
+t_nfd_name() {
+    real_inputs || return 1
+    # "Bogotá" typed decomposed: a + U+0301.
+    sed -e "s/name=\"Bogotá\"/name=\"Bogota$(printf '\xcc\x81')\"/" "$COHORT/bogota.submission.xml" >"$TMP/real/bogota.submission.xml"
+    grep -q "Bogota$(printf '\xcc\x81')" "$TMP/real/bogota.submission.xml" || return 1
+    run render "$TMP/real/bogota.submission.xml" --cohort "$COHORT" -o "$TMP/real/bogota.pdf"
+    [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] && pdftotext "$TMP/real/bogota.pdf" - | grep -q "^Bogotá$"
+}
+check "render: a city name typed decomposed (NFD) comes out composed (NFC), no warning" t_nfd_name
+
+# Warnings: an attribute the format does not know, an invisible character, a change that changes
+# nothing. validate, score and render print the same ones; --strict makes them errors.
+odd_inputs() {
+    real_inputs || return 1
+    sed -e 's/<city name="Tempe"/<city portal-id="77" name="Te\xe2\x80\x8bmpe"/' \
+        "$COHORT/gold-city.submission.xml" >"$TMP/real/odd.submission.xml"
+    sed -e 's|</audit>|  <event at="2023-12-01T10:00:00Z" by="R" type="change" criterion="DM1" from="yes" to="yes"><comment>Confirmed.</comment></event>\n</audit>|' \
+        "$COHORT/gold-city.audit.xml" >"$TMP/real/odd.audit.xml"
+    sed -i 's/<audit submission="gold-city"/<audit submission="odd"/; s/id="gold-city"/id="odd"/' \
+        "$TMP/real/odd.submission.xml" "$TMP/real/odd.audit.xml"
+}
+
+t_warnings_same_everywhere() {
+    odd_inputs || return 1
+    run validate "$TMP/real/odd.submission.xml" "$TMP/real/odd.audit.xml"
+    [ $rc -eq 0 ] && grep -q "odd.submission.xml: ok, 2 warnings" "$TMP/out" || return 1
+    grep 'warning:' "$TMP/err" | sort >"$TMP/real/w.validate"
+    [ "$(lines "$TMP/real/w.validate")" -eq 3 ] || return 1
+    grep -q "odd.submission.xml:3: warning: unknown attribute portal-id on <city> (ignored)" "$TMP/real/w.validate" &&
+        grep -q "odd.submission.xml:3: warning: invisible formatting character U+200B removed" "$TMP/real/w.validate" &&
+        grep -q "odd.audit.xml:[0-9]*: warning: change from yes to yes changes nothing" "$TMP/real/w.validate" || return 1
+    run score "$TMP/real/odd.submission.xml" --audit "$TMP/real/odd.audit.xml"
+    [ $rc -eq 0 ] && grep 'warning:' "$TMP/err" | sort | cmp -s - "$TMP/real/w.validate" || return 1
+    run render "$TMP/real/odd.submission.xml" --audit "$TMP/real/odd.audit.xml" --cohort "$COHORT" -o "$TMP/real/odd.pdf"
+    [ $rc -eq 0 ] && [ -s "$TMP/real/odd.pdf" ] && grep 'warning:' "$TMP/err" | sort | cmp -s - "$TMP/real/w.validate"
+}
+check "validate, score and render print the same three warnings (unknown attribute, U+200B, no-op change) and succeed" t_warnings_same_everywhere
+
+t_strict() {
+    odd_inputs || return 1
+    rm -f "$TMP/real/strict.pdf"
+    run render "$TMP/real/odd.submission.xml" --audit "$TMP/real/odd.audit.xml" --cohort "$COHORT" -o "$TMP/real/strict.pdf" --strict
+    [ $rc -eq 1 ] && [ ! -e "$TMP/real/strict.pdf" ] && grep -q "treated as errors (--strict)" "$TMP/err" || return 1
+    run score "$TMP/real/odd.submission.xml" --strict --json
+    [ $rc -eq 1 ] && [ ! -s "$TMP/out" ] || return 1
+    run validate --strict "$TMP/real/odd.submission.xml"
+    [ $rc -eq 1 ] || return 1
+    run validate --strict "$COHORT/gold-city.submission.xml"
+    [ $rc -eq 0 ]
+}
+check "--strict: warnings fail render (no file), score (no output) and validate; a clean file passes" t_strict
+
+t_batch_warnings() {
+    odd_inputs || return 1
+    mkdir -p "$TMP/real/cohort" && cp "$COHORT"/*.xml "$TMP/real/cohort/" && cp "$TMP/real/odd."*.xml "$TMP/real/cohort/" || return 1
+    run batch "$TMP/real/cohort" -o "$TMP/real/out" -j 1 --quiet
+    [ $rc -eq 0 ] && [ -s "$TMP/real/out/odd.pdf" ] || return 1
+    python3 - "$TMP/real/out/manifest.json" "$TMP/real/out/manifest.csv" <<'PY' || return 1
+import csv, json, sys
+m = json.load(open(sys.argv[1], encoding="utf-8"))
+odd = [c for c in m["cities"] if c["id"] == "odd"][0]
+assert len(odd["warnings"]) == 3, odd["warnings"]
+assert all(": warning: " in w for w in odd["warnings"])
+assert all(c["warnings"] == [] for c in m["cities"] if c["id"] != "odd")
+rows = {r["id"]: r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))}
+assert rows["odd"]["warnings"].count("warning:") == 3
+PY
+    run batch "$TMP/real/cohort" -o "$TMP/real/out-strict" -j 1 --quiet --strict
+    [ $rc -eq 1 ] && [ ! -e "$TMP/real/out-strict/odd.pdf" ] && [ -s "$TMP/real/out-strict/gold-city.pdf" ] &&
+        grep -q "treated as errors (--strict)" "$TMP/err"
+}
+check "batch: a city's warnings in the manifest (JSON array, CSV field); --strict fails that city only" t_batch_warnings
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -44,6 +44,7 @@ typedef struct cr_batch_options {
     const char *lang;         /* every report in this language, or NULL: each submission's */
     bool untagged;            /* plain PDFs: no structure (see cr_report_request.untagged) */
     bool force;               /* re-render even when nothing changed */
+    bool strict;              /* a city whose files have warnings fails (not rendered) */
     unsigned shard_k, shard_n; /* only the k-th (1-based) of n slices of the cohort; n = 0: all */
     long long date;           /* document date of every report, or < 0: each city's own */
     const char *version;      /* program version (part of every report's hash) */
