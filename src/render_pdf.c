@@ -448,6 +448,136 @@ static void set_document_info(pdf_render *r)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * XMP metadata: the document info again, as XML in a /Metadata stream of the catalog (ISO 16684),
+ * which PDF/UA-1 requires (dc:title; pdfuaid:part 1 identifies a tagged document as PDF/UA).
+ * Built from the same values as the info dictionary, so the two agree; no clock, no random
+ * document id, so the bytes stay reproducible. */
+
+/* Appends |s| to the growing buffer with XML's five special characters escaped. */
+static void xmp_put(char **buf, size_t *len, size_t *cap, const char *s, bool escape)
+{
+    for (; s && *s; s++) {
+        const char *rep = NULL;
+        if (escape)
+            rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+        size_t n = rep ? strlen(rep) : 1;
+        if (*len + n + 1 > *cap) {
+            size_t nc = (*cap ? *cap * 2 : 2048) + n;
+            char *g = realloc(*buf, nc);
+            if (!g)
+                return; /* the caller sees the short buffer as out of memory */
+            *buf = g;
+            *cap = nc;
+        }
+        memcpy(*buf + *len, rep ? rep : s, n);
+        *len += n;
+        (*buf)[*len] = '\0';
+    }
+}
+
+/* The XMP packet of the document (malloc'd), or NULL when out of memory. */
+static char *xmp_packet(const pdf_render *r, const char *producer)
+{
+    const cr_doc_info *in = &r->d->info;
+    char date[96] = "";
+    time_t t = (time_t)in->created;
+    struct tm tm;
+    if (gmtime_r(&t, &tm) && tm.tm_year + 1900 >= 1 && tm.tm_year + 1900 <= 9999)
+        snprintf(date, sizeof date, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec > 59 ? 59 : tm.tm_sec);
+    char *b = NULL;
+    size_t len = 0, cap = 0;
+#define RAW(x) xmp_put(&b, &len, &cap, (x), false)
+#define ESC(x) xmp_put(&b, &len, &cap, (x), true)
+    RAW("<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+        " xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"");
+    if (r->tagged)
+        RAW("\n xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"");
+    RAW(">\n<dc:format>application/pdf</dc:format>\n");
+    if (in->title && *in->title) {
+        RAW("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        ESC(in->title);
+        RAW("</rdf:li></rdf:Alt></dc:title>\n");
+    }
+    if (in->author && *in->author) {
+        RAW("<dc:creator><rdf:Seq><rdf:li>");
+        ESC(in->author);
+        RAW("</rdf:li></rdf:Seq></dc:creator>\n");
+    }
+    if (in->subject && *in->subject) {
+        RAW("<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
+        ESC(in->subject);
+        RAW("</rdf:li></rdf:Alt></dc:description>\n");
+    }
+    if (in->lang && *in->lang) {
+        RAW("<dc:language><rdf:Bag><rdf:li>");
+        ESC(in->lang);
+        RAW("</rdf:li></rdf:Bag></dc:language>\n");
+    }
+    if (in->keywords && *in->keywords) {
+        RAW("<pdf:Keywords>");
+        ESC(in->keywords);
+        RAW("</pdf:Keywords>\n");
+    }
+    if (producer && *producer) {
+        RAW("<pdf:Producer>");
+        ESC(producer);
+        RAW("</pdf:Producer>\n");
+    }
+    if (in->creator && *in->creator) {
+        RAW("<xmp:CreatorTool>");
+        ESC(in->creator);
+        RAW("</xmp:CreatorTool>\n");
+    }
+    if (date[0]) {
+        RAW("<xmp:CreateDate>");
+        RAW(date);
+        RAW("</xmp:CreateDate>\n<xmp:ModifyDate>");
+        RAW(date);
+        RAW("</xmp:ModifyDate>\n<xmp:MetadataDate>");
+        RAW(date);
+        RAW("</xmp:MetadataDate>\n");
+    }
+    if (r->tagged)
+        RAW("<pdfuaid:part>1</pdfuaid:part>\n");
+    RAW("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
+#undef RAW
+#undef ESC
+    if (!b || !strstr(b, "<?xpacket end=")) { /* a realloc failed on the way */
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* Adds the /Metadata stream (uncompressed, as readers that scan for XMP expect) to the catalog. */
+static void set_metadata(pdf_render *r)
+{
+    if (failed(r))
+        return;
+    r->activity = "writing the XMP metadata";
+    const char *producer = HPDF_GetInfoAttr(r->pdf, HPDF_INFO_PRODUCER);
+    char *xmp = xmp_packet(r, producer);
+    if (!xmp) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    HPDF_Dict meta = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref);
+    if (meta) {
+        meta->filter = HPDF_STREAM_FILTER_NONE;
+        HPDF_Dict_AddName(meta, "Type", "Metadata");
+        HPDF_Dict_AddName(meta, "Subtype", "XML");
+        HPDF_Stream_Write(meta->stream, (const HPDF_BYTE *)xmp, (HPDF_UINT)strlen(xmp));
+        HPDF_Dict_Add(r->pdf->catalog, "Metadata", meta);
+    }
+    free(xmp);
+    failed(r); /* collects the document's error, if any */
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Painting */
 
 static void end_text(pdf_render *r)
@@ -1109,6 +1239,7 @@ static cr_status link_anchors(pdf_render *r, cr_error *err)
 /* Saves into memory and copies the file into |out|. */
 static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
 {
+    set_metadata(r);
     r->activity = "saving";
     for (int c = 0; c < CR_FACE_COUNT && !failed(r); c++)
         if (r->cid[c])

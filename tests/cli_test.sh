@@ -385,5 +385,23 @@ PY
 }
 check "batch: a city's warnings in the manifest (JSON array, CSV field); --strict fails that city only" t_batch_warnings
 
+# ---- XMP metadata (PDF/UA-1 identification) ----
+
+t_xmp() {
+    run render "$COHORT/montreal.submission.xml" --audit "$COHORT/montreal.audit.xml" --cohort "$COHORT" -o "$TMP/xmp.pdf"
+    [ $rc -eq 0 ] || return 1
+    pdfinfo -meta "$TMP/xmp.pdf" >"$TMP/xmp.xml" || return 1
+    local title
+    title=$(pdfinfo "$TMP/xmp.pdf" | sed -n 's/^Title: *//p')
+    [ -n "$title" ] && grep -qF "<rdf:li xml:lang=\"x-default\">$title</rdf:li>" "$TMP/xmp.xml" &&
+        grep -q "<pdfuaid:part>1</pdfuaid:part>" "$TMP/xmp.xml" &&
+        grep -q "<dc:language><rdf:Bag><rdf:li>fr</rdf:li>" "$TMP/xmp.xml" &&
+        grep -q "<xmp:CreateDate>2023-" "$TMP/xmp.xml" &&
+        python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$TMP/xmp.xml" || return 1
+    run render "$COHORT/montreal.submission.xml" --audit "$COHORT/montreal.audit.xml" --cohort "$COHORT" -o "$TMP/xmp2.pdf" --no-accessible
+    [ $rc -eq 0 ] && pdfinfo -meta "$TMP/xmp2.pdf" | grep -q "<dc:title>" && ! pdfinfo -meta "$TMP/xmp2.pdf" | grep -q pdfuaid
+}
+check "XMP metadata: well-formed, dc:title equals the info title, dc:language, pdfuaid:part 1 on tagged PDFs only" t_xmp
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
