@@ -247,6 +247,13 @@ static bool build_path(ctx *c, const cr_roadmap_tier *te, cr_roadmap_path *p)
     if (te->extra_criteria > pool || te->more_outcomes > unmet_o)
         return false;
 
+    /* The path's pools, fixed for all its steps (so "any k of these" holds whichever k earlier
+     * steps took): criteria not met and named by no step, ranked; outcomes not met. */
+    size_t pool_c[CR_MAX_LIST], npool_c = 0, pool_o[CR_MAX_LIST];
+    for (size_t j = 0; j < rm->ncandidates; j++)
+        if (!pending[rm->candidates[j].criterion])
+            pool_c[npool_c++] = j;
+    size_t npool_o = unmet_outcomes(cat, c->om, pool_o);
     cr_answer ans[CR_MAX_LIST];
     bool om[CR_MAX_LIST];
     memcpy(ans, c->ans, sizeof ans);
@@ -306,30 +313,21 @@ static bool build_path(ctx *c, const cr_roadmap_tier *te, cr_roadmap_path *p)
         s->criteria = copy_idx(c->arena, named, nn);
         s->ncriteria = nn;
         s->more_criteria = x;
-        size_t cand[CR_MAX_LIST], nc = 0;
-        if (x) {
-            for (size_t j = 0; j < rm->ncandidates; j++) {
-                size_t i = rm->candidates[j].criterion;
-                bool is_named = false;
-                for (size_t k = 0; k < nn; k++)
-                    is_named |= named[k] == i;
-                if (ans[i] != CR_ANSWER_YES && !is_named && !pending[i])
-                    cand[nc++] = j;
-            }
-        }
-        s->candidates = copy_idx(c->arena, cand, nc);
-        s->ncandidates = nc;
+        s->candidates = copy_idx(c->arena, pool_c, x ? npool_c : 0);
+        s->ncandidates = x ? npool_c : 0;
         s->more_outcomes = o;
-        size_t outs[CR_MAX_LIST];
-        size_t no = o ? unmet_outcomes(cat, om, outs) : 0;
-        s->outcomes = copy_idx(c->arena, outs, no);
-        s->noutcomes = no;
+        s->outcomes = copy_idx(c->arena, pool_o, o ? npool_o : 0);
+        s->noutcomes = o ? npool_o : 0;
         s->cost = (unsigned)nn + x + o;
-        /* Apply the step: the named criteria, the best |x| candidates, the first |o| outcomes. */
+        /* Apply the step: the named criteria, the best |x| of the pool not met yet, the first |o|
+         * outcomes not met yet. */
         for (size_t k = 0; k < nn; k++)
             ans[named[k]] = CR_ANSWER_YES;
-        for (size_t k = 0; k < x && k < nc; k++)
-            ans[rm->candidates[cand[k]].criterion] = CR_ANSWER_YES;
+        for (size_t j = 0, k = x; j < npool_c && k; j++) {
+            size_t i = rm->candidates[pool_c[j]].criterion;
+            if (ans[i] != CR_ANSWER_YES)
+                ans[i] = CR_ANSWER_YES, k--;
+        }
         meet_outcomes(cat, om, o);
         extras_rem -= x;
         outc_rem -= o;
@@ -428,6 +426,8 @@ cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc, const 
         fill_tier(cx, first + k, &tiers[k]);
     rm->tiers = tiers;
     rm->ntiers = nt;
+    if (cr_arena_failed(arena)) /* blockers and paths read the tiers' lists */
+        goto oom;
 
     /* What keeps the city at the top. */
     if (sc->eligibility == CR_ELIGIBLE && sc->tier != CR_NONE && sc->tier + 1 == cat->ntiers) {

@@ -67,17 +67,20 @@ typedef struct cr_roadmap_blocker {
                          CRITERIA clears with criteria no tier names (neither core nor required). */
 } cr_roadmap_blocker;
 
-/* One step of a path: meet every |criteria|, any |more_criteria| of |candidates| and any
- * |more_outcomes| of |outcomes|; with this step and those before it, the city reaches |reaches|. */
+/* One step of a path: meet every |criteria|, |more_criteria| more of |candidates| (any of them)
+ * and |more_outcomes| more of |outcomes| (any); with this step and those before it, the city
+ * reaches |reaches|. The candidates and outcomes are the path's pools, the same in every step
+ * that needs them: criteria not met when the path starts and named by none of its steps, and
+ * outcomes not met then. So "k more of these n" holds whichever ones earlier steps took. */
 typedef struct cr_roadmap_step {
     const size_t *criteria;   /* named criteria (core first, then required), catalog indices */
     size_t ncriteria;
     unsigned more_criteria;
     const size_t *candidates; /* indices into cr_roadmap.candidates, best first; empty when
-                                 more_criteria is 0 (then criteria change nothing) */
+                                 more_criteria is 0 (then other criteria change nothing) */
     size_t ncandidates;
     unsigned more_outcomes;
-    const size_t *outcomes;   /* outcomes not met yet (catalog indices), when more_outcomes */
+    const size_t *outcomes;   /* catalog indices, when more_outcomes */
     size_t noutcomes;
     unsigned cost;            /* ncriteria + more_criteria + more_outcomes */
     size_t reaches;
