@@ -112,7 +112,8 @@ typedef struct cr_roadmap {
     size_t tier;         /* the tier the city qualifies for now, CR_NONE for none */
     bool ranked_by_peers; /* candidates carry peer shares */
     size_t band;          /* peer group of the shares: the city's band, CR_NONE = all applicants */
-    const cr_roadmap_tier *tiers; /* every tier above the city's, ascending */
+    const cr_roadmap_tier *tiers; /* every tier above the city's, ascending (not eligible: every
+                                     tier, with what the answers lack; cost 0 = they meet it) */
     size_t ntiers;
     const cr_roadmap_blocker *blockers; /* eligibility; else core, required, criteria, outcomes */
     size_t nblockers;
