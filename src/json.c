@@ -59,7 +59,139 @@ static char *finish(json_t *root, bool ok, cr_error *err)
     return nl;
 }
 
+static const char *reach_id(const cr_catalog *cat, size_t t)
+{
+    return t == CR_NONE ? "none" : cat->tiers[t].id;
+}
+
+static json_t *outcome_ids(const cr_catalog *cat, const size_t *idx, size_t n, bool *ok)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        push(arr, json_string(cat->outcomes[idx[i]].id), ok);
+    return arr;
+}
+
+/* Percent rounded half up to one decimal. */
+static json_t *pct1(double v)
+{
+    return json_real(floor(v * 10.0 + 0.5) / 10.0);
+}
+
+static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
+{
+    const cr_catalog *cat = rm->catalog;
+    json_t *r = json_object();
+    if (!r)
+        return NULL;
+    put(r, "eligible", json_boolean(rm->eligibility == CR_ELIGIBLE), ok);
+    put(r, "peer_group", !rm->ranked_by_peers ? json_null()
+                         : json_string(rm->band == CR_NONE ? "all" : cat->bands[rm->band].id), ok);
+
+    json_t *tiers = json_array();
+    for (size_t k = 0; tiers && k < rm->ntiers; k++) {
+        const cr_roadmap_tier *t = &rm->tiers[k];
+        json_t *o = json_object();
+        if (o) {
+            put(o, "tier", json_string(cat->tiers[t->tier].id), ok);
+            put(o, "need", json_integer(t->need), ok);
+            put(o, "more_criteria", json_integer(t->more_criteria), ok);
+            put(o, "missing_core", codes(cat, t->core, t->ncore, ok), ok);
+            put(o, "missing_required", codes(cat, t->required, t->nrequired, ok), ok);
+            put(o, "extra_criteria", json_integer(t->extra_criteria), ok);
+            put(o, "more_outcomes", json_integer(t->more_outcomes), ok);
+            put(o, "outcome_candidates", outcome_ids(cat, t->outcomes, t->noutcomes, ok), ok);
+            put(o, "cost", json_integer(t->cost), ok);
+        }
+        push(tiers, o, ok);
+    }
+    put(r, "tiers", tiers, ok);
+
+    json_t *keep = json_null();
+    if (rm->keep.tier != CR_NONE && (keep = json_object()) != NULL) {
+        const cr_roadmap_keep *kp = &rm->keep;
+        put(keep, "tier", json_string(cat->tiers[kp->tier].id), ok);
+        put(keep, "spare_criteria", json_integer(kp->spare_criteria), ok);
+        put(keep, "criteria", codes(cat, kp->criteria, kp->ncriteria, ok), ok);
+        put(keep, "outcomes", json_integer(kp->outcomes), ok);
+        put(keep, "spare_outcomes", json_integer(kp->spare_outcomes), ok);
+    }
+    put(r, "keep", keep, ok);
+
+    json_t *blockers = json_array();
+    for (size_t k = 0; blockers && k < rm->nblockers; k++) {
+        const cr_roadmap_blocker *b = &rm->blockers[k];
+        json_t *o = json_object();
+        if (o) {
+            put(o, "kind", json_string(cr_blocker_kind_name(b->kind)), ok);
+            put(o, "criterion", opt_string(b->criterion == CR_NONE ? NULL : cat->criteria[b->criterion].code), ok);
+            put(o, "count", json_integer(b->count), ok);
+            put(o, "tier", opt_string(tier_id(cat, b->tier)), ok);
+            put(o, "reaches", json_string(reach_id(cat, b->reaches)), ok);
+        }
+        push(blockers, o, ok);
+    }
+    put(r, "blockers", blockers, ok);
+
+    json_t *paths = json_array();
+    for (size_t k = 0; paths && k < rm->npaths; k++) {
+        const cr_roadmap_path *p = &rm->paths[k];
+        json_t *o = json_object(), *steps = json_array();
+        for (size_t s = 0; steps && s < p->nsteps; s++) {
+            const cr_roadmap_step *st = &rm->paths[k].steps[s];
+            json_t *so = json_object(), *cand = json_array();
+            for (size_t j = 0; cand && j < st->ncandidates; j++)
+                push(cand, json_string(cat->criteria[rm->candidates[st->candidates[j]].criterion].code), ok);
+            if (so) {
+                put(so, "criteria", codes(cat, st->criteria, st->ncriteria, ok), ok);
+                put(so, "more_criteria", json_integer(st->more_criteria), ok);
+                put(so, "candidates", cand, ok);
+                put(so, "more_outcomes", json_integer(st->more_outcomes), ok);
+                put(so, "outcome_candidates", outcome_ids(cat, st->outcomes, st->noutcomes, ok), ok);
+                put(so, "cost", json_integer(st->cost), ok);
+                put(so, "reaches", json_string(reach_id(cat, st->reaches)), ok);
+            } else {
+                json_decref(cand);
+            }
+            push(steps, so, ok);
+        }
+        if (o) {
+            put(o, "tier", json_string(cat->tiers[p->tier].id), ok);
+            put(o, "reaches", json_string(reach_id(cat, p->reaches)), ok);
+            put(o, "cost", json_integer(p->cost), ok);
+            put(o, "steps", steps, ok);
+        } else {
+            json_decref(steps);
+        }
+        push(paths, o, ok);
+    }
+    put(r, "paths", paths, ok);
+
+    json_t *crit = json_array();
+    for (size_t k = 0; crit && k < rm->ncandidates; k++) {
+        const cr_roadmap_candidate *cd = &rm->candidates[k];
+        json_t *o = json_object();
+        if (o) {
+            put(o, "code", json_string(cat->criteria[cd->criterion].code), ok);
+            put(o, "answer", json_string(cr_answer_name(cd->answer)), ok);
+            put(o, "core", json_boolean(cat->criteria[cd->criterion].core), ok);
+            put(o, "required_for", opt_string(tier_id(cat, cd->required_by)), ok);
+            put(o, "peer_share", cd->share < 0 ? json_null() : pct1(cd->share), ok);
+            put(o, "stale", json_boolean(cd->stale), ok);
+        }
+        push(crit, o, ok);
+    }
+    put(r, "criteria", crit, ok);
+    return r;
+}
+
 char *cr_scorecard_json(const cr_audited *a, const cr_scorecard *sc, cr_error *err)
+{
+    return cr_scorecard_json_peers(a, sc, NULL, err);
+}
+
+char *cr_scorecard_json_peers(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
+                              cr_error *err)
 {
     const cr_catalog *cat = a->catalog;
     const cr_submission *sub = a->submission;
@@ -120,13 +252,15 @@ char *cr_scorecard_json(const cr_audited *a, const cr_scorecard *sc, cr_error *e
         put(next, "outcome_candidates", cand, &ok);
     }
     put(root, "next_tier", next, &ok);
-    return finish(root, ok, err);
-}
 
-/* Percent rounded half up to one decimal. */
-static json_t *pct1(double v)
-{
-    return json_real(floor(v * 10.0 + 0.5) / 10.0);
+    cr_roadmap *rm = cr_roadmap_build(a, sc, peers, err);
+    if (!rm) {
+        json_decref(root);
+        return NULL;
+    }
+    put(root, "roadmap", roadmap_json(rm, &ok), &ok);
+    cr_roadmap_free(rm);
+    return finish(root, ok, err);
 }
 
 static json_t *group(const cr_peers *p, const cr_peer_group *g, bool *ok)

@@ -163,6 +163,22 @@ t_score_small_town() {
 }
 check "score small-town --json: not eligible, tier none" t_score_small_town
 
+t_score_roadmap() {
+    run score "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" --json
+    [ $rc -eq 0 ] && json_ok '
+[p["tier"] for p in d["roadmap"]["paths"]] == ["platinum"]
+and d["roadmap"]["paths"][0]["steps"][0]["criteria"] == ["DM8"]
+and d["roadmap"]["paths"][0]["cost"] == 7 and d["roadmap"]["keep"] is None' || return 1
+    run score "$COHORT/hamilton.submission.xml" --audit "$COHORT/hamilton.audit.xml" --json
+    [ $rc -eq 0 ] && json_ok '
+d["tier"] == "none" and d["roadmap"]["paths"][0]["tier"] == "silver"
+and d["roadmap"]["paths"][0]["reaches"] == "gold" and d["roadmap"]["paths"][0]["cost"] == 1' || return 1
+    run score "$COHORT/small-town.submission.xml" --audit "$COHORT/small-town.audit.xml" --json
+    [ $rc -eq 0 ] && json_ok '
+d["roadmap"]["paths"] == [] and [b["kind"] for b in d["roadmap"]["blockers"]] == ["eligibility"]'
+}
+check "score --json roadmap: gold-city one step to Platinum, hamilton one outcome to Gold, small-town ineligible" t_score_roadmap
+
 t_score_bad() {
     run score "$BAD/population-zero.submission.xml"
     [ $rc -eq 1 ] && [ "$(lines "$TMP/err")" = 1 ] && [ ! -s "$TMP/out" ] &&

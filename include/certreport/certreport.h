@@ -16,6 +16,7 @@
 #include "overview.h"
 #include "peers.h"
 #include "render.h"
+#include "roadmap.h"
 #include "score.h"
 
 #endif
