@@ -374,7 +374,7 @@ static void section_process(report *R)
         cr_draw_begin(L, CR_ROLE_LI, NULL);
         cr_draw_circle(L, cx, cy, current ? 11 : 9, reached ? sp->accent : skipped ? sp->shade : sp->rule);
         cr_draw_begin(L, CR_ROLE_LBL, NULL);
-        cr_draw_text_center(L, cx, cy + 3.5f, CR_FACE_BOLD, 9, reached ? CR_WHITE : sp->muted, cr_draw_num(L, s + 1));
+        cr_draw_text_center(L, cx, cy + 3.5f, CR_FACE_BOLD, 9, reached ? CR_WHITE : sp->text, cr_draw_num(L, s + 1));
         cr_draw_end(L);
         cr_draw_begin(L, CR_ROLE_LBODY, NULL);
         float y = cy + 22;
