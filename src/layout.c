@@ -180,7 +180,7 @@ static const char *band_link_text(report *R, size_t k, const char *delta)
     cr_draw *L = &R->d;
     cr_arg a[] = {{"area", L->cat->areas[k].name}, {"percent", cr_draw_pct(L, R->sc->areas[k].percent)},
                   {"change", delta}};
-    return cr_draw_tpl(L, delta ? "status.band.link.change" : "status.band.link", a, 3);
+    return cr_draw_tpl(L, delta && *delta ? "status.band.link.change" : "status.band.link", a, 3);
 }
 
 /* The tier gauge in words: "Not certified below 51%, Silver from 51%, ... Your city: 72%." */

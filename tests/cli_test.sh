@@ -419,5 +419,12 @@ t_xmp() {
 }
 check "XMP metadata: well-formed, dc:title equals the info title, dc:language, pdfuaid:part 1 on tagged PDFs only" t_xmp
 
+t_link_contents() {
+    run render "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" --cohort "$COHORT" -o "$TMP/links.pdf"
+    [ $rc -eq 0 ] && qpdf --qdf --object-streams=disable "$TMP/links.pdf" "$TMP/links.qdf" || return 1
+    grep -aq "/Contents (Data Management: 89%)" "$TMP/links.qdf" && ! grep -aq "/Contents (.*())" "$TMP/links.qdf"
+}
+check "link descriptions without a previous cycle: \"Data Management: 89%\", never an empty \"()\"" t_link_contents
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
