@@ -23,6 +23,7 @@ typedef struct reader {
     cr_arena *arena;
     const char *name;
     cr_error *err;
+    const char *lang; /* the log's language, or NULL */
     bool oom, bad;
 } reader;
 
@@ -42,8 +43,51 @@ static void problem(reader *r, long line, const char *fmt, ...)
 /* Every attribute an event may have; one of these on the wrong type of event is an error, any
  * other attribute (another tool's addition) a warning. */
 static const char *const event_attrs[] = {"at", "by", "type", "criterion", "from", "to",
-                                          "metric", "verdict", "step", "tier", NULL};
-static const char *const audit_attrs[] = {"submission", NULL};
+                                          "metric", "verdict", "step", "tier", "lang", NULL};
+static const char *const audit_attrs[] = {"submission", "lang", NULL};
+static const char *const comment_attrs[] = {"lang", NULL};
+
+/* A language tag as BCP 47 writes it: a 2-3 letter language, then subtags ("en", "fr-CA"). */
+static bool is_lang_tag(const char *s)
+{
+    size_t n = 0;
+    while ((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z'))
+        n++;
+    if (n < 2 || n > 3)
+        return false;
+    for (s += n; *s;) {
+        if (*s != '-')
+            return false;
+        size_t k = 1;
+        while ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9'))
+            k++;
+        if (k < 2 || k > 9)
+            return false;
+        s += k;
+    }
+    return true;
+}
+
+/* The language an element says its text is in (xml:lang, or lang), or |inherited|. A value that
+ * is no language tag is a warning and is ignored. */
+static const char *lang_of(reader *r, xmlNodePtr n, const char *inherited)
+{
+    xmlChar *v = xmlGetNsProp(n, (const xmlChar *)"lang", XML_XML_NAMESPACE);
+    if (!v)
+        v = xmlGetNoNsProp(n, (const xmlChar *)"lang");
+    if (!v)
+        return inherited;
+    const char *lang = NULL;
+    if (is_lang_tag((const char *)v))
+        lang = cr_arena_strdup(r->arena, (const char *)v);
+    else
+        cr_error_warn(r->err, r->name, cr_xml_line(n), "lang \"%s\" is not a language tag (like en or fr-CA): ignored",
+                      (const char *)v);
+    if (is_lang_tag((const char *)v) && !lang)
+        r->oom = true;
+    xmlFree(v);
+    return lang ? lang : inherited;
+}
 
 /* Attributes each type takes beyond at, by and type. */
 static const char *const allowed[4][4] = {
@@ -70,6 +114,11 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
     const char *tier = cr_xml_attr(r->arena, n, "tier", oom);
     xmlNodePtr comment = cr_xml_elem(n->children);
     e->comment = comment ? cr_xml_text(r->arena, comment, oom) : NULL;
+    e->lang = lang_of(r, n, r->lang);
+    if (comment) {
+        cr_xml_warn_attrs(comment, comment_attrs, r->name, r->err);
+        e->lang = lang_of(r, comment, e->lang);
+    }
     if (*oom)
         return false;
     cr_ascii_upper(criterion); /* "dm8" is DM8 */
@@ -88,7 +137,8 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
         bool known = false;
         for (int k = 0; event_attrs[k] && !known; k++)
             known = !a->ns && strcmp(an, event_attrs[k]) == 0;
-        if (!known || strcmp(an, "at") == 0 || strcmp(an, "by") == 0 || strcmp(an, "type") == 0)
+        if (!known || strcmp(an, "at") == 0 || strcmp(an, "by") == 0 || strcmp(an, "type") == 0 ||
+            strcmp(an, "lang") == 0)
             continue;
         bool ok = false;
         for (int k = 0; allowed[e->type][k]; k++)
@@ -178,6 +228,7 @@ cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, cons
     log->line = cr_xml_line(root);
     cr_xml_warn_attrs(root, audit_attrs, name, err);
     log->submission = cr_xml_attr(r.arena, root, "submission", &r.oom);
+    r.lang = lang_of(&r, root, NULL);
     size_t n = 0;
     for (xmlNodePtr c = cr_xml_elem(root->children); c; c = cr_xml_elem(c->next))
         n++;

@@ -204,6 +204,10 @@ char *cr_display_dump(const cr_display *d, cr_error *err)
                 fputc(' ', f);
                 quoted(f, o->text);
             }
+            if (o->lang) {
+                fputs(" lang ", f);
+                quoted(f, o->lang);
+            }
             fprintf(f, ">\n");
             continue;
         case CR_OP_END:

@@ -202,6 +202,20 @@ static const char *gauge_alt(report *R)
     return cr_draw_tpl(L, "gauge.alt", a, 2);
 }
 
+/* |lang| when a text in it is not in the report's language (its primary subtag differs), so
+ * that a screen reader switches voice for it; NULL when it is the report's or unknown. */
+static const char *other_lang(const cr_draw *L, const char *lang)
+{
+    const char *doc = L->st->lang;
+    if (!lang || !doc)
+        return NULL;
+    size_t n = strcspn(lang, "-"), m = strlen(doc);
+    bool same = n == m;
+    for (size_t k = 0; same && k < n; k++)
+        same = (lang[k] | 0x20) == (doc[k] | 0x20);
+    return same ? NULL : lang;
+}
+
 /* Whether the layout has the area sections the status band links to. */
 static bool has_areas(const cr_layout_spec *sp)
 {
@@ -628,8 +642,10 @@ static void section_areas(report *R)
             cells[3].center = true;
             /* Reviewer comments, the latest last; a flood of them is summarised, not dropped. */
             size_t np = 0, shown = s->nnotes < MAX_PARS - 6 ? s->nnotes : MAX_PARS - 6;
-            for (size_t c = s->nnotes - shown; c < s->nnotes; c++)
+            for (size_t c = s->nnotes - shown; c < s->nnotes; c++) {
+                cells[4].lang[np] = other_lang(L, s->notes[c]->lang);
                 cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment};
+            }
             if (shown < s->nnotes) {
                 cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
                 cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1)};
@@ -742,6 +758,7 @@ static void section_outcomes(report *R)
         const cr_event *verdict = outcome_verdict(R, o);
         if (verdict && verdict->comment) {
             cells[5].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment};
+            cells[5].lang[1] = other_lang(L, verdict->lang);
             cells[5].npar = 2;
         }
         for (int c = 0; c < 6; c++)

@@ -124,9 +124,14 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
 
 void cr_draw_begin(cr_draw *d, cr_role role, const char *alt)
 {
+    cr_draw_begin_lang(d, role, alt, NULL);
+}
+
+void cr_draw_begin_lang(cr_draw *d, cr_role role, const char *alt, const char *lang)
+{
     if (!d->tagged)
         return;
-    cr_op o = {.kind = CR_OP_BEGIN, .role = role, .text = alt};
+    cr_op o = {.kind = CR_OP_BEGIN, .role = role, .text = alt, .lang = lang};
     cr_draw_emit(d, &o);
     d->depth++;
 }
@@ -613,6 +618,7 @@ typedef struct cell_line {
     cr_line line;
     float gap;  /* extra space before this line (between paragraphs) */
     size_t par; /* the cell paragraph it belongs to */
+    const char *lang;
 } cell_line;
 
 static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
@@ -638,6 +644,7 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
             cl[k].line = lines[p][i];
             cl[k].gap = (i == 0 && p > 0) ? SZ_TABLE * 0.5f : 0;
             cl[k].par = p;
+            cl[k].lang = c->lang[p];
             k++;
         }
     *out = cl;
@@ -749,7 +756,8 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
         float x = d->x0;
         for (size_t c = 0; c < t->ncols; c++) {
             float y = d->y + PAD;
-            bool pars = cells[c].npar > 1, open = false; /* a P per paragraph, one open */
+            /* A P per paragraph (one open), when there are several or one in another language. */
+            bool pars = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]), open = false;
             cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
                 const cell_line *cl = &lines[c][next[c]];
@@ -758,7 +766,7 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                 if (pars && (!open || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par))) {
                     if (open)
                         cr_draw_end(d);
-                    cr_draw_begin(d, CR_ROLE_P, NULL);
+                    cr_draw_begin_lang(d, CR_ROLE_P, NULL, cl->lang);
                     open = true;
                 }
                 y += cl->gap;

@@ -83,6 +83,8 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
 
 /* Opens an element of |role|; |alt| (copied): its alternative text (figures), or NULL. */
 void cr_draw_begin(cr_draw *d, cr_role role, const char *alt);
+/* The same, for an element in language |lang| (NULL: the document's). */
+void cr_draw_begin_lang(cr_draw *d, cr_role role, const char *alt, const char *lang);
 /* Closes the innermost open element (nothing when none is open). */
 void cr_draw_end(cr_draw *d);
 
@@ -200,6 +202,8 @@ typedef struct cr_cell_par {
 
 typedef struct cr_cell {
     cr_cell_par par[MAX_PARS];
+    const char *lang[MAX_PARS]; /* a paragraph's language when not the report's (it is then a P
+                                 * element of its own, with /Lang), or NULL */
     size_t npar;
     bool center;
 } cr_cell;

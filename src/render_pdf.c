@@ -772,6 +772,8 @@ static void begin_element(pdf_render *r, const cr_op *op)
     HPDF_Dict_Add(e->dict, "K", e->kids);
     if (op->text)
         set_text(r, e->dict, "Alt", op->text);
+    if (op->lang)
+        set_text(r, e->dict, "Lang", op->lang);
     if (op->role == CR_ROLE_TH) { /* a header of its column */
         HPDF_Dict a = HPDF_Dict_New(r->pdf->mmgr);
         if (a) {

@@ -375,8 +375,9 @@ void cr_xml_warn_attrs(xmlNodePtr node, const char *const *known, const char *na
 {
     for (xmlAttrPtr a = node->properties; a; a = a->next) {
         bool ok = false;
+        bool xml_ns = a->ns && a->ns->href && xmlStrEqual(a->ns->href, XML_XML_NAMESPACE);
         for (size_t k = 0; known[k] && !ok; k++)
-            ok = !a->ns && strcmp((const char *)a->name, known[k]) == 0;
+            ok = (!a->ns || xml_ns) && strcmp((const char *)a->name, known[k]) == 0;
         if (!ok)
             cr_error_warn(err, name, cr_xml_line(node), "unknown attribute %s%s%s on <%s> (ignored)",
                           a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",

@@ -426,5 +426,29 @@ t_link_contents() {
 }
 check "link descriptions without a previous cycle: \"Data Management: 89%\", never an empty \"()\"" t_link_contents
 
+# ---- language of parts: a reviewer's comment in English inside a French report ----
+
+t_lang_of_parts() {
+    sed -e '5s/<comment>/<comment xml:lang="en">/' -e '8s/<comment>/<comment lang="en-CA">/' \
+        "$COHORT/montreal.audit.xml" >"$TMP/mtl.audit.xml"
+    grep -q 'xml:lang="en"' "$TMP/mtl.audit.xml" || return 1
+    run render "$COHORT/montreal.submission.xml" --audit "$TMP/mtl.audit.xml" --cohort "$COHORT" --lang fr -o "$TMP/mtl.pdf"
+    [ $rc -eq 0 ] && [ ! -s "$TMP/err" ] || return 1
+    qpdf --qdf --object-streams=disable "$TMP/mtl.pdf" "$TMP/mtl.qdf" || return 1
+    [ "$(grep -ac '/Lang (en)' "$TMP/mtl.qdf")" -eq 1 ] && [ "$(grep -ac '/Lang (en-CA)' "$TMP/mtl.qdf")" -eq 1 ] || return 1
+    # The same log in an English report marks nothing: the comments are in the report's language.
+    run render "$COHORT/montreal.submission.xml" --audit "$TMP/mtl.audit.xml" --cohort "$COHORT" --lang en -o "$TMP/mtl-en.pdf"
+    [ $rc -eq 0 ] && qpdf --qdf --object-streams=disable "$TMP/mtl-en.pdf" "$TMP/mtl-en.qdf" &&
+        [ "$(grep -ac '/Lang (en' "$TMP/mtl-en.qdf")" -eq 1 ] # the catalog's only
+}
+check "a comment marked xml:lang=\"en\" in a French report: its P element has /Lang (en); unmarked in English" t_lang_of_parts
+
+t_lang_bad_tag() {
+    sed -e '5s/<comment>/<comment xml:lang="english please">/' "$COHORT/montreal.audit.xml" >"$TMP/mtl-bad.audit.xml"
+    run validate "$TMP/mtl-bad.audit.xml"
+    [ $rc -eq 0 ] && grep -q "mtl-bad.audit.xml:5: warning: lang \"english please\" is not a language tag" "$TMP/err"
+}
+check "a lang that is no language tag: a warning, and the comment is left unmarked" t_lang_bad_tag
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

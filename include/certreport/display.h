@@ -98,6 +98,8 @@ typedef struct cr_op {
     const cr_point *pts;
     size_t npoints;
     cr_role role;     /* BEGIN */
+    const char *lang; /* BEGIN: the element's language (BCP 47) when it is not the document's
+                       * (a reviewer's comment in English in a French report), else NULL */
 } cr_op;
 
 typedef struct cr_doc_info {

@@ -97,6 +97,8 @@ typedef struct cr_event {
     int64_t at_unix; /* seconds since 1970, UTC */
     const char *by;
     const char *comment; /* whitespace-normalised, or NULL */
+    const char *lang;    /* the comment's language (BCP 47) as the log says it (xml:lang or
+                          * lang on the comment, else its event, else the log), or NULL */
     size_t criterion;    /* change, comment: catalog index */
     cr_answer from, to;  /* change */
     size_t outcome;      /* outcome: catalog index */
