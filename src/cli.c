@@ -698,6 +698,10 @@ static bool tagged_pdf(const options *o, const char *backend, const char *format
                        const char **problem)
 {
     bool can = strcmp(backend, "haru") == 0 && strcmp(format, "pdf") == 0;
+    if (strcmp(backend, "cairo") == 0 && strcmp(format, "pdf") == 0 && !o->accessible)
+        fprintf(stderr, "%s: note: the cairo PDF is not tagged, so not accessible to screen readers; "
+                        "the default (haru) backend writes an accessible PDF\n",
+                prog);
     if (o->accessible > 0 && !can && !*problem)
         *problem = "--accessible needs a PDF from the haru backend (cairo can set neither "
                    "alternative text nor the document language)";

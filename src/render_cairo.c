@@ -16,6 +16,7 @@
  * cairo's own status is checked after each page and at the end. On failure |out| is empty. */
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/render.h"
+#include "pdf_untag.h"
 
 #include <limits.h>
 #include <math.h>
@@ -688,6 +689,19 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
     }
     if (format == CR_CAIRO_SVG)
         svg_fixed_surface_id(&s);
+    if (format == CR_CAIRO_PDF) { /* not tagged, and saying so (see pdf_untag.h) */
+        unsigned char *untagged = NULL;
+        size_t ulen = 0;
+        if (cr_pdf_untag(s.data, s.len, &untagged, &ulen, err) != CR_OK) {
+            free(s.data);
+            return CR_ENOMEM;
+        }
+        if (untagged) {
+            free(s.data);
+            s.data = untagged;
+            s.len = ulen;
+        }
+    }
     /* Give back only what is used. */
     unsigned char *fit = realloc(s.data, s.len);
     out->data = fit ? fit : s.data;

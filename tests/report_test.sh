@@ -602,7 +602,13 @@ sample_args() {
 
 t_render() {
     run render "${args[@]}" --peers "$TMP/peers.xml" -o "$pdf" --backend "$b"
-    [ $rc -eq 0 ] && [ -s "$pdf" ] && [ ! -s "$TMP/out" ] && [ ! -s "$TMP/err" ]
+    [ $rc -eq 0 ] && [ -s "$pdf" ] && [ ! -s "$TMP/out" ] || return 1
+    if [ "$b" = cairo ]; then # says that its PDF is not accessible, and is not tagged
+        [ "$(lines "$TMP/err")" -eq 1 ] && grep -q "note: the cairo PDF is not tagged" "$TMP/err" &&
+            pdfinfo "$pdf" | grep -q "^Tagged: *no" && ! grep -aq "/MarkInfo" <(qpdf --qdf --object-streams=disable "$pdf" - 2>/dev/null | sed -n '/\/Type \/Catalog/,/>>/p')
+    else
+        [ ! -s "$TMP/err" ] && pdfinfo "$pdf" | grep -q "^Tagged: *yes"
+    fi
 }
 
 t_qpdf() {
@@ -678,7 +684,7 @@ while IFS='|' read -r id city sentence <&3; do
     for b in haru cairo; do
         base=$TMP/$id.$b
         pdf=$base.pdf
-        check "$id $b: render exits 0, writes the PDF, prints nothing" t_render
+        check "$id $b: render exits 0, writes the PDF; haru: tagged, prints nothing; cairo: untagged, says so" t_render
         check "$id $b: qpdf --check is clean" t_qpdf
         check "$id $b: pdffonts: every font embedded" t_fonts
         check "$id $b: pdftotext reads it without a message" t_text
