@@ -179,6 +179,14 @@ bool cr_fonts_ignorable(uint32_t cp)
            (cp >= 0x2060 && cp <= 0x2069) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF;
 }
 
+bool cr_fonts_combining(uint32_t cp)
+{
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200C ||
+           cp == 0x200D || (cp >= 0x1F3FB && cp <= 0x1F3FF);
+}
+
 /* The font of |cp| (cr_fonts_pick) and its advance in that font's units in *adv. */
 static unsigned classify(const cr_fonts *f, cr_face face, uint32_t cp, int32_t *adv)
 {

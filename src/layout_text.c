@@ -105,16 +105,6 @@ const char *cr_fmt_date(cr_arena *a, const cr_strings *s, int year, int month, i
     return cr_tpl(a, s, "date", args, 3);
 }
 
-/* True for a character that belongs to the one before it: a combining mark (the common blocks),
- * a zero-width joiner or non-joiner, a variation selector. */
-static bool attaches(uint32_t cp)
-{
-    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
-           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
-           (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200C ||
-           cp == 0x200D || (cp >= 0x1F3FB && cp <= 0x1F3FF);
-}
-
 size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const char *text,
                float maxw, cr_line **lines)
 {
@@ -153,7 +143,7 @@ size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const c
                     const char *q = p;
                     cr_utf8_next(&q);
                     /* Combining marks, joiners and variation selectors stay with their base. */
-                    for (const char *m = q; m < text + e && attaches(cr_utf8_next(&m));)
+                    for (const char *m = q; m < text + e && cr_fonts_combining(cr_utf8_next(&m));)
                         q = m;
                     float cw = cr_fonts_width(f, face, size, p, (size_t)(q - p));
                     if (acc + cw > maxw && p > text + start)

@@ -164,6 +164,8 @@ typedef struct pdf_render {
     uint32_t *cid_used[NSLOT];    /* bitmap of the BMP codes drawn with cid[] */
     uint32_t *pua_used[NSLOT];    /* bitmap of the codes U+E000-EAFF drawn for an emoji */
     bool utf_on;
+    const char *group_text; /* set before drawing the first op of a group (see draw_group) */
+    bool in_group;          /* drawing a group inside its /ActualText */
 
     HPDF_Page *pages; /* one per CR_OP_PAGE, in order */
     size_t npages, total_pages;
@@ -885,6 +887,23 @@ static void end_actual_text(pdf_render *r)
     HPDF_Stream_WriteStr(((HPDF_PageAttr)r->page->attr)->stream, "EMC\n");
 }
 
+/* Writes the BMP UTF-8 text in r->scratch as a Tj of 2-byte codes (Identity-H), which is what
+ * libharu would write. (HPDF_Page_TextWidth has already marked the glyphs used for embedding.) */
+static void show_zero_width(pdf_render *r)
+{
+    HPDF_Stream st = ((HPDF_PageAttr)r->page->attr)->stream;
+    HPDF_Stream_WriteStr(st, "<");
+    char hex[8];
+    for (const unsigned char *p = (const unsigned char *)r->scratch; *p;) {
+        size_t n;
+        uint32_t cp = utf8_next(p, &n);
+        p += n;
+        snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
+        HPDF_Stream_WriteStr(st, hex);
+    }
+    HPDF_Stream_WriteStr(st, "> Tj\n");
+}
+
 static void draw_text(pdf_render *r, const cr_op *op)
 {
     if (!op->text || !*op->text)
@@ -915,6 +934,12 @@ static void draw_text(pdf_render *r, const cr_op *op)
     if (!font)
         return;
     mark_content(r, op);
+    actual = actual && !r->in_group; /* a group's /ActualText already says it */
+    if (r->group_text) { /* the first op of a group: its /ActualText covers the group */
+        begin_actual_text(r, r->group_text);
+        r->group_text = NULL;
+        r->in_group = true;
+    }
     if (actual)
         begin_actual_text(r, op->text);
     if (!r->in_text) {
@@ -928,9 +953,55 @@ static void draw_text(pdf_render *r, const cr_op *op)
     }
     set_fill(r, op->color);
     HPDF_Page_SetTextMatrix(r->page, 1, 0, 0, 1, op->x, r->page_h - op->y);
-    HPDF_Page_ShowText(r->page, r->scratch);
+    if (op->font != CR_FONT_FACE && HPDF_Page_TextWidth(r->page, r->scratch) == 0)
+        show_zero_width(r); /* combining marks: libharu's ShowText skips text of no width */
+    else
+        HPDF_Page_ShowText(r->page, r->scratch);
     if (actual)
         end_actual_text(r);
+}
+
+/* The number of TEXT ops after ops[i] on its baseline that begin with a combining mark (a mark
+ * its base's font lacks is a run of its own, drawn after the base with no advance). */
+static size_t marks_after(const cr_display *d, size_t i)
+{
+    size_t n = 0;
+    for (size_t k = i + 1; k < d->nops; k++, n++) {
+        const cr_op *o = &d->ops[k];
+        size_t len;
+        if (o->kind != CR_OP_TEXT || o->y != d->ops[i].y || !o->text || !*o->text ||
+            !cr_fonts_combining(utf8_next((const unsigned char *)o->text, &len)))
+            break;
+    }
+    return n;
+}
+
+/* Draws ops[i] and the |n| ops of combining marks after it in one /ActualText span holding all
+ * their text, so that text extraction gives each mark with its base ("g" + U+0303) rather than
+ * losing a zero-width glyph in another font. Returns the index of the last op drawn. */
+static size_t draw_group(pdf_render *r, size_t i, size_t n)
+{
+    const cr_display *d = r->d;
+    size_t len = 1;
+    for (size_t k = i; k <= i + n; k++)
+        len += strlen(d->ops[k].text);
+    char *all = malloc(len);
+    if (!all) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return i + n;
+    }
+    all[0] = '\0';
+    for (size_t k = i; k <= i + n; k++)
+        strcat(all, d->ops[k].text);
+    r->group_text = all;
+    for (size_t k = i; k <= i + n && !failed(r); k++)
+        draw_text(r, &d->ops[k]);
+    if (r->in_group && !failed(r))
+        end_actual_text(r);
+    r->group_text = NULL;
+    r->in_group = false;
+    free(all);
+    return i + n;
 }
 
 static void draw_rect(pdf_render *r, const cr_op *op)
@@ -1328,9 +1399,14 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         case CR_OP_PAGE:
             new_page(&r, op);
             break;
-        case CR_OP_TEXT:
-            draw_text(&r, op);
+        case CR_OP_TEXT: {
+            size_t marks = marks_after(d, i);
+            if (marks)
+                i = draw_group(&r, i, marks);
+            else
+                draw_text(&r, op);
             break;
+        }
         case CR_OP_RECT:
             draw_rect(&r, op);
             break;

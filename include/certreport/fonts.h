@@ -45,6 +45,11 @@ const unsigned char *cr_fonts_fallback_data(const cr_fonts *f, size_t i, size_t 
  * byte order mark U+FEFF. The layout leaves them out of the text runs. */
 bool cr_fonts_ignorable(uint32_t cp);
 
+/* True for a character drawn over the one before it: a combining mark (U+0300-036F, 1AB0-1AFF,
+ * 1DC0-1DFF, 20D0-20FF, FE20-FE2F), a variation selector, a zero-width (non-)joiner or an
+ * emoji skin-tone modifier. Line breaking keeps it with its base. */
+bool cr_fonts_combining(uint32_t cp);
+
 /* The font that draws |cp| in face |face| (display.h): CR_FONT_FACE, 1 + the index of the first
  * fallback that has it, CR_FONT_PLACEHOLDER when no font of the chain has it, or
  * CR_FONT_IGNORABLE (cr_fonts_ignorable, unless the face has it). Control characters (below
