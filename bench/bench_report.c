@@ -182,7 +182,7 @@ static int env_open(bench_env *e, const bench_options *o, bench_results *r, cr_e
         if (!(e->strings[i] = cr_strings_load(path, e->schemas, err)))
             return fail("strings", err), -1;
     }
-    if (!(e->fonts = cr_fonts_load(cr_layout_spec_fonts(e->spec), err)))
+    if (!(e->fonts = cr_layout_spec_load_fonts(e->spec, err)))
         return fail("fonts", err), -1;
     double t1 = now_ms();
     if (!(e->cohort = cr_cohort_scan(o->cohort, err)))

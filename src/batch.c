@@ -421,6 +421,7 @@ static cr_status pass1(batch *b, bool stats, int *sig, cr_error *err)
             fail_row(r, &one);
             continue;
         }
+        cr_fonts_check_inputs(b->fonts, a.submission, a.log, &one); /* characters no font has */
         one.sink = NULL;
         if (b->o->strict && one.warnings) {
             cr_error_set(&one, CR_EINPUT, e->submission, 0, "%u warning%s, treated as errors (--strict)",
@@ -488,6 +489,10 @@ static cr_status hash_global(batch *b, cr_error *err)
     const char *const *fonts = cr_layout_spec_fonts(b->spec);
     for (int f = 0; st == CR_OK && f < CR_FACE_COUNT; f++)
         st = feed_file(s, "font", fonts[f], err);
+    size_t nfb;
+    const char *const *fallbacks = cr_layout_spec_fallbacks(b->spec, &nfb);
+    for (size_t f = 0; st == CR_OK && f < nfb; f++)
+        st = feed_file(s, "fallback font", fallbacks[f], err);
     if (st == CR_OK) {
         /* The statistics themselves, so a frozen file and the same cohort recomputed agree. */
         char *json = cr_peers_json(b->peers, err);
@@ -1206,7 +1211,7 @@ static cr_status prepare(batch *b, int *sig, cr_error *err)
         return err->code;
     if (!(b->spec = cr_layout_spec_load(o->layout_path, o->fonts_dir, b->schemas, err)))
         return err->code;
-    if (!(b->fonts = cr_fonts_load(cr_layout_spec_fonts(b->spec), err)))
+    if (!(b->fonts = cr_layout_spec_load_fonts(b->spec, err)))
         return err->code;
     b->rows = calloc(b->cohort->n ? b->cohort->n : 1, sizeof *b->rows);
     if (!b->rows)

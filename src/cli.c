@@ -50,6 +50,9 @@ typedef struct env {
 
 static const char *prog = "certreport";
 
+static cr_status load_fonts(const env *e, const char *layout, cr_layout_spec **spec,
+                            cr_fonts **fonts, cr_error *err);
+
 static void print_error(const cr_error *e)
 {
     char line[1200];
@@ -412,7 +415,7 @@ static int parse_options(int argc, char **argv, options *o, const char *usage, c
 }
 /* ---- validate ---- */
 
-static int validate_one(const env *e, const char *path, cr_error *err)
+static int validate_one(const env *e, const cr_fonts *fonts, const char *path, cr_error *err)
 {
     /* The root element says which format the file claims to be. */
     cr_catalog *cat = NULL;
@@ -436,6 +439,8 @@ static int validate_one(const env *e, const char *path, cr_error *err)
         break;
     }
     bool ok = cat || s || a || p;
+    if (ok && (s || a)) /* characters no font has: a warning each, as score and render print */
+        cr_fonts_check_inputs(fonts, s, a, err);
     cr_catalog_free(cat);
     cr_submission_free(s);
     cr_audit_free(a);
@@ -461,18 +466,28 @@ static int cmd_validate(int argc, char **argv)
         env_close(&e);
         return rc;
     }
+    cr_layout_spec *spec = NULL;
+    cr_fonts *fonts = NULL;
+    if (load_fonts(&e, NULL, &spec, &fonts, &err) != CR_OK) {
+        print_error(&err);
+        cr_layout_spec_free(spec);
+        env_close(&e);
+        return exit_for(&err);
+    }
     int status = 0;
     for (int i = optind; i < argc; i++) {
         cr_error one;
         cr_error_init(&one);
         one.sink = sink_print;
-        if (validate_one(&e, argv[i], &one) != 0 || strict_failed(&o, &one, argv[i]))
+        if (validate_one(&e, fonts, argv[i], &one) != 0 || strict_failed(&o, &one, argv[i]))
             status = EXIT_INPUT;
         else if (one.warnings)
             printf("%s: ok, %u warning%s\n", argv[i], one.warnings, one.warnings == 1 ? "" : "s");
         else
             printf("%s: ok\n", argv[i]);
     }
+    cr_fonts_free(fonts);
+    cr_layout_spec_free(spec);
     env_close(&e);
     return status;
 }
@@ -556,11 +571,24 @@ static int cmd_score(int argc, char **argv)
     }
     cr_assessment a;
     err.sink = sink_warnings;
+    cr_layout_spec *spec = NULL;
+    cr_fonts *fonts = NULL;
     if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK) {
         print_error(&err);
         env_close(&e);
         return exit_for(&err);
     }
+    if (load_fonts(&e, NULL, &spec, &fonts, &err) != CR_OK) {
+        print_error(&err);
+        cr_layout_spec_free(spec);
+        cr_assessment_free(&a);
+        env_close(&e);
+        return exit_for(&err);
+    }
+    /* Characters no font has: warnings, as validate and render print. */
+    cr_fonts_check_inputs(fonts, a.submission, a.log, &err);
+    cr_fonts_free(fonts);
+    cr_layout_spec_free(spec);
     if (strict_failed(&o, &err, argv[optind])) {
         cr_assessment_free(&a);
         env_close(&e);
@@ -640,6 +668,23 @@ static bool dir_or_file(char *out, size_t size, const char *assets, const char *
         return true;
     w = snprintf(out, size, "%s/%s", assets, rel);
     return w > 0 && (size_t)w < size && access(out, R_OK) == 0;
+}
+
+/* The layout (|layout|, else the default) and its fonts with their fallback chain: what render
+ * draws with, and what validate and score check the inputs' characters against. */
+static cr_status load_fonts(const env *e, const char *layout, cr_layout_spec **spec,
+                            cr_fonts **fonts, cr_error *err)
+{
+    char fonts_dir[PATH_MAX + 64], path[PATH_MAX + 64];
+    if (!dir_or_file(fonts_dir, sizeof fonts_dir, e->assets, "fonts"))
+        return cr_error_set(err, CR_EIO, fonts_dir, 0, "fonts folder not found");
+    if (!layout && !dir_or_file(path, sizeof path, e->assets, "layouts/default.xml"))
+        return cr_error_set(err, CR_EIO, path, 0, "default layout not found");
+    if (!(*spec = cr_layout_spec_load(layout ? layout : path, fonts_dir, e->schemas, err)))
+        return err->code;
+    if (!(*fonts = cr_layout_spec_load_fonts(*spec, err)))
+        return err->code;
+    return CR_OK;
 }
 
 /* SOURCE_DATE_EPOCH, or -1 when unset or not a number. */
@@ -753,7 +798,7 @@ static int cmd_render(int argc, char **argv)
     cr_fonts *fonts = NULL;
     cr_display *d = NULL;
     cr_buffer out = {0};
-    char path[PATH_MAX + 64], fonts_dir[PATH_MAX + 64], cpath[PATH_MAX + 64];
+    char path[PATH_MAX + 64], cpath[PATH_MAX + 64];
     cr_catalog *tcat = NULL; /* the catalog with its texts in the report's language */
     rc = EXIT_INPUT;
     err.sink = sink_warnings;
@@ -780,15 +825,7 @@ static int cmd_render(int argc, char **argv)
     }
     if (!peers)
         goto fail;
-    if (!dir_or_file(fonts_dir, sizeof fonts_dir, e.assets, "fonts")) {
-        cr_error_set(&err, CR_EIO, fonts_dir, 0, "fonts folder not found");
-        goto fail;
-    }
-    if (!o.layout && !dir_or_file(path, sizeof path, e.assets, "layouts/default.xml")) {
-        cr_error_set(&err, CR_EIO, path, 0, "default layout not found");
-        goto fail;
-    }
-    if (!(spec = cr_layout_spec_load(o.layout ? o.layout : path, fonts_dir, e.schemas, &err)))
+    if (load_fonts(&e, o.layout, &spec, &fonts, &err) != CR_OK)
         goto fail;
     /* The report's language: --lang, else the submission's when it is translated, else English. */
     if (language_files(&e, o.lang, a.submission->lang, path, cpath, sizeof path, &err) != CR_OK)
@@ -798,9 +835,12 @@ static int cmd_render(int argc, char **argv)
     if (cpath[0] && (!(tcat = cr_catalog_load(e.catalog_path, e.schemas, &err)) ||
                      cr_catalog_translate(tcat, cpath, e.schemas, &err) != CR_OK))
         goto fail;
-    if (!(fonts = cr_fonts_load(cr_layout_spec_fonts(spec), &err)) ||
-        cr_layout_check_texts(tcat ? tcat : e.catalog, strings, fonts, &err) != CR_OK)
-        goto fail;
+    cr_error warn; /* the program's own texts: a character no font has is our bug, not the city's */
+    cr_error_init(&warn);
+    warn.sink = sink_print;
+    cr_layout_check_texts(tcat ? tcat : e.catalog, strings, fonts, &warn);
+    /* The city's: warnings, as validate and score print (and --strict counts). */
+    cr_fonts_check_inputs(fonts, a.submission, a.log, &err);
     cr_report_request req = {.catalog = tcat ? tcat : e.catalog,
                              .assessment = &a,
                              .peers = peers,

@@ -228,6 +228,10 @@ char *cr_display_dump(const cr_display *d, cr_error *err)
             fprintf(f, " %s ", faces[o->face]);
             num(f, o->size);
             rgb(f, o->color);
+            if (o->font == CR_FONT_PLACEHOLDER) /* only text outside the faces says its font */
+                fprintf(f, " placeholder");
+            else if (o->font != CR_FONT_FACE)
+                fprintf(f, " fallback %u", (unsigned)o->font - 1u);
             fputc(' ', f);
             quoted(f, o->text);
             break;

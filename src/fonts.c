@@ -1,7 +1,8 @@
 /* certreport: font metrics (see certreport/fonts.h). FreeType reads each face once; the advance
  * widths of every mapped code point are kept in a sorted table (plus a direct table for the
  * Latin range), after which FreeType is closed: measuring is a table look-up, with no shared
- * mutable state. */
+ * mutable state. The fallback fonts are read the same way but with FT_Get_Advance (the hmtx
+ * table, no outline loaded): a chain of some 6,000 glyphs costs well under a millisecond. */
 #include "certreport/fonts.h"
 
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include FT_TRUETYPE_TABLES_H
+#include FT_ADVANCES_H
 
 #include "text.h"
 #include "fileio.h"
@@ -35,9 +37,13 @@ typedef struct face_metrics {
 
 struct cr_fonts {
     face_metrics face[CR_FACE_COUNT];
+    face_metrics fallback[CR_FONTS_MAX_FALLBACK];
+    size_t nfallback;
 };
 
-static int load_face(FT_Library lib, const char *path, face_metrics *m, cr_error *err)
+/* |fast|: advances from FT_Get_Advance (fallback fonts); else from loading each glyph unscaled
+ * (the four faces, as the layout has always measured them). */
+static int load_face(FT_Library lib, const char *path, face_metrics *m, bool fast, cr_error *err)
 {
     size_t len;
     m->data = (unsigned char *)cr_read_file(path, 16u * 1024u * 1024u, &len, err);
@@ -74,9 +80,17 @@ static int load_face(FT_Library lib, const char *path, face_metrics *m, cr_error
         goto done;
     }
     for (FT_ULong cp = FT_Get_First_Char(face, &gi); gi != 0; cp = FT_Get_Next_Char(face, cp, &gi)) {
-        if (FT_Load_Glyph(face, gi, FT_LOAD_NO_SCALE) != 0)
-            continue;
-        uint16_t adv = (uint16_t)face->glyph->advance.x;
+        uint16_t adv;
+        if (fast) {
+            FT_Fixed a;
+            if (FT_Get_Advance(face, gi, FT_LOAD_NO_SCALE, &a) != 0)
+                continue;
+            adv = (uint16_t)a;
+        } else {
+            if (FT_Load_Glyph(face, gi, FT_LOAD_NO_SCALE) != 0)
+                continue;
+            adv = (uint16_t)face->glyph->advance.x;
+        }
         m->table[m->ntable].cp = (uint32_t)cp;
         m->table[m->ntable++].advance = adv;
         if (cp < DIRECT)
@@ -90,6 +104,17 @@ done:
 
 cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error *err)
 {
+    return cr_fonts_load_chain(paths, NULL, 0, err);
+}
+
+cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT],
+                              const char *const *fallbacks, size_t nfallback, cr_error *err)
+{
+    if (nfallback > CR_FONTS_MAX_FALLBACK) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "more than %d fallback fonts",
+                     CR_FONTS_MAX_FALLBACK);
+        return NULL;
+    }
     cr_fonts *f = calloc(1, sizeof *f);
     FT_Library lib = NULL;
     if (!f || FT_Init_FreeType(&lib) != 0) {
@@ -98,7 +123,15 @@ cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error *err)
         return NULL;
     }
     for (int k = 0; k < CR_FACE_COUNT; k++) {
-        if (load_face(lib, paths[k], &f->face[k], err) != 0) {
+        if (load_face(lib, paths[k], &f->face[k], false, err) != 0) {
+            FT_Done_FreeType(lib);
+            cr_fonts_free(f);
+            return NULL;
+        }
+    }
+    for (size_t k = 0; k < nfallback; k++) {
+        f->nfallback = k + 1;
+        if (load_face(lib, fallbacks[k], &f->fallback[k], true, err) != 0) {
             FT_Done_FreeType(lib);
             cr_fonts_free(f);
             return NULL;
@@ -116,6 +149,11 @@ void cr_fonts_free(cr_fonts *f)
         free(f->face[k].path);
         free(f->face[k].data);
         free(f->face[k].table);
+    }
+    for (size_t k = 0; k < f->nfallback; k++) {
+        free(f->fallback[k].path);
+        free(f->fallback[k].data);
+        free(f->fallback[k].table);
     }
     free(f);
 }
@@ -135,21 +173,103 @@ static int32_t advance_of(const face_metrics *m, uint32_t cp)
     return lo < m->ntable && m->table[lo].cp == cp ? m->table[lo].advance : -1;
 }
 
+bool cr_fonts_ignorable(uint32_t cp)
+{
+    return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           (cp >= 0x2060 && cp <= 0x2069) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0xFEFF;
+}
+
+bool cr_fonts_combining(uint32_t cp)
+{
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE20 && cp <= 0xFE2F) || (cp >= 0xFE00 && cp <= 0xFE0F) || cp == 0x200C ||
+           cp == 0x200D || (cp >= 0x1F3FB && cp <= 0x1F3FF);
+}
+
+/* The font of |cp| (cr_fonts_pick) and its advance in that font's units in *adv. */
+static unsigned classify(const cr_fonts *f, cr_face face, uint32_t cp, int32_t *adv)
+{
+    const face_metrics *m = &f->face[face];
+    int32_t a = advance_of(m, cp);
+    if (a >= 0 || cp < 0x20) {
+        *adv = a >= 0 ? a : m->notdef;
+        return CR_FONT_FACE;
+    }
+    if (cr_fonts_ignorable(cp)) {
+        *adv = 0;
+        return CR_FONT_IGNORABLE;
+    }
+    for (size_t k = 0; k < f->nfallback; k++)
+        if ((a = advance_of(&f->fallback[k], cp)) >= 0) {
+            *adv = a;
+            return (unsigned)k + 1;
+        }
+    *adv = m->notdef;
+    return CR_FONT_PLACEHOLDER;
+}
+
+unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp)
+{
+    int32_t adv;
+    return classify(f, face, cp, &adv);
+}
+
+size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len,
+                    unsigned *font)
+{
+    const char *p = text, *end = text + len;
+    int32_t adv;
+    *font = CR_FONT_FACE;
+    if (p >= end)
+        return 0;
+    *font = classify(f, face, cr_utf8_next(&p), &adv);
+    while (p < end) {
+        const char *q = p;
+        if (classify(f, face, cr_utf8_next(&q), &adv) != *font)
+            break;
+        p = q;
+    }
+    return (size_t)(p - text);
+}
+
 float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len)
 {
     const face_metrics *m = &f->face[face];
     const char *p = text, *end = text + len;
-    long units = 0;
+    long units = 0; /* the face's own (and its placeholders) */
+    long fb[CR_FONTS_MAX_FALLBACK] = {0};
+    bool any_fb = false;
     while (p < end) {
-        int32_t a = advance_of(m, cr_utf8_next(&p));
-        units += a >= 0 ? a : m->notdef;
+        uint32_t cp = cr_utf8_next(&p);
+        int32_t a = advance_of(m, cp);
+        if (a >= 0) { /* the common case first */
+            units += a;
+            continue;
+        }
+        unsigned font = classify(f, face, cp, &a);
+        if (font >= 1 && font <= CR_FONTS_MAX_FALLBACK) {
+            fb[font - 1] += a;
+            any_fb = true;
+        } else {
+            units += a;
+        }
     }
-    return (float)units * size / (float)m->units_per_em;
+    float w = (float)units * size / (float)m->units_per_em;
+    for (size_t k = 0; any_fb && k < f->nfallback; k++)
+        if (fb[k])
+            w += (float)fb[k] * size / (float)f->fallback[k].units_per_em;
+    return w;
 }
 
 bool cr_fonts_has(const cr_fonts *f, cr_face face, uint32_t cp)
 {
     return advance_of(&f->face[face], cp) >= 0;
+}
+
+bool cr_fonts_covers(const cr_fonts *f, cr_face face, uint32_t cp)
+{
+    return cr_fonts_pick(f, face, cp) != CR_FONT_PLACEHOLDER;
 }
 
 uint32_t cr_fonts_missing(const cr_fonts *f, cr_face face, const char *text)
@@ -182,4 +302,20 @@ const unsigned char *cr_fonts_data(const cr_fonts *f, cr_face face, size_t *len)
 {
     *len = f->face[face].len;
     return f->face[face].data;
+}
+
+size_t cr_fonts_fallback_count(const cr_fonts *f)
+{
+    return f->nfallback;
+}
+
+const char *cr_fonts_fallback_path(const cr_fonts *f, size_t i)
+{
+    return i < f->nfallback ? f->fallback[i].path : NULL;
+}
+
+const unsigned char *cr_fonts_fallback_data(const cr_fonts *f, size_t i, size_t *len)
+{
+    *len = i < f->nfallback ? f->fallback[i].len : 0;
+    return i < f->nfallback ? f->fallback[i].data : NULL;
 }

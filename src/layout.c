@@ -938,35 +938,58 @@ static void section_next(report *R)
 }
 
 
-/* Every input text the report shows must be drawable: a missing glyph is an input error naming
- * the file and line, never a silent box. */
-static bool check_glyphs(report *R)
+/* Warns about each character of |s| no font of the chain draws (in any face: the faces cover the
+ * same characters), once per character. Returns how many there were. */
+static size_t warn_uncovered(const cr_fonts *f, const char *s, const char *file, long line,
+                             cr_error *err)
 {
-    cr_draw *L = &R->d;
-    const cr_submission *sub = R->sub;
-    if (!cr_draw_check_text(L, sub->city.name, sub->file, sub->city.line))
-        return false;
-    for (size_t p = 0; p < sub->nprograms; p++)
-        if (!cr_draw_check_text(L, sub->programs[p].name, sub->file, sub->programs[p].line))
-            return false;
-    for (size_t o = 0; o < sub->noutcomes; o++) {
-        const cr_outcome_value *v = &sub->outcomes[o];
-        if (v->present && (!cr_draw_check_text(L, v->source, sub->file, v->line) || !cr_draw_check_text(L, v->name, sub->file, v->line) ||
-                           !cr_draw_check_text(L, v->target, sub->file, v->line) || !cr_draw_check_text(L, v->value_text, sub->file, v->line)))
-            return false;
+    enum { SEEN = 64 };
+    uint32_t seen[SEEN];
+    size_t nseen = 0, count = 0;
+    for (const char *p = s; p && *p;) {
+        const char *start = p;
+        uint32_t cp = cr_utf8_next(&p);
+        bool covered = true;
+        for (int k = 0; k < CR_FACE_COUNT && covered; k++)
+            covered = cr_fonts_covers(f, (cr_face)k, cp);
+        if (covered)
+            continue;
+        bool dup = false;
+        for (size_t i = 0; i < nseen && !dup; i++)
+            dup = seen[i] == cp;
+        if (dup)
+            continue;
+        if (nseen < SEEN)
+            seen[nseen++] = cp;
+        count++;
+        cr_error_warn(err, file, line, "U+%04X '%.*s' has no glyph in the report's fonts; drawn as a placeholder",
+                      (unsigned)cp, (int)(p - start), start);
     }
-    for (size_t i = 0; R->au->log && i < R->au->log->nevents; i++) {
-        const cr_event *e = &R->au->log->events[i];
-        if (e->type == CR_EVENT_OUTCOME && !cr_draw_check_text(L, e->comment, R->au->log->file, e->line))
-            return false;
-    }
-    for (size_t i = 0; R->au->log && i < R->au->ncriteria; i++) /* notes come from the log */
-        for (size_t n = 0; n < R->au->criteria[i].nnotes; n++) {
-            const cr_event *e = R->au->criteria[i].notes[n];
-            if (!cr_draw_check_text(L, e->comment, R->au->log->file, e->line))
-                return false;
+    return count;
+}
+
+size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
+                             const cr_audit_log *log, cr_error *err)
+{
+    size_t n = 0;
+    if (sub) {
+        n += warn_uncovered(fonts, sub->city.name, sub->file, sub->city.line, err);
+        n += warn_uncovered(fonts, sub->city.country, sub->file, sub->city.line, err);
+        for (size_t p = 0; p < sub->nprograms; p++)
+            n += warn_uncovered(fonts, sub->programs[p].name, sub->file, sub->programs[p].line, err);
+        for (size_t o = 0; o < sub->noutcomes; o++) {
+            const cr_outcome_value *v = &sub->outcomes[o];
+            if (!v->present)
+                continue;
+            n += warn_uncovered(fonts, v->source, sub->file, v->line, err);
+            n += warn_uncovered(fonts, v->name, sub->file, v->line, err);
+            n += warn_uncovered(fonts, v->target, sub->file, v->line, err);
+            n += warn_uncovered(fonts, v->value_text, sub->file, v->line, err);
         }
-    return true;
+    }
+    for (size_t i = 0; log && i < log->nevents; i++) /* reviewer comments: notes and verdicts */
+        n += warn_uncovered(fonts, log->events[i].comment, log->file, log->events[i].line, err);
+    return n;
 }
 
 /* The previous assessment must be the same city's, of an earlier cycle, scored against the same
@@ -1009,34 +1032,28 @@ static bool check_previous(report *R)
 cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
                                 const cr_fonts *fonts, cr_error *err)
 {
-    cr_draw L0 = {.f = fonts, .err = err};
-    cr_draw *L = &L0;
-    for (size_t i = 0; i < cat->ncriteria; i++)
-        if (!cr_draw_check_text(L, cat->criteria[i].statement, cat->file, 0) ||
-            !cr_draw_check_text(L, cat->criteria[i].name, cat->file, 0))
-            return CR_EINPUT;
-    for (size_t i = 0; i < cat->nareas; i++)
-        if (!cr_draw_check_text(L, cat->areas[i].name, cat->file, 0) ||
-            !cr_draw_check_text(L, cat->areas[i].short_name, cat->file, 0) ||
-            !cr_draw_check_text(L, cat->areas[i].description, cat->file, 0))
-            return CR_EINPUT;
-    for (size_t i = 0; i < cat->noutcomes; i++)
-        if (!cr_draw_check_text(L, cat->outcomes[i].name, cat->file, 0) ||
-            !cr_draw_check_text(L, cat->outcomes[i].indicator, cat->file, 0) ||
-            !cr_draw_check_text(L, cat->outcomes[i].standard_text, cat->file, 0))
-            return CR_EINPUT;
+    for (size_t i = 0; i < cat->ncriteria; i++) {
+        warn_uncovered(fonts, cat->criteria[i].statement, cat->file, 0, err);
+        warn_uncovered(fonts, cat->criteria[i].name, cat->file, 0, err);
+    }
+    for (size_t i = 0; i < cat->nareas; i++) {
+        warn_uncovered(fonts, cat->areas[i].name, cat->file, 0, err);
+        warn_uncovered(fonts, cat->areas[i].short_name, cat->file, 0, err);
+        warn_uncovered(fonts, cat->areas[i].description, cat->file, 0, err);
+    }
+    for (size_t i = 0; i < cat->noutcomes; i++) {
+        warn_uncovered(fonts, cat->outcomes[i].name, cat->file, 0, err);
+        warn_uncovered(fonts, cat->outcomes[i].indicator, cat->file, 0, err);
+        warn_uncovered(fonts, cat->outcomes[i].standard_text, cat->file, 0, err);
+    }
     for (size_t i = 0; i < cat->nregions; i++)
-        if (!cr_draw_check_text(L, cat->regions[i].name, cat->file, 0))
-            return CR_EINPUT;
+        warn_uncovered(fonts, cat->regions[i].name, cat->file, 0, err);
     for (size_t i = 0; i < cat->nbands; i++)
-        if (!cr_draw_check_text(L, cat->bands[i].name, cat->file, 0))
-            return CR_EINPUT;
+        warn_uncovered(fonts, cat->bands[i].name, cat->file, 0, err);
     for (size_t i = 0; i < cat->ntiers; i++)
-        if (!cr_draw_check_text(L, cat->tiers[i].name, cat->file, 0))
-            return CR_EINPUT;
+        warn_uncovered(fonts, cat->tiers[i].name, cat->file, 0, err);
     for (size_t i = 0; i < strings->n; i++)
-        if (!cr_draw_check_text(L, strings->entries[i].value, strings->file, 0))
-            return CR_EINPUT;
+        warn_uncovered(fonts, strings->entries[i].value, strings->file, 0, err);
     return CR_OK;
 }
 
@@ -1064,7 +1081,7 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
     if (!cr_draw_init(L, req->catalog, req->spec, req->strings, req->fonts, req->peers, err))
         goto done;
     L->tagged = !req->untagged;
-    if (L->cat->nareas > CR_MAX_LIST || !check_glyphs(R) || !check_previous(R))
+    if (L->cat->nareas > CR_MAX_LIST || !check_previous(R))
         goto done;
     for (size_t k = 0; k < CR_MAX_LIST; k++)
         R->area_anchor[k] = -1;

@@ -88,6 +88,48 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
     return out;
 }
 
+/* Adds text op |o| -- to |dl| when given, else to the current page -- split into runs by font
+ * (cr_fonts_run): each run an op of its own, placed after the runs before it, with its font in
+ * op.font; ignorable characters are left out. A text the face covers (every Latin text) stays one
+ * op, exactly as it was. */
+static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
+{
+    if (!o->text || !*o->text)
+        return;
+    size_t len = strlen(o->text);
+    unsigned font;
+    size_t n = cr_fonts_run(d->f, o->face, o->text, len, &font);
+    if (n == len && font == CR_FONT_FACE) {
+        if (dl)
+            cr_dlist_add(dl, o);
+        else
+            cr_draw_emit(d, o);
+        return;
+    }
+    float x = o->x;
+    for (size_t at = 0; at < len; at += n) {
+        n = cr_fonts_run(d->f, o->face, o->text + at, len - at, &font);
+        if (font != CR_FONT_IGNORABLE) {
+            char *t = cr_arena_alloc(d->tmp, n + 1);
+            if (!t) {
+                d->oom = true;
+                return;
+            }
+            memcpy(t, o->text + at, n);
+            t[n] = '\0';
+            cr_op r = *o;
+            r.x = x;
+            r.text = t;
+            r.font = (unsigned char)font;
+            if (dl)
+                cr_dlist_add(dl, &r);
+            else
+                cr_draw_emit(d, &r);
+        }
+        x += cr_fonts_width(d->f, o->face, o->size, o->text + at, n);
+    }
+}
+
 void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *left,
                            const char *right)
 {
@@ -116,8 +158,12 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
     }
     if (d->tagged)
         ops[k++] = (cr_op){.kind = CR_OP_END};
-    for (size_t i = 0; i < k; i++)
-        cr_dlist_add(dl, &ops[i]);
+    for (size_t i = 0; i < k; i++) {
+        if (ops[i].kind == CR_OP_TEXT)
+            text_runs(d, dl, &ops[i]);
+        else
+            cr_dlist_add(dl, &ops[i]);
+    }
 }
 
 /* ---- structure ---- */
@@ -194,7 +240,7 @@ void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb
     if (!s || !*s)
         return;
     cr_op o = {.kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
-    cr_draw_emit(d, &o);
+    text_runs(d, NULL, &o);
 }
 
 void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
@@ -593,21 +639,6 @@ int cr_draw_unseen_section(cr_draw *d, const char *title)
     cr_draw_bookmark(d, title, 0, id);
     cr_draw_unseen_heading(d, CR_ROLE_H1, title);
     return id;
-}
-
-bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line)
-{
-    if (!s)
-        return true;
-    for (int face = 0; face < CR_FACE_COUNT; face++) {
-        uint32_t cp = cr_fonts_missing(d->f, (cr_face)face, s);
-        if (cp) {
-            cr_error_set(d->err, CR_EINPUT, file, line,
-                         "character U+%04X is not in the report's fonts (in \"%.60s\")", (unsigned)cp, s);
-            return false;
-        }
-    }
-    return true;
 }
 
 /* ---- tables ---- */

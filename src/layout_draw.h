@@ -185,8 +185,6 @@ cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
 /* The name of catalog area |area| for narrow places: its short name when it has one. */
 const char *cr_draw_area_short(cr_draw *d, size_t area);
 
-/* false with an input error naming |file| and |line| when a face lacks a character of |s|. */
-bool cr_draw_check_text(cr_draw *d, const char *s, const char *file, long line);
 
 /* ---- tables: a header row repeated after every page break, rows kept whole ---- */
 

@@ -26,6 +26,8 @@ struct cr_layout_spec {
     float page_w, page_h;
     float margin_top, margin_bottom, margin_left, margin_right;
     const char *fonts[CR_FACE_COUNT]; /* full paths */
+    const char *fallbacks[CR_FONTS_MAX_FALLBACK]; /* full paths, in chain order */
+    size_t nfallback;
     cr_rgb text, muted, accent, rule, shade, peers, size;
     cr_area_color *areas;
     size_t nareas;

@@ -142,6 +142,9 @@ size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const c
                 while (p < text + e) {
                     const char *q = p;
                     cr_utf8_next(&q);
+                    /* Combining marks, joiners and variation selectors stay with their base. */
+                    for (const char *m = q; m < text + e && cr_fonts_combining(cr_utf8_next(&m));)
+                        q = m;
                     float cw = cr_fonts_width(f, face, size, p, (size_t)(q - p));
                     if (acc + cw > maxw && p > text + start)
                         break;

@@ -84,10 +84,15 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
         goto done;
     }
     xmlNodePtr fonts = child(root, "fonts");
-    for (int k = 0; k < CR_FACE_COUNT; k++) {
+    xmlNodePtr fb = cr_xml_elem(fonts->children);
+    for (int k = 0; k < CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK; k++) {
         /* The schema allows only plain file names ([A-Za-z0-9._-], no slash), so a font can't
-         * come from outside the fonts folder; refuse ".." anyway. */
-        const char *name = cr_xml_attr(arena, fonts, font_attrs[k], &oom);
+         * come from outside the fonts folder; refuse ".." anyway. The faces, then the fallback
+         * chain (<fallback file="..."/>, at most CR_FONTS_MAX_FALLBACK by the schema). */
+        if (k >= CR_FACE_COUNT && !fb)
+            break;
+        const char *name = k < CR_FACE_COUNT ? cr_xml_attr(arena, fonts, font_attrs[k], &oom)
+                                             : cr_xml_attr(arena, fb, "file", &oom);
         if (oom)
             goto done;
         if (strstr(name, "..") || strchr(name, '/')) {
@@ -103,7 +108,12 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
             goto done;
         }
         snprintf(full, n, "%s/%s", fonts_dir, name);
-        s->fonts[k] = full;
+        if (k < CR_FACE_COUNT) {
+            s->fonts[k] = full;
+        } else {
+            s->fallbacks[s->nfallback++] = full;
+            fb = cr_xml_elem(fb->next);
+        }
     }
     xmlNodePtr pal = child(root, "palette");
     color(pal, "text", &s->text);
@@ -165,6 +175,17 @@ void cr_layout_spec_free(cr_layout_spec *s)
 const char *const *cr_layout_spec_fonts(const cr_layout_spec *s)
 {
     return s->fonts;
+}
+
+const char *const *cr_layout_spec_fallbacks(const cr_layout_spec *s, size_t *n)
+{
+    *n = s->nfallback;
+    return s->fallbacks;
+}
+
+cr_fonts *cr_layout_spec_load_fonts(const cr_layout_spec *s, cr_error *err)
+{
+    return cr_fonts_load_chain(s->fonts, s->fallbacks, s->nfallback, err);
 }
 
 static int by_key(const void *a, const void *b)

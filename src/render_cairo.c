@@ -3,6 +3,9 @@
  *
  * Fonts: cairo draws with FreeType faces opened on copies of the very bytes the layout measured
  * (cr_fonts_data), with hinting and metric hinting off, so what was measured is what is drawn.
+ * A text run in a fallback font (op.font, display.h) is drawn with that font, opened the first
+ * time the render needs it; a placeholder run with the face, whose .notdef box cairo draws for
+ * each character it lacks.
  *
  * Threads: batch runs render in parallel, so nothing here is global and mutable. Every call opens
  * its own FT_Library per face. cairo may keep a font face alive after the call returns (its
@@ -99,12 +102,20 @@ static void ft_holder_free(void *p)
     free(h);
 }
 
-/* A cairo font face for |face| of |fonts|, or NULL with |err| set. */
-static cairo_font_face_t *make_face(const cr_fonts *fonts, cr_face face, cr_error *err)
+/* A cairo font face for |face| of |fonts| (|face| >= CR_FACE_COUNT: fallback font
+ * |face| - CR_FACE_COUNT), or NULL with |err| set. */
+static cairo_font_face_t *make_face(const cr_fonts *fonts, int face, cr_error *err)
 {
     size_t len = 0;
-    const unsigned char *bytes = cr_fonts_data(fonts, face, &len);
-    const char *path = cr_fonts_path(fonts, face);
+    const unsigned char *bytes;
+    const char *path;
+    if (face < CR_FACE_COUNT) {
+        bytes = cr_fonts_data(fonts, (cr_face)face, &len);
+        path = cr_fonts_path(fonts, (cr_face)face);
+    } else {
+        bytes = cr_fonts_fallback_data(fonts, (size_t)(face - CR_FACE_COUNT), &len);
+        path = cr_fonts_fallback_path(fonts, (size_t)(face - CR_FACE_COUNT));
+    }
     if (!bytes || len == 0 || len > (size_t)LONG_MAX) {
         cr_error_set(err, CR_EUSAGE, path, 0, "font data missing");
         return NULL;
@@ -163,7 +174,8 @@ static cr_status check_utf8(const char *s, size_t i, const char *what, cr_error 
 }
 
 /* Checks everything cairo would choke on; counts the pages. */
-static cr_status check_display(const cr_display *d, size_t *npages, cr_error *err)
+static cr_status check_display(const cr_display *d, const cr_fonts *fonts, size_t *npages,
+                               cr_error *err)
 {
     if (!isfinite(d->page_w) || !isfinite(d->page_h) || d->page_w < 1.0f || d->page_h < 1.0f ||
         d->page_w > 14400.0f || d->page_h > 14400.0f)
@@ -205,9 +217,11 @@ static cr_status check_display(const cr_display *d, size_t *npages, cr_error *er
         }
         switch (o->kind) {
         case CR_OP_TEXT:
-            if ((unsigned)o->face >= CR_FACE_COUNT || !(o->size > 0.0f) || o->size > 10000.0f)
+            if ((unsigned)o->face >= CR_FACE_COUNT || !(o->size > 0.0f) || o->size > 10000.0f ||
+                (o->font != CR_FONT_FACE && o->font != CR_FONT_PLACEHOLDER &&
+                 o->font > cr_fonts_fallback_count(fonts)))
                 st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                                  "bad face or font size in the display list (op %zu)", i);
+                                  "bad face, font or font size in the display list (op %zu)", i);
             else
                 st = check_utf8(o->text, i, "text", err);
             break;
@@ -355,7 +369,10 @@ typedef struct painter {
     cairo_t *cr;
     cairo_surface_t *surface;
     int pdf;
-    cairo_font_face_t *faces[CR_FACE_COUNT];
+    cairo_font_face_t *faces[CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK]; /* fallbacks: on demand */
+    const cr_fonts *fonts;
+    cr_error *err;
+    int font_failed; /* a fallback font could not be opened (|err| says why) */
     int outline[MAX_OUTLINE_DEPTH]; /* id of the last bookmark at each level */
     int depth;                      /* levels open */
     attrs a;
@@ -375,7 +392,14 @@ static void paint_op(painter *p, const cr_op *o)
     case CR_OP_TEXT:
         if (!o->text || !*o->text)
             break;
-        cairo_set_font_face(cr, p->faces[o->face]);
+        int slot = o->font == CR_FONT_FACE || o->font == CR_FONT_PLACEHOLDER
+                       ? (int)o->face
+                       : CR_FACE_COUNT + o->font - 1;
+        if (!p->faces[slot] && !(p->faces[slot] = make_face(p->fonts, slot, p->err))) {
+            p->font_failed = 1;
+            break;
+        }
+        cairo_set_font_face(cr, p->faces[slot]);
         cairo_set_font_size(cr, o->size);
         set_rgb(cr, o->color);
         cairo_move_to(cr, o->x, o->y);
@@ -534,7 +558,7 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_cairo: unknown format %d",
                             (int)format);
     size_t npages = 0;
-    cr_status st = check_display(d, &npages, err);
+    cr_status st = check_display(d, fonts, &npages, err);
     if (st != CR_OK)
         return st;
     if (format != CR_CAIRO_PDF && page >= npages)
@@ -562,8 +586,10 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
     painter p;
     memset(&p, 0, sizeof p);
     p.pdf = format == CR_CAIRO_PDF;
+    p.fonts = fonts;
+    p.err = err;
     for (int k = 0; k < CR_FACE_COUNT; k++) {
-        p.faces[k] = make_face(fonts, (cr_face)k, err);
+        p.faces[k] = make_face(fonts, k, err);
         if (!p.faces[k]) {
             for (int j = 0; j < k; j++)
                 cairo_font_face_destroy(p.faces[j]);
@@ -660,6 +686,8 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
             s.oom = 1;
             cs = CAIRO_STATUS_NO_MEMORY;
         }
+        if (p.font_failed)
+            break;
     }
     if (cs == CAIRO_STATUS_SUCCESS)
         cs = cairo_status(p.cr);
@@ -678,9 +706,14 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
         }
     }
     cairo_surface_destroy(p.surface);
-    for (int k = 0; k < CR_FACE_COUNT; k++)
-        cairo_font_face_destroy(p.faces[k]);
+    for (size_t k = 0; k < sizeof p.faces / sizeof *p.faces; k++)
+        if (p.faces[k])
+            cairo_font_face_destroy(p.faces[k]);
     free(p.a.buf);
+    if (p.font_failed) {
+        free(s.data);
+        return err && err->code != CR_OK ? err->code : CR_EIO;
+    }
     if (cs == CAIRO_STATUS_SUCCESS && !s.oom && s.len == 0)
         cs = CAIRO_STATUS_WRITE_ERROR;
     if (cs != CAIRO_STATUS_SUCCESS || s.oom) {

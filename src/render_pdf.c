@@ -8,6 +8,15 @@
  *   ours. A run with a character outside CP1252 is drawn whole with a CID (Type0, Identity-H)
  *   version of the same face through libharu's UTF-8 encoder; that encoder is only switched on in
  *   documents that need it. Both versions of a face share one embedded font file.
+ * - Fallback fonts (text runs whose op.font names one, display.h) are loaded and embedded only in
+ *   a document that draws such a run, always as CID fonts. libharu's UTF-8 path takes the BMP
+ *   only: an emoji (U+1F000-1FAFF) is drawn as its Private Use Area mirror U+E000 + (cp -
+ *   U+1F000), which fonts/make-fonts.sh puts in the emoji font's (3,1) cmap, and the ToUnicode
+ *   CMap maps that code back to the real character, so text extraction sees the emoji.
+ * - Placeholders (op.font CR_FONT_PLACEHOLDER: no font has the characters) are drawn with the
+ *   face's CID font, each character as its own code (no glyph: the .notdef box, at the width the
+ *   layout measured), inside a `/Span <</ActualText (...)>> BDC ... EMC` marked-content sequence
+ *   holding the real text, as is any run with a character that could not be encoded.
  * - libharu 2.3.0 gives its UTF-8 CID fonts an invalid ToUnicode CMap (a copy of the encoding
  *   CMap, with `begincidrange`) and the CIDSystemInfo ordering "Identity-H". Before saving we
  *   rewrite the ToUnicode stream as a `bfchar` map of exactly the code points drawn and set the
@@ -109,6 +118,15 @@ static bool is_ascii(const char *s)
 /* ---------------------------------------------------------------------------------------------
  * The render state */
 
+/* Font slots: the faces, then the fallbacks. */
+#define NSLOT (CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK)
+
+/* Emoji and their Private Use Area mirror (see fonts/make-fonts.sh). */
+#define PUA_FIRST 0x1F000u
+#define PUA_LAST 0x1FAFFu
+#define PUA_BASE 0xE000u
+#define PUA_COUNT (PUA_LAST - PUA_FIRST + 1)
+
 /* Deeper nesting than this is refused as a malformed display list. */
 #define CR_MAX_STRUCT_DEPTH 64
 
@@ -137,13 +155,17 @@ typedef struct pdf_render {
     const char *activity; /* for error messages: what we were doing */
     char activity_buf[600];
 
-    /* Faces sharing one font file share everything below: canon[face] is the first such face. */
-    int canon[CR_FACE_COUNT];
-    const char *font_name[CR_FACE_COUNT]; /* libharu's name of the loaded TTF, NULL until loaded */
-    HPDF_Font single[CR_FACE_COUNT];      /* CP1252 */
-    HPDF_Font cid[CR_FACE_COUNT];         /* UTF-8 / Identity-H */
-    uint32_t *cid_used[CR_FACE_COUNT];    /* bitmap of the BMP code points drawn with cid[] */
+    /* Font slots: the four faces, then the fallback fonts (CR_FACE_COUNT + index). Slots sharing
+     * one font file share everything below: canon[slot] is the first such slot. */
+    int canon[NSLOT];
+    const char *font_name[NSLOT]; /* libharu's name of the loaded TTF, NULL until loaded */
+    HPDF_Font single[NSLOT];      /* CP1252 (faces only) */
+    HPDF_Font cid[NSLOT];         /* UTF-8 / Identity-H */
+    uint32_t *cid_used[NSLOT];    /* bitmap of the BMP codes drawn with cid[] */
+    uint32_t *pua_used[NSLOT];    /* bitmap of the codes U+E000-EAFF drawn for an emoji */
     bool utf_on;
+    const char *group_text; /* set before drawing the first op of a group (see draw_group) */
+    bool in_group;          /* drawing a group inside its /ActualText */
 
     HPDF_Page *pages; /* one per CR_OP_PAGE, in order */
     size_t npages, total_pages;
@@ -219,13 +241,20 @@ static bool scratch_reserve(pdf_render *r, size_t need)
 /* ---------------------------------------------------------------------------------------------
  * Fonts */
 
-/* Loads the font file of |face| (once per document and file). false on error (recorded). */
+/* The font file of slot |slot|. */
+static const char *slot_path(const cr_fonts *fonts, int slot)
+{
+    return slot < CR_FACE_COUNT ? cr_fonts_path(fonts, (cr_face)slot)
+                                : cr_fonts_fallback_path(fonts, (size_t)(slot - CR_FACE_COUNT));
+}
+
+/* Loads the font file of slot |face| (once per document and file). false on error (recorded). */
 static bool load_face(pdf_render *r, int face)
 {
     int c = r->canon[face];
     if (r->font_name[c])
         return true;
-    const char *path = cr_fonts_path(r->fonts, (cr_face)c);
+    const char *path = slot_path(r->fonts, c);
     snprintf(r->activity_buf, sizeof r->activity_buf, "loading font %s", path);
     r->activity = r->activity_buf;
     r->font_name[c] = HPDF_LoadTTFontFromFile(r->pdf, path, HPDF_TRUE);
@@ -254,7 +283,8 @@ static HPDF_Font cid_font(pdf_render *r, int face)
     }
     if (!r->cid_used[c]) {
         r->cid_used[c] = calloc(0x10000 / 32, sizeof(uint32_t));
-        if (!r->cid_used[c]) {
+        r->pua_used[c] = calloc((PUA_COUNT + 31) / 32, sizeof(uint32_t));
+        if (!r->cid_used[c] || !r->pua_used[c]) {
             on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
             return NULL;
         }
@@ -273,8 +303,10 @@ static void fix_cid_font(pdf_render *r, int c)
     HPDF_Font font = r->cid[c];
     HPDF_FontAttr attr = (HPDF_FontAttr)font->attr;
     HPDF_MMgr mmgr = font->mmgr;
-    const uint32_t *used = r->cid_used[c];
+    const uint32_t *used = r->cid_used[c], *pua = r->pua_used[c];
 #define USED(cp) ((used[(cp) >> 5] >> ((cp)&31)) & 1u)
+#define PUA(code) ((code) >= PUA_BASE && (code) < PUA_BASE + PUA_COUNT && \
+                   ((pua[((code)-PUA_BASE) >> 5] >> (((code)-PUA_BASE) & 31)) & 1u))
 
     HPDF_Dict info = HPDF_Dict_GetItem(attr->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
     if (info)
@@ -336,8 +368,14 @@ static void fix_cid_font(pdf_render *r, int c)
             snprintf(line, sizeof line, "%zu beginbfchar\n", n);
             HPDF_Stream_WriteStr(s, line);
             for (size_t i = 0; i < n; i++) {
-                snprintf(line, sizeof line, "<%04X> <%04X>\n", (unsigned)block[i],
-                         (unsigned)block[i]);
+                if (PUA(block[i])) { /* an emoji's mirror: the real character, UTF-16BE */
+                    uint32_t u = block[i] - PUA_BASE + PUA_FIRST - 0x10000;
+                    snprintf(line, sizeof line, "<%04X> <%04X%04X>\n", (unsigned)block[i],
+                             (unsigned)(0xD800 + (u >> 10)), (unsigned)(0xDC00 + (u & 0x3FF)));
+                } else {
+                    snprintf(line, sizeof line, "<%04X> <%04X>\n", (unsigned)block[i],
+                             (unsigned)block[i]);
+                }
                 HPDF_Stream_WriteStr(s, line);
             }
             HPDF_Stream_WriteStr(s, "endbfchar\n");
@@ -349,6 +387,7 @@ static void fix_cid_font(pdf_render *r, int c)
                             "end\n"
                             "end\n");
 #undef USED
+#undef PUA
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -914,17 +953,25 @@ static bool to_cp1252(pdf_render *r, const char *text)
 }
 
 /* Copies |text| into r->scratch as well-formed UTF-8 of the BMP (libharu's UTF-8 encoder takes
- * nothing else; the rest becomes U+FFFD) and records the code points in |used|. */
-static void to_bmp_utf8(pdf_render *r, const char *text, uint32_t *used)
+ * nothing else) and records the codes in |used|: an emoji becomes its Private Use Area mirror
+ * (recorded in |pua|) when |pua| is given, anything else beyond the BMP U+FFFD. false when a
+ * character became U+FFFD (the run then needs its /ActualText). */
+static bool to_bmp_utf8(pdf_render *r, const char *text, uint32_t *used, uint32_t *pua)
 {
     const unsigned char *p = (const unsigned char *)text;
     unsigned char *o = (unsigned char *)r->scratch;
+    bool exact = true;
     while (*p) {
         size_t n;
         uint32_t cp = utf8_next(p, &n);
         p += n;
-        if (cp > 0xFFFF)
+        if (cp > 0xFFFF && pua && cp >= PUA_FIRST && cp <= PUA_LAST) {
+            pua[(cp - PUA_FIRST) >> 5] |= 1u << ((cp - PUA_FIRST) & 31);
+            cp = PUA_BASE + (cp - PUA_FIRST);
+        } else if (cp > 0xFFFF) {
             cp = 0xFFFD;
+            exact = false;
+        }
         used[cp >> 5] |= 1u << (cp & 31);
         if (cp < 0x80) {
             *o++ = (unsigned char)cp;
@@ -938,6 +985,55 @@ static void to_bmp_utf8(pdf_render *r, const char *text, uint32_t *used)
         }
     }
     *o = '\0';
+    return exact;
+}
+
+/* Opens a marked-content sequence whose /ActualText is |text| (UTF-16BE with a byte order mark,
+ * written in hex): what text extraction and screen readers take instead of the glyphs. */
+static void begin_actual_text(pdf_render *r, const char *text)
+{
+    end_text(r);
+    HPDF_Stream st = ((HPDF_PageAttr)r->page->attr)->stream;
+    HPDF_Stream_WriteStr(st, "/Span <</ActualText <FEFF");
+    const unsigned char *p = (const unsigned char *)text;
+    char hex[16];
+    while (*p) {
+        size_t n;
+        uint32_t cp = utf8_next(p, &n);
+        p += n;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            snprintf(hex, sizeof hex, "%04X%04X", (unsigned)(0xD800 + (cp >> 10)),
+                     (unsigned)(0xDC00 + (cp & 0x3FF)));
+        } else {
+            snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
+        }
+        HPDF_Stream_WriteStr(st, hex);
+    }
+    HPDF_Stream_WriteStr(st, ">>> BDC\n");
+}
+
+static void end_actual_text(pdf_render *r)
+{
+    end_text(r);
+    HPDF_Stream_WriteStr(((HPDF_PageAttr)r->page->attr)->stream, "EMC\n");
+}
+
+/* Writes the BMP UTF-8 text in r->scratch as a Tj of 2-byte codes (Identity-H), which is what
+ * libharu would write. (HPDF_Page_TextWidth has already marked the glyphs used for embedding.) */
+static void show_zero_width(pdf_render *r)
+{
+    HPDF_Stream st = ((HPDF_PageAttr)r->page->attr)->stream;
+    HPDF_Stream_WriteStr(st, "<");
+    char hex[8];
+    for (const unsigned char *p = (const unsigned char *)r->scratch; *p;) {
+        size_t n;
+        uint32_t cp = utf8_next(p, &n);
+        p += n;
+        snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
+        HPDF_Stream_WriteStr(st, hex);
+    }
+    HPDF_Stream_WriteStr(st, "> Tj\n");
 }
 
 static void draw_text(pdf_render *r, const cr_op *op)
@@ -950,17 +1046,34 @@ static void draw_text(pdf_render *r, const cr_op *op)
         return;
     }
     HPDF_Font font;
-    if (to_cp1252(r, op->text)) {
+    bool actual = false; /* the glyphs do not say the text: give it as /ActualText */
+    if (op->font == CR_FONT_FACE && to_cp1252(r, op->text)) {
         font = single_font(r, op->face);
     } else {
-        font = cid_font(r, op->face);
+        /* The face's CID font (its text, or placeholders: codes without a glyph), or the
+         * fallback's. */
+        int slot = op->font == CR_FONT_FACE || op->font == CR_FONT_PLACEHOLDER
+                       ? (int)op->face
+                       : CR_FACE_COUNT + op->font - 1;
+        font = cid_font(r, slot);
         if (!font)
             return;
-        to_bmp_utf8(r, op->text, r->cid_used[r->canon[op->face]]);
+        int c = r->canon[slot];
+        actual = !to_bmp_utf8(r, op->text, r->cid_used[c],
+                              op->font == CR_FONT_PLACEHOLDER ? NULL : r->pua_used[c]) ||
+                 op->font == CR_FONT_PLACEHOLDER;
     }
     if (!font)
         return;
     mark_content(r, op);
+    actual = actual && !r->in_group; /* a group's /ActualText already says it */
+    if (r->group_text) { /* the first op of a group: its /ActualText covers the group */
+        begin_actual_text(r, r->group_text);
+        r->group_text = NULL;
+        r->in_group = true;
+    }
+    if (actual)
+        begin_actual_text(r, op->text);
     if (!r->in_text) {
         HPDF_Page_BeginText(r->page);
         r->in_text = true;
@@ -972,7 +1085,55 @@ static void draw_text(pdf_render *r, const cr_op *op)
     }
     set_fill(r, op->color);
     HPDF_Page_SetTextMatrix(r->page, 1, 0, 0, 1, op->x, r->page_h - op->y);
-    HPDF_Page_ShowText(r->page, r->scratch);
+    if (op->font != CR_FONT_FACE && HPDF_Page_TextWidth(r->page, r->scratch) == 0)
+        show_zero_width(r); /* combining marks: libharu's ShowText skips text of no width */
+    else
+        HPDF_Page_ShowText(r->page, r->scratch);
+    if (actual)
+        end_actual_text(r);
+}
+
+/* The number of TEXT ops after ops[i] on its baseline that begin with a combining mark (a mark
+ * its base's font lacks is a run of its own, drawn after the base with no advance). */
+static size_t marks_after(const cr_display *d, size_t i)
+{
+    size_t n = 0;
+    for (size_t k = i + 1; k < d->nops; k++, n++) {
+        const cr_op *o = &d->ops[k];
+        size_t len;
+        if (o->kind != CR_OP_TEXT || o->y != d->ops[i].y || !o->text || !*o->text ||
+            !cr_fonts_combining(utf8_next((const unsigned char *)o->text, &len)))
+            break;
+    }
+    return n;
+}
+
+/* Draws ops[i] and the |n| ops of combining marks after it in one /ActualText span holding all
+ * their text, so that text extraction gives each mark with its base ("g" + U+0303) rather than
+ * losing a zero-width glyph in another font. Returns the index of the last op drawn. */
+static size_t draw_group(pdf_render *r, size_t i, size_t n)
+{
+    const cr_display *d = r->d;
+    size_t len = 1;
+    for (size_t k = i; k <= i + n; k++)
+        len += strlen(d->ops[k].text);
+    char *all = malloc(len);
+    if (!all) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return i + n;
+    }
+    all[0] = '\0';
+    for (size_t k = i; k <= i + n; k++)
+        strcat(all, d->ops[k].text);
+    r->group_text = all;
+    for (size_t k = i; k <= i + n && !failed(r); k++)
+        draw_text(r, &d->ops[k]);
+    if (r->in_group && !failed(r))
+        end_actual_text(r);
+    r->group_text = NULL;
+    r->in_group = false;
+    free(all);
+    return i + n;
 }
 
 static void draw_rect(pdf_render *r, const cr_op *op)
@@ -1096,7 +1257,7 @@ static bool finite4(const cr_op *op)
     return isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h);
 }
 
-static cr_status check_display(const cr_display *d, cr_error *err)
+static cr_status check_display(const cr_display *d, const cr_fonts *fonts, cr_error *err)
 {
     size_t pages = 0, depth = 0;
     bool artifact = false;
@@ -1127,6 +1288,9 @@ static cr_status check_display(const cr_display *d, cr_error *err)
                 bad = "no such face";
             else if (!(op->size > 0 && op->size <= HPDF_MAX_FONTSIZE))
                 bad = "bad font size";
+            else if (op->font != CR_FONT_FACE && op->font != CR_FONT_PLACEHOLDER &&
+                     op->font > cr_fonts_fallback_count(fonts))
+                bad = "no such fallback font";
             break;
         case CR_OP_RECT:
         case CR_OP_LINE:
@@ -1243,7 +1407,7 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
 {
     set_metadata(r);
     r->activity = "saving";
-    for (int c = 0; c < CR_FACE_COUNT && !failed(r); c++)
+    for (int c = 0; c < NSLOT && !failed(r); c++)
         if (r->cid[c])
             fix_cid_font(r, c);
     if (failed(r) || HPDF_SaveToStream(r->pdf) != HPDF_OK || failed(r))
@@ -1311,22 +1475,23 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
     if (!d || !fonts || !out)
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_pdf: missing argument");
 
-    cr_status status = check_display(d, err);
+    cr_status status = check_display(d, fonts, err);
     if (status != CR_OK)
         return status;
-    for (int f = 0; f < CR_FACE_COUNT; f++)
-        if (!cr_fonts_path(fonts, (cr_face)f))
-            return cr_error_set(err, CR_EUSAGE, NULL, 0, "PDF writer: no font file for face %d", f);
+    int nslot = CR_FACE_COUNT + (int)cr_fonts_fallback_count(fonts);
+    for (int f = 0; f < nslot; f++)
+        if (!slot_path(fonts, f))
+            return cr_error_set(err, CR_EUSAGE, NULL, 0, "PDF writer: no font file for font %d", f);
 
     pdf_render r;
     memset(&r, 0, sizeof r);
     r.d = d;
     r.fonts = fonts;
     r.activity = "starting";
-    for (int f = 0; f < CR_FACE_COUNT; f++) {
+    for (int f = 0; f < nslot; f++) {
         r.canon[f] = f;
         for (int g = 0; g < f; g++)
-            if (strcmp(cr_fonts_path(fonts, (cr_face)g), cr_fonts_path(fonts, (cr_face)f)) == 0) {
+            if (strcmp(slot_path(fonts, g), slot_path(fonts, f)) == 0) {
                 r.canon[f] = g;
                 break;
             }
@@ -1367,9 +1532,14 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         case CR_OP_PAGE:
             new_page(&r, op);
             break;
-        case CR_OP_TEXT:
-            draw_text(&r, op);
+        case CR_OP_TEXT: {
+            size_t marks = marks_after(d, i);
+            if (marks)
+                i = draw_group(&r, i, marks);
+            else
+                draw_text(&r, op);
             break;
+        }
         case CR_OP_RECT:
             draw_rect(&r, op);
             break;
@@ -1429,8 +1599,10 @@ done:
     }
     if (r.pdf)
         HPDF_Free(r.pdf);
-    for (int f = 0; f < CR_FACE_COUNT; f++)
+    for (int f = 0; f < NSLOT; f++) {
         free(r.cid_used[f]);
+        free(r.pua_used[f]);
+    }
     free(r.pages);
     free(r.dest);
     free(r.elems);

@@ -24,7 +24,7 @@ int layout_env_load(layout_env *e, const cr_schemas *schemas, const cr_catalog *
     if (e->spec)
         e->strings = cr_strings_load(CR_TEST_ASSETS "/strings/en.xml", schemas, &err);
     if (e->strings)
-        e->fonts = cr_fonts_load(cr_layout_spec_fonts(e->spec), &err);
+        e->fonts = cr_layout_spec_load_fonts(e->spec, &err);
     if (!e->fonts || cr_layout_check_texts(cat, e->strings, e->fonts, &err) != CR_OK) {
         char msg[1200];
         cr_error_format(&err, msg, sizeof msg);

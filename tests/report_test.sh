@@ -830,10 +830,40 @@ t_missing_glyph() {
     line=$(grep -n '<city ' "$f" | cut -d: -f1)
     grep -q 'Łódź 東京' "$f" || return 1
     run render "$f" --audit "$COHORT/gold-city.audit.xml" --peers "$TMP/peers.xml" -o "$TMP/glyph.pdf"
-    [ $rc -eq 1 ] && [ "$(lines "$TMP/err")" = 1 ] && [ ! -s "$TMP/out" ] && [ ! -e "$TMP/glyph.pdf" ] &&
-        grep -qF "$f:$line: " "$TMP/err" && grep -q 'U+6771' "$TMP/err"
+    [ $rc -eq 0 ] && [ "$(lines "$TMP/err")" = 2 ] && [ -s "$TMP/glyph.pdf" ] &&
+        grep -qF "$f:$line: warning: U+6771 '東' has no glyph in the report's fonts; drawn as a placeholder" "$TMP/err" &&
+        grep -qF "$f:$line: warning: U+4EAC '京'" "$TMP/err" &&
+        pdftotext "$TMP/glyph.pdf" - | grep -qF 'Łódź 東京'
 }
-check "a city name with a character the fonts lack (東): exit 1, names the file, line of <city>, U+6771" t_missing_glyph
+check "a city name with characters no font has (東京): a warning each naming the file and line of <city>, drawn as placeholders, extracted as written" t_missing_glyph
+
+# The fallback chain (fonts/README.md): embedded only in a report that uses it.
+UNI=$SRC/tests/data/unicode
+t_fallbacks_embedded() {
+    "$CR" render "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" \
+        --peers "$TMP/peers.xml" -o "$TMP/latin.pdf" 2>"$TMP/latin.err" || return 1
+    "$CR" render "$UNI/unicode.submission.xml" --audit "$UNI/unicode.audit.xml" \
+        --peers "$TMP/peers.xml" -o "$TMP/uni.pdf" 2>"$TMP/err" || return 1
+    [ ! -s "$TMP/latin.err" ] || return 1
+    pdffonts "$TMP/latin.pdf" >"$TMP/latin.fonts" && pdffonts "$TMP/uni.pdf" >"$TMP/uni.fonts" || return 1
+    ! grep -E 'NotoSansExtra|NotoSansMath|NotoSansSymbols|NotoSansCanadianAboriginal|Symbola' "$TMP/latin.fonts" &&
+        for n in NotoSansExtra-Regular NotoSansMath-Regular NotoSansSymbols2-Regular \
+            NotoSansCanadianAboriginal-Regular Symbola; do grep -q "+$n " "$TMP/uni.fonts" || return 1; done &&
+        qpdf --check "$TMP/uni.pdf" >/dev/null &&
+        pdftotext "$TMP/uni.pdf" - | grep -qF 'Tempe ≥ → ✓ − ʼ g̃ ư Ω Ж ᐊ 👍 東'
+}
+check "fallback fonts embedded only when used: none in a Latin report, five in tests/data/unicode (every character extracted as written)" t_fallbacks_embedded
+
+t_same_warnings() {
+    "$CR" validate "$UNI/unicode.submission.xml" "$UNI/unicode.audit.xml" >/dev/null 2>"$TMP/w1" || return 1
+    "$CR" score "$UNI/unicode.submission.xml" --audit "$UNI/unicode.audit.xml" >/dev/null 2>"$TMP/w2" || return 1
+    "$CR" render "$UNI/unicode.submission.xml" --audit "$UNI/unicode.audit.xml" --peers "$TMP/peers.xml" \
+        --format png -o "$TMP/uni.png" 2>"$TMP/w3" || return 1
+    [ "$(lines "$TMP/w1")" = 2 ] && cmp -s "$TMP/w1" "$TMP/w2" && cmp -s "$TMP/w1" "$TMP/w3" &&
+        grep -qF "$UNI/unicode.audit.xml:4: warning: U+6771 '東' has no glyph in the report's fonts; drawn as a placeholder" "$TMP/w1" &&
+        [ -s "$TMP/uni-1.png" ]
+}
+check "validate, score and render print the same placeholder warnings; the cairo PNG renders" t_same_warnings
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

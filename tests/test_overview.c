@@ -403,7 +403,8 @@ static void test_in_review(void **st)
     cr_display_free(d);
 }
 
-/* A name the fonts cannot draw is an input error; indices outside the catalog a usage error. */
+/* A name no font can draw is drawn with placeholders, never refused (its real text kept);
+ * indices outside the catalog are a usage error. */
 static void test_refused(void **st)
 {
     state *s = *st;
@@ -414,8 +415,15 @@ static void test_refused(void **st)
     cr_error err;
     cr_error_init(&err);
     cr_overview_request req = request(s, c, 2);
-    assert_null(cr_layout_overview(&req, &err));
-    assert_input_error(&err, 0, "U+6771");
+    cr_display *d = cr_layout_overview(&req, &err);
+    assert_non_null(d);
+    assert_int_equal(err.code, CR_OK);
+    bool placeholder = false;
+    for (size_t i = 0; i < d->nops; i++)
+        placeholder |= d->ops[i].kind == CR_OP_TEXT && d->ops[i].font == CR_FONT_PLACEHOLDER &&
+                       strcmp(d->ops[i].text, "東京") == 0;
+    assert_true(placeholder);
+    cr_display_free(d);
 
     c[1] = s->cities[11];
     c[1].band = s->base.fx->catalog->nbands;

@@ -82,10 +82,22 @@ typedef struct cr_point {
     float x, y;
 } cr_point;
 
+/* The font of a text run (cr_op.font). The layout splits text into runs by font: each character
+ * uses the first font of the chain that has it -- the requested face, then the fallback fonts
+ * the layout file lists (fonts.h) -- so the backends draw each run with one font. */
+enum {
+    CR_FONT_FACE = 0,           /* the face's own font (every Latin text) */
+    /* 1 .. CR_FONTS_MAX_FALLBACK: fallback font number font - 1 of the chain */
+    CR_FONT_PLACEHOLDER = 0xFF  /* no font has these characters: each is drawn as a visible
+                                 * placeholder (the face's .notdef box, at its advance), and
+                                 * the real text is kept for copy, search and screen readers */
+};
+
 typedef struct cr_op {
     cr_op_kind kind;
     float x, y, w, h;
     cr_face face;
+    unsigned char font; /* text runs: CR_FONT_FACE, a fallback (1 + its index) or PLACEHOLDER */
     float size;       /* font size, points */
     cr_rgb color;     /* text and fill color */
     cr_rgb stroke_color;

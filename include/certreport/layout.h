@@ -36,6 +36,13 @@ void cr_layout_spec_free(cr_layout_spec *s);
 /* The four font files the layout asks for (regular, bold, italic, bold italic). Borrowed. */
 const char *const *cr_layout_spec_fonts(const cr_layout_spec *s);
 
+/* The layout's fallback fonts (<fonts><fallback file="..."/>...), in chain order; *n of them.
+ * Borrowed. */
+const char *const *cr_layout_spec_fallbacks(const cr_layout_spec *s, size_t *n);
+
+/* Loads the layout's four faces and its fallback chain (cr_fonts_load_chain). */
+cr_fonts *cr_layout_spec_load_fonts(const cr_layout_spec *s, cr_error *err);
+
 /* Loads a string table (every visible word of the report in one language). NULL with |err|. */
 cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err);
 void cr_strings_free(cr_strings *s);
@@ -71,16 +78,27 @@ typedef struct cr_report_request {
     bool untagged;
 } cr_report_request;
 
-/* Checks once, for a run, that the fonts cover every text of the catalog and the string table
- * (reports then check only their own inputs). CR_EINPUT naming the file otherwise. */
+/* Checks once, for a run, that the fonts cover every text of the catalog and the string table:
+ * a warning (cr_error_warn, as cr_fonts_check_inputs) per character no font has. Never fails
+ * (CR_OK): such a character is drawn as a placeholder. */
 cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
                                 const cr_fonts *fonts, cr_error *err);
 
+/* The coverage check of a report's inputs: walks every user-supplied text the report draws --
+ * the submission's city name and country, program names, outcome names, values, sources and
+ * targets, and the audit log's reviewer comments (evidence is not drawn) -- and reports, for each
+ * character no font of the chain has, once per character per text, the warning
+ * "FILE:LINE: warning: U+XXXX 'c' has no glyph in the report's fonts; drawn as a placeholder"
+ * (cr_error_warn: it never fails the operation). |sub| or |log| may be NULL. Returns the number
+ * of warnings. */
+size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
+                             const cr_audit_log *log, cr_error *err);
+
 /* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
- * with |err| set: CR_EINPUT when a text of the submission or audit log has a character no font
- * has (naming the input file and line), or when |previous| is another city's (by submission id)
- * or not of an earlier cycle; CR_EUSAGE when |previous| was scored against other criteria;
- * CR_ENOMEM. Call cr_layout_check_texts once first. */
+ * with |err| set: CR_EINPUT when |previous| is another city's (by submission id) or not of an
+ * earlier cycle; CR_EUSAGE when |previous| was scored against other criteria; CR_ENOMEM. A
+ * character no font has is drawn as a placeholder, never an error (cr_fonts_check_inputs warns
+ * about it). */
 cr_display *cr_layout_report(const cr_report_request *req, cr_error *err);
 
 #ifdef __cplusplus
