@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,86 @@ static bool strict_failed(const options *o, const cr_error *err, const char *wha
     fprintf(stderr, "%s: %u warning%s, treated as errors (--strict)\n", what, err->warnings,
             err->warnings == 1 ? "" : "s");
     return true;
+}
+
+/* All of |f| (at most the input size cap), or NULL with |err| set. */
+static char *read_stream(FILE *f, const char *name, size_t *len, cr_error *err)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        size_t k = fread(buf + n, 1, cap - n, f);
+        n += k;
+        if (k == 0)
+            break;
+        if (n > CR_INPUT_MAX_BYTES) {
+            free(buf);
+            cr_error_set(err, CR_EINPUT, name, 0, "input is too large (the limit is %u bytes)",
+                         (unsigned)CR_INPUT_MAX_BYTES);
+            return NULL;
+        }
+        if (n == cap) {
+            char *g = realloc(buf, cap * 2);
+            if (!g)
+                break;
+            buf = g;
+            cap *= 2;
+        }
+    }
+    if (!buf || ferror(f)) {
+        bool oom = !buf;
+        free(buf);
+        cr_error_set(err, oom ? CR_ENOMEM : CR_EIO, name, 0, oom ? "out of memory" : "cannot read it");
+        return NULL;
+    }
+    *len = n;
+    return buf;
+}
+
+/* A city's assessment from its files; "-" for one of them reads it from standard input. */
+static cr_status load_assessment(cr_assessment *a, const char *sub, const char *audit,
+                                 const cr_catalog *cat, const cr_schemas *schemas, cr_error *err)
+{
+    bool sub_in = strcmp(sub, "-") == 0, audit_in = audit && strcmp(audit, "-") == 0;
+    if (!sub_in && !audit_in)
+        return cr_assessment_load(a, sub, audit, cat, schemas, err);
+    memset(a, 0, sizeof *a);
+    size_t len;
+    if (sub_in && audit_in)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "only one input can come from standard input (-)");
+    char *in = read_stream(stdin, "<stdin>", &len, err);
+    if (!in)
+        return err->code;
+    size_t flen = 0;
+    char *file = NULL;
+    const char *other = sub_in ? audit : sub;
+    if (other) {
+        FILE *f = fopen(other, "rb");
+        if (!f) {
+            free(in);
+            return cr_error_set(err, CR_EIO, other, 0, "cannot read: %s", strerror(errno));
+        }
+        file = read_stream(f, other, &flen, err);
+        fclose(f);
+        if (!file) {
+            free(in);
+            return err->code;
+        }
+    }
+    cr_status st = sub_in ? cr_assessment_parse(a, in, len, "<stdin>", file, flen, other, cat, schemas, err)
+                          : cr_assessment_parse(a, file, flen, other, in, len, "<stdin>", cat, schemas, err);
+    free(in);
+    free(file);
+    return st;
+}
+
+/* After a usage error: the command's usage lines (its help up to the first blank line) and where
+ * the rest is, not the whole help. */
+static void print_brief(const char *usage)
+{
+    const char *end = strstr(usage, "\n\n");
+    fprintf(stderr, "%.*s\n", (int)(end ? end - usage : (ptrdiff_t)strlen(usage)), usage);
+    fprintf(stderr, "(%s COMMAND --help: the options of a command; %s --help: the commands)\n", prog, prog);
 }
 
 static int exit_for(const cr_error *e)
@@ -198,7 +279,8 @@ static const char *const usage_score =
     "\n"
     "Applies the audit log (if given) to the submission and prints the scorecard: criteria met,\n"
     "per-area percentages, the tier the assessment qualifies for, the tier awarded, what blocks\n"
-    "the next tier, and criteria needing re-review. --json prints it as a JSON object.\n";
+    "the next tier, and criteria needing re-review. --json prints it as a JSON object.\n"
+    "SUBMISSION or the audit log may be - (standard input). --strict: warnings are errors.\n";
 
 static const char *const usage_stats =
     "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--catalog FILE] [--assets DIR]\n"
@@ -223,6 +305,8 @@ static const char *const usage_render =
     "--previous FILE: the city's submission of an earlier cycle (with its ID.audit.xml beside it,\n"
     "if there is one): the report shows per area the change since then and the criteria newly\n"
     "met or no longer met.\n"
+    "SUBMISSION or --audit may be - (standard input); -o - writes the PDF or SVG to standard\n"
+    "output. --strict: warnings (odd but usable input) are errors, and nothing is written.\n"
     "--lang: the report's language (default: the submission's lang when translated, else en).\n"
     "The PDF is tagged for screen readers (headings, tables with header cells, lists, charts\n"
     "described in words, the language, bookmarks) by default with the haru backend;\n"
@@ -329,8 +413,9 @@ static int parse_options_(int argc, char **argv, options *o, const char *usage, 
                 ok |= *a == c;
         }
         if (!ok) {
-            fprintf(stderr, "%s %s: unknown or misplaced option %s\n%s", prog, argv[0],
-                    argv[optind - 1], usage);
+            fprintf(stderr, "%s %s: unknown or misplaced option %s\n", prog, argv[0],
+                    argv[optind - 1]);
+        print_brief(usage);
             return EXIT_USAGE;
         }
         switch (c) {
@@ -407,8 +492,9 @@ static int parse_options(int argc, char **argv, options *o, const char *usage, c
     int rc = parse_options_(argc, argv, o, usage, allowed);
     if (rc < 0 && o->lang && !(strlen(o->lang) == 2 && o->lang[0] >= 'a' && o->lang[0] <= 'z' &&
                                o->lang[1] >= 'a' && o->lang[1] <= 'z')) {
-        fprintf(stderr, "%s %s: --lang takes a two-letter language code (en, es, pt, fr)\n%s", prog,
-                argv[0], usage);
+        fprintf(stderr, "%s %s: --lang takes a two-letter language code (en, es, pt, fr)\n", prog,
+                argv[0]);
+        print_brief(usage);
         return EXIT_USAGE;
     }
     return rc;
@@ -456,7 +542,8 @@ static int cmd_validate(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (optind >= argc) {
-        fprintf(stderr, "%s validate: no files given\n%s", prog, usage_validate);
+        fprintf(stderr, "%s validate: no files given\n", prog);
+        print_brief(usage_validate);
         return EXIT_USAGE;
     }
     cr_error err;
@@ -559,7 +646,8 @@ static int cmd_score(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (argc - optind != 1) {
-        fprintf(stderr, "%s score: give exactly one submission\n%s", prog, usage_score);
+        fprintf(stderr, "%s score: give exactly one submission\n", prog);
+        print_brief(usage_score);
         return EXIT_USAGE;
     }
     cr_error err;
@@ -573,7 +661,7 @@ static int cmd_score(int argc, char **argv)
     err.sink = sink_warnings;
     cr_layout_spec *spec = NULL;
     cr_fonts *fonts = NULL;
-    if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK) {
+    if (load_assessment(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK) {
         print_error(&err);
         env_close(&e);
         return exit_for(&err);
@@ -620,12 +708,13 @@ static int cmd_stats(int argc, char **argv)
     if (rc >= 0)
         return rc;
     if (argc - optind != 1) {
-        fprintf(stderr, "%s stats: give exactly one cohort folder\n%s", prog, usage_stats);
+        fprintf(stderr, "%s stats: give exactly one cohort folder\n", prog);
+        print_brief(usage_stats);
         return EXIT_USAGE;
     }
     if (!o.output && !o.json) {
-        fprintf(stderr, "%s stats: say where the statistics go: -o PEERS and/or --json\n%s", prog,
-                usage_stats);
+        fprintf(stderr, "%s stats: say where the statistics go: -o PEERS and/or --json\n", prog);
+        print_brief(usage_stats);
         return EXIT_USAGE;
     }
     cr_error err;
@@ -708,6 +797,14 @@ static long long document_date(const cr_assessment *a)
 
 static int write_output(const char *path, const cr_buffer *b, cr_error *err)
 {
+    if (strcmp(path, "-") == 0) { /* standard output, as it is */
+        if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
+            cr_error_set(err, CR_EIO, "<stdout>", 0, "cannot write: %s", strerror(errno));
+            print_error(err);
+            return EXIT_INPUT;
+        }
+        return 0;
+    }
     if (cr_write_file_atomic(path, b->data, b->len, err) != CR_OK) {
         print_error(err);
         return EXIT_INPUT;
@@ -770,6 +867,10 @@ static int cmd_render(int argc, char **argv)
         problem = "give either --peers FILE or --cohort DIR";
     else if (!o.output && !o.dump)
         problem = "give -o OUT (or --dump)";
+    else if (o.output && strcmp(o.output, "-") == 0 && strcmp(format, "png") == 0)
+        problem = "-o - takes one file: a PDF or an SVG (PNG writes one file per page)";
+    else if (o.output && strcmp(o.output, "-") == 0 && isatty(STDOUT_FILENO))
+        problem = "-o - would write the file to the terminal: redirect it (-o - > report.pdf)";
     else if (strcmp(format, "pdf") != 0 && strcmp(format, "png") != 0 && strcmp(format, "svg") != 0)
         problem = "--format must be pdf, png or svg";
     else if (strcmp(backend, "haru") != 0 && strcmp(backend, "cairo") != 0)
@@ -778,7 +879,8 @@ static int cmd_render(int argc, char **argv)
         problem = "the haru backend writes PDF only; use --backend cairo for png or svg";
     bool tagged = tagged_pdf(&o, backend, format, &problem);
     if (problem) {
-        fprintf(stderr, "%s render: %s\n%s", prog, problem, usage_render);
+        fprintf(stderr, "%s render: %s\n", prog, problem);
+        print_brief(usage_render);
         return EXIT_USAGE;
     }
     cr_error err;
@@ -802,7 +904,7 @@ static int cmd_render(int argc, char **argv)
     cr_catalog *tcat = NULL; /* the catalog with its texts in the report's language */
     rc = EXIT_INPUT;
     err.sink = sink_warnings;
-    if (cr_assessment_load(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK)
+    if (load_assessment(&a, argv[optind], o.audit, e.catalog, e.schemas, &err) != CR_OK)
         goto fail;
     if (o.previous) {
         /* The previous cycle's audit log, when it sits beside it: ID.audit.xml. */
@@ -973,7 +1075,8 @@ static int cmd_batch(int argc, char **argv)
         problem = "--shard needs --peers FILE: every slice must use the same statistics";
     bo.untagged = !tagged_pdf(&o, bo.backend, bo.format, &problem);
     if (problem) {
-        fprintf(stderr, "%s batch: %s\n%s", prog, problem, usage_batch);
+        fprintf(stderr, "%s batch: %s\n", prog, problem);
+        print_brief(usage_batch);
         return EXIT_USAGE;
     }
     bo.cohort_dir = argv[optind];
@@ -1060,7 +1163,8 @@ static int cmd_cohort(int argc, char **argv)
         problem = "--backend must be haru or cairo";
     bo.untagged = !tagged_pdf(&o, bo.backend, bo.format, &problem);
     if (problem) {
-        fprintf(stderr, "%s cohort: %s\n%s", prog, problem, usage_cohort);
+        fprintf(stderr, "%s cohort: %s\n", prog, problem);
+        print_brief(usage_cohort);
         return EXIT_USAGE;
     }
     bo.cohort_dir = argv[optind];
@@ -1126,7 +1230,8 @@ int main(int argc, char **argv)
     } else if (strcmp(argv[1], "cohort") == 0) {
         rc = cmd_cohort(argc - 1, argv + 1);
     } else {
-        fprintf(stderr, "%s: unknown command '%s'\n%s", prog, argv[1], usage_main);
+        fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+        print_brief(usage_main);
         rc = EXIT_USAGE;
     }
     xmlCleanupParser();

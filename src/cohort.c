@@ -33,6 +33,29 @@ fail:
     return err->code != CR_OK ? err->code : CR_EINPUT;
 }
 
+cr_status cr_assessment_parse(cr_assessment *out, const char *sub, size_t sub_len,
+                              const char *sub_name, const char *audit, size_t audit_len,
+                              const char *audit_name, const cr_catalog *cat,
+                              const cr_schemas *schemas, cr_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (!sub || !sub_name || !cat || !schemas || (audit && !audit_name))
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_assessment_parse: missing argument");
+    out->submission = cr_submission_parse(sub, sub_len, sub_name, cat, schemas, err);
+    if (!out->submission)
+        goto fail;
+    if (audit && !(out->log = cr_audit_parse(audit, audit_len, audit_name, cat, schemas, err)))
+        goto fail;
+    if (!(out->audited = cr_audit_apply(cat, out->submission, out->log, err)))
+        goto fail;
+    if (cr_score(out->audited, &out->score, err) != CR_OK)
+        goto fail;
+    return CR_OK;
+fail:
+    cr_assessment_free(out);
+    return err && err->code != CR_OK ? err->code : CR_EINPUT;
+}
+
 void cr_assessment_free(cr_assessment *a)
 {
     cr_audited_free(a->audited);

@@ -4,6 +4,7 @@
 #include "certreport/render.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,9 +41,20 @@ static cr_status write_special(const char *path, const void *data, size_t len, c
     return st;
 }
 
+/* The names of a process's own standard streams and descriptors: the shell decided what they
+ * are (a terminal, a pipe, or a file it opened: "-o /dev/stdout > out.pdf"), so they are
+ * written as they are, not replaced. */
+static bool is_own_stream(const char *path)
+{
+    return strcmp(path, "/dev/stdout") == 0 || strcmp(path, "/dev/stderr") == 0 ||
+           strncmp(path, "/dev/fd/", 8) == 0 || strncmp(path, "/proc/self/fd/", 14) == 0;
+}
+
 cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_error *err)
 {
     struct stat st;
+    if (is_own_stream(path))
+        return write_special(path, data, len, err);
     if (lstat(path, &st) == 0) {
         struct stat target;
         if (S_ISLNK(st.st_mode) && stat(path, &target) == 0 &&

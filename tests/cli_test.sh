@@ -450,5 +450,37 @@ t_lang_bad_tag() {
 }
 check "a lang that is no language tag: a warning, and the comment is left unmarked" t_lang_bad_tag
 
+# ---- standard input and output, devices, short usage errors ----
+
+t_stdin() {
+    "$CR" score - --json <"$COHORT/gold-city.submission.xml" >"$TMP/out" 2>"$TMP/err" || return 1
+    json_ok 'd["id"] == "gold-city" and d["met"] == 35' || return 1
+    "$CR" score "$COHORT/gold-city.submission.xml" --audit - --json <"$COHORT/gold-city.audit.xml" >"$TMP/out" 2>"$TMP/err" || return 1
+    json_ok 'd["met"] == 31' || return 1
+    run score - --audit - </dev/null
+    [ $rc -eq 2 ] && grep -q "only one input can come from standard input" "$TMP/err"
+}
+check "score - reads the submission (or --audit - the audit log) from standard input" t_stdin
+
+t_stdout() {
+    local args=("$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" --cohort "$COHORT")
+    SOURCE_DATE_EPOCH=1 "$CR" render "${args[@]}" -o "$TMP/file.pdf" 2>"$TMP/err" || return 1
+    SOURCE_DATE_EPOCH=1 "$CR" render "${args[@]}" -o - >"$TMP/dash.pdf" 2>"$TMP/err" || return 1
+    SOURCE_DATE_EPOCH=1 "$CR" render "${args[@]}" -o /dev/stdout >"$TMP/dev.pdf" 2>"$TMP/err" || return 1
+    cmp -s "$TMP/file.pdf" "$TMP/dash.pdf" && cmp -s "$TMP/file.pdf" "$TMP/dev.pdf" && [ ! -e ./- ] || return 1
+    SOURCE_DATE_EPOCH=1 "$CR" render "${args[@]}" -o - | cmp -s - "$TMP/file.pdf" || return 1
+    run render "${args[@]}" -o - --format png
+    [ $rc -eq 2 ]
+}
+check "render -o - and -o /dev/stdout (redirected to a file, or a pipe): the same bytes as -o FILE; PNG refused" t_stdout
+
+t_brief_usage() {
+    run render "$COHORT/gold-city.submission.xml"
+    [ $rc -eq 2 ] && grep -q "^certreport render: give either --peers FILE or --cohort DIR" "$TMP/err" &&
+        grep -q "^usage: certreport render" "$TMP/err" && [ "$(lines "$TMP/err")" -le 6 ] &&
+        ! grep -q "SOURCE_DATE_EPOCH" "$TMP/err"
+}
+check "a usage error prints the message and the usage lines, not the whole help" t_brief_usage
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -31,6 +31,13 @@ cr_status cr_assessment_load(cr_assessment *out, const char *submission_path,
                              const cr_schemas *schemas, cr_error *err);
 void cr_assessment_free(cr_assessment *a);
 
+/* The same from memory (a request body, standard input): |sub| (|sub_len| bytes) named
+ * |sub_name| in messages, and its audit log |audit| (NULL: none). */
+cr_status cr_assessment_parse(cr_assessment *out, const char *sub, size_t sub_len,
+                              const char *sub_name, const char *audit, size_t audit_len,
+                              const char *audit_name, const cr_catalog *cat,
+                              const cr_schemas *schemas, cr_error *err);
+
 /* The date of the assessment's report, from its inputs only (never the clock): the latest audit
  * event, else the submission date at 00:00 UTC. Seconds since 1970. */
 long long cr_assessment_date(const cr_assessment *a);
