@@ -482,5 +482,24 @@ t_brief_usage() {
 }
 check "a usage error prints the message and the usage lines, not the whole help" t_brief_usage
 
+# ---- the man page and the bash completion know every option ----
+
+t_man_and_completion() {
+    local opts o st=0
+    opts=$(sed -n '/long_opts\[\] = {/,/{NULL, 0, NULL, 0}/p' "$SRC/src/cli.c" | grep -o '{"[a-z-]*"' | tr -d '{"')
+    [ "$(echo "$opts" | wc -w)" -ge 20 ] || { echo "read no options from cli.c"; return 1; }
+    for o in $opts; do
+        case $o in help | version | output | jobs | accessible) continue ;; esac
+        grep -q -- "\\\\-\\\\-${o//-/\\\\-}" "$SRC/docs/man/certreport.1" || { echo "man page lacks --$o"; st=1; }
+        grep -q -- "--$o" "$SRC/completions/certreport.bash" || { echo "completion lacks --$o"; st=1; }
+    done
+    MANWIDTH=80 man -l "$SRC/docs/man/certreport.1" >"$TMP/man.txt" 2>"$TMP/man.err" && [ ! -s "$TMP/man.err" ] &&
+        grep -q "certreport render" "$TMP/man.txt" || st=1
+    bash -c "source '$SRC/completions/certreport.bash' && COMP_WORDS=(certreport render --lan) COMP_CWORD=2 && _certreport && echo \${COMPREPLY[*]}" >"$TMP/comp" &&
+        grep -qx -- "--lang" "$TMP/comp" || st=1
+    return $st
+}
+check "man page and bash completion: every option of the program, the page renders without a warning" t_man_and_completion
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
