@@ -549,16 +549,12 @@ static void section_requirements(report *R)
     const char *tiers[CR_MAX_LIST];
     for (size_t t = 0; t < cat->ntiers && t < CR_MAX_LIST; t++)
         tiers[t] = cat->tiers[t].name;
-    const char *regions[CR_MAX_LIST];
-    for (size_t r = 0; r < cat->nregions && r < CR_MAX_LIST; r++)
-        regions[r] = cat->regions[r].name;
     cr_arg ia[] = {{"verification", cr_draw_num(L, cat->verification_percent)},
                    {"n", cr_draw_num(L, (long)cat->ntiers)},
                    {"tiers", cr_draw_join_or(L, tiers, cat->ntiers)},
-                   {"regions", cr_draw_join(L, regions, cat->nregions)},
                    {"min", cr_fmt_int(L->tmp, L->st, cat->min_population)},
                    {"total", cr_draw_num(L, total)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl(L, "req.intro", ia, 6));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl(L, "req.intro", ia, 5));
     L->y += 8;
 
     /* Core criteria. */
@@ -1381,7 +1377,10 @@ static void section_next(report *R)
     const cr_scorecard *sc = R->sc;
     const cr_roadmap *rm = R->rm;
     cr_draw_section(L, cr_draw_str(L, "section.next"), 100);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "next.intro"));
+    const char *intro = sc->eligibility != CR_ELIGIBLE ? "next.intro.ineligible"
+                        : rm->keep.tier != CR_NONE     ? "next.intro.keep"
+                                                       : "next.intro";
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, intro));
     L->y += 8;
     float tx = L->x0 + 16, tw = L->x1 - tx;
     if (sc->eligibility != CR_ELIGIBLE) {
