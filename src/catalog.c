@@ -156,6 +156,26 @@ static bool load_outcomes(loader *l, xmlNodePtr outcomes)
         o[i].standard_text = cr_xml_text(l->arena, child(c, "standard-text"), &l->oom);
         xmlNodePtr ref = child(c, "reference");
         o[i].reference = ref ? attr(l, ref, "href") : NULL;
+        size_t ns = count_children(c, "source");
+        cr_outcome_source *src = cr_arena_calloc(l->arena, ns ? ns : 1, sizeof *src);
+        if (!src)
+            return !(l->oom = true);
+        for (xmlNodePtr sc = cr_xml_elem(c->children); sc; sc = cr_xml_elem(sc->next)) {
+            if (!cr_xml_is(sc, "source"))
+                continue;
+            const char *region = attr(l, sc, "region");
+            cr_outcome_source *so = &src[o[i].nsources++];
+            so->href = attr(l, sc, "href");
+            so->region = CR_NONE;
+            if (l->oom)
+                return false;
+            if (region && (so->region = cr_catalog_region_by_id(l->cat, region)) == CR_NONE)
+                return fail(l, sc, "data source of an unknown region", region);
+            for (size_t j = 0; j + 1 < o[i].nsources; j++)
+                if (src[j].region == so->region)
+                    return fail(l, sc, "two data sources for one region", region ? region : "(all)");
+        }
+        o[i].sources = src;
         if (l->oom)
             return false;
         o[i].rule = strcmp(rule, "at-least") == 0  ? CR_RULE_AT_LEAST
@@ -236,6 +256,8 @@ static bool load_tiers(loader *l, xmlNodePtr tiers)
         unsigned long percent, mo;
         t[i].id = attr(l, c, "id");
         t[i].name = attr(l, c, "name");
+        xmlNodePtr desc = child(c, "description");
+        t[i].description = desc ? cr_xml_text(l->arena, desc, &l->oom) : NULL;
         const char *outcomes = attr(l, c, "min-outcomes");
         const char *req = attr(l, c, "requires");
         if (l->oom || !number(l, c, "percent", 100, &percent))
@@ -427,7 +449,14 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
                 } else if (k == 1) {
                     ((cr_band *)item)->name = name;
                 } else {
-                    ((cr_tier *)item)->name = name;
+                    /* A tier the catalog describes needs its description translated too. */
+                    cr_tier *tr = (cr_tier *)item;
+                    xmlNodePtr desc = child(c, "description");
+                    tr->name = name;
+                    if (tr->description && !desc)
+                        ok = fail(&l, c, "no translation of the description of tier", tr->id);
+                    else if (tr->description)
+                        tr->description = cr_xml_text(l.arena, desc, &l.oom);
                 }
             }
         }
@@ -458,6 +487,21 @@ void cr_catalog_free(cr_catalog *cat)
 {
     if (cat)
         cr_arena_free(cat->arena_);
+}
+
+const char *cr_catalog_outcome_source(const cr_catalog *cat, size_t o, size_t region)
+{
+    const char *any = NULL;
+    if (o >= cat->noutcomes)
+        return NULL;
+    for (size_t k = 0; k < cat->outcomes[o].nsources; k++) {
+        const cr_outcome_source *s = &cat->outcomes[o].sources[k];
+        if (s->region == region && region != CR_NONE)
+            return s->href;
+        if (s->region == CR_NONE)
+            any = s->href;
+    }
+    return any;
 }
 
 size_t cr_catalog_criterion(const cr_catalog *cat, const char *code)

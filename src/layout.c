@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "certreport/roadmap.h"
 #include "layout_draw.h"
 #include "text.h"
 
@@ -28,6 +29,7 @@ typedef struct report {
     const cr_audited *au;
     const cr_scorecard *sc;
     const cr_assessment *prev; /* the previous cycle's assessment, or NULL */
+    const cr_roadmap *rm;      /* what stands between the city and each tier (cr_roadmap_build) */
     int area_anchor[CR_MAX_LIST]; /* -1 until the area's section is placed */
     /* The status band's boxes link to the area sections: their goto ops (page, index in the
      * page), pointed at the areas' anchors once those are placed. */
@@ -183,23 +185,134 @@ static const char *band_link_text(report *R, size_t k, const char *delta)
     return cr_draw_tpl(L, delta && *delta ? "status.band.link.change" : "status.band.link", a, 3);
 }
 
-/* The tier gauge in words: "Not certified below 51%, Silver from 51%, ... Your city: 72%." */
-static const char *gauge_alt(report *R)
+/* Smallest count of criteria met that reaches |percent| (met * 100 >= percent * total). */
+static unsigned tier_need(unsigned total, unsigned percent)
+{
+    return (unsigned)(((unsigned long)percent * total + 99ul) / 100ul);
+}
+
+/* The highest tier whose threshold the city's count reaches, CR_NONE below them all. */
+static size_t zone_of(const cr_catalog *cat, unsigned met, unsigned total)
+{
+    size_t z = CR_NONE;
+    for (size_t t = 0; t < cat->ntiers; t++)
+        if (met >= tier_need(total, cat->tiers[t].percent))
+            z = t;
+    return z;
+}
+
+/* "Gold", or "not certified" (lower case, inside a sentence). */
+static const char *held_tier(report *R)
+{
+    return R->sc->tier != CR_NONE ? tier_name(&R->d, R->sc->tier) : cr_draw_str(&R->d, "gauge.none");
+}
+
+/* Why the city holds a lower tier than the zone its count reaches, or NULL when it does not:
+ * "Not eligible: outside the Americas", "Not Silver yet: LC1 missing, no outcome met". */
+static const char *gauge_blocked(report *R)
 {
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
+    const cr_scorecard *sc = R->sc;
+    if (sc->eligibility == CR_INELIGIBLE_REGION)
+        return cr_draw_str(L, "gauge.ineligible.region");
+    if (sc->eligibility == CR_INELIGIBLE_POPULATION) {
+        cr_arg a[] = {{"min", cr_fmt_int(L->tmp, L->st, cat->min_population)}};
+        return cr_draw_tpl(L, "gauge.ineligible.population", a, 1);
+    }
+    size_t z = zone_of(cat, sc->met, sc->total);
+    if (z == CR_NONE || (sc->tier != CR_NONE && sc->tier >= z) || !R->rm)
+        return NULL;
+    /* What the zone's tier lacks besides the count (which it has). */
+    const cr_roadmap_tier *te = NULL;
+    for (size_t k = 0; k < R->rm->ntiers; k++)
+        if (R->rm->tiers[k].tier == z)
+            te = &R->rm->tiers[k];
+    if (!te)
+        return NULL;
+    const char *items[CR_MAX_LIST + 2];
+    size_t n = 0;
+    for (size_t k = 0; k < te->ncore && n < CR_MAX_LIST; k++) {
+        cr_arg a[] = {{"code", cat->criteria[te->core[k]].code}};
+        items[n++] = cr_draw_tpl(L, "gauge.missing", a, 1);
+    }
+    for (size_t k = 0; k < te->nrequired && n < CR_MAX_LIST; k++) {
+        cr_arg a[] = {{"code", cat->criteria[te->required[k]].code}};
+        items[n++] = cr_draw_tpl(L, "gauge.missing", a, 1);
+    }
+    if (te->more_outcomes) {
+        cr_arg a[] = {{"n", cr_draw_num(L, te->more_outcomes)}};
+        items[n++] = sc->outcomes_met == 0 ? cr_draw_str(L, "gauge.nooutcome")
+                                           : cr_draw_tpl_n(L, "gauge.outcomes", te->more_outcomes, a, 1);
+    }
+    if (!n)
+        return NULL;
+    cr_arg a[] = {{"tier", tier_name(L, z)}, {"list", cr_draw_join(L, items, n)}};
+    return cr_draw_tpl(L, "gauge.blocked", a, 2);
+}
+
+/* The tier gauge in words: "Tiers by criteria met, of 43: not certified below 22 (51%), Silver
+ * from 22 (51%), ... Your city: 31 (72%), Gold." and what holds it below its zone. */
+static const char *gauge_alt(report *R, const char *blocked)
+{
+    cr_draw *L = &R->d;
+    const cr_catalog *cat = L->cat;
+    unsigned total = R->sc->total;
     const char *items[CR_MAX_LIST + 1];
     size_t n = 0;
     if (cat->ntiers) {
-        cr_arg b[] = {{"label", cr_draw_str(L, "gauge.below")}, {"percent", cr_draw_pct(L, cat->tiers[0].percent)}};
-        items[n++] = cr_draw_tpl(L, "gauge.alt.below", b, 2);
+        cr_arg b[] = {{"label", cr_draw_str(L, "gauge.none")},
+                      {"need", cr_draw_num(L, tier_need(total, cat->tiers[0].percent))},
+                      {"percent", cr_draw_pct(L, cat->tiers[0].percent)}};
+        items[n++] = cr_draw_tpl(L, "gauge.alt.below", b, 3);
     }
     for (size_t t = 0; t < cat->ntiers && n < CR_MAX_LIST + 1; t++) {
-        cr_arg a[] = {{"tier", cat->tiers[t].name}, {"percent", cr_draw_pct(L, cat->tiers[t].percent)}};
-        items[n++] = cr_draw_tpl(L, "gauge.alt.tier", a, 2);
+        cr_arg a[] = {{"tier", cat->tiers[t].name},
+                      {"need", cr_draw_num(L, tier_need(total, cat->tiers[t].percent))},
+                      {"percent", cr_draw_pct(L, cat->tiers[t].percent)}};
+        items[n++] = cr_draw_tpl(L, "gauge.alt.tier", a, 3);
     }
-    cr_arg a[] = {{"list", cr_draw_join(L, items, n)}, {"percent", cr_draw_pct(L, R->sc->percent)}};
-    return cr_draw_tpl(L, "gauge.alt", a, 2);
+    cr_arg a[] = {{"list", cr_draw_join(L, items, n)},
+                  {"total", cr_draw_num(L, total)},
+                  {"met", cr_draw_num(L, R->sc->met)},
+                  {"percent", cr_draw_pct(L, R->sc->percent)},
+                  {"tier", held_tier(R)}};
+    const char *alt = cr_draw_tpl(L, "gauge.alt", a, 5);
+    if (!blocked)
+        return alt;
+    cr_arg j[] = {{"a", alt}, {"b", blocked}};
+    return cr_draw_tpl(L, "gauge.alt.blocked", j, 2);
+}
+
+/* "Issued July 14, 2023 · Certification standard, 2023 edition": the document date (UTC). */
+static const char *issued_line(report *R)
+{
+    cr_draw *L = &R->d;
+    long long days = R->req->created / 86400;
+    if (R->req->created < 0 && R->req->created % 86400)
+        days--;
+    /* Civil date from days since 1970-01-01 (H. Hinnant's algorithm). */
+    long long z = days + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+    long long doe = z - era * 146097, yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+    int day = (int)(doy - (153 * mp + 2) / 5 + 1), month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int year = (int)(yoe + era * 400 + (month <= 2));
+    cr_arg e[] = {{"edition", L->cat->edition}};
+    cr_arg a[] = {{"date", cr_fmt_date(L->tmp, L->st, year, month, day)},
+                  {"edition", cr_draw_tpl(L, "footer.edition", e, 1)}};
+    return cr_draw_tpl(L, "status.issued", a, 2);
+}
+
+/* "Criteria met: 35 self-reported → 31 after the review". */
+static const char *review_line(report *R)
+{
+    cr_draw *L = &R->d;
+    unsigned self = 0;
+    for (size_t i = 0; i < R->sub->nresponses; i++)
+        self += R->sub->responses[i].answer == CR_ANSWER_YES;
+    cr_arg a[] = {{"self", cr_draw_num(L, self)}, {"met", cr_draw_num(L, R->sc->met)},
+                  {"total", cr_draw_num(L, R->sc->total)}};
+    return cr_draw_tpl(L, R->au->log ? "status.review" : "status.review.none", a, 3);
 }
 
 /* |lang| when a text in it is not in the report's language (its primary subtag differs), so
@@ -247,8 +360,15 @@ static void section_status(report *R)
                   {"cycle", cycle}};
     cr_draw_title(L, cr_draw_str(L, "status.kicker"), sub->city.name,
                   cr_draw_tpl(L, sc->band != CR_NONE ? "status.meta" : "status.meta.noband", m, 4));
-    /* The outcome in one sentence, on a shaded panel. */
+    /* When it was issued, against which edition; then the outcome in one sentence, on a shaded
+     * panel, and how the review changed the count. */
+    L->y -= 6;
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, issued_line(R));
+    L->y += 8;
     cr_draw_panel(L, status_sentence(R));
+    L->y -= 6;
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, sp->text, review_line(R));
+    L->y += 10;
     if (sc->nstale) {
         const char *codes[CR_MAX_LIST];
         for (size_t i = 0; i < sc->nstale; i++)
@@ -317,26 +437,55 @@ static void section_status(report *R)
     cr_draw_end(L);
     L->y += box_h + 16;
 
-    /* The tier gauge: 0-100% with each tier's threshold, and the city's mark. */
-    cr_draw_need(L, 80);
+    /* The tier gauge: 0-100% with each tier's threshold as a count and a percentage, the city's
+     * mark with the tier it holds, and what holds it below the zone its count reaches. */
+    const char *blocked = gauge_blocked(R);
+    cr_draw_need(L, blocked ? 96 : 84);
     cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "gauge.title"));
     L->y += SZ_H2 + 24;
-    cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? gauge_alt(R) : NULL);
+    cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? gauge_alt(R, blocked) : NULL);
     float gx = L->x0, gw = L->x1 - L->x0, gy = L->y, gh = 14;
     static const cr_rgb tier_colors[] = {{0xb8, 0xc2, 0xcc}, {0xd4, 0xa7, 0x2c}, {0x5b, 0x6b, 0x82}};
     cr_draw_rect(L, gx, gy, gw, gh, sp->shade);
-    for (size_t t = 0; t < L->cat->ntiers; t++) {
-        float from = (float)L->cat->tiers[t].percent / 100.0f;
-        float to = t + 1 < L->cat->ntiers ? (float)L->cat->tiers[t + 1].percent / 100.0f : 1.0f;
-        cr_rgb c = tier_colors[t < 3 ? t : 2];
-        cr_draw_rect(L, gx + gw * from, gy, gw * (to - from), gh, c);
-        cr_arg a[] = {{"tier", L->cat->tiers[t].name}, {"percent", cr_draw_num(L, L->cat->tiers[t].percent)}};
+    unsigned total = sc->total ? sc->total : 1;
+    /* Tick labels under the bar, left to right; one that would run into the one before it (or
+     * out of the gauge) goes on a second row. */
+    const char *labels[CR_MAX_LIST + 1];
+    float lx[CR_MAX_LIST + 1];
+    size_t nl = 0;
+    labels[nl] = cr_draw_str(L, "gauge.below");
+    lx[nl++] = gx + 2;
+    for (size_t t = 0; t < L->cat->ntiers && nl < CR_MAX_LIST + 1; t++) {
+        unsigned need = tier_need(sc->total, L->cat->tiers[t].percent);
+        unsigned next = t + 1 < L->cat->ntiers ? tier_need(sc->total, L->cat->tiers[t + 1].percent) : total;
+        /* The zone starts at the exact count the threshold needs. */
+        float from = (float)need / (float)total, to = (float)next / (float)total;
+        if (t + 1 == L->cat->ntiers)
+            to = 1.0f;
+        cr_draw_rect(L, gx + gw * from, gy, gw * (to - from), gh, tier_colors[t < 3 ? t : 2]);
         cr_draw_vline(L, gx + gw * from, gy - 2, gh + 6, sp->text, 0.6f);
-        cr_draw_text(L, gx + gw * from + 2, gy + gh + 11, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_tpl(L, "gauge.tier", a, 2));
+        cr_arg a[] = {{"tier", L->cat->tiers[t].name},
+                      {"need", cr_draw_num(L, need)},
+                      {"total", cr_draw_num(L, sc->total)},
+                      {"percent", cr_draw_num(L, L->cat->tiers[t].percent)}};
+        labels[nl] = cr_draw_tpl(L, "gauge.tier", a, 4);
+        lx[nl++] = gx + gw * from + 2;
     }
-    cr_draw_text(L, gx + 2, gy + gh + 11, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, "gauge.below"));
-    /* The mark: a triangle above the bar at the exact share met. */
-    float mx = gx + gw * (float)sc->met / (float)(sc->total ? sc->total : 1);
+    float row_end[2] = {gx - 10, gx - 10}, ly_base = gy + gh + 11;
+    for (size_t k = 0; k < nl; k++) {
+        float w = cr_draw_width(L, CR_FACE_REGULAR, SZ_SMALL, labels[k]);
+        float x = lx[k];
+        if (x + w > gx + gw)
+            x = gx + gw - w;
+        int row = x < row_end[0] + 6 ? 1 : 0;
+        if (row == 1 && x < row_end[1] + 6)
+            x = row_end[1] + 6;
+        cr_draw_text(L, x, ly_base + 9.5f * (float)row, CR_FACE_REGULAR, SZ_SMALL, sp->muted, labels[k]);
+        row_end[row] = x + w;
+    }
+    float below = row_end[1] > gx ? ly_base + 9.5f : ly_base; /* baseline of the last tick row */
+    /* The mark: a triangle above the bar at the exact share met, and its label with the tier. */
+    float mx = gx + gw * (float)sc->met / (float)total;
     cr_point *tri = cr_arena_calloc(L->tmp, 3, sizeof *tri);
     if (tri) {
         tri[0] = (cr_point){mx - 5, gy - 9};
@@ -345,17 +494,198 @@ static void section_status(report *R)
         cr_draw_poly(L, tri, 3, sp->text);
     }
     cr_draw_vline(L, mx, gy, gh, sp->text, 1.5f);
-    cr_arg you[] = {{"percent", cr_draw_num(L, sc->percent)}};
-    const char *yl = cr_draw_tpl(L, "gauge.you", you, 1);
+    cr_arg you[] = {{"met", cr_draw_num(L, sc->met)}, {"total", cr_draw_num(L, sc->total)},
+                    {"percent", cr_draw_num(L, sc->percent)}, {"tier", held_tier(R)}};
+    const char *yl = cr_draw_tpl(L, "gauge.you", you, 4);
     float yw = cr_draw_width(L, CR_FACE_BOLD, 8.5f, yl);
-    float lx = mx - yw / 2;
-    if (lx < gx)
-        lx = gx;
-    if (lx + yw > gx + gw)
-        lx = gx + gw - yw;
-    cr_draw_text(L, lx, gy - 12, CR_FACE_BOLD, 8.5f, sp->text, yl);
+    float ylx = mx - yw / 2;
+    if (ylx < gx)
+        ylx = gx;
+    if (ylx + yw > gx + gw)
+        ylx = gx + gw - yw;
+    cr_draw_text(L, ylx, gy - 12, CR_FACE_BOLD, 8.5f, sp->text, yl);
+    /* What holds the city below its zone, under the ticks, from the mark. */
+    if (blocked) {
+        float nw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL + 0.5f, blocked);
+        float bx = mx - 6;
+        if (bx + nw > gx + gw)
+            bx = gx + gw - nw;
+        if (bx < gx)
+            bx = gx;
+        below += 12;
+        cr_draw_text(L, bx, below, CR_FACE_BOLD, SZ_SMALL + 0.5f, sp->accent, blocked);
+    }
     cr_draw_end(L);
-    L->y = gy + gh + 22;
+    L->y = below + 11;
+    cr_draw_end(L);
+}
+
+/* A bulleted list of |n| paragraphs (the bullets are drawn, not text: no label). */
+static void bullets(cr_draw *L, const char *const *items, size_t n, cr_face face)
+{
+    if (!n)
+        return;
+    float tx = L->x0 + 16, tw = L->x1 - tx;
+    cr_draw_begin(L, CR_ROLE_L, NULL);
+    for (size_t i = 0; i < n; i++) {
+        cr_draw_need(L, SZ_BODY * LEAD);
+        cr_draw_begin(L, CR_ROLE_LI, NULL);
+        cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.65f, 2, L->sp->accent);
+        cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, face, SZ_BODY, L->sp->text, items[i]);
+        cr_draw_end(L);
+        L->y += 3;
+    }
+    cr_draw_end(L);
+}
+
+static void subheading(cr_draw *L, const char *text, float keep)
+{
+    cr_draw_need(L, SZ_H2 * 1.7f + keep);
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, L->sp->text, text);
+    L->y += SZ_H2 * 1.7f;
+}
+
+static unsigned outcomes_needed(const cr_catalog *cat, size_t t)
+{
+    unsigned m = cat->tiers[t].min_outcomes;
+    return m == CR_ALL_OUTCOMES ? (unsigned)cat->noutcomes : m;
+}
+
+/* The requirements for certification, all from the catalog: who may apply, the core criteria,
+ * the resident outcomes, what each tier adds, and the tiers with their ranges and meaning. */
+static void section_requirements(report *R)
+{
+    cr_draw *L = &R->d;
+    const cr_catalog *cat = L->cat;
+    const cr_layout_spec *sp = L->sp;
+    unsigned total = (unsigned)cat->ncriteria;
+    cr_draw_section(L, cr_draw_str(L, "section.requirements"), 120);
+    const char *tiers[CR_MAX_LIST];
+    for (size_t t = 0; t < cat->ntiers && t < CR_MAX_LIST; t++)
+        tiers[t] = cat->tiers[t].name;
+    cr_arg ia[] = {{"verification", cr_draw_num(L, cat->verification_percent)},
+                   {"n", cr_draw_num(L, (long)cat->ntiers)},
+                   {"tiers", cr_draw_join_or(L, tiers, cat->ntiers)},
+                   {"min", cr_fmt_int(L->tmp, L->st, cat->min_population)},
+                   {"total", cr_draw_num(L, total)}};
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl(L, "req.intro", ia, 5));
+    L->y += 8;
+
+    /* Core criteria. */
+    const char *items[CR_MAX_LIST];
+    size_t n = 0;
+    for (size_t i = 0; i < cat->ncriteria && n < CR_MAX_LIST; i++)
+        if (cat->criteria[i].core) {
+            cr_arg a[] = {{"code", cat->criteria[i].code}, {"name", cat->criteria[i].name}};
+            items[n++] = cr_draw_tpl(L, "progress.item", a, 2);
+        }
+    if (n) {
+        subheading(L, cr_draw_str(L, "req.core.title"), 40);
+        cr_arg a[] = {{"n", cr_draw_num(L, (long)n)}};
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl_n(L, "req.core.text", (long)n, a, 1));
+        L->y += 4;
+        bullets(L, items, n, CR_FACE_REGULAR);
+        L->y += 6;
+    }
+
+    /* Resident outcomes. */
+    if (cat->noutcomes && cat->ntiers) {
+        subheading(L, cr_draw_str(L, "req.outcomes.title"), 40);
+        unsigned m = outcomes_needed(cat, 0);
+        cr_arg a[] = {{"n", cr_draw_num(L, m)}};
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl_n(L, "req.outcomes.text", m, a, 1));
+        L->y += 4;
+        n = 0;
+        for (size_t o = 0; o < cat->noutcomes && n < CR_MAX_LIST; o++) {
+            cr_arg b[] = {{"name", cat->outcomes[o].name}, {"indicator", cat->outcomes[o].indicator}};
+            items[n++] = cr_draw_tpl(L, "req.outcome.item", b, 2);
+        }
+        bullets(L, items, n, CR_FACE_REGULAR);
+        L->y += 6;
+    }
+
+    /* What a tier requires beyond the others: criteria it names, more outcomes. */
+    n = 0;
+    for (size_t t = 0; t < cat->ntiers && n < CR_MAX_LIST; t++) {
+        const char *parts[CR_MAX_LIST + 1];
+        size_t np = 0;
+        for (size_t k = 0; k < cat->tiers[t].nrequires && np < CR_MAX_LIST; k++) {
+            const cr_criterion *c = &cat->criteria[cat->tiers[t].requires[k]];
+            if (c->core)
+                continue;
+            cr_arg a[] = {{"code", c->code}, {"name", c->name}};
+            parts[np++] = cr_draw_tpl(L, "progress.item", a, 2);
+        }
+        unsigned m = outcomes_needed(cat, t);
+        if (t > 0 && m > outcomes_needed(cat, 0)) {
+            cr_arg a[] = {{"n", cr_draw_num(L, m)}};
+            parts[np++] = cr_draw_tpl_n(L, m == cat->noutcomes ? "req.extra.all" : "req.extra.outcomes", m, a, 1);
+        }
+        if (!np)
+            continue;
+        cr_arg a[] = {{"tier", cat->tiers[t].name}, {"list", cr_draw_join(L, parts, np)}};
+        items[n++] = cr_draw_tpl(L, "req.extra", a, 2);
+    }
+    if (n) {
+        subheading(L, cr_draw_str(L, "req.extra.title"), 30);
+        bullets(L, items, n, CR_FACE_REGULAR);
+        L->y += 6;
+    }
+
+    /* The tiers: range of criteria met, what else each needs, what it means. */
+    if (cat->ntiers) {
+        subheading(L, cr_draw_str(L, "req.tiers.title"), 60);
+        bool described = false;
+        for (size_t t = 0; t < cat->ntiers; t++)
+            described |= cat->tiers[t].description != NULL;
+        cr_table tb = {.ncols = described ? 4 : 3,
+                       .widths = {80, 130, 130, 164},
+                       .headers = {cr_draw_str(L, "req.table.tier"), cr_draw_str(L, "req.table.range"),
+                                   cr_draw_str(L, "req.table.needs"), cr_draw_str(L, "req.table.means")},
+                       .title = cr_draw_str(L, "section.requirements")};
+        if (!described)
+            tb.widths[2] += tb.widths[3];
+        float scale = (L->x1 - L->x0) / 504.0f;
+        for (size_t c = 0; c < tb.ncols; c++)
+            tb.widths[c] *= scale;
+        cr_table_measure(L, &tb);
+        cr_table_begin(L, &tb);
+        for (size_t t = 0; t < cat->ntiers; t++) {
+            cr_cell cells[4];
+            memset(cells, 0, sizeof cells);
+            unsigned from = tier_need(total, cat->tiers[t].percent);
+            bool top = t + 1 == cat->ntiers;
+            unsigned to = top ? total : tier_need(total, cat->tiers[t + 1].percent) - 1;
+            cr_arg ra[] = {{"from", cr_draw_pct(L, cat->tiers[t].percent)},
+                           {"to", cr_draw_pct(L, top ? 100 : cat->tiers[t + 1].percent - 1)},
+                           {"nfrom", cr_draw_num(L, from)},
+                           {"nto", cr_draw_num(L, to)},
+                           {"total", cr_draw_num(L, total)}};
+            const char *needs[CR_MAX_LIST + 2];
+            size_t nn = 0;
+            bool any_core = false;
+            for (size_t i = 0; i < cat->ncriteria; i++)
+                any_core |= cat->criteria[i].core;
+            if (any_core)
+                needs[nn++] = cr_draw_str(L, "req.needs.core");
+            for (size_t k = 0; k < cat->tiers[t].nrequires && nn < CR_MAX_LIST; k++)
+                if (!cat->criteria[cat->tiers[t].requires[k]].core)
+                    needs[nn++] = cat->criteria[cat->tiers[t].requires[k]].code;
+            unsigned m = outcomes_needed(cat, t);
+            cr_arg oa[] = {{"n", cr_draw_num(L, m)}};
+            if (m)
+                needs[nn++] = cr_draw_tpl_n(L, m == cat->noutcomes && m > 1 ? "req.needs.all" : "req.needs.outcomes", m, oa, 1);
+            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cat->tiers[t].name, NULL};
+            cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_tpl(L, "req.range", ra, 5), NULL};
+            cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, nn ? cr_draw_join(L, needs, nn) : "", NULL};
+            cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cat->tiers[t].description ? cat->tiers[t].description : "", NULL};
+            for (size_t c = 0; c < 4; c++)
+                cells[c].npar = 1;
+            cr_table_row(L, &tb, cells, t % 2 == 1);
+        }
+        cr_table_end(L);
+    }
+    L->y += 10;
     cr_draw_end(L);
 }
 
@@ -516,10 +846,11 @@ static void section_measure(report *R)
     cr_draw_section(L, cr_draw_str(L, "section.measure"), 120);
     cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "measure.intro"));
     L->y += 8;
-    cr_arg b[] = {{"band", band != CR_NONE ? cat->bands[band].name : "-"}};
-    const char *series[3] = {cr_draw_str(L, "legend.city"), cr_draw_str(L, "legend.all"), cr_draw_tpl(L, "legend.size", b, 1)};
+    cr_arg b[] = {{"band", band != CR_NONE ? cat->bands[band].name : ""}};
+    const char *series[3] = {cr_draw_str(L, "legend.city"), cr_draw_str(L, "legend.all"),
+                             cr_draw_tpl(L, band != CR_NONE ? "legend.size" : "legend.size.none", b, 1)};
     float labw = 0;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < (band != CR_NONE ? 3 : 2); k++) { /* "no size group" spans the bar */
         float w = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL, series[k]) + 6;
         if (w > labw)
             labw = w;
@@ -548,10 +879,12 @@ static void section_measure(report *R)
         for (int s = 0; s < 3; s++) {
             float y = y0 + 2 + (float)s * 13;
             cr_draw_text(L, cx, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text, series[s]);
+            if (s == 2 && band == CR_NONE)
+                continue; /* no size group: the label says so, no bar */
             cr_draw_rect(L, bx, y + 1, bw, 9, sp->shade);
             cr_draw_rect(L, bx, y + 1, bw * (float)(vals[s] / 100.0), 9, colors[s]);
             cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text,
-                    s == 2 && band == CR_NONE ? "-" : cr_draw_pct(L, vals[s]));
+                    cr_draw_pct(L, vals[s]));
         }
         cr_draw_end(L);
         L->y += h + 12;
@@ -620,39 +953,39 @@ static void section_areas(report *R)
             memset(cells, 0, sizeof cells);
             cr_arg ca[] = {{"code", cr->code}, {"core", cr->core ? "**" : ""}, {"name", cr->name}};
             any_core |= cr->core;
-            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3)};
-            cells[0].par[1] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->statement};
+            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3), NULL};
+            cells[0].par[1] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->statement, NULL};
             cells[0].npar = 2;
             char resp[64];
             snprintf(resp, sizeof resp, "%s%s", answer_label(L, s->answer), s->changed ? "*" : "");
             any_changed |= s->changed;
             cr_rgb rc = s->answer == CR_ANSWER_YES ? sp->text : sp->muted;
-            cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, cr_arena_strdup(L->tmp, resp)};
+            cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, cr_arena_strdup(L->tmp, resp), NULL};
             cells[1].npar = 1;
             if (s->stale) {
-                cells[1].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale")};
+                cells[1].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale"), NULL};
                 cells[1].npar = 2;
                 any_stale = true;
             }
-            cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_pct(L, cr_peers_share(L->peers, i, CR_NONE))};
+            cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_pct(L, cr_peers_share(L->peers, i, CR_NONE)), NULL};
             cells[2].npar = 1;
             cells[2].center = true;
-            cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, band != CR_NONE ? cr_draw_pct(L, cr_peers_share(L->peers, i, band)) : "-"};
+            cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, band != CR_NONE ? cr_draw_pct(L, cr_peers_share(L->peers, i, band)) : "-", NULL};
             cells[3].npar = 1;
             cells[3].center = true;
             /* Reviewer comments, the latest last; a flood of them is summarised, not dropped. */
             size_t np = 0, shown = s->nnotes < MAX_PARS - 6 ? s->nnotes : MAX_PARS - 6;
             for (size_t c = s->nnotes - shown; c < s->nnotes; c++) {
                 cells[4].lang[np] = other_lang(L, s->notes[c]->lang);
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment};
+                cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment, NULL};
             }
             if (shown < s->nnotes) {
                 cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1)};
+                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1), NULL};
             }
             for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
                 cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1)};
+                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1), NULL};
             }
             cells[4].npar = np;
             cr_table_row(L, &t, cells, (i - a->first) % 2 == 1);
@@ -669,6 +1002,53 @@ static void section_areas(report *R)
     }
     if (cat->nareas)
         cr_draw_end(L);
+}
+
+/* A number of outcome |d| with its unit, the decimal mark of the language: "78,9 %", "10 µg/m³". */
+static const char *outcome_number(cr_draw *L, const cr_outcome_def *d, const char *text)
+{
+    const char *dec = cr_draw_str(L, "number.decimal");
+    char num[64], b[96];
+    size_t w = 0;
+    for (const char *p = text; *p && w + 8 < sizeof num; p++) {
+        if (*p != '.') {
+            num[w++] = *p;
+            continue;
+        }
+        for (const char *q = dec; *q && w + 8 < sizeof num; q++)
+            num[w++] = *q;
+    }
+    num[w] = '\0';
+    if (d->unit && strcmp(d->unit, "%") == 0) {
+        cr_arg pa[] = {{"n", num}};
+        return cr_draw_tpl(L, "number.percent", pa, 1);
+    }
+    snprintf(b, sizeof b, "%s%s%s", num, d->unit ? " " : "", d->unit ? d->unit : "");
+    return cr_arena_strdup(L->tmp, b);
+}
+
+/* The city's value of outcome |o| as the report shows it: "86.7% (2021)", "8,4 µg/m³ (2021)" (the
+ * language's decimal mark), the nominated metric with its target, or why there is none. */
+static const char *outcome_value(report *R, size_t o)
+{
+    cr_draw *L = &R->d;
+    const cr_outcome_def *d = &L->cat->outcomes[o];
+    const cr_outcome_value *v = &R->sub->outcomes[o];
+    if (!v->present)
+        return cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.nominate" : "outcomes.missing");
+    if (d->rule == CR_RULE_VERDICT) {
+        char sdg[8];
+        snprintf(sdg, sizeof sdg, "%d", v->sdg);
+        cr_arg a[] = {{"name", v->name}, {"sdg", sdg}, {"value", v->value_text ? v->value_text : "-"},
+                      {"target", v->target ? v->target : "-"}};
+        return cr_draw_tpl(L, "outcomes.nominated", a, 4);
+    }
+    const char *vs = outcome_number(L, d, v->value_text);
+    if (v->year) {
+        cr_arg a[] = {{"value", vs}, {"year", cr_draw_num(L, v->year)}};
+        vs = cr_draw_tpl(L, "outcomes.year", a, 2);
+    }
+    return vs;
 }
 
 /* The reviewers' latest verdict event on outcome |o|, or NULL. */
@@ -706,58 +1086,30 @@ static void section_outcomes(report *R)
         const cr_outcome_value *v = &R->sub->outcomes[o];
         cr_cell cells[6];
         memset(cells, 0, sizeof cells);
-        cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, d->name};
-        cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->indicator};
-        cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->standard_text};
-        const char *value, *source = v->present && v->source ? v->source : "";
-        if (!v->present) {
-            value = cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.nominate" : "outcomes.missing");
-        } else if (d->rule == CR_RULE_VERDICT) {
-            char sdg[8];
-            snprintf(sdg, sizeof sdg, "%d", v->sdg);
-            cr_arg a[] = {{"name", v->name}, {"sdg", sdg}, {"value", v->value_text ? v->value_text : "-"},
-                          {"target", v->target ? v->target : "-"}};
-            value = cr_draw_tpl(L, "outcomes.nominated", a, 4);
-        } else {
-            /* The number with the language's decimal mark ("78,9" in pt), then its unit. */
-            const char *dec = cr_draw_str(L, "number.decimal");
-            char num[64], b[96];
-            size_t w = 0;
-            for (const char *p = v->value_text; *p && w + 8 < sizeof num; p++) {
-                if (*p != '.') {
-                    num[w++] = *p;
-                    continue;
-                }
-                for (const char *q = dec; *q && w + 8 < sizeof num; q++)
-                    num[w++] = *q;
-            }
-            num[w] = '\0';
-            const char *vs;
-            if (d->unit && strcmp(d->unit, "%") == 0) {
-                cr_arg pa[] = {{"n", num}};
-                vs = cr_draw_tpl(L, "number.percent", pa, 1);
-            } else {
-                snprintf(b, sizeof b, "%s%s%s", num, d->unit ? " " : "", d->unit ? d->unit : "");
-                vs = cr_arena_strdup(L->tmp, b);
-            }
-            if (v->year) {
-                cr_arg a[] = {{"value", vs}, {"year", cr_draw_num(L, v->year)}};
-                vs = cr_draw_tpl(L, "outcomes.year", a, 2);
-            }
-            value = vs;
-        }
-        cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, value};
-        cells[4].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->muted, source};
+        cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, d->name, NULL};
+        cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->indicator, NULL};
+        cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->standard_text, NULL};
+        const char *value = outcome_value(R, o);
+        cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, value, NULL};
+        /* The data source: the city's, linked to where cities of its region find the data (the
+         * catalog's link); the nomination form for the nominated metric. */
+        const char *href = cr_catalog_outcome_source(cat, o, R->sc->region);
+        const char *source = v->present && v->source ? v->source : "";
+        if (!*source && href)
+            source = cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.source.form" : "outcomes.source.find");
+        cells[4].par[0] = (cr_cell_par){CR_FACE_REGULAR, href ? sp->accent : sp->muted, source, *source ? href : NULL};
         bool met = R->sc->outcome_met[o];
-        const char *result = met ? cr_draw_str(L, "outcomes.met")
-                             : d->rule == CR_RULE_VERDICT && v->present && R->au->verdicts[o] < 0
-                                 ? cr_draw_str(L, "outcomes.pending")
-                                 : cr_draw_str(L, "outcomes.notmet");
-        cells[5].par[0] = (cr_cell_par){CR_FACE_BOLD, met ? sp->accent : sp->muted, result};
+        /* A nominated metric is met by the reviewers' verdict: named as such. */
+        bool verdict_rule = d->rule == CR_RULE_VERDICT;
+        const char *result = verdict_rule && v->present && R->au->verdicts[o] < 0 ? cr_draw_str(L, "outcomes.pending")
+                             : verdict_rule && R->au->verdicts[o] >= 0
+                                 ? cr_draw_str(L, met ? "outcomes.verdict.met" : "outcomes.verdict.notmet")
+                             : cr_draw_str(L, met ? "outcomes.met" : "outcomes.notmet");
+        cells[5].par[0] = (cr_cell_par){CR_FACE_BOLD, met ? sp->accent : sp->muted, result, NULL};
         /* The reviewers' reasons go with their verdict, in the widest column of the right half. */
         const cr_event *verdict = outcome_verdict(R, o);
         if (verdict && verdict->comment) {
-            cells[5].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment};
+            cells[5].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment, NULL};
             cells[5].lang[1] = other_lang(L, verdict->lang);
             cells[5].npar = 2;
         }
@@ -771,133 +1123,375 @@ static void section_outcomes(report *R)
     cr_draw_end(L);
 }
 
-/* Criteria to work on first: in-progress ones, then those most peers of the city's size meet;
- * the ones the next tier requires come first of all. */
+/* The reviewers' latest comment on criterion |i|, shortened for a quote: whole when short, else
+ * its last sentences (where reviewers say what is still needed) up to about 300 bytes, or the
+ * last sentence cut at a word. NULL when there is none. */
+static const char *guidance(report *R, size_t i)
+{
+    const cr_criterion_state *st = &R->au->criteria[i];
+    const char *c = NULL;
+    for (size_t k = st->nnotes; k-- > 0 && !c;)
+        if (st->notes[k]->comment && *st->notes[k]->comment)
+            c = st->notes[k]->comment;
+    if (!c)
+        return NULL;
+    const size_t max = 300;
+    size_t n = strlen(c);
+    if (n <= max)
+        return c;
+    /* The earliest sentence start from which the rest fits. */
+    const char *from = NULL;
+    for (const char *p = c + 1; *p; p++)
+        if (p[-1] == ' ' && p >= c + 2 && (p[-2] == '.' || p[-2] == '!' || p[-2] == '?') &&
+            (size_t)(c + n - p) <= max) {
+            from = p;
+            break;
+        }
+    char *out = cr_arena_alloc(R->d.tmp, max + 16);
+    if (!out)
+        return c;
+    if (from) {
+        snprintf(out, max + 16, "\u2026 %s", from);
+        return out;
+    }
+    /* The last sentence alone is too long: its beginning, cut at a word. */
+    const char *last = c;
+    for (const char *p = c + 2; *p; p++)
+        if (p[-1] == ' ' && (p[-2] == '.' || p[-2] == '!' || p[-2] == '?') && p[1])
+            last = p;
+    size_t cut = max - 4;
+    if (strlen(last) < cut)
+        cut = strlen(last);
+    while (cut > 0 && last[cut] != ' ' && last[cut])
+        cut--;
+    if (cut == 0)
+        cut = max - 4;
+    while (cut > 0 && (last[cut - 1] & 0xC0) == 0x80) /* never inside a UTF-8 sequence */
+        cut--;
+    while (cut > 0 && (last[cut - 1] == ',' || last[cut - 1] == ' '))
+        cut--;
+    snprintf(out, max + 16, "%s%.*s\u2026", last == c ? "" : "\u2026 ", (int)cut, last);
+    return out;
+}
+
+/* The roadmap's record of criterion |i| (not met), or NULL. */
+static const cr_roadmap_candidate *candidate_of(const cr_roadmap *rm, size_t i)
+{
+    for (size_t k = 0; k < rm->ncandidates; k++)
+        if (rm->candidates[k].criterion == i)
+            return &rm->candidates[k];
+    return NULL;
+}
+
+/* One criterion to work on, as a list item: its code and name, its area, why it is listed (core,
+ * required, in progress, the share of peers meeting it, an answer to look at again) and the
+ * reviewers' guidance. */
+static void criterion_item(report *R, size_t i)
+{
+    cr_draw *L = &R->d;
+    const cr_catalog *cat = L->cat;
+    const cr_layout_spec *sp = L->sp;
+    const cr_criterion *c = &cat->criteria[i];
+    const cr_roadmap_candidate *cd = candidate_of(R->rm, i);
+    float tx = L->x0 + 16, tw = L->x1 - tx;
+    const char *reasons[5];
+    size_t nr = 0;
+    if (c->core)
+        reasons[nr++] = cr_draw_str(L, "next.reason.core");
+    else if (cd && cd->required_by != CR_NONE) {
+        cr_arg t[] = {{"tier", tier_name(L, cd->required_by)}};
+        reasons[nr++] = cr_draw_tpl(L, "next.reason.required", t, 1);
+    }
+    if (cd && cd->answer == CR_ANSWER_IN_PROGRESS)
+        reasons[nr++] = cr_draw_str(L, "next.reason.progress");
+    if (cd && cd->share >= 0) {
+        bool size = R->rm->band != CR_NONE;
+        long share = cr_round_pct(cd->share);
+        cr_arg p[] = {{"percent", cr_draw_num(L, share)}};
+        reasons[nr++] = share == 0 ? cr_draw_str(L, size ? "next.reason.size.none" : "next.reason.all.none")
+                                   : cr_draw_tpl(L, size ? "next.reason.size" : "next.reason.all", p, 1);
+    }
+    if (cd && cd->stale)
+        reasons[nr++] = cr_draw_str(L, "next.reason.stale");
+    cr_arg ha[] = {{"code", c->code}, {"core", ""}, {"name", c->name}};
+    const char *head = cr_draw_tpl(L, "table.code", ha, 3);
+    const char *why = cr_draw_join(L, reasons, nr);
+    const char *g = guidance(R, i);
+    const char *quote = NULL;
+    if (g) {
+        cr_arg q[] = {{"comment", g}};
+        quote = cr_draw_tpl(L, "next.guidance", q, 1);
+    }
+    float small = SZ_SMALL + 0.5f;
+    float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, head, tw) + small * LEAD +
+              (nr ? cr_draw_para_height(L, CR_FACE_REGULAR, small, why, tw) : 0) +
+              (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, small, quote, tw) + 2 : 0);
+    cr_draw_need(L, h + 6);
+    cr_draw_begin(L, CR_ROLE_LI, NULL);
+    cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
+    cr_draw_begin(L, CR_ROLE_LBODY, NULL);
+    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
+    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, cr_draw_area_color(L, c->area), cat->areas[c->area].name);
+    if (nr)
+        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_REGULAR, small, sp->muted, why);
+    if (quote) {
+        L->y += 2;
+        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, sp->text, quote);
+    }
+    cr_draw_end(L);
+    cr_draw_end(L);
+    L->y += 6;
+}
+
+/* A list of criteria to work on (one item each). */
+static void criteria_list(report *R, const size_t *crit, size_t n)
+{
+    if (!n)
+        return;
+    cr_draw_begin(&R->d, CR_ROLE_L, NULL);
+    for (size_t k = 0; k < n; k++)
+        criterion_item(R, crit[k]);
+    cr_draw_end(&R->d);
+}
+
+/* "Ask the reviewers to look again at OD2: ..." when answers need re-review. */
+static void stale_note(report *R)
+{
+    cr_draw *L = &R->d;
+    const cr_scorecard *sc = R->sc;
+    if (!sc->nstale)
+        return;
+    const char *codes[CR_MAX_LIST];
+    for (size_t i = 0; i < sc->nstale; i++)
+        codes[i] = L->cat->criteria[sc->stale[i]].code;
+    cr_arg a[] = {{"list", cr_draw_join(L, codes, sc->nstale)}};
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, L->sp->text,
+                      cr_draw_tpl(L, sc->nstale == 1 ? "next.stale.one" : "next.stale", a, 1));
+    L->y += 8;
+}
+
+/* The outcomes of a step, as a phrase: "the resident outcome A", "one of the resident outcomes
+ * A, B or C", "2 of the resident outcomes A, B and C". */
+static const char *outcomes_phrase_step(cr_draw *L, const cr_roadmap_step *st)
+{
+    const char *names[CR_MAX_LIST];
+    for (size_t o = 0; o < st->noutcomes; o++)
+        names[o] = L->cat->outcomes[st->outcomes[o]].name;
+    cr_arg a[] = {{"n", cr_draw_num(L, st->more_outcomes)}, {"list", cr_draw_join(L, names, st->noutcomes)}};
+    if (st->more_outcomes >= st->noutcomes)
+        return cr_draw_tpl_n(L, "next.act.outcomes", (long)st->noutcomes, a, 2);
+    if (st->more_outcomes == 1) {
+        a[1].value = cr_draw_join_or(L, names, st->noutcomes);
+        return cr_draw_tpl(L, "next.act.outcomes.oneof", a, 2);
+    }
+    return cr_draw_tpl(L, "next.act.outcomes.some", a, 2);
+}
+
+/* One outcome the path may meet: what it measures, the city's value, the standard. */
+static const char *outcome_restated(report *R, size_t o)
+{
+    cr_draw *L = &R->d;
+    const cr_outcome_def *d = &L->cat->outcomes[o];
+    const char *standard;
+    if (d->rule == CR_RULE_VERDICT) {
+        standard = cr_draw_str(L, "next.std.verdict");
+    } else {
+        char num[32];
+        snprintf(num, sizeof num, "%g", d->standard);
+        cr_arg a[] = {{"value", outcome_number(L, d, num)}};
+        standard = cr_draw_tpl(L, d->rule == CR_RULE_AT_LEAST ? "next.std.atleast" : "next.std.atmost", a, 1);
+    }
+    const char *value = outcome_value(R, o);
+    if (d->rule == CR_RULE_VERDICT && R->sub->outcomes[o].present) {
+        const char *v = R->au->verdicts[o] < 0 ? cr_draw_str(L, "outcomes.pending")
+                        : cr_draw_str(L, R->au->verdicts[o] > 0 ? "outcomes.verdict.met" : "outcomes.verdict.notmet");
+        cr_arg j[] = {{"value", value}, {"verdict", v}};
+        value = cr_draw_tpl(L, "next.outcome.verdict", j, 2);
+    }
+    cr_arg a[] = {{"name", d->name}, {"indicator", d->indicator}, {"value", value}, {"standard", standard}};
+    return cr_draw_tpl(L, "next.outcome.text", a, 4);
+}
+
+/* What keeps a city at the highest tier. */
+static void next_keep(report *R)
+{
+    cr_draw *L = &R->d;
+    const cr_catalog *cat = L->cat;
+    const cr_roadmap_keep *k = &R->rm->keep;
+    const cr_scorecard *sc = R->sc;
+    cr_arg ta[] = {{"city", R->sub->city.name}, {"tier", tier_name(L, k->tier)}};
+    subheading(L, cr_draw_tpl(L, "next.keep.title", ta, 2), 40);
+    const char *items[3];
+    size_t n = 0;
+    if (k->ncriteria) {
+        const char *codes[CR_MAX_LIST];
+        for (size_t i = 0; i < k->ncriteria; i++)
+            codes[i] = cat->criteria[k->criteria[i]].code;
+        cr_arg a[] = {{"list", cr_draw_join(L, codes, k->ncriteria)}, {"tier", tier_name(L, k->tier)}};
+        items[n++] = cr_draw_tpl(L, "next.keep.criteria", a, 2);
+    }
+    unsigned need = sc->met - k->spare_criteria;
+    cr_arg ca[] = {{"need", cr_draw_num(L, need)}, {"total", cr_draw_num(L, sc->total)},
+                   {"percent", cr_draw_num(L, cat->tiers[k->tier].percent)}, {"met", cr_draw_num(L, sc->met)},
+                   {"spare", cr_draw_num(L, k->spare_criteria)}, {"city", R->sub->city.name}};
+    items[n++] = k->spare_criteria ? cr_draw_tpl_n(L, "next.keep.count", k->spare_criteria, ca, 6)
+                                   : cr_draw_tpl(L, "next.keep.count.none", ca, 6);
+    if (k->outcomes) {
+        cr_arg oa[] = {{"n", cr_draw_num(L, k->outcomes)}, {"spare", cr_draw_num(L, k->spare_outcomes)}};
+        items[n++] = k->outcomes == cat->noutcomes ? cr_draw_tpl(L, "next.keep.outcomes.all", oa, 2)
+                                                   : cr_draw_tpl_n(L, "next.keep.outcomes", k->outcomes, oa, 2);
+    }
+    bullets(L, items, n, CR_FACE_REGULAR);
+    L->y += 8;
+    stale_note(R);
+}
+
+/* A city outside the program: why, what its answers would meet, and where peers are ahead. */
+static void next_ineligible(report *R)
+{
+    cr_draw *L = &R->d;
+    const cr_catalog *cat = L->cat;
+    const cr_scorecard *sc = R->sc;
+    const cr_roadmap *rm = R->rm;
+    cr_arg a[] = {{"city", R->sub->city.name},
+                  {"min", cr_fmt_int(L->tmp, L->st, cat->min_population)},
+                  {"population", cr_fmt_int(L->tmp, L->st, R->sub->city.population)}};
+    const char *text = cr_draw_tpl(L, sc->eligibility == CR_INELIGIBLE_REGION ? "next.ineligible.region" : "next.ineligible.population", a, 3);
+    size_t would = CR_NONE;
+    for (size_t k = 0; k < rm->ntiers; k++)
+        if (rm->tiers[k].cost == 0)
+            would = rm->tiers[k].tier;
+    if (would != CR_NONE) {
+        cr_arg w[] = {{"tier", tier_name(L, would)}};
+        cr_arg j[] = {{"a", text}, {"b", cr_draw_tpl(L, "next.ineligible.would", w, 1)}};
+        text = cr_draw_tpl(L, "sentence.join", j, 2);
+    }
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->text, text);
+    L->y += 8;
+    size_t show = rm->ncandidates < 5 ? rm->ncandidates : 5, crit[5];
+    if (!show)
+        return;
+    subheading(L, cr_draw_str(L, "next.focus"), 60);
+    if (rm->ranked_by_peers) {
+        cr_arg b[] = {{"band", sc->band != CR_NONE ? cat->bands[sc->band].name : ""}};
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted,
+                          cr_draw_tpl(L, rm->band != CR_NONE ? "next.focus.size" : "next.focus.nogroup", b, 1));
+        L->y += 6;
+    }
+    for (size_t k = 0; k < show; k++)
+        crit[k] = rm->candidates[k].criterion;
+    criteria_list(R, crit, show);
+}
+
+/* Next steps, from the library's roadmap (roadmap.h): the next goal (the tier the cheapest path
+ * reaches), the steps of the path to the highest tier, the outcomes and criteria those steps
+ * name, with the reviewers' guidance; at the top, what keeps the city there. */
 static void section_next(report *R)
 {
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_layout_spec *sp = L->sp;
     const cr_scorecard *sc = R->sc;
+    const cr_roadmap *rm = R->rm;
     cr_draw_section(L, cr_draw_str(L, "section.next"), 100);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "next.intro"));
+    const char *intro = sc->eligibility != CR_ELIGIBLE ? "next.intro.ineligible"
+                        : rm->keep.tier != CR_NONE     ? "next.intro.keep"
+                                                       : "next.intro";
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, intro));
     L->y += 8;
-    const cr_next_tier *n = &sc->next;
-    float bullet_x = L->x0 + 4, tx = L->x0 + 16, tw = L->x1 - tx;
+    float tx = L->x0 + 16, tw = L->x1 - tx;
     if (sc->eligibility != CR_ELIGIBLE) {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.ineligible"));
-    } else if (n->tier == CR_NONE) {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.top"));
-    } else {
-        cr_arg t[] = {{"tier", tier_name(L, n->tier)}};
-        cr_draw_need(L, 60);
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_tpl(L, "next.reach", t, 1));
-        L->y += SZ_H2 * 1.7f;
-        const char *items[CR_MAX_LIST + 2];
-        size_t ni = 0;
-        if (n->more_criteria) {
-            unsigned need_n = sc->met + n->more_criteria;
-            cr_arg a[] = {{"n", cr_draw_num(L, n->more_criteria)}, {"need", cr_draw_num(L, need_n)}, {"total", cr_draw_num(L, sc->total)}};
-            items[ni++] = cr_draw_tpl_n(L, "next.more", n->more_criteria, a, 3);
-        }
-        for (size_t i = 0; i < n->nmissing && ni < CR_MAX_LIST; i++) {
-            const cr_criterion *c = &cat->criteria[n->missing[i]];
-            cr_arg a[] = {{"code", c->code}, {"name", c->name}, {"tier", tier_name(L, n->tier)}};
-            items[ni++] = cr_draw_tpl(L, c->core ? "next.core" : "next.required", a, 3);
-        }
-        if (n->more_outcomes) {
-            const char *names[CR_MAX_LIST];
-            for (size_t o = 0; o < n->noutcomes; o++)
-                names[o] = cat->outcomes[n->outcomes[o]].name;
-            cr_arg a[] = {{"n", cr_draw_num(L, n->more_outcomes)}, {"list", cr_draw_join(L, names, n->noutcomes)}};
-            items[ni++] = cr_draw_tpl(L, n->more_outcomes == 1 ? "next.outcome" : "next.outcomes", a, 2);
-        }
-        /* A bulleted list (the bullets are drawn, not text: no label). */
-        if (ni)
-            cr_draw_begin(L, CR_ROLE_L, NULL);
-        for (size_t i = 0; i < ni; i++) {
-            cr_draw_need(L, SZ_BODY * LEAD);
+        next_ineligible(R);
+    } else if (rm->keep.tier != CR_NONE) {
+        next_keep(R);
+    } else if (rm->npaths) {
+        /* The path shown: the one to the highest tier, when its first step reaches what the
+         * cheapest path to the next tier reaches (it passes through it); else that one. */
+        const cr_roadmap_path *first = &rm->paths[0], *p = &rm->paths[rm->npaths - 1];
+        if (p->nsteps == 0 || p->steps[0].reaches != first->reaches)
+            p = first;
+        cr_arg ga[] = {{"tier", tier_name(L, first->reaches)}};
+        subheading(L, cr_draw_tpl(L, "next.goal", ga, 1), 40);
+        /* The steps: a numbered list. */
+        size_t named[CR_MAX_LIST], nnamed = 0;
+        const cr_roadmap_step *pool_step = NULL, *out_step = NULL;
+        bool took = false; /* an earlier step already took from the pool */
+        cr_draw_begin(L, CR_ROLE_L, NULL);
+        for (size_t k = 0; k < p->nsteps; k++) {
+            const cr_roadmap_step *st = &p->steps[k];
+            const char *parts[3];
+            size_t np = 0;
+            if (st->ncriteria) {
+                const char *codes[CR_MAX_LIST];
+                for (size_t i = 0; i < st->ncriteria; i++) {
+                    codes[i] = cat->criteria[st->criteria[i]].code;
+                    if (nnamed < CR_MAX_LIST)
+                        named[nnamed++] = st->criteria[i];
+                }
+                parts[np++] = cr_draw_join(L, codes, st->ncriteria);
+            }
+            if (st->more_criteria) {
+                cr_arg a[] = {{"k", cr_draw_num(L, st->more_criteria)}, {"n", cr_draw_num(L, (long)st->ncandidates)}};
+                const char *key = st->more_criteria >= st->ncandidates ? "next.act.all"
+                                  : took ? "next.act.anymore" : "next.act.any";
+                parts[np++] = cr_draw_tpl_n(L, key, st->more_criteria, a, 2);
+                took = true;
+                if (!pool_step)
+                    pool_step = st;
+            }
+            if (st->more_outcomes) {
+                parts[np++] = outcomes_phrase_step(L, st);
+                if (!out_step)
+                    out_step = st;
+            }
+            cr_arg a[] = {{"list", cr_draw_join(L, parts, np)}, {"tier", tier_name(L, st->reaches)}};
+            const char *text = cr_draw_tpl(L, k == 0 ? "next.step.first" : "next.step.then", a, 2);
+            cr_draw_need(L, SZ_BODY * LEAD * 2);
             cr_draw_begin(L, CR_ROLE_LI, NULL);
-            cr_draw_circle(L, bullet_x + 2, L->y + SZ_BODY * 0.65f, 2, sp->accent);
-            cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, CR_FACE_REGULAR, SZ_BODY, sp->text, items[i]);
+            cr_draw_begin(L, CR_ROLE_LBL, NULL);
+            cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.62f, 6.5f, sp->accent);
+            cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY * 0.62f + 3, CR_FACE_BOLD, SZ_SMALL, CR_WHITE, cr_draw_num(L, (long)k + 1));
             cr_draw_end(L);
-            L->y += 3;
-        }
-        if (ni)
+            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY + 0.5f, sp->text, text);
             cr_draw_end(L);
-    }
-    L->y += 8;
-
-    /* Rank the criteria not met. */
-    size_t cand[CR_MAX_LIST], nc = 0;
-    double score[CR_MAX_LIST];
-    size_t band = sc->band;
-    for (size_t i = 0; i < cat->ncriteria; i++) {
-        const cr_criterion_state *s = &R->au->criteria[i];
-        if (s->answer == CR_ANSWER_YES)
-            continue;
-        double v = cr_peers_share(L->peers, i, band != CR_NONE ? band : CR_NONE);
-        if (s->answer == CR_ANSWER_IN_PROGRESS)
-            v += 100;
-        for (size_t m = 0; m < n->nmissing; m++)
-            if (n->missing[m] == i)
-                v += 1000;
-        cand[nc] = i;
-        score[nc++] = v;
-    }
-    /* Stable selection of the top five by score (ties keep catalog order). */
-    size_t show = nc < 5 ? nc : 5;
-    for (size_t a = 0; a < show; a++) {
-        size_t best = a;
-        for (size_t b = a + 1; b < nc; b++)
-            if (score[b] > score[best])
-                best = b;
-        size_t ci = cand[best];
-        double sv = score[best];
-        memmove(&cand[a + 1], &cand[a], (best - a) * sizeof *cand);
-        memmove(&score[a + 1], &score[a], (best - a) * sizeof *score);
-        cand[a] = ci;
-        score[a] = sv;
-    }
-    if (show) {
-        cr_draw_need(L, 80);
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.focus"));
-        L->y += SZ_H2 * 1.7f;
-        cr_draw_begin(L, CR_ROLE_L, NULL); /* ranked: one item per criterion */
-    }
-    for (size_t a = 0; a < show; a++) {
-        size_t i = cand[a];
-        const cr_criterion *c = &cat->criteria[i];
-        const char *reasons[3];
-        size_t nr = 0;
-        if (score[a] >= 1000) {
-            cr_arg t[] = {{"tier", tier_name(L, n->tier)}};
-            reasons[nr++] = cr_draw_tpl(L, "next.reason.required", t, 1);
+            L->y += 6;
         }
-        if (R->au->criteria[i].answer == CR_ANSWER_IN_PROGRESS)
-            reasons[nr++] = cr_draw_str(L, "next.reason.progress");
-        long share = cr_round_pct(cr_peers_share(L->peers, i, band));
-        cr_arg p[] = {{"percent", cr_draw_num(L, share)}};
-        if (share == 0)
-            reasons[nr++] = cr_draw_str(L, band != CR_NONE ? "next.reason.size.none" : "next.reason.all.none");
-        else
-            reasons[nr++] = cr_draw_tpl(L, band != CR_NONE ? "next.reason.size" : "next.reason.all", p, 1);
-        cr_arg ha[] = {{"code", c->code}, {"core", ""}, {"name", c->name}};
-        const char *head = cr_draw_tpl(L, "table.code", ha, 3);
-        float h = SZ_BODY * LEAD * 2 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, cr_draw_join(L, reasons, nr), tw);
-        cr_draw_need(L, h + 6);
-        cr_draw_begin(L, CR_ROLE_LI, NULL);
-        cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
-        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
-        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
-        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, SZ_SMALL + 0.5f, cr_draw_area_color(L, c->area), cat->areas[c->area].name);
-        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, cr_draw_join(L, reasons, nr));
         cr_draw_end(L);
-        cr_draw_end(L);
-        L->y += 6;
+        L->y += 4;
+        stale_note(R);
+        /* The outcomes the steps may meet, restated. */
+        if (out_step) {
+            subheading(L, cr_draw_str(L, "next.outcomes.title"), 40);
+            const char *items[CR_MAX_LIST];
+            for (size_t o = 0; o < out_step->noutcomes; o++)
+                items[o] = outcome_restated(R, out_step->outcomes[o]);
+            bullets(L, items, out_step->noutcomes, CR_FACE_REGULAR);
+            L->y += 6;
+        }
+        /* The criteria that move the city: those to meet, then the pool to choose from. */
+        if (nnamed) {
+            subheading(L, cr_draw_str(L, "next.named.title"), 50);
+            criteria_list(R, named, nnamed);
+            L->y += 4;
+        }
+        if (pool_step) {
+            size_t crit[CR_MAX_LIST], n = 0;
+            for (size_t k = 0; k < pool_step->ncandidates && n < CR_MAX_LIST; k++)
+                crit[n++] = rm->candidates[pool_step->candidates[k]].criterion;
+            unsigned want = 0;
+            for (size_t k = 0; k < p->nsteps; k++)
+                want += p->steps[k].more_criteria;
+            subheading(L, cr_draw_str(L, "next.pool.title"), 60);
+            cr_arg b[] = {{"k", cr_draw_num(L, want)}, {"n", cr_draw_num(L, (long)n)},
+                          {"band", sc->band != CR_NONE ? cat->bands[sc->band].name : ""}};
+            const char *key = !rm->ranked_by_peers ? "next.pool.text" : rm->band != CR_NONE ? "next.pool.text.size" : "next.pool.text.all";
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_tpl_n(L, key, want, b, 3));
+            L->y += 6;
+            criteria_list(R, crit, n);
+        }
+    } else {
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.none"));
     }
-    if (show)
-        cr_draw_end(L);
     L->y += 8;
 
     /* Learning resources, with clickable links. */
@@ -1086,11 +1680,22 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
     for (size_t k = 0; k < CR_MAX_LIST; k++)
         R->area_anchor[k] = -1;
 
+    cr_roadmap *rm = cr_roadmap_build(R->au, R->sc, req->peers, err);
+    if (!rm)
+        goto done;
+    R->rm = rm;
     cr_draw_new_page(L);
     for (size_t s = 0; s < L->sp->nsections && !L->oom; s++) {
         switch (L->sp->sections[s]) {
         case CR_SEC_STATUS:
+            if (L->y > L->top + 1)
+                cr_draw_new_page(L);
             section_status(R);
+            break;
+        case CR_SEC_REQUIREMENTS:
+            if (L->y > L->top + 1)
+                cr_draw_new_page(L);
+            section_requirements(R);
             break;
         case CR_SEC_PROCESS:
             section_process(R);
@@ -1131,6 +1736,7 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
                         .created = req->created};
     d = cr_draw_finish(L, decorate, R, &info);
 done:
+    cr_roadmap_free((cr_roadmap *)R->rm);
     cr_draw_release(L);
     return d;
 }

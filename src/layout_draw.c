@@ -425,6 +425,11 @@ const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n)
     return join(d, items, n, cr_draw_str(d, "list.comma"), cr_draw_str(d, "list.and"));
 }
 
+const char *cr_draw_join_or(cr_draw *d, const char *const *items, size_t n)
+{
+    return join(d, items, n, cr_draw_str(d, "list.comma"), cr_draw_str(d, "list.or"));
+}
+
 const char *cr_draw_list(cr_draw *d, const char *const *items, size_t n, const char *sep_key)
 {
     const char *sep = cr_draw_str(d, sep_key);
@@ -789,22 +794,42 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
             float y = d->y + PAD;
             /* A P per paragraph (one open), when there are several or one in another language. */
             bool pars = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]), open = false;
+            bool started = false;
+            const cr_cell_par *link = NULL; /* the linked paragraph being drawn */
+            float link_y = 0;
             cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
                 const cell_line *cl = &lines[c][next[c]];
                 if (y - d->y - PAD + lh + cl->gap > avail)
                     break;
-                if (pars && (!open || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par))) {
-                    if (open)
+                if (!started || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par)) {
+                    if (link) { /* the paragraph before was a link: its area, then close it */
+                        cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y, link->uri, link->text);
                         cr_draw_end(d);
-                    cr_draw_begin_lang(d, CR_ROLE_P, NULL, cl->lang);
-                    open = true;
+                        link = NULL;
+                    }
+                    if (pars) {
+                        if (open)
+                            cr_draw_end(d);
+                        cr_draw_begin_lang(d, CR_ROLE_P, NULL, cl->lang);
+                        open = true;
+                    }
+                    if (cells[c].par[cl->par].uri) {
+                        link = &cells[c].par[cl->par];
+                        link_y = y + cl->gap;
+                        cr_draw_begin(d, CR_ROLE_LINK, NULL);
+                    }
+                    started = true;
                 }
                 y += cl->gap;
                 float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD;
                 cr_draw_line(d, tx, y + SZ_TABLE, cl->face, SZ_TABLE, cl->color, &cl->line);
                 y += lh;
                 next[c]++;
+            }
+            if (link) {
+                cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y, link->uri, link->text);
+                cr_draw_end(d);
             }
             if (open)
                 cr_draw_end(d);

@@ -137,6 +137,8 @@ const char *cr_draw_pct(cr_draw *d, double v);
 unsigned cr_round_pct(double v);
 /* "a, b and c" in the language's words. */
 const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n);
+/* "a, b or c": alternatives, in the language's words (string list.or). */
+const char *cr_draw_join_or(cr_draw *d, const char *const *items, size_t n);
 /* The items separated by the string |sep_key| ("a; b; c"), for items that contain "and". */
 const char *cr_draw_list(cr_draw *d, const char *const *items, size_t n, const char *sep_key);
 float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s);
@@ -196,6 +198,7 @@ typedef struct cr_cell_par {
     cr_face face;
     cr_rgb color;
     const char *text;
+    const char *uri; /* the paragraph is a link to this address (a Link element), or NULL */
 } cr_cell_par;
 
 typedef struct cr_cell {

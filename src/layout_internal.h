@@ -14,6 +14,7 @@ typedef enum cr_section {
     CR_SEC_AREAS,
     CR_SEC_OUTCOMES,
     CR_SEC_NEXT,
+    CR_SEC_REQUIREMENTS,
     CR_SEC_COUNT
 } cr_section;
 

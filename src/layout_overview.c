@@ -360,15 +360,15 @@ static void section_areas(overview *O)
         cr_face face = total ? CR_FACE_BOLD : CR_FACE_REGULAR;
         size_t per_city = total ? cat->ncriteria : cat->areas[k].count;
         cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, total ? sp->text : cr_draw_area_color(L, k),
-                                        total ? cr_draw_str(L, "overview.areas.total") : cat->areas[k].name};
+                                        total ? cr_draw_str(L, "overview.areas.total") : cat->areas[k].name, NULL};
         for (size_t r = 0; r < nr; r++)
             cells[1 + r].par[0] = (cr_cell_par){face, sp->text,
-                                                average(O, total ? O->met_region[r] : O->area_region[k * nr + r], O->n_region[r], per_city)};
+                                                average(O, total ? O->met_region[r] : O->area_region[k * nr + r], O->n_region[r], per_city), NULL};
         for (size_t b = 0; b < nb; b++)
             cells[1 + nr + b].par[0] = (cr_cell_par){face, sp->text,
-                                                     average(O, total ? O->met_band[b] : O->area_band[k * nb + b], O->n_band[b], per_city)};
+                                                     average(O, total ? O->met_band[b] : O->area_band[k * nb + b], O->n_band[b], per_city), NULL};
         cells[1 + nr + nb].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text,
-                                                  average(O, total ? O->met_eligible : O->area_all[k], O->n_eligible, per_city)};
+                                                  average(O, total ? O->met_eligible : O->area_all[k], O->n_eligible, per_city), NULL};
         for (size_t c = 0; c < t.ncols; c++) {
             cells[c].npar = 1;
             cells[c].center = t.center[c];
@@ -418,8 +418,8 @@ static void section_criteria(overview *O)
             cr_table_continue(L, &t);
         cr_cell cells[CR_TABLE_MAX_COLS];
         memset(cells, 0, sizeof cells);
-        cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, cr_draw_area_color(L, k), a->code};
-        cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, cr_draw_area_color(L, k), a->name};
+        cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, cr_draw_area_color(L, k), a->code, NULL};
+        cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, cr_draw_area_color(L, k), a->name, NULL};
         cells[0].npar = cells[1].npar = 1;
         cr_table_row(L, &t, cells, false);
         for (size_t i = a->first; i < a->first + a->count; i++) {
@@ -428,13 +428,13 @@ static void section_criteria(overview *O)
             any_core |= cr->core;
             char code[64];
             snprintf(code, sizeof code, "%s%s", cr->code, cr->core ? "**" : "");
-            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_arena_strdup(L->tmp, code)};
-            cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->name};
+            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_arena_strdup(L->tmp, code), NULL};
+            cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->name, NULL};
             cells[2].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text,
-                                            p->applicants ? cr_draw_pct(L, cr_peers_share(p, i, CR_NONE)) : cr_draw_str(L, "overview.empty")};
+                                            p->applicants ? cr_draw_pct(L, cr_peers_share(p, i, CR_NONE)) : cr_draw_str(L, "overview.empty"), NULL};
             for (size_t b = 0; b < nb; b++)
                 cells[3 + b].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text,
-                                                    p->bands[b].applicants ? cr_draw_pct(L, cr_peers_share(p, i, b)) : cr_draw_str(L, "overview.empty")};
+                                                    p->bands[b].applicants ? cr_draw_pct(L, cr_peers_share(p, i, b)) : cr_draw_str(L, "overview.empty"), NULL};
             for (size_t c = 0; c < t.ncols; c++) {
                 cells[c].npar = 1;
                 cells[c].center = t.center[c];
@@ -493,7 +493,7 @@ static void section_cities(overview *O)
         for (size_t k = 0; k < 8; k++) {
             bool none = (k == 6 && c->eligible == CR_NONE) || (k == 7 && c->awarded == CR_NONE);
             cells[k].par[0] = (cr_cell_par){k == 0 || (k == 7 && !none) ? CR_FACE_BOLD : CR_FACE_REGULAR,
-                                            none ? sp->muted : sp->text, texts[k]};
+                                            none ? sp->muted : sp->text, texts[k], NULL};
             cells[k].npar = 1;
             cells[k].center = t.center[k];
         }

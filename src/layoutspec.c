@@ -54,7 +54,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
 {
     static const char *const font_attrs[CR_FACE_COUNT] = {"regular", "bold", "italic", "bold-italic"};
     static const char *const section_names[CR_SEC_COUNT] = {
-        "status", "process", "field", "measure", "areas", "outcomes", "next-steps"};
+        "status", "process", "field", "measure", "areas", "outcomes", "next-steps", "requirements"};
     xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_LAYOUT, "layout", err);
     if (!doc)
         return NULL;

@@ -107,7 +107,7 @@ for lang in en $langs; do
         want=$(python3 -c "
 import sys, xml.etree.ElementTree as ET
 s = {e.get(\"key\"): e.text for e in ET.parse(sys.argv[1]).getroot()}
-print(s[\"next.more.one\"].replace(\"{need}\", \"30\").replace(\"{total}\", \"43\"))" "$5/strings/$4.xml")
+print(s[\"next.act.any.one\"].split(\"{n}\")[0].strip())" "$5/strings/$4.xml")
         "$1" render "$2" --peers "$3" --lang "$4" -o "$6/one-$4.pdf" || exit 1
         pdftotext "$6/one-$4.pdf" - | tr -s " \n" "  " | grep -qF -- "$want" || { echo "missing: $want"; exit 1; }' \
         _ "$CR" "$TMP/one-short.submission.xml" "$TMP/peers.xml" "$lang" "$SRC/assets" "$TMP"

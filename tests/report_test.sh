@@ -348,9 +348,14 @@ def cmd_links(pdf):
         if isinstance(dest, dict):
             dest = val(dest.get('/D', []))
         return page_no.get(dest[0]) if dest else None
-    p1 = val(objs['obj:' + d['pages'][0]['object']]['value'])
-    annots = [val(a) for a in val(p1.get('/Annots', []))]
-    links = [a for a in annots if a.get('/Subtype') == '/Link' and ('/Dest' in a or '/A' in a)]
+    links = []
+    for pg in d['pages']:  # the status page: the first with links inside the document
+        p1 = val(objs['obj:' + pg['object']]['value'])
+        annots = [val(a) for a in val(p1.get('/Annots', []))]
+        links = [a for a in annots if a.get('/Subtype') == '/Link' and
+                 ('/Dest' in a or ('/A' in a and '/D' in val(a['/A'])))]
+        if links:
+            break
     targets = []
     for a in links:
         dest = a.get('/Dest')
@@ -624,10 +629,19 @@ t_fonts() {
     pdffonts "$pdf" 2>&1 | py fonts
 }
 
+# The page of the status section (after the requirements page in the default layout).
+status_page() {
+    local p
+    for p in 1 2 3; do
+        pdftotext -enc UTF-8 -f "$p" -l "$p" "$1" - 2>/dev/null | grep -q 'YOUR STATUS REPORT' && { echo "$p"; return; }
+    done
+    echo 1
+}
+
 t_text() {
     [ -s "$pdf" ] || return 1
     pdftotext -enc UTF-8 "$pdf" "$base.txt" 2>"$base.txterr" &&
-        pdftotext -enc UTF-8 -f 1 -l 1 "$pdf" "$base.p1.txt" 2>>"$base.txterr" || return 1
+        pdftotext -enc UTF-8 -f "$(status_page "$pdf")" -l "$(status_page "$pdf")" "$pdf" "$base.p1.txt" 2>>"$base.txterr" || return 1
     [ ! -s "$base.txterr" ] || { head -n 5 "$base.txterr"; return 1; }
 }
 

@@ -247,8 +247,12 @@ static const char *write_translation(const cr_catalog *cat, const char *skip, co
         fprintf(f, "<region id=\"%s\" name=\"T:%s\"/>\n", cat->regions[i].id, E(cat->regions[i].name));
     for (size_t i = 0; i < cat->nbands; i++)
         fprintf(f, "<band id=\"%s\" name=\"T:%s\"/>\n", cat->bands[i].id, E(cat->bands[i].name));
-    for (size_t i = 0; i < cat->ntiers; i++)
-        fprintf(f, "<tier id=\"%s\" name=\"T:%s\"/>\n", cat->tiers[i].id, E(cat->tiers[i].name));
+    for (size_t i = 0; i < cat->ntiers; i++) {
+        fprintf(f, "<tier id=\"%s\" name=\"T:%s\">", cat->tiers[i].id, E(cat->tiers[i].name));
+        if (cat->tiers[i].description && (!skip || strcmp(skip, cat->tiers[i].id) != 0))
+            fprintf(f, "<description>T:%s</description>", E(cat->tiers[i].description));
+        fprintf(f, "</tier>\n");
+    }
     for (size_t i = 0; i < cat->noutcomes; i++)
         fprintf(f, "<outcome id=\"%s\" name=\"T:%s\"><indicator>T:%s</indicator><standard-text>T:%s</standard-text></outcome>\n",
                 cat->outcomes[i].id, E(cat->outcomes[i].name), E(cat->outcomes[i].indicator), E(cat->outcomes[i].standard_text));
@@ -273,6 +277,22 @@ static cr_catalog *fresh_catalog(const fixture *f)
     return cat;
 }
 
+/* Outcome data sources: the region's own link, else the one for every region, else none. */
+static void test_outcome_sources(void **state)
+{
+    fixture *f = *state;
+    const cr_catalog *cat = f->catalog;
+    size_t us = cr_catalog_region_by_id(cat, "us"), ca = cr_catalog_region_by_id(cat, "ca");
+    size_t bb = cr_catalog_outcome(cat, "broadband"), nom = cr_catalog_outcome(cat, "nominated");
+    assert_non_null(cr_catalog_outcome_source(cat, bb, us));
+    assert_non_null(strstr(cr_catalog_outcome_source(cat, bb, us), "census.gov"));
+    assert_null(cr_catalog_outcome_source(cat, bb, ca));
+    assert_null(cr_catalog_outcome_source(cat, bb, CR_NONE));
+    assert_non_null(cr_catalog_outcome_source(cat, nom, ca));
+    assert_non_null(cr_catalog_outcome_source(cat, nom, CR_NONE));
+    assert_non_null(cat->tiers[0].description);
+}
+
 static void test_translate(void **state)
 {
     fixture *f = *state;
@@ -290,6 +310,8 @@ static void test_translate(void **state)
     assert_string_equal(cat->areas[7].description, want);
     snprintf(want, sizeof want, "T:%s", f->catalog->tiers[1].name);
     assert_string_equal(cat->tiers[1].name, want);
+    snprintf(want, sizeof want, "T:%s", f->catalog->tiers[2].description);
+    assert_string_equal(cat->tiers[2].description, want);
     snprintf(want, sizeof want, "T:%s", f->catalog->outcomes[2].standard_text);
     assert_string_equal(cat->outcomes[2].standard_text, want);
     assert_string_equal(cat->lang, "xx");
@@ -317,6 +339,7 @@ static void test_translate_refused(void **state)
         const char *skip, *extra, *edition, *needle;
     } cases[] = {
         {"RDC4", NULL, "2023", "no translation of: RDC4"},
+        {"gold", NULL, "2023", "no translation of the description of tier: gold"},
         {NULL, "<criterion code=\"ZZ9\" name=\"x\"><statement>x</statement></criterion>\n", "2023", "not in the catalog: ZZ9"},
         {NULL, "<criterion code=\"DM1\" name=\"x\"><statement>x</statement></criterion>\n", "2023", "translated twice: DM1"},
         {NULL, NULL, "2019", "translation of edition 2019"},
@@ -352,6 +375,7 @@ int main(void)
         cmocka_unit_test(test_missing_catalog_file),
         cmocka_unit_test(test_missing_schemas),
         cmocka_unit_test(test_translate),
+        cmocka_unit_test(test_outcome_sources),
         cmocka_unit_test(test_translate_refused),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

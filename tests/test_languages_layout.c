@@ -3,7 +3,7 @@
  * shows the change since then), read back from the display list:
  *
  * - no text leaves the margins or runs into other text (check_geometry);
- * - page 1, the status band: each box's text stays inside the box (a French "100 %" at 20 pt
+ * - the status page's band: each box's text stays inside the box (a French "100 %" at 20 pt
  *   did not), an area's label takes at most 3 lines (English needs 3) and the change since the
  *   previous cycle one line ("+22 depuis 2022" took two);
  * - the criteria table's header row takes at most 3 lines (Spanish took 5). */
@@ -71,23 +71,28 @@ static size_t lines_in(const cr_display *d, size_t page, float x0, float x1,
     return n;
 }
 
-/* Page 1's status band: one shaded box per area, its texts inside it. */
+/* The status band (on the page of its heading): one shaded box per area, its texts inside it. */
 static void check_band(const cr_display *d, const layout_env *e, const cr_catalog *cat,
-                       const char *what)
+                       const cr_strings *strings, const char *what)
 {
+    size_t h = find_op(d, 0, cr_strings_get(strings, "status.band"));
+    assert_true(h != (size_t)-1);
+    size_t page = op_page(d, h);
     const cr_layout_spec *sp = e->spec;
     float x0 = sp->margin_left, x1 = sp->page_w - sp->margin_right, gap = 5;
     float bw = (x1 - x0 - gap * (float)(cat->nareas - 1)) / (float)cat->nareas;
     size_t boxes = 0;
-    for (size_t i = 0; i < d->nops && op_page(d, i) == 0; i++) {
+    for (size_t i = 0; i < d->nops; i++) {
         const cr_op *b = &d->ops[i];
+        if (op_page(d, i) != page)
+            continue;
         if (b->kind != CR_OP_RECT || b->h < 30 || b->w < bw - 0.01f || b->w > bw + 0.01f ||
             !same_rgb(b->color, sp->shade))
             continue;
         boxes++;
-        for (size_t j = 0; j < d->nops && op_page(d, j) == 0; j++) {
+        for (size_t j = 0; j < d->nops; j++) {
             const cr_op *o = &d->ops[j];
-            if (o->kind != CR_OP_TEXT || o->x < b->x || o->x >= b->x + b->w || o->y < b->y ||
+            if (o->kind != CR_OP_TEXT || op_page(d, j) != page || o->x < b->x || o->x >= b->x + b->w || o->y < b->y ||
                 o->y > b->y + b->h)
                 continue;
             float w = cr_fonts_width(e->fonts, o->face, o->size, o->text, strlen(o->text));
@@ -95,9 +100,9 @@ static void check_band(const cr_display *d, const layout_env *e, const cr_catalo
                 fail_msg("%s: \"%s\" (%.2f pt wide at %.2f) runs out of its status box (%.2f to %.2f)", what,
                          o->text, w, o->x, b->x, b->x + b->w);
         }
-        size_t label = lines_in(d, 0, b->x, b->x + b->w, b->y, b->y + b->h + 1, CR_FACE_BOLD, 7,
+        size_t label = lines_in(d, page, b->x, b->x + b->w, b->y, b->y + b->h + 1, CR_FACE_BOLD, 7,
                                 sp->text);
-        size_t delta = lines_in(d, 0, b->x, b->x + b->w, b->y, b->y + b->h + 1, CR_FACE_REGULAR,
+        size_t delta = lines_in(d, page, b->x, b->x + b->w, b->y, b->y + b->h + 1, CR_FACE_REGULAR,
                                 7, sp->muted);
         if (label < 1 || label > MAX_LABEL_LINES)
             fail_msg("%s: a status box's area label takes %zu lines", what, label);
@@ -174,7 +179,7 @@ static void check_language(state *s, const char *lang)
         char what[128];
         snprintf(what, sizeof what, "%s %s%s", lang, a.submission->id, with_prev ? " (with 2022)" : "");
         check_geometry(d, &s->base.env);
-        check_band(d, &s->base.env, cat, what);
+        check_band(d, &s->base.env, cat, strings, what);
         check_table_header(d, strings, what);
         cr_display_free(d);
         cr_assessment_free(&a);

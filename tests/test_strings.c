@@ -215,10 +215,10 @@ static void test_plurals(void **state)
         bool zero_one;
         const char *more1, *more2;
     } cases[] = {
-        {"en", false, "Meet one more criterion (30 of 43).", "Meet 2 more criteria (31 of 43)."},
-        {"es", false, "Cumplir un criterio m\u00e1s (30 de 43).", "Cumplir 2 criterios m\u00e1s (31 de 43)."},
-        {"pt", true, "Atender a mais um crit\u00e9rio (30 de 43).", "Atender a mais 2 crit\u00e9rios (31 de 43)."},
-        {"fr", true, "Remplir un crit\u00e8re de plus (30 sur 43).", "Remplir 2 crit\u00e8res de plus (31 sur 43)."},
+        {"en", false, "any one of the 11 criteria below", "any 2 of the 11 criteria below"},
+        {"es", false, "uno cualquiera de los 11 criterios de abajo", "2 cualesquiera de los 11 criterios de abajo"},
+        {"pt", true, "qualquer um dos 11 crit\u00e9rios abaixo", "2 quaisquer dos 11 crit\u00e9rios abaixo"},
+        {"fr", true, "au choix un des 11 crit\u00e8res ci-dessous", "au choix 2 des 11 crit\u00e8res ci-dessous"},
     };
     cr_strings *en = load(f, "en"), *empty = nearly_empty(f);
     key_check k = {.en = en, .other = en, .lang = "en"};
@@ -233,10 +233,10 @@ static void test_plurals(void **state)
         assert_false(cr_plural_one(s, 2));
         assert_false(cr_plural_one(s, 11));
         assert_int_equal(cr_plural_one(s, 0), cases[c].zero_one);
-        cr_arg one[] = {{"n", "1"}, {"need", "30"}, {"total", "43"}};
-        cr_arg two[] = {{"n", "2"}, {"need", "31"}, {"total", "43"}};
-        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.more", 1), one, 3), cases[c].more1);
-        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.more", 2), two, 3), cases[c].more2);
+        cr_arg one[] = {{"k", "1"}, {"n", "11"}};
+        cr_arg two[] = {{"k", "2"}, {"n", "11"}};
+        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.act.any", 1), one, 2), cases[c].more1);
+        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.act.any", 2), two, 2), cases[c].more2);
         /* Every singular form English has, each language has; a key without one stays as it is. */
         assert_string_equal(cr_plural_key(a, s, "field.applicants", 1), "field.applicants.one");
         assert_string_equal(cr_plural_key(a, s, "field.applicants", 7), "field.applicants");

@@ -46,12 +46,21 @@ typedef struct cr_tier {
     unsigned min_outcomes; /* or CR_ALL_OUTCOMES */
     const size_t *requires; /* criteria indices required beyond the core ones */
     size_t nrequires;
+    const char *description; /* what the tier means (the report's requirements page), or NULL */
 } cr_tier;
+
+/* Where cities of a region find an outcome's data: a link in the report. */
+typedef struct cr_outcome_source {
+    size_t region; /* index into regions, CR_NONE: every region without a source of its own */
+    const char *href;
+} cr_outcome_source;
 
 typedef struct cr_outcome_def {
     const char *id, *name, *indicator, *standard_text, *reference, *unit;
     cr_outcome_rule rule;
     double standard; /* unused for CR_RULE_VERDICT */
+    const cr_outcome_source *sources;
+    size_t nsources;
 } cr_outcome_def;
 
 typedef struct cr_region {
@@ -122,6 +131,10 @@ size_t cr_catalog_region(const cr_catalog *cat, const char *country);
 
 /* Population band of |population|, or CR_NONE below every band. */
 size_t cr_catalog_band_of(const cr_catalog *cat, long population);
+
+/* The data source link of outcome |o| for cities of |region| (CR_NONE: outside the regions):
+ * the region's own, else the catalog's one for every region, else NULL. */
+const char *cr_catalog_outcome_source(const cr_catalog *cat, size_t o, size_t region);
 
 /* Text names of answers: "yes", "in-progress", "no". */
 const char *cr_answer_name(cr_answer a);
