@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,7 @@ typedef struct options {
     bool quiet;           /* --quiet */
     const char *lang;     /* --lang CODE */
     int accessible;       /* --accessible 1, --no-accessible -1, else 0 */
+    bool strict;          /* --strict */
 } options;
 
 /* Everything a command needs from the assets, loaded once. */
@@ -65,6 +67,65 @@ static void sink_print(void *data, const cr_error *problem)
 static int exit_for(const cr_error *e)
 {
     return e->code == CR_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+}
+
+/* SIGINT, SIGTERM and SIGHUP during stats, cohort and render --cohort: the handler only notes
+ * the signal; the library asks (cr_cohort_run.cancelled, cr_batch_options.cancelled) between
+ * cities and stops, and the command exits 128 + the signal without writing anything. The one
+ * piece of global mutable state the program has: a signal handler can reach nothing else.
+ * (batch reads its signals from a signalfd in the library.) */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocking call returns EINTR */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static bool stop_requested(void *data)
+{
+    (void)data;
+    return stop_signal != 0;
+}
+
+/* Says that |cmd| was stopped by a signal and returns its exit status. */
+static int stopped(const char *cmd)
+{
+    fprintf(stderr, "%s %s: stopped by signal %d; nothing written\n", prog, cmd, (int)stop_signal);
+    return 128 + (int)stop_signal;
+}
+
+/* After the statistics of a cohort folder: the one line every command prints about them (stats
+ * always: they are its product; the others when the folder was not read whole), then --strict.
+ * Returns 0, or EXIT_INPUT when --strict refuses the result. */
+static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *err, bool strict)
+{
+    if (strcmp(cmd, "stats") == 0 || err->warnings || p->nleft_out) {
+        char *line = cr_cohort_summary(p);
+        if (!line) {
+            fprintf(stderr, "%s %s: out of memory\n", prog, cmd);
+            return EXIT_INPUT;
+        }
+        fprintf(stderr, "%s %s: %s\n", prog, cmd, line);
+        free(line);
+    }
+    if (strict && (err->warnings || p->nleft_out)) {
+        fprintf(stderr, "%s %s: --strict: %u warning%s and %zu cit%s left out; nothing written\n", prog, cmd,
+                err->warnings, err->warnings == 1 ? "" : "s", p->nleft_out, p->nleft_out == 1 ? "y" : "ies");
+        return EXIT_INPUT;
+    }
+    return 0;
 }
 
 static bool is_dir(const char *p)
@@ -254,7 +315,8 @@ enum {
     OPT_QUIET,
     OPT_LANG,
     OPT_ACCESSIBLE,
-    OPT_NO_ACCESSIBLE
+    OPT_NO_ACCESSIBLE,
+    OPT_STRICT
 };
 
 static const struct option long_opts[] = {
@@ -279,6 +341,7 @@ static const struct option long_opts[] = {
     {"lang", required_argument, NULL, OPT_LANG},
     {"accessible", no_argument, NULL, OPT_ACCESSIBLE},
     {"no-accessible", no_argument, NULL, OPT_NO_ACCESSIBLE},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {NULL, 0, NULL, 0},
 };
 
@@ -366,6 +429,9 @@ static int parse_options_(int argc, char **argv, options *o, const char *usage, 
             break;
         case OPT_LANG:
             o->lang = optarg;
+            break;
+        case OPT_STRICT:
+            o->strict = true;
             break;
         default:
             break;
@@ -555,7 +621,7 @@ static int cmd_score(int argc, char **argv)
 static int cmd_stats(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_JSON, 'o', 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_JSON, OPT_STRICT, 'o', 0};
     int rc = parse_options(argc, argv, &o, usage_stats, allowed);
     if (rc >= 0)
         return rc;
@@ -575,16 +641,20 @@ static int cmd_stats(int argc, char **argv)
         env_close(&e);
         return rc;
     }
-    err.sink = sink_print; /* from here on, every invalid city is named */
+    catch_stop_signals();
+    err.sink = sink_print; /* from here on, every warning and every city left out is named */
     cr_cohort *c = cr_cohort_scan(argv[optind], &err);
-    size_t failed = 0;
-    cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, false, &failed, &err) : NULL;
-    rc = p ? 0 : exit_for(&err);
-    if (!p && failed && err.code != CR_ENOMEM)
-        fprintf(stderr, "%s stats: %zu of %zu cities are invalid; nothing written\n", prog, failed, c->n);
-    if (p && o.output && cr_peers_save(p, o.output, &err) != CR_OK)
+    cr_cohort_run run = {.cancelled = stop_requested};
+    cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, &run, &err) : NULL;
+    if (stop_signal)
+        rc = stopped("stats");
+    else if (!p)
+        rc = exit_for(&err);
+    else
+        rc = cohort_outcome("stats", p, &err, o.strict);
+    if (rc == 0 && o.output && cr_peers_save(p, o.output, &err) != CR_OK)
         rc = EXIT_INPUT;
-    if (p && rc == 0 && o.json) {
+    if (rc == 0 && o.json) {
         char *json = cr_peers_json(p, &err);
         if (json)
             fputs(json, stdout);
@@ -676,7 +746,8 @@ static int cmd_render(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
-                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
+                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE,
+                                  OPT_STRICT, 0};
     int rc = parse_options(argc, argv, &o, usage_render, allowed);
     if (rc >= 0)
         return rc;
@@ -736,13 +807,29 @@ static int cmd_render(int argc, char **argv)
             goto fail;
     }
     if (o.peers) {
-        peers = cr_peers_load(o.peers, e.catalog, e.schemas, &err);
-    } else if ((cohort = cr_cohort_scan(o.cohort, &err))) {
-        size_t failed = 0;
-        peers = cr_cohort_stats(cohort, e.catalog, e.schemas, false, &failed, &err);
+        if (!(peers = cr_peers_load(o.peers, e.catalog, e.schemas, &err)))
+            goto fail;
+    } else {
+        /* The cohort read as stats reads it: warnings and cities left out named as they come. */
+        cr_error cerr;
+        cr_error_init(&cerr);
+        cerr.sink = sink_print;
+        catch_stop_signals();
+        cr_cohort_run run = {.cancelled = stop_requested};
+        if ((cohort = cr_cohort_scan(o.cohort, &cerr)))
+            peers = cr_cohort_stats(cohort, e.catalog, e.schemas, &run, &cerr);
+        if (stop_signal) {
+            rc = stopped("render");
+            goto done;
+        }
+        if (!peers) {
+            rc = exit_for(&cerr);
+            goto done;
+        }
+        if ((rc = cohort_outcome("render", peers, &cerr, o.strict)) != 0)
+            goto done;
+        rc = EXIT_INPUT;
     }
-    if (!peers)
-        goto fail;
     if (!dir_or_file(fonts_dir, sizeof fonts_dir, e.assets, "fonts")) {
         cr_error_set(&err, CR_EIO, fonts_dir, 0, "fonts folder not found");
         goto fail;
@@ -775,6 +862,10 @@ static int cmd_render(int argc, char **argv)
                              .untagged = !tagged};
     if (!(d = cr_layout_report(&req, &err)))
         goto fail;
+    if (stop_signal) {
+        rc = stopped("render");
+        goto done;
+    }
     if (o.dump) {
         char *text = cr_display_dump(d, &err);
         if (!text)
@@ -866,7 +957,8 @@ static int cmd_batch(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
-                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
+                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE,
+                                  OPT_STRICT, 0};
     int rc = parse_options(argc, argv, &o, usage_batch, allowed);
     if (rc >= 0)
         return rc;
@@ -903,6 +995,7 @@ static int cmd_batch(int argc, char **argv)
     bo.jobs = (unsigned)jobs;
     bo.peers_path = o.peers;
     bo.previous_dir = o.previous;
+    bo.strict = o.strict;
     bo.progress = o.quiet ? CR_PROGRESS_NONE : isatty(STDERR_FILENO) ? CR_PROGRESS_BAR : CR_PROGRESS_LINES;
     bo.date = source_date();
     cr_error err;
@@ -932,8 +1025,8 @@ static int cmd_batch(int argc, char **argv)
         if (pending)
             printf(", %zu not rendered", pending);
         if (res.excluded)
-            printf("; peer statistics over %zu valid cities (%zu left out)", res.cities - res.excluded,
-                   res.excluded);
+            printf("; peer statistics over %zu of %zu cities (%zu left out)", res.cities - res.excluded,
+                   res.cities, res.excluded);
         printf("\nmanifest: %s\n", res.manifest);
         if (res.rendered == 0 && res.failed == 0 && !pending)
             printf("nothing changed since the last run: no report rendered\n");
@@ -965,7 +1058,8 @@ static const char *const usage_cohort =
 static int cmd_cohort(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE,
+                                  OPT_STRICT, 0};
     int rc = parse_options(argc, argv, &o, usage_cohort, allowed);
     if (rc >= 0)
         return rc;
@@ -1000,11 +1094,18 @@ static int cmd_cohort(int argc, char **argv)
     bo.fonts_dir = fonts_dir;
     bo.strings_dir = strings_dir;
     bo.date = source_date();
+    bo.strict = o.strict;
+    bo.cancelled = stop_requested;
+    catch_stop_signals();
     cr_buffer out = {0};
     size_t excluded = 0;
-    if (cr_batch_overview(&bo, e.catalog, e.schemas, &out, &excluded, &err) != CR_OK) {
-        print_error(&err);
-        rc = exit_for(&err);
+    if (cr_batch_overview(&bo, e.catalog, e.schemas, &out, &excluded, &err) != CR_OK || stop_signal) {
+        if (stop_signal) {
+            rc = stopped("cohort");
+        } else {
+            print_error(&err);
+            rc = exit_for(&err);
+        }
     } else {
         rc = write_output(o.output, &out, &err);
         if (rc == 0 && excluded) {
