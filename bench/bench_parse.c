@@ -147,6 +147,46 @@ static void u_split_el(text *t, size_t i)
     (void)i;
     puts_(t, "a<x/>");
 }
+static void u_uniq_el(text *t, size_t i)
+{
+    char b[48];
+    snprintf(b, sizeof b, "<e%zu/>", i);
+    puts_(t, b);
+}
+static void u_uniq_attr(text *t, size_t i)
+{
+    char b[64];
+    snprintf(b, sizeof b, "<x a%zu=\"1\"/>", i);
+    puts_(t, b);
+}
+static void u_uniq_uri(text *t, size_t i)
+{
+    char b[64];
+    snprintf(b, sizeof b, "<x xmlns=\"urn:%zu\"/>", i);
+    puts_(t, b);
+}
+static void u_short_values(text *t, size_t i)
+{
+    /* Distinct 3-character values: libxml2 interns texts that short. */
+    static const char c[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char b[32];
+    snprintf(b, sizeof b, "<x a=\"%c%c%c\"/>", c[i % 62], c[i / 62 % 62], c[i / 3844 % 62]);
+    puts_(t, b);
+}
+static void u_blanks(text *t, size_t i)
+{
+    /* Distinct runs of blanks between elements: libxml2 interns blank texts under 60 bytes. */
+    char b[96];
+    size_t n = 0;
+    b[n++] = '<';
+    b[n++] = 'x';
+    b[n++] = '/';
+    b[n++] = '>';
+    for (size_t k = 0; k < 40; k++)
+        b[n++] = (i >> k) & 1 ? '\t' : ' ';
+    b[n] = '\0';
+    puts_(t, b);
+}
 static void u_cdata(text *t, size_t i)
 {
     (void)i;
@@ -205,6 +245,11 @@ static const shape shapes[] = {
     {"text split by comments", 0, EV, EV_AFTER "<evidence>", u_split, "</evidence></response>", sizeof EV - 1},
     {"text split by elements", 0, EV, EV_AFTER "<evidence>", u_split_el, "</evidence></response>", sizeof EV - 1},
     {"text split by elements in <response>", 0, EV, EV_AFTER, u_split_el, "</response>", sizeof EV - 1},
+    {"distinct element names", 0, EV, EV_AFTER "<evidence>", u_uniq_el, "</evidence></response>", sizeof EV - 1},
+    {"distinct attribute names", 0, EV, EV_AFTER "<evidence>", u_uniq_attr, "</evidence></response>", sizeof EV - 1},
+    {"distinct namespace URIs", 0, EV, EV_AFTER "<evidence>", u_uniq_uri, "</evidence></response>", sizeof EV - 1},
+    {"distinct short attribute values", 0, EV, EV_AFTER "<evidence>", u_short_values, "</evidence></response>", sizeof EV - 1},
+    {"distinct blank texts", 0, EV, EV_AFTER "<evidence>", u_blanks, "<x/></evidence></response>", sizeof EV - 1},
     {"CDATA sections", 0, EV, EV_AFTER "<evidence>", u_cdata, "</evidence></response>", sizeof EV - 1},
     {"processing instructions", 0, EV, EV_AFTER "<evidence>", u_pi, "</evidence></response>", sizeof EV - 1},
     {"whitespace", 0, EV, EV_AFTER "<evidence>", u_space, "</evidence></response>", sizeof EV - 1},
@@ -282,8 +327,15 @@ int main(int argc, char **argv)
         put(&t, base, (size_t)(at - base));
         puts_(&t, s->head);
         size_t rest = strlen(at + s->skip) + strlen(s->tail);
-        for (size_t i = 0; t.n + rest < size; i++)
+        for (size_t i = 0;; i++) { /* as many whole units as fit in |size| */
+            size_t before = t.n;
             s->unit(&t, i);
+            if (t.n + rest > size) {
+                t.n = before;
+                t.p[t.n] = '\0';
+                break;
+            }
+        }
         puts_(&t, s->tail);
         puts_(&t, at + s->skip);
         cr_error e;

@@ -20,6 +20,7 @@ typedef struct parse_state {
     const char *name;
     cr_error *err;
     bool failed;
+    xmlDictPtr dict;
 } parse_state;
 
 static void on_parse_error(void *ctx, xmlErrorPtr e)
@@ -29,6 +30,12 @@ static void on_parse_error(void *ctx, xmlErrorPtr e)
     if (!st || !e || e->level < XML_ERR_ERROR || st->failed)
         return; /* warnings are not problems; after the first error the rest is noise */
     st->failed = true;
+    if (xmlDictGetUsage(st->dict) >= CR_XML_MAX_NAMES_BYTES) { /* the cap, whatever libxml2 says */
+        cr_error_set(st->err, CR_EINPUT, st->name, e->line,
+                     "too many different element or attribute names (more than %d KB of them)",
+                     CR_XML_MAX_NAMES_BYTES / 1024);
+        return;
+    }
     cr_error_set(st->err, CR_EINPUT, st->name, e->line, "%s", e->message ? e->message : "malformed XML");
 }
 
@@ -110,9 +117,10 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
 }
 
 /* One linear pass over the raw bytes, before libxml2, that refuses a start tag with more than
- * CR_XML_MAX_ATTRIBUTES attributes or CR_XML_MAX_NAMESPACES namespace declarations: libxml2
+ * CR_XML_MAX_ATTRIBUTES attributes or CR_XML_MAX_NAMESPACES namespace declarations (libxml2
  * checks every attribute of an element against every other one, so 30,000 attributes on one
- * element cost it a minute. The pass is paranoid rather than exact: every '<' followed by a name
+ * element cost it a minute), and a document of more than CR_XML_MAX_ELEMENTS elements (a tree of
+ * 800,000 nodes is 100 MB and then the time to walk it). The pass is paranoid rather than exact: every '<' followed by a name
  * character starts a tag wherever it is (in a comment, a CDATA section or an attribute value
  * too), a tag runs to the next '>' outside a quoted value, and a quoted value ends at its quote
  * or at the next '<'. So no start tag libxml2 could ever parse escapes the count, each byte is
@@ -121,6 +129,7 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
 {
     const char *p = buf, *end = buf + len;
     long line = 1;
+    unsigned long elements = 0;
     while (p < end) {
         char c = *p++;
         if (c == '\n')
@@ -129,6 +138,10 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
             continue;
         const char *tag = p;
         long tag_line = line;
+        if (++elements > CR_XML_MAX_ELEMENTS) {
+            cr_error_set(err, CR_EINPUT, name, tag_line, "more than %d elements in one document", CR_XML_MAX_ELEMENTS);
+            return false;
+        }
         while (p < end && !xml_space(*p) && *p != '>' && *p != '/' && *p != '<')
             p++;
         size_t tag_len = (size_t)(p - tag);
@@ -192,7 +205,12 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
         cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
         return NULL;
     }
-    parse_state st = {.name = name, .err = err, .failed = false};
+    /* libxml2 interns every name (and short or blank texts) in a dictionary whose hash table
+     * stops growing at some 8,000 buckets: 500,000 distinct element names in 4 MiB took it 4 s,
+     * quadratically. Its strings are capped here at CR_XML_MAX_NAMES_BYTES (a real document of
+     * any of our formats uses under 1 KB): past that the parser stops (on_parse_error says why). */
+    xmlDictSetLimit(ctxt->dict, CR_XML_MAX_NAMES_BYTES);
+    parse_state st = {.name = name, .err = err, .failed = false, .dict = ctxt->dict};
     ctxt->_private = &st;
     ctxt->sax->serror = on_parse_error;
     ctxt->sax->internalSubset = on_doctype;

@@ -1076,9 +1076,9 @@ static void test_deep_nesting(void **state)
     free(open);
     free(close);
 
-    /* 100,000 unknown elements in an audit comment. */
-    open = repeat("<x>", 100000);
-    close = repeat("</x>", 100000);
+    /* 50,000 unknown elements nested in an audit comment. */
+    open = repeat("<x>", 50000);
+    close = repeat("</x>", 50000);
     cap = strlen(open) + strlen(close) + 256;
     char *ev = malloc(cap);
     assert_non_null(ev);
@@ -1090,6 +1090,38 @@ static void test_deep_nesting(void **state)
     free(ev);
     free(open);
     free(close);
+
+    /* More elements than a document may have: refused by the count before libxml2 builds a tree
+     * of them, on the line of the first one too many. */
+    char *flat = repeat("<x/>\n", CR_XML_MAX_ELEMENTS);
+    cap = strlen(flat) + 256;
+    ev = malloc(cap);
+    assert_non_null(ev);
+    snprintf(ev, cap, "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>\n%s</comment></event>\n",
+             flat);
+    s = make_audit(SUB_ID, ev);
+    audit_fails(f, s, 3 + CR_XML_MAX_ELEMENTS - 2, "more than 100000 elements in one document");
+    free(s);
+    free(ev);
+    free(flat);
+}
+
+/* libxml2's dictionary of names slows down quadratically with distinct names: capped. Bound by
+ * construction: the parser stops once the names take CR_XML_MAX_NAMES_BYTES. */
+static void test_many_names(void **state)
+{
+    const fixture *f = *state;
+    enum { N = 20000 };
+    char *names = malloc((size_t)N * 16 + 64);
+    assert_non_null(names);
+    size_t used = (size_t)sprintf(names, "criterion=\"DM3\" answer=\"yes\"><evidence>");
+    for (int i = 0; i < N; i++)
+        used += (size_t)sprintf(names + used, "<e%d/>", i);
+    sprintf(names + used, "</evidence></response>");
+    char *s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", names);
+    sub_fails(f, s, line_of(s, "<e0/>"), "too many different element or attribute names (more than 64 KB of them)");
+    free(s);
+    free(names);
 }
 
 /* ---- several problems at once ---- */
@@ -1348,6 +1380,7 @@ int main(void)
         cmocka_unit_test(test_memory_too_large),
         cmocka_unit_test(test_city_files_cap),
         cmocka_unit_test(test_many_attributes),
+        cmocka_unit_test(test_many_names),
         cmocka_unit_test(test_file_not_readable),
         cmocka_unit_test(test_audit_valid_baseline),
         cmocka_unit_test(test_audit_unknown_criterion),
