@@ -111,6 +111,11 @@ static int stopped(const char *cmd)
  * Returns 0, or EXIT_INPUT when --strict refuses the result. */
 static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *err, bool strict)
 {
+    if (p->used == 0) {
+        fprintf(stderr, "%s %s: no valid city in the cohort folder (%zu left out); nothing written\n", prog, cmd,
+                p->nleft_out);
+        return EXIT_INPUT;
+    }
     if (strcmp(cmd, "stats") == 0 || err->warnings || p->nleft_out) {
         char *line = cr_cohort_summary(p);
         if (!line) {
@@ -205,7 +210,7 @@ static const char *const usage_main =
     "  validate FILE...             check submissions, audit logs, catalogs and peers files\n"
     "  score SUBMISSION [--audit FILE] [--json]\n"
     "                               the audited scorecard of one city\n"
-    "  stats COHORT_DIR [-o PEERS] [--json]\n"
+    "  stats COHORT_DIR [-o PEERS] [--json] [--strict]\n"
     "                               peer statistics of a cohort folder\n"
     "  render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
     "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--previous FILE]\n"
@@ -240,25 +245,32 @@ static const char *const usage_score =
     "the next tier, and criteria needing re-review. --json prints it as a JSON object.\n";
 
 static const char *const usage_stats =
-    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--catalog FILE] [--assets DIR]\n"
+    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--strict] [--catalog FILE] [--assets DIR]\n"
     "\n"
     "Scores every city of COHORT_DIR (ID.submission.xml, each with an optional ID.audit.xml) and\n"
     "computes the peer statistics: applicants and average score per region and population band,\n"
     "and per criterion the share of applicants (all, and of each band) whose audited answer is yes.\n"
     "-o writes them to a peers file (for reports regenerated later against the same cohort);\n"
-    "--json prints them. Any invalid city is reported and nothing is written.\n";
+    "--json prints them.\n"
+    "\n"
+    "Only regular files count: a FIFO, device, link or folder named like a city's file, an audit\n"
+    "log without its submission and any other NAME.xml are skipped with a warning. A city whose\n"
+    "files are invalid is named (file:line: message) and left out; the statistics are over the\n"
+    "others, and the peers file records how many cities were used and which were left out.\n"
+    "Exit status 0. --strict: any warning or city left out is an error (exit 1, nothing written).\n";
 
 static const char *const usage_render =
-    "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
+    "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR [--strict]) -o OUT\n"
     "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE]\n"
     "                         [--previous FILE] [--lang en|es|pt|fr] [--no-accessible] [--dump]\n"
     "\n"
     "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
-    "file (certreport stats -o) or computed from a cohort folder. --format png writes one file\n"
-    "per page (OUT-1.png, OUT-2.png, ...; 96 dpi); svg writes the first page. --backend: haru\n"
-    "(libharu, the default for PDF) or cairo (PDF, PNG, SVG). --dump prints the display list as\n"
-    "text instead. The document date comes from SOURCE_DATE_EPOCH, else the audit log's latest\n"
-    "event, else the submission date: the same inputs always give the same bytes.\n"
+    "file (certreport stats -o) or computed from a cohort folder, read as stats reads it (--strict\n"
+    "as there). --format png writes one file per page (OUT-1.png, OUT-2.png, ...; 96 dpi); svg\n"
+    "writes the first page. --backend: haru (libharu, the default for PDF) or cairo (PDF, PNG,\n"
+    "SVG). --dump prints the display list as text instead. The document date comes from\n"
+    "SOURCE_DATE_EPOCH, else the audit log's latest event, else the submission date: the same\n"
+    "inputs always give the same bytes.\n"
     "--previous FILE: the city's submission of an earlier cycle (with its ID.audit.xml beside it,\n"
     "if there is one): the report shows per area the change since then and the criteria newly\n"
     "met or no longer met.\n"
@@ -271,13 +283,16 @@ static const char *const usage_batch =
     "usage: certreport batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png]\n"
     "                        [--backend haru|cairo] [--layout FILE] [--force] [--shard K/N]\n"
     "                        [--previous DIR] [--lang en|es|pt|fr] [--no-accessible] [--quiet]\n"
+    "                        [--strict]\n"
     "\n"
     "Renders the report of every city of COHORT_DIR into OUT_DIR (ID.pdf, or ID-1.png ... one per\n"
     "page), with N worker processes (default: one per core). First every city is scored and the\n"
     "peer statistics computed over the valid ones (or --peers loads a frozen peers file); then\n"
-    "the reports are rendered against them. A city whose files are invalid is reported as\n"
-    "file:line: message and skipped; the others render. Each report is written to a temporary\n"
-    "file and renamed when complete: an interrupted run keeps every existing report whole.\n"
+    "the reports are rendered against them. The folder is read as stats reads it: a city whose\n"
+    "files are invalid is reported as file:line: message and skipped; the others render\n"
+    "(--strict: any warning or city left out stops the run before rendering). Each report is\n"
+    "written to a temporary file and renamed when complete: an interrupted run keeps every\n"
+    "existing report whole.\n"
     "\n"
     "OUT_DIR/manifest.csv and manifest.json list every city (scores, tiers, status, file, bytes,\n"
     "and the hash of everything that went into its report). A report is re-rendered only when\n"
@@ -1046,14 +1061,15 @@ static int cmd_batch(int argc, char **argv)
 
 static const char *const usage_cohort =
     "usage: certreport cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE] [--backend haru|cairo]\n"
-    "                         [--layout FILE] [--lang en|es|pt|fr] [--no-accessible]\n"
+    "                         [--layout FILE] [--lang en|es|pt|fr] [--no-accessible] [--strict]\n"
     "\n"
     "Lays out the staff's overview of a cohort: applicants and cities left out, the tiers the\n"
     "answers qualify for and the tiers awarded, the average score per practice area by region and\n"
     "by population band, the share of applicants meeting each criterion, and every city with its\n"
     "score and tier. A city whose files are invalid is reported as file:line: message and left out\n"
-    "(the overview says how many were); the exit status is then 1. Tagged for screen readers\n"
-    "unless --no-accessible (or --backend cairo).\n";
+    "(the overview says how many were); the exit status is then 1 (--strict: nothing written).\n"
+    "The folder is read as stats reads it. Tagged for screen readers unless --no-accessible (or\n"
+    "--backend cairo). SIGINT or SIGTERM stop it between two cities: exit 128 + the signal.\n";
 
 static int cmd_cohort(int argc, char **argv)
 {

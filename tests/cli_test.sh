@@ -264,6 +264,14 @@ t_stats_broken() {
 }
 check "stats of a cohort with a broken city: exit 0, names it, records it; --strict: exit 1, writes nothing" t_stats_broken
 
+t_stats_no_valid_city() {
+    mkdir -p "$TMP/allbroken" && printf '<submission' >"$TMP/allbroken/a.submission.xml" || return 1
+    run stats "$TMP/allbroken" -o "$TMP/allbroken.xml"
+    [ $rc -eq 1 ] && [ ! -e "$TMP/allbroken.xml" ] &&
+        grep -qx "certreport stats: no valid city in the cohort folder (1 left out); nothing written" "$TMP/err"
+}
+check "stats of a cohort without a valid city: exit 1, nothing written" t_stats_no_valid_city
+
 t_stats_strict_clean() {
     run stats "$COHORT" --json --strict
     [ $rc -eq 0 ] && json_ok 'd["cohort"] == {"cities": 11, "used": 11, "left_out": []}' &&
