@@ -108,27 +108,36 @@ static int stopped(const char *cmd)
 
 /* After the statistics of a cohort folder: the one line every command prints about them (stats
  * always: they are its product; the others when the folder was not read whole), then --strict.
- * Returns 0, or EXIT_INPUT when --strict refuses the result. */
-static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *err, bool strict)
+ * Returns 0, or EXIT_INPUT when the statistics cannot be used. The line is made here but, when
+ * *line is given, handed back for the caller to print once its output is written (so a failure
+ * to write stays the one message). */
+static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *err, bool strict, char **line)
 {
     if (p->used == 0) {
         fprintf(stderr, "%s %s: no valid city in the cohort folder (%zu left out); nothing written\n", prog, cmd,
                 p->nleft_out);
         return EXIT_INPUT;
     }
+    char *text = NULL;
     if (strcmp(cmd, "stats") == 0 || err->warnings || p->nleft_out) {
-        char *line = cr_cohort_summary(p);
-        if (!line) {
+        if (!(text = cr_cohort_summary(p))) {
             fprintf(stderr, "%s %s: out of memory\n", prog, cmd);
             return EXIT_INPUT;
         }
-        fprintf(stderr, "%s %s: %s\n", prog, cmd, line);
-        free(line);
     }
     if (strict && (err->warnings || p->nleft_out)) {
+        fprintf(stderr, "%s %s: %s\n", prog, cmd, text);
         fprintf(stderr, "%s %s: --strict: %u warning%s and %zu cit%s left out; nothing written\n", prog, cmd,
                 err->warnings, err->warnings == 1 ? "" : "s", p->nleft_out, p->nleft_out == 1 ? "y" : "ies");
+        free(text);
         return EXIT_INPUT;
+    }
+    if (line) {
+        *line = text;
+    } else {
+        if (text)
+            fprintf(stderr, "%s %s: %s\n", prog, cmd, text);
+        free(text);
     }
     return 0;
 }
@@ -661,22 +670,24 @@ static int cmd_stats(int argc, char **argv)
     cr_cohort *c = cr_cohort_scan(argv[optind], &err);
     cr_cohort_run run = {.cancelled = stop_requested};
     cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, &run, &err) : NULL;
+    char *line = NULL;
     if (stop_signal)
         rc = stopped("stats");
     else if (!p)
         rc = exit_for(&err);
     else
-        rc = cohort_outcome("stats", p, &err, o.strict);
+        rc = cohort_outcome("stats", p, &err, o.strict, &line);
+    char *json = rc == 0 && o.json ? cr_peers_json(p, &err) : NULL;
+    if (rc == 0 && o.json && !json)
+        rc = EXIT_INPUT;
     if (rc == 0 && o.output && cr_peers_save(p, o.output, &err) != CR_OK)
         rc = EXIT_INPUT;
-    if (rc == 0 && o.json) {
-        char *json = cr_peers_json(p, &err);
-        if (json)
-            fputs(json, stdout);
-        else
-            rc = EXIT_INPUT;
-        free(json);
-    }
+    if (rc == 0 && json)
+        fputs(json, stdout);
+    if (rc == 0 && line) /* said last: a failure to write above stays the one message */
+        fprintf(stderr, "%s stats: %s\n", prog, line);
+    free(json);
+    free(line);
     cr_peers_free(p);
     cr_cohort_free(c);
     env_close(&e);
@@ -841,7 +852,7 @@ static int cmd_render(int argc, char **argv)
             rc = exit_for(&cerr);
             goto done;
         }
-        if ((rc = cohort_outcome("render", peers, &cerr, o.strict)) != 0)
+        if ((rc = cohort_outcome("render", peers, &cerr, o.strict, NULL)) != 0)
             goto done;
         rc = EXIT_INPUT;
     }

@@ -246,7 +246,8 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
         cr_error_set(err, CR_ENOMEM, dir, 0, "out of memory");
         goto fail;
     }
-    qsort(c->entries, c->n, sizeof *c->entries, by_id);
+    if (c->n)
+        qsort(c->entries, c->n, sizeof *c->entries, by_id);
     for (size_t k = 0; k < audits.n; k++) {
         cr_cohort_entry key = {.id = audits.names[k]};
         cr_cohort_entry *e = c->n ? bsearch(&key, c->entries, c->n, sizeof *c->entries, by_id) : NULL;

@@ -281,14 +281,11 @@ bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kin
 
 size_t cr_xml_max_bytes(enum cr_schema_kind kind)
 {
-    switch (kind) {
-    case CR_SCHEMA_SUBMISSION:
+    if (kind == CR_SCHEMA_SUBMISSION)
         return CR_SUBMISSION_MAX_BYTES;
-    case CR_SCHEMA_AUDIT:
+    if (kind == CR_SCHEMA_AUDIT)
         return CR_AUDIT_MAX_BYTES;
-    default:
-        return CR_INPUT_MAX_BYTES;
-    }
+    return CR_INPUT_MAX_BYTES;
 }
 
 xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_schemas *s,

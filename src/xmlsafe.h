@@ -1,7 +1,8 @@
 /* certreport (private): the one place XML is read. Every input goes through cr_xml_parse:
  * size cap (per format in cr_xml_load), UTF-8 and control-character check on the raw bytes, a
  * linear pre-scan that refuses absurd start tags (too many attributes or namespace
- * declarations) before libxml2 sees them, libxml2 with network off, and any DOCTYPE refused as
+ * declarations) and documents (too many elements) before libxml2 sees them, libxml2 with
+ * network off, its name dictionary capped, comments and PIs dropped, and any DOCTYPE refused as
  * soon as the parser sees it (so no entity is ever declared, loaded or expanded). Schema
  * validation reports each problem with its line. */
 #ifndef CR_XMLSAFE_H
