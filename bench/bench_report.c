@@ -187,8 +187,7 @@ static int env_open(bench_env *e, const bench_options *o, bench_results *r, cr_e
     double t1 = now_ms();
     if (!(e->cohort = cr_cohort_scan(o->cohort, err)))
         return fail("cohort", err), -1;
-    size_t failed = 0;
-    if (!(e->peers = cr_cohort_stats(e->cohort, e->catalog, e->schemas, false, &failed, err)))
+    if (!(e->peers = cr_cohort_stats(e->cohort, e->catalog, e->schemas, NULL, err)))
         return fail("peers", err), -1;
     r->setup_ms = t1 - t0;
     r->peers_ms = now_ms() - t1;

@@ -268,7 +268,7 @@ cr_audit_log *cr_audit_load(const char *path, const cr_catalog *cat, const cr_sc
                             cr_error *err)
 {
     size_t len;
-    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    char *buf = cr_read_file(path, CR_AUDIT_MAX_BYTES, &len, err);
     if (!buf)
         return NULL;
     cr_audit_log *log = cr_audit_parse(buf, len, path, cat, schemas, err);

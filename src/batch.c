@@ -107,6 +107,9 @@ typedef struct batch {
     char manifest_csv[4096], manifest_json[4096];
     struct timespec started;
     struct timespec last_line;
+    const char *command; /* "batch" or "cohort", for the log */
+    size_t warnings;     /* about the cohort folder */
+    size_t nleft_out;    /* invalid cities left out of the statistics computed */
 } batch;
 
 /* ---- small helpers ---- */
@@ -375,95 +378,145 @@ static void fail_row(row *r, const cr_error *e)
     r->st = ST_FAILED;
 }
 
-typedef struct warn_sink {
+/* Pass 1 goes through cr_cohort_stats, the one reading of a cohort every command shares: these
+ * callbacks fill the rows of the shard's cities as it loads them. */
+typedef struct pass1_state {
     batch *b;
-    row *r;
-} warn_sink;
+    size_t next; /* the next row to look at: cities come in the cohort's order */
+    row *current; /* the row of the city being loaded (its warnings go to its manifest line) */
+    int *sig;
+} pass1_state;
 
-/* A city's warnings: logged, and kept for the manifest. */
-static void collect_warning(void *data, const cr_error *problem)
+static row *row_of(pass1_state *ps, size_t entry)
 {
-    warn_sink *w = data;
+    batch *b = ps->b;
+    while (ps->next < b->nrows && b->rows[ps->next].entry < entry)
+        ps->next++;
+    return ps->next < b->nrows && b->rows[ps->next].entry == entry ? &b->rows[ps->next] : NULL;
+}
+
+static bool p1_want(void *data, size_t index, const cr_cohort_entry *e)
+{
+    pass1_state *ps = data;
+    bool want = in_shard(ps->b, e->id);
+    ps->current = want ? row_of(ps, index) : NULL;
+    return want;
+}
+
+static bool p1_cancelled(void *data)
+{
+    pass1_state *ps = data;
+    const cr_batch_options *o = ps->b->o;
+    if (!*ps->sig)
+        *ps->sig = signal_arrived(ps->b);
+    return *ps->sig || (o->cancelled && o->cancelled(o->cancel_data));
+}
+
+static void p1_left_out(void *data, size_t index, const cr_error *problem)
+{
+    pass1_state *ps = data;
+    row *r = row_of(ps, index);
+    log_error(ps->b, problem);
+    if (r)
+        fail_row(r, problem);
+}
+
+static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_error *err)
+{
+    pass1_state *ps = data;
+    batch *b = ps->b;
+    row *r = row_of(ps, index);
+    if (!r)
+        return CR_OK;
+    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+    const cr_scorecard *sc = &a->score;
+    cr_error one;
+    cr_error_init(&one);
+    r->valid = true;
+    r->name = xstrdup(a->submission->city.name);
+    r->country = xstrdup(a->submission->city.country);
+    r->region = sc->region;
+    r->band = sc->band;
+    r->met = sc->met;
+    r->total = sc->total;
+    r->percent = sc->percent;
+    r->outcomes_met = sc->outcomes_met;
+    r->eligible = sc->tier;
+    r->awarded = sc->awarded;
+    r->in_review = !a->audited->steps[CR_STEP_CERTIFIED].reached;
+    r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
+    r->cycle = a->submission->cycle;
+    r->date = cr_assessment_date(a);
+    if ((r->area_met = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met)))
+        for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++)
+            r->area_met[k] = sc->areas[k].met;
+    size_t lang = lang_index(b, b->o->lang ? b->o->lang : a->submission->lang, &one);
+    if (!r->name || !r->country || !r->core_missing || !r->area_met)
+        return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
+    if (lang == CR_NONE) /* a missing or broken string table stops the run */
+        return cr_error_set(err, one.code, one.file, one.line, "%s", one.message);
+    r->lang = lang;
+    /* Characters no font has: warnings (to |err|'s sink, so to this city's line). */
+    cr_fonts_check_inputs(b->fonts, a->submission, a->log, err);
+    if (hash_city(b, r, &one) != CR_OK) {
+        log_error(b, &one);
+        fail_row(r, &one);
+        r->valid = false;
+    }
+    return CR_OK;
+}
+
+/* Warnings go to the log as they come, and a city's also to its manifest line; errors that stop
+ * the run are returned and printed by the caller. */
+static void log_warning(void *data, const cr_error *problem)
+{
+    pass1_state *ps = data;
     if (!problem->warning)
         return;
+    log_error(ps->b, problem);
+    row *r = ps->current;
+    if (!r)
+        return; /* about the folder, not a city */
     char line[1200];
     cr_error_format(problem, line, sizeof line);
-    logf_(w->b, "%s\n", line);
-    size_t old = w->r->warnings ? strlen(w->r->warnings) : 0, add = strlen(line);
-    char *grown = realloc(w->r->warnings, old + add + 2);
+    size_t old = r->warnings ? strlen(r->warnings) : 0, add = strlen(line);
+    char *grown = realloc(r->warnings, old + add + 2);
     if (!grown)
         return; /* the warning was logged; the manifest keeps the ones before it */
     if (old)
         grown[old++] = '\n';
     memcpy(grown + old, line, add + 1);
-    w->r->warnings = grown;
+    r->warnings = grown;
 }
 
-/* Scores every city of the shard into its row; with |stats|, adds the valid ones to the peers.
- * Returns CR_EIO with *sig set when a signal stopped it, or an error that stops the run. */
-static cr_status pass1(batch *b, bool stats, int *sig, cr_error *err)
+/* Scores every city of the shard into its row and computes the cohort's peer statistics (kept
+ * unless a frozen peers file was loaded). Returns CR_EIO with *sig set when a signal stopped it,
+ * or an error that stops the run. */
+static cr_status pass1(batch *b, int *sig, cr_error *err)
 {
-    for (size_t i = 0; i < b->nrows; i++) {
-        if ((*sig = signal_arrived(b)))
-            return CR_EIO;
-        row *r = &b->rows[i];
-        const cr_cohort_entry *e = &b->cohort->entries[r->entry];
-        cr_assessment a;
-        cr_error one;
-        cr_error_init(&one);
-        warn_sink ws = {b, r};
-        one.sink = collect_warning;
-        one.sink_data = &ws;
-        if (cr_cohort_load(e, &a, b->cat, b->schemas, &one) != CR_OK) {
-            if (one.code == CR_ENOMEM)
-                return cr_error_set(err, CR_ENOMEM, one.file, one.line, "%s", one.message);
-            log_error(b, &one);
-            fail_row(r, &one);
-            continue;
-        }
-        cr_fonts_check_inputs(b->fonts, a.submission, a.log, &one); /* characters no font has */
-        one.sink = NULL;
-        if (b->o->strict && one.warnings) {
-            cr_error_set(&one, CR_EINPUT, e->submission, 0, "%u warning%s, treated as errors (--strict)",
-                         one.warnings, one.warnings == 1 ? "" : "s");
-            log_error(b, &one);
-            fail_row(r, &one);
-            cr_assessment_free(&a);
-            continue;
-        }
-        const cr_scorecard *sc = &a.score;
-        r->valid = true;
-        r->name = xstrdup(a.submission->city.name);
-        r->country = xstrdup(a.submission->city.country);
-        r->region = sc->region;
-        r->band = sc->band;
-        r->met = sc->met;
-        r->total = sc->total;
-        r->percent = sc->percent;
-        r->outcomes_met = sc->outcomes_met;
-        r->eligible = sc->tier;
-        r->awarded = sc->awarded;
-        r->in_review = !a.audited->steps[CR_STEP_CERTIFIED].reached;
-        r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
-        r->cycle = a.submission->cycle;
-        r->date = cr_assessment_date(&a);
-        if ((r->area_met = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met)))
-            for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++)
-                r->area_met[k] = sc->areas[k].met;
-        size_t lang = lang_index(b, b->o->lang ? b->o->lang : a.submission->lang, &one);
-        if (stats)
-            cr_peers_add(b->peers, a.audited, sc);
-        cr_assessment_free(&a);
-        if (!r->name || !r->country || !r->core_missing || !r->area_met)
-            return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
-        if (lang == CR_NONE) /* a missing or broken string table stops the run */
-            return cr_error_set(err, one.code, one.file, one.line, "%s", one.message);
-        r->lang = lang;
-        if (hash_city(b, r, &one) != CR_OK) {
-            log_error(b, &one);
-            fail_row(r, &one);
-            r->valid = false;
-        }
+    pass1_state ps = {.b = b, .sig = sig};
+    cr_cohort_run run = {.want = p1_want, .city = p1_city, .left_out = p1_left_out,
+                         .cancelled = p1_cancelled, .data = &ps};
+    cr_error local;
+    cr_error_init(&local);
+    local.sink = log_warning;
+    local.sink_data = &ps;
+    cr_peers *p = cr_cohort_stats(b->cohort, b->cat, b->schemas, &run, &local);
+    b->warnings += local.warnings;
+    if (!p)
+        return *sig ? CR_EIO : cr_error_set(err, local.code, local.file[0] ? local.file : NULL, local.line, "%s", local.message);
+    b->nleft_out = p->nleft_out;
+    if (!b->peers) {
+        b->peers = p;
+        /* What the statistics cover, when the folder was not read whole (as every command says). */
+        char *line = b->warnings || p->nleft_out ? cr_cohort_summary(p) : NULL;
+        if (line)
+            logf_(b, "certreport %s: %s\n", b->command, line);
+        else if (b->warnings || p->nleft_out)
+            return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        free(line);
+    } else {
+        cr_peers_free(p); /* the frozen file's statistics are the ones used */
     }
     return CR_OK;
 }
@@ -494,8 +547,12 @@ static cr_status hash_global(batch *b, cr_error *err)
     for (size_t f = 0; st == CR_OK && f < nfb; f++)
         st = feed_file(s, "fallback font", fallbacks[f], err);
     if (st == CR_OK) {
-        /* The statistics themselves, so a frozen file and the same cohort recomputed agree. */
-        char *json = cr_peers_json(b->peers, err);
+        /* The statistics themselves, so a frozen file and the same cohort recomputed agree.
+         * Not the record of the cohort (which cities were left out): no report shows it, and a
+         * broken city taken out of the folder changes no report. */
+        cr_peers counts = *b->peers;
+        counts.recorded = false;
+        char *json = cr_peers_json(&counts, err);
         if (json)
             feed(s, "peers", json, strlen(json));
         else
@@ -1207,8 +1264,15 @@ static void batch_free(batch *b)
 static cr_status prepare(batch *b, int *sig, cr_error *err)
 {
     const cr_batch_options *o = b->o;
-    if (!(b->cohort = cr_cohort_scan(o->cohort_dir, err)))
-        return err->code;
+    cr_error local; /* the scan's warnings go to the log as they come */
+    cr_error_init(&local);
+    pass1_state scan = {.b = b}; /* no city yet: the folder's warnings go to the log only */
+    local.sink = log_warning;
+    local.sink_data = &scan;
+    b->cohort = cr_cohort_scan(o->cohort_dir, &local);
+    b->warnings += local.warnings;
+    if (!b->cohort)
+        return cr_error_set(err, local.code, local.file[0] ? local.file : NULL, local.line, "%s", local.message);
     if (!(b->spec = cr_layout_spec_load(o->layout_path, o->fonts_dir, b->schemas, err)))
         return err->code;
     if (!(b->fonts = cr_layout_spec_load_fonts(b->spec, err)))
@@ -1223,11 +1287,15 @@ static cr_status prepare(batch *b, int *sig, cr_error *err)
             b->rows[b->nrows].eligible = b->rows[b->nrows].awarded = CR_NONE;
             b->nrows++;
         }
-    bool stats = !o->peers_path;
-    b->peers = stats ? cr_peers_new(b->cat, err) : cr_peers_load(o->peers_path, b->cat, b->schemas, err);
-    if (!b->peers)
+    if (o->peers_path && !(b->peers = cr_peers_load(o->peers_path, b->cat, b->schemas, err)))
         return err->code;
-    return pass1(b, stats, sig, err);
+    cr_status st = pass1(b, sig, err);
+    if (st == CR_OK && o->strict && (b->warnings || b->nleft_out))
+        st = cr_error_set(err, CR_EINPUT, o->cohort_dir, 0,
+                          "--strict: %zu warning%s and %zu cit%s left out; nothing %s", b->warnings,
+                          b->warnings == 1 ? "" : "s", b->nleft_out, b->nleft_out == 1 ? "y" : "ies",
+                          strcmp(b->command, "batch") == 0 ? "rendered" : "written");
+    return st;
 }
 
 static cr_status block_signals(batch *b, sigset_t *old, cr_error *err)
@@ -1259,7 +1327,8 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
                        cr_batch_result *res, cr_error *err)
 {
     memset(res, 0, sizeof *res);
-    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1};
+    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
+               .command = "batch"};
     if (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "shard %u/%u: K must be between 1 and N", o->shard_k, o->shard_n);
     if (o->shard_n && !o->peers_path)
@@ -1284,7 +1353,7 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
         for (size_t i = 0; i < b.nrows; i++)
             if (!b.rows[i].valid)
                 res->failed++;
-        res->excluded = o->peers_path ? 0 : res->failed;
+        res->excluded = o->peers_path ? 0 : b.nleft_out;
         st = hash_global(&b, err);
     }
     if (st == CR_OK) {
@@ -1322,7 +1391,8 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
 {
     memset(out, 0, sizeof *out);
     *excluded = 0;
-    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1};
+    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
+               .command = "cohort"};
     int sig = 0;
     cr_overview_city *cities = NULL;
     cr_display *d = NULL;

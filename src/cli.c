@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,6 +171,79 @@ static int exit_for(const cr_error *e)
     return e->code == CR_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
 }
 
+/* SIGINT, SIGTERM and SIGHUP during stats, cohort and render --cohort: the handler only notes
+ * the signal; the library asks (cr_cohort_run.cancelled, cr_batch_options.cancelled) between
+ * cities and stops, and the command exits 128 + the signal without writing anything. The one
+ * piece of global mutable state the program has: a signal handler can reach nothing else.
+ * (batch reads its signals from a signalfd in the library.) */
+static volatile sig_atomic_t stop_signal;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocking call returns EINTR */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static bool stop_requested(void *data)
+{
+    (void)data;
+    return stop_signal != 0;
+}
+
+/* Says that |cmd| was stopped by a signal and returns its exit status. */
+static int stopped(const char *cmd)
+{
+    fprintf(stderr, "%s %s: stopped by signal %d; nothing written\n", prog, cmd, (int)stop_signal);
+    return 128 + (int)stop_signal;
+}
+
+/* After the statistics of a cohort folder: the one line every command prints about them (stats
+ * always: they are its product; the others when the folder was not read whole), then --strict.
+ * Returns 0, or EXIT_INPUT when the statistics cannot be used. The line is made here but, when
+ * *line is given, handed back for the caller to print once its output is written (so a failure
+ * to write stays the one message). */
+static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *err, bool strict, char **line)
+{
+    if (p->used == 0) {
+        fprintf(stderr, "%s %s: no valid city in the cohort folder (%zu left out); nothing written\n", prog, cmd,
+                p->nleft_out);
+        return EXIT_INPUT;
+    }
+    char *text = NULL;
+    if (strcmp(cmd, "stats") == 0 || err->warnings || p->nleft_out) {
+        if (!(text = cr_cohort_summary(p))) {
+            fprintf(stderr, "%s %s: out of memory\n", prog, cmd);
+            return EXIT_INPUT;
+        }
+    }
+    if (strict && (err->warnings || p->nleft_out)) {
+        fprintf(stderr, "%s %s: %s\n", prog, cmd, text);
+        fprintf(stderr, "%s %s: --strict: %u warning%s and %zu cit%s left out; nothing written\n", prog, cmd,
+                err->warnings, err->warnings == 1 ? "" : "s", p->nleft_out, p->nleft_out == 1 ? "y" : "ies");
+        free(text);
+        return EXIT_INPUT;
+    }
+    if (line) {
+        *line = text;
+    } else {
+        if (text)
+            fprintf(stderr, "%s %s: %s\n", prog, cmd, text);
+        free(text);
+    }
+    return 0;
+}
+
 static bool is_dir(const char *p)
 {
     struct stat st;
@@ -247,7 +321,7 @@ static const char *const usage_main =
     "  validate FILE...             check submissions, audit logs, catalogs and peers files\n"
     "  score SUBMISSION [--audit FILE] [--json]\n"
     "                               the audited scorecard of one city\n"
-    "  stats COHORT_DIR [-o PEERS] [--json]\n"
+    "  stats COHORT_DIR [-o PEERS] [--json] [--strict]\n"
     "                               peer statistics of a cohort folder\n"
     "  render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
     "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--previous FILE]\n"
@@ -283,25 +357,32 @@ static const char *const usage_score =
     "SUBMISSION or the audit log may be - (standard input). --strict: warnings are errors.\n";
 
 static const char *const usage_stats =
-    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--catalog FILE] [--assets DIR]\n"
+    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--strict] [--catalog FILE] [--assets DIR]\n"
     "\n"
     "Scores every city of COHORT_DIR (ID.submission.xml, each with an optional ID.audit.xml) and\n"
     "computes the peer statistics: applicants and average score per region and population band,\n"
     "and per criterion the share of applicants (all, and of each band) whose audited answer is yes.\n"
     "-o writes them to a peers file (for reports regenerated later against the same cohort);\n"
-    "--json prints them. Any invalid city is reported and nothing is written.\n";
+    "--json prints them.\n"
+    "\n"
+    "Only regular files count: a FIFO, device, link or folder named like a city's file, an audit\n"
+    "log without its submission and any other NAME.xml are skipped with a warning. A city whose\n"
+    "files are invalid is named (file:line: message) and left out; the statistics are over the\n"
+    "others, and the peers file records how many cities were used and which were left out.\n"
+    "Exit status 0. --strict: any warning or city left out is an error (exit 1, nothing written).\n";
 
 static const char *const usage_render =
-    "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR) -o OUT\n"
+    "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR [--strict]) -o OUT\n"
     "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE]\n"
     "                         [--previous FILE] [--lang en|es|pt|fr] [--no-accessible] [--dump]\n"
     "\n"
     "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
-    "file (certreport stats -o) or computed from a cohort folder. --format png writes one file\n"
-    "per page (OUT-1.png, OUT-2.png, ...; 96 dpi); svg writes the first page. --backend: haru\n"
-    "(libharu, the default for PDF) or cairo (PDF, PNG, SVG). --dump prints the display list as\n"
-    "text instead. The document date comes from SOURCE_DATE_EPOCH, else the audit log's latest\n"
-    "event, else the submission date: the same inputs always give the same bytes.\n"
+    "file (certreport stats -o) or computed from a cohort folder, read as stats reads it (--strict\n"
+    "as there). --format png writes one file per page (OUT-1.png, OUT-2.png, ...; 96 dpi); svg\n"
+    "writes the first page. --backend: haru (libharu, the default for PDF) or cairo (PDF, PNG,\n"
+    "SVG). --dump prints the display list as text instead. The document date comes from\n"
+    "SOURCE_DATE_EPOCH, else the audit log's latest event, else the submission date: the same\n"
+    "inputs always give the same bytes.\n"
     "--previous FILE: the city's submission of an earlier cycle (with its ID.audit.xml beside it,\n"
     "if there is one): the report shows per area the change since then and the criteria newly\n"
     "met or no longer met.\n"
@@ -316,13 +397,16 @@ static const char *const usage_batch =
     "usage: certreport batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png]\n"
     "                        [--backend haru|cairo] [--layout FILE] [--force] [--shard K/N]\n"
     "                        [--previous DIR] [--lang en|es|pt|fr] [--no-accessible] [--quiet]\n"
+    "                        [--strict]\n"
     "\n"
     "Renders the report of every city of COHORT_DIR into OUT_DIR (ID.pdf, or ID-1.png ... one per\n"
     "page), with N worker processes (default: one per core). First every city is scored and the\n"
     "peer statistics computed over the valid ones (or --peers loads a frozen peers file); then\n"
-    "the reports are rendered against them. A city whose files are invalid is reported as\n"
-    "file:line: message and skipped; the others render. Each report is written to a temporary\n"
-    "file and renamed when complete: an interrupted run keeps every existing report whole.\n"
+    "the reports are rendered against them. The folder is read as stats reads it: a city whose\n"
+    "files are invalid is reported as file:line: message and skipped; the others render\n"
+    "(--strict: any warning or city left out stops the run before rendering). Each report is\n"
+    "written to a temporary file and renamed when complete: an interrupted run keeps every\n"
+    "existing report whole.\n"
     "\n"
     "OUT_DIR/manifest.csv and manifest.json list every city (scores, tiers, status, file, bytes,\n"
     "and the hash of everything that went into its report). A report is re-rendered only when\n"
@@ -724,23 +808,29 @@ static int cmd_stats(int argc, char **argv)
         env_close(&e);
         return rc;
     }
-    err.sink = sink_print; /* from here on, every invalid city is named */
+    catch_stop_signals();
+    err.sink = sink_print; /* from here on, every warning and every city left out is named */
     cr_cohort *c = cr_cohort_scan(argv[optind], &err);
-    size_t failed = 0;
-    cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, false, &failed, &err) : NULL;
-    rc = p ? 0 : exit_for(&err);
-    if (!p && failed && err.code != CR_ENOMEM)
-        fprintf(stderr, "%s stats: %zu of %zu cities are invalid; nothing written\n", prog, failed, c->n);
-    if (p && o.output && cr_peers_save(p, o.output, &err) != CR_OK)
+    cr_cohort_run run = {.cancelled = stop_requested};
+    cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, &run, &err) : NULL;
+    char *line = NULL;
+    if (stop_signal)
+        rc = stopped("stats");
+    else if (!p)
+        rc = exit_for(&err);
+    else
+        rc = cohort_outcome("stats", p, &err, o.strict, &line);
+    char *json = rc == 0 && o.json ? cr_peers_json(p, &err) : NULL;
+    if (rc == 0 && o.json && !json)
         rc = EXIT_INPUT;
-    if (p && rc == 0 && o.json) {
-        char *json = cr_peers_json(p, &err);
-        if (json)
-            fputs(json, stdout);
-        else
-            rc = EXIT_INPUT;
-        free(json);
-    }
+    if (rc == 0 && o.output && cr_peers_save(p, o.output, &err) != CR_OK)
+        rc = EXIT_INPUT;
+    if (rc == 0 && json)
+        fputs(json, stdout);
+    if (rc == 0 && line) /* said last: a failure to write above stays the one message */
+        fprintf(stderr, "%s stats: %s\n", prog, line);
+    free(json);
+    free(line);
     cr_peers_free(p);
     cr_cohort_free(c);
     env_close(&e);
@@ -920,10 +1010,28 @@ static int cmd_render(int argc, char **argv)
             goto fail;
     }
     if (o.peers) {
-        peers = cr_peers_load(o.peers, e.catalog, e.schemas, &err);
-    } else if ((cohort = cr_cohort_scan(o.cohort, &err))) {
-        size_t failed = 0;
-        peers = cr_cohort_stats(cohort, e.catalog, e.schemas, false, &failed, &err);
+        if (!(peers = cr_peers_load(o.peers, e.catalog, e.schemas, &err)))
+            goto fail;
+    } else {
+        /* The cohort read as stats reads it: warnings and cities left out named as they come. */
+        cr_error cerr;
+        cr_error_init(&cerr);
+        cerr.sink = sink_print;
+        catch_stop_signals();
+        cr_cohort_run run = {.cancelled = stop_requested};
+        if ((cohort = cr_cohort_scan(o.cohort, &cerr)))
+            peers = cr_cohort_stats(cohort, e.catalog, e.schemas, &run, &cerr);
+        if (stop_signal) {
+            rc = stopped("render");
+            goto done;
+        }
+        if (!peers) {
+            rc = exit_for(&cerr);
+            goto done;
+        }
+        if ((rc = cohort_outcome("render", peers, &cerr, o.strict, NULL)) != 0)
+            goto done;
+        rc = EXIT_INPUT;
     }
     if (!peers)
         goto fail;
@@ -956,6 +1064,10 @@ static int cmd_render(int argc, char **argv)
         goto fail;
     if (strict_failed(&o, &err, argv[optind]))
         goto done; /* rc is EXIT_INPUT: nothing written */
+    if (stop_signal) {
+        rc = stopped("render");
+        goto done;
+    }
     if (o.dump) {
         char *text = cr_display_dump(d, &err);
         if (!text)
@@ -1081,11 +1193,11 @@ static int cmd_batch(int argc, char **argv)
     }
     bo.cohort_dir = argv[optind];
     bo.lang = o.lang;
-    bo.strict = o.strict;
     bo.out_dir = o.output;
     bo.jobs = (unsigned)jobs;
     bo.peers_path = o.peers;
     bo.previous_dir = o.previous;
+    bo.strict = o.strict;
     bo.progress = o.quiet ? CR_PROGRESS_NONE : isatty(STDERR_FILENO) ? CR_PROGRESS_BAR : CR_PROGRESS_LINES;
     bo.date = source_date();
     cr_error err;
@@ -1115,8 +1227,8 @@ static int cmd_batch(int argc, char **argv)
         if (pending)
             printf(", %zu not rendered", pending);
         if (res.excluded)
-            printf("; peer statistics over %zu valid cities (%zu left out)", res.cities - res.excluded,
-                   res.excluded);
+            printf("; peer statistics over %zu of %zu cities (%zu left out)", res.cities - res.excluded,
+                   res.cities, res.excluded);
         printf("\nmanifest: %s\n", res.manifest);
         if (res.rendered == 0 && res.failed == 0 && !pending)
             printf("nothing changed since the last run: no report rendered\n");
@@ -1136,14 +1248,15 @@ static int cmd_batch(int argc, char **argv)
 
 static const char *const usage_cohort =
     "usage: certreport cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE] [--backend haru|cairo]\n"
-    "                         [--layout FILE] [--lang en|es|pt|fr] [--no-accessible]\n"
+    "                         [--layout FILE] [--lang en|es|pt|fr] [--no-accessible] [--strict]\n"
     "\n"
     "Lays out the staff's overview of a cohort: applicants and cities left out, the tiers the\n"
     "answers qualify for and the tiers awarded, the average score per practice area by region and\n"
     "by population band, the share of applicants meeting each criterion, and every city with its\n"
     "score and tier. A city whose files are invalid is reported as file:line: message and left out\n"
-    "(the overview says how many were); the exit status is then 1. Tagged for screen readers\n"
-    "unless --no-accessible (or --backend cairo).\n";
+    "(the overview says how many were); the exit status is then 1 (--strict: nothing written).\n"
+    "The folder is read as stats reads it. Tagged for screen readers unless --no-accessible (or\n"
+    "--backend cairo). SIGINT or SIGTERM stop it between two cities: exit 128 + the signal.\n";
 
 static int cmd_cohort(int argc, char **argv)
 {
@@ -1184,11 +1297,18 @@ static int cmd_cohort(int argc, char **argv)
     bo.fonts_dir = fonts_dir;
     bo.strings_dir = strings_dir;
     bo.date = source_date();
+    bo.strict = o.strict;
+    bo.cancelled = stop_requested;
+    catch_stop_signals();
     cr_buffer out = {0};
     size_t excluded = 0;
-    if (cr_batch_overview(&bo, e.catalog, e.schemas, &out, &excluded, &err) != CR_OK) {
-        print_error(&err);
-        rc = exit_for(&err);
+    if (cr_batch_overview(&bo, e.catalog, e.schemas, &out, &excluded, &err) != CR_OK || stop_signal) {
+        if (stop_signal) {
+            rc = stopped("cohort");
+        } else {
+            print_error(&err);
+            rc = exit_for(&err);
+        }
     } else {
         rc = write_output(o.output, &out, &err);
         if (rc == 0 && excluded) {

@@ -121,7 +121,9 @@ cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, c
 char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err)
 {
     char *buf = NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO that no one writes to returns at once instead of waiting for a
+     * writer forever (and a device is never waited on); it is refused just below. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         cr_error_set(err, CR_EIO, path, 0, "cannot open: %s", strerror(errno));
         return NULL;
@@ -135,13 +137,21 @@ char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err)
         cr_error_set(err, CR_EIO, path, 0, "is a directory, not a file");
         goto done;
     }
-    if (S_ISREG(st.st_mode) && (unsigned long long)st.st_size > cap) {
+    if (!S_ISREG(st.st_mode)) {
+        cr_error_set(err, CR_EIO, path, 0, "is a %s, not a regular file",
+                     S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "device");
+        goto done;
+    }
+    if ((unsigned long long)st.st_size > cap) {
         cr_error_set(err, CR_EINPUT, path, 0, "file is too large (%lld bytes; the limit is %zu)",
                      (long long)st.st_size, cap);
         goto done;
     }
-    /* Read up to cap + 1 bytes whatever fstat said: pipes and growing files are capped too. */
-    size_t size = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 64 * 1024;
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    /* Read up to cap + 1 bytes whatever fstat said: a growing file is capped too. */
+    size_t size = (size_t)st.st_size + 1;
     size_t used = 0;
     buf = malloc(size + 1);
     if (!buf) {

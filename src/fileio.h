@@ -11,8 +11,9 @@
  * as it was, and |err| says why (CR_EIO). */
 cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_error *err);
 
-/* Reads a whole file of at most |cap| bytes into a malloc'd, NUL-terminated buffer
- * (caller frees). NULL with |err| set (CR_EIO, or CR_EINPUT when too large). */
+/* Reads a whole regular file of at most |cap| bytes into a malloc'd, NUL-terminated buffer
+ * (caller frees). Opened without blocking: a FIFO, device or socket is refused at once, never
+ * waited on. NULL with |err| set (CR_EIO, or CR_EINPUT when too large). */
 char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err);
 
 #endif

@@ -348,7 +348,7 @@ cr_submission *cr_submission_load(const char *path, const cr_catalog *cat,
                                   const cr_schemas *schemas, cr_error *err)
 {
     size_t len;
-    char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
+    char *buf = cr_read_file(path, CR_SUBMISSION_MAX_BYTES, &len, err);
     if (!buf)
         return NULL;
     cr_submission *s = cr_submission_parse(buf, len, path, cat, schemas, err);

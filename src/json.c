@@ -283,6 +283,17 @@ char *cr_peers_json(const cr_peers *p, cr_error *err)
     put(root, "edition", json_string(cat->edition), &ok);
     put(root, "applicants", json_integer((json_int_t)p->applicants), &ok);
     put(root, "excluded", json_integer((json_int_t)p->excluded), &ok);
+    /* The cohort the statistics were computed over; null for a peers file that does not say. */
+    json_t *cohort = p->recorded ? json_object() : json_null();
+    if (p->recorded && cohort) {
+        put(cohort, "cities", json_integer((json_int_t)p->cities), &ok);
+        put(cohort, "used", json_integer((json_int_t)p->used), &ok);
+        json_t *ids = json_array();
+        for (size_t i = 0; ids && i < p->nleft_out; i++)
+            push(ids, json_string(p->left_out[i]), &ok);
+        put(cohort, "left_out", ids, &ok);
+    }
+    put(root, "cohort", cohort, &ok);
     json_t *regions = json_object();
     for (size_t r = 0; regions && r < cat->nregions; r++)
         put(regions, cat->regions[r].name, group(p, &p->regions[r], &ok), &ok);

@@ -15,6 +15,7 @@ cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err)
     cr_peers *p = calloc(1, sizeof *p);
     if (p) {
         p->catalog = cat;
+        p->recorded = true;
         p->regions = calloc(cat->nregions + 1, sizeof *p->regions);
         p->bands = calloc(cat->nbands + 1, sizeof *p->bands);
         p->yes = calloc(cat->ncriteria + 1, sizeof *p->yes);
@@ -36,12 +37,30 @@ void cr_peers_free(cr_peers *p)
     free(p->bands);
     free(p->yes);
     free(p->yes_band);
+    for (size_t i = 0; i < p->nleft_out; i++)
+        free(p->left_out[i]);
+    free(p->left_out);
     free(p);
+}
+
+cr_status cr_peers_leave_out(cr_peers *p, const char *id, cr_error *err)
+{
+    char **n = realloc(p->left_out, (p->nleft_out + 1) * sizeof *n);
+    if (!n)
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    p->left_out = n;
+    if (!(n[p->nleft_out] = strdup(id)))
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    p->nleft_out++;
+    p->cities++;
+    return CR_OK;
 }
 
 void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc)
 {
     const cr_catalog *cat = p->catalog;
+    p->cities++;
+    p->used++;
     if (sc->eligibility != CR_ELIGIBLE || sc->region == CR_NONE || sc->band == CR_NONE) {
         p->excluded++;
         return;
@@ -93,6 +112,14 @@ cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err)
     fprintf(f, "<!-- certreport peer statistics: counts of eligible applicants; do not edit. -->\n");
     fprintf(f, "<peers format=\"1\" edition=\"%s\" applicants=\"%lu\" excluded=\"%lu\">\n",
             cat->edition, p->applicants, p->excluded);
+    if (p->recorded) {
+        /* Ids passed the cohort scan's check (letters, digits, '.', '_', '-'): nothing to escape. */
+        fprintf(f, "  <cohort cities=\"%lu\" used=\"%lu\"%s\n", p->cities, p->used, p->nleft_out ? ">" : "/>");
+        for (size_t i = 0; i < p->nleft_out; i++)
+            fprintf(f, "    <left-out id=\"%s\"/>\n", p->left_out[i]);
+        if (p->nleft_out)
+            fprintf(f, "  </cohort>\n");
+    }
     for (size_t r = 0; r < cat->nregions; r++)
         fprintf(f, "  <region id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", cat->regions[r].id,
                 p->regions[r].applicants, p->regions[r].met);
@@ -159,6 +186,38 @@ static void too_many(reader *r, xmlNodePtr n, const char *what)
     r->bad = true;
 }
 
+/* <cohort cities used><left-out id/>...</cohort>: optional (older files lack it). */
+static bool read_cohort(reader *r, xmlNodePtr n)
+{
+    cr_peers *p = r->p;
+    if (!count(r, n, "cities", &p->cities) || !count(r, n, "used", &p->used))
+        return false;
+    for (xmlNodePtr c = cr_xml_elem(n->children); c; c = cr_xml_elem(c->next)) {
+        xmlChar *id = xmlGetNoNsProp(c, (const xmlChar *)"id");
+        bool ok = id != NULL;
+        char **more = ok ? realloc(p->left_out, (p->nleft_out + 1) * sizeof *more) : NULL;
+        if (more) {
+            p->left_out = more;
+            ok = (more[p->nleft_out] = strdup((const char *)id)) != NULL;
+            p->nleft_out += ok;
+        }
+        xmlFree(id);
+        if (!ok || !more) {
+            cr_error_set(r->err, CR_ENOMEM, r->name, cr_xml_line(c), "out of memory");
+            r->bad = true;
+            return false;
+        }
+    }
+    if (p->used != p->applicants + p->excluded || p->cities != p->used + p->nleft_out) {
+        cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n),
+                     "cohort counts do not add up (cities = used + left out, used = applicants + excluded)");
+        r->bad = true;
+        return false;
+    }
+    p->recorded = true;
+    return true;
+}
+
 cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
                         cr_error *err)
 {
@@ -186,6 +245,12 @@ cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schema
     }
     if (!count(&r, root, "applicants", &p->applicants) || !count(&r, root, "excluded", &p->excluded))
         goto done;
+    p->recorded = false;
+    if (cr_xml_is(n, "cohort")) {
+        if (!read_cohort(&r, n))
+            goto done;
+        n = cr_xml_elem(n->next);
+    }
     for (size_t i = 0; i < cat->nregions && !r.bad; i++, n = cr_xml_elem(n->next)) {
         if (!cr_xml_is(n, "region") || !id_is(n, "id", cat->regions[i].id)) {
             expect(&r, n ? n : root, "region", cat->regions[i].id);

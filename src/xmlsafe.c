@@ -22,6 +22,7 @@ typedef struct parse_state {
     const char *name;
     cr_error *err;
     bool failed;
+    xmlDictPtr dict;
 } parse_state;
 
 static void on_parse_error(void *ctx, xmlErrorPtr e)
@@ -31,6 +32,12 @@ static void on_parse_error(void *ctx, xmlErrorPtr e)
     if (!st || !e || e->level < XML_ERR_ERROR || st->failed)
         return; /* warnings are not problems; after the first error the rest is noise */
     st->failed = true;
+    if (xmlDictGetUsage(st->dict) >= CR_XML_MAX_NAMES_BYTES) { /* the cap, whatever libxml2 says */
+        cr_error_set(st->err, CR_EINPUT, st->name, e->line,
+                     "too many different element or attribute names (more than %d KB of them)",
+                     CR_XML_MAX_NAMES_BYTES / 1024);
+        return;
+    }
     cr_error_set(st->err, CR_EINPUT, st->name, e->line, "%s", e->message ? e->message : "malformed XML");
 }
 
@@ -163,6 +170,96 @@ static bool check_chars(xmlNodePtr n, long line, const char *name, cr_error *err
     return true;
 }
 
+/* ---- the pre-scan: bounded work before libxml2 sees the bytes ---- */
+
+static bool xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* An element name for a message: at most 40 bytes, cut on a character boundary. */
+static void tag_name(const char *p, size_t n, char *out, size_t size)
+{
+    size_t max = size - 4;
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+            n--;
+        snprintf(out, size, "%.*s...", (int)n, p);
+    } else {
+        snprintf(out, size, "%.*s", (int)n, p);
+    }
+}
+
+/* One linear pass over the raw bytes, before libxml2, that refuses a start tag with more than
+ * CR_XML_MAX_ATTRIBUTES attributes or CR_XML_MAX_NAMESPACES namespace declarations (libxml2
+ * checks every attribute of an element against every other one, so 30,000 attributes on one
+ * element cost it a minute), and a document of more than CR_XML_MAX_ELEMENTS elements (a tree of
+ * 800,000 nodes is 100 MB and then the time to walk it). The pass is paranoid rather than exact: every '<' followed by a name
+ * character starts a tag wherever it is (in a comment, a CDATA section or an attribute value
+ * too), a tag runs to the next '>' outside a quoted value, and a quoted value ends at its quote
+ * or at the next '<'. So no start tag libxml2 could ever parse escapes the count, each byte is
+ * looked at once, and a document only needs more than the limits when it is absurd anyway. */
+static bool prescan(const char *buf, size_t len, const char *name, cr_error *err)
+{
+    const char *p = buf, *end = buf + len;
+    long line = 1;
+    unsigned long elements = 0;
+    while (p < end) {
+        char c = *p++;
+        if (c == '\n')
+            line++;
+        if (c != '<' || p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) || *p == '<')
+            continue;
+        const char *tag = p;
+        long tag_line = line;
+        if (++elements > CR_XML_MAX_ELEMENTS) {
+            cr_error_set(err, CR_EINPUT, name, tag_line, "more than %d elements in one document", CR_XML_MAX_ELEMENTS);
+            return false;
+        }
+        while (p < end && !xml_space(*p) && *p != '>' && *p != '/' && *p != '<')
+            p++;
+        size_t tag_len = (size_t)(p - tag);
+        unsigned natt = 0, nns = 0;
+        while (p < end && *p != '>' && *p != '<') {
+            if (xml_space(*p) || *p == '/' || *p == '=') {
+                line += *p == '\n';
+                p++;
+                continue;
+            }
+            /* An attribute: its name, then perhaps = and a quoted value. */
+            const char *an = p;
+            while (p < end && !xml_space(*p) && *p != '=' && *p != '>' && *p != '/' && *p != '<')
+                p++;
+            size_t alen = (size_t)(p - an);
+            bool ns = (alen == 5 && memcmp(an, "xmlns", 5) == 0) || (alen > 6 && memcmp(an, "xmlns:", 6) == 0);
+            if (ns ? ++nns > CR_XML_MAX_NAMESPACES : ++natt > CR_XML_MAX_ATTRIBUTES) {
+                char shown[48];
+                tag_name(tag, tag_len, shown, sizeof shown);
+                cr_error_set(err, CR_EINPUT, name, tag_line, "element <%s> has more than %d %s", shown,
+                             ns ? CR_XML_MAX_NAMESPACES : CR_XML_MAX_ATTRIBUTES,
+                             ns ? "namespace declarations" : "attributes");
+                return false;
+            }
+            while (p < end && xml_space(*p))
+                line += *p++ == '\n';
+            if (p == end || *p != '=')
+                continue;
+            p++;
+            while (p < end && xml_space(*p))
+                line += *p++ == '\n';
+            if (p == end || (*p != '"' && *p != '\''))
+                continue;
+            char quote = *p++;
+            while (p < end && *p != quote && *p != '<')
+                line += *p++ == '\n';
+            if (p < end && *p == quote)
+                p++;
+        }
+    }
+    return true;
+}
+
 xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *err)
 {
     long line;
@@ -176,18 +273,31 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
         cr_error_set(err, CR_EINPUT, name, line, "%s (input must be UTF-8 text)", what);
         return NULL;
     }
+    if (!prescan(buf, len, name, err))
+        return NULL;
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
         cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
         return NULL;
     }
-    parse_state st = {.name = name, .err = err, .failed = false};
+    /* libxml2 interns every name (and short or blank texts) in a dictionary whose hash table
+     * stops growing at some 8,000 buckets: 500,000 distinct element names in 4 MiB took it 4 s,
+     * quadratically. Its strings are capped here at CR_XML_MAX_NAMES_BYTES (a real document of
+     * any of our formats uses under 1 KB): past that the parser stops (on_parse_error says why). */
+    xmlDictSetLimit(ctxt->dict, CR_XML_MAX_NAMES_BYTES);
+    parse_state st = {.name = name, .err = err, .failed = false, .dict = ctxt->dict};
     ctxt->_private = &st;
     ctxt->sax->serror = on_parse_error;
     ctxt->sax->internalSubset = on_doctype;
     ctxt->sax->externalSubset = on_doctype;
     ctxt->sax->entityDecl = on_entity_decl;
     ctxt->sax->resolveEntity = NULL;
+    /* Comments and processing instructions never make nodes: nothing reads them, and text split
+     * by thousands of them into thousands of nodes costs the schema validator quadratic time
+     * (it joins an element's text nodes one strcat at a time). Without them the text around
+     * arrives as one node, grown in place. */
+    ctxt->sax->comment = NULL;
+    ctxt->sax->processingInstruction = NULL;
     /* NONET: never fetch; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. BIG_LINES: real lines. */
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
@@ -244,9 +354,24 @@ bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kin
     return rc == 0;
 }
 
+size_t cr_xml_max_bytes(enum cr_schema_kind kind)
+{
+    if (kind == CR_SCHEMA_SUBMISSION)
+        return CR_SUBMISSION_MAX_BYTES;
+    if (kind == CR_SCHEMA_AUDIT)
+        return CR_AUDIT_MAX_BYTES;
+    return CR_INPUT_MAX_BYTES;
+}
+
 xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_schemas *s,
                       enum cr_schema_kind kind, const char *root, cr_error *err)
 {
+    if (len > cr_xml_max_bytes(kind)) { /* from memory as from a file */
+        cr_error_set(err, CR_EINPUT, name, 0, "input is too large (%zu bytes; the limit for %s is %zu)", len,
+                     kind == CR_SCHEMA_SUBMISSION ? "a submission" : kind == CR_SCHEMA_AUDIT ? "an audit log" : "this format",
+                     cr_xml_max_bytes(kind));
+        return NULL;
+    }
     xmlDocPtr doc = cr_xml_parse(buf, len, name, err);
     if (!doc)
         return NULL;

@@ -1,7 +1,10 @@
-/* certreport (private): the one place XML is read. Every input goes through cr_xml_read:
- * size cap, UTF-8 and control-character check on the raw bytes, libxml2 with network off,
- * and any DOCTYPE refused as soon as the parser sees it (so no entity is ever declared,
- * loaded or expanded). Schema validation reports each problem with its line. */
+/* certreport (private): the one place XML is read. Every input goes through cr_xml_parse:
+ * size cap (per format in cr_xml_load), UTF-8 and control-character check on the raw bytes, a
+ * linear pre-scan that refuses absurd start tags (too many attributes or namespace
+ * declarations) and documents (too many elements) before libxml2 sees them, libxml2 with
+ * network off, its name dictionary capped, comments and PIs dropped, and any DOCTYPE refused as
+ * soon as the parser sees it (so no entity is ever declared, loaded or expanded). Schema
+ * validation reports each problem with its line. */
 #ifndef CR_XMLSAFE_H
 #define CR_XMLSAFE_H
 
@@ -38,7 +41,11 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
 bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind,
                      const char *name, cr_error *err);
 
-/* Parses and validates in one go; the root element must be |root|. */
+/* The size cap of a format: CR_SUBMISSION_MAX_BYTES, CR_AUDIT_MAX_BYTES, else CR_INPUT_MAX_BYTES. */
+size_t cr_xml_max_bytes(enum cr_schema_kind kind);
+
+/* Parses and validates in one go (refusing more than cr_xml_max_bytes(kind)); the root element
+ * must be |root|. */
 xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_schemas *s,
                       enum cr_schema_kind kind, const char *root, cr_error *err);
 

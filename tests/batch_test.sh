@@ -107,7 +107,7 @@ rc=$?
 check "malformed city: exit status 1" status_is 1 $rc
 check "malformed city: named as file:line" grep -qE "broken\.submission\.xml:[0-9]+: " "$TMP/e1"
 check "malformed city: summary counts it" has "$TMP/o1" "$((NCITIES + 1)) cities: $NCITIES rendered, 0 unchanged, 1 failed"
-check "malformed city: peers computed without it" has "$TMP/o1" "peer statistics over $NCITIES valid cities (1 left out)"
+check "malformed city: peers computed without it" has "$TMP/o1" "peer statistics over $NCITIES of $((NCITIES + 1)) cities (1 left out)"
 check "malformed city: the others rendered" test "$(count_pdfs "$OUT")" -eq "$NCITIES"
 check "malformed city: every PDF valid" all_pdfs_whole "$OUT"
 check "malformed city: no temporary file" no_temporaries "$OUT"
@@ -145,6 +145,67 @@ check "cohort overview: tier distribution and criteria adoption" bash -c \
     'grep -q "Tier distribution" "$1" && grep -q "Platinum" "$1" && grep -q "DM1" "$1"' _ "$TMP/overview.txt"
 run "$TMP/ov2" "$TMP/ove2" cohort "$COHORT"
 check "cohort without -o: usage error" status_is 2 $?
+
+# ---- one rule for a cohort folder: stats, batch, cohort and render --cohort alike ----
+# The samples plus one invalid city, an audit log without its submission, a FIFO and a folder
+# named like submissions. `timeout 60` only guards against a hang (a FIFO read would wait for a
+# writer forever); no check here is about speed.
+ODD=$TMP/odd
+mkdir "$ODD"
+cp "$COHORT"/*.xml "$ODD/"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<submission id="broken" cycle="2023">\n  <city name="Broken"\n</submission>\n' \
+    >"$ODD/broken.submission.xml"
+cp "$COHORT/bogota.audit.xml" "$ODD/orphan.audit.xml"
+mkfifo "$ODD/fifo.submission.xml"
+mkdir "$ODD/x.submission.xml"
+SUMMARY="peer statistics over $NCITIES of $((NCITIES + 1)) cities; left out (invalid files): broken"
+odd_warnings() { # odd_warnings STDERR: the three oddities named as DIR/NAME: warning: ...
+    has "$1" "$ODD/fifo.submission.xml: warning: is a FIFO, not a regular file; skipped" &&
+        has "$1" "$ODD/x.submission.xml: warning: is a folder, not a regular file; skipped" &&
+        has "$1" "$ODD/orphan.audit.xml: warning: an audit log without its submission (orphan.submission.xml); skipped" &&
+        grep -qE "^$ODD/broken\.submission\.xml:[0-9]+: " "$1"
+}
+timeout 60 "$CR" stats "$ODD" -o "$TMP/odd-peers.xml" >"$TMP/os" 2>"$TMP/oe"
+check "odd cohort, stats: exit 0" status_is 0 $?
+check "odd cohort, stats: warnings and the invalid city named" odd_warnings "$TMP/oe"
+check "odd cohort, stats: the cities used and left out" has "$TMP/oe" "certreport stats: $SUMMARY"
+check "odd cohort, stats: recorded in the peers file" bash -c \
+    'grep -q "<cohort cities=\"$2\" used=\"$3\">" "$1" && grep -q "<left-out id=\"broken\"/>" "$1"' _ \
+    "$TMP/odd-peers.xml" $((NCITIES + 1)) "$NCITIES"
+timeout 60 "$CR" stats "$ODD" -o "$TMP/odd-strict.xml" --strict >"$TMP/os2" 2>"$TMP/oe2"
+check "odd cohort, stats --strict: exit 1, nothing written" \
+    bash -c '[ "$1" = 1 ] && [ ! -e "$2" ] && grep -q "^certreport stats: --strict: 3 warnings and 1 city left out; nothing written$" "$3"' \
+    _ $? "$TMP/odd-strict.xml" "$TMP/oe2"
+timeout 60 "$CR" batch "$ODD" -o "$TMP/oddout" -j 2 --quiet >"$TMP/ob" 2>"$TMP/obe"
+check "odd cohort, batch: exit 1 (one city failed)" status_is 1 $?
+check "odd cohort, batch: warnings and the invalid city named" odd_warnings "$TMP/obe"
+check "odd cohort, batch: the cities used and left out" has "$TMP/obe" "certreport batch: $SUMMARY"
+check "odd cohort, batch: summary" has "$TMP/ob" \
+    "$((NCITIES + 1)) cities: $NCITIES rendered, 0 unchanged, 1 failed; peer statistics over $NCITIES of $((NCITIES + 1)) cities (1 left out)"
+timeout 60 "$CR" batch "$ODD" -o "$TMP/oddfrozen" -j 2 --quiet --peers "$TMP/odd-peers.xml" >/dev/null 2>&1
+check "odd cohort, batch: the same statistics as stats (same reports as against its peers file)" \
+    bash -c 'diff <(cd "$1" && md5sum *.pdf) <(cd "$2" && md5sum *.pdf)' _ "$TMP/oddout" "$TMP/oddfrozen"
+timeout 60 "$CR" batch "$ODD" -o "$TMP/oddstrict" --quiet --strict >"$TMP/ob3" 2>"$TMP/obe3"
+check "odd cohort, batch --strict: exit 1, nothing rendered" \
+    bash -c '[ "$1" = 1 ] && [ -z "$(find "$2" -name "*.pdf")" ] && grep -q "\-\-strict: 3 warnings and 1 city left out; nothing rendered" "$3"' \
+    _ $? "$TMP/oddstrict" "$TMP/obe3"
+timeout 60 "$CR" cohort "$ODD" -o "$TMP/odd-overview.pdf" >"$TMP/oc" 2>"$TMP/oce"
+check "odd cohort, cohort: exit 1 (a city left out), the overview written" \
+    bash -c '[ "$1" = 1 ] && qpdf --check "$2" >/dev/null' _ $? "$TMP/odd-overview.pdf"
+check "odd cohort, cohort: warnings and the invalid city named" odd_warnings "$TMP/oce"
+check "odd cohort, cohort: the cities used and left out" has "$TMP/oce" "certreport cohort: $SUMMARY"
+check "odd cohort, cohort: the overview counts the valid cities" bash -c \
+    'pdftotext "$1" - | tr -s " \n" " " | grep -q "$2 cities submitted a valid self-assessment"' _ "$TMP/odd-overview.pdf" "$NCITIES"
+timeout 60 "$CR" render "$ODD/gold-city.submission.xml" --audit "$ODD/gold-city.audit.xml" --cohort "$ODD" \
+    -o "$TMP/odd-render.pdf" >"$TMP/or" 2>"$TMP/ore"
+check "odd cohort, render --cohort: exit 0" status_is 0 $?
+check "odd cohort, render --cohort: warnings and the invalid city named" odd_warnings "$TMP/ore"
+check "odd cohort, render --cohort: the cities used and left out" has "$TMP/ore" "certreport render: $SUMMARY"
+check "odd cohort, render --cohort: the batch's report (the same statistics)" cmp "$TMP/odd-render.pdf" "$TMP/oddout/gold-city.pdf"
+timeout 60 "$CR" render "$ODD/gold-city.submission.xml" --audit "$ODD/gold-city.audit.xml" --cohort "$ODD" \
+    -o "$TMP/odd-render2.pdf" --strict >/dev/null 2>&1
+check "odd cohort, render --cohort --strict: exit 1, no file" \
+    bash -c '[ "$1" = 1 ] && [ ! -e "$2" ]' _ $? "$TMP/odd-render2.pdf"
 
 # ---- a re-run renders nothing ----
 sums "$OUT" >"$TMP/sums1"
@@ -285,6 +346,50 @@ assert "rendered" in st and "not rendered" in st, set(st)
 EOF
 run "$TMP/b3" "$TMP/be3" batch "$BIG" -o "$BOUT" --quiet -j 2
 check "after SIGTERM: the next run finishes the rest" bash -c 'grep -qE "^300 cities: [0-9]+ rendered, [0-9]+ unchanged, 0 failed$" "$1" && ! grep -q "^300 cities: 0 rendered" "$1"' _ "$TMP/b3"
+
+# ---- interrupted while parsing big files (pass 1), for batch, stats and cohort ----
+# 40 cities whose submissions are one file of ~3.9 MB (hard links: one copy on disk) made of the
+# slowest shape the input stage lets through (elements of 64 attributes each): each is read,
+# scanned and parsed in full before the schema refuses it. SIGTERM arrives while that goes on; the run must end, with
+# 128 + 15 and nothing written. (How fast is measured in bench/, never here: timeout only guards
+# against a hang.)
+HEAVY=$TMP/heavy
+mkdir "$HEAVY"
+python3 - "$COHORT/gold-city.submission.xml" "$HEAVY/c00.submission.xml" <<'EOF2'
+import sys
+src, dst = sys.argv[1:3]
+s = open(src, encoding='utf-8').read()
+at = s.index('<response criterion="DM3" answer="yes"/>')
+unit = '<x' + ''.join(' a%d="1"' % k for k in range(64)) + '/>'  # 64 attributes: the most allowed
+body = []
+size = len(s)
+while size < 3_900_000:
+    body.append(unit)
+    size += len(unit)
+heavy = s[:at] + '<response criterion="DM3" answer="yes"><evidence>' + ''.join(body) + '</evidence></response>' + s[at + 40:]
+open(dst, 'w', encoding='utf-8').write(heavy)
+EOF2
+for i in $(seq -w 1 39); do ln "$HEAVY/c00.submission.xml" "$HEAVY/c$i.submission.xml"; done
+stop_mid_run() { # stop_mid_run NAME OUTPUT ARGS...: SIGTERM one second in; exit 143, no output
+    local name=$1 out=$2
+    shift 2
+    timeout 60 "$CR" "$@" >"$TMP/h.out" 2>"$TMP/h.err" &
+    local pid=$!
+    sleep 1
+    kill -TERM $pid 2>/dev/null
+    # timeout passes the signal on to certreport and exits with its status.
+    wait $pid
+    local rc=$?
+    check "$name: SIGTERM while parsing big files: exit status 143" status_is 143 $rc
+    check "$name: SIGTERM while parsing big files: no output, nothing half-written" \
+        bash -c '[ -z "$(find "$1" -maxdepth 1 -newer "$2" \( -name "*.pdf" -o -name "*.xml" -o -name "*.tmp.*" -o -name "manifest*" \) 2>/dev/null)" ]' _ "$(dirname "$out")" "$TMP/hmark"
+    check "$name: SIGTERM while parsing big files: no output file" test ! -e "$out"
+}
+mkdir -p "$TMP/hout"
+touch "$TMP/hmark"
+stop_mid_run batch "$TMP/hout/manifest.csv" batch "$HEAVY" -o "$TMP/hout" --quiet -j 2
+stop_mid_run stats "$TMP/hout/heavy-peers.xml" stats "$HEAVY" -o "$TMP/hout/heavy-peers.xml"
+stop_mid_run cohort "$TMP/hout/heavy.pdf" cohort "$HEAVY" -o "$TMP/hout/heavy.pdf"
 
 # ---- a worker crashes in the middle of a city ----
 touch "$TMP/mark"

@@ -262,16 +262,38 @@ t_stats_broken() {
     cp -R "$COHORT" "$TMP/broken" || return 1
     sed 's/population="569353"/population="0"/' "$COHORT/hamilton.submission.xml" \
         >"$TMP/broken/hamilton.submission.xml" || return 1
+    # The invalid city is named, left out and recorded; the others make the statistics.
     run stats "$TMP/broken" -o "$TMP/broken-peers.xml"
-    [ $rc -eq 1 ] && grep -qF "$TMP/broken/hamilton.submission.xml:3: " "$TMP/err" &&
-        [ ! -e "$TMP/broken-peers.xml" ] && [ ! -s "$TMP/out" ] || return 1
-    # An existing peers file is left exactly as it was.
+    [ $rc -eq 0 ] && grep -qF "$TMP/broken/hamilton.submission.xml:3: " "$TMP/err" &&
+        grep -qx "certreport stats: peer statistics over 10 of 11 cities; left out (invalid files): hamilton" "$TMP/err" &&
+        grep -q '<cohort cities="11" used="10">' "$TMP/broken-peers.xml" &&
+        grep -q '<left-out id="hamilton"/>' "$TMP/broken-peers.xml" && [ ! -s "$TMP/out" ] || return 1
+    run validate "$TMP/broken-peers.xml"
+    [ $rc -eq 0 ] || return 1
+    # --strict: the same problem is an error, and an existing peers file is left exactly as it was.
     cp "$TMP/peers.xml" "$TMP/existing.xml" || return 1
-    run stats "$TMP/broken" -o "$TMP/existing.xml" --json
-    [ $rc -eq 1 ] && cmp -s "$TMP/peers.xml" "$TMP/existing.xml" && [ ! -s "$TMP/out" ] || return 1
+    run stats "$TMP/broken" -o "$TMP/existing.xml" --json --strict
+    [ $rc -eq 1 ] && cmp -s "$TMP/peers.xml" "$TMP/existing.xml" && [ ! -s "$TMP/out" ] &&
+        grep -qF "$TMP/broken/hamilton.submission.xml:3: " "$TMP/err" &&
+        grep -q "^certreport stats: --strict: 0 warnings and 1 city left out; nothing written$" "$TMP/err" || return 1
     ! ls "$TMP" | grep -q '\.tmp\.'
 }
-check "stats of a cohort with a broken city: exit 1, names it, writes nothing" t_stats_broken
+check "stats of a cohort with a broken city: exit 0, names it, records it; --strict: exit 1, writes nothing" t_stats_broken
+
+t_stats_no_valid_city() {
+    mkdir -p "$TMP/allbroken" && printf '<submission' >"$TMP/allbroken/a.submission.xml" || return 1
+    run stats "$TMP/allbroken" -o "$TMP/allbroken.xml"
+    [ $rc -eq 1 ] && [ ! -e "$TMP/allbroken.xml" ] &&
+        grep -qx "certreport stats: no valid city in the cohort folder (1 left out); nothing written" "$TMP/err"
+}
+check "stats of a cohort without a valid city: exit 1, nothing written" t_stats_no_valid_city
+
+t_stats_strict_clean() {
+    run stats "$COHORT" --json --strict
+    [ $rc -eq 0 ] && json_ok 'd["cohort"] == {"cities": 11, "used": 11, "left_out": []}' &&
+        grep -qx "certreport stats: peer statistics over 11 cities" "$TMP/err"
+}
+check "stats --strict of the samples: exit 0, the cohort recorded in the JSON" t_stats_strict_clean
 
 t_stats_missing_dir() {
     run stats "$COHORT" -o "$TMP/no/such/dir/peers.xml"
@@ -395,11 +417,12 @@ assert all(c["warnings"] == [] for c in m["cities"] if c["id"] != "odd")
 rows = {r["id"]: r for r in csv.DictReader(open(sys.argv[2], encoding="utf-8"))}
 assert rows["odd"]["warnings"].count("warning:") == 3
 PY
+    # --strict: a warning anywhere stops the run after pass 1, as stats does: nothing rendered.
     run batch "$TMP/real/cohort" -o "$TMP/real/out-strict" -j 1 --quiet --strict
-    [ $rc -eq 1 ] && [ ! -e "$TMP/real/out-strict/odd.pdf" ] && [ -s "$TMP/real/out-strict/gold-city.pdf" ] &&
-        grep -q "treated as errors (--strict)" "$TMP/err"
+    [ $rc -eq 1 ] && [ ! -e "$TMP/real/out-strict/odd.pdf" ] && [ ! -e "$TMP/real/out-strict/gold-city.pdf" ] &&
+        grep -q -- "--strict: 3 warnings and 0 cities left out; nothing rendered" "$TMP/err"
 }
-check "batch: a city's warnings in the manifest (JSON array, CSV field); --strict fails that city only" t_batch_warnings
+check "batch: a city's warnings in the manifest (JSON array, CSV field); --strict renders nothing" t_batch_warnings
 
 # ---- XMP metadata (PDF/UA-1 identification) ----
 

@@ -37,8 +37,7 @@ static int setup(void **st)
                            s->base.fx->schemas, &err) != CR_OK)
         return -1;
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
-    size_t bad = 0;
-    s->peers = c ? cr_cohort_stats(c, s->base.fx->catalog, s->base.fx->schemas, false, &bad, &err)
+    s->peers = c ? cr_cohort_stats(c, s->base.fx->catalog, s->base.fx->schemas, NULL, &err)
                  : NULL;
     cr_cohort_free(c);
     *st = s;

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define BAD CR_TEST_DATA "/bad/"
@@ -19,13 +18,6 @@
 #define CITY "name=\"Testville\" country=\"US\" subdivision=\"US-AZ\" population=\"100000\""
 
 /* ---- helpers ---- */
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* A copy of |s| with the first |from| replaced by |to|; fails the test when |from| is absent. */
 static char *replace(const char *s, const char *from, const char *to)
@@ -548,17 +540,15 @@ static void test_billion_laughs(void **state)
     strcat(dtd, "]>\n<submission ");
     char *s = edit(valid_submission(f, ""), "<submission ", dtd);
     s = edit(s, "name=\"Testville\"", "name=\"&lol9;\"");
-    double t0 = now();
+    /* Bounded by construction: the parser stops at the DOCTYPE, before any entity is declared. */
     sub_fails(f, s, 2, "DOCTYPE declarations are not allowed");
-    assert_true(now() - t0 < 1.0);
     free(s);
 
     cr_error err;
     cr_error_init(&err);
-    t0 = now();
     assert_null(cr_submission_load(BAD "billion-laughs.submission.xml", f->catalog, f->schemas, &err));
-    assert_true(now() - t0 < 1.0);
     assert_input_error(&err, 2, "DOCTYPE");
+    assert_int_equal(err.count, 1); /* one problem: nothing after the DOCTYPE was looked at */
 }
 
 static void test_quadratic_blowup(void **state)
@@ -579,10 +569,8 @@ static void test_quadratic_blowup(void **state)
     assert_non_null(resp);
     sprintf(resp, "criterion=\"DM1\" answer=\"yes\">%s</response>", text);
     s = edit(s, "criterion=\"DM1\" answer=\"yes\"/>", resp);
-    double t0 = now();
-    sub_fails(f, s, 2, "DOCTYPE declarations are not allowed");
-    double dt = now() - t0;
-    assert_true(dt < 1.0);
+    cr_error err = sub_fails(f, s, 2, "DOCTYPE declarations are not allowed");
+    assert_int_equal(err.count, 1); /* stopped at the DOCTYPE: no entity was ever expanded */
     free(resp);
     free(text);
     free(s);
@@ -637,16 +625,14 @@ static void test_file_too_large(void **state)
     close(fd);
     assert_int_equal(rc, 0);
 
+    /* Refused by its size before a byte is read (the file is sparse: reading it would take long). */
     cr_error err;
     cr_error_init(&err);
-    double t0 = now();
     cr_submission *s = cr_submission_load(path, f->catalog, f->schemas, &err);
-    double dt = now() - t0;
     assert_null(s);
     assert_input_error(&err, 0, "too large");
     assert_int_equal(err.line, 0);
     assert_string_equal(err.file, path);
-    assert_true(dt < 0.5);
 
     cr_error_init(&err);
     assert_null(cr_audit_load(path, f->catalog, f->schemas, &err));
@@ -656,10 +642,148 @@ static void test_file_too_large(void **state)
     assert_input_error(&err, 0, "too large");
     unlink(path);
 
-    /* A stream with no size (a character device) is capped while it is read. */
+    /* A stream with no size (a character device) is not read at all, nor is a FIFO (opened
+     * without blocking: no writer is waited for). */
     cr_error_init(&err);
     assert_null(cr_submission_load("/dev/zero", f->catalog, f->schemas, &err));
+    assert_int_equal(err.code, CR_EIO);
+    assert_non_null(strstr(err.message, "is a device, not a regular file"));
+    snprintf(path, sizeof path, "%s/fifo-%ld.xml", CR_TEST_TMP, (long)getpid());
+    assert_int_equal(mkfifo(path, 0600), 0);
+    cr_error_init(&err);
+    assert_null(cr_audit_load(path, f->catalog, f->schemas, &err));
+    assert_int_equal(err.code, CR_EIO);
+    assert_non_null(strstr(err.message, "is a FIFO, not a regular file"));
+    cr_error_init(&err);
+    assert_int_equal(cr_input_kind(path, &err), CR_KIND_UNKNOWN);
+    assert_non_null(strstr(err.message, "FIFO"));
+    unlink(path);
+}
+
+/* A city's files have a cap far below the global one; from a file and from memory alike. */
+static void test_city_files_cap(void **state)
+{
+    const fixture *f = *state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/cap-%ld.xml", CR_TEST_TMP, (long)getpid());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0);
+    int rc = ftruncate(fd, (off_t)CR_SUBMISSION_MAX_BYTES + 1);
+    close(fd);
+    assert_int_equal(rc, 0);
+    cr_error err;
+    cr_error_init(&err);
+    assert_null(cr_submission_load(path, f->catalog, f->schemas, &err));
     assert_input_error(&err, 0, "too large");
+    assert_non_null(strstr(err.message, "4194304"));
+    cr_error_init(&err);
+    assert_null(cr_audit_load(path, f->catalog, f->schemas, &err));
+    assert_input_error(&err, 0, "too large");
+    unlink(path);
+
+    /* In memory: a valid submission padded with blanks to one byte over the cap. */
+    char *s = valid_submission(f, "");
+    size_t n = strlen(s), big = (size_t)CR_SUBMISSION_MAX_BYTES + 1;
+    char *buf = malloc(big);
+    assert_non_null(buf);
+    memset(buf, ' ', big);
+    memcpy(buf, s, n);
+    cr_error_init(&err);
+    assert_null(cr_submission_parse(buf, big, "portal-upload", f->catalog, f->schemas, &err));
+    assert_input_error(&err, 0, "the limit for a submission is 4194304");
+    /* At the cap it is read (the blanks after the root are allowed). */
+    cr_error_init(&err);
+    cr_submission *ok = cr_submission_parse(buf, big - 1, "portal-upload", f->catalog, f->schemas, &err);
+    assert_no_error(&err);
+    assert_non_null(ok);
+    cr_submission_free(ok);
+    cr_error_init(&err);
+    assert_null(cr_audit_parse(buf, big, "portal-upload", f->catalog, f->schemas, &err));
+    assert_input_error(&err, 0, "the limit for an audit log is 4194304");
+    free(buf);
+    free(s);
+}
+
+/* Attributes and namespace declarations are counted before libxml2 sees the document (it checks
+ * them for duplicates in quadratic time): the limit holds exactly, wherever the tag is, and
+ * 30,000 of them are refused by the count, not parsed. */
+static char *with_attributes(const fixture *f, const char *prefix, int n)
+{
+    size_t cap = (size_t)n * 32 + 64;
+    char *attrs = malloc(cap);
+    assert_non_null(attrs);
+    size_t used = (size_t)snprintf(attrs, cap, "<city");
+    for (int i = 0; i < n; i++)
+        used += (size_t)snprintf(attrs + used, cap - used, " %s%d=\"u\"", prefix, i);
+    snprintf(attrs + used, cap - used, " ");
+    char *s = edit(valid_submission(f, ""), "<city ", attrs);
+    free(attrs);
+    return s;
+}
+
+static void test_many_attributes(void **state)
+{
+    const fixture *f = *state;
+    /* 64 attributes: past the pre-scan; unknown ones are accepted with a warning each. */
+    char *s = with_attributes(f, "a", CR_XML_MAX_ATTRIBUTES - 4); /* + name country subdivision population */
+    cr_error err;
+    cr_error_init(&err);
+    cr_submission *many_ok = cr_submission_parse(s, strlen(s), "sub.xml", f->catalog, f->schemas, &err);
+    assert_no_error(&err);
+    assert_non_null(many_ok);
+    assert_int_equal(err.warnings, CR_XML_MAX_ATTRIBUTES - 4);
+    cr_submission_free(many_ok);
+    free(s);
+    s = with_attributes(f, "a", CR_XML_MAX_ATTRIBUTES - 3);
+    sub_fails(f, s, 3, "element <city> has more than 64 attributes");
+    free(s);
+    s = with_attributes(f, "a", 30000);
+    sub_fails(f, s, 3, "element <city> has more than 64 attributes");
+    free(s);
+    s = with_attributes(f, "xmlns:n", CR_XML_MAX_NAMESPACES); /* unused declarations: harmless */
+    cr_error_init(&err);
+    cr_submission *ok = cr_submission_parse(s, strlen(s), "ns.xml", f->catalog, f->schemas, &err);
+    assert_no_error(&err);
+    assert_non_null(ok);
+    cr_submission_free(ok);
+    free(s);
+    s = with_attributes(f, "xmlns:n", CR_XML_MAX_NAMESPACES + 1);
+    sub_fails(f, s, 3, "element <city> has more than 16 namespace declarations");
+    free(s);
+    s = with_attributes(f, "xmlns:n", 30000);
+    sub_fails(f, s, 3, "element <city> has more than 16 namespace declarations");
+    free(s);
+    /* Hidden in a comment, a CDATA section or an attribute value, a start tag still counts:
+     * libxml2 could be made to parse it after an error. */
+    char *many = with_attributes(f, "a", 100);
+    char *tag = strstr(many, "<city");
+    *strchr(tag, '>') = '\0';
+    static const char *const wraps[][2] = {{"<!-- ", " -->"}, {"<![CDATA[", "]]>"}, {"<x a='", "'/>"}};
+    for (size_t w = 0; w < 3; w++) {
+        size_t cap = strlen(tag) + 64;
+        char *ev = malloc(cap);
+        assert_non_null(ev);
+        snprintf(ev, cap, "<evidence>%s%s/>%s</evidence></response>", wraps[w][0], tag, wraps[w][1]);
+        char *t = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>",
+                       "criterion=\"DM3\" answer=\"yes\">");
+        t = edit(t, "criterion=\"DM3\" answer=\"yes\">", "criterion=\"DM3\" answer=\"yes\">X");
+        t = edit(t, "X", ev);
+        sub_fails(f, t, line_of(t, "<evidence>"), "element <city> has more than 64 attributes");
+        free(t);
+        free(ev);
+    }
+    free(many);
+    /* In an audit log too, with the element named. */
+    char ev[4096];
+    int n = snprintf(ev, sizeof ev, "  <event at=\"2023-03-02T10:00:00Z\"");
+    for (int i = 0; i < 70; i++)
+        n += snprintf(ev + n, sizeof ev - (size_t)n, " b%d=\"1\"", i);
+    snprintf(ev + n, sizeof ev - (size_t)n, " by=\"R\" type=\"step\" step=\"debrief\"/>\n");
+    char *a = make_audit(SUB_ID, EV_SUBMITTED "\n");
+    a = edit(a, "</audit>", ev);
+    a = edit(a, "debrief\"/>\n", "debrief\"/>\n</audit>");
+    audit_fails(f, a, 5, "element <event> has more than 64 attributes");
+    free(a);
 }
 
 /* The size cap holds for input given from memory too (a web portal handing over a buffer). */
@@ -672,9 +796,7 @@ static void test_memory_too_large(void **state)
     memset(buf, ' ', n);
     cr_error err;
     cr_error_init(&err);
-    double t0 = now();
     assert_null(cr_submission_parse(buf, n, "portal-upload", f->catalog, f->schemas, &err));
-    assert_true(now() - t0 < 0.5);
     assert_input_error(&err, 0, "too large");
     assert_string_equal(err.file, "portal-upload");
     cr_error_init(&err);
@@ -867,12 +989,15 @@ static void test_audit_bad_datetime(void **state)
 static void test_audit_many_events(void **state)
 {
     const fixture *f = *state;
-    enum { N = 100000 };
-    const char *tmpl = "  <event at=\"%04d-%02d-%02dT%02d:%02d:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>note %d</comment></event>\n";
-    size_t cap = (size_t)N * 128;
+    /* As many events as fit the audit log's cap, after PAD blank lines, so the last ones sit on
+     * lines past 65535 (libxml2 keeps them right only with XML_PARSE_BIG_LINES). */
+    enum { N = 30000, PAD = 50000 };
+    const char *tmpl = "<event at=\"%04d-%02d-%02dT%02d:%02d:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>note %d</comment></event>\n";
+    size_t cap = (size_t)N * 128 + PAD + 1;
     char *events = malloc(cap);
     assert_non_null(events);
-    size_t used = 0;
+    memset(events, '\n', PAD);
+    size_t used = PAD;
     for (int i = 0; i < N; i++) {
         int minutes = i, day = minutes / 1440;
         used += (size_t)snprintf(events + used, cap - used, tmpl, 2023 + day / 336, 1 + day / 28 % 12,
@@ -880,18 +1005,16 @@ static void test_audit_many_events(void **state)
     }
     char *s = make_audit(SUB_ID, events);
     free(events);
+    assert_true(strlen(s) <= CR_AUDIT_MAX_BYTES);
 
     cr_error err;
     cr_error_init(&err);
-    double t0 = now();
     cr_audit_log *log = cr_audit_parse(s, strlen(s), "big.audit.xml", f->catalog, f->schemas, &err);
-    double dt = now() - t0;
     assert_no_error(&err);
     assert_non_null(log);
     assert_int_equal(log->nevents, N);
-    assert_int_equal(log->events[N - 1].line, N + 2); /* lines past 65535 are right */
-    assert_string_equal(log->events[N - 1].comment, "note 99999");
-    assert_true(dt < 5.0);
+    assert_int_equal(log->events[N - 1].line, PAD + N + 2); /* lines past 65535 are right */
+    assert_string_equal(log->events[N - 1].comment, "note 29999");
 
     /* And it applies. */
     char *sub_text = valid_submission(f, "");
@@ -907,8 +1030,8 @@ static void test_audit_many_events(void **state)
     free(sub_text);
 
     /* A problem near the end is reported on its real line. */
-    char *late = replace(s, "<comment>note 99990</comment>", "<comment>note 99990</comment><comment>again</comment>");
-    audit_fails(f, late, N + 2 - 9, "comment");
+    char *late = replace(s, "<comment>note 29990</comment>", "<comment>note 29990</comment><comment>again</comment>");
+    audit_fails(f, late, PAD + N + 2 - 9, "comment");
     free(late);
     free(s);
 }
@@ -947,9 +1070,9 @@ static void test_deep_nesting(void **state)
     free(open);
     free(close);
 
-    /* 100,000 unknown elements in an audit comment. */
-    open = repeat("<x>", 100000);
-    close = repeat("</x>", 100000);
+    /* 50,000 unknown elements nested in an audit comment. */
+    open = repeat("<x>", 50000);
+    close = repeat("</x>", 50000);
     cap = strlen(open) + strlen(close) + 256;
     char *ev = malloc(cap);
     assert_non_null(ev);
@@ -961,6 +1084,38 @@ static void test_deep_nesting(void **state)
     free(ev);
     free(open);
     free(close);
+
+    /* More elements than a document may have: refused by the count before libxml2 builds a tree
+     * of them, on the line of the first one too many. */
+    char *flat = repeat("<x/>\n", CR_XML_MAX_ELEMENTS);
+    cap = strlen(flat) + 256;
+    ev = malloc(cap);
+    assert_non_null(ev);
+    snprintf(ev, cap, "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>\n%s</comment></event>\n",
+             flat);
+    s = make_audit(SUB_ID, ev);
+    audit_fails(f, s, 3 + CR_XML_MAX_ELEMENTS - 2, "more than 100000 elements in one document");
+    free(s);
+    free(ev);
+    free(flat);
+}
+
+/* libxml2's dictionary of names slows down quadratically with distinct names: capped. Bound by
+ * construction: the parser stops once the names take CR_XML_MAX_NAMES_BYTES. */
+static void test_many_names(void **state)
+{
+    const fixture *f = *state;
+    enum { N = 20000 };
+    char *names = malloc((size_t)N * 16 + 64);
+    assert_non_null(names);
+    size_t used = (size_t)sprintf(names, "criterion=\"DM3\" answer=\"yes\"><evidence>");
+    for (int i = 0; i < N; i++)
+        used += (size_t)sprintf(names + used, "<e%d/>", i);
+    sprintf(names + used, "</evidence></response>");
+    char *s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", names);
+    sub_fails(f, s, line_of(s, "<e0/>"), "too many different element or attribute names (more than 64 KB of them)");
+    free(s);
+    free(names);
 }
 
 /* ---- several problems at once ---- */
@@ -1217,6 +1372,9 @@ int main(void)
         cmocka_unit_test(test_duplicate_attribute),
         cmocka_unit_test(test_file_too_large),
         cmocka_unit_test(test_memory_too_large),
+        cmocka_unit_test(test_city_files_cap),
+        cmocka_unit_test(test_many_attributes),
+        cmocka_unit_test(test_many_names),
         cmocka_unit_test(test_file_not_readable),
         cmocka_unit_test(test_audit_valid_baseline),
         cmocka_unit_test(test_audit_unknown_criterion),

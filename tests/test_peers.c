@@ -16,11 +16,15 @@ static cr_peers *sample_stats(fixture *f)
     assert_no_error(&err);
     assert_int_equal(c->n, 11);
     assert_string_equal(c->entries[0].id, "bogota"); /* sorted */
-    size_t failed = 99;
-    cr_peers *p = cr_cohort_stats(c, f->catalog, f->schemas, false, &failed, &err);
+    assert_int_equal(c->skipped, 0); /* EXPECTED.md is no city file and not an .xml */
+    assert_int_equal(err.warnings, 0);
+    cr_peers *p = cr_cohort_stats(c, f->catalog, f->schemas, NULL, &err);
     assert_no_error(&err);
     assert_non_null(p);
-    assert_int_equal(failed, 0);
+    assert_true(p->recorded);
+    assert_int_equal(p->cities, 11);
+    assert_int_equal(p->used, 11);
+    assert_int_equal(p->nleft_out, 0);
     cr_cohort_free(c);
     return p;
 }
@@ -180,33 +184,164 @@ static void test_save_into_missing_dir(void **state)
     cr_peers_free(p);
 }
 
+/* Collects what a sink is handed. */
+typedef struct seen {
+    unsigned errors, warnings;
+    char text[8][600];
+} seen;
+
+static void collect(void *data, const cr_error *problem)
+{
+    seen *s = data;
+    unsigned n = s->errors + s->warnings;
+    if (n < 8)
+        cr_error_format(problem, s->text[n], sizeof s->text[n]);
+    if (problem->warning)
+        s->warnings++;
+    else
+        s->errors++;
+}
+
+static bool seen_has(const seen *s, const char *needle)
+{
+    for (unsigned i = 0; i < s->errors + s->warnings && i < 8; i++)
+        if (strstr(s->text[i], needle))
+            return true;
+    return false;
+}
+
+static bool never_cancel(void *data)
+{
+    unsigned *asked = data;
+    (*asked)++;
+    return false;
+}
+
+static bool cancel_at_once(void *data)
+{
+    (void)data;
+    return true;
+}
+
+/* The one rule for a cohort folder: the samples plus one invalid city, an orphan audit log, a
+ * FIFO and a folder named like submissions, and an unknown .xml: statistics over the valid
+ * cities, every oddity a warning naming DIR/NAME, the invalid city listed and recorded (peers
+ * file and JSON), nothing waited on. */
 static void test_skip_invalid(void **state)
 {
-    /* A cohort with one broken city: strict mode gives nothing, skip mode counts the rest. */
     fixture *f = *state;
     char dir[] = CR_TEST_TMP "/cohortXXXXXX";
     assert_non_null(mkdtemp(dir));
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml",
-             CR_TEST_SAMPLES, dir, dir);
+    snprintf(cmd, sizeof cmd,
+             "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml && "
+             "cp %s/bogota.audit.xml %s/orphan.audit.xml && mkfifo %s/fifo.submission.xml && "
+             "mkdir %s/x.submission.xml && echo '<a/>' > %s/notes.xml && echo hi > %s/README",
+             CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, dir, dir, dir, dir);
     assert_int_equal(system(cmd), 0);
     cr_error err;
     cr_error_init(&err);
+    seen got = {0};
+    err.sink = collect;
+    err.sink_data = &got;
     cr_cohort *c = cr_cohort_scan(dir, &err);
     assert_non_null(c);
-    size_t failed = 0;
-    assert_null(cr_cohort_stats(c, f->catalog, f->schemas, false, &failed, &err));
-    assert_int_equal(failed, 1);
-    assert_non_null(strstr(err.file, "broken.submission.xml"));
-    cr_error_init(&err);
-    cr_peers *p = cr_cohort_stats(c, f->catalog, f->schemas, true, &failed, &err);
+    assert_int_equal(err.code, CR_OK);
+    assert_int_equal(c->n, 12); /* the samples and broken */
+    assert_int_equal(c->skipped, 4);
+    assert_int_equal(got.warnings, 4);
+    assert_int_equal(got.errors, 0);
+    char want[4200];
+    snprintf(want, sizeof want, "%s/fifo.submission.xml: warning: is a FIFO, not a regular file; skipped", dir);
+    assert_true(seen_has(&got, want));
+    snprintf(want, sizeof want, "%s/x.submission.xml: warning: is a folder, not a regular file; skipped", dir);
+    assert_true(seen_has(&got, want));
+    snprintf(want, sizeof want, "%s/orphan.audit.xml: warning: an audit log without its submission", dir);
+    assert_true(seen_has(&got, want));
+    snprintf(want, sizeof want, "%s/notes.xml: warning: not a city's file", dir);
+    assert_true(seen_has(&got, want));
+
+    memset(&got, 0, sizeof got);
+    unsigned asked = 0;
+    cr_cohort_run run = {.cancelled = never_cancel, .data = &asked};
+    cr_peers *p = cr_cohort_stats(c, f->catalog, f->schemas, &run, &err);
     assert_non_null(p);
-    assert_int_equal(failed, 1);
+    assert_int_equal(err.code, CR_OK); /* a city left out is not the run's failure */
+    assert_int_equal(asked, 12);      /* asked before every city */
+    assert_int_equal(got.errors, 1);  /* ... but it is listed, as file:line: message */
+    snprintf(want, sizeof want, "%s/broken.submission.xml:1: ", dir);
+    assert_true(seen_has(&got, want));
     check_sample_stats(p);
+    assert_int_equal(p->cities, 12);
+    assert_int_equal(p->used, 11);
+    assert_int_equal(p->nleft_out, 1);
+    assert_string_equal(p->left_out[0], "broken");
+    char *line = cr_cohort_summary(p);
+    assert_string_equal(line, "peer statistics over 11 of 12 cities; left out (invalid files): broken");
+    free(line);
+
+    /* Recorded in the peers file and its JSON, and read back. */
+    const char *path = CR_TEST_TMP "/left-out.peers.xml";
+    assert_int_equal(cr_peers_save(p, path, &err), CR_OK);
+    cr_peers *q = cr_peers_load(path, f->catalog, f->schemas, &err);
+    assert_non_null(q);
+    assert_true(q->recorded);
+    assert_int_equal(q->cities, 12);
+    assert_int_equal(q->used, 11);
+    assert_int_equal(q->nleft_out, 1);
+    assert_string_equal(q->left_out[0], "broken");
+    char *a = cr_peers_json(p, &err), *b = cr_peers_json(q, &err);
+    assert_string_equal(a, b);
+    assert_non_null(strstr(a, "\"cohort\": {\n    \"cities\": 12,\n    \"used\": 11,\n    \"left_out\": [\n      \"broken\"\n    ]\n  }"));
+    free(a);
+    free(b);
+    cr_peers_free(q);
+    unlink(path);
     cr_peers_free(p);
+
+    /* Cancelled: stops before the first city, nothing computed. */
+    cr_error_init(&err);
+    run.cancelled = cancel_at_once;
+    assert_null(cr_cohort_stats(c, f->catalog, f->schemas, &run, &err));
+    assert_int_equal(err.code, CR_EIO);
+    assert_non_null(strstr(err.message, "interrupted"));
     cr_cohort_free(c);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* A peers file written before the cohort was recorded still loads, and says it does not know. */
+static void test_old_peers_file(void **state)
+{
+    fixture *f = *state;
+    cr_peers *p = sample_stats(f);
+    const char *path = CR_TEST_TMP "/old.peers.xml";
+    cr_error err;
+    cr_error_init(&err);
+    assert_int_equal(cr_peers_save(p, path, &err), CR_OK);
+    cr_peers_free(p);
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sed -i '/<cohort /d' %s", path);
+    assert_int_equal(system(cmd), 0);
+    cr_peers *q = cr_peers_load(path, f->catalog, f->schemas, &err);
+    assert_no_error(&err);
+    assert_non_null(q);
+    check_sample_stats(q);
+    assert_false(q->recorded);
+    char *line = cr_cohort_summary(q);
+    assert_non_null(strstr(line, "does not list its cities"));
+    free(line);
+    char *json = cr_peers_json(q, &err);
+    assert_non_null(strstr(json, "\"cohort\": null"));
+    free(json);
+    cr_peers_free(q);
+    unlink(path);
+}
+
+static void test_cohort_counts_checked(void **state)
+{
+    cr_error err = load_edited(state, "used=\"11\"", "used=\"12\"");
+    assert_input_error(&err, 0, "cohort counts do not add up");
 }
 
 int main(void)
@@ -220,6 +355,8 @@ int main(void)
         cmocka_unit_test(test_missing_criterion),
         cmocka_unit_test(test_save_into_missing_dir),
         cmocka_unit_test(test_skip_invalid),
+        cmocka_unit_test(test_old_peers_file),
+        cmocka_unit_test(test_cohort_counts_checked),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

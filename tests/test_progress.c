@@ -33,8 +33,7 @@ static int setup(void **st)
     cr_error_init(&err);
     char sub[600], aud[600];
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
-    size_t failed = 0;
-    s->peers = c ? cr_cohort_stats(c, cat, schemas, false, &failed, &err) : NULL;
+    s->peers = c ? cr_cohort_stats(c, cat, schemas, NULL, &err) : NULL;
     cr_cohort_free(c);
     if (!s->peers ||
         cr_assessment_load(&s->current, sample_path(sub, sizeof sub, "gold-city", ".submission.xml"),

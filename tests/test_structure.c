@@ -290,8 +290,7 @@ static int setup(void **st)
     cr_error err;
     cr_error_init(&err);
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
-    size_t failed = 0;
-    s->peers = c ? cr_cohort_stats(c, cat, s->base.fx->schemas, false, &failed, &err) : NULL;
+    s->peers = c ? cr_cohort_stats(c, cat, s->base.fx->schemas, NULL, &err) : NULL;
     cr_cohort_free(c);
     for (size_t k = 0; s->peers && k < NSAMPLES; k++) {
         char sub[1024], aud[1024];

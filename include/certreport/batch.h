@@ -44,12 +44,19 @@ typedef struct cr_batch_options {
     const char *lang;         /* every report in this language, or NULL: each submission's */
     bool untagged;            /* plain PDFs: no structure (see cr_report_request.untagged) */
     bool force;               /* re-render even when nothing changed */
-    bool strict;              /* a city whose files have warnings fails (not rendered) */
     unsigned shard_k, shard_n; /* only the k-th (1-based) of n slices of the cohort; n = 0: all */
     long long date;           /* document date of every report, or < 0: each city's own */
     const char *version;      /* program version (part of every report's hash) */
     cr_progress_mode progress;
-    FILE *log;                /* progress and per-city problems; NULL: stderr */
+    FILE *log;                /* progress, warnings and per-city problems; NULL: stderr */
+    bool strict;              /* a warning (about the folder or a city) or a city left out stops the
+                                 run after pass 1: nothing rendered or written */
+    /* Optional: asked between cities (pass 1) and between reports; true stops the run as a
+     * signal would. The library installs no signal handler: a caller that wants SIGTERM to stop
+     * cr_batch_overview sets a flag in its own handler and says so here (cr_batch_run also
+     * reads SIGINT, SIGTERM and SIGHUP itself, from a signalfd). */
+    bool (*cancelled)(void *data);
+    void *cancel_data;
 } cr_batch_options;
 
 typedef struct cr_batch_result {
@@ -57,13 +64,15 @@ typedef struct cr_batch_result {
     size_t rendered;  /* reports written */
     size_t unchanged; /* reports whose inputs had not changed */
     size_t failed;    /* cities not rendered: invalid files or a crash */
-    size_t excluded;  /* invalid cities left out of the peer statistics */
+    size_t excluded;  /* invalid cities left out of the peer statistics (computed, not --peers) */
     int signal;       /* the signal that stopped the run, 0 if none */
     bool stopped;     /* the output could not be written: the run stopped early */
     char manifest[4096]; /* path of manifest.csv */
 } cr_batch_result;
 
-/* Runs a batch. Per-city problems go to o->log as "file:line: message" and count in |res|;
+/* Runs a batch. The cohort folder is read as every command reads it (cr_cohort_scan,
+ * cr_cohort_stats): warnings about it and per-city problems go to o->log ("file:line: message"),
+ * then one line with what the peer statistics were computed over; per-city problems count in |res|;
  * CR_OK means the run finished (even when cities failed: see res->failed). Anything that stops
  * the whole run (an unreadable cohort or peers file, an output folder that cannot be written,
  * out of memory) returns an error in |err|; a signal returns CR_EIO with res->signal set. */

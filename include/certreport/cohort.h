@@ -51,10 +51,20 @@ typedef struct cr_cohort_entry {
 typedef struct cr_cohort {
     cr_cohort_entry *entries; /* sorted by id (byte order): runs are reproducible */
     size_t n;
+    size_t skipped; /* entries of the folder skipped with a warning */
 } cr_cohort;
 
-/* Lists the cities of a cohort folder. NULL with |err| set when the folder cannot be read, holds
- * no submission, or holds an audit log without its submission. Free with cr_cohort_free. */
+/* Lists the cities of a cohort folder. The one rule every command reads a cohort by (stats,
+ * batch, cohort, render --cohort):
+ *   - ID.submission.xml is a city and ID.audit.xml its audit log, ID being what a submission id
+ *     may be (1 to 64 of A-Z a-z 0-9 . _ -, the first a letter or digit);
+ *   - only regular files count. Each is looked at without following a link and opened without
+ *     blocking (O_NONBLOCK | O_NOFOLLOW), then checked with fstat: a FIFO, device, socket,
+ *     folder or symbolic link named like a city file, or a file that cannot be opened, is
+ *     skipped with a warning to |err| ("DIR/NAME: warning: ..."), never waited on;
+ *   - an audit log without its submission, and any other NAME.xml, is skipped with a warning;
+ *   - any other file (README, EXPECTED.md) and hidden files are left alone, without a word.
+ * NULL with |err| set when the folder cannot be read or holds no city. Free with cr_cohort_free. */
 cr_cohort *cr_cohort_scan(const char *dir, cr_error *err);
 void cr_cohort_free(cr_cohort *c);
 
@@ -62,11 +72,37 @@ void cr_cohort_free(cr_cohort *c);
 cr_status cr_cohort_load(const cr_cohort_entry *e, cr_assessment *out, const cr_catalog *cat,
                          const cr_schemas *schemas, cr_error *err);
 
-/* Peer statistics over every city of |c|, one city in memory at a time. A city that fails to
- * load is reported to |err| (and its sink); with |skip_invalid| the others still count and
- * *failed says how many were left out, otherwise the result is NULL. */
+/* What a caller of cr_cohort_stats may add; every member is optional (NULL). */
+typedef struct cr_cohort_run {
+    /* Only the cities for which it returns true are loaded (a shard of the cohort). */
+    bool (*want)(void *data, size_t index, const cr_cohort_entry *e);
+    /* Sees every valid city (after it was added to the statistics, before it is freed). An
+     * error it returns (with |err| set) stops the run. */
+    cr_status (*city)(void *data, size_t index, const cr_assessment *a, cr_error *err);
+    /* Sees every city left out, with its first problem. */
+    void (*left_out)(void *data, size_t index, const cr_error *problem);
+    /* Asked before each city (and so between any two): true stops the run at once, with
+     * CR_EIO "interrupted". How a caller learns of a signal is its own business: the library
+     * installs no handler. */
+    bool (*cancelled)(void *data);
+    void *data;
+} cr_cohort_run;
+
+/* Peer statistics over the valid cities of |c|, one city in memory at a time. A city whose files
+ * are invalid is left out and listed: its first problem goes to |err|'s sink as it is
+ * ("file:line: message"; |err|'s own code stays unset) and its id into the result's left_out.
+ * The result records the cohort (cities, used, left_out: see cr_peers). NULL with |err| set only
+ * when the run itself fails: out of memory, |run|->city's error, or |run|->cancelled. |run| may
+ * be NULL. */
 cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
-                          bool skip_invalid, size_t *failed, cr_error *err);
+                          const cr_cohort_run *run, cr_error *err);
+
+/* One line saying what the statistics of |p| were computed over, the same for every command:
+ * "peer statistics over 11 cities" or "peer statistics over 10 of 12 cities; left out
+ * (invalid files): a, b" (at most 20 ids, then "and N more"); for a peers file that does not
+ * record it, "peer statistics from a peers file that does not list its cities". Malloc'd; NULL
+ * when out of memory. */
+char *cr_cohort_summary(const cr_peers *p);
 
 #ifdef __cplusplus
 }

@@ -18,8 +18,25 @@
 extern "C" {
 #endif
 
-/* Input files larger than this are refused before parsing. */
+/* Input files larger than this are refused before parsing (catalogs, translations, peers files,
+ * layouts, string tables). */
 #define CR_INPUT_MAX_BYTES (32u * 1024u * 1024u)
+/* A city's files have a cap of their own, far below: a real submission is some 10 KB and an audit
+ * log a few hundred KB at most, and the cap bounds what a cohort of them can cost. */
+#define CR_SUBMISSION_MAX_BYTES (4u * 1024u * 1024u)
+#define CR_AUDIT_MAX_BYTES (4u * 1024u * 1024u)
+/* Before libxml2 sees a document, a linear pass over its bytes refuses a start tag with more
+ * attributes or namespace declarations than this (libxml2 checks attributes for duplicates in
+ * quadratic time: 30,000 of them on one element took a minute). No format needs more than 20. */
+#define CR_XML_MAX_ATTRIBUTES 64
+#define CR_XML_MAX_NAMESPACES 16
+/* The same pass refuses a document of more elements than this: the largest audit log that fits
+ * the cap has some 60,000 (30,000 events with comments); a submission has about 250. */
+#define CR_XML_MAX_ELEMENTS 100000
+/* libxml2's dictionary of names (element and attribute names, prefixes, namespaces, short and
+ * blank texts) is capped at this many bytes of strings: its lookups slow down quadratically past
+ * some 8,000 distinct names. A real document of any format uses under 1 KB. */
+#define CR_XML_MAX_NAMES_BYTES (64 * 1024)
 
 typedef struct cr_date {
     int year, month, day;

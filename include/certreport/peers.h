@@ -30,14 +30,25 @@ typedef struct cr_peers {
     cr_peer_group *bands;         /* by catalog band */
     unsigned long *yes;           /* by criterion: applicants answering yes (audited) */
     unsigned long *yes_band;      /* [criterion * nbands + band] */
+    /* The cohort the statistics were computed over, kept in the peers file so a report made
+     * later can tell which cohort it was compared with: |cities| found in the folder, |used|
+     * (= applicants + excluded), and the ids of the cities left out because their files were
+     * invalid. A peers file written before these were recorded loads with |recorded| false. */
+    bool recorded;
+    unsigned long cities, used;
+    char **left_out; /* ids, in the cohort's order */
+    size_t nleft_out;
 } cr_peers;
 
 /* New, empty statistics for |cat| (borrowed). NULL with |err| set on allocation failure. */
 cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err);
 void cr_peers_free(cr_peers *p);
 
-/* Counts one applicant. Ineligible cities are counted only in `excluded`. */
+/* Counts one applicant (and one city used). Ineligible cities are counted only in `excluded`. */
 void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc);
+
+/* Records a city left out of the statistics (its files are invalid): its id is copied. */
+cr_status cr_peers_leave_out(cr_peers *p, const char *id, cr_error *err);
 
 /* Average score of a group in percent (met / (applicants * criteria)), 0 for an empty group. */
 double cr_peers_average(const cr_peers *p, const cr_peer_group *g);
