@@ -1540,7 +1540,9 @@ static size_t warn_uncovered(const cr_fonts *f, const char *s, const char *file,
     enum { SEEN = 64 };
     uint32_t seen[SEEN];
     size_t nseen = 0, count = 0;
-    for (const char *p = s; p && *p;) {
+    if (!s)
+        return 0;
+    for (const char *p = s; *p;) {
         const char *start = p;
         uint32_t cp = cr_utf8_next(&p);
         bool covered = true;
