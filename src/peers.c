@@ -221,12 +221,27 @@ static bool read_cohort(reader *r, xmlNodePtr n)
 cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
                         cr_error *err)
 {
+    if (!path || !cat || !schemas) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_peers_load: missing argument");
+        return NULL;
+    }
     size_t len;
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
         return NULL;
-    xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_PEERS, "peers", err);
+    cr_peers *p = cr_peers_parse(buf, len, path, cat, schemas, err);
     free(buf);
+    return p;
+}
+
+cr_peers *cr_peers_parse(const char *buf, size_t len, const char *path, const cr_catalog *cat,
+                         const cr_schemas *schemas, cr_error *err)
+{
+    if (!buf || !path || !cat || !schemas) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_peers_parse: missing argument");
+        return NULL;
+    }
+    xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_PEERS, "peers", err);
     if (!doc)
         return NULL;
     reader r = {.name = path, .err = err};

@@ -6,6 +6,8 @@
 #ifndef CERTREPORT_AUDIT_H
 #define CERTREPORT_AUDIT_H
 
+#include "export.h"
+
 #include <stdbool.h>
 
 #include "catalog.h"
@@ -48,9 +50,9 @@ typedef struct cr_audited {
 /* Applies |log| (may be NULL) to |sub|. The result borrows |cat|, |sub| and |log|: keep them alive.
  * Returns a new state owned by the caller (cr_audited_free), or NULL with |err| set: CR_EINPUT
  * when the log audits another submission, CR_ENOMEM. */
-cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub,
+CR_API cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub,
                            const cr_audit_log *log, cr_error *err);
-void cr_audited_free(cr_audited *a);
+CR_API void cr_audited_free(cr_audited *a);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,8 @@
 #ifndef CERTREPORT_BATCH_H
 #define CERTREPORT_BATCH_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -76,14 +78,14 @@ typedef struct cr_batch_result {
  * CR_OK means the run finished (even when cities failed: see res->failed). Anything that stops
  * the whole run (an unreadable cohort or peers file, an output folder that cannot be written,
  * out of memory) returns an error in |err|; a signal returns CR_EIO with res->signal set. */
-cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const cr_schemas *schemas,
+CR_API cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const cr_schemas *schemas,
                        cr_batch_result *res, cr_error *err);
 
 /* The staff's cohort overview (certreport cohort): scores every valid city of o->cohort_dir
  * (invalid ones are reported to o->log and left out), computes or loads the peers and lays out
  * the overview into a PDF in |out| (o->backend). Uses cohort_dir, peers_path, layout_path,
  * fonts_dir, strings_dir, lang, date, log. */
-cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
+CR_API cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
                             const cr_schemas *schemas, cr_buffer *out, size_t *excluded,
                             cr_error *err);
 

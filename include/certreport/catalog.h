@@ -6,6 +6,8 @@
 #ifndef CERTREPORT_CATALOG_H
 #define CERTREPORT_CATALOG_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -96,15 +98,15 @@ typedef struct cr_catalog {
 /* Loads the XSD schemas of every input format from |dir| (assets/schemas).
  * Returns a new set owned by the caller (free with cr_schemas_free), or NULL with |err| set.
  * Read-only once loaded: one set may serve many threads. */
-cr_schemas *cr_schemas_load(const char *dir, cr_error *err);
-void cr_schemas_free(cr_schemas *s);
+CR_API cr_schemas *cr_schemas_load(const char *dir, cr_error *err);
+CR_API void cr_schemas_free(cr_schemas *s);
 
 /* Loads and checks a catalog file. Returns a catalog owned by the caller
  * (free with cr_catalog_free), or NULL with |err| set to the first problem. */
-cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, cr_error *err);
+CR_API cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, cr_error *err);
 
 /* The same from memory; |name| is used in messages. */
-cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
+CR_API cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
                              const cr_schemas *schemas, cr_error *err);
 
 /* Replaces the texts of |cat| (names of regions, bands, tiers, outcomes, areas and criteria;
@@ -112,32 +114,32 @@ cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
  * (assets/catalog-EDITION.LANG.xml) of the same edition, which must translate every one of them
  * exactly once. Numbers and rules are untouched, so scores and peer statistics do not change.
  * On failure |cat| may be partly translated: free it. */
-cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
+CR_API cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
                                cr_error *err);
 /* The translation file of a catalog for |lang|: "assets/catalog-2023.xml", "es" gives
  * "assets/catalog-2023.es.xml". False when it does not fit in |size|. */
-bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out, size_t size);
-void cr_catalog_free(cr_catalog *cat);
+CR_API bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out, size_t size);
+CR_API void cr_catalog_free(cr_catalog *cat);
 
 /* Index of the criterion / outcome / tier / region / band with that code or id, or CR_NONE. */
-size_t cr_catalog_criterion(const cr_catalog *cat, const char *code);
-size_t cr_catalog_outcome(const cr_catalog *cat, const char *id);
-size_t cr_catalog_tier(const cr_catalog *cat, const char *id);
-size_t cr_catalog_band(const cr_catalog *cat, const char *id);
-size_t cr_catalog_region_by_id(const cr_catalog *cat, const char *id);
+CR_API size_t cr_catalog_criterion(const cr_catalog *cat, const char *code);
+CR_API size_t cr_catalog_outcome(const cr_catalog *cat, const char *id);
+CR_API size_t cr_catalog_tier(const cr_catalog *cat, const char *id);
+CR_API size_t cr_catalog_band(const cr_catalog *cat, const char *id);
+CR_API size_t cr_catalog_region_by_id(const cr_catalog *cat, const char *id);
 
 /* Region of an ISO 3166 alpha-2 country code, or CR_NONE outside the program's regions. */
-size_t cr_catalog_region(const cr_catalog *cat, const char *country);
+CR_API size_t cr_catalog_region(const cr_catalog *cat, const char *country);
 
 /* Population band of |population|, or CR_NONE below every band. */
-size_t cr_catalog_band_of(const cr_catalog *cat, long population);
+CR_API size_t cr_catalog_band_of(const cr_catalog *cat, long population);
 
 /* The data source link of outcome |o| for cities of |region| (CR_NONE: outside the regions):
  * the region's own, else the catalog's one for every region, else NULL. */
-const char *cr_catalog_outcome_source(const cr_catalog *cat, size_t o, size_t region);
+CR_API const char *cr_catalog_outcome_source(const cr_catalog *cat, size_t o, size_t region);
 
 /* Text names of answers: "yes", "in-progress", "no". */
-const char *cr_answer_name(cr_answer a);
+CR_API const char *cr_answer_name(cr_answer a);
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,8 @@
 #ifndef CERTREPORT_COHORT_H
 #define CERTREPORT_COHORT_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,21 +28,21 @@ typedef struct cr_assessment {
 /* Loads a submission and its audit log (|audit_path| may be NULL), applies the audit and scores
  * it into |out|, which the caller releases with cr_assessment_free. On failure |out| holds
  * nothing and |err| says why. */
-cr_status cr_assessment_load(cr_assessment *out, const char *submission_path,
+CR_API cr_status cr_assessment_load(cr_assessment *out, const char *submission_path,
                              const char *audit_path, const cr_catalog *cat,
                              const cr_schemas *schemas, cr_error *err);
-void cr_assessment_free(cr_assessment *a);
+CR_API void cr_assessment_free(cr_assessment *a);
 
 /* The same from memory (a request body, standard input): |sub| (|sub_len| bytes) named
  * |sub_name| in messages, and its audit log |audit| (NULL: none). */
-cr_status cr_assessment_parse(cr_assessment *out, const char *sub, size_t sub_len,
+CR_API cr_status cr_assessment_parse(cr_assessment *out, const char *sub, size_t sub_len,
                               const char *sub_name, const char *audit, size_t audit_len,
                               const char *audit_name, const cr_catalog *cat,
                               const cr_schemas *schemas, cr_error *err);
 
 /* The date of the assessment's report, from its inputs only (never the clock): the latest audit
  * event, else the submission date at 00:00 UTC. Seconds since 1970. */
-long long cr_assessment_date(const cr_assessment *a);
+CR_API long long cr_assessment_date(const cr_assessment *a);
 
 typedef struct cr_cohort_entry {
     char *id;
@@ -65,11 +67,11 @@ typedef struct cr_cohort {
  *   - an audit log without its submission, and any other NAME.xml, is skipped with a warning;
  *   - any other file (README, EXPECTED.md) and hidden files are left alone, without a word.
  * NULL with |err| set when the folder cannot be read or holds no city. Free with cr_cohort_free. */
-cr_cohort *cr_cohort_scan(const char *dir, cr_error *err);
-void cr_cohort_free(cr_cohort *c);
+CR_API cr_cohort *cr_cohort_scan(const char *dir, cr_error *err);
+CR_API void cr_cohort_free(cr_cohort *c);
 
 /* Loads one cohort entry; also checks that the submission's id matches its file name. */
-cr_status cr_cohort_load(const cr_cohort_entry *e, cr_assessment *out, const cr_catalog *cat,
+CR_API cr_status cr_cohort_load(const cr_cohort_entry *e, cr_assessment *out, const cr_catalog *cat,
                          const cr_schemas *schemas, cr_error *err);
 
 /* What a caller of cr_cohort_stats may add; every member is optional (NULL). */
@@ -94,7 +96,7 @@ typedef struct cr_cohort_run {
  * The result records the cohort (cities, used, left_out: see cr_peers). NULL with |err| set only
  * when the run itself fails: out of memory, |run|->city's error, or |run|->cancelled. |run| may
  * be NULL. */
-cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
+CR_API cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
                           const cr_cohort_run *run, cr_error *err);
 
 /* One line saying what the statistics of |p| were computed over, the same for every command:
@@ -102,7 +104,7 @@ cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_sc
  * (invalid files): a, b" (at most 20 ids, then "and N more"); for a peers file that does not
  * record it, "peer statistics from a peers file that does not list its cities". Malloc'd; NULL
  * when out of memory. */
-char *cr_cohort_summary(const cr_peers *p);
+CR_API char *cr_cohort_summary(const cr_peers *p);
 
 #ifdef __cplusplus
 }

@@ -6,6 +6,8 @@
 #ifndef CERTREPORT_DISPLAY_H
 #define CERTREPORT_DISPLAY_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -76,7 +78,7 @@ typedef enum cr_role {
 } cr_role;
 
 /* The PDF name of |role| ("Document", "H1", "TD", "Artifact"); NULL when out of range. */
-const char *cr_role_name(cr_role role);
+CR_API const char *cr_role_name(cr_role role);
 
 typedef struct cr_point {
     float x, y;
@@ -130,11 +132,11 @@ typedef struct cr_display {
     struct cr_arena *arena_; /* private */
 } cr_display;
 
-void cr_display_free(cr_display *d);
+CR_API void cr_display_free(cr_display *d);
 
 /* Writes the display list as text, one op per line, numbers rounded to 0.01 pt in the C locale:
  * for golden tests and debugging. Returns a malloc'd string (caller frees), NULL on ENOMEM. */
-char *cr_display_dump(const cr_display *d, cr_error *err);
+CR_API char *cr_display_dump(const cr_display *d, cr_error *err);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,8 @@
 #ifndef CERTREPORT_ERROR_H
 #define CERTREPORT_ERROR_H
 
+#include "export.h"
+
 #include <stddef.h>
 
 #ifdef __cplusplus
@@ -43,22 +45,22 @@ typedef struct cr_error {
 } cr_error;
 
 /* Resets |e| to "no error" (keeps nothing, sink cleared). */
-void cr_error_init(cr_error *e);
+CR_API void cr_error_init(cr_error *e);
 
 /* Reports a problem (|e| may be NULL: then nothing is kept). The first one is kept in |e|;
  * every one goes to the sink.
  * |file| may be NULL, |line| 0. Returns |code| so callers can `return cr_error_set(...)`. */
-cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
+CR_API cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
                        ...) CR_PRINTF(5, 6);
 
 /* Reports a warning: something odd but not wrong (the input is still used). It never sets the
  * record's code or first problem; it bumps |warnings| and goes to the sink, if any, as a problem
  * whose |warning| is 1. |e| may be NULL. */
-void cr_error_warn(cr_error *e, const char *file, long line, const char *fmt, ...) CR_PRINTF(4, 5);
+CR_API void cr_error_warn(cr_error *e, const char *file, long line, const char *fmt, ...) CR_PRINTF(4, 5);
 
 /* Writes "file:line: message" (or "file: message", or "message") into |buf|; a warning reads
  * "file:line: warning: message". */
-void cr_error_format(const cr_error *e, char *buf, size_t size);
+CR_API void cr_error_format(const cr_error *e, char *buf, size_t size);
 
 /* True when |e| holds a problem. */
 static inline int cr_failed(const cr_error *e)

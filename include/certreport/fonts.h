@@ -6,6 +6,8 @@
 #ifndef CERTREPORT_FONTS_H
 #define CERTREPORT_FONTS_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,67 +27,67 @@ typedef struct cr_fonts cr_fonts;
 /* Loads the four faces (regular, bold, italic, bold italic), in that order, from |paths|.
  * Returns a set owned by the caller (cr_fonts_free), or NULL with |err| set (CR_EIO when a file
  * is missing or not a TrueType font). The set has no fallback fonts. */
-cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error *err);
+CR_API cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error *err);
 
 /* The same with a chain of |nfallback| fallback fonts (at most CR_FONTS_MAX_FALLBACK), for the
  * characters the faces lack: a character uses the first font that has it, the requested face
  * first, then the fallbacks in order (they serve every face). Only their metrics and coverage
  * are read here; a backend embeds a fallback only in a document that uses it. */
-cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT],
+CR_API cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT],
                               const char *const *fallbacks, size_t nfallback, cr_error *err);
-void cr_fonts_free(cr_fonts *f);
+CR_API void cr_fonts_free(cr_fonts *f);
 
 /* The number of fallback fonts, and the file and bytes of fallback |i|. Borrowed. */
-size_t cr_fonts_fallback_count(const cr_fonts *f);
-const char *cr_fonts_fallback_path(const cr_fonts *f, size_t i);
-const unsigned char *cr_fonts_fallback_data(const cr_fonts *f, size_t i, size_t *len);
+CR_API size_t cr_fonts_fallback_count(const cr_fonts *f);
+CR_API const char *cr_fonts_fallback_path(const cr_fonts *f, size_t i);
+CR_API const unsigned char *cr_fonts_fallback_data(const cr_fonts *f, size_t i, size_t *len);
 
 /* Characters that are drawn as nothing, with no width: zero-width spaces and joiners, bidi
  * controls (U+200B-200F, U+202A-202E, U+2060-2069), variation selectors (U+FE00-FE0F) and the
  * byte order mark U+FEFF. The layout leaves them out of the text runs. */
-bool cr_fonts_ignorable(uint32_t cp);
+CR_API bool cr_fonts_ignorable(uint32_t cp);
 
 /* True for a character drawn over the one before it: a combining mark (U+0300-036F, 1AB0-1AFF,
  * 1DC0-1DFF, 20D0-20FF, FE20-FE2F), a variation selector, a zero-width (non-)joiner or an
  * emoji skin-tone modifier. Line breaking keeps it with its base. */
-bool cr_fonts_combining(uint32_t cp);
+CR_API bool cr_fonts_combining(uint32_t cp);
 
 /* The font that draws |cp| in face |face| (display.h): CR_FONT_FACE, 1 + the index of the first
  * fallback that has it, CR_FONT_PLACEHOLDER when no font of the chain has it, or
  * CR_FONT_IGNORABLE (cr_fonts_ignorable, unless the face has it). Control characters (below
  * U+0020) count as the face's. */
 #define CR_FONT_IGNORABLE 0x100u
-unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp);
+CR_API unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp);
 
 /* The length in bytes of the first run of |len| bytes of UTF-8 |text|: the longest prefix whose
  * characters have one font (cr_fonts_pick, stored in *font; a run of ignorable characters has
  * CR_FONT_IGNORABLE). Returns 0 only when |len| is 0. */
-size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len,
+CR_API size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len,
                     unsigned *font);
 
 /* Width in points of |len| bytes of valid UTF-8 at |size| points, each character measured with
  * the font that draws it (cr_fonts_pick); ignorable characters have no width, a placeholder the
  * width of the face's .notdef glyph. */
-float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len);
+CR_API float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len);
 
 /* True when |face| itself has a glyph for code point |cp| (fallbacks aside). */
-bool cr_fonts_has(const cr_fonts *f, cr_face face, uint32_t cp);
+CR_API bool cr_fonts_has(const cr_fonts *f, cr_face face, uint32_t cp);
 
 /* True when some font of the chain draws |cp| in |face| (or it is ignorable or a control
  * character): it is not drawn as a placeholder. */
-bool cr_fonts_covers(const cr_fonts *f, cr_face face, uint32_t cp);
+CR_API bool cr_fonts_covers(const cr_fonts *f, cr_face face, uint32_t cp);
 
 /* The first code point of |text| (UTF-8) that face |face| itself lacks, or 0 when all are
  * covered (control characters are not checked). */
-uint32_t cr_fonts_missing(const cr_fonts *f, cr_face face, const char *text);
+CR_API uint32_t cr_fonts_missing(const cr_fonts *f, cr_face face, const char *text);
 
 /* Ascender and descender (positive, below the baseline) at |size| points. */
-float cr_fonts_ascent(const cr_fonts *f, cr_face face, float size);
-float cr_fonts_descent(const cr_fonts *f, cr_face face, float size);
+CR_API float cr_fonts_ascent(const cr_fonts *f, cr_face face, float size);
+CR_API float cr_fonts_descent(const cr_fonts *f, cr_face face, float size);
 
 /* The font file of |face| (for backends that embed it), and its bytes. Borrowed. */
-const char *cr_fonts_path(const cr_fonts *f, cr_face face);
-const unsigned char *cr_fonts_data(const cr_fonts *f, cr_face face, size_t *len);
+CR_API const char *cr_fonts_path(const cr_fonts *f, cr_face face);
+CR_API const unsigned char *cr_fonts_data(const cr_fonts *f, cr_face face, size_t *len);
 
 #ifdef __cplusplus
 }

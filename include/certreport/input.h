@@ -7,6 +7,8 @@
 #ifndef CERTREPORT_INPUT_H
 #define CERTREPORT_INPUT_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,19 +138,19 @@ typedef struct cr_audit_log {
 
 /* Loads and validates a submission. Returns a model owned by the caller (cr_submission_free),
  * or NULL with |err| set. Problems beyond the first go to |err|'s sink, if any. */
-cr_submission *cr_submission_load(const char *path, const cr_catalog *cat,
+CR_API cr_submission *cr_submission_load(const char *path, const cr_catalog *cat,
                                   const cr_schemas *schemas, cr_error *err);
-cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name,
+CR_API cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name,
                                    const cr_catalog *cat, const cr_schemas *schemas,
                                    cr_error *err);
-void cr_submission_free(cr_submission *s);
+CR_API void cr_submission_free(cr_submission *s);
 
 /* Loads and validates an audit log. Same ownership and errors as above. */
-cr_audit_log *cr_audit_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
+CR_API cr_audit_log *cr_audit_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
                             cr_error *err);
-cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name,
+CR_API cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name,
                              const cr_catalog *cat, const cr_schemas *schemas, cr_error *err);
-void cr_audit_free(cr_audit_log *a);
+CR_API void cr_audit_free(cr_audit_log *a);
 
 /* What an input file is, by its root element. */
 typedef enum cr_kind {
@@ -161,10 +163,10 @@ typedef enum cr_kind {
 
 /* Reads |path| safely and tells its kind; CR_KIND_UNKNOWN with |err| set when it cannot be read,
  * is not well-formed, or has a root element of no known format. */
-cr_kind cr_input_kind(const char *path, cr_error *err);
+CR_API cr_kind cr_input_kind(const char *path, cr_error *err);
 
 /* Name of a step as written in audit logs ("interim-report"). */
-const char *cr_step_name(cr_step s);
+CR_API const char *cr_step_name(cr_step s);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,8 @@
 #ifndef CERTREPORT_JSON_H
 #define CERTREPORT_JSON_H
 
+#include "export.h"
+
 #include "audit.h"
 #include "peers.h"
 #include "roadmap.h"
@@ -14,16 +16,16 @@ extern "C" {
 /* The scorecard as a JSON object (UTF-8, indented, trailing newline), with its "roadmap"
  * (roadmap.h; candidates ranked without peer shares). Returns a malloc'd string the caller frees,
  * or NULL with |err| set (CR_ENOMEM). */
-char *cr_scorecard_json(const cr_audited *a, const cr_scorecard *sc, cr_error *err);
+CR_API char *cr_scorecard_json(const cr_audited *a, const cr_scorecard *sc, cr_error *err);
 
 /* The same, the roadmap's candidates ranked by |peers| (may be NULL) and showing their shares.
  * Ownership and errors as above, and those of cr_roadmap_build. */
-char *cr_scorecard_json_peers(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
+CR_API char *cr_scorecard_json_peers(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
                               cr_error *err);
 
 /* Peer statistics as JSON: {"applicants", "regions", "bands", "criteria"}; percentages rounded
  * half up to one decimal. Ownership as above. */
-char *cr_peers_json(const cr_peers *p, cr_error *err);
+CR_API char *cr_peers_json(const cr_peers *p, cr_error *err);
 
 #ifdef __cplusplus
 }

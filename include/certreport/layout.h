@@ -4,6 +4,8 @@
 #ifndef CERTREPORT_LAYOUT_H
 #define CERTREPORT_LAYOUT_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -24,42 +26,42 @@ typedef struct cr_strings cr_strings;
 /* Loads a layout file: page size, margins, font files, palette, sections and their order.
  * Font paths in it are relative to |fonts_dir| and may not leave it. Free with
  * cr_layout_spec_free. NULL with |err| set. */
-cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
+CR_API cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
                                     const cr_schemas *schemas, cr_error *err);
 
 /* The same from memory; |name| is used in messages. */
-cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *name,
+CR_API cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *name,
                                      const char *fonts_dir, const cr_schemas *schemas,
                                      cr_error *err);
-void cr_layout_spec_free(cr_layout_spec *s);
+CR_API void cr_layout_spec_free(cr_layout_spec *s);
 
 /* The four font files the layout asks for (regular, bold, italic, bold italic). Borrowed. */
-const char *const *cr_layout_spec_fonts(const cr_layout_spec *s);
+CR_API const char *const *cr_layout_spec_fonts(const cr_layout_spec *s);
 
 /* The layout's fallback fonts (<fonts><fallback file="..."/>...), in chain order; *n of them.
  * Borrowed. */
-const char *const *cr_layout_spec_fallbacks(const cr_layout_spec *s, size_t *n);
+CR_API const char *const *cr_layout_spec_fallbacks(const cr_layout_spec *s, size_t *n);
 
 /* Loads the layout's four faces and its fallback chain (cr_fonts_load_chain). */
-cr_fonts *cr_layout_spec_load_fonts(const cr_layout_spec *s, cr_error *err);
+CR_API cr_fonts *cr_layout_spec_load_fonts(const cr_layout_spec *s, cr_error *err);
 
 /* Loads a string table (every visible word of the report in one language). NULL with |err|. */
-cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err);
-void cr_strings_free(cr_strings *s);
+CR_API cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err);
+CR_API void cr_strings_free(cr_strings *s);
 
 /* The two files of language |lang|: |strings| = STRINGS_DIR/LANG.xml and |cat_text| = the
  * catalog's translation (cr_catalog_translation_path of |catalog_path|; "" when |lang| is |cat|'s
  * own language). True when both exist; otherwise *missing (if |missing|) names the one that does
  * not. Both buffers have |size| bytes. */
-bool cr_language_files(const char *strings_dir, const char *catalog_path, const cr_catalog *cat,
+CR_API bool cr_language_files(const char *strings_dir, const char *catalog_path, const cr_catalog *cat,
                        const char *lang, char *strings, char *cat_text, size_t size,
                        const char **missing);
 /* The string for |key|, or NULL. Borrowed. */
-const char *cr_strings_get(const cr_strings *s, const char *key);
+CR_API const char *cr_strings_get(const cr_strings *s, const char *key);
 
 /* Keys present in |ref| but not in |s| (for checking translations): calls |missing| for each and
  * returns how many. */
-size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
+CR_API size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
                           void (*missing)(void *data, const char *key), void *data);
 
 typedef struct cr_report_request {
@@ -81,7 +83,7 @@ typedef struct cr_report_request {
 /* Checks once, for a run, that the fonts cover every text of the catalog and the string table:
  * a warning (cr_error_warn, as cr_fonts_check_inputs) per character no font has. Never fails
  * (CR_OK): such a character is drawn as a placeholder. */
-cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
+CR_API cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
                                 const cr_fonts *fonts, cr_error *err);
 
 /* The coverage check of a report's inputs: walks every user-supplied text the report draws --
@@ -91,7 +93,7 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
  * "FILE:LINE: warning: U+XXXX 'c' has no glyph in the report's fonts; drawn as a placeholder"
  * (cr_error_warn: it never fails the operation). |sub| or |log| may be NULL. Returns the number
  * of warnings. */
-size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
+CR_API size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
                              const cr_audit_log *log, cr_error *err);
 
 /* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
@@ -99,7 +101,7 @@ size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
  * earlier cycle; CR_EUSAGE when |previous| was scored against other criteria; CR_ENOMEM. A
  * character no font has is drawn as a placeholder, never an error (cr_fonts_check_inputs warns
  * about it). */
-cr_display *cr_layout_report(const cr_report_request *req, cr_error *err);
+CR_API cr_display *cr_layout_report(const cr_report_request *req, cr_error *err);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef CERTREPORT_OVERVIEW_H
 #define CERTREPORT_OVERVIEW_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -54,7 +56,7 @@ typedef struct cr_overview_request {
  * CR_EINPUT when a city's name or country has a character no font has (the message quotes it),
  * CR_EUSAGE when a city's indices or counts do not fit the catalog, or the catalog has more
  * regions and bands than a table can show; CR_ENOMEM. Call cr_layout_check_texts once first. */
-cr_display *cr_layout_overview(const cr_overview_request *req, cr_error *err);
+CR_API cr_display *cr_layout_overview(const cr_overview_request *req, cr_error *err);
 
 #ifdef __cplusplus
 }

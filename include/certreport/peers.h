@@ -6,6 +6,8 @@
 #ifndef CERTREPORT_PEERS_H
 #define CERTREPORT_PEERS_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -41,28 +43,31 @@ typedef struct cr_peers {
 } cr_peers;
 
 /* New, empty statistics for |cat| (borrowed). NULL with |err| set on allocation failure. */
-cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err);
-void cr_peers_free(cr_peers *p);
+CR_API cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err);
+CR_API void cr_peers_free(cr_peers *p);
 
 /* Counts one applicant (and one city used). Ineligible cities are counted only in `excluded`. */
-void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc);
+CR_API void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc);
 
 /* Records a city left out of the statistics (its files are invalid): its id is copied. */
-cr_status cr_peers_leave_out(cr_peers *p, const char *id, cr_error *err);
+CR_API cr_status cr_peers_leave_out(cr_peers *p, const char *id, cr_error *err);
 
 /* Average score of a group in percent (met / (applicants * criteria)), 0 for an empty group. */
-double cr_peers_average(const cr_peers *p, const cr_peer_group *g);
+CR_API double cr_peers_average(const cr_peers *p, const cr_peer_group *g);
 
 /* Share of all applicants (band == CR_NONE) or of one band answering yes to |criterion|,
  * in percent, 0 for an empty group. */
-double cr_peers_share(const cr_peers *p, size_t criterion, size_t band);
+CR_API double cr_peers_share(const cr_peers *p, size_t criterion, size_t band);
 
 /* Writes the peers file atomically (temporary file, then rename). */
-cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err);
+CR_API cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err);
 
 /* Loads a peers file made for |cat|'s edition. NULL with |err| set. */
-cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
+CR_API cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
                         cr_error *err);
+/* The same from memory (|len| bytes named |name| in messages). */
+CR_API cr_peers *cr_peers_parse(const char *buf, size_t len, const char *name, const cr_catalog *cat,
+                                const cr_schemas *schemas, cr_error *err);
 
 #ifdef __cplusplus
 }

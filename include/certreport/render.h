@@ -3,6 +3,8 @@
 #ifndef CERTREPORT_RENDER_H
 #define CERTREPORT_RENDER_H
 
+#include "export.h"
+
 #include <stddef.h>
 
 #include "display.h"
@@ -21,20 +23,20 @@ typedef struct cr_buffer {
 /* The PDF through libharu (the default writer): the fonts embedded as subsets, bookmarks, links,
  * document info. Byte-reproducible: the creation date comes from d->info.created.
  * On success |out| holds the file; on failure it is empty and |err| says why. */
-cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *out, cr_error *err);
+CR_API cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *out, cr_error *err);
 
 typedef enum cr_cairo_format { CR_CAIRO_PDF, CR_CAIRO_SVG, CR_CAIRO_PNG } cr_cairo_format;
 
 /* The same display list through cairo: a PDF (all pages), an SVG or a PNG of page |page|
  * (0-based; PDF ignores it) at |dpi| (PNG only). */
-cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_format format,
+CR_API cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_format format,
                           size_t page, double dpi, cr_buffer *out, cr_error *err);
 
-void cr_buffer_free(cr_buffer *b);
+CR_API void cr_buffer_free(cr_buffer *b);
 
 /* Writes |len| bytes to |path| atomically (a temporary file in the same folder, flushed, then
  * renamed): an existing file is replaced only by a complete one, never damaged. */
-cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err);
+CR_API cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err);
 
 #ifdef __cplusplus
 }

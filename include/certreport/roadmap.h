@@ -10,6 +10,8 @@
 #ifndef CERTREPORT_ROADMAP_H
 #define CERTREPORT_ROADMAP_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -132,12 +134,12 @@ typedef struct cr_roadmap {
  * NULL (candidates are then ranked without shares); it must be for |a|'s catalog.
  * Returns a roadmap owned by the caller (free with cr_roadmap_free); it borrows the catalog.
  * NULL with |err| set: CR_ENOMEM, or CR_EUSAGE for a catalog larger than a scorecard holds. */
-cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
+CR_API cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
                              cr_error *err);
-void cr_roadmap_free(cr_roadmap *rm);
+CR_API void cr_roadmap_free(cr_roadmap *rm);
 
 /* "core", "required", "criteria", "outcomes", "eligibility". */
-const char *cr_blocker_kind_name(cr_blocker_kind k);
+CR_API const char *cr_blocker_kind_name(cr_blocker_kind k);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef CERTREPORT_SCORE_H
 #define CERTREPORT_SCORE_H
 
+#include "export.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -59,24 +61,24 @@ typedef struct cr_scorecard {
 } cr_scorecard;
 
 /* Percent of |part| in |whole|, rounded half up (0 when whole is 0). */
-unsigned cr_percent(unsigned long part, unsigned long whole);
+CR_API unsigned cr_percent(unsigned long part, unsigned long whole);
 
 /* Whether an outcome's value meets its standard (numeric rules), or |verdict| (>0) for
  * verdict rules. */
-bool cr_outcome_meets(const cr_outcome_def *def, const cr_outcome_value *value, int verdict);
+CR_API bool cr_outcome_meets(const cr_outcome_def *def, const cr_outcome_value *value, int verdict);
 
 /* Whether the conditions of tier |t| all hold for these answers (one per criterion) and
  * outcome results (one per outcome). */
-bool cr_tier_holds(const cr_catalog *cat, size_t t, const cr_answer *answers,
+CR_API bool cr_tier_holds(const cr_catalog *cat, size_t t, const cr_answer *answers,
                    const bool *outcome_met);
 
 /* Scores the audited answers into |out|. Fails (CR_EUSAGE) only if the catalog is larger than
  * a scorecard holds (CR_MAX_LIST areas, criteria lists or outcomes). */
-cr_status cr_score(const cr_audited *a, cr_scorecard *out, cr_error *err);
+CR_API cr_status cr_score(const cr_audited *a, cr_scorecard *out, cr_error *err);
 
 /* Fills |out| for answers and outcome results directly (what cr_score does after reading the
  * audited state). Eligibility fields are left as CR_ELIGIBLE / CR_NONE. */
-cr_status cr_score_answers(const cr_catalog *cat, const cr_answer *answers,
+CR_API cr_status cr_score_answers(const cr_catalog *cat, const cr_answer *answers,
                            const bool *outcome_met, cr_scorecard *out, cr_error *err);
 
 #ifdef __cplusplus
