@@ -51,6 +51,18 @@ typedef struct cr_draw {
     int nanchors;
     bool tagged; /* emit the structure (BEGIN/END ops); set by the layout after cr_draw_init */
     int depth;   /* structure elements open in the content */
+    /* Word boundaries (see cr_draw_text): the element boundaries so far (counted tagged or
+     * not, so the drawing is the same either way) and the last text run drawn. */
+    unsigned long bounds;
+    int artifact; /* open ARTIFACT elements (counted tagged or not): never read, no boundaries */
+    struct cr_last_text {
+        bool set;
+        unsigned long bounds;
+    int artifact; /* open ARTIFACT elements (counted tagged or not): never read, no boundaries */ /* d->bounds when it was drawn */
+        size_t page, op;      /* its last op */
+        float x_end, y, size;
+        bool open;            /* it ends in no space and no line break joins it to the next */
+    } last;
 } cr_draw;
 
 /* Sets up |d| for the spec's page and margins (no page yet), untagged. false (and d->oom) when
@@ -94,6 +106,11 @@ void cr_draw_emit(cr_draw *d, const cr_op *op);
 void cr_draw_new_page(cr_draw *d);
 /* Makes sure |h| points fit below the cursor; otherwise starts a new page. */
 void cr_draw_need(cr_draw *d, float h);
+/* A text run at (x, y baseline). Word boundaries: when the run before it went into the same
+ * element (no BEGIN or END between them) and ended without a space, and this one does not go on
+ * from its end on the same baseline (a box's number above its name, a chart's labels), that
+ * run gets a trailing space: invisible, but text read through the structure has its words
+ * apart ("89% Data Management", not "89%DataManagement"). */
 void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s);
 void cr_draw_text_right(cr_draw *d, float xr, float y, cr_face face, float size, cr_rgb c,
                         const char *s);
@@ -141,6 +158,9 @@ const char *cr_draw_join(cr_draw *d, const char *const *items, size_t n);
 const char *cr_draw_list(cr_draw *d, const char *const *items, size_t n, const char *sep_key);
 float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s);
 size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines);
+/* Draws line |ln| of a wrap; a line broken at a space keeps one at its end (invisible), so its
+ * last word and the next line's first stay apart when the text is read back ("and met", not
+ * "andmet"); a line broken at a hyphen keeps the hyphen and nothing else. */
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln);
 /* The largest size from |size| down to |min| (in tenths of a point) at which each of the |n|
