@@ -635,16 +635,20 @@ const char *cr_draw_area_short(cr_draw *d, size_t area)
     return a->short_name ? a->short_name : a->name;
 }
 
-void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta)
+int cr_draw_title_section(cr_draw *d, const char *kicker, const char *title, const char *meta)
 {
     const cr_layout_spec *sp = d->sp;
+    cr_draw_begin(d, CR_ROLE_SECT, NULL);
+    int id = cr_draw_anchor(d, d->y);
+    cr_draw_bookmark(d, title, 0, id);
     cr_draw_rect(d, d->x0, d->y, 40, 3, sp->accent);
     d->y += 14;
     cr_draw_elem_text(d, CR_ROLE_P, d->x0, d->y + 8, CR_FACE_BOLD, 8.5f, sp->accent, kicker);
     d->y += 14;
-    d->y += cr_draw_elem_para_at(d, CR_ROLE_H2, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
+    d->y += cr_draw_elem_para_at(d, CR_ROLE_H1, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
     cr_draw_elem_para(d, CR_ROLE_P, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, meta);
     d->y += 10;
+    return id;
 }
 
 void cr_draw_panel(cr_draw *d, const char *text)
@@ -694,15 +698,6 @@ void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title)
     cr_draw_end(d);
 }
 
-
-int cr_draw_unseen_section(cr_draw *d, const char *title)
-{
-    cr_draw_begin(d, CR_ROLE_SECT, NULL);
-    int id = cr_draw_anchor(d, d->y);
-    cr_draw_bookmark(d, title, 0, id);
-    cr_draw_unseen_heading(d, CR_ROLE_H1, title);
-    return id;
-}
 
 /* ---- tables ---- */
 

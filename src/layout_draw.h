@@ -183,9 +183,12 @@ float cr_draw_elem_para_at(cr_draw *d, cr_role role, float x, float y, float w, 
 /* One text run as one element of |role|. */
 void cr_draw_elem_text(cr_draw *d, cr_role role, float x, float y, cr_face face, float size,
                        cr_rgb c, const char *s);
-/* A document's title block at the cursor: an accent bar, the kicker, the title (large, wrapped;
- * an H2 under its section's H1, see cr_draw_unseen_heading) and a line of facts under it. */
-void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta);
+/* A document's first section, opened at the cursor with its title block: the Sect, its anchor
+ * and bookmark |title|, an accent bar, the kicker, the title (large, wrapped), which is the
+ * section's H1 -- the heading a reader sees is the one a screen reader announces and the
+ * outline lists -- and a line of facts under it. Close the section with cr_draw_end. Returns
+ * the anchor. */
+int cr_draw_title_section(cr_draw *d, const char *kicker, const char *title, const char *meta);
 /* A sentence on a shaded panel with an accent edge, across the content width (a P). */
 void cr_draw_panel(cr_draw *d, const char *text);
 /* A section heading (H1 for level 0, H2 otherwise) with its anchor and bookmark; keeps |keep|
@@ -195,11 +198,10 @@ int cr_draw_heading(cr_draw *d, const char *title, int level, float keep);
  * with cr_draw_end. Returns the anchor. */
 int cr_draw_section(cr_draw *d, const char *title, float keep);
 /* The heading (an element of |role| with no content, |title| its alternative text) of a section
- * that draws none, named like its bookmark, so that the H1s are the outline's top level. */
+ * that draws none (the practice areas: each area's page starts with the area's name), named
+ * like its bookmark, so that the H1s are the outline's top level. Only where no drawn text
+ * could be the heading. */
 void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title);
-/* A section that draws no heading, at the cursor: opens its Sect, places its anchor and
- * bookmark |title| and its unseen H1. Close the section with cr_draw_end. Returns the anchor. */
-int cr_draw_unseen_section(cr_draw *d, const char *title);
 /* The layout's colour for catalog area |area| (the accent when it has none). */
 cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
 /* The name of catalog area |area| for narrow places: its short name when it has one. */

@@ -302,11 +302,10 @@ static void tier_chart(overview *O)
 static void section_summary(overview *O)
 {
     cr_draw *L = &O->d;
-    cr_draw_unseen_section(L, cr_draw_str(L, "overview.section.summary"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", O->req->cycle);
     cr_arg ca[] = {{"cycle", cycle}, {"edition", L->cat->edition}};
-    cr_draw_title(L, cr_draw_str(L, "overview.kicker"), cr_draw_tpl(L, "overview.title", ca, 2),
+    cr_draw_title_section(L, cr_draw_str(L, "overview.kicker"), cr_draw_tpl(L, "overview.title", ca, 2),
                   cr_draw_tpl(L, "overview.meta", ca, 2));
     /* Who is in, who was left out: one sentence on a shaded panel. */
     size_t n = O->req->ncities, x = O->req->excluded;
