@@ -456,7 +456,7 @@ static void section_cities(overview *O)
     const cr_layout_spec *sp = L->sp;
     const cr_catalog *cat = L->cat;
     cr_table t = {.ncols = 8,
-                  .widths = {112, 42, 68, 60, 50, 38, 66, 68},
+                  .widths = {100, 54, 68, 60, 50, 38, 66, 68},
                   .headers = {cr_draw_str(L, "overview.cities.city"), cr_draw_str(L, "overview.cities.country"),
                               cr_draw_str(L, "overview.cities.region"), cr_draw_str(L, "overview.cities.band"),
                               cr_draw_str(L, "overview.cities.met"), cr_draw_str(L, "overview.cities.score"),
