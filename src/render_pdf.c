@@ -5,7 +5,9 @@
  *
  * - Fonts. Each face is loaded (embedded, libharu subsets it) only when the document uses it, and
  *   drawn as a single-byte font with libharu's CP1252 encoding; the UTF-8 -> CP1252 conversion is
- *   ours. A run with a character outside CP1252 is drawn whole with a CID (Type0, Identity-H)
+ *   ours. Its /Encoding is written as plain /WinAnsiEncoding, without the /Differences [127
+ *   /.notdef] libharu adds, which PDF/UA-1 7.21.6 does not allow (fix_single_fonts); code 127 is
+ *   never drawn with it. A run with a character outside CP1252 is drawn whole with a CID (Type0, Identity-H)
  *   version of the same face through libharu's UTF-8 encoder; that encoder is only switched on in
  *   documents that need it. Both versions of a face share one embedded font file.
  * - Fallback fonts (text runs whose op.font names one, display.h) are loaded and embedded only in
