@@ -7,9 +7,9 @@
  * layout_draw.c (the cohort overview uses them too).
  *
  * Unless the request is untagged, the ops carry the report's logical structure in reading order
- * (display.h): per section a Sect headed by its H1, named like its bookmark (the status page and
- * the practice areas draw no heading: theirs has no content, only its alternative text; the city's
- * name under it is an H2, and each practice area a Sect with its name as H2), paragraphs
+ * (display.h): per section a Sect headed by its H1, named like its bookmark (the status page's
+ * is the city's name, its visible title; the practice areas draw no heading of their own: theirs
+ * has no content, only its alternative text, and each area is a Sect with its name as H2), paragraphs
  * as P, the criteria and outcomes as tables, the process steps, next steps and resources as
  * lists, the status band's boxes as links to their areas, the gauge and the charts as figures
  * described in words. The drawing is the same either way. */
@@ -344,7 +344,6 @@ static void section_status(report *R)
     const cr_scorecard *sc = R->sc;
     const cr_submission *sub = R->sub;
     const cr_layout_spec *sp = L->sp;
-    cr_draw_unseen_section(L, cr_draw_str(L, "section.status"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", sub->cycle);
     /* Where the city is: its subdivision and country, then its peer region when that is more
@@ -358,7 +357,7 @@ static void section_status(report *R)
                   {"band", sc->band != CR_NONE ? L->cat->bands[sc->band].name : ""},
                   {"population", cr_fmt_int(L->tmp, L->st, sub->city.population)},
                   {"cycle", cycle}};
-    cr_draw_title(L, cr_draw_str(L, "status.kicker"), sub->city.name,
+    cr_draw_title_section(L, cr_draw_str(L, "status.kicker"), sub->city.name,
                   cr_draw_tpl(L, sc->band != CR_NONE ? "status.meta" : "status.meta.noband", m, 4));
     /* When it was issued, against which edition; then the outcome in one sentence, on a shaded
      * panel, and how the review changed the count. */

@@ -175,6 +175,8 @@ void cr_draw_begin(cr_draw *d, cr_role role, const char *alt)
 
 void cr_draw_begin_lang(cr_draw *d, cr_role role, const char *alt, const char *lang)
 {
+    d->bounds++;
+    d->artifact += role == CR_ROLE_ARTIFACT;
     if (!d->tagged)
         return;
     cr_op o = {.kind = CR_OP_BEGIN, .role = role, .text = alt, .lang = lang};
@@ -184,6 +186,9 @@ void cr_draw_begin_lang(cr_draw *d, cr_role role, const char *alt, const char *l
 
 void cr_draw_end(cr_draw *d)
 {
+    d->bounds++;
+    if (d->artifact) /* an artifact holds no element: it is the innermost */
+        d->artifact--;
     if (!d->tagged || d->depth == 0)
         return;
     cr_op o = {.kind = CR_OP_END};
@@ -193,11 +198,12 @@ void cr_draw_end(cr_draw *d)
 
 /* ---- ops ---- */
 
-void cr_draw_emit(cr_draw *d, const cr_op *op)
+/* Adds |op| at the end of page |page|'s ops. */
+static void emit_to(cr_draw *d, size_t page, const cr_op *op)
 {
     if (d->oom)
         return;
-    cr_page *p = &d->pages[d->npages - 1];
+    cr_page *p = &d->pages[page];
     if (p->n == p->cap) {
         size_t cap = p->cap ? p->cap * 2 : 256;
         cr_op *n = realloc(p->ops, cap * sizeof *n);
@@ -209,6 +215,12 @@ void cr_draw_emit(cr_draw *d, const cr_op *op)
         p->cap = cap;
     }
     p->ops[p->n++] = *op;
+}
+
+void cr_draw_emit(cr_draw *d, const cr_op *op)
+{
+    if (d->npages)
+        emit_to(d, d->npages - 1, op);
 }
 
 void cr_draw_new_page(cr_draw *d)
@@ -235,12 +247,57 @@ void cr_draw_need(cr_draw *d, float h)
         cr_draw_new_page(d);
 }
 
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\n';
+}
+
+/* Before a text run at (x, y) that begins with |first|: the word boundary after the last run,
+ * when it needs one (see cr_draw_text). The space goes at the end of the last run's last op, or,
+ * when that op is in a fallback font (which may have no space), after it as an op of its own on
+ * the same page: either way still inside the same element. */
+static void word_boundary(cr_draw *d, float x, float y, char first)
+{
+    struct cr_last_text *l = &d->last;
+    if (!l->set || !l->open || l->bounds != d->bounds || is_space(first) || d->artifact || d->oom)
+        return;
+    if (fabsf(y - l->y) < 0.01f && fabsf(x - l->x_end) <= 0.25f * l->size)
+        return; /* it goes on where the last run ended */
+    l->open = false;
+    cr_op *o = &d->pages[l->page].ops[l->op];
+    if (o->font == CR_FONT_FACE) {
+        size_t n = strlen(o->text);
+        char *t = cr_arena_alloc(d->tmp, n + 2);
+        if (!t) {
+            d->oom = true;
+            return;
+        }
+        memcpy(t, o->text, n);
+        t[n] = ' ';
+        t[n + 1] = '\0';
+        o->text = t;
+    } else {
+        cr_op sp = {.kind = CR_OP_TEXT, .x = l->x_end, .y = l->y, .face = o->face, .size = o->size,
+                    .color = o->color, .text = " "};
+        emit_to(d, l->page, &sp);
+    }
+}
+
 void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
 {
-    if (!s || !*s)
+    if (!s || !*s || !d->npages)
         return;
+    word_boundary(d, x, y, s[0]);
     cr_op o = {.kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
+    cr_page *p = &d->pages[d->npages - 1];
+    size_t before = p->n;
     text_runs(d, NULL, &o);
+    if (d->oom || p->n == before)
+        return;
+    size_t len = strlen(s);
+    d->last = (struct cr_last_text){.set = true, .bounds = d->bounds, .page = d->npages - 1,
+                                    .op = p->n - 1, .x_end = x + cr_draw_width(d, face, size, s),
+                                    .y = y, .size = size, .open = !is_space(s[len - 1])};
 }
 
 void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
@@ -466,14 +523,19 @@ size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w
 
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const cr_line *ln)
 {
-    char *s = cr_arena_alloc(d->tmp, ln->len + 1);
+    char *s = cr_arena_alloc(d->tmp, ln->len + 2);
     if (!s) {
         d->oom = true;
         return;
     }
     memcpy(s, ln->start, ln->len);
-    s[ln->len] = '\0';
+    size_t n = ln->len;
+    if (ln->space && n > 0)
+        s[n++] = ' ';
+    s[n] = '\0';
     cr_draw_text(d, x, y, face, size, c, s);
+    if (ln->joined)
+        d->last.open = false; /* the next line goes on with this word */
 }
 
 float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, float w)
@@ -578,16 +640,20 @@ const char *cr_draw_area_short(cr_draw *d, size_t area)
     return a->short_name ? a->short_name : a->name;
 }
 
-void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta)
+int cr_draw_title_section(cr_draw *d, const char *kicker, const char *title, const char *meta)
 {
     const cr_layout_spec *sp = d->sp;
+    cr_draw_begin(d, CR_ROLE_SECT, NULL);
+    int id = cr_draw_anchor(d, d->y);
+    cr_draw_bookmark(d, title, 0, id);
     cr_draw_rect(d, d->x0, d->y, 40, 3, sp->accent);
     d->y += 14;
     cr_draw_elem_text(d, CR_ROLE_P, d->x0, d->y + 8, CR_FACE_BOLD, 8.5f, sp->accent, kicker);
     d->y += 14;
-    d->y += cr_draw_elem_para_at(d, CR_ROLE_H2, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
+    d->y += cr_draw_elem_para_at(d, CR_ROLE_H1, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
     cr_draw_elem_para(d, CR_ROLE_P, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, meta);
     d->y += 10;
+    return id;
 }
 
 void cr_draw_panel(cr_draw *d, const char *text)
@@ -637,14 +703,6 @@ void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title)
     cr_draw_end(d);
 }
 
-int cr_draw_unseen_section(cr_draw *d, const char *title)
-{
-    cr_draw_begin(d, CR_ROLE_SECT, NULL);
-    int id = cr_draw_anchor(d, d->y);
-    cr_draw_bookmark(d, title, 0, id);
-    cr_draw_unseen_heading(d, CR_ROLE_H1, title);
-    return id;
-}
 
 /* ---- tables ---- */
 

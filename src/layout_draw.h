@@ -51,6 +51,18 @@ typedef struct cr_draw {
     int nanchors;
     bool tagged; /* emit the structure (BEGIN/END ops); set by the layout after cr_draw_init */
     int depth;   /* structure elements open in the content */
+    /* Word boundaries (see cr_draw_text): the element boundaries so far (counted tagged or
+     * not, so the drawing is the same either way) and the last text run drawn. */
+    unsigned long bounds;
+    int artifact; /* open ARTIFACT elements (counted tagged or not): never read, no boundaries */
+    struct cr_last_text {
+        bool set;
+        unsigned long bounds;
+    int artifact; /* open ARTIFACT elements (counted tagged or not): never read, no boundaries */ /* d->bounds when it was drawn */
+        size_t page, op;      /* its last op */
+        float x_end, y, size;
+        bool open;            /* it ends in no space and no line break joins it to the next */
+    } last;
 } cr_draw;
 
 /* Sets up |d| for the spec's page and margins (no page yet), untagged. false (and d->oom) when
@@ -94,6 +106,11 @@ void cr_draw_emit(cr_draw *d, const cr_op *op);
 void cr_draw_new_page(cr_draw *d);
 /* Makes sure |h| points fit below the cursor; otherwise starts a new page. */
 void cr_draw_need(cr_draw *d, float h);
+/* A text run at (x, y baseline). Word boundaries: when the run before it went into the same
+ * element (no BEGIN or END between them) and ended without a space, and this one does not go on
+ * from its end on the same baseline (a box's number above its name, a chart's labels), that
+ * run gets a trailing space: invisible, but text read through the structure has its words
+ * apart ("89% Data Management", not "89%DataManagement"). */
 void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s);
 void cr_draw_text_right(cr_draw *d, float xr, float y, cr_face face, float size, cr_rgb c,
                         const char *s);
@@ -143,6 +160,9 @@ const char *cr_draw_join_or(cr_draw *d, const char *const *items, size_t n);
 const char *cr_draw_list(cr_draw *d, const char *const *items, size_t n, const char *sep_key);
 float cr_draw_width(cr_draw *d, cr_face face, float size, const char *s);
 size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines);
+/* Draws line |ln| of a wrap; a line broken at a space keeps one at its end (invisible), so its
+ * last word and the next line's first stay apart when the text is read back ("and met", not
+ * "andmet"); a line broken at a hyphen keeps the hyphen and nothing else. */
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln);
 /* The largest size from |size| down to |min| (in tenths of a point) at which each of the |n|
@@ -165,9 +185,12 @@ float cr_draw_elem_para_at(cr_draw *d, cr_role role, float x, float y, float w, 
 /* One text run as one element of |role|. */
 void cr_draw_elem_text(cr_draw *d, cr_role role, float x, float y, cr_face face, float size,
                        cr_rgb c, const char *s);
-/* A document's title block at the cursor: an accent bar, the kicker, the title (large, wrapped;
- * an H2 under its section's H1, see cr_draw_unseen_heading) and a line of facts under it. */
-void cr_draw_title(cr_draw *d, const char *kicker, const char *title, const char *meta);
+/* A document's first section, opened at the cursor with its title block: the Sect, its anchor
+ * and bookmark |title|, an accent bar, the kicker, the title (large, wrapped), which is the
+ * section's H1 -- the heading a reader sees is the one a screen reader announces and the
+ * outline lists -- and a line of facts under it. Close the section with cr_draw_end. Returns
+ * the anchor. */
+int cr_draw_title_section(cr_draw *d, const char *kicker, const char *title, const char *meta);
 /* A sentence on a shaded panel with an accent edge, across the content width (a P). */
 void cr_draw_panel(cr_draw *d, const char *text);
 /* A section heading (H1 for level 0, H2 otherwise) with its anchor and bookmark; keeps |keep|
@@ -177,11 +200,10 @@ int cr_draw_heading(cr_draw *d, const char *title, int level, float keep);
  * with cr_draw_end. Returns the anchor. */
 int cr_draw_section(cr_draw *d, const char *title, float keep);
 /* The heading (an element of |role| with no content, |title| its alternative text) of a section
- * that draws none, named like its bookmark, so that the H1s are the outline's top level. */
+ * that draws none (the practice areas: each area's page starts with the area's name), named
+ * like its bookmark, so that the H1s are the outline's top level. Only where no drawn text
+ * could be the heading. */
 void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title);
-/* A section that draws no heading, at the cursor: opens its Sect, places its anchor and
- * bookmark |title| and its unseen H1. Close the section with cr_draw_end. Returns the anchor. */
-int cr_draw_unseen_section(cr_draw *d, const char *title);
 /* The layout's colour for catalog area |area| (the accent when it has none). */
 cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
 /* The name of catalog area |area| for narrow places: its short name when it has one. */

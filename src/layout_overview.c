@@ -302,11 +302,10 @@ static void tier_chart(overview *O)
 static void section_summary(overview *O)
 {
     cr_draw *L = &O->d;
-    cr_draw_unseen_section(L, cr_draw_str(L, "overview.section.summary"));
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", O->req->cycle);
     cr_arg ca[] = {{"cycle", cycle}, {"edition", L->cat->edition}};
-    cr_draw_title(L, cr_draw_str(L, "overview.kicker"), cr_draw_tpl(L, "overview.title", ca, 2),
+    cr_draw_title_section(L, cr_draw_str(L, "overview.kicker"), cr_draw_tpl(L, "overview.title", ca, 2),
                   cr_draw_tpl(L, "overview.meta", ca, 2));
     /* Who is in, who was left out: one sentence on a shaded panel. */
     size_t n = O->req->ncities, x = O->req->excluded;
@@ -457,7 +456,7 @@ static void section_cities(overview *O)
     const cr_layout_spec *sp = L->sp;
     const cr_catalog *cat = L->cat;
     cr_table t = {.ncols = 8,
-                  .widths = {112, 42, 68, 60, 50, 38, 66, 68},
+                  .widths = {100, 54, 68, 60, 50, 38, 66, 68},
                   .headers = {cr_draw_str(L, "overview.cities.city"), cr_draw_str(L, "overview.cities.country"),
                               cr_draw_str(L, "overview.cities.region"), cr_draw_str(L, "overview.cities.band"),
                               cr_draw_str(L, "overview.cities.met"), cr_draw_str(L, "overview.cities.score"),

@@ -166,10 +166,15 @@ size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const c
         out[n].start = text + start;
         out[n].len = fit_end - start;
         out[n].width = fit_w;
-        n++;
         start = end > start ? end : fit_end;
         while (start < len && (text[start] == ' ' || text[start] == '\n'))
             start++;
+        bool gap = false; /* the break dropped spaces or a newline: a word boundary */
+        for (size_t k = fit_end; k < start; k++)
+            gap |= text[k] == ' ' || text[k] == '\n';
+        out[n].space = start < len && gap;
+        out[n].joined = start < len && !gap;
+        n++;
     }
     *lines = out;
     return n;

@@ -39,10 +39,16 @@ typedef struct cr_line {
     const char *start;
     size_t len;
     float width;
+    /* How the text goes on after this line: |space| when the break dropped spaces (or a
+     * newline), a word boundary the drawn text must keep; |joined| when the next line goes on
+     * with no space (a break after a hyphen or slash, between ideographs, or inside a word
+     * too long for a line). Neither on the last line. */
+    bool space, joined;
 } cr_line;
 
 /* Breaks |text| into lines no wider than |maxw| at |size| points in |face|. Lines are slices of
- * |text| (trailing spaces dropped). A word wider than a line is broken between characters.
+ * |text| (trailing spaces left out of len and width; see cr_line.space). A word wider than a
+ * line is broken between characters.
  * Returns the number of lines; *lines is allocated in |a| (NULL and 0 when out of memory). */
 size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const char *text,
                float maxw, cr_line **lines);

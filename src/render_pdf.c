@@ -5,7 +5,9 @@
  *
  * - Fonts. Each face is loaded (embedded, libharu subsets it) only when the document uses it, and
  *   drawn as a single-byte font with libharu's CP1252 encoding; the UTF-8 -> CP1252 conversion is
- *   ours. A run with a character outside CP1252 is drawn whole with a CID (Type0, Identity-H)
+ *   ours. Its /Encoding is written as plain /WinAnsiEncoding, without the /Differences [127
+ *   /.notdef] libharu adds, which PDF/UA-1 7.21.6 does not allow (fix_single_fonts); code 127 is
+ *   never drawn with it. A run with a character outside CP1252 is drawn whole with a CID (Type0, Identity-H)
  *   version of the same face through libharu's UTF-8 encoder; that encoder is only switched on in
  *   documents that need it. Both versions of a face share one embedded font file.
  * - Fallback fonts (text runs whose op.font names one, display.h) are loaded and embedded only in
@@ -96,9 +98,13 @@ static const uint16_t cp1252_high[32] = {
     0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
 
-/* The CP1252 byte of |cp|, or -1 when CP1252 has no such character. */
+/* The CP1252 byte of |cp|, or -1 when CP1252 has no such character. U+007F is refused: the
+ * simple fonts are written as plain WinAnsiEncoding (see fix_single_fonts), where code 127 is
+ * not the character it is in CP1252. */
 static int cp1252_byte(uint32_t cp)
 {
+    if (cp == 0x7F)
+        return -1;
     if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
         return (int)cp;
     for (int i = 0; i < 32; i++)
@@ -388,6 +394,33 @@ static void fix_cid_font(pdf_render *r, int c)
                             "end\n");
 #undef USED
 #undef PUA
+}
+
+/* The simple (CP1252) fonts before saving: libharu writes their /Encoding as WinAnsiEncoding
+ * with /Differences [127 /.notdef] (its CP1252 table has no character at 127, its WinAnsi table
+ * the bullet). `.notdef` is no Adobe Glyph List name, which PDF/UA-1 (ISO 14289-1 7.21.6) does
+ * not allow in a non-symbolic TrueType font's /Differences. We never draw code 127
+ * (cp1252_byte), so the encoding is exactly /WinAnsiEncoding: the encoder, which libharu shares
+ * between the document's CP1252 fonts, is told it has no differences, and libharu writes the
+ * name alone. */
+static void fix_single_fonts(pdf_render *r)
+{
+    bool any = false;
+    for (int c = 0; c < NSLOT; c++)
+        any |= r->single[c] != NULL;
+    if (!any)
+        return;
+    HPDF_Encoder enc = HPDF_GetEncoder(r->pdf, "CP1252");
+    if (!enc || enc->type != HPDF_ENCODER_TYPE_SINGLE_BYTE)
+        return;
+    HPDF_BasicEncoderAttr attr = (HPDF_BasicEncoderAttr)enc->attr;
+    if (strcmp(attr->base_encoding, HPDF_ENCODING_WIN_ANSI) != 0)
+        return;
+    for (int b = 0; b < 256; b++)
+        if (attr->differences[b] && b != 0x7F)
+            return; /* another libharu: leave it as it is (the ua test would tell) */
+    attr->has_differences = HPDF_FALSE;
+    attr->differences[0x7F] = 0;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1410,6 +1443,8 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
     for (int c = 0; c < NSLOT && !failed(r); c++)
         if (r->cid[c])
             fix_cid_font(r, c);
+    if (!failed(r))
+        fix_single_fonts(r);
     if (failed(r) || HPDF_SaveToStream(r->pdf) != HPDF_OK || failed(r))
         return CR_OK; /* reported by the caller */
     HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);

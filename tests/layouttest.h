@@ -43,6 +43,8 @@ size_t find_page(const cr_display *d, const char *needle);
 
 /* The index of the first text op equal to |text| from op |from| on, or (size_t)-1. */
 size_t find_op(const cr_display *d, size_t from, const char *text);
+/* The length of |s| without its trailing spaces (a word boundary a line keeps: no ink). */
+size_t ink_len(const char *s);
 
 /* The page (0-based) op |op| lies on. */
 size_t op_page(const cr_display *d, size_t op);

@@ -95,7 +95,7 @@ static void check_band(const cr_display *d, const layout_env *e, const cr_catalo
             if (o->kind != CR_OP_TEXT || op_page(d, j) != page || o->x < b->x || o->x >= b->x + b->w || o->y < b->y ||
                 o->y > b->y + b->h)
                 continue;
-            float w = cr_fonts_width(e->fonts, o->face, o->size, o->text, strlen(o->text));
+            float w = cr_fonts_width(e->fonts, o->face, o->size, o->text, ink_len(o->text));
             if (o->x + w > b->x + b->w)
                 fail_msg("%s: \"%s\" (%.2f pt wide at %.2f) runs out of its status box (%.2f to %.2f)", what,
                          o->text, w, o->x, b->x, b->x + b->w);

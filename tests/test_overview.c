@@ -199,7 +199,7 @@ static void test_bookmarks(void **st)
 {
     state *s = *st;
     cr_display *d = layout(s);
-    static const char *const titles[] = {"Cohort at a glance", "Average score by practice area",
+    static const char *const titles[] = {"Cohort overview 2023", "Average score by practice area",
                                          "Criteria adoption", "Cities"};
     size_t n = 0;
     for (size_t i = 0; i < d->nops; i++) {
