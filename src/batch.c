@@ -755,13 +755,19 @@ static cr_status write_manifest(batch *b, cr_error *err)
                 json_t *x;
                 json_array_foreach(v, k, x) need += strlen(json_string_value(x)) + 2;
                 if ((joined = malloc(need))) {
-                    joined[0] = '\0';
+                    size_t at = 0;
                     json_array_foreach(v, k, x)
                     {
-                        if (k)
-                            strcat(joined, "; ");
-                        strcat(joined, json_string_value(x));
+                        const char *w = json_string_value(x);
+                        size_t m = strlen(w);
+                        if (k) {
+                            memcpy(joined + at, "; ", 2);
+                            at += 2;
+                        }
+                        memcpy(joined + at, w, m);
+                        at += m;
                     }
+                    joined[at] = '\0';
                     s = joined;
                 }
             }

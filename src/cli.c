@@ -129,11 +129,13 @@ static cr_status load_assessment(cr_assessment *a, const char *sub, const char *
         return cr_assessment_load(a, sub, audit, cat, schemas, err);
     memset(a, 0, sizeof *a);
     size_t len;
-    if (sub_in && audit_in)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "only one input can come from standard input (-)");
+    if (sub_in && audit_in) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "only one input can come from standard input (-)");
+        return CR_EUSAGE;
+    }
     char *in = read_stream(stdin, "<stdin>", &len, err);
     if (!in)
-        return err->code;
+        return err->code != CR_OK ? err->code : CR_EIO;
     size_t flen = 0;
     char *file = NULL;
     const char *other = sub_in ? audit : sub;
@@ -141,13 +143,14 @@ static cr_status load_assessment(cr_assessment *a, const char *sub, const char *
         FILE *f = fopen(other, "rb");
         if (!f) {
             free(in);
-            return cr_error_set(err, CR_EIO, other, 0, "cannot read: %s", strerror(errno));
+            cr_error_set(err, CR_EIO, other, 0, "cannot read: %s", strerror(errno));
+            return CR_EIO;
         }
         file = read_stream(f, other, &flen, err);
         fclose(f);
         if (!file) {
             free(in);
-            return err->code;
+            return err->code != CR_OK ? err->code : CR_EIO;
         }
     }
     cr_status st = sub_in ? cr_assessment_parse(a, in, len, "<stdin>", file, flen, other, cat, schemas, err)
@@ -887,6 +890,8 @@ static long long document_date(const cr_assessment *a)
 
 static int write_output(const char *path, const cr_buffer *b, cr_error *err)
 {
+    if (!path) /* the commands check -o before they render */
+        return EXIT_USAGE;
     if (strcmp(path, "-") == 0) { /* standard output, as it is */
         if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout) != 0) {
             cr_error_set(err, CR_EIO, "<stdout>", 0, "cannot write: %s", strerror(errno));

@@ -1155,9 +1155,13 @@ static size_t draw_group(pdf_render *r, size_t i, size_t n)
         on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
         return i + n;
     }
-    all[0] = '\0';
-    for (size_t k = i; k <= i + n; k++)
-        strcat(all, d->ops[k].text);
+    size_t at = 0;
+    for (size_t k = i; k <= i + n; k++) {
+        size_t m = strlen(d->ops[k].text);
+        memcpy(all + at, d->ops[k].text, m);
+        at += m;
+    }
+    all[at] = '\0';
     r->group_text = all;
     for (size_t k = i; k <= i + n && !failed(r); k++)
         draw_text(r, &d->ops[k]);
@@ -1538,10 +1542,10 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
     }
     r.mc = MC_NONE;
     r.total_pages = npages;
-    r.pages = calloc(npages, sizeof *r.pages);
+    r.pages = calloc(npages ? npages : 1, sizeof *r.pages);
     r.dest = calloc(d->nanchors > 0 ? (size_t)d->nanchors : 1, sizeof *r.dest);
     if (r.tagged) {
-        r.page_parents = calloc(npages, sizeof *r.page_parents);
+        r.page_parents = calloc(npages ? npages : 1, sizeof *r.page_parents);
         r.goto_elem = calloc(d->nops, sizeof *r.goto_elem);
     }
     if (!r.pages || !r.dest || !scratch_reserve(&r, 256) ||
