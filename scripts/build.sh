@@ -19,7 +19,7 @@ packages=(
     libcmocka-dev                      # unit tests
     valgrind                           # tests: the program under memcheck
     cppcheck clang-tidy                # tests: static analysis
-    python3                            # the CLI test reads JSON output with it
+    python3 python3-jsonschema         # tests read JSON output and validate it against its schemas
     python3-pikepdf python3-fonttools  # the PDF/UA test (tests/ua): PDF objects, the Adobe Glyph List
     nodejs                             # the accessibility test reads the PDFs back with pdf.js
 )

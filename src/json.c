@@ -59,9 +59,27 @@ static char *finish(json_t *root, bool ok, cr_error *err)
     return nl;
 }
 
-static const char *reach_id(const cr_catalog *cat, size_t t)
+/* A band's id as every JSON output writes it: lower case ("30k-100k"), NULL for none. The
+ * catalog's own id ("30K-100K") stays in the peers file, which is read back by the catalog. */
+static json_t *band_json(const cr_catalog *cat, size_t b)
 {
-    return t == CR_NONE ? "none" : cat->tiers[t].id;
+    if (b == CR_NONE)
+        return json_null();
+    char id[64];
+    snprintf(id, sizeof id, "%s", cat->bands[b].id);
+    for (char *c = id; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return json_string(id);
+}
+
+static const char *band_key(const cr_catalog *cat, size_t b, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s", cat->bands[b].id);
+    for (char *c = buf; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
+    return buf;
 }
 
 static json_t *outcome_ids(const cr_catalog *cat, const size_t *idx, size_t n, bool *ok)
@@ -86,7 +104,7 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
         return NULL;
     put(r, "eligible", json_boolean(rm->eligibility == CR_ELIGIBLE), ok);
     put(r, "peer_group", !rm->ranked_by_peers ? json_null()
-                         : json_string(rm->band == CR_NONE ? "all" : cat->bands[rm->band].id), ok);
+                         : rm->band == CR_NONE ? json_string("all") : band_json(cat, rm->band), ok);
 
     json_t *tiers = json_array();
     for (size_t k = 0; tiers && k < rm->ntiers; k++) {
@@ -127,7 +145,7 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
             put(o, "criterion", opt_string(b->criterion == CR_NONE ? NULL : cat->criteria[b->criterion].code), ok);
             put(o, "count", json_integer(b->count), ok);
             put(o, "tier", opt_string(tier_id(cat, b->tier)), ok);
-            put(o, "reaches", json_string(reach_id(cat, b->reaches)), ok);
+            put(o, "reaches", opt_string(tier_id(cat, b->reaches)), ok);
         }
         push(blockers, o, ok);
     }
@@ -149,7 +167,7 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
                 put(so, "more_outcomes", json_integer(st->more_outcomes), ok);
                 put(so, "outcome_candidates", outcome_ids(cat, st->outcomes, st->noutcomes, ok), ok);
                 put(so, "cost", json_integer(st->cost), ok);
-                put(so, "reaches", json_string(reach_id(cat, st->reaches)), ok);
+                put(so, "reaches", opt_string(tier_id(cat, st->reaches)), ok);
             } else {
                 json_decref(cand);
             }
@@ -157,7 +175,7 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
         }
         if (o) {
             put(o, "tier", json_string(cat->tiers[p->tier].id), ok);
-            put(o, "reaches", json_string(reach_id(cat, p->reaches)), ok);
+            put(o, "reaches", opt_string(tier_id(cat, p->reaches)), ok);
             put(o, "cost", json_integer(p->cost), ok);
             put(o, "steps", steps, ok);
         } else {
@@ -200,17 +218,21 @@ char *cr_scorecard_json_peers(const cr_audited *a, const cr_scorecard *sc, const
     if (!root)
         return finish(NULL, false, err);
     static const char *const elig[] = {"eligible", "outside-region", "below-population"};
+    put(root, "format", json_integer(CR_JSON_FORMAT), &ok);
     put(root, "id", json_string(sub->id), &ok);
     put(root, "city", json_string(sub->city.name), &ok);
     put(root, "country", json_string(sub->city.country), &ok);
     put(root, "population", json_integer(sub->city.population), &ok);
-    put(root, "region", opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].name), &ok);
-    put(root, "band", opt_string(sc->band == CR_NONE ? NULL : cat->bands[sc->band].id), &ok);
+    put(root, "subdivision", opt_string(sub->city.subdivision), &ok);
+    put(root, "region", opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].id), &ok);
+    put(root, "region_name", opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].name), &ok);
+    put(root, "band", band_json(cat, sc->band), &ok);
+    put(root, "band_name", opt_string(sc->band == CR_NONE ? NULL : cat->bands[sc->band].name), &ok);
     put(root, "cycle", json_integer(sub->cycle), &ok);
     put(root, "edition", json_string(cat->edition), &ok);
     put(root, "eligible", json_boolean(sc->eligibility == CR_ELIGIBLE), &ok);
     put(root, "eligibility", json_string(elig[sc->eligibility]), &ok);
-    put(root, "tier", json_string(sc->tier == CR_NONE ? "none" : cat->tiers[sc->tier].id), &ok);
+    put(root, "tier", opt_string(tier_id(cat, sc->tier)), &ok);
     put(root, "awarded", opt_string(tier_id(cat, sc->awarded)), &ok);
     put(root, "met", json_integer(sc->met), &ok);
     put(root, "total", json_integer(sc->total), &ok);
@@ -263,10 +285,11 @@ char *cr_scorecard_json_peers(const cr_audited *a, const cr_scorecard *sc, const
     return finish(root, ok, err);
 }
 
-static json_t *group(const cr_peers *p, const cr_peer_group *g, bool *ok)
+static json_t *group(const cr_peers *p, const cr_peer_group *g, const char *name, bool *ok)
 {
     json_t *o = json_object();
     if (o) {
+        put(o, "name", json_string(name), ok);
         put(o, "applicants", json_integer((json_int_t)g->applicants), ok);
         put(o, "average", pct1(cr_peers_average(p, g)), ok);
     }
@@ -280,6 +303,7 @@ char *cr_peers_json(const cr_peers *p, cr_error *err)
     json_t *root = json_object();
     if (!root)
         return finish(NULL, false, err);
+    put(root, "format", json_integer(CR_JSON_FORMAT), &ok);
     put(root, "edition", json_string(cat->edition), &ok);
     put(root, "applicants", json_integer((json_int_t)p->applicants), &ok);
     put(root, "excluded", json_integer((json_int_t)p->excluded), &ok);
@@ -294,13 +318,14 @@ char *cr_peers_json(const cr_peers *p, cr_error *err)
         put(cohort, "left_out", ids, &ok);
     }
     put(root, "cohort", cohort, &ok);
+    char key[64];
     json_t *regions = json_object();
     for (size_t r = 0; regions && r < cat->nregions; r++)
-        put(regions, cat->regions[r].name, group(p, &p->regions[r], &ok), &ok);
+        put(regions, cat->regions[r].id, group(p, &p->regions[r], cat->regions[r].name, &ok), &ok);
     put(root, "regions", regions, &ok);
     json_t *bands = json_object();
     for (size_t b = 0; bands && b < cat->nbands; b++)
-        put(bands, cat->bands[b].id, group(p, &p->bands[b], &ok), &ok);
+        put(bands, band_key(cat, b, key, sizeof key), group(p, &p->bands[b], cat->bands[b].name, &ok), &ok);
     put(root, "bands", bands, &ok);
     json_t *criteria = json_object();
     for (size_t i = 0; criteria && i < cat->ncriteria; i++) {
@@ -308,7 +333,7 @@ char *cr_peers_json(const cr_peers *p, cr_error *err)
         if (o) {
             put(o, "all", pct1(cr_peers_share(p, i, CR_NONE)), &ok);
             for (size_t b = 0; b < cat->nbands; b++)
-                put(o, cat->bands[b].id, pct1(cr_peers_share(p, i, b)), &ok);
+                put(o, band_key(cat, b, key, sizeof key), pct1(cr_peers_share(p, i, b)), &ok);
         }
         put(criteria, cat->criteria[i].code, o, &ok);
     }

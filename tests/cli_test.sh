@@ -159,7 +159,7 @@ check "score stale-city --json: stale [\"OD2\"]" t_score_stale
 
 t_score_small_town() {
     run score "$COHORT/small-town.submission.xml" --audit "$COHORT/small-town.audit.xml" --json
-    [ $rc -eq 0 ] && json_ok 'd["eligible"] is False and d["tier"] == "none"'
+    [ $rc -eq 0 ] && json_ok 'd["eligible"] is False and d["tier"] is None'
 }
 check "score small-town --json: not eligible, tier none" t_score_small_town
 
@@ -171,7 +171,7 @@ and d["roadmap"]["paths"][0]["steps"][0]["criteria"] == ["DM8"]
 and d["roadmap"]["paths"][0]["cost"] == 7 and d["roadmap"]["keep"] is None' || return 1
     run score "$COHORT/hamilton.submission.xml" --audit "$COHORT/hamilton.audit.xml" --json
     [ $rc -eq 0 ] && json_ok '
-d["tier"] == "none" and d["roadmap"]["paths"][0]["tier"] == "silver"
+d["tier"] is None and d["roadmap"]["paths"][0]["tier"] == "silver"
 and d["roadmap"]["paths"][0]["reaches"] == "gold" and d["roadmap"]["paths"][0]["cost"] == 1' || return 1
     run score "$COHORT/small-town.submission.xml" --audit "$COHORT/small-town.audit.xml" --json
     [ $rc -eq 0 ] && json_ok '
@@ -253,7 +253,7 @@ t_stats_json() {
     run stats "$COHORT" --json
     [ $rc -eq 0 ] && json_ok '
 d["applicants"] == 10 and d["excluded"] == 1
-and set(d["regions"]) == {"United States", "Canada", "Latin America"}
+and set(d["regions"]) == {"us", "ca", "latam"} and d["regions"]["us"]["name"] == "United States"
 and sum(g["applicants"] for g in d["regions"].values()) == 10'
 }
 check "stats --json: 10 applicants (11 cities, one ineligible), three regions" t_stats_json

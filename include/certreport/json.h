@@ -13,6 +13,13 @@
 extern "C" {
 #endif
 
+/* The version of the machine outputs' format ("format" in score --json, stats --json and the
+ * batch manifest). One vocabulary in all of them: ids in lower case (tiers "gold", bands
+ * "30k-100k", regions "us"), display names beside them ("band_name"), lists as arrays, null
+ * for absent. Their JSON Schemas are the files assets/schemas/NAME.schema.json. A field is never removed or
+ * changes meaning within one format; new fields may appear. */
+#define CR_JSON_FORMAT 2
+
 /* The scorecard as a JSON object (UTF-8, indented, trailing newline), with its "roadmap"
  * (roadmap.h; candidates ranked without peer shares). Returns a malloc'd string the caller frees,
  * or NULL with |err| set (CR_ENOMEM). */
