@@ -2,7 +2,8 @@
  *
  * A cursor flows down the content box of each page; blocks ask for room (`need`) and start a new
  * page when it is missing, so headings stay with what follows and table rows are never split
- * unless taller than a page. Ops are kept per page; running headers and "Page N of M" footers
+ * unless taller than a page (cr_keep: areas share pages, no heading, legend or single row left
+ * alone, short lists whole). Ops are kept per page; running headers and "Page N of M" footers
  * are added at the end, when the page count is known. The drawing primitives are in
  * layout_draw.c (the cohort overview uses them too).
  *
