@@ -2,7 +2,8 @@
  *
  * A cursor flows down the content box of each page; blocks ask for room (`need`) and start a new
  * page when it is missing, so headings stay with what follows and table rows are never split
- * unless taller than a page. Ops are kept per page; running headers and "Page N of M" footers
+ * unless taller than a page (cr_keep: areas share pages, no heading, legend or single row left
+ * alone, short lists whole). Ops are kept per page; running headers and "Page N of M" footers
  * are added at the end, when the page count is known. The drawing primitives are in
  * layout_draw.c (the cohort overview uses them too).
  *
@@ -154,7 +155,7 @@ static const char *changed_criteria(report *R, size_t k, bool now)
 
 /* Under "Your city has achieved N% of ...": the change since the previous assessment and the
  * criteria newly met and no longer met (compared by catalog index, audited answers). */
-static void area_progress(report *R, size_t k)
+static const char *area_progress_text(report *R, size_t k)
 {
     cr_draw *L = &R->d;
     int delta = area_delta(R, k);
@@ -173,7 +174,7 @@ static void area_progress(report *R, size_t k)
         cr_arg ja[] = {{"a", parts[0]}, {"b", parts[p]}};
         parts[0] = cr_draw_tpl(L, "sentence.join", ja, 2);
     }
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, parts[0]);
+    return parts[0];
 }
 
 /* What a status band box says, for its link's description: "Open Data: 67% (+11 since 2022)". */
@@ -519,20 +520,56 @@ static void section_status(report *R)
     cr_draw_end(L);
 }
 
-/* A bulleted list of |n| paragraphs (the bullets are drawn, not text: no label). */
+/* The heights of a bulleted list's items, in the scratch arena (NULL when out of memory). */
+static float *bullet_heights(cr_draw *L, const char *const *items, size_t n, cr_face face)
+{
+    float tx = L->x0 + 16, tw = L->x1 - tx;
+    float *h = cr_arena_calloc(L->tmp, n ? n : 1, sizeof *h);
+    if (!h) {
+        L->oom = true;
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        h[i] = cr_draw_para_height(L, face, SZ_BODY, items[i], tw) + 3;
+    return h;
+}
+
+/* What of a list of items of heights |h| must fit under its heading (cr_keep_lead). */
+static float list_lead(cr_draw *L, const float *h, size_t n)
+{
+    cr_keep kp;
+    cr_keep_init(L, &kp, h, n, 0, true);
+    return h ? cr_keep_lead(L, &kp) : 0;
+}
+
+/* The same for a bulleted list. */
+static float bullets_lead(cr_draw *L, const char *const *items, size_t n, cr_face face)
+{
+    return list_lead(L, bullet_heights(L, items, n, face), n);
+}
+
+/* A bulleted list of |n| paragraphs (the bullets are drawn, not text: no label), kept together
+ * across page breaks (cr_keep). */
 static void bullets(cr_draw *L, const char *const *items, size_t n, cr_face face)
 {
     if (!n)
         return;
     float tx = L->x0 + 16, tw = L->x1 - tx;
+    float *h = bullet_heights(L, items, n, face);
+    if (!h)
+        return;
+    cr_keep kp;
+    cr_keep_init(L, &kp, h, n, 0, true);
     cr_draw_begin(L, CR_ROLE_L, NULL);
     for (size_t i = 0; i < n; i++) {
-        cr_draw_need(L, SZ_BODY * LEAD);
+        if (cr_keep_break(L, &kp, i))
+            cr_draw_new_page(L);
         cr_draw_begin(L, CR_ROLE_LI, NULL);
         cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.65f, 2, L->sp->accent);
         cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, face, SZ_BODY, L->sp->text, items[i]);
         cr_draw_end(L);
         L->y += 3;
+        cr_keep_placed(L, &kp);
     }
     cr_draw_end(L);
 }
@@ -548,6 +585,45 @@ static unsigned outcomes_needed(const cr_catalog *cat, size_t t)
 {
     unsigned m = cat->tiers[t].min_outcomes;
     return m == CR_ALL_OUTCOMES ? (unsigned)cat->noutcomes : m;
+}
+
+/* A row of the tiers table (cr_table_fill): the tier, its range, what else it needs and what it
+ * means. */
+static void tier_row(cr_draw *L, void *data, size_t t, cr_cell *cells, bool *shade)
+{
+    (void)data;
+    const cr_catalog *cat = L->cat;
+    const cr_layout_spec *sp = L->sp;
+    unsigned total = (unsigned)cat->ncriteria;
+    unsigned from = tier_need(total, cat->tiers[t].percent);
+    bool top = t + 1 == cat->ntiers;
+    unsigned to = top ? total : tier_need(total, cat->tiers[t + 1].percent) - 1;
+    cr_arg ra[] = {{"from", cr_draw_pct(L, cat->tiers[t].percent)},
+                   {"to", cr_draw_pct(L, top ? 100 : cat->tiers[t + 1].percent - 1)},
+                   {"nfrom", cr_draw_num(L, from)},
+                   {"nto", cr_draw_num(L, to)},
+                   {"total", cr_draw_num(L, total)}};
+    const char *needs[CR_MAX_LIST + 2];
+    size_t nn = 0;
+    bool any_core = false;
+    for (size_t i = 0; i < cat->ncriteria; i++)
+        any_core |= cat->criteria[i].core;
+    if (any_core)
+        needs[nn++] = cr_draw_str(L, "req.needs.core");
+    for (size_t k = 0; k < cat->tiers[t].nrequires && nn < CR_MAX_LIST; k++)
+        if (!cat->criteria[cat->tiers[t].requires[k]].core)
+            needs[nn++] = cat->criteria[cat->tiers[t].requires[k]].code;
+    unsigned m = outcomes_needed(cat, t);
+    cr_arg oa[] = {{"n", cr_draw_num(L, m)}};
+    if (m)
+        needs[nn++] = cr_draw_tpl_n(L, m == cat->noutcomes && m > 1 ? "req.needs.all" : "req.needs.outcomes", m, oa, 1);
+    cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cat->tiers[t].name, NULL};
+    cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_tpl(L, "req.range", ra, 5), NULL};
+    cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, nn ? cr_draw_join(L, needs, nn) : "", NULL};
+    cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cat->tiers[t].description ? cat->tiers[t].description : "", NULL};
+    for (size_t c = 0; c < 4; c++)
+        cells[c].npar = 1;
+    *shade = t % 2 == 1;
 }
 
 /* The requirements for certification, all from the catalog: who may apply, the core criteria,
@@ -579,9 +655,11 @@ static void section_requirements(report *R)
             items[n++] = cr_draw_tpl(L, "progress.item", a, 2);
         }
     if (n) {
-        subheading(L, cr_draw_str(L, "req.core.title"), 40);
         cr_arg a[] = {{"n", cr_draw_num(L, (long)n)}};
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl_n(L, "req.core.text", (long)n, a, 1));
+        const char *text = cr_draw_tpl_n(L, "req.core.text", (long)n, a, 1);
+        subheading(L, cr_draw_str(L, "req.core.title"),
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 + bullets_lead(L, items, n, CR_FACE_REGULAR));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, text);
         L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
         L->y += 6;
@@ -589,16 +667,18 @@ static void section_requirements(report *R)
 
     /* Resident outcomes. */
     if (cat->noutcomes && cat->ntiers) {
-        subheading(L, cr_draw_str(L, "req.outcomes.title"), 40);
         unsigned m = outcomes_needed(cat, 0);
         cr_arg a[] = {{"n", cr_draw_num(L, m)}};
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl_n(L, "req.outcomes.text", m, a, 1));
-        L->y += 4;
+        const char *text = cr_draw_tpl_n(L, "req.outcomes.text", m, a, 1);
         n = 0;
         for (size_t o = 0; o < cat->noutcomes && n < CR_MAX_LIST; o++) {
             cr_arg b[] = {{"name", cat->outcomes[o].name}, {"indicator", cat->outcomes[o].indicator}};
             items[n++] = cr_draw_tpl(L, "req.outcome.item", b, 2);
         }
+        subheading(L, cr_draw_str(L, "req.outcomes.title"),
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 + bullets_lead(L, items, n, CR_FACE_REGULAR));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, text);
+        L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
         L->y += 6;
     }
@@ -626,14 +706,13 @@ static void section_requirements(report *R)
         items[n++] = cr_draw_tpl(L, "req.extra", a, 2);
     }
     if (n) {
-        subheading(L, cr_draw_str(L, "req.extra.title"), 30);
+        subheading(L, cr_draw_str(L, "req.extra.title"), bullets_lead(L, items, n, CR_FACE_REGULAR));
         bullets(L, items, n, CR_FACE_REGULAR);
         L->y += 6;
     }
 
     /* The tiers: range of criteria met, what else each needs, what it means. */
     if (cat->ntiers) {
-        subheading(L, cr_draw_str(L, "req.tiers.title"), 60);
         bool described = false;
         for (size_t t = 0; t < cat->ntiers; t++)
             described |= cat->tiers[t].description != NULL;
@@ -648,40 +727,10 @@ static void section_requirements(report *R)
         for (size_t c = 0; c < tb.ncols; c++)
             tb.widths[c] *= scale;
         cr_table_measure(L, &tb);
+        float *h = cr_table_heights(L, &tb, cat->ntiers, tier_row, R);
+        subheading(L, cr_draw_str(L, "req.tiers.title"), h ? cr_table_lead(L, &tb, h, cat->ntiers, 0) : 0);
         cr_table_begin(L, &tb);
-        for (size_t t = 0; t < cat->ntiers; t++) {
-            cr_cell cells[4];
-            memset(cells, 0, sizeof cells);
-            unsigned from = tier_need(total, cat->tiers[t].percent);
-            bool top = t + 1 == cat->ntiers;
-            unsigned to = top ? total : tier_need(total, cat->tiers[t + 1].percent) - 1;
-            cr_arg ra[] = {{"from", cr_draw_pct(L, cat->tiers[t].percent)},
-                           {"to", cr_draw_pct(L, top ? 100 : cat->tiers[t + 1].percent - 1)},
-                           {"nfrom", cr_draw_num(L, from)},
-                           {"nto", cr_draw_num(L, to)},
-                           {"total", cr_draw_num(L, total)}};
-            const char *needs[CR_MAX_LIST + 2];
-            size_t nn = 0;
-            bool any_core = false;
-            for (size_t i = 0; i < cat->ncriteria; i++)
-                any_core |= cat->criteria[i].core;
-            if (any_core)
-                needs[nn++] = cr_draw_str(L, "req.needs.core");
-            for (size_t k = 0; k < cat->tiers[t].nrequires && nn < CR_MAX_LIST; k++)
-                if (!cat->criteria[cat->tiers[t].requires[k]].core)
-                    needs[nn++] = cat->criteria[cat->tiers[t].requires[k]].code;
-            unsigned m = outcomes_needed(cat, t);
-            cr_arg oa[] = {{"n", cr_draw_num(L, m)}};
-            if (m)
-                needs[nn++] = cr_draw_tpl_n(L, m == cat->noutcomes && m > 1 ? "req.needs.all" : "req.needs.outcomes", m, oa, 1);
-            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cat->tiers[t].name, NULL};
-            cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_tpl(L, "req.range", ra, 5), NULL};
-            cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, nn ? cr_draw_join(L, needs, nn) : "", NULL};
-            cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cat->tiers[t].description ? cat->tiers[t].description : "", NULL};
-            for (size_t c = 0; c < 4; c++)
-                cells[c].npar = 1;
-            cr_table_row(L, &tb, cells, t % 2 == 1);
-        }
+        cr_table_rows(L, &tb, h, cat->ntiers, 0, tier_row, R);
         cr_table_end(L);
     }
     L->y += 10;
@@ -896,28 +945,116 @@ static const char *answer_label(cr_draw *L, cr_answer a)
     return cr_draw_str(L, a == CR_ANSWER_YES ? "answer.yes" : a == CR_ANSWER_IN_PROGRESS ? "answer.in-progress" : "answer.no");
 }
 
-static void section_areas(report *R)
+/* The rows of an area's criteria table (cr_table_fill). */
+typedef struct area_rows {
+    report *R;
+    size_t area;
+} area_rows;
+
+static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *shade)
+{
+    const area_rows *ar = data;
+    report *R = ar->R;
+    const cr_catalog *cat = L->cat;
+    const cr_layout_spec *sp = L->sp;
+    size_t band = R->sc->band, i = cat->areas[ar->area].first + row;
+    const cr_criterion *cr = &cat->criteria[i];
+    const cr_criterion_state *s = &R->au->criteria[i];
+    cr_arg ca[] = {{"code", cr->code}, {"core", cr->core ? "**" : ""}, {"name", cr->name}};
+    cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3), NULL};
+    cells[0].par[1] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->statement, NULL};
+    cells[0].npar = 2;
+    char resp[64];
+    snprintf(resp, sizeof resp, "%s%s", answer_label(L, s->answer), s->changed ? "*" : "");
+    cr_rgb rc = s->answer == CR_ANSWER_YES ? sp->text : sp->muted;
+    cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, cr_arena_strdup(L->tmp, resp), NULL};
+    cells[1].npar = 1;
+    if (s->stale) {
+        cells[1].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale"), NULL};
+        cells[1].npar = 2;
+    }
+    cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_pct(L, cr_peers_share(L->peers, i, CR_NONE)), NULL};
+    cells[2].npar = 1;
+    cells[2].center = true;
+    cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, band != CR_NONE ? cr_draw_pct(L, cr_peers_share(L->peers, i, band)) : "-", NULL};
+    cells[3].npar = 1;
+    cells[3].center = true;
+    /* Reviewer comments, the latest last; a flood of them is summarised, not dropped. */
+    size_t np = 0, shown = s->nnotes < MAX_PARS - 6 ? s->nnotes : MAX_PARS - 6;
+    for (size_t c = s->nnotes - shown; c < s->nnotes; c++) {
+        cells[4].lang[np] = other_lang(L, s->notes[c]->lang);
+        cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment, NULL};
+    }
+    if (shown < s->nnotes) {
+        cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
+        cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1), NULL};
+    }
+    for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
+        cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
+        cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1), NULL};
+    }
+    cells[4].npar = np;
+    *shade = row % 2 == 1;
+}
+
+/* The practice areas: each a Sect with its name as H2 (the section draws no heading of its own,
+ * only its bookmark), the share met, the criteria table and the legend of its markers. With
+ * |each_page| every area starts a new page; else an area follows the one before on its page
+ * when its heading, its table's header and first rows fit there (cr_keep), and the legend stays
+ * with the table's last row. */
+static void section_areas(report *R, bool each_page)
 {
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_layout_spec *sp = L->sp;
     const cr_audited *au = R->au;
-    size_t band = R->sc->band;
     cr_table t = {.ncols = 5,
-               .widths = {200, 66, 52, 52, 134},
+               .widths = {206, 66, 50, 50, 132},
                .headers = {cr_draw_str(L, "table.criterion"), cr_draw_str(L, "table.response"), cr_draw_str(L, "table.all"),
                            cr_draw_str(L, "table.size"), cr_draw_str(L, "table.notes")}};
-    float scale = (L->x1 - L->x0) / 504.0f;
+    float scale = (L->x1 - L->x0) / 504.0f, w = L->x1 - L->x0;
     for (size_t c = 0; c < t.ncols; c++)
         t.widths[c] *= scale;
     cr_table_measure(L, &t);
-    for (size_t k = 0; k < cat->nareas; k++) {
+    for (size_t k = 0; k < cat->nareas && !L->oom; k++) {
         const cr_area *a = &cat->areas[k];
         cr_rgb color = cr_draw_area_color(L, k);
-        /* Each area starts on a new page, as the report's readers expect to find them. The
-         * section draws no heading of its own (it has its bookmark): each area is a Sect with
-         * its name as H2. */
-        cr_draw_new_page(L);
+        /* The markers this table uses, explained under it. */
+        bool any_core = false, any_changed = false, any_stale = false;
+        for (size_t i = a->first; i < a->first + a->count; i++) {
+            any_core |= cat->criteria[i].core;
+            any_changed |= au->criteria[i].changed;
+            any_stale |= au->criteria[i].stale;
+        }
+        const char *legends[3] = {any_core ? "legend.core" : NULL, any_changed ? "legend.changed" : NULL,
+                                  any_stale ? "legend.stale" : NULL};
+        float legend_h = 6;
+        for (int g = 0; g < 3; g++)
+            if (legends[g])
+                legend_h += cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, cr_draw_str(L, legends[g]), w);
+        cr_arg ar[] = {{"percent", cr_draw_num(L, R->sc->areas[k].percent)},
+                       {"area", a->name},
+                       {"met", cr_draw_num(L, R->sc->areas[k].met)},
+                       {"total", cr_draw_num(L, R->sc->areas[k].total)}};
+        const char *achieved = cr_draw_tpl(L, "area.achieved", ar, 4);
+        const char *progress = R->prev ? area_progress_text(R, k) : NULL;
+        float head_h = 8 + SZ_H1 * 1.5f + cr_draw_para_height(L, CR_FACE_REGULAR, 10, achieved, w) +
+                       (progress ? 3 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, progress, w) : 0) + 6;
+        area_rows rows = {R, k};
+        t.title = a->name;
+        float *h = cr_table_heights(L, &t, a->count, area_row, &rows);
+        if (!h)
+            break;
+        /* Where the area starts: a new page, or this one when its heading, the table's header
+         * and first rows (all of them and the legend, for a short table) fit. */
+        if (each_page) {
+            cr_draw_new_page(L);
+        } else {
+            bool below = L->y > L->top + 1;
+            cr_draw_need(L, (below ? sp->area_gap : 0) + head_h + cr_table_lead(L, &t, h, a->count, legend_h));
+            if (L->y > L->top + 1)
+                L->y += sp->area_gap;
+        }
         if (k == 0) {
             cr_draw_begin(L, CR_ROLE_SECT, NULL);
             cr_draw_unseen_heading(L, CR_ROLE_H1, cr_draw_str(L, "section.areas"));
@@ -928,75 +1065,24 @@ static void section_areas(report *R)
         if (k == 0)
             cr_draw_bookmark(L, cr_draw_str(L, "section.areas"), 0, id);
         cr_draw_bookmark(L, a->name, 1, id);
-        cr_draw_rect(L, L->x0, L->y, L->x1 - L->x0, 4, color);
-        L->y += 10;
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, a->name);
-        L->y += SZ_H1 * 1.6f;
-        cr_arg ar[] = {{"percent", cr_draw_num(L, R->sc->areas[k].percent)},
-                       {"area", a->name},
-                       {"met", cr_draw_num(L, R->sc->areas[k].met)},
-                       {"total", cr_draw_num(L, R->sc->areas[k].total)}};
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, 10, sp->text, cr_draw_tpl(L, "area.achieved", ar, 4));
-        if (R->prev) {
-            L->y += 3;
-            area_progress(R, k);
-        }
+        cr_draw_rect(L, L->x0, L->y, w, 4, color);
         L->y += 8;
-        t.title = a->name;
-        cr_table_begin(L, &t);
-        bool any_core = false, any_changed = false, any_stale = false;
-        for (size_t i = a->first; i < a->first + a->count; i++) {
-            const cr_criterion *cr = &cat->criteria[i];
-            const cr_criterion_state *s = &au->criteria[i];
-            cr_cell cells[5];
-            memset(cells, 0, sizeof cells);
-            cr_arg ca[] = {{"code", cr->code}, {"core", cr->core ? "**" : ""}, {"name", cr->name}};
-            any_core |= cr->core;
-            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3), NULL};
-            cells[0].par[1] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->statement, NULL};
-            cells[0].npar = 2;
-            char resp[64];
-            snprintf(resp, sizeof resp, "%s%s", answer_label(L, s->answer), s->changed ? "*" : "");
-            any_changed |= s->changed;
-            cr_rgb rc = s->answer == CR_ANSWER_YES ? sp->text : sp->muted;
-            cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, cr_arena_strdup(L->tmp, resp), NULL};
-            cells[1].npar = 1;
-            if (s->stale) {
-                cells[1].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale"), NULL};
-                cells[1].npar = 2;
-                any_stale = true;
-            }
-            cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_pct(L, cr_peers_share(L->peers, i, CR_NONE)), NULL};
-            cells[2].npar = 1;
-            cells[2].center = true;
-            cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, band != CR_NONE ? cr_draw_pct(L, cr_peers_share(L->peers, i, band)) : "-", NULL};
-            cells[3].npar = 1;
-            cells[3].center = true;
-            /* Reviewer comments, the latest last; a flood of them is summarised, not dropped. */
-            size_t np = 0, shown = s->nnotes < MAX_PARS - 6 ? s->nnotes : MAX_PARS - 6;
-            for (size_t c = s->nnotes - shown; c < s->nnotes; c++) {
-                cells[4].lang[np] = other_lang(L, s->notes[c]->lang);
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment, NULL};
-            }
-            if (shown < s->nnotes) {
-                cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1), NULL};
-            }
-            for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
-                cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
-                cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1), NULL};
-            }
-            cells[4].npar = np;
-            cr_table_row(L, &t, cells, (i - a->first) % 2 == 1);
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, a->name);
+        L->y += SZ_H1 * 1.5f;
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, 10, sp->text, achieved);
+        if (progress) {
+            L->y += 3;
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted, progress);
         }
+        L->y += 6;
+        cr_table_begin(L, &t);
+        cr_table_rows(L, &t, h, a->count, legend_h, area_row, &rows);
         cr_table_end(L);
         /* The legend for the markers used in this table. */
         L->y += 6;
-        const char *legends[3] = {any_core ? "legend.core" : NULL, any_changed ? "legend.changed" : NULL,
-                                  any_stale ? "legend.stale" : NULL};
         for (int g = 0; g < 3; g++)
             if (legends[g])
-                cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, legends[g]));
+                cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, legends[g]));
         cr_draw_end(L);
     }
     if (cat->nareas)
@@ -1061,62 +1147,73 @@ static const cr_event *outcome_verdict(report *R, size_t o)
     return found;
 }
 
+/* A row of the resident outcomes table (cr_table_fill). */
+static void outcome_row(cr_draw *L, void *data, size_t o, cr_cell *cells, bool *shade)
+{
+    report *R = data;
+    const cr_catalog *cat = L->cat;
+    const cr_layout_spec *sp = L->sp;
+    const cr_outcome_def *d = &cat->outcomes[o];
+    const cr_outcome_value *v = &R->sub->outcomes[o];
+    cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, d->name, NULL};
+    cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->indicator, NULL};
+    cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->standard_text, NULL};
+    const char *value = outcome_value(R, o);
+    cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, value, NULL};
+    /* The data source: the city's, linked to where cities of its region find the data (the
+     * catalog's link); the nomination form for the nominated metric. */
+    const char *href = cr_catalog_outcome_source(cat, o, R->sc->region);
+    const char *source = v->present && v->source ? v->source : "";
+    if (!*source && href)
+        source = cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.source.form" : "outcomes.source.find");
+    cells[4].par[0] = (cr_cell_par){CR_FACE_REGULAR, href ? sp->accent : sp->muted, source, *source ? href : NULL};
+    bool met = R->sc->outcome_met[o];
+    /* A nominated metric is met by the reviewers' verdict: named as such. */
+    bool verdict_rule = d->rule == CR_RULE_VERDICT;
+    const char *result = verdict_rule && v->present && R->au->verdicts[o] < 0 ? cr_draw_str(L, "outcomes.pending")
+                         : verdict_rule && R->au->verdicts[o] >= 0
+                             ? cr_draw_str(L, met ? "outcomes.verdict.met" : "outcomes.verdict.notmet")
+                         : cr_draw_str(L, met ? "outcomes.met" : "outcomes.notmet");
+    cells[5].par[0] = (cr_cell_par){CR_FACE_BOLD, met ? sp->accent : sp->muted, result, NULL};
+    /* The reviewers' reasons go with their verdict, in the widest column of the right half. */
+    const cr_event *verdict = outcome_verdict(R, o);
+    if (verdict && verdict->comment) {
+        cells[5].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment, NULL};
+        cells[5].lang[1] = other_lang(L, verdict->lang);
+        cells[5].npar = 2;
+    }
+    for (int c = 0; c < 6; c++)
+        if (!cells[c].npar)
+            cells[c].npar = 1;
+    *shade = o % 2 == 1;
+}
+
 static void section_outcomes(report *R)
 {
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_layout_spec *sp = L->sp;
-    cr_draw_new_page(L);
-    cr_draw_section(L, cr_draw_str(L, "section.outcomes"), 120);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "outcomes.intro"));
-    L->y += 8;
+    float w = L->x1 - L->x0;
     cr_table t = {.ncols = 6,
-               .widths = {76, 84, 108, 68, 72, 96},
+               .widths = {76, 90, 118, 64, 84, 72},
                .headers = {cr_draw_str(L, "outcomes.metric"), cr_draw_str(L, "outcomes.indicator"), cr_draw_str(L, "outcomes.standard"),
                            cr_draw_str(L, "outcomes.value"), cr_draw_str(L, "outcomes.source"), cr_draw_str(L, "outcomes.result")},
                .title = cr_draw_str(L, "section.outcomes")};
-    float scale = (L->x1 - L->x0) / 504.0f;
+    float scale = w / 504.0f;
     for (size_t c = 0; c < t.ncols; c++)
         t.widths[c] *= scale;
     cr_table_measure(L, &t);
+    float *h = cr_table_heights(L, &t, cat->noutcomes, outcome_row, R);
+    if (!h)
+        return;
+    /* The heading keeps the introduction, the table's header and first rows with it. */
+    const char *intro = cr_draw_str(L, "outcomes.intro");
+    float keep = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, w) + 8 + cr_table_lead(L, &t, h, cat->noutcomes, 0);
+    cr_draw_section(L, cr_draw_str(L, "section.outcomes"), keep);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
+    L->y += 8;
     cr_table_begin(L, &t);
-    for (size_t o = 0; o < cat->noutcomes; o++) {
-        const cr_outcome_def *d = &cat->outcomes[o];
-        const cr_outcome_value *v = &R->sub->outcomes[o];
-        cr_cell cells[6];
-        memset(cells, 0, sizeof cells);
-        cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, d->name, NULL};
-        cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->indicator, NULL};
-        cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, d->standard_text, NULL};
-        const char *value = outcome_value(R, o);
-        cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, value, NULL};
-        /* The data source: the city's, linked to where cities of its region find the data (the
-         * catalog's link); the nomination form for the nominated metric. */
-        const char *href = cr_catalog_outcome_source(cat, o, R->sc->region);
-        const char *source = v->present && v->source ? v->source : "";
-        if (!*source && href)
-            source = cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.source.form" : "outcomes.source.find");
-        cells[4].par[0] = (cr_cell_par){CR_FACE_REGULAR, href ? sp->accent : sp->muted, source, *source ? href : NULL};
-        bool met = R->sc->outcome_met[o];
-        /* A nominated metric is met by the reviewers' verdict: named as such. */
-        bool verdict_rule = d->rule == CR_RULE_VERDICT;
-        const char *result = verdict_rule && v->present && R->au->verdicts[o] < 0 ? cr_draw_str(L, "outcomes.pending")
-                             : verdict_rule && R->au->verdicts[o] >= 0
-                                 ? cr_draw_str(L, met ? "outcomes.verdict.met" : "outcomes.verdict.notmet")
-                             : cr_draw_str(L, met ? "outcomes.met" : "outcomes.notmet");
-        cells[5].par[0] = (cr_cell_par){CR_FACE_BOLD, met ? sp->accent : sp->muted, result, NULL};
-        /* The reviewers' reasons go with their verdict, in the widest column of the right half. */
-        const cr_event *verdict = outcome_verdict(R, o);
-        if (verdict && verdict->comment) {
-            cells[5].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment, NULL};
-            cells[5].lang[1] = other_lang(L, verdict->lang);
-            cells[5].npar = 2;
-        }
-        for (int c = 0; c < 6; c++)
-            if (!cells[c].npar)
-                cells[c].npar = 1;
-        cr_table_row(L, &t, cells, o % 2 == 1);
-    }
+    cr_table_rows(L, &t, h, cat->noutcomes, 0, outcome_row, R);
     cr_table_end(L);
     L->y += 14;
     cr_draw_end(L);
@@ -1184,8 +1281,8 @@ static const cr_roadmap_candidate *candidate_of(const cr_roadmap *rm, size_t i)
 
 /* One criterion to work on, as a list item: its code and name, its area, why it is listed (core,
  * required, in progress, the share of peers meeting it, an answer to look at again) and the
- * reviewers' guidance. */
-static void criterion_item(report *R, size_t i)
+ * reviewers' guidance. Returns its height; draws it only when |draw|. */
+static float criterion_item(report *R, size_t i, bool draw)
 {
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
@@ -1225,7 +1322,8 @@ static void criterion_item(report *R, size_t i)
     float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, head, tw) + small * LEAD +
               (nr ? cr_draw_para_height(L, CR_FACE_REGULAR, small, why, tw) : 0) +
               (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, small, quote, tw) + 2 : 0);
-    cr_draw_need(L, h + 6);
+    if (!draw)
+        return h + 6;
     cr_draw_begin(L, CR_ROLE_LI, NULL);
     cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
     cr_draw_begin(L, CR_ROLE_LBODY, NULL);
@@ -1240,17 +1338,45 @@ static void criterion_item(report *R, size_t i)
     cr_draw_end(L);
     cr_draw_end(L);
     L->y += 6;
+    return h + 6;
 }
 
-/* A list of criteria to work on (one item each). */
+/* The heights of a list of criteria to work on, in the scratch arena (NULL: out of memory). */
+static float *criteria_heights(report *R, const size_t *crit, size_t n)
+{
+    float *h = cr_arena_calloc(R->d.tmp, n ? n : 1, sizeof *h);
+    if (!h) {
+        R->d.oom = true;
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++)
+        h[k] = criterion_item(R, crit[k], false);
+    return h;
+}
+
+/* What of a list of criteria must fit under its heading (cr_keep_lead). */
+static float criteria_lead(report *R, const size_t *crit, size_t n)
+{
+    return list_lead(&R->d, criteria_heights(R, crit, n), n);
+}
+
+/* A list of criteria to work on (one item each), kept together across page breaks. */
 static void criteria_list(report *R, const size_t *crit, size_t n)
 {
-    if (!n)
+    cr_draw *L = &R->d;
+    float *h = n ? criteria_heights(R, crit, n) : NULL;
+    if (!h)
         return;
-    cr_draw_begin(&R->d, CR_ROLE_L, NULL);
-    for (size_t k = 0; k < n; k++)
-        criterion_item(R, crit[k]);
-    cr_draw_end(&R->d);
+    cr_keep kp;
+    cr_keep_init(L, &kp, h, n, 0, true);
+    cr_draw_begin(L, CR_ROLE_L, NULL);
+    for (size_t k = 0; k < n; k++) {
+        if (cr_keep_break(L, &kp, k))
+            cr_draw_new_page(L);
+        criterion_item(R, crit[k], true);
+        cr_keep_placed(L, &kp);
+    }
+    cr_draw_end(L);
 }
 
 /* "Ask the reviewers to look again at OD2: ..." when answers need re-review. */
@@ -1319,7 +1445,6 @@ static void next_keep(report *R)
     const cr_roadmap_keep *k = &R->rm->keep;
     const cr_scorecard *sc = R->sc;
     cr_arg ta[] = {{"city", R->sub->city.name}, {"tier", tier_name(L, k->tier)}};
-    subheading(L, cr_draw_tpl(L, "next.keep.title", ta, 2), 40);
     const char *items[3];
     size_t n = 0;
     if (k->ncriteria) {
@@ -1340,6 +1465,7 @@ static void next_keep(report *R)
         items[n++] = k->outcomes == cat->noutcomes ? cr_draw_tpl(L, "next.keep.outcomes.all", oa, 2)
                                                    : cr_draw_tpl_n(L, "next.keep.outcomes", k->outcomes, oa, 2);
     }
+    subheading(L, cr_draw_tpl(L, "next.keep.title", ta, 2), bullets_lead(L, items, n, CR_FACE_REGULAR));
     bullets(L, items, n, CR_FACE_REGULAR);
     L->y += 8;
     stale_note(R);
@@ -1370,15 +1496,20 @@ static void next_ineligible(report *R)
     size_t show = rm->ncandidates < 5 ? rm->ncandidates : 5, crit[5];
     if (!show)
         return;
-    subheading(L, cr_draw_str(L, "next.focus"), 60);
-    if (rm->ranked_by_peers) {
-        cr_arg b[] = {{"band", sc->band != CR_NONE ? cat->bands[sc->band].name : ""}};
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted,
-                          cr_draw_tpl(L, rm->band != CR_NONE ? "next.focus.size" : "next.focus.nogroup", b, 1));
-        L->y += 6;
-    }
     for (size_t k = 0; k < show; k++)
         crit[k] = rm->candidates[k].criterion;
+    const char *intro = NULL;
+    if (rm->ranked_by_peers) {
+        cr_arg b[] = {{"band", sc->band != CR_NONE ? cat->bands[sc->band].name : ""}};
+        intro = cr_draw_tpl(L, rm->band != CR_NONE ? "next.focus.size" : "next.focus.nogroup", b, 1);
+    }
+    subheading(L, cr_draw_str(L, "next.focus"),
+               (intro ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 6 : 0) +
+                   criteria_lead(R, crit, show));
+    if (intro) {
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, intro);
+        L->y += 6;
+    }
     criteria_list(R, crit, show);
 }
 
@@ -1392,11 +1523,13 @@ static void section_next(report *R)
     const cr_layout_spec *sp = L->sp;
     const cr_scorecard *sc = R->sc;
     const cr_roadmap *rm = R->rm;
-    cr_draw_section(L, cr_draw_str(L, "section.next"), 100);
-    const char *intro = sc->eligibility != CR_ELIGIBLE ? "next.intro.ineligible"
-                        : rm->keep.tier != CR_NONE     ? "next.intro.keep"
-                                                       : "next.intro";
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, intro));
+    const char *intro = cr_draw_str(L, sc->eligibility != CR_ELIGIBLE ? "next.intro.ineligible"
+                                       : rm->keep.tier != CR_NONE     ? "next.intro.keep"
+                                                                      : "next.intro");
+    /* The heading keeps the introduction and the next heading with two lines under it. */
+    cr_draw_section(L, cr_draw_str(L, "section.next"),
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 + SZ_H2 * 1.7f + SZ_BODY * LEAD * 2);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
     L->y += 8;
     float tx = L->x0 + 16, tw = L->x1 - tx;
     if (sc->eligibility != CR_ELIGIBLE) {
@@ -1410,12 +1543,16 @@ static void section_next(report *R)
         if (p->nsteps == 0 || p->steps[0].reaches != first->reaches)
             p = first;
         cr_arg ga[] = {{"tier", tier_name(L, first->reaches)}};
-        subheading(L, cr_draw_tpl(L, "next.goal", ga, 1), 40);
-        /* The steps: a numbered list. */
+        /* The steps: a numbered list, kept with the goal. */
         size_t named[CR_MAX_LIST], nnamed = 0;
         const cr_roadmap_step *pool_step = NULL, *out_step = NULL;
         bool took = false; /* an earlier step already took from the pool */
-        cr_draw_begin(L, CR_ROLE_L, NULL);
+        const char **steps = cr_arena_calloc(L->tmp, p->nsteps ? p->nsteps : 1, sizeof *steps);
+        float *sh = cr_arena_calloc(L->tmp, p->nsteps ? p->nsteps : 1, sizeof *sh);
+        if (!steps || !sh) {
+            L->oom = true;
+            return;
+        }
         for (size_t k = 0; k < p->nsteps; k++) {
             const cr_roadmap_step *st = &p->steps[k];
             const char *parts[3];
@@ -1444,32 +1581,41 @@ static void section_next(report *R)
                     out_step = st;
             }
             cr_arg a[] = {{"list", cr_draw_join(L, parts, np)}, {"tier", tier_name(L, st->reaches)}};
-            const char *text = cr_draw_tpl(L, k == 0 ? "next.step.first" : "next.step.then", a, 2);
-            cr_draw_need(L, SZ_BODY * LEAD * 2);
+            steps[k] = cr_draw_tpl(L, k == 0 ? "next.step.first" : "next.step.then", a, 2);
+            sh[k] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY + 0.5f, steps[k], tw - 4) + 6;
+        }
+        subheading(L, cr_draw_tpl(L, "next.goal", ga, 1), list_lead(L, sh, p->nsteps));
+        cr_keep kp;
+        cr_keep_init(L, &kp, sh, p->nsteps, 0, true);
+        cr_draw_begin(L, CR_ROLE_L, NULL);
+        for (size_t k = 0; k < p->nsteps; k++) {
+            if (cr_keep_break(L, &kp, k))
+                cr_draw_new_page(L);
             cr_draw_begin(L, CR_ROLE_LI, NULL);
             cr_draw_begin(L, CR_ROLE_LBL, NULL);
             cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.62f, 6.5f, sp->accent);
             cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY * 0.62f + 3, CR_FACE_BOLD, SZ_SMALL, CR_WHITE, cr_draw_num(L, (long)k + 1));
             cr_draw_end(L);
-            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY + 0.5f, sp->text, text);
+            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY + 0.5f, sp->text, steps[k]);
             cr_draw_end(L);
             L->y += 6;
+            cr_keep_placed(L, &kp);
         }
         cr_draw_end(L);
         L->y += 4;
         stale_note(R);
         /* The outcomes the steps may meet, restated. */
         if (out_step) {
-            subheading(L, cr_draw_str(L, "next.outcomes.title"), 40);
             const char *items[CR_MAX_LIST];
             for (size_t o = 0; o < out_step->noutcomes; o++)
                 items[o] = outcome_restated(R, out_step->outcomes[o]);
+            subheading(L, cr_draw_str(L, "next.outcomes.title"), bullets_lead(L, items, out_step->noutcomes, CR_FACE_REGULAR));
             bullets(L, items, out_step->noutcomes, CR_FACE_REGULAR);
             L->y += 6;
         }
         /* The criteria that move the city: those to meet, then the pool to choose from. */
         if (nnamed) {
-            subheading(L, cr_draw_str(L, "next.named.title"), 50);
+            subheading(L, cr_draw_str(L, "next.named.title"), criteria_lead(R, named, nnamed));
             criteria_list(R, named, nnamed);
             L->y += 4;
         }
@@ -1480,11 +1626,13 @@ static void section_next(report *R)
             unsigned want = 0;
             for (size_t k = 0; k < p->nsteps; k++)
                 want += p->steps[k].more_criteria;
-            subheading(L, cr_draw_str(L, "next.pool.title"), 60);
             cr_arg b[] = {{"k", cr_draw_num(L, want)}, {"n", cr_draw_num(L, (long)n)},
                           {"band", sc->band != CR_NONE ? cat->bands[sc->band].name : ""}};
             const char *key = !rm->ranked_by_peers ? "next.pool.text" : rm->band != CR_NONE ? "next.pool.text.size" : "next.pool.text.all";
-            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_tpl_n(L, key, want, b, 3));
+            const char *text = cr_draw_tpl_n(L, key, want, b, 3);
+            subheading(L, cr_draw_str(L, "next.pool.title"),
+                       cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 6 + criteria_lead(R, crit, n));
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, text);
             L->y += 6;
             criteria_list(R, crit, n);
         }
@@ -1493,37 +1641,51 @@ static void section_next(report *R)
     }
     L->y += 8;
 
-    /* Learning resources, with clickable links. */
-    cr_draw_need(L, 80);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.resources"));
-    L->y += SZ_H2 * 1.7f;
-    int nres = 0; /* a list of links */
-    for (int r = 1; r <= 20; r++) {
+    /* Learning resources, with clickable links: a short list, kept whole with its heading. */
+    enum { MAX_RES = 20 };
+    const char *rt[MAX_RES], *rx[MAX_RES], *ru[MAX_RES];
+    float rh[MAX_RES];
+    size_t nres = 0;
+    for (int r = 1; r <= MAX_RES; r++) {
         char kt[32], kx[32], ku[32];
         snprintf(kt, sizeof kt, "resource.%d.title", r);
         snprintf(kx, sizeof kx, "resource.%d.text", r);
         snprintf(ku, sizeof ku, "resource.%d.url", r);
-        const char *title = cr_strings_get(L->st, kt), *txt = cr_strings_get(L->st, kx),
-                   *url = cr_strings_get(L->st, ku);
-        if (!title || !url)
+        rt[nres] = cr_strings_get(L->st, kt);
+        rx[nres] = cr_strings_get(L->st, kx);
+        ru[nres] = cr_strings_get(L->st, ku);
+        if (!rt[nres] || !ru[nres])
             break;
-        cr_draw_need(L, SZ_BODY * LEAD * 3 + 6);
-        if (nres++ == 0)
-            cr_draw_begin(L, CR_ROLE_L, NULL);
+        rh[nres] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, rt[nres], tw) +
+                   (rx[nres] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, rx[nres], tw) : 0) +
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, ru[nres], tw) + 6;
+        nres++;
+    }
+    cr_keep kp;
+    cr_keep_init(L, &kp, rh, nres, 0, true);
+    cr_draw_need(L, SZ_H2 * 1.7f + cr_keep_lead(L, &kp));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.resources"));
+    L->y += SZ_H2 * 1.7f;
+    if (nres) /* a list of links */
+        cr_draw_begin(L, CR_ROLE_L, NULL);
+    for (size_t r = 0; r < nres; r++) {
+        if (cr_keep_break(L, &kp, r))
+            cr_draw_new_page(L);
         cr_draw_begin(L, CR_ROLE_LI, NULL);
         cr_draw_begin(L, CR_ROLE_LBODY, NULL);
         cr_draw_begin(L, CR_ROLE_LINK, NULL);
         float y0 = L->y;
-        cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->accent, title);
-        if (txt)
-            cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->text, txt);
-        cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL, sp->accent, url);
+        cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->accent, rt[r]);
+        if (rx[r])
+            cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->text, rx[r]);
+        cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL, sp->accent, ru[r]);
         /* The whole entry (title, text and address) is the link; its title describes it. */
-        cr_draw_link(L, tx, y0, tw, L->y - y0, url, title);
+        cr_draw_link(L, tx, y0, tw, L->y - y0, ru[r], rt[r]);
         cr_draw_end(L);
         cr_draw_end(L);
         cr_draw_end(L);
         L->y += 6;
+        cr_keep_placed(L, &kp);
     }
     if (nres)
         cr_draw_end(L);
@@ -1662,6 +1824,47 @@ static void decorate(cr_draw *L, size_t pi, cr_dlist *dl, void *data)
     cr_draw_header_footer(L, pi, dl, R->sub->city.name, cr_draw_tpl(L, "header.right", ca, 1));
 }
 
+/* One pass of the layout: the sections in the layout's order, from a first page. */
+static void layout_sections(report *R)
+{
+    cr_draw *L = &R->d;
+    cr_draw_new_page(L);
+    for (size_t s = 0; s < L->sp->nsections && !L->oom; s++) {
+        cr_section sec = L->sp->sections[s];
+        /* A section starts a page when the layout says so (the areas: each area does). */
+        if (sec != CR_SEC_AREAS && L->sp->new_page[s] && L->y > L->top + 1)
+            cr_draw_new_page(L);
+        switch (sec) {
+        case CR_SEC_STATUS:
+            section_status(R);
+            break;
+        case CR_SEC_REQUIREMENTS:
+            section_requirements(R);
+            break;
+        case CR_SEC_PROCESS:
+            section_process(R);
+            break;
+        case CR_SEC_FIELD:
+            section_field(R);
+            break;
+        case CR_SEC_MEASURE:
+            section_measure(R);
+            break;
+        case CR_SEC_AREAS:
+            section_areas(R, L->sp->new_page[s]);
+            break;
+        case CR_SEC_OUTCOMES:
+            section_outcomes(R);
+            break;
+        case CR_SEC_NEXT:
+            section_next(R);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
 cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
 {
     report R0, *R = &R0;
@@ -1685,42 +1888,18 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
     if (!rm)
         goto done;
     R->rm = rm;
-    cr_draw_new_page(L);
-    for (size_t s = 0; s < L->sp->nsections && !L->oom; s++) {
-        switch (L->sp->sections[s]) {
-        case CR_SEC_STATUS:
-            if (L->y > L->top + 1)
-                cr_draw_new_page(L);
-            section_status(R);
-            break;
-        case CR_SEC_REQUIREMENTS:
-            if (L->y > L->top + 1)
-                cr_draw_new_page(L);
-            section_requirements(R);
-            break;
-        case CR_SEC_PROCESS:
-            section_process(R);
-            break;
-        case CR_SEC_FIELD:
-            if (L->y > L->top + 1)
-                cr_draw_new_page(L);
-            section_field(R);
-            break;
-        case CR_SEC_MEASURE:
-            section_measure(R);
-            break;
-        case CR_SEC_AREAS:
-            section_areas(R);
-            break;
-        case CR_SEC_OUTCOMES:
-            section_outcomes(R);
-            break;
-        case CR_SEC_NEXT:
-            section_next(R);
-            break;
-        default:
-            break;
+    /* Laid out again (at most a few times) while a page is left too empty by a block that did
+     * not fit after it, with the table split onto it broken a row earlier (cr_draw_balance). */
+    for (int pass = 0; pass < 6 && !L->oom; pass++) {
+        if (pass > 0) {
+            if (!cr_draw_balance(L))
+                break;
+            cr_draw_restart(L);
+            for (size_t k = 0; k < CR_MAX_LIST; k++)
+                R->area_anchor[k] = -1;
+            R->nband = 0;
         }
+        layout_sections(R);
     }
     /* The status band's links, now that the area sections are placed. */
     for (size_t k = 0; k < R->nband; k++)

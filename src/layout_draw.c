@@ -26,6 +26,44 @@ bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
     return !d->oom;
 }
 
+bool cr_draw_balance(cr_draw *d)
+{
+    if (d->oom || d->npages < 2)
+        return false;
+    float room = cr_draw_page_room(d), min = room * (float)d->sp->min_fill / 100.0f;
+    bool again = false;
+    for (size_t p = 1; p + 1 < d->npages; p++) {
+        const cr_page *pg = &d->pages[p];
+        if (!pg->cont || pg->end - d->top >= min || pg->row == 0)
+            continue;
+        /* Break that table a row earlier: replace the break asked for, or add one. */
+        size_t k = 0;
+        while (k < d->nbreaks && d->breaks[k].table != pg->table)
+            k++;
+        if (k == d->nbreaks) {
+            if (k == CR_MAX_BREAKS)
+                continue;
+            d->nbreaks++;
+        } else if (d->breaks[k].row <= pg->row - 1) {
+            continue; /* asked already, and refused (the page before would keep too few) */
+        }
+        d->breaks[k] = (cr_break){pg->table, pg->row - 1};
+        again = true;
+    }
+    return again;
+}
+
+void cr_draw_restart(cr_draw *d)
+{
+    for (size_t i = 0; i < d->npages; i++)
+        free(d->pages[i].ops);
+    d->npages = 0;
+    d->nanchors = 0;
+    d->depth = 0;
+    d->ntables = 0;
+    d->y = d->top;
+}
+
 void cr_draw_release(cr_draw *d)
 {
     if (d->oom)
@@ -237,13 +275,15 @@ void cr_draw_new_page(cr_draw *d)
         d->pages = n;
         d->pcap = cap;
     }
+    if (d->npages)
+        d->pages[d->npages - 1].end = d->y;
     memset(&d->pages[d->npages++], 0, sizeof(cr_page));
     d->y = d->top;
 }
 
 void cr_draw_need(cr_draw *d, float h)
 {
-    if (d->y + h > d->bottom)
+    if (d->y + h > d->bottom && d->y > d->top + 1)
         cr_draw_new_page(d);
 }
 
@@ -281,6 +321,94 @@ static void word_boundary(cr_draw *d, float x, float y, char first)
                     .color = o->color, .text = " "};
         emit_to(d, l->page, &sp);
     }
+}
+
+float cr_draw_page_room(const cr_draw *d)
+{
+    return d->bottom - d->top;
+}
+
+/* ---- keeping blocks together ---- */
+
+/* Whether item |i| is taller than the layout's keep-max share of a page. */
+static bool keep_huge(const cr_draw *d, const cr_keep *kp, size_t i)
+{
+    return kp->h[i] > cr_draw_page_room(d) * (float)d->sp->keep_max / 100.0f;
+}
+
+void cr_keep_init(const cr_draw *d, cr_keep *kp, const float *h, size_t n, float tail, bool list)
+{
+    const cr_layout_spec *sp = d->sp;
+    memset(kp, 0, sizeof *kp);
+    kp->h = h;
+    kp->n = h ? n : 0;
+    kp->tail = tail;
+    kp->min = sp->keep_rows ? sp->keep_rows : 1;
+    float sum = tail;
+    bool huge = false;
+    for (size_t i = 0; i < kp->n; i++) {
+        sum += h[i];
+        huge |= keep_huge(d, kp, i);
+    }
+    /* A short list is whole when it is not tall; a table too short to split without leaving
+     * fewer than |min| rows on a page is whole when it fits a page and has no huge row. */
+    float max = cr_draw_page_room(d) * (float)sp->keep_max / 100.0f;
+    kp->whole = list ? kp->n <= sp->keep_list && sum <= max
+                     : kp->n < 2 * kp->min && !huge && sum <= cr_draw_page_room(d);
+    kp->page = (size_t)-1;
+}
+
+float cr_keep_lead(const cr_draw *d, const cr_keep *kp)
+{
+    float lead = 0;
+    size_t first = kp->whole ? kp->n : kp->min < kp->n ? kp->min : kp->n;
+    bool huge = false;
+    for (size_t i = 0; i < first; i++) {
+        lead += kp->h[i];
+        huge |= keep_huge(d, kp, i);
+    }
+    if (first == kp->n)
+        lead += kp->tail;
+    float room = cr_draw_page_room(d);
+    if (kp->n && (huge || lead > room)) /* a huge row among the first: it alone */
+        lead = kp->h[0];
+    return lead < room ? lead : room;
+}
+
+bool cr_keep_break(const cr_draw *d, cr_keep *kp, size_t i)
+{
+    if (i >= kp->n || d->y <= d->top + 1)
+        return false; /* at the top of a page: a new one would hold no more */
+    if (d->npages != kp->page)
+        kp->k = 0; /* the page changed since the last item (it was split, or the caller broke) */
+    float room = d->bottom - d->y, page = cr_draw_page_room(d);
+    if (i == 0)
+        return cr_keep_lead(d, kp) > room;
+    bool last = i + 1 == kp->n;
+    float need = kp->h[i] + (last ? kp->tail : 0);
+    if (need > room)
+        return need <= page; /* a taller one is split wherever it starts */
+    /* The last |min| items: together, unless this page would keep fewer than |min|. */
+    if (kp->n - i == kp->min && i >= kp->min && kp->k >= kp->min) {
+        float rest = kp->tail;
+        bool huge = false;
+        for (size_t j = i; j < kp->n; j++) {
+            rest += kp->h[j];
+            huge |= keep_huge(d, kp, j);
+        }
+        if (rest > room && !huge && rest <= page)
+            return true;
+    }
+    return false;
+}
+
+void cr_keep_placed(const cr_draw *d, cr_keep *kp)
+{
+    if (d->npages != kp->page) {
+        kp->page = d->npages;
+        kp->k = 0;
+    }
+    kp->k++;
 }
 
 void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
@@ -805,6 +933,77 @@ void cr_table_continue(cr_draw *d, const cr_table *t)
     d->y += SZ_BODY * 1.8f;
     table_header(d, t, false);
     cr_draw_end(d);
+}
+
+float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells)
+{
+    float lh = SZ_TABLE * LEAD, h = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        cell_line *lines;
+        size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD, &lines);
+        float hc = 0;
+        for (size_t i = 0; i < n; i++)
+            hc += lh + lines[i].gap;
+        if (hc > h)
+            h = hc;
+    }
+    return h + 2 * PAD;
+}
+
+float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data)
+{
+    float *h = cr_arena_calloc(d->tmp, n ? n : 1, sizeof *h);
+    if (!h) {
+        d->oom = true;
+        return NULL;
+    }
+    cr_cell cells[CR_TABLE_MAX_COLS];
+    for (size_t r = 0; r < n && !d->oom; r++) {
+        bool shade = false;
+        memset(cells, 0, sizeof cells);
+        fill(d, data, r, cells, &shade);
+        h[r] = cr_table_row_height(d, t, cells);
+    }
+    return d->oom ? NULL : h;
+}
+
+float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail)
+{
+    cr_keep kp;
+    cr_keep_init(d, &kp, h, n, tail, false);
+    float lead = t->header_h + cr_keep_lead(d, &kp);
+    return lead < cr_draw_page_room(d) ? lead : cr_draw_page_room(d);
+}
+
+void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail,
+                   cr_table_fill fill, void *data)
+{
+    if (!h)
+        return;
+    cr_keep kp;
+    cr_keep_init(d, &kp, h, n, tail, false);
+    kp.page = d->npages; /* the header row is on this page: the rows continue under it */
+    size_t table = d->ntables++;
+    cr_cell cells[CR_TABLE_MAX_COLS];
+    for (size_t r = 0; r < n && !d->oom; r++) {
+        bool shade = false;
+        memset(cells, 0, sizeof cells);
+        fill(d, data, r, cells, &shade);
+        /* A break an earlier pass asked for, when this page keeps enough rows before it. */
+        bool asked = false;
+        for (size_t b = 0; b < d->nbreaks; b++)
+            asked |= d->breaks[b].table == table && d->breaks[b].row == r && kp.page == d->npages &&
+                     kp.k >= kp.min && n - r >= kp.min;
+        if (r > 0 && (asked || cr_keep_break(d, &kp, r))) {
+            cr_table_continue(d, t);
+            cr_page *pg = &d->pages[d->npages - 1];
+            pg->cont = true;
+            pg->table = table;
+            pg->row = r;
+        }
+        cr_table_row(d, t, cells, shade);
+        cr_keep_placed(d, &kp);
+    }
 }
 
 void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade)

@@ -34,7 +34,18 @@
 typedef struct cr_page {
     cr_op *ops;
     size_t n, cap;
+    float end;             /* the cursor when the page ended (its content's extent) */
+    bool cont;             /* it starts with the continuation of table |table| at row |row| */
+    size_t table, row;
 } cr_page;
+
+/* A page break asked for by an earlier pass (cr_draw_balance): before row |row| of the
+ * |table|th table drawn with cr_table_rows. */
+typedef struct cr_break {
+    size_t table, row;
+} cr_break;
+
+#define CR_MAX_BREAKS 32
 
 typedef struct cr_draw {
     const cr_catalog *cat;
@@ -57,18 +68,28 @@ typedef struct cr_draw {
     int artifact; /* open ARTIFACT elements (counted tagged or not): never read, no boundaries */
     struct cr_last_text {
         bool set;
-        unsigned long bounds;
-    int artifact; /* open ARTIFACT elements (counted tagged or not): never read, no boundaries */ /* d->bounds when it was drawn */
+        unsigned long bounds; /* d->bounds when it was drawn */
         size_t page, op;      /* its last op */
         float x_end, y, size;
         bool open;            /* it ends in no space and no line break joins it to the next */
     } last;
+    size_t ntables; /* tables drawn with cr_table_rows so far */
+    cr_break breaks[CR_MAX_BREAKS]; /* earlier breaks, from cr_draw_balance */
+    size_t nbreaks;
 } cr_draw;
 
 /* Sets up |d| for the spec's page and margins (no page yet), untagged. false (and d->oom) when
  * out of memory. Always pair with cr_draw_release. */
 bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
                   const cr_strings *st, const cr_fonts *f, const cr_peers *peers, cr_error *err);
+
+/* After a pass of the layout: whether a page (not the last) is filled less than the layout's
+ * min-fill while it starts with the last rows of a table split from the page before; if so, asks
+ * the next pass to break that table a row earlier (the page before keeps at least keep-rows),
+ * and returns true. The layout then runs again (cr_draw_restart) with the breaks asked for. */
+bool cr_draw_balance(cr_draw *d);
+/* Drops the pages (keeping the breaks asked for) to lay the document out again. */
+void cr_draw_restart(cr_draw *d);
 
 /* Reports "out of memory" into d->err if it happened, and frees the pages and scratch. */
 void cr_draw_release(cr_draw *d);
@@ -104,8 +125,11 @@ void cr_draw_end(cr_draw *d);
 
 void cr_draw_emit(cr_draw *d, const cr_op *op);
 void cr_draw_new_page(cr_draw *d);
-/* Makes sure |h| points fit below the cursor; otherwise starts a new page. */
+/* Makes sure |h| points fit below the cursor; otherwise starts a new page (not when the cursor
+ * is at the top of one already: a new page would not hold more). */
 void cr_draw_need(cr_draw *d, float h);
+/* The content height of a page. */
+float cr_draw_page_room(const cr_draw *d);
 /* A text run at (x, y baseline). Word boundaries: when the run before it went into the same
  * element (no BEGIN or END between them) and ended without a space, and this one does not go on
  * from its end on the same baseline (a box's number above its name, a chart's labels), that
@@ -210,6 +234,38 @@ cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
 const char *cr_draw_area_short(cr_draw *d, size_t area);
 
 
+/* ---- keeping blocks together: table rows and list items across page breaks ----
+ *
+ * A block of |n| items of known heights (the rows of a table, the items of a list) and a |tail|
+ * that must end on the last item's page (a table's legend). The layout file's <pagination> says
+ * how many items stay together on each side of a break (keep-rows: no page holds just one row of
+ * a table, nor continues a table with one), the most items of a list that are never split
+ * (keep-list), and the tallest block kept together (keep-max, percent of a page): beyond it,
+ * items break where they must. Use: cr_keep_init, then need (heading + cr_keep_lead) before the
+ * block's heading, then per item: cr_keep_break (start a page, or continue the table, when it
+ * says so), draw the item, cr_keep_placed. */
+typedef struct cr_keep {
+    const float *h;
+    size_t n;
+    float tail;
+    size_t min;   /* items kept together on each side of a break */
+    bool whole;   /* the block is never split (it fits keep-max) */
+    size_t page;  /* the page of the last item placed, and how many items of the block it holds */
+    size_t k;
+} cr_keep;
+
+/* A table's rows (|list| false: whole when fewer than 2 * keep-rows) or a list's items (whole
+ * when at most keep-list). */
+void cr_keep_init(const cr_draw *d, cr_keep *kp, const float *h, size_t n, float tail, bool list);
+/* What must fit below a block's heading for the block to start on its page: the whole block, or
+ * its first items (the tail too when they are all), at most a page. */
+float cr_keep_lead(const cr_draw *d, const cr_keep *kp);
+/* Whether item |i| must go on a new page: it does not fit (with the tail, the last), or the
+ * page would be left with fewer than |min| items, or the next with fewer than |min|. */
+bool cr_keep_break(const cr_draw *d, cr_keep *kp, size_t i);
+/* After an item is drawn. */
+void cr_keep_placed(const cr_draw *d, cr_keep *kp);
+
 /* ---- tables: a header row repeated after every page break, rows kept whole ---- */
 
 #define PAD 4.0f
@@ -253,5 +309,20 @@ void cr_table_continue(cr_draw *d, const cr_table *t);
  * on a page (a new page repeats the header under a "continued" heading); a row taller than a
  * whole page is split between lines, each part a TR of its own. */
 void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade);
+
+/* The height of a row of |cells| (as cr_table_row draws it unsplit). */
+float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells);
+
+/* Fills |cells| (zeroed, ncols of them) for row |row| and says whether the row is shaded. */
+typedef void (*cr_table_fill)(cr_draw *d, void *data, size_t row, cr_cell *cells, bool *shade);
+
+/* A table's |n| rows from |fill|, kept together across page breaks (cr_keep, |tail| the height
+ * of what follows the table on the last row's page): their heights, once, in the scratch arena
+ * (NULL when out of memory), then cr_table_lead for what must fit under the table's heading
+ * (its header row and first rows), then cr_table_begin, cr_table_rows, cr_table_end. */
+float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data);
+float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail);
+void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail,
+                   cr_table_fill fill, void *data);
 
 #endif

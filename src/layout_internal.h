@@ -2,6 +2,8 @@
 #ifndef CR_LAYOUT_INTERNAL_H
 #define CR_LAYOUT_INTERNAL_H
 
+#include <stdbool.h>
+
 #include "arena.h"
 #include "certreport/display.h"
 #include "certreport/layout.h"
@@ -33,7 +35,14 @@ struct cr_layout_spec {
     cr_area_color *areas;
     size_t nareas;
     cr_section sections[16];
+    bool new_page[16]; /* the section starts a page (areas: each practice area does) */
     size_t nsections;
+    /* Pagination (<pagination>): rows of a table kept together on each side of a page break,
+     * the most items of a list never split, the largest block kept whole (percent of the
+     * page's height), the least a page but the last should be filled (percent), and the space above a practice area that follows another on its page. */
+    unsigned keep_rows, keep_list, keep_max;
+    unsigned min_fill; /* a page before the last filled less (percent) is balanced */
+    float area_gap;
     cr_arena *arena;
 };
 

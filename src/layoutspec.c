@@ -32,6 +32,24 @@ static float length(xmlNodePtr n, const char *attr)
     return (float)d;
 }
 
+/* A boolean attribute ("true"/"false", "1"/"0" by the schema), |dflt| when absent. */
+static bool flag(xmlNodePtr n, const char *attr, bool dflt)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
+    bool b = v ? strcmp((const char *)v, "true") == 0 || strcmp((const char *)v, "1") == 0 : dflt;
+    xmlFree(v);
+    return b;
+}
+
+/* A number attribute (the schema bounds it), |dflt| when absent. */
+static float number(xmlNodePtr n, const char *attr, float dflt)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
+    float f = v ? length(n, attr) : dflt;
+    xmlFree(v);
+    return f;
+}
+
 static void color(xmlNodePtr n, const char *attr, cr_rgb *out)
 {
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
@@ -139,9 +157,29 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     for (xmlNodePtr c = cr_xml_elem(child(root, "sections")->children); c; c = cr_xml_elem(c->next)) {
         xmlChar *name = xmlGetNoNsProp(c, (const xmlChar *)"name");
         for (int k = 0; k < CR_SEC_COUNT; k++)
-            if (name && strcmp((const char *)name, section_names[k]) == 0)
-                s->sections[s->nsections++] = (cr_section)k;
+            if (name && strcmp((const char *)name, section_names[k]) == 0) {
+                /* Without new-page: the requirements, the status and the playing field start a
+                 * page, the others follow on the page they find (the practice areas too). */
+                cr_section sec = (cr_section)k;
+                s->new_page[s->nsections] = flag(c, "new-page", sec == CR_SEC_REQUIREMENTS ||
+                                                                    sec == CR_SEC_STATUS || sec == CR_SEC_FIELD);
+                s->sections[s->nsections++] = sec;
+            }
         xmlFree(name);
+    }
+    /* Pagination: the defaults when the layout has no <pagination>. */
+    s->keep_rows = 2;
+    s->keep_list = 6;
+    s->keep_max = 50;
+    s->min_fill = 40;
+    s->area_gap = 14;
+    xmlNodePtr pg = child(root, "pagination");
+    if (pg) {
+        s->keep_rows = (unsigned)number(pg, "keep-rows", s->keep_rows);
+        s->keep_list = (unsigned)number(pg, "keep-list", s->keep_list);
+        s->keep_max = (unsigned)number(pg, "keep-max", s->keep_max);
+        s->min_fill = (unsigned)number(pg, "min-fill", s->min_fill);
+        s->area_gap = number(pg, "area-gap", s->area_gap);
     }
 done:
     if (oom)

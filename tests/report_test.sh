@@ -108,7 +108,8 @@ def find(text, s):
     s = norm(s)
     if s in text:
         return 'exact'
-    pattern = r'(?:- ?)?'.join(re.escape(p) for p in s.split('-'))
+    # A line may also break after a slash ("and/" + "or"): pdftotext joins those lines with a space.
+    pattern = r'(?:- ?)?'.join(r'/ ?'.join(re.escape(q) for q in p.split('/')) for p in s.split('-'))
     return 'hyphen' if re.search(pattern, text) else None
 
 

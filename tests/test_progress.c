@@ -137,7 +137,8 @@ static void test_band_deltas(void **st)
     cr_display_free(d);
 }
 
-/* The area's page, under "Your city has achieved N% of ...". */
+/* The area's section, under "Your city has achieved N% of ..." and before the next area's (areas
+ * share pages). */
 static void expect_on_area_page(const cr_display *d, const char *achieved, const char *const *texts,
                                 size_t n, const char *const *absent, size_t nabsent)
 {
@@ -145,12 +146,16 @@ static void expect_on_area_page(const cr_display *d, const char *achieved, const
     if (page == (size_t)-1)
         fail_msg("\"%s\" is on no page", achieved);
     char *t = page_text(d, page);
-    const char *after = strstr(t, "achieved");
+    char *after = strstr(t, achieved);
+    assert_non_null(after);
+    char *next = strstr(after + 1, "Your city has achieved");
+    if (next)
+        *next = '\0';
     for (size_t i = 0; i < n; i++)
         if (!has_text(after, texts[i]))
             fail_msg("page %zu: \"%s\" missing after \"%s\"", page + 1, texts[i], achieved);
     for (size_t i = 0; i < nabsent; i++)
-        if (has_text(t, absent[i]))
+        if (has_text(after, absent[i]))
             fail_msg("page %zu: \"%s\" should not be there", page + 1, absent[i]);
     free(t);
 }
