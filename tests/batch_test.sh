@@ -60,7 +60,7 @@ lacks() {
 
 no_temporaries() { # no_temporaries DIR: nothing half-written is left
     local left
-    left=$(find "$1" -name '*.tmp.*' -o -name '.certreport-probe.*')
+    left=$(find "$1" -name '.certreport-tmp-*' -o -name '*.tmp.*')
     [ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
@@ -77,7 +77,7 @@ all_pdfs_whole() { # every PDF in DIR is complete and valid
 }
 
 sums() { # sums DIR: checksums of the reports, sorted by name
-    (cd "$1" && find . -maxdepth 1 \( -name '*.pdf' -o -name '*.png' \) -print0 | sort -z | xargs -0 -r md5sum)
+    (cd "$1" && find . -maxdepth 2 \( -name '*.pdf' -o -name '*.png' \) -not -path './.*' -print0 | sort -z | xargs -0 -r md5sum)
 }
 export -f sums
 
@@ -115,7 +115,7 @@ check "manifest: failed row with its message" \
     bash -c '[ "$1" = failed ] && [[ "$2" == *broken.submission.xml:* ]]' _ \
     "$(manifest_field "$OUT/manifest.csv" broken status)" "$(manifest_field "$OUT/manifest.csv" broken message)"
 check "manifest: Tempe scored as in the samples" \
-    bash -c '[ "$1 $2 $3 $4 $5" = "Tempe 31 72 Gold Gold" ]' _ \
+    bash -c '[ "$1 $2 $3 $4 $5" = "Tempe 31 72 gold gold" ]' _ \
     "$(manifest_field "$OUT/manifest.csv" gold-city city)" "$(manifest_field "$OUT/manifest.csv" gold-city criteria_met)" \
     "$(manifest_field "$OUT/manifest.csv" gold-city percent)" "$(manifest_field "$OUT/manifest.csv" gold-city eligible_tier)" \
     "$(manifest_field "$OUT/manifest.csv" gold-city awarded_tier)"
@@ -312,9 +312,9 @@ check "no -o: usage error" status_is 2 $?
 # ---- PNG pages ----
 run "$TMP/p1" "$TMP/pe1" batch "$COHORT" -o "$TMP/png" --format png --quiet
 check "png: exit status 0" status_is 0 $?
-check "png: one file per page" bash -c '[ "$(ls "$1"/gold-city-*.png | wc -l)" = "$2" ]' _ "$TMP/png" \
+check "png: one file per page, in the page set folder" bash -c '[ "$(ls "$1"/gold-city.png.d/*.png | wc -l)" = "$2" ]' _ "$TMP/png" \
     "$(manifest_field "$TMP/png/manifest.csv" gold-city pages)"
-check "png: files are PNG images" bash -c 'head -c 8 "$1/gold-city-1.png" | od -An -tx1 | grep -q "89 50 4e 47"' _ "$TMP/png"
+check "png: files are PNG images" bash -c 'head -c 8 "$1/gold-city.png.d/1.png" | od -An -tx1 | grep -q "89 50 4e 47"' _ "$TMP/png"
 
 # ---- interrupted: SIGTERM in the middle of a run ----
 BIG=$TMP/big
@@ -382,7 +382,7 @@ stop_mid_run() { # stop_mid_run NAME OUTPUT ARGS...: SIGTERM one second in; exit
     local rc=$?
     check "$name: SIGTERM while parsing big files: exit status 143" status_is 143 $rc
     check "$name: SIGTERM while parsing big files: no output, nothing half-written" \
-        bash -c '[ -z "$(find "$1" -maxdepth 1 -newer "$2" \( -name "*.pdf" -o -name "*.xml" -o -name "*.tmp.*" -o -name "manifest*" \) 2>/dev/null)" ]' _ "$(dirname "$out")" "$TMP/hmark"
+        bash -c '[ -z "$(find "$1" -maxdepth 1 -newer "$2" \( -name "*.pdf" -o -name "*.xml" -o -name ".certreport-tmp-*" -o -name "manifest*" \) 2>/dev/null)" ]' _ "$(dirname "$out")" "$TMP/hmark"
     check "$name: SIGTERM while parsing big files: no output file" test ! -e "$out"
 }
 mkdir -p "$TMP/hout"
@@ -426,7 +426,7 @@ ns 'set -e
     "$CR" batch "$COHORT" -o "$MNT/out" --force --quiet >"$TMP/ro-out" 2>"$TMP/ro-err"
     echo $? >"$TMP/ro-rc"
     (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/ro-after"
-    find "$MNT/out" -name "*.tmp.*" >"$TMP/ro-left"'
+    find "$MNT/out" -name ".certreport-tmp-*" >"$TMP/ro-left"'
 check "read-only folder: exit status 1" status_is 1 "$(cat "$TMP/ro-rc" 2>/dev/null)"
 check "read-only folder: one clear message" grep -qx ".*/out: cannot write in the output folder: Read-only file system" "$TMP/ro-err"
 check "read-only folder: reports intact" cmp "$TMP/ro-before" "$TMP/ro-after"
@@ -441,7 +441,7 @@ ns 'set -e
     "$CR" batch "$COHORT" -o "$MNT/out" --force --quiet >"$TMP/full-out" 2>"$TMP/full-err"
     echo $? >"$TMP/full-rc"
     (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/full-after"
-    find "$MNT/out" -name "*.tmp.*" -o -name ".certreport-probe.*" >"$TMP/full-left"'
+    find "$MNT/out" -name ".certreport-tmp-*" >"$TMP/full-left"'
 check "full disk: exit status 1" status_is 1 "$(cat "$TMP/full-rc" 2>/dev/null)"
 check "full disk: says so" grep -q "No space left on device" "$TMP/full-err"
 check "full disk: reports and manifest intact" cmp "$TMP/full-before" "$TMP/full-after"
@@ -454,7 +454,7 @@ ns 'set -e
     "$CR" batch "$COHORT" -o "$MNT/out" --quiet -j 1 >"$TMP/half-out" 2>"$TMP/half-err"
     echo $? >"$TMP/half-rc"
     for f in "$MNT"/out/*.pdf; do [ -e "$f" ] || continue; qpdf --check "$f" >/dev/null 2>&1 || echo "damaged $f"; done >"$TMP/half-bad"
-    find "$MNT/out" -name "*.tmp.*" >"$TMP/half-left"'
+    find "$MNT/out" -name ".certreport-tmp-*" >"$TMP/half-left"'
 check "disk fills mid-run: exit status 1" status_is 1 "$(cat "$TMP/half-rc" 2>/dev/null)"
 check "disk fills mid-run: says so" grep -q "No space left on device" "$TMP/half-err"
 check "disk fills mid-run: every written report whole" test ! -s "$TMP/half-bad"
