@@ -20,6 +20,7 @@ packages=(
     valgrind                           # tests: the program under memcheck
     cppcheck clang-tidy                # tests: static analysis
     python3                            # the CLI test reads JSON output with it
+    parallel                           # the batch test runs shards with GNU parallel
     nodejs                             # the accessibility test reads the PDFs back with pdf.js
 )
 

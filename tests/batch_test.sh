@@ -5,7 +5,10 @@
 # A malformed city among good ones; re-runs that render nothing; one city changed against a frozen
 # peers file; shards that together render exactly the cohort; the same bytes whatever -j; SIGTERM
 # and a crashing worker mid-run; a read-only and a full output folder (tmpfs mounts in a private
-# user and mount namespace); usage errors; progress output; the manifest's contents.
+# user and mount namespace); usage errors; progress output; the manifest's contents. Issue #12:
+# kills at 20 random points then a clean run; the output folder's lock (refused, --wait);
+# truncated or replaced reports rendered again; a link at one city's output; PNG sets that
+# shrink; newlines in file names; -o the cohort folder; GNU parallel shards and merge.
 # Prints one line per check, then "N passed, M failed"; exits 1 if any check failed.
 set -u
 

@@ -4,7 +4,9 @@
 #   output folder missing, read-only, full (/dev/full and a full tmpfs); output path that is a
 #   folder or a symbolic link; fonts or catalog missing; a layout file whose fonts point outside
 #   the fonts folder; a 100 MB submission refused by the size cap, a 5 MB one by a city file's cap;
-#   a FIFO or device as any input, refused without waiting.
+#   a FIFO or device as any input, refused without waiting; -o naming an input (exit 2, the file
+#   unchanged); PNG pages as one folder replaced as a unit (no stale page, the old set kept on
+#   failure); newlines and control characters in file names escaped.
 # usage: bash fault_test.sh CERTREPORT_BINARY SOURCE_DIR
 set -u
 if [ $# -ne 2 ]; then
