@@ -836,13 +836,16 @@ static void csv_value(FILE *f, json_t *v, const char *sep, bool last)
         json_t *x;
         json_array_foreach(v, k, x) need += strlen(json_string_value(x) ? json_string_value(x) : "") + strlen(sep);
         if ((joined = malloc(need))) {
-            joined[0] = '\0';
+            char *end = joined;
             json_array_foreach(v, k, x)
             {
-                if (k)
-                    strcat(joined, sep);
-                strcat(joined, json_string_value(x) ? json_string_value(x) : "");
+                const char *t = json_string_value(x) ? json_string_value(x) : "";
+                size_t sl = k ? strlen(sep) : 0, tl = strlen(t);
+                memcpy(end, sep, sl);
+                memcpy(end + sl, t, tl);
+                end += sl + tl;
             }
+            *end = '\0';
             s = joined;
         }
     }
@@ -1716,11 +1719,31 @@ static int by_line_id(const void *x, const void *y)
     return strcmp(a ? a : "", b ? b : "");
 }
 
+/* Reads the decimal number at *p (at most 9 digits) and moves past it. */
+static bool number(const char **p, unsigned *v)
+{
+    const char *s = *p;
+    unsigned long x = 0;
+    while (*s >= '0' && *s <= '9' && s - *p < 9)
+        x = x * 10 + (unsigned long)(*s++ - '0');
+    if (s == *p || (*s >= '0' && *s <= '9'))
+        return false;
+    *v = (unsigned)x;
+    *p = s;
+    return true;
+}
+
 /* "manifest-K-of-N.json" -> K, N */
 static bool shard_manifest_name(const char *n, unsigned *k, unsigned *total)
 {
-    int used = 0;
-    if (sscanf(n, "manifest-%u-of-%u.json%n", k, total, &used) != 2 || n[used] != '\0')
+    const char *p = n;
+    if (strncmp(p, "manifest-", 9) != 0)
+        return false;
+    p += 9;
+    if (!number(&p, k) || strncmp(p, "-of-", 4) != 0)
+        return false;
+    p += 4;
+    if (!number(&p, total) || strcmp(p, ".json") != 0)
         return false;
     return *k >= 1 && *k <= *total;
 }
@@ -1797,12 +1820,11 @@ cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_err
     }
     /* Which shards: every manifest-K-of-N.json, all of one N, each K once. */
     unsigned total = 0;
-    unsigned char *seen = NULL;
     DIR *d = opendir(o->out_dir);
     struct dirent *de;
     if (!d)
         st = cr_error_set(err, CR_EIO, o->out_dir, 0, "cannot read: %s", strerror(errno));
-    while (st == CR_OK && (de = readdir(d))) {
+    while (d && st == CR_OK && (de = readdir(d))) {
         unsigned k, n;
         if (!shard_manifest_name(de->d_name, &k, &n))
             continue;
@@ -1811,23 +1833,19 @@ cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_err
                               "manifests of shards of %u and of %u; remove the ones of the older run", total, n);
             break;
         }
-        if (!total) {
-            total = n;
-            if (!(seen = calloc(n, 1))) {
-                st = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
-                break;
-            }
-        }
-        seen[k - 1] = 1;
+        total = n;
     }
     if (d)
         closedir(d);
     if (st == CR_OK && !total)
         st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "no shard manifest here (manifest-K-of-N.json)");
-    for (unsigned k = 1; st == CR_OK && k <= total; k++)
-        if (!seen[k - 1])
+    for (unsigned k = 1; st == CR_OK && k <= total; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/manifest-%u-of-%u.json", o->out_dir, k, total);
+        if (access(path, F_OK) != 0)
             st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "manifest-%u-of-%u.json is missing: shard %u/%u has not run",
                               k, total, k, total);
+    }
     merge_state m = {0};
     json_t *first = NULL;
     for (unsigned k = 1; st == CR_OK && k <= total; k++) {
@@ -1837,7 +1855,8 @@ cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_err
     }
     if (st == CR_OK) {
         /* The order of one run: the cohort's, by id. */
-        qsort(m.lines, m.n, sizeof *m.lines, by_line_id);
+        if (m.n)
+            qsort(m.lines, m.n, sizeof *m.lines, by_line_id);
         for (size_t i = 0; i + 1 < m.n && st == CR_OK; i++)
             if (by_line_id(&m.lines[i], &m.lines[i + 1]) == 0)
                 st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "city %s is in two shards",
@@ -1869,7 +1888,6 @@ cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_err
     }
     free(m.lines);
     json_decref(first);
-    free(seen);
     release_lock(&b);
     return st;
 }

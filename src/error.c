@@ -76,7 +76,7 @@ size_t cr_utf8_cut(const char *s, size_t max)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    while (u[i] && i < max) {
+    while (i < max && u[i]) {
         size_t n = utf8_len(u + i);
         if (!n)
             n = 1; /* not UTF-8: cut anywhere */

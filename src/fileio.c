@@ -246,6 +246,8 @@ cr_status cr_stage_begin(cr_stage *s, const char *path, cr_error *err)
 
 cr_status cr_stage_add(cr_stage *s, const void *data, size_t len, cr_error *err)
 {
+    if (!s->tmp)
+        return cr_error_set(err, CR_EIO, s->final, 0, "no page set begun");
     size_t n = strlen(s->tmp) + 32;
     char *page = malloc(n);
     if (!page)
@@ -270,7 +272,10 @@ cr_status cr_stage_add(cr_stage *s, const void *data, size_t len, cr_error *err)
 cr_status cr_stage_commit(cr_stage *s, cr_error *err)
 {
     cr_status st = CR_OK;
-    fsync_dir_of(s->tmp[0] ? s->tmp : s->final);
+    if (!s->tmp || !s->final) {
+        cr_stage_abort(s);
+        return cr_error_set(err, CR_EIO, NULL, 0, "no page set begun");
+    }
     int fd = open(s->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) {
         (void)fsync(fd);
