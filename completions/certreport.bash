@@ -5,7 +5,7 @@ _certreport() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="validate score stats render batch cohort"
+    local commands="validate score stats render batch cohort merge"
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -26,14 +26,15 @@ _certreport() {
         score) opts="$common --audit --json" ;;
         stats) opts="$common -o --json" ;;
         render) opts="$common --audit --peers --cohort -o --format --backend --layout --previous --lang --no-accessible --dump" ;;
-        batch) opts="$common -o -j --peers --format --backend --layout --force --shard --previous --lang --no-accessible --quiet" ;;
+        batch) opts="$common -o -j --peers --format --backend --layout --force --shard --previous --lang --no-accessible --quiet --wait" ;;
+        merge) opts="--wait --quiet --help" ;;
         cohort) opts="$common -o --peers --backend --layout --lang --no-accessible" ;;
     esac
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
-        [ "$cmd" = stats ] || [ "$cmd" = batch ] || [ "$cmd" = cohort ] && COMPREPLY=($(compgen -d -- "$cur"))
+        [ "$cmd" = stats ] || [ "$cmd" = batch ] || [ "$cmd" = cohort ] || [ "$cmd" = merge ] && COMPREPLY=($(compgen -d -- "$cur"))
     fi
 }
 complete -o filenames -F _certreport certreport

@@ -21,6 +21,7 @@ packages=(
     cppcheck clang-tidy                # tests: static analysis
     python3 python3-jsonschema         # tests read JSON output and validate it against its schemas
     python3-pikepdf python3-fonttools  # the PDF/UA test (tests/ua): PDF objects, the Adobe Glyph List
+    parallel                           # the batch test runs shards with GNU parallel
     nodejs                             # the accessibility test reads the PDFs back with pdf.js
 )
 

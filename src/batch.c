@@ -19,6 +19,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
@@ -37,6 +39,10 @@
 
 #define MAX_LANGS 8
 #define MSG_MAX 1000
+/* The output folder's lock: one writer at a time (shards share it and each holds its own). */
+#define LOCK_NAME ".certreport.lock"
+/* manifest.json's "format": 2 since the manifest records what it verified (content_hash). */
+#define MANIFEST_FORMAT 2
 
 typedef enum row_status { ST_PENDING, ST_RENDERED, ST_UNCHANGED, ST_FAILED } row_status;
 
@@ -52,6 +58,7 @@ typedef struct row {
     char *core_missing; /* "LC1 PA1" */
     size_t lang;        /* index in the string tables */
     unsigned *area_met; /* criteria met per area (catalog order) */
+    unsigned *area_pct; /* and the percentage */
     int cycle;
     long long date;     /* the report's date from the city's inputs */
     unsigned char city_hash[16];
@@ -61,6 +68,7 @@ typedef struct row {
     char *warnings;     /* its files' warnings, one per line ("file:line: warning: ..."), or NULL */
     unsigned long long bytes;
     unsigned pages;
+    char content[33];   /* XXH3-128 of the bytes on disk (a PNG set: its pages in order), hex */
 } row;
 
 typedef struct lang_table {
@@ -82,6 +90,7 @@ typedef struct reply {
     int32_t outcome; /* 0 written, 1 the city failed, 2 the output cannot be written */
     uint64_t bytes;
     uint32_t pages;
+    unsigned char content[16]; /* XXH3-128 of the bytes written */
     char message[MSG_MAX];
 } reply;
 
@@ -110,6 +119,7 @@ typedef struct batch {
     const char *command; /* "batch" or "cohort", for the log */
     size_t warnings;     /* about the cohort folder */
     size_t nleft_out;    /* invalid cities left out of the statistics computed */
+    int lock_fd, shard_lock_fd; /* the output folder's lock files, -1 when not held */
 } batch;
 
 /* ---- small helpers ---- */
@@ -180,9 +190,10 @@ static cr_status feed_file(XXH3_state_t *s, const char *label, const char *path,
     return CR_OK;
 }
 
+/* The ids score --json prints ("gold", "100K-250K"). */
 static const char *tier_id(const batch *b, size_t t)
 {
-    return t == CR_NONE ? "" : b->cat->tiers[t].name;
+    return t == CR_NONE ? "" : b->cat->tiers[t].id;
 }
 
 static const char *status_name(row_status s)
@@ -204,14 +215,13 @@ static bool is_png(const batch *b)
     return strcmp(b->o->format, "png") == 0;
 }
 
-/* The report's file name (PNG: its first page). */
-static void out_name(const batch *b, const row *r, unsigned page, char *buf, size_t size)
+/* The report's name in the output folder: ID.pdf, or the folder of its PNG pages, ID.png.d
+ * (1.png ... N.png). An id is letters, digits, '.', '_' and '-', starting with a letter or a
+ * digit, so no report's name is another's, a manifest's, the lock's or a temporary's. */
+static void out_name(const batch *b, const row *r, char *buf, size_t size)
 {
     const char *id = b->cohort->entries[r->entry].id;
-    if (is_png(b))
-        snprintf(buf, size, "%s-%u.png", id, page ? page : 1);
-    else
-        snprintf(buf, size, "%s.pdf", id);
+    snprintf(buf, size, "%s%s", id, is_png(b) ? ".png.d" : ".pdf");
 }
 
 static int out_path(const batch *b, const char *name, char *buf, size_t size)
@@ -297,6 +307,7 @@ static size_t lang_index(batch *b, const char *want, cr_error *err)
         st = cr_layout_check_texts(t->catalog ? t->catalog : b->cat, t->strings, b->fonts, err);
     if (st == CR_OK) {
         XXH3_128bits_reset(s);
+        feed(s, "lang", code, strlen(code));
         st = feed_file(s, "strings", path, err);
         if (st == CR_OK && !own)
             st = feed_file(s, "catalog-text", cpath, err);
@@ -447,11 +458,15 @@ static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_er
     r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
     r->cycle = a->submission->cycle;
     r->date = cr_assessment_date(a);
-    if ((r->area_met = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met)))
-        for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++)
+    r->area_met = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met);
+    r->area_pct = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_pct);
+    if (r->area_met && r->area_pct)
+        for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++) {
             r->area_met[k] = sc->areas[k].met;
+            r->area_pct[k] = sc->areas[k].percent;
+        }
     size_t lang = lang_index(b, b->o->lang ? b->o->lang : a->submission->lang, &one);
-    if (!r->name || !r->country || !r->core_missing || !r->area_met)
+    if (!r->name || !r->country || !r->core_missing || !r->area_met || !r->area_pct)
         return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
     if (lang == CR_NONE) /* a missing or broken string table stops the run */
         return cr_error_set(err, one.code, one.file, one.line, "%s", one.message);
@@ -605,35 +620,92 @@ static row *find_row(batch *b, const char *id)
     return NULL;
 }
 
-/* Marks unchanged the row of one manifest entry when its hash equals ours and its files are
- * all there. */
+/* Whether the report of |r| on disk is exactly what the manifest says was written: the file
+ * (or the page set, 1.png ... N.png and nothing else) is there, regular, of |bytes| bytes whose
+ * XXH3-128 is |content|. Each file is opened without following a link. */
+static bool output_matches(const batch *b, const row *r, unsigned pages, unsigned long long bytes,
+                           const char *content)
+{
+    char name[1200], path[5400];
+    out_name(b, r, name, sizeof name);
+    if (out_path(b, name, path, sizeof path) != 0 || strlen(content) != 32)
+        return false;
+    unsigned n = 1;
+    if (is_png(b)) {
+        /* exactly the pages the manifest counts: a stale page 13 of a 12-page set is a mismatch */
+        if (cr_page_set_check(path) != 1 || pages == 0 || pages > 100000)
+            return false;
+        DIR *d = opendir(path);
+        unsigned count = 0;
+        struct dirent *de;
+        while (d && (de = readdir(d)))
+            count += de->d_name[0] != '.';
+        if (d)
+            closedir(d);
+        if (count != pages)
+            return false;
+        n = pages;
+    }
+    XXH3_state_t *s = XXH3_createState();
+    char *buf = malloc(1 << 16);
+    bool ok = s && buf;
+    unsigned long long total = 0;
+    if (ok)
+        XXH3_128bits_reset(s);
+    for (unsigned p = 1; ok && p <= n; p++) {
+        char file[5500];
+        if (is_png(b))
+            snprintf(file, sizeof file, "%s/%u.png", path, p);
+        else
+            snprintf(file, sizeof file, "%s", path);
+        int fd = open(file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        struct stat st;
+        ok = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+             total + (unsigned long long)st.st_size <= bytes;
+        ssize_t k;
+        while (ok && (k = read(fd, buf, 1 << 16)) != 0) {
+            if (k < 0) {
+                ok = errno == EINTR;
+                continue;
+            }
+            XXH3_128bits_update(s, buf, (size_t)k);
+            total += (unsigned long long)k;
+        }
+        if (fd >= 0)
+            close(fd);
+    }
+    char hexd[33] = "";
+    if (ok) {
+        unsigned char h[16];
+        digest(s, h);
+        hex(h, 16, hexd);
+    }
+    XXH3_freeState(s);
+    free(buf);
+    return ok && total == bytes && strcmp(hexd, content) == 0;
+}
+
+/* Marks unchanged the row of one manifest entry when its inputs' hash equals ours and its
+ * report on disk is verified to be what that run wrote (size and content hash). */
 static void mark_one(batch *b, json_t *c)
 {
     const char *id = json_string_value(json_object_get(c, "id"));
     const char *hash = json_string_value(json_object_get(c, "hash"));
     const char *st = json_string_value(json_object_get(c, "status"));
+    const char *content = json_string_value(json_object_get(c, "content_hash"));
     json_int_t pages = json_integer_value(json_object_get(c, "pages"));
-    if (!id || !hash || !st || (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
+    json_int_t bytes = json_integer_value(json_object_get(c, "bytes"));
+    if (!id || !hash || !st || !content || (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
         return;
     row *r = find_row(b, id);
-    if (!r || !r->valid || strcmp(r->hash, hash) != 0)
+    if (!r || !r->valid || strcmp(r->hash, hash) != 0 || pages < 1 || bytes < 0)
         return;
-    unsigned long long bytes = 0;
-    bool all = true;
-    unsigned n = is_png(b) ? (unsigned)(pages > 0 && pages < 10000 ? pages : 0) : 1;
-    for (unsigned p = 1; p <= n && all; p++) {
-        char name[1200], path[5400];
-        struct stat sb;
-        out_name(b, r, p, name, sizeof name);
-        all = out_path(b, name, path, sizeof path) == 0 && stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-        if (all)
-            bytes += (unsigned long long)sb.st_size;
-    }
-    if (all && n) {
-        r->st = ST_UNCHANGED;
-        r->bytes = bytes;
-        r->pages = (unsigned)pages;
-    }
+    if (!output_matches(b, r, (unsigned)pages, (unsigned long long)bytes, content))
+        return; /* missing, truncated, replaced or grown: rendered again */
+    r->st = ST_UNCHANGED;
+    r->bytes = (unsigned long long)bytes;
+    r->pages = (unsigned)pages;
+    snprintf(r->content, sizeof r->content, "%s", content);
 }
 
 /* Reads the last run's manifest.json one city (one line, as write_manifest writes it) at a time,
@@ -665,25 +737,44 @@ static void mark_unchanged(batch *b)
 
 /* ---- the manifest ---- */
 
+/* One city's line. The vocabulary of score --json: tier and band ids ("gold", "100K-250K"),
+ * criteria codes; null for what is absent (a failed city's scores, a tier not reached). */
 static json_t *row_json(const batch *b, const row *r)
 {
     const cr_cohort_entry *e = &b->cohort->entries[r->entry];
     const cr_catalog *cat = b->cat;
     char name[1200] = "";
     if (r->st == ST_RENDERED || r->st == ST_UNCHANGED)
-        out_name(b, r, 1, name, sizeof name);
+        out_name(b, r, name, sizeof name);
     json_t *j = json_object();
     json_object_set_new(j, "id", json_string(e->id));
     json_object_set_new(j, "city", r->name ? json_string(r->name) : json_null());
     json_object_set_new(j, "country", r->country ? json_string(r->country) : json_null());
     json_object_set_new(j, "region", r->valid && r->region != CR_NONE ? json_string(cat->regions[r->region].name) : json_null());
-    json_object_set_new(j, "population_band", r->valid && r->band != CR_NONE ? json_string(cat->bands[r->band].name) : json_null());
+    json_object_set_new(j, "population_band", r->valid && r->band != CR_NONE ? json_string(cat->bands[r->band].id) : json_null());
     json_object_set_new(j, "criteria_met", r->valid ? json_integer(r->met) : json_null());
     json_object_set_new(j, "criteria_total", r->valid ? json_integer(r->total) : json_null());
     json_object_set_new(j, "percent", r->valid ? json_integer(r->percent) : json_null());
+    json_t *areas = json_null();
+    if (r->valid && r->area_pct) {
+        areas = json_object();
+        for (size_t k = 0; k < cat->nareas; k++)
+            json_object_set_new(areas, cat->areas[k].code, json_integer(r->area_pct[k]));
+    }
+    json_object_set_new(j, "areas", areas);
     json_object_set_new(j, "eligible_tier", r->valid && r->eligible != CR_NONE ? json_string(tier_id(b, r->eligible)) : json_null());
     json_object_set_new(j, "awarded_tier", r->valid && r->awarded != CR_NONE ? json_string(tier_id(b, r->awarded)) : json_null());
-    json_object_set_new(j, "core_missing", r->valid ? json_string(r->core_missing) : json_null());
+    json_t *core = json_null();
+    if (r->valid && r->core_missing) {
+        core = json_array();
+        for (const char *p = r->core_missing; *p;) {
+            size_t n = strcspn(p, " ");
+            if (n)
+                json_array_append_new(core, json_stringn(p, n));
+            p += n + (p[n] == ' ');
+        }
+    }
+    json_object_set_new(j, "core_missing", core);
     json_object_set_new(j, "outcomes_met", r->valid ? json_integer(r->outcomes_met) : json_null());
     json_object_set_new(j, "status", json_string(status_name(r->st)));
     json_object_set_new(j, "message", r->message ? json_string(r->message) : json_null());
@@ -697,6 +788,7 @@ static json_t *row_json(const batch *b, const row *r)
     json_object_set_new(j, "file", name[0] ? json_string(name) : json_null());
     json_object_set_new(j, "pages", name[0] ? json_integer(r->pages) : json_null());
     json_object_set_new(j, "bytes", name[0] ? json_integer((json_int_t)r->bytes) : json_null());
+    json_object_set_new(j, "content_hash", name[0] && r->content[0] ? json_string(r->content) : json_null());
     json_object_set_new(j, "hash", r->valid ? json_string(r->hash) : json_null());
     return j;
 }
@@ -722,127 +814,208 @@ static void csv_field(FILE *f, const char *s, bool last)
     fputc(last ? '\n' : ',', f);
 }
 
+/* The CSV's columns: the JSON line's keys, "areas" spread into one column per area
+ * (percent_DM, ...), arrays joined (core_missing by spaces, warnings by "; "). */
 static const char *const CSV_COLUMNS[] = {
     "id", "city", "country", "region", "population_band", "criteria_met", "criteria_total",
-    "percent", "eligible_tier", "awarded_tier", "core_missing", "outcomes_met", "status",
-    "message", "warnings", "file", "pages", "bytes", "hash"};
+    "percent", "areas", "eligible_tier", "awarded_tier", "core_missing", "outcomes_met", "status",
+    "message", "warnings", "file", "pages", "bytes", "content_hash", "hash"};
 #define NCOLS (sizeof CSV_COLUMNS / sizeof *CSV_COLUMNS)
 
-/* The CSV first: manifest.json decides what the next run re-renders, so it is written last and
- * only when the CSV could be; a run that cannot write it renders more next time, never less. */
-static cr_status write_manifest(batch *b, cr_error *err)
+static void csv_value(FILE *f, json_t *v, const char *sep, bool last)
+{
+    char num[32];
+    const char *s = json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        s = num;
+    }
+    char *joined = NULL;
+    if (json_is_array(v) && json_array_size(v)) {
+        size_t need = 1, k;
+        json_t *x;
+        json_array_foreach(v, k, x) need += strlen(json_string_value(x) ? json_string_value(x) : "") + strlen(sep);
+        if ((joined = malloc(need))) {
+            char *end = joined;
+            json_array_foreach(v, k, x)
+            {
+                const char *t = json_string_value(x) ? json_string_value(x) : "";
+                size_t sl = k ? strlen(sep) : 0, tl = strlen(t);
+                memcpy(end, sep, sl);
+                memcpy(end + sl, t, tl);
+                end += sl + tl;
+            }
+            *end = '\0';
+            s = joined;
+        }
+    }
+    csv_field(f, s, last);
+    free(joined);
+}
+
+static void csv_row(FILE *f, json_t *j, json_t *area_codes)
+{
+    for (size_t c = 0; c < NCOLS; c++) {
+        bool last = c + 1 == NCOLS;
+        if (strcmp(CSV_COLUMNS[c], "areas") == 0) {
+            json_t *areas = json_object_get(j, "areas"), *code;
+            size_t k;
+            json_array_foreach(area_codes, k, code)
+                csv_value(f, json_object_get(areas, json_string_value(code)), "", false);
+            continue;
+        }
+        const char *sep = strcmp(CSV_COLUMNS[c], "core_missing") == 0 ? " " : "; ";
+        csv_value(f, json_object_get(j, CSV_COLUMNS[c]), sep, last);
+    }
+}
+
+/* Where the lines of a manifest come from: a run's rows, or the shards' lines (merge). */
+typedef json_t *(*manifest_line_fn)(void *data, size_t i); /* a new reference */
+
+/* Writes manifest.csv, then manifest.json: |head| (its keys first: "format", "certreport",
+ * "catalog", "output", "areas" and a shard's "shard"), then "cities", one line per city, the
+ * lines of |line|. The CSV first: manifest.json decides what the next run re-renders, so it is
+ * written last and only when the CSV could be; a run that cannot write it renders more next
+ * time, never less. Row by row: memory does not grow with a tree of the whole cohort. */
+static cr_status manifest_write(const char *csv_path, const char *json_path, const json_t *head,
+                                manifest_line_fn line, void *data, size_t n, cr_error *err)
 {
     char *buf = NULL;
     size_t len = 0;
+    json_t *codes = json_object_get(head, "areas");
     FILE *f = open_memstream(&buf, &len);
     if (!f)
-        return cr_error_set(err, CR_ENOMEM, b->manifest_csv, 0, "out of memory");
-    for (size_t c = 0; c < NCOLS; c++)
-        csv_field(f, CSV_COLUMNS[c], c + 1 == NCOLS);
-    for (size_t i = 0; i < b->nrows; i++) {
-        json_t *j = row_json(b, &b->rows[i]);
-        for (size_t c = 0; c < NCOLS; c++) {
-            json_t *v = json_object_get(j, CSV_COLUMNS[c]);
-            char num[32];
-            const char *s = json_string_value(v);
-            if (json_is_integer(v)) {
-                snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-                s = num;
+        return cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
+    for (size_t c = 0; c < NCOLS; c++) {
+        if (strcmp(CSV_COLUMNS[c], "areas") == 0) {
+            json_t *code;
+            size_t k;
+            json_array_foreach(codes, k, code)
+            {
+                char col[96];
+                snprintf(col, sizeof col, "percent_%s", json_string_value(code));
+                csv_field(f, col, false);
             }
-            char *joined = NULL; /* warnings: one field, "; " between them */
-            if (json_is_array(v) && json_array_size(v)) {
-                size_t need = 1, k;
-                json_t *x;
-                json_array_foreach(v, k, x) need += strlen(json_string_value(x)) + 2;
-                if ((joined = malloc(need))) {
-                    size_t at = 0;
-                    json_array_foreach(v, k, x)
-                    {
-                        const char *w = json_string_value(x);
-                        size_t m = strlen(w);
-                        if (k) {
-                            memcpy(joined + at, "; ", 2);
-                            at += 2;
-                        }
-                        memcpy(joined + at, w, m);
-                        at += m;
-                    }
-                    joined[at] = '\0';
-                    s = joined;
-                }
-            }
-            csv_field(f, s, c + 1 == NCOLS);
-            free(joined);
+            continue;
         }
+        csv_field(f, CSV_COLUMNS[c], c + 1 == NCOLS);
+    }
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = line(data, i);
+        if (!j) {
+            fclose(f);
+            free(buf);
+            return cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
+        }
+        csv_row(f, j, codes);
         json_decref(j);
     }
     if (fclose(f) != 0) {
         free(buf);
-        return cr_error_set(err, CR_ENOMEM, b->manifest_csv, 0, "out of memory");
+        return cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
     }
-    cr_status st = cr_write_atomic(b->manifest_csv, buf, len, err);
+    cr_status st = cr_write_atomic(csv_path, buf, len, err);
     free(buf);
     if (st != CR_OK)
         return st;
-    /* manifest.json row by row: memory does not grow with a tree of the whole cohort. */
-    json_t *head = json_object();
-    json_object_set_new(head, "certreport", json_string(b->o->version));
-    json_object_set_new(head, "catalog", json_string(b->cat->edition));
-    json_object_set_new(head, "format", json_string(b->o->format));
-    if (b->o->shard_n) {
-        char shard[32];
-        snprintf(shard, sizeof shard, "%u/%u", b->o->shard_k, b->o->shard_n);
-        json_object_set_new(head, "shard", json_string(shard));
-    }
     char *text = json_dumps(head, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    json_decref(head);
     buf = NULL;
     len = 0;
     if (!text || !(f = open_memstream(&buf, &len))) {
         free(text);
-        return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
+        return cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
     }
-    /* {"certreport":...,"format":"pdf"} -> {"certreport":...,"format":"pdf","cities":[ ... ]} */
+    /* {"format":2,...} -> {"format":2,...,"cities":[ ... ]} */
     fprintf(f, "%.*s,\n\"cities\": [\n", (int)strlen(text) - 1, text);
     free(text);
-    for (size_t i = 0; i < b->nrows; i++) {
-        json_t *j = row_json(b, &b->rows[i]);
-        char *one = json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT);
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = line(data, i);
+        char *one = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
         json_decref(j);
         if (!one) {
             fclose(f);
             free(buf);
-            return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
+            return cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
         }
-        fprintf(f, "  %s%s\n", one, i + 1 < b->nrows ? "," : "");
+        fprintf(f, "  %s%s\n", one, i + 1 < n ? "," : "");
         free(one);
     }
     fputs("]}\n", f);
     if (fclose(f) != 0) {
         free(buf);
-        return cr_error_set(err, CR_ENOMEM, b->manifest_json, 0, "out of memory");
+        return cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
     }
-    st = cr_write_atomic(b->manifest_json, buf, len, err);
+    st = cr_write_atomic(json_path, buf, len, err);
     free(buf);
+    return st;
+}
+
+static json_t *manifest_head(const char *version, const char *edition, const char *format, json_t *areas)
+{
+    json_t *head = json_object();
+    json_object_set_new(head, "format", json_integer(MANIFEST_FORMAT));
+    json_object_set_new(head, "certreport", json_string(version));
+    json_object_set_new(head, "catalog", json_string(edition));
+    json_object_set_new(head, "output", json_string(format));
+    json_object_set_new(head, "areas", areas);
+    return head;
+}
+
+static json_t *batch_line(void *data, size_t i)
+{
+    const batch *b = data;
+    return row_json(b, &b->rows[i]);
+}
+
+static cr_status write_manifest(batch *b, cr_error *err)
+{
+    json_t *areas = json_array();
+    for (size_t k = 0; k < b->cat->nareas; k++)
+        json_array_append_new(areas, json_string(b->cat->areas[k].code));
+    json_t *head = manifest_head(b->o->version, b->cat->edition, b->o->format, areas);
+    if (b->o->shard_n) {
+        char shard[32];
+        snprintf(shard, sizeof shard, "%u/%u", b->o->shard_k, b->o->shard_n);
+        json_object_set_new(head, "shard", json_string(shard));
+    }
+    cr_status st = manifest_write(b->manifest_csv, b->manifest_json, head, batch_line, b, b->nrows, err);
+    json_decref(head);
     return st;
 }
 
 /* ---- pass 2: the workers ---- */
 
-/* Writes one output file of row |r| (PNG: page |page|) atomically. A failure to write is
- * OUT_FATAL: the output folder, not the city, is the problem. */
-static int write_page(const batch *b, const row *r, unsigned page, const cr_buffer *out, cr_error *err)
+/* What stands at the report's name before it is written: nothing, a regular file (PDF) or a page
+ * set (PNG) is replaced; anything else (a symbolic link, a folder, a FIFO, a device) fails this
+ * city only, with the reason, and is left alone. */
+static int check_target(const batch *b, const char *path, cr_error *err)
 {
-    char name[1200], path[5400];
-    out_name(b, r, page, name, sizeof name);
-    if (out_path(b, name, path, sizeof path) != 0) {
-        cr_error_set(err, CR_EIO, b->o->out_dir, 0, "path too long");
-        return OUT_CITY;
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+        if (errno == ENOENT)
+            return OUT_OK;
+        cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
+        return OUT_FATAL;
     }
-    return cr_write_atomic(path, out->data, out->len, err) == CR_OK ? OUT_OK : OUT_FATAL;
+    const char *what = S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a folder"
+                     : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+                     : S_ISREG(st.st_mode) ? NULL : "a device";
+    if (is_png(b)) {
+        if (cr_page_set_check(path) == 1)
+            return OUT_OK;
+        if (!what || S_ISDIR(st.st_mode))
+            what = S_ISDIR(st.st_mode) ? "a folder with other files than N.png" : "a file";
+    } else if (!what) {
+        return OUT_OK;
+    }
+    cr_error_set(err, CR_EIO, path, 0, "is %s, not %s; left alone, the report not written", what,
+                 is_png(b) ? "a folder of pages" : "a regular file");
+    return OUT_CITY;
 }
 
-/* Renders one city and writes its file(s). Runs in a worker. */
+/* Renders one city and writes its report: the PDF to a temporary file renamed into place, or
+ * the PNG pages to a temporary folder swapped in as one set. A failure to write is OUT_FATAL:
+ * the output folder, not the city, is the problem. Runs in a worker. */
 static int render_city(batch *b, row *r, reply *rep)
 {
     const cr_cohort_entry *e = &b->cohort->entries[r->entry];
@@ -853,7 +1026,18 @@ static int render_city(batch *b, row *r, reply *rep)
     bool have_prev = false;
     cr_display *d = NULL;
     cr_buffer out = {0};
+    cr_stage stage = {0};
+    XXH3_state_t *hs = NULL;
     int outcome = OUT_CITY;
+    char name[1200], path[5400];
+    out_name(b, r, name, sizeof name);
+    if (out_path(b, name, path, sizeof path) != 0) {
+        cr_error_set(&err, CR_EIO, b->o->out_dir, 0, "path too long");
+        goto done_noa;
+    }
+    if ((outcome = check_target(b, path, &err)) != OUT_OK)
+        goto done_noa;
+    outcome = OUT_CITY;
     if (cr_cohort_load(e, &a, b->cat, b->schemas, &err) != CR_OK)
         goto done_noa;
     char psub[4200], paud[4200];
@@ -873,17 +1057,30 @@ static int render_city(batch *b, row *r, reply *rep)
                              .untagged = b->o->untagged};
     if (!(d = cr_layout_report(&req, &err)))
         goto done;
+    if (!(hs = XXH3_createState())) {
+        cr_error_set(&err, CR_ENOMEM, path, 0, "out of memory");
+        goto done;
+    }
+    XXH3_128bits_reset(hs);
     if (is_png(b)) {
+        if (cr_stage_begin(&stage, path, &err) != CR_OK) {
+            outcome = err.code == CR_ENOMEM ? OUT_FATAL : OUT_CITY;
+            goto done;
+        }
         for (size_t p = 0; p < d->npages; p++) {
             if (cr_render_cairo(d, b->fonts, CR_CAIRO_PNG, p, 96, &out, &err) != CR_OK)
                 goto done;
-            int w = write_page(b, r, (unsigned)p + 1, &out, &err);
-            if (w != OUT_OK) {
-                outcome = w;
+            if (cr_stage_add(&stage, out.data, out.len, &err) != CR_OK) {
+                outcome = OUT_FATAL;
                 goto done;
             }
+            XXH3_128bits_update(hs, out.data, out.len);
             rep->bytes += out.len;
             cr_buffer_free(&out);
+        }
+        if (cr_stage_commit(&stage, &err) != CR_OK) {
+            outcome = OUT_FATAL;
+            goto done;
         }
     } else {
         cr_status st = strcmp(b->o->backend, "cairo") == 0
@@ -891,16 +1088,20 @@ static int render_city(batch *b, row *r, reply *rep)
                            : cr_render_pdf(d, b->fonts, &out, &err);
         if (st != CR_OK)
             goto done;
-        int w = write_page(b, r, 1, &out, &err);
-        if (w != OUT_OK) {
-            outcome = w;
+        if (cr_write_atomic(path, out.data, out.len, &err) != CR_OK) {
+            outcome = OUT_FATAL;
             goto done;
         }
+        XXH3_128bits_update(hs, out.data, out.len);
         rep->bytes = out.len;
     }
+    digest(hs, rep->content);
     rep->pages = (uint32_t)d->npages;
     outcome = OUT_OK;
 done:
+    if (stage.tmp)
+        cr_stage_abort(&stage);
+    XXH3_freeState(hs);
     cr_buffer_free(&out);
     cr_display_free(d);
     if (have_prev)
@@ -975,6 +1176,7 @@ static cr_status spawn(batch *b, worker *w, cr_error *err)
         return cr_error_set(err, CR_EIO, NULL, 0, "cannot start a worker: %s", strerror(errno));
     }
     fflush(NULL);
+    pid_t parent = getpid();
     pid_t pid = fork();
     if (pid < 0) {
         close(cmd[0]);
@@ -984,6 +1186,11 @@ static cr_status spawn(batch *b, worker *w, cr_error *err)
         return cr_error_set(err, CR_EIO, NULL, 0, "cannot start a worker: %s", strerror(errno));
     }
     if (pid == 0) {
+        /* A worker dies with the parent (SIGKILL too): none goes on writing into a folder whose
+         * lock a later run may then hold. The lock itself is shared with the workers, so the
+         * kernel releases it only when the last of them is gone. */
+        if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+            _exit(1);
         /* Hold no end of another worker's pipes, so each one's EOF means what it says. */
         for (size_t k = 0; k < b->nworkers; k++) {
             close_fd(&b->workers[k].cmd);
@@ -1003,41 +1210,73 @@ static cr_status spawn(batch *b, worker *w, cr_error *err)
     return CR_OK;
 }
 
-/* Removes the temporary files a worker may have left for row |r| (after it was killed or
- * crashed): NAME.tmp.XXXXXX next to each of the row's output names. */
-static void remove_temporaries(batch *b, const row *r)
+/* The name a temporary stands for: ".certreport-tmp-NAME.XXXXXX" -> NAME. */
+static bool temp_base(const char *n, char *base, size_t size)
+{
+    size_t pl = strlen(CR_TEMP_PREFIX), len = strlen(n);
+    if (strncmp(n, CR_TEMP_PREFIX, pl) != 0 || len < pl + 8 || n[len - 7] != '.')
+        return false;
+    snprintf(base, size, "%.*s", (int)(len - pl - 7), n + pl);
+    return true;
+}
+
+/* Whether this run may remove a temporary for NAME: a whole run (it holds the folder's lock
+ * alone) any; a shard (others may be writing beside it) only those of its own cities and its
+ * own manifest. */
+static bool owns_temp(const batch *b, const char *base)
+{
+    if (!b->o->shard_n)
+        return true;
+    const char *mc = strrchr(b->manifest_csv, '/'), *mj = strrchr(b->manifest_json, '/');
+    if ((mc && strcmp(base, mc + 1) == 0) || (mj && strcmp(base, mj + 1) == 0))
+        return true;
+    static const char *const exts[] = {".pdf", ".png.d"};
+    size_t n = strlen(base);
+    for (size_t k = 0; k < 2; k++) {
+        size_t e = strlen(exts[k]);
+        if (n > e && strcmp(base + n - e, exts[k]) == 0) {
+            char id[256];
+            if (n - e >= sizeof id)
+                return false;
+            memcpy(id, base, n - e);
+            id[n - e] = '\0';
+            return in_shard(b, id);
+        }
+    }
+    return false;
+}
+
+/* Removes temporaries from the output folder: those for |only| (a report's name: after its
+ * worker died), or every one this run owns (at the start, holding the lock: what a killed run
+ * left). Returns how many. */
+static size_t clean_temporaries(batch *b, const char *only)
 {
     DIR *d = opendir(b->o->out_dir);
     if (!d)
-        return;
-    const char *id = b->cohort->entries[r->entry].id;
-    size_t idn = strlen(id);
+        return 0;
+    size_t n = 0;
     struct dirent *de;
     while ((de = readdir(d))) {
-        const char *n = de->d_name;
-        if (strncmp(n, id, idn) != 0)
+        char base[300], path[5400];
+        if (!temp_base(de->d_name, base, sizeof base))
             continue;
-        const char *p = n + idn;
-        if (is_png(b)) {
-            if (*p++ != '-' || !(*p >= '0' && *p <= '9'))
-                continue;
-            while (*p >= '0' && *p <= '9')
-                p++;
-            if (strncmp(p, ".png", 4) != 0)
-                continue;
-            p += 4;
-        } else {
-            if (strncmp(p, ".pdf", 4) != 0)
-                continue;
-            p += 4;
+        if (only ? strcmp(base, only) != 0 : !owns_temp(b, base))
+            continue;
+        if (out_path(b, de->d_name, path, sizeof path) == 0) {
+            cr_temp_remove(path);
+            n++;
         }
-        if (strncmp(p, ".tmp.", 5) != 0 || strlen(p + 5) != 6)
-            continue;
-        char path[5400];
-        if (out_path(b, n, path, sizeof path) == 0)
-            unlink(path);
     }
     closedir(d);
+    return n;
+}
+
+/* Removes the temporary a worker may have left for row |r| (after it was killed or crashed). */
+static void remove_temporaries(batch *b, const row *r)
+{
+    char name[1200];
+    out_name(b, r, name, sizeof name);
+    clean_temporaries(b, name);
 }
 
 static void stop_worker(batch *b, worker *w, bool kill_it)
@@ -1190,6 +1429,7 @@ static cr_status pass2(batch *b, cr_batch_result *res, int *sig, cr_error *err)
                 r->st = ST_RENDERED;
                 r->bytes = rep.bytes;
                 r->pages = rep.pages;
+                hex(rep.content, 16, r->content);
                 res->rendered++;
             } else {
                 rep.message[sizeof rep.message - 1] = '\0';
@@ -1235,13 +1475,79 @@ static cr_status check_out_dir(const char *dir, cr_error *err)
     }
     /* Can we write there? Find out before any work, with a file of our own. */
     char probe[4200];
-    snprintf(probe, sizeof probe, "%s/.certreport-probe.XXXXXX", dir);
+    snprintf(probe, sizeof probe, "%s/" CR_TEMP_PREFIX "probe.XXXXXX", dir);
     int fd = mkstemp(probe);
     if (fd < 0)
         return cr_error_set(err, CR_EIO, dir, 0, "cannot write in the output folder: %s", strerror(errno));
     close(fd);
     unlink(probe);
     return CR_OK;
+}
+
+/* ---- one writer per output folder ---- */
+
+/* Takes |name| in the output folder with flock(|mode| | LOCK_NB): the kernel releases it when the
+ * process (and the workers sharing it) are gone, however they die. Busy: an error, or with
+ * o->wait, tries again every 100 ms until it is free or a signal (or o->cancelled) stops the
+ * wait. The file stays: removing a lock file would let two runs lock two different files. */
+static cr_status lock_file(batch *b, const char *name, int mode, int *fd_out, int *sig, cr_error *err)
+{
+    const cr_batch_options *o = b->o;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/%s", o->out_dir, name);
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0666);
+    if (fd < 0)
+        return cr_error_set(err, CR_EIO, path, 0, "cannot open the lock file: %s", strerror(errno));
+    bool said = false;
+    while (flock(fd, mode | LOCK_NB) != 0) {
+        if (errno != EWOULDBLOCK && errno != EINTR) {
+            cr_error_set(err, CR_EIO, path, 0, "cannot lock: %s", strerror(errno));
+            close(fd);
+            return CR_EIO;
+        }
+        if (errno == EINTR)
+            continue;
+        if (!o->wait) {
+            close(fd);
+            return cr_error_set(err, CR_EIO, o->out_dir, 0,
+                                "another certreport run is writing to this folder (it holds %s); "
+                                "wait for it to finish, or give --wait", name);
+        }
+        if (!said && o->progress != CR_PROGRESS_NONE) {
+            logf_(b, "certreport %s: waiting for another run writing to %s\n", b->command, o->out_dir);
+            said = true;
+        }
+        struct pollfd p = {.fd = b->sfd, .events = POLLIN};
+        (void)poll(&p, 1, 100);
+        if ((*sig = signal_arrived(b)) || (o->cancelled && o->cancelled(o->cancel_data))) {
+            close(fd);
+            return CR_EIO;
+        }
+    }
+    *fd_out = fd;
+    return CR_OK;
+}
+
+/* A whole run (and a merge) holds LOCK_NAME alone; a shard shares it with the other shards and
+ * holds its own slice's lock alone. Then the temporaries a killed run left are removed. */
+static cr_status take_lock(batch *b, int *sig, cr_error *err)
+{
+    const cr_batch_options *o = b->o;
+    cr_status st = lock_file(b, LOCK_NAME, o->shard_n ? LOCK_SH : LOCK_EX, &b->lock_fd, sig, err);
+    if (st == CR_OK && o->shard_n) {
+        char name[96];
+        snprintf(name, sizeof name, ".certreport-shard-%u-of-%u.lock", o->shard_k, o->shard_n);
+        st = lock_file(b, name, LOCK_EX, &b->shard_lock_fd, sig, err);
+    }
+    if (st == CR_OK)
+        clean_temporaries(b, NULL);
+    return st;
+}
+
+static void release_lock(batch *b)
+{
+    close_fd(&b->shard_lock_fd);
+    close_fd(&b->lock_fd); /* closing the last descriptor releases it */
 }
 
 static void batch_free(batch *b)
@@ -1251,6 +1557,7 @@ static void batch_free(batch *b)
         free(b->rows[i].country);
         free(b->rows[i].core_missing);
         free(b->rows[i].area_met);
+        free(b->rows[i].area_pct);
         free(b->rows[i].message);
         free(b->rows[i].warnings);
     }
@@ -1264,6 +1571,7 @@ static void batch_free(batch *b)
     cr_cohort_free(b->cohort);
     if (b->sfd >= 0)
         close(b->sfd);
+    release_lock(b);
 }
 
 /* Loads what every report shares and scores the cohort (the shard's cities). */
@@ -1334,7 +1642,7 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
 {
     memset(res, 0, sizeof *res);
     batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
-               .command = "batch"};
+               .command = "batch", .lock_fd = -1, .shard_lock_fd = -1};
     if (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "shard %u/%u: K must be between 1 and N", o->shard_k, o->shard_n);
     if (o->shard_n && !o->peers_path)
@@ -1352,6 +1660,8 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
     sigset_t old;
     int sig = 0;
     cr_status st = block_signals(&b, &old, err);
+    if (st == CR_OK)
+        st = take_lock(&b, &sig, err);
     if (st == CR_OK)
         st = prepare(&b, &sig, err);
     if (st == CR_OK) {
@@ -1389,6 +1699,199 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
     return st;
 }
 
+/* ---- merging the shards' manifests ---- */
+
+typedef struct merge_state {
+    json_t **lines;
+    size_t n, cap;
+} merge_state;
+
+static json_t *merge_line(void *data, size_t i)
+{
+    merge_state *m = data;
+    return json_incref(m->lines[i]);
+}
+
+static int by_line_id(const void *x, const void *y)
+{
+    const char *a = json_string_value(json_object_get(*(json_t *const *)x, "id"));
+    const char *b = json_string_value(json_object_get(*(json_t *const *)y, "id"));
+    return strcmp(a ? a : "", b ? b : "");
+}
+
+/* Reads the decimal number at *p (at most 9 digits) and moves past it. */
+static bool number(const char **p, unsigned *v)
+{
+    const char *s = *p;
+    unsigned long x = 0;
+    while (*s >= '0' && *s <= '9' && s - *p < 9)
+        x = x * 10 + (unsigned long)(*s++ - '0');
+    if (s == *p || (*s >= '0' && *s <= '9'))
+        return false;
+    *v = (unsigned)x;
+    *p = s;
+    return true;
+}
+
+/* "manifest-K-of-N.json" -> K, N */
+static bool shard_manifest_name(const char *n, unsigned *k, unsigned *total)
+{
+    const char *p = n;
+    if (strncmp(p, "manifest-", 9) != 0)
+        return false;
+    p += 9;
+    if (!number(&p, k) || strncmp(p, "-of-", 4) != 0)
+        return false;
+    p += 4;
+    if (!number(&p, total) || strcmp(p, ".json") != 0)
+        return false;
+    return *k >= 1 && *k <= *total;
+}
+
+/* One shard's manifest: its head must agree with the first one's (the same program, catalog,
+ * output format and areas: else they are not slices of one run), its lines are added. */
+static cr_status merge_one(const char *path, unsigned k, unsigned total, json_t **first, merge_state *m,
+                           cr_error *err)
+{
+    json_error_t je;
+    json_t *doc = json_load_file(path, 0, &je);
+    if (!doc)
+        return cr_error_set(err, CR_EINPUT, path, je.line, "not a manifest: %s", je.text);
+    char want[64];
+    snprintf(want, sizeof want, "%u/%u", k, total);
+    const char *shard = json_string_value(json_object_get(doc, "shard"));
+    json_t *cities = json_object_get(doc, "cities");
+    cr_status st = CR_OK;
+    if (json_integer_value(json_object_get(doc, "format")) != MANIFEST_FORMAT || !json_is_array(cities))
+        st = cr_error_set(err, CR_EINPUT, path, 0,
+                          "not a manifest of format %d (written by another version of certreport?); run the shard again",
+                          MANIFEST_FORMAT);
+    else if (!shard || strcmp(shard, want) != 0)
+        st = cr_error_set(err, CR_EINPUT, path, 0, "says it is shard %s, not %s", shard ? shard : "(none)", want);
+    if (st == CR_OK && *first) {
+        static const char *const keys[] = {"certreport", "catalog", "output", "areas"};
+        for (size_t i = 0; i < 4 && st == CR_OK; i++)
+            if (!json_equal(json_object_get(doc, keys[i]), json_object_get(*first, keys[i])))
+                st = cr_error_set(err, CR_EINPUT, path, 0,
+                                  "its \"%s\" differs from the other shards': not slices of one run", keys[i]);
+    }
+    size_t i;
+    json_t *line;
+    json_array_foreach(cities, i, line)
+    {
+        if (st != CR_OK)
+            break;
+        if (!json_is_string(json_object_get(line, "id"))) {
+            st = cr_error_set(err, CR_EINPUT, path, 0, "a city without an id");
+            break;
+        }
+        if (m->n == m->cap) {
+            size_t cap = m->cap ? m->cap * 2 : 256;
+            json_t **g = realloc(m->lines, cap * sizeof *g);
+            if (!g) {
+                st = cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+                break;
+            }
+            m->lines = g;
+            m->cap = cap;
+        }
+        m->lines[m->n++] = json_incref(line);
+    }
+    if (st == CR_OK && !*first)
+        *first = json_incref(doc);
+    json_decref(doc);
+    return st;
+}
+
+cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_error *err)
+{
+    memset(res, 0, sizeof *res);
+    batch b = {.o = o, .log = o->log ? o->log : stderr, .sfd = -1, .command = "merge", .lock_fd = -1,
+               .shard_lock_fd = -1};
+    int sig = 0;
+    struct stat sb;
+    if (stat(o->out_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+        return cr_error_set(err, CR_EIO, o->out_dir, 0, "not a folder");
+    /* A whole run's lock: no shard is writing while the view of all of them is made. */
+    cr_status st = lock_file(&b, LOCK_NAME, LOCK_EX, &b.lock_fd, &sig, err);
+    if (st != CR_OK) {
+        res->signal = sig;
+        return st;
+    }
+    /* Which shards: every manifest-K-of-N.json, all of one N, each K once. */
+    unsigned total = 0;
+    DIR *d = opendir(o->out_dir);
+    struct dirent *de;
+    if (!d)
+        st = cr_error_set(err, CR_EIO, o->out_dir, 0, "cannot read: %s", strerror(errno));
+    while (d && st == CR_OK && (de = readdir(d))) {
+        unsigned k, n;
+        if (!shard_manifest_name(de->d_name, &k, &n))
+            continue;
+        if (total && n != total) {
+            st = cr_error_set(err, CR_EINPUT, o->out_dir, 0,
+                              "manifests of shards of %u and of %u; remove the ones of the older run", total, n);
+            break;
+        }
+        total = n;
+    }
+    if (d)
+        closedir(d);
+    if (st == CR_OK && !total)
+        st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "no shard manifest here (manifest-K-of-N.json)");
+    for (unsigned k = 1; st == CR_OK && k <= total; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/manifest-%u-of-%u.json", o->out_dir, k, total);
+        if (access(path, F_OK) != 0)
+            st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "manifest-%u-of-%u.json is missing: shard %u/%u has not run",
+                              k, total, k, total);
+    }
+    merge_state m = {0};
+    json_t *first = NULL;
+    for (unsigned k = 1; st == CR_OK && k <= total; k++) {
+        char path[4200];
+        snprintf(path, sizeof path, "%s/manifest-%u-of-%u.json", o->out_dir, k, total);
+        st = merge_one(path, k, total, &first, &m, err);
+    }
+    if (st == CR_OK) {
+        /* The order of one run: the cohort's, by id. */
+        if (m.n)
+            qsort(m.lines, m.n, sizeof *m.lines, by_line_id);
+        for (size_t i = 0; i + 1 < m.n && st == CR_OK; i++)
+            if (by_line_id(&m.lines[i], &m.lines[i + 1]) == 0)
+                st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "city %s is in two shards",
+                                  json_string_value(json_object_get(m.lines[i], "id")));
+    }
+    if (st == CR_OK) {
+        json_t *head = manifest_head(json_string_value(json_object_get(first, "certreport")),
+                                     json_string_value(json_object_get(first, "catalog")),
+                                     json_string_value(json_object_get(first, "output")),
+                                     json_deep_copy(json_object_get(first, "areas")));
+        char csv[sizeof res->manifest], js[sizeof res->manifest];
+        snprintf(csv, sizeof csv, "%s/manifest.csv", o->out_dir);
+        snprintf(js, sizeof js, "%s/manifest.json", o->out_dir);
+        snprintf(res->manifest, sizeof res->manifest, "%s", csv);
+        st = head ? manifest_write(csv, js, head, merge_line, &m, m.n, err)
+                  : cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        json_decref(head);
+    }
+    for (size_t i = 0; i < m.n; i++) {
+        const char *status = json_string_value(json_object_get(m.lines[i], "status"));
+        res->cities++;
+        if (status && strcmp(status, "rendered") == 0)
+            res->rendered++;
+        else if (status && strcmp(status, "unchanged") == 0)
+            res->unchanged++;
+        else if (status && strcmp(status, "failed") == 0)
+            res->failed++;
+        json_decref(m.lines[i]);
+    }
+    free(m.lines);
+    json_decref(first);
+    release_lock(&b);
+    return st;
+}
+
 /* ---- the cohort overview ---- */
 
 cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
@@ -1398,7 +1901,7 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
     memset(out, 0, sizeof *out);
     *excluded = 0;
     batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
-               .command = "cohort"};
+               .command = "cohort", .lock_fd = -1, .shard_lock_fd = -1};
     int sig = 0;
     cr_overview_city *cities = NULL;
     cr_display *d = NULL;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -40,6 +41,7 @@ typedef struct options {
     const char *lang;     /* --lang CODE */
     int accessible;       /* --accessible 1, --no-accessible -1, else 0 */
     bool strict;          /* --strict: warnings are errors */
+    bool wait;            /* --wait: another run holds the output folder: wait for it */
 } options;
 
 /* Everything a command needs from the assets, loaded once. */
@@ -253,6 +255,69 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* ---- inputs are never outputs ---- */
+
+/* Whether |out| is the very file (or folder) |in| is, after every link: the same st_dev and
+ * st_ino. "-" (a stream) is never the same as a file. */
+static bool same_file(const char *out, const char *in)
+{
+    struct stat a, b;
+    if (!out || !in || strcmp(out, "-") == 0 || strcmp(in, "-") == 0)
+        return false;
+    return stat(out, &a) == 0 && stat(in, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
+           (S_ISREG(b.st_mode) || S_ISDIR(b.st_mode));
+}
+
+/* Whether |out| is one of the XML files of the cohort folder |dir| (or the folder itself). */
+static bool cohort_file(const char *out, const char *dir)
+{
+    struct stat o;
+    if (!out || !dir || strcmp(out, "-") == 0 || stat(out, &o) != 0)
+        return false;
+    if (same_file(out, dir))
+        return true;
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    bool found = false;
+    struct dirent *de;
+    while (!found && (de = readdir(d))) {
+        size_t n = strlen(de->d_name);
+        if (n < 4 || strcmp(de->d_name + n - 4, ".xml") != 0)
+            continue;
+        char path[PATH_MAX + 300];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        struct stat st;
+        found = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == o.st_dev && st.st_ino == o.st_ino;
+    }
+    closedir(d);
+    return found;
+}
+
+/* Refuses an output that is one of the command's inputs (a usage error, exit 2, before anything
+ * is read or written): |inputs| are pairs of (what, path), NULL-terminated; |cohort| a cohort
+ * folder whose files are inputs too. Names are printed escaped. */
+static int output_not_input(const char *cmd, const char *out, const char *const *inputs, const char *cohort,
+                            const char *usage)
+{
+    const char *what = NULL;
+    for (size_t i = 0; inputs[i]; i += 2)
+        if (inputs[i + 1] && same_file(out, inputs[i + 1])) {
+            what = inputs[i];
+            break;
+        }
+    if (!what && cohort && cohort_file(out, cohort))
+        what = "a file of the cohort folder";
+    if (!what)
+        return 0;
+    char name[1024];
+    cr_escape(name, sizeof name, out);
+    fprintf(stderr, "%s %s: -o %s is an input (%s); it was left as it is: give another output\n", prog, cmd,
+            name, what);
+    print_brief(usage);
+    return EXIT_USAGE;
+}
+
 /* The assets folder: --assets, else $CERTREPORT_ASSETS, else the installed share folder next to
  * the program (bin/../share/certreport), else the source tree the program was built from. */
 static bool find_assets(const options *o, char *out, size_t size)
@@ -330,11 +395,12 @@ static const char *const usage_main =
     "         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE] [--previous FILE]\n"
     "         [--dump]              the city's status report\n"
     "  batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png] [--force]\n"
-    "        [--shard K/N] [--previous DIR] [--no-accessible] [--quiet]\n"
+    "        [--shard K/N] [--previous DIR] [--no-accessible] [--quiet] [--wait]\n"
     "                               every city's report, in parallel, re-rendering only\n"
     "                               what changed\n"
     "  cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE]\n"
     "                               the staff's overview of a cohort\n"
+    "  merge OUT_DIR [--wait]       the shards' manifests as one run's\n"
     "\n"
     "common options:\n"
     "  --catalog FILE   edition of the standard (default: assets/" CERTREPORT_DEFAULT_CATALOG ")\n"
@@ -381,8 +447,9 @@ static const char *const usage_render =
     "\n"
     "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
     "file (certreport stats -o) or computed from a cohort folder, read as stats reads it (--strict\n"
-    "as there). --format png writes one file per page (OUT-1.png, OUT-2.png, ...; 96 dpi); svg\n"
-    "writes the first page. --backend: haru (libharu, the default for PDF) or cairo (PDF, PNG,\n"
+    "as there). --format png writes the folder OUT of the pages (OUT/1.png ... N.png, 96 dpi),\n"
+    "put in place as one unit: a new set replaces the old one whole, a failure leaves it as it was;\n"
+    "svg writes the first page. -o naming an input file is a usage error. --backend: haru (libharu, the default for PDF) or cairo (PDF, PNG,\n"
     "SVG). --dump prints the display list as text instead. The document date comes from\n"
     "SOURCE_DATE_EPOCH, else the audit log's latest event, else the submission date: the same\n"
     "inputs always give the same bytes.\n"
@@ -400,25 +467,29 @@ static const char *const usage_batch =
     "usage: certreport batch COHORT_DIR -o OUT_DIR [-j N] [--peers FILE] [--format pdf|png]\n"
     "                        [--backend haru|cairo] [--layout FILE] [--force] [--shard K/N]\n"
     "                        [--previous DIR] [--lang en|es|pt|fr] [--no-accessible] [--quiet]\n"
-    "                        [--strict]\n"
+    "                        [--strict] [--wait]\n"
     "\n"
-    "Renders the report of every city of COHORT_DIR into OUT_DIR (ID.pdf, or ID-1.png ... one per\n"
-    "page), with N worker processes (default: one per core). First every city is scored and the\n"
-    "peer statistics computed over the valid ones (or --peers loads a frozen peers file); then\n"
-    "the reports are rendered against them. The folder is read as stats reads it: a city whose\n"
-    "files are invalid is reported as file:line: message and skipped; the others render\n"
-    "(--strict: any warning or city left out stops the run before rendering). Each report is\n"
+    "Renders the report of every city of COHORT_DIR into OUT_DIR (ID.pdf, or the folder ID.png.d\n"
+    "of its pages 1.png ... N.png, put in place as one unit), with N worker processes (default:\n"
+    "one per core). First every city is scored and the peer statistics computed over the valid\n"
+    "ones (or --peers loads a frozen peers file); then the reports are rendered against them.\n"
+    "The folder is read as stats reads it: a city whose files are invalid is reported as\n"
+    "file:line: message and skipped; the others render (--strict: any warning or city left out\n"
+    "stops the run before rendering). Each report is\n"
     "written to a temporary file and renamed when complete: an interrupted run keeps every\n"
-    "existing report whole.\n"
+    "existing report whole. One run at a time writes to OUT_DIR (it holds OUT_DIR/.certreport.lock;\n"
+    "another is refused, or waits with --wait); it removes the temporary files a killed run left.\n"
     "\n"
     "OUT_DIR/manifest.csv and manifest.json list every city (scores, tiers, status, file, bytes,\n"
     "and the hash of everything that went into its report). A report is re-rendered only when\n"
-    "that hash changed (its submission, audit log, the peers, layout, catalog, fonts, strings or\n"
-    "the program version); --force re-renders all.\n"
+    "that hash changed (its submission, audit log, the peers, layout, catalog, fonts, strings,\n"
+    "the options or the program version) or the report on disk is not the one the manifest names\n"
+    "(its size and content hash); --force re-renders all.\n"
     "\n"
     "  --shard K/N      render only the K-th of N slices (by a stable hash of the city id);\n"
     "                   needs --peers so every slice uses the same statistics; the manifest is\n"
-    "                   OUT_DIR/manifest-K-of-N.csv\n"
+    "                   OUT_DIR/manifest-K-of-N.csv; certreport merge OUT_DIR joins them\n"
+    "  --wait           another run writes to OUT_DIR: wait for it (default: refuse)\n"
     "  --previous DIR   the previous cycle's cohort folder: each report shows the change since\n"
     "                   the city's previous assessment\n"
     "  --lang L         every report in language L (default: each submission's own when\n"
@@ -448,7 +519,8 @@ enum {
     OPT_LANG,
     OPT_ACCESSIBLE,
     OPT_NO_ACCESSIBLE,
-    OPT_STRICT
+    OPT_STRICT,
+    OPT_WAIT
 };
 
 static const struct option long_opts[] = {
@@ -474,6 +546,7 @@ static const struct option long_opts[] = {
     {"accessible", no_argument, NULL, OPT_ACCESSIBLE},
     {"no-accessible", no_argument, NULL, OPT_NO_ACCESSIBLE},
     {"strict", no_argument, NULL, OPT_STRICT},
+    {"wait", no_argument, NULL, OPT_WAIT},
     {NULL, 0, NULL, 0},
 };
 
@@ -565,6 +638,9 @@ static int parse_options_(int argc, char **argv, options *o, const char *usage, 
             break;
         case OPT_STRICT:
             o->strict = true;
+            break;
+        case OPT_WAIT:
+            o->wait = true;
             break;
         default:
             break;
@@ -811,6 +887,11 @@ static int cmd_stats(int argc, char **argv)
         env_close(&e);
         return rc;
     }
+    const char *const stats_inputs[] = {"the catalog", e.catalog_path, NULL};
+    if ((rc = output_not_input("stats", o.output, stats_inputs, argv[optind], usage_stats)) != 0) {
+        env_close(&e);
+        return rc;
+    }
     catch_stop_signals();
     err.sink = sink_print; /* from here on, every warning and every city left out is named */
     cr_cohort *c = cr_cohort_scan(argv[optind], &err);
@@ -985,6 +1066,14 @@ static int cmd_render(int argc, char **argv)
         env_close(&e);
         return rc;
     }
+    const char *const render_inputs[] = {"the submission", argv[optind], "the audit log", o.audit,
+                                         "the peers file", o.peers, "the layout", o.layout,
+                                         "the catalog", e.catalog_path, "the previous submission", o.previous,
+                                         NULL};
+    if ((rc = output_not_input("render", o.output, render_inputs, o.cohort, usage_render)) != 0) {
+        env_close(&e);
+        return rc;
+    }
     cr_assessment a, prev;
     memset(&a, 0, sizeof a);
     memset(&prev, 0, sizeof prev);
@@ -1083,17 +1172,23 @@ static int cmd_render(int argc, char **argv)
         goto done;
     }
     if (strcmp(format, "png") == 0) {
-        /* One file per page: OUT-1.png, OUT-2.png, ... (OUT without its .png). */
-        size_t n = strlen(o.output);
-        int stem = (int)(n > 4 && strcmp(o.output + n - 4, ".png") == 0 ? n - 4 : n);
-        for (size_t p = 0; p < d->npages; p++) {
-            if (cr_render_cairo(d, fonts, CR_CAIRO_PNG, p, 96, &out, &err) != CR_OK)
-                goto fail;
-            snprintf(path, sizeof path, "%.*s-%zu.png", stem, o.output, p + 1);
-            if (write_output(path, &out, &err) != 0)
-                goto done;
-            cr_buffer_free(&out);
+        /* The folder OUT of the pages, 1.png ... N.png, put in place as one unit: every page is
+         * rendered first, then written beside it and swapped in (the old set goes in that step). */
+        cr_buffer *pages = calloc(d->npages ? d->npages : 1, sizeof *pages);
+        if (!pages) {
+            cr_error_set(&err, CR_ENOMEM, NULL, 0, "out of memory");
+            goto fail;
         }
+        cr_status pst = CR_OK;
+        for (size_t p = 0; p < d->npages && pst == CR_OK; p++)
+            pst = cr_render_cairo(d, fonts, CR_CAIRO_PNG, p, 96, &pages[p], &err);
+        if (pst == CR_OK)
+            pst = cr_write_pages_atomic(o.output, pages, d->npages, &err);
+        for (size_t p = 0; p < d->npages; p++)
+            cr_buffer_free(&pages[p]);
+        free(pages);
+        if (pst != CR_OK)
+            goto fail;
         rc = 0;
         goto done;
     }
@@ -1164,7 +1259,8 @@ static int cmd_batch(int argc, char **argv)
 {
     options o = {0};
     static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
-                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
+                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE,
+                                  OPT_WAIT, 0};
     int rc = parse_options(argc, argv, &o, usage_batch, allowed);
     if (rc >= 0)
         return rc;
@@ -1190,6 +1286,10 @@ static int cmd_batch(int argc, char **argv)
         problem = "--shard takes K/N with 1 <= K <= N, e.g. --shard 2/8";
     else if (o.shard && !o.peers)
         problem = "--shard needs --peers FILE: every slice must use the same statistics";
+    else if (same_file(o.output, argv[optind]))
+        problem = "-o is the cohort folder: the reports and manifests would go among its input files; give another folder";
+    else if (o.previous && same_file(o.output, o.previous))
+        problem = "-o is the --previous folder: give another folder";
     bo.untagged = !tagged_pdf(&o, bo.backend, bo.format, &problem);
     if (problem) {
         fprintf(stderr, "%s batch: %s\n", prog, problem);
@@ -1203,6 +1303,7 @@ static int cmd_batch(int argc, char **argv)
     bo.peers_path = o.peers;
     bo.previous_dir = o.previous;
     bo.strict = o.strict;
+    bo.wait = o.wait;
     bo.progress = o.quiet ? CR_PROGRESS_NONE : isatty(STDERR_FILENO) ? CR_PROGRESS_BAR : CR_PROGRESS_LINES;
     bo.date = source_date();
     cr_error err;
@@ -1297,6 +1398,12 @@ static int cmd_cohort(int argc, char **argv)
         env_close(&e);
         return rc;
     }
+    const char *const cohort_inputs[] = {"the peers file", o.peers, "the layout", layout,
+                                         "the catalog", e.catalog_path, NULL};
+    if ((rc = output_not_input("cohort", o.output, cohort_inputs, argv[optind], usage_cohort)) != 0) {
+        env_close(&e);
+        return rc;
+    }
     bo.catalog_path = e.catalog_path;
     bo.layout_path = layout;
     bo.fonts_dir = fonts_dir;
@@ -1327,6 +1434,52 @@ static int cmd_cohort(int argc, char **argv)
     return rc;
 }
 
+/* ---- merge: the shards' manifests as one ---- */
+
+static const char *const usage_merge =
+    "usage: certreport merge OUT_DIR [--wait] [--quiet]\n"
+    "\n"
+    "Merges the manifests the shards of a batch wrote into OUT_DIR (manifest-K-of-N.csv and .json,\n"
+    "K = 1..N) into OUT_DIR/manifest.csv and manifest.json: the very files one batch over the whole\n"
+    "cohort writes. Every shard 1..N must have run (into that folder, or copied there); shards of\n"
+    "another N, another program version, catalog or format are refused. Refused while a batch\n"
+    "writes to OUT_DIR (--wait: wait for it). Exit status 0, or 1 when a city failed in a shard.\n";
+
+static int cmd_merge(int argc, char **argv)
+{
+    options o = {0};
+    static const int allowed[] = {OPT_WAIT, OPT_QUIET, 0};
+    int rc = parse_options(argc, argv, &o, usage_merge, allowed);
+    if (rc >= 0)
+        return rc;
+    if (argc - optind != 1) {
+        fprintf(stderr, "%s merge: give the output folder of the shards\n", prog);
+        print_brief(usage_merge);
+        return EXIT_USAGE;
+    }
+    catch_stop_signals();
+    cr_batch_options bo = {.out_dir = argv[optind], .wait = o.wait, .log = stderr,
+                           .progress = o.quiet ? CR_PROGRESS_NONE : CR_PROGRESS_LINES,
+                           .cancelled = stop_requested};
+    cr_batch_result res;
+    cr_error err;
+    cr_error_init(&err);
+    cr_status st = cr_batch_merge(&bo, &res, &err);
+    if (stop_signal)
+        return stopped("merge");
+    if (st != CR_OK) {
+        print_error(&err);
+        return exit_for(&err);
+    }
+    printf("%zu cities: %zu rendered, %zu unchanged, %zu failed", res.cities, res.rendered, res.unchanged,
+           res.failed);
+    size_t pending = res.cities - res.rendered - res.unchanged - res.failed;
+    if (pending)
+        printf(", %zu not rendered", pending);
+    printf("\nmanifest: %s\n", res.manifest);
+    return res.failed || pending ? EXIT_INPUT : 0;
+}
+
 int main(int argc, char **argv)
 {
     xmlInitParser();
@@ -1354,6 +1507,8 @@ int main(int argc, char **argv)
         rc = cmd_batch(argc - 1, argv + 1);
     } else if (strcmp(argv[1], "cohort") == 0) {
         rc = cmd_cohort(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "merge") == 0) {
+        rc = cmd_merge(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
         print_brief(usage_main);

@@ -10,16 +10,92 @@ void cr_error_init(cr_error *e)
     memset(e, 0, sizeof *e);
 }
 
-/* Messages are one line: control characters (libxml2's trailing newline among them) become
- * spaces and trailing blanks go. */
-static void one_line(char *s)
+/* The length of the valid UTF-8 sequence at |s| (1 to 4 bytes), or 0 when the byte at |s| does
+ * not start one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, or a
+ * sequence cut short). */
+static size_t utf8_len(const unsigned char *s)
 {
-    for (char *p = s; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f)
-            *p = ' ';
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? (c < 0xf0 ? 3 : 0) : c >= 0xc2 ? 2 : 0;
+    if (!n)
+        return 0;
+    for (size_t k = 1; k < n; k++)
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+    if (n == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)))
+        return 0;
+    if (n == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)))
+        return 0;
+    return n;
+}
+
+size_t cr_escape(char *dst, size_t size, const char *src)
+{
+    static const char digits[] = "0123456789abcdef";
+    size_t o = 0;
+    if (size == 0)
+        return 0;
+    const unsigned char *s = (const unsigned char *)(src ? src : "");
+    while (*s) {
+        char esc[5];
+        const char *piece = esc;
+        size_t n = utf8_len(s), take = n ? n : 1;
+        if (n == 1 && (*s < 0x20 || *s == 0x7f)) {
+            esc[0] = '\\';
+            if (*s == '\n' || *s == '\r' || *s == '\t') {
+                esc[1] = *s == '\n' ? 'n' : *s == '\r' ? 'r' : 't';
+                n = 2;
+            } else {
+                esc[1] = 'x';
+                esc[2] = digits[*s >> 4];
+                esc[3] = digits[*s & 15];
+                n = 4;
+            }
+        } else if (n == 0) { /* not UTF-8: the byte's value, so the line stays valid text */
+            esc[0] = '\\';
+            esc[1] = 'x';
+            esc[2] = digits[*s >> 4];
+            esc[3] = digits[*s & 15];
+            n = 4;
+        } else {
+            piece = (const char *)s;
+        }
+        if (o + n + 1 > size)
+            break; /* cut between two characters, never inside one or inside an escape */
+        memcpy(dst + o, piece, n);
+        o += n;
+        s += take;
+    }
+    dst[o] = '\0';
+    return o;
+}
+
+size_t cr_utf8_cut(const char *s, size_t max)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < max && u[i]) {
+        size_t n = utf8_len(u + i);
+        if (!n)
+            n = 1; /* not UTF-8: cut anywhere */
+        if (i + n > max)
+            break;
+        i += n;
+    }
+    return i;
+}
+
+/* Messages are one line: trailing blanks and newlines (libxml2 ends its messages with one) go,
+ * and control characters left inside (a file name with a newline) are escaped ("\n", "\x01"),
+ * so one problem is always one line of valid UTF-8. */
+static void one_line(char *dst, size_t size, char *s)
+{
     size_t n = strlen(s);
-    while (n > 0 && s[n - 1] == ' ')
+    while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == '\t'))
         s[--n] = '\0';
+    cr_escape(dst, size, s);
 }
 
 static void make_problem(cr_error *problem, cr_status code, const char *file, long line,
@@ -32,9 +108,10 @@ static void make_problem(cr_error *problem, cr_status code, const char *file, lo
     problem->code = code;
     problem->line = line > 0 ? line : 0;
     if (file)
-        snprintf(problem->file, sizeof problem->file, "%s", file);
-    vsnprintf(problem->message, sizeof problem->message, fmt, ap);
-    one_line(problem->message);
+        cr_escape(problem->file, sizeof problem->file, file);
+    char raw[sizeof problem->message * 2];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    one_line(problem->message, sizeof problem->message, raw);
     problem->count = 1;
 }
 
@@ -80,11 +157,16 @@ cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line,
 
 void cr_error_format(const cr_error *e, char *buf, size_t size)
 {
+    if (size == 0)
+        return;
     const char *w = e->warning ? "warning: " : "";
+    int n;
     if (e->file[0] && e->line > 0)
-        snprintf(buf, size, "%s:%ld: %s%s", e->file, e->line, w, e->message);
+        n = snprintf(buf, size, "%s:%ld: %s%s", e->file, e->line, w, e->message);
     else if (e->file[0])
-        snprintf(buf, size, "%s: %s%s", e->file, w, e->message);
+        n = snprintf(buf, size, "%s: %s%s", e->file, w, e->message);
     else
-        snprintf(buf, size, "%s%s", w, e->message);
+        n = snprintf(buf, size, "%s%s", w, e->message);
+    if (n >= 0 && (size_t)n >= size) /* cut short: never inside a character */
+        buf[cr_utf8_cut(buf, size - 1)] = '\0';
 }

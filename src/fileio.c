@@ -1,8 +1,9 @@
 /* certreport: atomic file output (see fileio.h). */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* renameat2 */
 #include "fileio.h"
 #include "certreport/render.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -50,6 +51,37 @@ static bool is_own_stream(const char *path)
            strncmp(path, "/dev/fd/", 8) == 0 || strncmp(path, "/proc/self/fd/", 14) == 0;
 }
 
+/* "DIR/.certreport-tmp-NAME.XXXXXX" for |path| "DIR/NAME" (NAME cut to 200 bytes, so the
+ * name stays within NAME_MAX): the temporary beside its final name, one a later run recognises
+ * (CR_TEMP_PREFIX). A mkstemp/mkdtemp template; malloc'd. */
+static char *temp_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    int dlen = slash ? (int)(slash - path + 1) : 0;
+    size_t blen = strlen(base);
+    int keep = (int)(blen > 200 ? 200 : blen);
+    size_t size = (size_t)dlen + sizeof CR_TEMP_PREFIX + (size_t)keep + 8;
+    char *t = malloc(size);
+    if (t)
+        snprintf(t, size, "%.*s%s%.*s.XXXXXX", dlen, path, CR_TEMP_PREFIX, keep, base);
+    return t;
+}
+
+static void fsync_dir_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, (size_t)(slash - path + 1)) : strdup(".");
+    if (!dir)
+        return;
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    free(dir);
+}
+
 cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_error *err)
 {
     struct stat st;
@@ -69,11 +101,9 @@ cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_err
         if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
             return write_special(path, data, len, err);
     }
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16);
+    char *tmp = temp_name(path);
     if (!tmp)
         return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
-    snprintf(tmp, n + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
         if (errno == ENOENT)
@@ -103,6 +133,7 @@ cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_err
         cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
         goto fail;
     }
+    fsync_dir_of(path);
     free(tmp);
     return CR_OK;
 fail:
@@ -111,6 +142,200 @@ fail:
     unlink(tmp);
     free(tmp);
     return CR_EIO;
+}
+
+/* ---- page sets: a folder of 1.png ... N.png, replaced as one unit ---- */
+
+/* "123.png" */
+static bool is_page_name(const char *n)
+{
+    const char *p = n;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return p > n && strcmp(p, ".png") == 0;
+}
+
+int cr_page_set_check(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? 0 : -1;
+    if (!S_ISDIR(st.st_mode))
+        return -1;
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return -1;
+    }
+    int rc = 1;
+    struct dirent *de;
+    while (rc == 1 && (de = readdir(d))) {
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+            continue;
+        struct stat es;
+        if (!is_page_name(de->d_name) || fstatat(dfd, de->d_name, &es, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISREG(es.st_mode))
+            rc = -1;
+    }
+    closedir(d);
+    return rc;
+}
+
+/* Removes a page set folder made by certreport (its N.png files, then the folder). Anything
+ * else in it stays, and so does the folder then. */
+static void remove_page_set(const char *path)
+{
+    int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
+    if (!d) {
+        if (dfd >= 0)
+            close(dfd);
+        return;
+    }
+    struct dirent *de;
+    while ((de = readdir(d)))
+        if (is_page_name(de->d_name))
+            (void)unlinkat(dfd, de->d_name, 0);
+    closedir(d);
+    (void)rmdir(path);
+}
+
+void cr_temp_remove(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return;
+    if (!S_ISDIR(st.st_mode)) {
+        (void)unlink(path);
+        return;
+    }
+    remove_page_set(path);
+}
+
+cr_status cr_stage_begin(cr_stage *s, const char *path, cr_error *err)
+{
+    memset(s, 0, sizeof *s);
+    int state = cr_page_set_check(path);
+    if (state < 0) {
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+            return cr_error_set(err, CR_EIO, path, 0, "is a symbolic link; give the path of a folder of pages");
+        return cr_error_set(err, CR_EIO, path, 0,
+                            "is not a folder of pages (only 1.png, 2.png, ...); give a new name");
+    }
+    if (!(s->final = strdup(path)) || !(s->tmp = temp_name(path))) {
+        cr_stage_abort(s);
+        return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    }
+    if (!mkdtemp(s->tmp)) {
+        int e = errno;
+        free(s->tmp);
+        s->tmp = NULL;
+        cr_stage_abort(s);
+        if (e == ENOENT)
+            return cr_error_set(err, CR_EIO, path, 0, "cannot write: its folder does not exist");
+        return cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(e));
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)chmod(s->tmp, 0777 & ~mask);
+    return CR_OK;
+}
+
+cr_status cr_stage_add(cr_stage *s, const void *data, size_t len, cr_error *err)
+{
+    if (!s->tmp)
+        return cr_error_set(err, CR_EIO, s->final, 0, "no page set begun");
+    size_t n = strlen(s->tmp) + 32;
+    char *page = malloc(n);
+    if (!page)
+        return cr_error_set(err, CR_ENOMEM, s->final, 0, "out of memory");
+    snprintf(page, n, "%s/%zu.png", s->tmp, s->n + 1);
+    int fd = open(page, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+    cr_status st = CR_OK;
+    if (fd < 0)
+        st = cr_error_set(err, CR_EIO, s->final, 0, "cannot write: %s", strerror(errno));
+    if (st == CR_OK)
+        st = write_all_fd(fd, s->final, data, len, err);
+    if (st == CR_OK && fsync(fd) != 0)
+        st = cr_error_set(err, CR_EIO, s->final, 0, "cannot write: %s", strerror(errno));
+    if (fd >= 0 && close(fd) != 0 && st == CR_OK)
+        st = cr_error_set(err, CR_EIO, s->final, 0, "cannot write: %s", strerror(errno));
+    free(page);
+    if (st == CR_OK)
+        s->n++;
+    return st;
+}
+
+cr_status cr_stage_commit(cr_stage *s, cr_error *err)
+{
+    cr_status st = CR_OK;
+    if (!s->tmp || !s->final) {
+        cr_stage_abort(s);
+        return cr_error_set(err, CR_EIO, NULL, 0, "no page set begun");
+    }
+    int fd = open(s->tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    /* Checked again: what stands at the final name now is what gets replaced. */
+    int state = cr_page_set_check(s->final);
+    if (state < 0) {
+        st = cr_error_set(err, CR_EIO, s->final, 0,
+                          "is not a folder of pages (only 1.png, 2.png, ...); give a new name");
+    } else if (state == 0 && rename(s->tmp, s->final) == 0) {
+        /* the first set under that name */
+    } else if (renameat2(AT_FDCWD, s->tmp, AT_FDCWD, s->final, RENAME_EXCHANGE) == 0) {
+        /* the new set is in place, in one step; the old one is at the temporary name */
+        remove_page_set(s->tmp);
+    } else if (errno == EINVAL || errno == ENOSYS || errno == ENOTSUP) {
+        /* A file system without RENAME_EXCHANGE: the old set steps aside first, so for an
+         * instant the name is free (never half of one set and half of another). */
+        char *old = temp_name(s->final);
+        if (!old || !mkdtemp(old) || rename(s->final, old) != 0 || rename(s->tmp, s->final) != 0) {
+            st = cr_error_set(err, CR_EIO, s->final, 0, "cannot write: %s", strerror(errno));
+            if (old) {
+                struct stat sb;
+                if (lstat(s->final, &sb) != 0)
+                    (void)rename(old, s->final); /* put the old set back */
+                else
+                    remove_page_set(old);
+            }
+        } else {
+            remove_page_set(old);
+        }
+        free(old);
+    } else {
+        st = cr_error_set(err, CR_EIO, s->final, 0, "cannot write: %s", strerror(errno));
+    }
+    if (st == CR_OK)
+        fsync_dir_of(s->final);
+    cr_stage_abort(s);
+    return st;
+}
+
+void cr_stage_abort(cr_stage *s)
+{
+    if (s->tmp)
+        remove_page_set(s->tmp);
+    free(s->tmp);
+    free(s->final);
+    memset(s, 0, sizeof *s);
+}
+
+cr_status cr_write_pages_atomic(const char *dir, const cr_buffer *pages, size_t n, cr_error *err)
+{
+    cr_stage s;
+    cr_status st = cr_stage_begin(&s, dir, err);
+    for (size_t i = 0; st == CR_OK && i < n; i++)
+        st = cr_stage_add(&s, pages[i].data, pages[i].len, err);
+    if (st == CR_OK)
+        return cr_stage_commit(&s, err);
+    cr_stage_abort(&s);
+    return st;
 }
 
 cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err)

@@ -11,6 +11,36 @@
  * as it was, and |err| says why (CR_EIO). */
 cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_error *err);
 
+/* Every temporary file or folder certreport makes starts so ("DIR/.certreport-tmp-NAME.XXXXXX",
+ * beside NAME): a run that holds the output folder's lock removes those a killed run left. */
+#define CR_TEMP_PREFIX ".certreport-tmp-"
+
+/* A page set: a folder of 1.png ... N.png written into a temporary folder beside |final| and
+ * swapped in as one unit (renameat2 RENAME_EXCHANGE), the old set removed in the same step. A
+ * reader of the folder's parent sees at any instant the old set whole or the new one whole. */
+typedef struct cr_stage {
+    char *final, *tmp;
+    size_t n; /* pages written so far */
+} cr_stage;
+
+/* 1: |path| is a folder holding only regular files named N.png (a page set; maybe empty);
+ * 0: nothing is there; -1: something else (a link, a file, another folder). */
+int cr_page_set_check(const char *path);
+
+/* Starts a page set at |final|: refuses (CR_EIO) when something other than a page set stands
+ * there, else makes the temporary folder. */
+cr_status cr_stage_begin(cr_stage *s, const char *final, cr_error *err);
+/* Writes the next page (1.png, 2.png, ...), flushed to disk. */
+cr_status cr_stage_add(cr_stage *s, const void *data, size_t len, cr_error *err);
+/* Puts the set in place and removes the old one; on failure the old set stays as it was. The
+ * stage is finished either way. */
+cr_status cr_stage_commit(cr_stage *s, cr_error *err);
+/* Drops the temporary folder; |final| is untouched. */
+void cr_stage_abort(cr_stage *s);
+
+/* Removes a temporary certreport made: a file, or a page set folder (its N.png, then itself). */
+void cr_temp_remove(const char *path);
+
 /* Reads a whole regular file of at most |cap| bytes into a malloc'd, NUL-terminated buffer
  * (caller frees). Opened without blocking: a FIFO, device or socket is refused at once, never
  * waited on. NULL with |err| set (CR_EIO, or CR_EINPUT when too large). */

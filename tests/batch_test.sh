@@ -5,7 +5,10 @@
 # A malformed city among good ones; re-runs that render nothing; one city changed against a frozen
 # peers file; shards that together render exactly the cohort; the same bytes whatever -j; SIGTERM
 # and a crashing worker mid-run; a read-only and a full output folder (tmpfs mounts in a private
-# user and mount namespace); usage errors; progress output; the manifest's contents.
+# user and mount namespace); usage errors; progress output; the manifest's contents. Issue #12:
+# kills at 20 random points then a clean run; the output folder's lock (refused, --wait);
+# truncated or replaced reports rendered again; a link at one city's output; PNG sets that
+# shrink; newlines in file names; -o the cohort folder; GNU parallel shards and merge.
 # Prints one line per check, then "N passed, M failed"; exits 1 if any check failed.
 set -u
 
@@ -60,7 +63,7 @@ lacks() {
 
 no_temporaries() { # no_temporaries DIR: nothing half-written is left
     local left
-    left=$(find "$1" -name '*.tmp.*' -o -name '.certreport-probe.*')
+    left=$(find "$1" -name '.certreport-tmp-*' -o -name '*.tmp.*')
     [ -z "$left" ] || { echo "left behind: $left"; return 1; }
 }
 
@@ -77,7 +80,7 @@ all_pdfs_whole() { # every PDF in DIR is complete and valid
 }
 
 sums() { # sums DIR: checksums of the reports, sorted by name
-    (cd "$1" && find . -maxdepth 1 \( -name '*.pdf' -o -name '*.png' \) -print0 | sort -z | xargs -0 -r md5sum)
+    (cd "$1" && find . -maxdepth 2 \( -name '*.pdf' -o -name '*.png' \) -not -path './.*' -print0 | sort -z | xargs -0 -r md5sum)
 }
 export -f sums
 
@@ -115,7 +118,7 @@ check "manifest: failed row with its message" \
     bash -c '[ "$1" = failed ] && [[ "$2" == *broken.submission.xml:* ]]' _ \
     "$(manifest_field "$OUT/manifest.csv" broken status)" "$(manifest_field "$OUT/manifest.csv" broken message)"
 check "manifest: Tempe scored as in the samples" \
-    bash -c '[ "$1 $2 $3 $4 $5" = "Tempe 31 72 Gold Gold" ]' _ \
+    bash -c '[ "$1 $2 $3 $4 $5" = "Tempe 31 72 gold gold" ]' _ \
     "$(manifest_field "$OUT/manifest.csv" gold-city city)" "$(manifest_field "$OUT/manifest.csv" gold-city criteria_met)" \
     "$(manifest_field "$OUT/manifest.csv" gold-city percent)" "$(manifest_field "$OUT/manifest.csv" gold-city eligible_tier)" \
     "$(manifest_field "$OUT/manifest.csv" gold-city awarded_tier)"
@@ -312,9 +315,9 @@ check "no -o: usage error" status_is 2 $?
 # ---- PNG pages ----
 run "$TMP/p1" "$TMP/pe1" batch "$COHORT" -o "$TMP/png" --format png --quiet
 check "png: exit status 0" status_is 0 $?
-check "png: one file per page" bash -c '[ "$(ls "$1"/gold-city-*.png | wc -l)" = "$2" ]' _ "$TMP/png" \
+check "png: one file per page, in the page set folder" bash -c '[ "$(ls "$1"/gold-city.png.d/*.png | wc -l)" = "$2" ]' _ "$TMP/png" \
     "$(manifest_field "$TMP/png/manifest.csv" gold-city pages)"
-check "png: files are PNG images" bash -c 'head -c 8 "$1/gold-city-1.png" | od -An -tx1 | grep -q "89 50 4e 47"' _ "$TMP/png"
+check "png: files are PNG images" bash -c 'head -c 8 "$1/gold-city.png.d/1.png" | od -An -tx1 | grep -q "89 50 4e 47"' _ "$TMP/png"
 
 # ---- interrupted: SIGTERM in the middle of a run ----
 BIG=$TMP/big
@@ -382,7 +385,7 @@ stop_mid_run() { # stop_mid_run NAME OUTPUT ARGS...: SIGTERM one second in; exit
     local rc=$?
     check "$name: SIGTERM while parsing big files: exit status 143" status_is 143 $rc
     check "$name: SIGTERM while parsing big files: no output, nothing half-written" \
-        bash -c '[ -z "$(find "$1" -maxdepth 1 -newer "$2" \( -name "*.pdf" -o -name "*.xml" -o -name "*.tmp.*" -o -name "manifest*" \) 2>/dev/null)" ]' _ "$(dirname "$out")" "$TMP/hmark"
+        bash -c '[ -z "$(find "$1" -maxdepth 1 -newer "$2" \( -name "*.pdf" -o -name "*.xml" -o -name ".certreport-tmp-*" -o -name "manifest*" \) 2>/dev/null)" ]' _ "$(dirname "$out")" "$TMP/hmark"
     check "$name: SIGTERM while parsing big files: no output file" test ! -e "$out"
 }
 mkdir -p "$TMP/hout"
@@ -426,7 +429,7 @@ ns 'set -e
     "$CR" batch "$COHORT" -o "$MNT/out" --force --quiet >"$TMP/ro-out" 2>"$TMP/ro-err"
     echo $? >"$TMP/ro-rc"
     (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/ro-after"
-    find "$MNT/out" -name "*.tmp.*" >"$TMP/ro-left"'
+    find "$MNT/out" -name ".certreport-tmp-*" >"$TMP/ro-left"'
 check "read-only folder: exit status 1" status_is 1 "$(cat "$TMP/ro-rc" 2>/dev/null)"
 check "read-only folder: one clear message" grep -qx ".*/out: cannot write in the output folder: Read-only file system" "$TMP/ro-err"
 check "read-only folder: reports intact" cmp "$TMP/ro-before" "$TMP/ro-after"
@@ -441,7 +444,7 @@ ns 'set -e
     "$CR" batch "$COHORT" -o "$MNT/out" --force --quiet >"$TMP/full-out" 2>"$TMP/full-err"
     echo $? >"$TMP/full-rc"
     (cd "$MNT/out" && md5sum *.pdf manifest.csv) >"$TMP/full-after"
-    find "$MNT/out" -name "*.tmp.*" -o -name ".certreport-probe.*" >"$TMP/full-left"'
+    find "$MNT/out" -name ".certreport-tmp-*" >"$TMP/full-left"'
 check "full disk: exit status 1" status_is 1 "$(cat "$TMP/full-rc" 2>/dev/null)"
 check "full disk: says so" grep -q "No space left on device" "$TMP/full-err"
 check "full disk: reports and manifest intact" cmp "$TMP/full-before" "$TMP/full-after"
@@ -454,7 +457,7 @@ ns 'set -e
     "$CR" batch "$COHORT" -o "$MNT/out" --quiet -j 1 >"$TMP/half-out" 2>"$TMP/half-err"
     echo $? >"$TMP/half-rc"
     for f in "$MNT"/out/*.pdf; do [ -e "$f" ] || continue; qpdf --check "$f" >/dev/null 2>&1 || echo "damaged $f"; done >"$TMP/half-bad"
-    find "$MNT/out" -name "*.tmp.*" >"$TMP/half-left"'
+    find "$MNT/out" -name ".certreport-tmp-*" >"$TMP/half-left"'
 check "disk fills mid-run: exit status 1" status_is 1 "$(cat "$TMP/half-rc" 2>/dev/null)"
 check "disk fills mid-run: says so" grep -q "No space left on device" "$TMP/half-err"
 check "disk fills mid-run: every written report whole" test ! -s "$TMP/half-bad"
@@ -469,6 +472,228 @@ check "output path is a file: clear message" has "$TMP/fe1" "afile: is not a fol
 # The progress bar on a terminal: one line redrawn in place.
 script -qec "$CR batch $COHORT -o $TMP/tty --force -j 2" /dev/null >"$TMP/tty.txt" 2>&1
 check "progress bar on a terminal" bash -c 'grep -q $'"'"'\r\e\[K\['"'"' "$1" && grep -q "reports" "$1"' _ "$TMP/tty.txt"
+
+# ---- issue #12: a report on disk is always whole, current and the one its manifest names ----
+I=$TMP/integrity
+mkdir -p "$I"
+"$CR" batch "$COHORT" -o "$I/clean" --peers "$TMP/peers.xml" --quiet -j 2 >/dev/null 2>&1
+sums "$I/clean" >"$I/clean.sums"
+manifest_true() { # manifest_true DIR: every line's file, bytes and page count are what is on disk
+    python3 - "$1" <<'EOF2'
+import json, os, sys
+d = sys.argv[1]
+m = json.load(open(os.path.join(d, "manifest.json"), encoding="utf-8"))
+assert m["format"] == 2, m["format"]
+for c in m["cities"]:
+    if c["status"] not in ("rendered", "unchanged"):
+        continue
+    p = os.path.join(d, c["file"])
+    if os.path.isdir(p):
+        pages = sorted(os.listdir(p))
+        assert len(pages) == c["pages"], (c["id"], pages, c["pages"])
+        size = sum(os.path.getsize(os.path.join(p, f)) for f in pages)
+    else:
+        size = os.path.getsize(p)
+    assert size == c["bytes"], (c["id"], size, c["bytes"])
+    assert len(c["content_hash"]) == 32
+EOF2
+}
+no_tmp() { # no_tmp DIR: no temporary of any run left
+    local left
+    left=$(find "$1" -name '.certreport-tmp-*')
+    [ -z "$left" ] || { echo "left behind: $left"; return 1; }
+}
+
+# Killed at random points, by SIGTERM or SIGKILL, while it writes the Spanish reports over the
+# English ones (two runs of other options into one folder); then a clean English run. Every
+# report must be the clean run's, byte for byte, and no temporary file left. The kill comes after
+# a random number of reports written (polled); `timeout` only guards against a hang.
+K=$I/killed
+cp -r "$I/clean" "$K"
+RANDOM=12
+bad_trials=""
+for trial in $(seq 1 20); do
+    sig=TERM
+    [ $((trial % 2)) -eq 0 ] && sig=KILL
+    want=$((RANDOM % NCITIES))
+    touch "$I/mark"
+    "$CR" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --lang es --quiet -j 2 >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 3000); do
+        [ "$(find "$K" -maxdepth 1 -name '*.pdf' -newer "$I/mark" | wc -l)" -ge "$want" ] && break
+        kill -0 $pid 2>/dev/null || break
+        sleep 0.005
+    done
+    kill -$sig $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    timeout 300 "$CR" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --quiet -j 2 --wait >"$I/rerun" 2>&1 ||
+        bad_trials+=" $trial($sig,$want): re-run failed: $(head -c 300 "$I/rerun");"
+    sums "$K" | cmp -s - "$I/clean.sums" || bad_trials+=" $trial($sig,$want): reports differ;"
+    [ -z "$(find "$K" -name '.certreport-tmp-*')" ] || bad_trials+=" $trial($sig,$want): temporaries left;"
+    manifest_true "$K" >/dev/null 2>&1 || bad_trials+=" $trial($sig,$want): manifest untrue;"
+done
+check "killed at 20 random points (SIGTERM, SIGKILL), then a clean run: every report the clean run's, no temporary" \
+    bash -c '[ -z "$1" ] || { echo "$1"; exit 1; }' _ "$bad_trials"
+
+# A dead run's temporaries (as SIGKILL leaves them) are removed by the next run, holding the lock.
+touch "$K/.certreport-tmp-bogota.pdf.AbC123" && mkdir "$K/.certreport-tmp-x.png.d.XyZ789" && touch "$K/.certreport-tmp-x.png.d.XyZ789/1.png"
+"$CR" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --quiet >/dev/null 2>&1
+check "a dead run's temporaries are removed by the next run" no_tmp "$K"
+
+# Truncated, emptied or replaced (same size, other bytes) reports are rendered again, not kept
+# as "unchanged" on the strength of their inputs' hash.
+truncate -s 1000 "$K/bogota.pdf"
+: >"$K/hamilton.pdf"
+printf 'XXXX' | dd of="$K/medellin.pdf" bs=1 seek=2000 conv=notrunc 2>/dev/null
+run "$I/t1" "$I/te1" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --quiet
+check "truncated, empty and altered reports: rendered again" has "$I/t1" "$NCITIES cities: 3 rendered, $((NCITIES - 3)) unchanged, 0 failed"
+check "truncated, empty and altered reports: now the clean run's" bash -c 'sums "$1" | cmp - "$2"' _ "$K" "$I/clean.sums"
+check "manifest: each line's bytes and pages are the file's" manifest_true "$K"
+
+# Every option that changes a report is in its hash.
+run "$I/o1" "$I/oe1" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --quiet --no-accessible
+check "--no-accessible re-renders every report" has "$I/o1" "$NCITIES cities: $NCITIES rendered"
+run "$I/o2" "$I/oe2" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --quiet --lang fr
+check "--lang re-renders every report" has "$I/o2" "$NCITIES cities: $NCITIES rendered"
+run "$I/o3" "$I/oe3" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --quiet --backend cairo
+check "--backend re-renders every report" has "$I/o3" "$NCITIES cities: $NCITIES rendered"
+run "$I/o4" "$I/oe4" batch "$COHORT" -o "$K" --peers "$TMP/peers.xml" --quiet
+check "back to the defaults: the clean run's reports" bash -c 'grep -q "$3 rendered" "$1" && sums "$2" | cmp - "$4"' _ "$I/o4" "$K" "$NCITIES" "$I/clean.sums"
+
+# One writer per output folder: a run is refused while another holds the lock, or waits (--wait).
+L=$I/locked
+mkdir -p "$L"
+mkfifo "$I/release"
+flock -x "$L/.certreport.lock" -c "read _ <'$I/release'" &
+holder=$!
+for _ in $(seq 1 1000); do flock -n "$L/.certreport.lock" true 2>/dev/null || break; sleep 0.01; done
+run "$I/l1" "$I/le1" batch "$COHORT" -o "$L" --peers "$TMP/peers.xml" --quiet
+check "locked folder: exit status 1" status_is 1 $?
+check "locked folder: says another run writes there" has "$I/le1" "another certreport run is writing to this folder"
+check "locked folder: nothing written" bash -c '[ -z "$(ls "$1")" ]' _ "$L"
+timeout 300 "$CR" batch "$COHORT" -o "$L" --peers "$TMP/peers.xml" --wait >"$I/l2" 2>"$I/le2" &
+waiter=$!
+for _ in $(seq 1 3000); do grep -q "waiting for another run" "$I/le2" && break; sleep 0.01; done
+check "--wait: waits while the lock is held" bash -c 'grep -q "waiting for another run" "$1" && kill -0 "$2" && [ -z "$(ls "$3")" ]' _ "$I/le2" "$waiter" "$L"
+echo >"$I/release"
+wait $holder
+wait $waiter
+check "--wait: runs once the lock is free" bash -c '[ "$1" = 0 ] && grep -q "$2 rendered" "$3"' _ $? "$NCITIES" "$I/l2"
+# Two real runs: the second is refused while the first renders the 300 cities.
+touch "$I/mark"
+"$CR" batch "$BIG" -o "$BOUT" --force --quiet -j 2 >"$I/r1" 2>"$I/re1" &
+first=$!
+for _ in $(seq 1 3000); do
+    [ -n "$(find "$BOUT" -name '*.pdf' -newer "$I/mark" -print -quit)" ] && break
+    sleep 0.01
+done
+run "$I/r2" "$I/re2" batch "$BIG" -o "$BOUT" --quiet --lang es
+rc=$?
+wait $first
+check "overlapping batches: the second refused (exit 1), the first finishes (exit 0)" \
+    bash -c '[ "$1" = 1 ] && [ "$2" = 0 ] && grep -q "another certreport run" "$3"' _ $rc $? "$I/re2"
+check "overlapping batches: the first's reports, all current" bash -c 'sums "$1" | cmp - "$2"' _ "$BOUT" "$TMP/bsums"
+
+# A symbolic link (or a folder) at one city's output path fails that city only; its target is
+# left alone and the reason is in the manifest.
+S=$I/symlink
+mkdir -p "$S"
+echo "not a report" >"$I/target.txt"
+ln -s "$I/target.txt" "$S/bogota.pdf"
+mkdir "$S/hamilton.pdf"
+run "$I/s1" "$I/se1" batch "$COHORT" -o "$S" --peers "$TMP/peers.xml" --quiet
+check "a link at one city's output: exit 1, the others rendered" \
+    bash -c '[ "$1" = 1 ] && grep -q "$2 cities: $(($2 - 2)) rendered, 0 unchanged, 2 failed" "$3"' _ $? "$NCITIES" "$I/s1"
+check "a link at one city's output: target untouched, the reason in the manifest" \
+    bash -c '[ "$(cat "$1")" = "not a report" ] && [ -L "$2/bogota.pdf" ] &&
+             python3 - "$2/manifest.json" <<EOF3
+import json, sys
+m = {c["id"]: c for c in json.load(open(sys.argv[1]))["cities"]}
+assert m["bogota"]["status"] == "failed" and "is a symbolic link" in m["bogota"]["message"], m["bogota"]
+assert m["hamilton"]["status"] == "failed" and "is a folder" in m["hamilton"]["message"], m["hamilton"]
+EOF3' _ "$I/target.txt" "$S"
+
+# PNG: a report is one folder of pages; a set that shrinks leaves no stale page.
+P=$I/png
+"$CR" batch "$COHORT" -o "$P" --peers "$TMP/peers.xml" --format png --quiet >/dev/null 2>&1
+pages_before=$(ls "$P/gold-city.png.d" | wc -l)
+sed 's|<section name="areas"[^/]*/>||' "$SRC/layouts/default.xml" >"$I/short.xml"
+run "$I/p1" "$I/pe1" batch "$COHORT" -o "$P" --peers "$TMP/peers.xml" --format png --quiet --layout "$I/short.xml"
+check "png set that shrinks: no stale pages" bash -c \
+    'n=$(ls "$1/gold-city.png.d" | wc -l); [ "$n" -lt "$2" ] && [ "$(ls "$1/gold-city.png.d" | sort -n | tail -1)" = "$n.png" ]' _ "$P" "$pages_before"
+check "png set: the manifest names exactly the pages on disk" manifest_true "$P"
+check "png set: nothing else in the output folder" bash -c \
+    '[ -z "$(ls -A "$1" | grep -v -e "\.png\.d$" -e "^manifest\." -e "^\.certreport\.lock$")" ]' _ "$P"
+rm "$P/bogota.png.d/3.png"
+run "$I/p2" "$I/pe2" batch "$COHORT" -o "$P" --peers "$TMP/peers.xml" --format png --quiet --layout "$I/short.xml"
+check "png set with a page missing: rendered again" has "$I/p2" "$NCITIES cities: 1 rendered"
+
+# A newline and control characters in a file name: escaped, one line per message, and in the
+# manifest; a message cut on a UTF-8 character boundary still reaches the manifest.
+NL="$I/co"$'\n'"hort"
+mkdir "$NL"
+cp "$COHORT"/*.xml "$NL/"
+printf '<?xml version="1.0" encoding="UTF-8"?>\n<submission id="broken" cycle="2023">\n  <city name="Broken"\n</submission>\n' \
+    >"$NL/broken.submission.xml"
+touch "$NL/ev"$'\n'"il"$'\001'".xml"
+run "$I/n1" "$I/ne1" batch "$NL" -o "$I/nlout" --quiet
+check "newline in a file name: every message one line, escaped" bash -c \
+    '[ "$(wc -l <"$1")" = 3 ] && grep -qF "co\\nhort/ev\\nil\\x01.xml: warning:" "$1" && grep -qF "co\\nhort/broken.submission.xml:4: " "$1"' _ "$I/ne1"
+check "newline in a file name: escaped in the manifest (CSV and JSON)" python3 - "$I/nlout" <<'EOF2'
+import csv, json, os, sys
+d = sys.argv[1]
+m = {c["id"]: c for c in json.load(open(os.path.join(d, "manifest.json")))["cities"]}
+assert "co\\nhort/broken.submission.xml:4: " in m["broken"]["message"], m["broken"]["message"]
+rows = list(csv.DictReader(open(os.path.join(d, "manifest.csv"), newline="", encoding="utf-8")))
+assert len(rows) == len(m), (len(rows), len(m))
+assert "\n" not in "".join(r["message"] for r in rows)
+EOF2
+LONG=$I/$(printf 'é%.0s' $(seq 1 120))/$(printf 'ü%.0s' $(seq 1 120))/$(printf 'ñ%.0s' $(seq 1 120))x
+mkdir -p "$LONG"
+cp "$NL/broken.submission.xml" "$COHORT/gold-city.submission.xml" "$LONG/"
+run "$I/u1" "$I/ue1" batch "$LONG" -o "$I/uout" --quiet
+check "a message cut short: on a character boundary, kept in the manifest" python3 - "$I/uout/manifest.json" "$I/ue1" <<'EOF2'
+import json, sys
+m = {c["id"]: c for c in json.load(open(sys.argv[1], encoding="utf-8"))["cities"]}
+msg = m["broken"]["message"]
+assert msg and msg.startswith(sys.argv[1].split("/integrity/")[0]), msg
+open(sys.argv[2], encoding="utf-8").read()  # stderr is valid UTF-8 too
+EOF2
+
+# Inputs are never outputs.
+run "$I/i1" "$I/ie1" batch "$COHORT" -o "$COHORT" --quiet
+check "batch -o the cohort folder: usage error, nothing written" \
+    bash -c '[ "$1" = 2 ] && [ -z "$(find "$2" -newer "$3" \( -name "*.pdf" -o -name "manifest*" -o -name ".certreport*" \))" ]' _ $? "$COHORT" "$I/mark"
+ln -s "$COHORT" "$I/cohort-link"
+run "$I/i2" "$I/ie2" batch "$COHORT" -o "$I/cohort-link/" --quiet
+check "batch -o a link to the cohort folder: usage error" status_is 2 $?
+
+# The manifest's vocabulary (score --json's ids), format 2.
+check "manifest: format 2, tier and band ids, core_missing an array, areas, null for absent" python3 - "$OUT/manifest.json" "$OUT/manifest.csv" <<'EOF2'
+import csv, json, sys
+m = json.load(open(sys.argv[1], encoding="utf-8"))
+assert m["format"] == 2 and m["output"] == "pdf" and m["areas"][0] == "DM", m
+c = {x["id"]: x for x in m["cities"]}
+assert c["gold-city"]["eligible_tier"] == "gold" and c["gold-city"]["awarded_tier"] == "gold"
+assert c["gold-city"]["population_band"] == "100K-250K"
+assert c["gold-city"]["areas"]["DM"] == 89 and c["gold-city"]["core_missing"] == []
+assert c["montreal"]["core_missing"] == ["LC1"] and c["montreal"]["awarded_tier"] is None
+rows = {r["id"]: r for r in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))}
+assert rows["gold-city"]["percent_DM"] == "89" and rows["montreal"]["core_missing"] == "LC1"
+EOF2
+
+# Shards with GNU parallel, merged: byte-identical reports and the manifest of one run.
+PAR=$I/parallel
+timeout 600 parallel -j 2 "$CR" batch "$COHORT" -o "$PAR" --peers "$TMP/peers.xml" --shard {}/4 -j 1 --quiet ::: 1 2 3 4 >/dev/null 2>&1
+check "GNU parallel, 4 shards: every shard ran" bash -c 'ls "$1"/manifest-[1-4]-of-4.json | wc -l | grep -qx 4' _ "$PAR"
+run "$I/m1" "$I/me1" merge "$PAR"
+check "merge: exit status 0" status_is 0 $?
+check "GNU parallel, 4 shards: the reports of one run, byte for byte" bash -c 'sums "$1" | cmp - "$2"' _ "$PAR" "$I/clean.sums"
+check "merge: manifest.json and manifest.csv equal one run's" \
+    bash -c 'cmp "$1/manifest.json" "$2/manifest.json" && cmp "$1/manifest.csv" "$2/manifest.csv"' _ "$PAR" "$I/clean"
+rm "$PAR/manifest-3-of-4.json"
+run "$I/m2" "$I/me2" merge "$PAR"
+check "merge with a shard missing: exit 1, names it" bash -c '[ "$1" = 1 ] && grep -q "manifest-3-of-4.json is missing" "$2"' _ $? "$I/me2"
 
 echo "batch: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -243,7 +243,7 @@ check "validate of a directory: exit 1" t_validate_dir
 t_stats_peers() {
     run stats "$COHORT" -o "$TMP/peers.xml"
     [ $rc -eq 0 ] && [ -s "$TMP/peers.xml" ] || return 1
-    ls "$TMP" | grep -q '\.tmp\.' && return 1 # no temporary file left behind
+    ls -A "$TMP" | grep -q '^\.certreport-tmp-' && return 1 # no temporary file left behind
     run validate "$TMP/peers.xml"
     [ $rc -eq 0 ] && grep -q "peers.xml: ok$" "$TMP/out"
 }
@@ -276,7 +276,7 @@ t_stats_broken() {
     [ $rc -eq 1 ] && cmp -s "$TMP/peers.xml" "$TMP/existing.xml" && [ ! -s "$TMP/out" ] &&
         grep -qF "$TMP/broken/hamilton.submission.xml:3: " "$TMP/err" &&
         grep -q "^certreport stats: --strict: 0 warnings and 1 city left out; nothing written$" "$TMP/err" || return 1
-    ! ls "$TMP" | grep -q '\.tmp\.'
+    ! ls -A "$TMP" | grep -q '^\.certreport-tmp-'
 }
 check "stats of a cohort with a broken city: exit 0, names it, records it; --strict: exit 1, writes nothing" t_stats_broken
 

@@ -79,7 +79,7 @@ for n in $(seq 1 "${total:-0}"); do
         echo "     batch, allocation $n: exit status $rc: $(head -c 300 "$TMP/stderr")"; bad=1
     fi
     if [ -d "$TMP/b" ]; then
-        left=$(find "$TMP/b" -name '*.tmp.*')
+        left=$(find "$TMP/b" -name '.certreport-tmp-*')
         [ -z "$left" ] || { echo "     batch, allocation $n: left $left"; bad=1; }
         for f in "$TMP"/b/*.pdf; do
             [ -e "$f" ] || continue

@@ -4,7 +4,9 @@
 #   output folder missing, read-only, full (/dev/full and a full tmpfs); output path that is a
 #   folder or a symbolic link; fonts or catalog missing; a layout file whose fonts point outside
 #   the fonts folder; a 100 MB submission refused by the size cap, a 5 MB one by a city file's cap;
-#   a FIFO or device as any input, refused without waiting.
+#   a FIFO or device as any input, refused without waiting; -o naming an input (exit 2, the file
+#   unchanged); PNG pages as one folder replaced as a unit (no stale page, the old set kept on
+#   failure); newlines and control characters in file names escaped.
 # usage: bash fault_test.sh CERTREPORT_BINARY SOURCE_DIR
 set -u
 if [ $# -ne 2 ]; then
@@ -131,6 +133,83 @@ check "FIFO to validate: refused" fails_with "fifo.xml: is a FIFO, not a regular
     timeout 60 "$CR" validate "$TMP/fifo.xml"
 check "a device as a submission: refused" fails_with "/dev/zero: is a device, not a regular file" \
     timeout 60 "$CR" score /dev/zero
+
+# ---- inputs are never outputs: -o naming an input is a usage error, the file unchanged ----
+# usage_keeps WHAT FILE CMD...: exit status 2, FILE byte for byte as it was
+usage_keeps() {
+    local what=$1 file=$2
+    shift 2
+    local before
+    before=$(md5sum <"$file")
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local rc=$?
+    [ $rc -eq 2 ] || { echo "exit status $rc, expected 2"; cat "$TMP/err"; return 1; }
+    grep -qF "is an input ($what)" "$TMP/err" || { echo "stderr lacks \"$what\":"; cat "$TMP/err"; return 1; }
+    [ "$(md5sum <"$file")" = "$before" ] || { echo "$file changed"; return 1; }
+}
+export -f usage_keeps
+IN=$TMP/inputs
+mkdir -p "$IN"
+cp "$COHORT/gold-city.submission.xml" "$COHORT/gold-city.audit.xml" "$IN/"
+"$CR" stats "$COHORT" -o "$IN/peers.xml" 2>/dev/null
+cp "$SRC/layouts/default.xml" "$IN/layout.xml"
+cp "$SRC/assets/catalog-2023.xml" "$IN/catalog.xml"
+ln -s gold-city.submission.xml "$IN/link.pdf"
+rin() { "$CR" render "$IN/gold-city.submission.xml" --audit "$IN/gold-city.audit.xml" --peers "$IN/peers.xml" "$@"; }
+export -f rin
+export IN
+check "render X -o X: exit 2, X unchanged" usage_keeps "the submission" "$IN/gold-city.submission.xml" rin -o "$IN/gold-city.submission.xml"
+check "render -o the audit log: exit 2, unchanged" usage_keeps "the audit log" "$IN/gold-city.audit.xml" rin -o "$IN/gold-city.audit.xml"
+check "render -o the peers file: exit 2, unchanged" usage_keeps "the peers file" "$IN/peers.xml" rin -o "$IN/peers.xml"
+check "render -o the layout: exit 2, unchanged" usage_keeps "the layout" "$IN/layout.xml" rin --layout "$IN/layout.xml" -o "$IN/layout.xml"
+check "render -o the catalog: exit 2, unchanged" usage_keeps "the catalog" "$IN/catalog.xml" rin --catalog "$IN/catalog.xml" -o "$IN/catalog.xml"
+check "render -o a link to the submission: exit 2, unchanged" usage_keeps "the submission" "$IN/gold-city.submission.xml" rin -o "$IN/link.pdf"
+check "render -o ./X (another spelling): exit 2, unchanged" usage_keeps "the submission" "$IN/gold-city.submission.xml" \
+    bash -c 'cd "$IN" && rin -o ./gold-city.submission.xml'
+check "render --cohort -o a file of the cohort: exit 2, unchanged" usage_keeps "a file of the cohort folder" "$IN/gold-city.audit.xml" \
+    "$CR" render "$IN/gold-city.submission.xml" --cohort "$IN" -o "$IN/gold-city.audit.xml"
+check "stats -o a file of the cohort: exit 2, unchanged" usage_keeps "a file of the cohort folder" "$IN/gold-city.submission.xml" \
+    "$CR" stats "$IN" -o "$IN/gold-city.submission.xml"
+check "cohort -o the peers file: exit 2, unchanged" usage_keeps "the peers file" "$IN/peers.xml" \
+    "$CR" cohort "$COHORT" --peers "$IN/peers.xml" -o "$IN/peers.xml"
+check "cohort -o a file of the cohort: exit 2, unchanged" usage_keeps "a file of the cohort folder" "$IN/gold-city.audit.xml" \
+    "$CR" cohort "$IN" -o "$IN/gold-city.audit.xml"
+
+# ---- PNG: the pages are one unit ----
+rin --format png -o "$TMP/pages" 2>/dev/null
+n_gold=$(ls "$TMP/pages" | wc -l)
+check "render --format png -o DIR: DIR/1.png ... N.png, nothing else" bash -c \
+    '[ "$2" -ge 10 ] && [ "$(ls "$1" | sort -n | tail -1)" = "$2.png" ] && [ -z "$(ls -A "$TMP" | grep "^\.certreport-tmp-")" ]' _ "$TMP/pages" "$n_gold"
+"$CR" render "$COHORT/hamilton.submission.xml" --audit "$COHORT/hamilton.audit.xml" --peers "$IN/peers.xml" \
+    --format png -o "$TMP/pages" 2>/dev/null
+n_ham=$(ls "$TMP/pages" | wc -l)
+check "a shorter report over a longer one: no stale pages" bash -c \
+    '[ "$2" -lt "$3" ] && [ "$(ls "$1" | sort -n | tail -1)" = "$2.png" ]' _ "$TMP/pages" "$n_ham" "$n_gold"
+mkdir "$TMP/notpages" && echo keep >"$TMP/notpages/notes.txt"
+check "png onto a folder that is not a page set: refused, left alone" bash -c \
+    'fails_with "is not a folder of pages" rin --format png -o "$1" && [ "$(cat "$1/notes.txt")" = keep ] && [ "$(ls "$1")" = notes.txt ]' _ "$TMP/notpages"
+ln -s "$TMP/notpages" "$TMP/pageslink"
+check "png onto a symbolic link: refused, left alone" bash -c \
+    'fails_with "is a symbolic link" rin --format png -o "$1" && [ -L "$1" ] && [ "$(ls "$2")" = notes.txt ]' _ "$TMP/pageslink" "$TMP/notpages"
+# A failed render (the disk fills while the pages are written) leaves the previous set exactly as
+# it was, and no temporary.
+unshare -rm bash -c '
+    mount -t tmpfs -o size=3m tmpfs "$MNT"
+    rin --format png -o "$MNT/set" 2>/dev/null
+    (cd "$MNT/set" && md5sum *) >"$TMP/set-before"
+    dd if=/dev/zero of="$MNT/filler" bs=1k count=$(( $(df -k --output=avail "$MNT" | tail -1) - 400 )) 2>/dev/null
+    rin --format png -o "$MNT/set" >/dev/null 2>"$TMP/set-err"; echo $? >"$TMP/set-rc"
+    (cd "$MNT/set" && md5sum *) >"$TMP/set-after"
+    ls -A "$MNT" | grep -c "^\.certreport-tmp-" >"$TMP/set-tmp"'
+check "png set, disk full mid-set: exit 1, says so" bash -c '[ "$(cat "$1")" = 1 ] && grep -q "No space left on device" "$2"' _ "$TMP/set-rc" "$TMP/set-err"
+check "png set, disk full mid-set: the previous set exactly as it was" cmp "$TMP/set-before" "$TMP/set-after"
+check "png set, disk full mid-set: no temporary left" bash -c '[ "$(cat "$1")" = 0 ]' _ "$TMP/set-tmp"
+
+# ---- messages survive: a newline in a file name is escaped, one line per message ----
+check "a newline in -o's folder name: one line, escaped" fails_with 'miss\ning/r.pdf: cannot write: its folder does not exist' \
+    rin -o "$TMP/miss"$'\n'"ing/r.pdf"
+check "a control character in an input's name: one line, escaped" fails_with 'no\x01such.xml: cannot open' \
+    "$CR" score "$TMP/no"$'\001'"such.xml"
 
 echo "faults: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -788,20 +788,20 @@ done
 t_png() {
     mkdir -p "$TMP/png"
     sample_args gold-city
-    run render "${args[@]}" --peers "$TMP/peers.xml" -o "$TMP/png/gold.png" --format png --backend cairo
+    run render "${args[@]}" --peers "$TMP/peers.xml" -o "$TMP/png/gold" --format png --backend cairo
     [ $rc -eq 0 ] || return 1
     local n pages
-    n=$(ls "$TMP/png" | wc -l | tr -d ' ')
+    n=$(ls "$TMP/png/gold" | wc -l | tr -d ' ')
     pages=$(pdfinfo "$TMP/gold-city.haru.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
     [ "$n" -ge 10 ] || { echo "$n PNG files"; return 1; }
     [ "$n" = "$pages" ] || { echo "$n PNG files for $pages pages"; return 1; }
     for ((i = 1; i <= n; i++)); do
-        [ -s "$TMP/png/gold-$i.png" ] || { echo "no gold-$i.png"; ls "$TMP/png"; return 1; }
+        [ -s "$TMP/png/gold/$i.png" ] || { echo "no gold/$i.png"; ls "$TMP/png/gold"; return 1; }
     done
     # US Letter at 96 dpi
-    py png "$TMP/png/gold-1.png" 816 1056
+    py png "$TMP/png/gold/1.png" 816 1056
 }
-check "gold-city --format png --backend cairo: gold-1.png ... one per page; page 1 decodes, 816 x 1056" t_png
+check "gold-city --format png --backend cairo: gold/1.png ... one per page; page 1 decodes, 816 x 1056" t_png
 
 t_svg() {
     sample_args gold-city
@@ -815,7 +815,7 @@ check "gold-city --format svg: one well-formed SVG page" t_svg
 t_usage() {
     sample_args gold-city
     run render "${args[@]}" --peers "$TMP/peers.xml" -o "$TMP/u.png" --format png --backend haru
-    [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && ! ls "$TMP"/u*.png >/dev/null 2>&1 || { echo "haru + png: exit $rc"; return 1; }
+    [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] && ! ls -d "$TMP"/u.png* >/dev/null 2>&1 || { echo "haru + png: exit $rc"; return 1; }
     run render "${args[@]}" --peers "$TMP/peers.xml"
     [ $rc -eq 2 ] && [ ! -s "$TMP/out" ] || { echo "no -o: exit $rc"; return 1; }
     run render "${args[@]}" --peers "$TMP/peers.xml" --cohort "$COHORT" -o "$TMP/u.pdf"
@@ -873,10 +873,10 @@ t_same_warnings() {
     "$CR" validate "$UNI/unicode.submission.xml" "$UNI/unicode.audit.xml" >/dev/null 2>"$TMP/w1" || return 1
     "$CR" score "$UNI/unicode.submission.xml" --audit "$UNI/unicode.audit.xml" >/dev/null 2>"$TMP/w2" || return 1
     "$CR" render "$UNI/unicode.submission.xml" --audit "$UNI/unicode.audit.xml" --peers "$TMP/peers.xml" \
-        --format png -o "$TMP/uni.png" 2>"$TMP/w3" || return 1
+        --format png -o "$TMP/uni" 2>"$TMP/w3" || return 1
     [ "$(lines "$TMP/w1")" = 2 ] && cmp -s "$TMP/w1" "$TMP/w2" && cmp -s "$TMP/w1" "$TMP/w3" &&
         grep -qF "$UNI/unicode.audit.xml:4: warning: U+6771 '東' has no glyph in the report's fonts; drawn as a placeholder" "$TMP/w1" &&
-        [ -s "$TMP/uni-1.png" ]
+        [ -s "$TMP/uni/1.png" ]
 }
 check "validate, score and render print the same placeholder warnings; the cairo PNG renders" t_same_warnings
 

@@ -41,7 +41,7 @@ for sub in "$COHORT"/*.submission.xml; do
     done
 done
 check "valgrind render gold-city (png)" "${VG[@]}" "$CR" render "$COHORT/gold-city.submission.xml" \
-    --audit "$COHORT/gold-city.audit.xml" --peers "$TMP/peers.xml" --format png -o "$TMP/g.png"
+    --audit "$COHORT/gold-city.audit.xml" --peers "$TMP/peers.xml" --format png -o "$TMP/g-pages"
 check "valgrind score --json" "${VG[@]}" "$CR" score "$COHORT/gold-city.submission.xml" \
     --audit "$COHORT/gold-city.audit.xml" --json
 check "valgrind stats" "${VG[@]}" "$CR" stats "$COHORT" --json

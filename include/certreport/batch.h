@@ -37,7 +37,7 @@ typedef struct cr_batch_options {
     unsigned jobs;            /* worker processes; 0: one per core */
     const char *peers_path;   /* a frozen peers file, or NULL: computed from the cohort */
     const char *previous_dir; /* the previous cycle's cohort folder, or NULL */
-    const char *format;       /* "pdf" or "png" (one file per page: ID-1.png, ...) */
+    const char *format;       /* "pdf" (ID.pdf) or "png" (a folder of pages: ID.png.d/1.png ...) */
     const char *backend;      /* "haru" or "cairo" (PDF); PNG is always cairo */
     const char *catalog_path; /* the catalog the caller loaded (hashed into every report) */
     const char *layout_path;  /* layout file */
@@ -46,6 +46,8 @@ typedef struct cr_batch_options {
     const char *lang;         /* every report in this language, or NULL: each submission's */
     bool untagged;            /* plain PDFs: no structure (see cr_report_request.untagged) */
     bool force;               /* re-render even when nothing changed */
+    bool wait;                /* another run holds the output folder's lock: wait for it (else
+                                 the run is refused) */
     unsigned shard_k, shard_n; /* only the k-th (1-based) of n slices of the cohort; n = 0: all */
     long long date;           /* document date of every report, or < 0: each city's own */
     const char *version;      /* program version (part of every report's hash) */
@@ -80,6 +82,13 @@ typedef struct cr_batch_result {
  * out of memory) returns an error in |err|; a signal returns CR_EIO with res->signal set. */
 CR_API cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const cr_schemas *schemas,
                        cr_batch_result *res, cr_error *err);
+
+/* Merges the manifests the shards of a run wrote into o->out_dir (manifest-K-of-N.csv/json,
+ * K = 1..N, all of one N) into manifest.csv and manifest.json, the very files one run over the
+ * whole cohort writes (its lines in the cohort's order, by id, no "shard"). Refused while a run
+ * writes to the folder (o->wait: waits). Uses out_dir, wait, log, progress, cancelled; |res|
+ * gets the counts by status and the manifest's path. */
+cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_error *err);
 
 /* The staff's cohort overview (certreport cohort): scores every valid city of o->cohort_dir
  * (invalid ones are reported to o->log and left out), computes or loads the peers and lays out

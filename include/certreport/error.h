@@ -62,6 +62,16 @@ CR_API void cr_error_warn(cr_error *e, const char *file, long line, const char *
  * "file:line: warning: message". */
 CR_API void cr_error_format(const cr_error *e, char *buf, size_t size);
 
+/* Copies |src| into |dst| (|size| bytes with the NUL) as one line of valid UTF-8: a newline,
+ * carriage return or tab becomes "\\n", "\\r", "\\t", any other control character or a byte
+ * that is not UTF-8 "\\xNN". Cut between two characters when |dst| is too small, never inside
+ * one. Returns the length written. Every message of a cr_error is escaped so. */
+size_t cr_escape(char *dst, size_t size, const char *src);
+
+/* The length of the longest prefix of |s| of at most |max| bytes that ends on a UTF-8
+ * character boundary. */
+size_t cr_utf8_cut(const char *s, size_t max);
+
 /* True when |e| holds a problem. */
 static inline int cr_failed(const cr_error *e)
 {

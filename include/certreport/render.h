@@ -38,6 +38,14 @@ CR_API void cr_buffer_free(cr_buffer *b);
  * renamed): an existing file is replaced only by a complete one, never damaged. */
 CR_API cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err);
 
+/* Writes |n| pages as the folder |dir| holding 1.png ... N.png, as one unit: the pages go to a
+ * temporary folder beside |dir| (".certreport-tmp-NAME.XXXXXX"), flushed, then swapped with the
+ * old set in one rename (renameat2 RENAME_EXCHANGE) and the old set removed. A reader sees the
+ * old set whole or the new one whole, never a mix, never stale pages; on failure the old set
+ * stays as it was. An existing |dir| must be such a set (only N.png files) or empty: any other
+ * folder, file or symbolic link there is refused (CR_EIO) and left alone. */
+cr_status cr_write_pages_atomic(const char *dir, const cr_buffer *pages, size_t n, cr_error *err);
+
 #ifdef __cplusplus
 }
 #endif
