@@ -1,13 +1,31 @@
 /* certreport: the error record (see certreport/error.h). */
 #include "certreport/error.h"
 
+#include "args.h"
+
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 void cr_error_init(cr_error *e)
 {
-    memset(e, 0, sizeof *e);
+    if (e)
+        memset(e, 0, sizeof *e);
+}
+
+bool cr_arg_null(cr_error *err, const char *fn, const char *arg)
+{
+    cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: %s is NULL", fn, arg);
+    return true;
+}
+
+bool cr_arg_range(cr_error *err, const char *fn, const char *arg, long long value,
+                  unsigned long long count)
+{
+    cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: %s %lld is out of range (0 to %llu)", fn, arg, value,
+                 count - 1);
+    return true;
 }
 
 /* Messages are one line: control characters (libxml2's trailing newline among them) become
@@ -33,7 +51,10 @@ static void make_problem(cr_error *problem, cr_status code, const char *file, lo
     problem->line = line > 0 ? line : 0;
     if (file)
         snprintf(problem->file, sizeof problem->file, "%s", file);
-    vsnprintf(problem->message, sizeof problem->message, fmt, ap);
+    if (fmt)
+        vsnprintf(problem->message, sizeof problem->message, fmt, ap);
+    else
+        snprintf(problem->message, sizeof problem->message, "(no message)");
     one_line(problem->message);
     problem->count = 1;
 }
@@ -80,6 +101,12 @@ cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line,
 
 void cr_error_format(const cr_error *e, char *buf, size_t size)
 {
+    if (!buf || size == 0)
+        return;
+    if (!e) {
+        buf[0] = '\0';
+        return;
+    }
     const char *w = e->warning ? "warning: " : "";
     if (e->file[0] && e->line > 0)
         snprintf(buf, size, "%s:%ld: %s%s", e->file, e->line, w, e->message);

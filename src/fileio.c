@@ -1,6 +1,7 @@
 /* certreport: atomic file output (see fileio.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "fileio.h"
+#include "args.h"
 #include "certreport/render.h"
 
 #include <errno.h>
@@ -115,6 +116,8 @@ fail:
 
 cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err)
 {
+    if (CR_ARG_NULL(path, err) || (len && CR_ARG_NULL(data, err)))
+        return CR_EUSAGE;
     return cr_write_atomic(path, data, len, err);
 }
 
