@@ -226,16 +226,20 @@ done:
     return st;
 }
 
-static cr_status check_args(const cr_install *in, const void *submission, const void *peers,
-                            cr_buffer *out, cr_error *err)
+static cr_status check_args(const char *fn, const cr_install *in, const void *submission,
+                            const void *peers, const cr_render_options *opt, cr_buffer *out,
+                            cr_error *err)
 {
     if (out) {
         out->data = NULL;
         out->len = 0;
     }
-    if (!in || !submission || !peers || !out)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0,
-                            "cr_render_city: the installation, submission, peers and output are required");
+    const char *missing = !in ? "in" : !submission ? "submission" : !peers ? "peers" : !out ? "out" : NULL;
+    if (missing)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: %s is NULL", fn, missing);
+    if (opt && ((unsigned)opt->format > CR_OUTPUT_SVG || (unsigned)opt->backend > CR_BACKEND_CAIRO))
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: opt->format %d or opt->backend %d out of range",
+                            fn, (int)opt->format, (int)opt->backend);
     return CR_OK;
 }
 
@@ -243,7 +247,7 @@ cr_status cr_render_city(const cr_install *in, const char *submission, const cha
                          const char *peers, const cr_render_options *opt, cr_buffer *out,
                          cr_error *err)
 {
-    cr_status st = check_args(in, submission, peers, out, err);
+    cr_status st = check_args(__func__, in, submission, peers, opt, out, err);
     if (st != CR_OK)
         return st;
     cr_assessment a;
@@ -261,7 +265,7 @@ cr_status cr_render_city_buffers(const cr_install *in, const char *submission, s
                                  size_t peers_len, const cr_render_options *opt, cr_buffer *out,
                                  cr_error *err)
 {
-    cr_status st = check_args(in, submission, peers, out, err);
+    cr_status st = check_args(__func__, in, submission, peers, opt, out, err);
     if (st != CR_OK)
         return st;
     cr_assessment a;
@@ -279,10 +283,13 @@ cr_status cr_render_city_file(const cr_install *in, const char *submission, cons
                               const char *peers, const cr_render_options *opt, const char *path,
                               cr_error *err)
 {
-    if (!path)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_city_file: no output path");
     cr_buffer out = {0};
-    cr_status st = cr_render_city(in, submission, audit, peers, opt, &out, err);
+    cr_status st = check_args(__func__, in, submission, peers, opt, &out, err);
+    if (st != CR_OK)
+        return st;
+    if (!path)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_city_file: path is NULL");
+    st = cr_render_city(in, submission, audit, peers, opt, &out, err);
     if (st == CR_OK)
         st = cr_write_file_atomic(path, out.data, out.len, err);
     cr_buffer_free(&out);

@@ -1,5 +1,6 @@
 /* certreport: applying an audit log to a submission (see certreport/audit.h). */
 #include "certreport/audit.h"
+#include "args.h"
 
 #include <string.h>
 
@@ -8,6 +9,8 @@
 cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub,
                            const cr_audit_log *log, cr_error *err)
 {
+    if (CR_ARG_NULL(cat, err) || CR_ARG_NULL(sub, err))
+        return NULL;
     if (log && strcmp(log->submission, sub->id) != 0) {
         cr_error_set(err, CR_EINPUT, log->file, log->line,
                      "audit log is for submission \"%s\", not \"%s\" (%s)", log->submission,

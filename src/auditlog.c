@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "args.h"
 #include "certreport/input.h"
 #include "text.h"
 #include "xmlsafe.h"
@@ -212,6 +213,9 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
 cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, const cr_catalog *cat,
                              const cr_schemas *schemas, cr_error *err)
 {
+    if (CR_ARG_NULL(buf, err) || CR_ARG_NULL(name, err) || CR_ARG_NULL(cat, err) ||
+        CR_ARG_NULL(schemas, err))
+        return NULL;
     reader r = {.cat = cat, .name = name, .err = err};
     xmlDocPtr doc = cr_xml_load(buf, len, name, schemas, CR_SCHEMA_AUDIT, "audit", err);
     if (!doc)
@@ -267,6 +271,8 @@ done:
 cr_audit_log *cr_audit_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
                             cr_error *err)
 {
+    if (CR_ARG_NULL(path, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
     size_t len;
     char *buf = cr_read_file(path, CR_AUDIT_MAX_BYTES, &len, err);
     if (!buf)

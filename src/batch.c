@@ -9,6 +9,7 @@
  * whatever temporary file a worker was writing. */
 #define _GNU_SOURCE
 #include "certreport/batch.h"
+#include "args.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -1640,7 +1641,20 @@ static void restore_signals(batch *b, const sigset_t *old)
 cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const cr_schemas *schemas,
                        cr_batch_result *res, cr_error *err)
 {
+    cr_error local_err; /* the run reads err->code: a caller's NULL gets a record of its own */
+    if (!err) {
+        cr_error_init(&local_err);
+        err = &local_err;
+    }
+    if (CR_ARG_NULL(res, err))
+        return CR_EUSAGE;
     memset(res, 0, sizeof *res);
+    if (CR_ARG_NULL(o, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err) ||
+        CR_ARG_NULL(o->cohort_dir, err) || CR_ARG_NULL(o->out_dir, err) || CR_ARG_NULL(o->format, err) ||
+        CR_ARG_NULL(o->backend, err) || CR_ARG_NULL(o->catalog_path, err) ||
+        CR_ARG_NULL(o->layout_path, err) || CR_ARG_NULL(o->fonts_dir, err) ||
+        CR_ARG_NULL(o->strings_dir, err) || CR_ARG_NULL(o->version, err))
+        return CR_EUSAGE;
     batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
                .command = "batch", .lock_fd = -1, .shard_lock_fd = -1};
     if (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))
@@ -1898,8 +1912,21 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
                             const cr_schemas *schemas, cr_buffer *out, size_t *excluded,
                             cr_error *err)
 {
-    memset(out, 0, sizeof *out);
-    *excluded = 0;
+    cr_error local_err; /* the run reads err->code: a caller's NULL gets a record of its own */
+    if (!err) {
+        cr_error_init(&local_err);
+        err = &local_err;
+    }
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (excluded)
+        *excluded = 0;
+    if (CR_ARG_NULL(o, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err) ||
+        CR_ARG_NULL(out, err) || CR_ARG_NULL(excluded, err) || CR_ARG_NULL(o->cohort_dir, err) ||
+        CR_ARG_NULL(o->backend, err) || CR_ARG_NULL(o->catalog_path, err) ||
+        CR_ARG_NULL(o->layout_path, err) || CR_ARG_NULL(o->fonts_dir, err) ||
+        CR_ARG_NULL(o->strings_dir, err))
+        return CR_EUSAGE;
     batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
                .command = "cohort", .lock_fd = -1, .shard_lock_fd = -1};
     int sig = 0;

@@ -1,6 +1,7 @@
 /* certreport: loading and checking a catalog file (see certreport/catalog.h). The schema checks
  * syntax; this file checks meaning: unique codes, sane thresholds, resolvable references. */
 #include "certreport/catalog.h"
+#include "args.h"
 #include "certreport/input.h"
 #include "certreport/score.h"
 
@@ -303,6 +304,8 @@ static bool load_tiers(loader *l, xmlNodePtr tiers)
 cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
                              const cr_schemas *schemas, cr_error *err)
 {
+    if (CR_ARG_NULL(buf, err) || CR_ARG_NULL(name, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
     loader l = {.name = name, .err = err};
     xmlDocPtr doc = cr_xml_load(buf, len, name, schemas, CR_SCHEMA_CATALOG, "catalog", err);
     if (!doc)
@@ -351,6 +354,8 @@ done:
 
 cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, cr_error *err)
 {
+    if (CR_ARG_NULL(path, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
     size_t len;
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
@@ -383,6 +388,13 @@ typedef struct text_kind {
 cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
                                cr_error *err)
 {
+    cr_error local;
+    if (!err) {
+        cr_error_init(&local);
+        err = &local;
+    }
+    if (CR_ARG_NULL(cat, err) || CR_ARG_NULL(path, err) || CR_ARG_NULL(schemas, err))
+        return CR_EUSAGE;
     size_t len;
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
@@ -477,6 +489,10 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
 
 bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out, size_t size)
 {
+    if (out && size)
+        out[0] = '\0';
+    if (!catalog_path || !lang || !out || size == 0)
+        return false;
     size_t n = strlen(catalog_path);
     size_t stem = n > 4 && strcmp(catalog_path + n - 4, ".xml") == 0 ? n - 4 : n;
     int w = snprintf(out, size, "%.*s.%s.xml", (int)stem, catalog_path, lang);
@@ -492,7 +508,7 @@ void cr_catalog_free(cr_catalog *cat)
 const char *cr_catalog_outcome_source(const cr_catalog *cat, size_t o, size_t region)
 {
     const char *any = NULL;
-    if (o >= cat->noutcomes)
+    if (!cat || o >= cat->noutcomes)
         return NULL;
     for (size_t k = 0; k < cat->outcomes[o].nsources; k++) {
         const cr_outcome_source *s = &cat->outcomes[o].sources[k];
@@ -506,6 +522,8 @@ const char *cr_catalog_outcome_source(const cr_catalog *cat, size_t o, size_t re
 
 size_t cr_catalog_criterion(const cr_catalog *cat, const char *code)
 {
+    if (!cat || !code)
+        return CR_NONE;
     for (size_t i = 0; i < cat->ncriteria; i++)
         if (strcmp(cat->criteria[i].code, code) == 0)
             return i;
@@ -514,6 +532,8 @@ size_t cr_catalog_criterion(const cr_catalog *cat, const char *code)
 
 size_t cr_catalog_outcome(const cr_catalog *cat, const char *id)
 {
+    if (!cat || !id)
+        return CR_NONE;
     for (size_t i = 0; i < cat->noutcomes; i++)
         if (strcmp(cat->outcomes[i].id, id) == 0)
             return i;
@@ -522,6 +542,8 @@ size_t cr_catalog_outcome(const cr_catalog *cat, const char *id)
 
 size_t cr_catalog_tier(const cr_catalog *cat, const char *id)
 {
+    if (!cat || !id)
+        return CR_NONE;
     for (size_t i = 0; i < cat->ntiers; i++)
         if (strcmp(cat->tiers[i].id, id) == 0)
             return i;
@@ -530,6 +552,8 @@ size_t cr_catalog_tier(const cr_catalog *cat, const char *id)
 
 size_t cr_catalog_band(const cr_catalog *cat, const char *id)
 {
+    if (!cat || !id)
+        return CR_NONE;
     for (size_t i = 0; i < cat->nbands; i++)
         if (strcmp(cat->bands[i].id, id) == 0)
             return i;
@@ -538,6 +562,8 @@ size_t cr_catalog_band(const cr_catalog *cat, const char *id)
 
 size_t cr_catalog_region_by_id(const cr_catalog *cat, const char *id)
 {
+    if (!cat || !id)
+        return CR_NONE;
     for (size_t i = 0; i < cat->nregions; i++)
         if (strcmp(cat->regions[i].id, id) == 0)
             return i;
@@ -546,6 +572,8 @@ size_t cr_catalog_region_by_id(const cr_catalog *cat, const char *id)
 
 size_t cr_catalog_region(const cr_catalog *cat, const char *country)
 {
+    if (!cat || !country)
+        return CR_NONE;
     for (size_t i = 0; i < cat->nregions; i++)
         for (size_t k = 0; k < cat->regions[i].ncountries; k++)
             if (strcmp(cat->regions[i].countries[k], country) == 0)
@@ -555,6 +583,8 @@ size_t cr_catalog_region(const cr_catalog *cat, const char *country)
 
 size_t cr_catalog_band_of(const cr_catalog *cat, long population)
 {
+    if (!cat)
+        return CR_NONE;
     for (size_t i = 0; i < cat->nbands; i++)
         if (population >= cat->bands[i].min && (cat->bands[i].max < 0 || population <= cat->bands[i].max))
             return i;
@@ -568,7 +598,9 @@ const char *cr_answer_name(cr_answer a)
         return "yes";
     case CR_ANSWER_IN_PROGRESS:
         return "in-progress";
-    default:
+    case CR_ANSWER_NO:
         return "no";
+    default:
+        return "?";
     }
 }

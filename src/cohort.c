@@ -1,6 +1,7 @@
 /* certreport: assessments and cohort folders (see certreport/cohort.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/cohort.h"
+#include "args.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -22,7 +23,16 @@ cr_status cr_assessment_load(cr_assessment *out, const char *submission_path,
                              const char *audit_path, const cr_catalog *cat,
                              const cr_schemas *schemas, cr_error *err)
 {
+    cr_error local;
+    if (!err) {
+        cr_error_init(&local);
+        err = &local;
+    }
+    if (CR_ARG_NULL(out, err))
+        return CR_EUSAGE;
     memset(out, 0, sizeof *out);
+    if (CR_ARG_NULL(submission_path, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return CR_EUSAGE;
     out->submission = cr_submission_load(submission_path, cat, schemas, err);
     if (!out->submission)
         goto fail;
@@ -43,9 +53,14 @@ cr_status cr_assessment_parse(cr_assessment *out, const char *sub, size_t sub_le
                               const char *audit_name, const cr_catalog *cat,
                               const cr_schemas *schemas, cr_error *err)
 {
+    if (CR_ARG_NULL(out, err))
+        return CR_EUSAGE;
     memset(out, 0, sizeof *out);
-    if (!sub || !sub_name || !cat || !schemas || (audit && !audit_name))
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_assessment_parse: missing argument");
+    if (CR_ARG_NULL(sub, err) || CR_ARG_NULL(sub_name, err) || CR_ARG_NULL(cat, err) ||
+        CR_ARG_NULL(schemas, err))
+        return CR_EUSAGE;
+    if (audit && !audit_name)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_assessment_parse: audit_name is NULL");
     out->submission = cr_submission_parse(sub, sub_len, sub_name, cat, schemas, err);
     if (!out->submission)
         goto fail;
@@ -63,6 +78,8 @@ fail:
 
 void cr_assessment_free(cr_assessment *a)
 {
+    if (!a)
+        return;
     cr_audited_free(a->audited);
     cr_audit_free(a->log);
     cr_submission_free(a->submission);
@@ -71,6 +88,8 @@ void cr_assessment_free(cr_assessment *a)
 
 long long cr_assessment_date(const cr_assessment *a)
 {
+    if (!a || !a->submission)
+        return 0;
     if (a->log && a->log->nevents)
         return a->log->events[a->log->nevents - 1].at_unix;
     const cr_date *d = &a->submission->submitted;
@@ -215,6 +234,8 @@ static bool add_entry(cr_cohort *c, size_t *cap, const char *dir, const char *na
 
 cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
 {
+    if (CR_ARG_NULL(dir, err))
+        return NULL;
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!d) {
@@ -306,6 +327,11 @@ fail:
 cr_status cr_cohort_load(const cr_cohort_entry *e, cr_assessment *out, const cr_catalog *cat,
                          const cr_schemas *schemas, cr_error *err)
 {
+    if (out)
+        memset(out, 0, sizeof *out);
+    if (CR_ARG_NULL(e, err) || CR_ARG_NULL(out, err) || CR_ARG_NULL(e->id, err) ||
+        CR_ARG_NULL(e->submission, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return CR_EUSAGE;
     cr_status rc = cr_assessment_load(out, e->submission, e->audit, cat, schemas, err);
     if (rc != CR_OK)
         return rc;
@@ -335,6 +361,8 @@ cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_sc
                           const cr_cohort_run *run, cr_error *err)
 {
     static const cr_cohort_run none = {0};
+    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
     if (!run)
         run = &none;
     cr_peers *p = cr_peers_new(cat, err);
@@ -386,6 +414,8 @@ char *cr_cohort_summary(const cr_peers *p)
 {
     char *buf = NULL;
     size_t len = 0;
+    if (!p)
+        return NULL;
     FILE *f = open_memstream(&buf, &len);
     if (!f)
         return NULL;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "certreport/render.h"
+#include "args.h"
 #include "dlist.h"
 
 bool cr_dlist_init(cr_dlist *l, float w, float h)
@@ -143,6 +144,8 @@ char *cr_display_dump(const cr_display *d, cr_error *err)
     static const char *const faces[] = {"regular", "bold", "italic", "bold-italic"};
     char *buf = NULL;
     size_t len = 0;
+    if (CR_ARG_NULL(d, err) || (d->nops && CR_ARG_NULL(d->ops, err)))
+        return NULL;
     FILE *f = open_memstream(&buf, &len);
     if (!f) {
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
@@ -225,7 +228,7 @@ char *cr_display_dump(const cr_display *d, cr_error *err)
         }
         switch (o->kind) {
         case CR_OP_TEXT:
-            fprintf(f, " %s ", faces[o->face]);
+            fprintf(f, " %s ", (unsigned)o->face < CR_FACE_COUNT ? faces[o->face] : "?");
             num(f, o->size);
             rgb(f, o->color);
             if (o->font == CR_FONT_PLACEHOLDER) /* only text outside the faces says its font */

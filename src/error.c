@@ -1,13 +1,31 @@
 /* certreport: the error record (see certreport/error.h). */
 #include "certreport/error.h"
 
+#include "args.h"
+
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 void cr_error_init(cr_error *e)
 {
-    memset(e, 0, sizeof *e);
+    if (e)
+        memset(e, 0, sizeof *e);
+}
+
+bool cr_arg_null(cr_error *err, const char *fn, const char *arg)
+{
+    cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: %s is NULL", fn, arg);
+    return true;
+}
+
+bool cr_arg_range(cr_error *err, const char *fn, const char *arg, long long value,
+                  unsigned long long count)
+{
+    cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: %s %lld is out of range (0 to %llu)", fn, arg, value,
+                 count - 1);
+    return true;
 }
 
 /* The length of the valid UTF-8 sequence at |s| (1 to 4 bytes), or 0 when the byte at |s| does
@@ -35,7 +53,7 @@ size_t cr_escape(char *dst, size_t size, const char *src)
 {
     static const char digits[] = "0123456789abcdef";
     size_t o = 0;
-    if (size == 0)
+    if (!dst || size == 0)
         return 0;
     const unsigned char *s = (const unsigned char *)(src ? src : "");
     while (*s) {
@@ -74,6 +92,8 @@ size_t cr_escape(char *dst, size_t size, const char *src)
 
 size_t cr_utf8_cut(const char *s, size_t max)
 {
+    if (!s)
+        return 0;
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < max && u[i]) {
@@ -110,7 +130,10 @@ static void make_problem(cr_error *problem, cr_status code, const char *file, lo
     if (file)
         cr_escape(problem->file, sizeof problem->file, file);
     char raw[sizeof problem->message * 2];
-    vsnprintf(raw, sizeof raw, fmt, ap);
+    if (fmt)
+        vsnprintf(raw, sizeof raw, fmt, ap);
+    else
+        snprintf(raw, sizeof raw, "(no message)");
     one_line(problem->message, sizeof problem->message, raw);
     problem->count = 1;
 }
@@ -157,8 +180,12 @@ cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line,
 
 void cr_error_format(const cr_error *e, char *buf, size_t size)
 {
-    if (size == 0)
+    if (!buf || size == 0)
         return;
+    if (!e) {
+        buf[0] = '\0';
+        return;
+    }
     const char *w = e->warning ? "warning: " : "";
     int n;
     if (e->file[0] && e->line > 0)

@@ -1,6 +1,7 @@
 /* certreport: atomic file output (see fileio.h). */
 #define _GNU_SOURCE /* renameat2 */
 #include "fileio.h"
+#include "args.h"
 #include "certreport/render.h"
 
 #include <dirent.h>
@@ -340,6 +341,8 @@ cr_status cr_write_pages_atomic(const char *dir, const cr_buffer *pages, size_t 
 
 cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err)
 {
+    if (CR_ARG_NULL(path, err) || (len && CR_ARG_NULL(data, err)))
+        return CR_EUSAGE;
     return cr_write_atomic(path, data, len, err);
 }
 

@@ -4,6 +4,7 @@
  * mutable state. The fallback fonts are read the same way but with FT_Get_Advance (the hmtx
  * table, no outline loaded): a chain of some 6,000 glyphs costs well under a millisecond. */
 #include "certreport/fonts.h"
+#include "args.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -102,19 +103,44 @@ done:
     return rc;
 }
 
+/* The argument checks of both loaders: every path given, at most CR_FONTS_MAX_FALLBACK fallbacks. */
+static bool paths_ok(const char *fn, const char *const *paths, const char *const *fallbacks,
+                     size_t nfallback, cr_error *err)
+{
+    if (!paths)
+        return !cr_arg_null(err, fn, "paths");
+    if (nfallback && !fallbacks)
+        return !cr_arg_null(err, fn, "fallbacks");
+    for (int k = 0; k < CR_FACE_COUNT; k++)
+        if (!paths[k]) {
+            cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: paths[%d] is NULL", fn, k);
+            return false;
+        }
+    if (nfallback > CR_FONTS_MAX_FALLBACK) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: more than %d fallback fonts", fn,
+                     CR_FONTS_MAX_FALLBACK);
+        return false;
+    }
+    for (size_t k = 0; k < nfallback; k++)
+        if (!fallbacks[k]) {
+            cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: fallbacks[%zu] is NULL", fn, k);
+            return false;
+        }
+    return true;
+}
+
 cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error *err)
 {
+    if (!paths_ok(__func__, paths, NULL, 0, err))
+        return NULL;
     return cr_fonts_load_chain(paths, NULL, 0, err);
 }
 
 cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT],
                               const char *const *fallbacks, size_t nfallback, cr_error *err)
 {
-    if (nfallback > CR_FONTS_MAX_FALLBACK) {
-        cr_error_set(err, CR_EUSAGE, NULL, 0, "more than %d fallback fonts",
-                     CR_FONTS_MAX_FALLBACK);
+    if (!paths_ok(__func__, paths, fallbacks, nfallback, err))
         return NULL;
-    }
     cr_fonts *f = calloc(1, sizeof *f);
     FT_Library lib = NULL;
     if (!f || FT_Init_FreeType(&lib) != 0) {
@@ -209,8 +235,16 @@ static unsigned classify(const cr_fonts *f, cr_face face, uint32_t cp, int32_t *
     return CR_FONT_PLACEHOLDER;
 }
 
+/* A set and a face the getters below can read (they return 0, NULL or false otherwise). */
+static bool usable(const cr_fonts *f, cr_face face)
+{
+    return f && (unsigned)face < CR_FACE_COUNT;
+}
+
 unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp)
 {
+    if (!usable(f, face))
+        return CR_FONT_PLACEHOLDER;
     int32_t adv;
     return classify(f, face, cp, &adv);
 }
@@ -218,9 +252,14 @@ unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp)
 size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len,
                     unsigned *font)
 {
+    unsigned ignored;
+    if (!font)
+        font = &ignored;
+    *font = CR_FONT_FACE;
+    if (!usable(f, face) || !text)
+        return 0;
     const char *p = text, *end = text + len;
     int32_t adv;
-    *font = CR_FONT_FACE;
     if (p >= end)
         return 0;
     *font = classify(f, face, cr_utf8_next(&p), &adv);
@@ -235,6 +274,8 @@ size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t le
 
 float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len)
 {
+    if (!usable(f, face) || !text)
+        return 0;
     const face_metrics *m = &f->face[face];
     const char *p = text, *end = text + len;
     long units = 0; /* the face's own (and its placeholders) */
@@ -264,16 +305,22 @@ float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *te
 
 bool cr_fonts_has(const cr_fonts *f, cr_face face, uint32_t cp)
 {
+    if (!usable(f, face))
+        return false;
     return advance_of(&f->face[face], cp) >= 0;
 }
 
 bool cr_fonts_covers(const cr_fonts *f, cr_face face, uint32_t cp)
 {
+    if (!usable(f, face))
+        return false;
     return cr_fonts_pick(f, face, cp) != CR_FONT_PLACEHOLDER;
 }
 
 uint32_t cr_fonts_missing(const cr_fonts *f, cr_face face, const char *text)
 {
+    if (!usable(f, face) || !text)
+        return 0;
     const char *p = text;
     while (*p) {
         uint32_t cp = cr_utf8_next(&p);
@@ -285,37 +332,51 @@ uint32_t cr_fonts_missing(const cr_fonts *f, cr_face face, const char *text)
 
 float cr_fonts_ascent(const cr_fonts *f, cr_face face, float size)
 {
+    if (!usable(f, face))
+        return 0;
     return (float)f->face[face].ascent * size / (float)f->face[face].units_per_em;
 }
 
 float cr_fonts_descent(const cr_fonts *f, cr_face face, float size)
 {
+    if (!usable(f, face))
+        return 0;
     return (float)f->face[face].descent * size / (float)f->face[face].units_per_em;
 }
 
 const char *cr_fonts_path(const cr_fonts *f, cr_face face)
 {
+    if (!usable(f, face))
+        return NULL;
     return f->face[face].path;
 }
 
 const unsigned char *cr_fonts_data(const cr_fonts *f, cr_face face, size_t *len)
 {
+    size_t ignored;
+    if (!len)
+        len = &ignored;
+    *len = 0;
+    if (!usable(f, face))
+        return NULL;
     *len = f->face[face].len;
     return f->face[face].data;
 }
 
 size_t cr_fonts_fallback_count(const cr_fonts *f)
 {
-    return f->nfallback;
+    return f ? f->nfallback : 0;
 }
 
 const char *cr_fonts_fallback_path(const cr_fonts *f, size_t i)
 {
-    return i < f->nfallback ? f->fallback[i].path : NULL;
+    return f && i < f->nfallback ? f->fallback[i].path : NULL;
 }
 
 const unsigned char *cr_fonts_fallback_data(const cr_fonts *f, size_t i, size_t *len)
 {
-    *len = i < f->nfallback ? f->fallback[i].len : 0;
-    return i < f->nfallback ? f->fallback[i].data : NULL;
+    bool ok = f && i < f->nfallback;
+    if (len)
+        *len = ok ? f->fallback[i].len : 0;
+    return ok ? f->fallback[i].data : NULL;
 }

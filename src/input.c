@@ -2,6 +2,7 @@
  * file checks everything that needs the catalog or arithmetic, and reports every problem it
  * finds (the first is kept in the error record). */
 #include "certreport/input.h"
+#include "args.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,6 +286,9 @@ cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name
                                    const cr_catalog *cat, const cr_schemas *schemas,
                                    cr_error *err)
 {
+    if (CR_ARG_NULL(buf, err) || CR_ARG_NULL(name, err) || CR_ARG_NULL(cat, err) ||
+        CR_ARG_NULL(schemas, err))
+        return NULL;
     reader r = {.cat = cat, .name = name, .err = err};
     xmlDocPtr doc = cr_xml_load(buf, len, name, schemas, CR_SCHEMA_SUBMISSION, "submission", err);
     if (!doc)
@@ -347,6 +351,8 @@ done:
 cr_submission *cr_submission_load(const char *path, const cr_catalog *cat,
                                   const cr_schemas *schemas, cr_error *err)
 {
+    if (CR_ARG_NULL(path, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
     size_t len;
     char *buf = cr_read_file(path, CR_SUBMISSION_MAX_BYTES, &len, err);
     if (!buf)
@@ -371,6 +377,8 @@ cr_kind cr_input_kind(const char *path, cr_error *err)
                  {"audit", CR_KIND_AUDIT},
                  {"catalog", CR_KIND_CATALOG},
                  {"peers", CR_KIND_PEERS}};
+    if (CR_ARG_NULL(path, err))
+        return CR_KIND_UNKNOWN;
     size_t len;
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)

@@ -1,6 +1,7 @@
 /* certreport: JSON output with jansson (see certreport/json.h). Jansson escapes strings and
  * prints numbers without the C locale getting in the way. */
 #include "certreport/json.h"
+#include "args.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -205,12 +206,16 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
 
 char *cr_scorecard_json(const cr_audited *a, const cr_scorecard *sc, cr_error *err)
 {
+    if (CR_ARG_NULL(a, err) || CR_ARG_NULL(sc, err))
+        return NULL;
     return cr_scorecard_json_peers(a, sc, NULL, err);
 }
 
 char *cr_scorecard_json_peers(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
                               cr_error *err)
 {
+    if (CR_ARG_NULL(a, err) || CR_ARG_NULL(sc, err))
+        return NULL;
     const cr_catalog *cat = a->catalog;
     const cr_submission *sub = a->submission;
     bool ok = true;
@@ -298,6 +303,8 @@ static json_t *group(const cr_peers *p, const cr_peer_group *g, const char *name
 
 char *cr_peers_json(const cr_peers *p, cr_error *err)
 {
+    if (CR_ARG_NULL(p, err))
+        return NULL;
     const cr_catalog *cat = p->catalog;
     bool ok = true;
     json_t *root = json_object();

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "certreport/roadmap.h"
+#include "args.h"
 #include "layout_draw.h"
 #include "text.h"
 
@@ -1728,6 +1729,8 @@ static size_t warn_uncovered(const cr_fonts *f, const char *s, const char *file,
 size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
                              const cr_audit_log *log, cr_error *err)
 {
+    if (CR_ARG_NULL(fonts, err))
+        return 0;
     size_t n = 0;
     if (sub) {
         n += warn_uncovered(fonts, sub->city.name, sub->file, sub->city.line, err);
@@ -1789,6 +1792,8 @@ static bool check_previous(report *R)
 cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
                                 const cr_fonts *fonts, cr_error *err)
 {
+    if (CR_ARG_NULL(cat, err) || CR_ARG_NULL(strings, err) || CR_ARG_NULL(fonts, err))
+        return CR_EUSAGE;
     for (size_t i = 0; i < cat->ncriteria; i++) {
         warn_uncovered(fonts, cat->criteria[i].statement, cat->file, 0, err);
         warn_uncovered(fonts, cat->criteria[i].name, cat->file, 0, err);
@@ -1867,6 +1872,12 @@ static void layout_sections(report *R)
 
 cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
 {
+    if (CR_ARG_NULL(req, err) || CR_ARG_NULL(req->catalog, err) || CR_ARG_NULL(req->assessment, err) ||
+        CR_ARG_NULL(req->assessment->submission, err) || CR_ARG_NULL(req->assessment->audited, err) ||
+        CR_ARG_NULL(req->peers, err) || CR_ARG_NULL(req->spec, err) || CR_ARG_NULL(req->strings, err) ||
+        CR_ARG_NULL(req->fonts, err) ||
+        (req->previous && (CR_ARG_NULL(req->previous->submission, err) || CR_ARG_NULL(req->previous->audited, err))))
+        return NULL;
     report R0, *R = &R0;
     memset(R, 0, sizeof *R);
     cr_draw *L = &R->d;

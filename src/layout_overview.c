@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "certreport/overview.h"
+#include "args.h"
 #include "layout_draw.h"
 #include "text.h"
 
@@ -516,6 +517,10 @@ static void decorate(cr_draw *L, size_t page, cr_dlist *dl, void *data)
 
 cr_display *cr_layout_overview(const cr_overview_request *req, cr_error *err)
 {
+    if (CR_ARG_NULL(req, err) || CR_ARG_NULL(req->catalog, err) || CR_ARG_NULL(req->peers, err) ||
+        (req->ncities && CR_ARG_NULL(req->cities, err)) || CR_ARG_NULL(req->spec, err) ||
+        CR_ARG_NULL(req->strings, err) || CR_ARG_NULL(req->fonts, err))
+        return NULL;
     overview O0, *O = &O0;
     memset(O, 0, sizeof *O);
     O->req = req;

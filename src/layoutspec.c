@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "layout_internal.h"
+#include "args.h"
 #include "text.h"
 #include "xmlsafe.h"
 
@@ -70,6 +71,9 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
                                      const char *fonts_dir, const cr_schemas *schemas,
                                      cr_error *err)
 {
+    if (CR_ARG_NULL(buf, err) || CR_ARG_NULL(path, err) || CR_ARG_NULL(fonts_dir, err) ||
+        CR_ARG_NULL(schemas, err))
+        return NULL;
     static const char *const font_attrs[CR_FACE_COUNT] = {"regular", "bold", "italic", "bold-italic"};
     static const char *const section_names[CR_SEC_COUNT] = {
         "status", "process", "field", "measure", "areas", "outcomes", "next-steps", "requirements"};
@@ -195,6 +199,8 @@ done:
 cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
                                     const cr_schemas *schemas, cr_error *err)
 {
+    if (CR_ARG_NULL(path, err) || CR_ARG_NULL(fonts_dir, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
     size_t len;
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
@@ -212,17 +218,20 @@ void cr_layout_spec_free(cr_layout_spec *s)
 
 const char *const *cr_layout_spec_fonts(const cr_layout_spec *s)
 {
-    return s->fonts;
+    return s ? s->fonts : NULL;
 }
 
 const char *const *cr_layout_spec_fallbacks(const cr_layout_spec *s, size_t *n)
 {
-    *n = s->nfallback;
-    return s->fallbacks;
+    if (n)
+        *n = s ? s->nfallback : 0;
+    return s && n ? s->fallbacks : NULL;
 }
 
 cr_fonts *cr_layout_spec_load_fonts(const cr_layout_spec *s, cr_error *err)
 {
+    if (CR_ARG_NULL(s, err))
+        return NULL;
     return cr_fonts_load_chain(s->fonts, s->fallbacks, s->nfallback, err);
 }
 
@@ -233,6 +242,8 @@ static int by_key(const void *a, const void *b)
 
 cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err)
 {
+    if (CR_ARG_NULL(path, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
     size_t len;
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
@@ -298,6 +309,8 @@ void cr_strings_free(cr_strings *s)
 
 const char *cr_strings_get(const cr_strings *s, const char *key)
 {
+    if (!s || !key)
+        return NULL;
     cr_string_entry k = {.key = key};
     const cr_string_entry *e = bsearch(&k, s->entries, s->n, sizeof *s->entries, by_key);
     return e ? e->value : NULL;
@@ -307,6 +320,14 @@ bool cr_language_files(const char *strings_dir, const char *catalog_path, const 
                        const char *lang, char *strings, char *cat_text, size_t size,
                        const char **missing)
 {
+    if (missing)
+        *missing = NULL;
+    if (strings && size)
+        strings[0] = '\0';
+    if (cat_text && size)
+        cat_text[0] = '\0';
+    if (!strings_dir || !catalog_path || !cat || !lang || !strings || !cat_text || size == 0)
+        return false;
     const char *lacking = NULL;
     int w = snprintf(strings, size, "%s/%s.xml", strings_dir, lang);
     cat_text[0] = '\0';
@@ -325,6 +346,8 @@ size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
                           void (*missing)(void *data, const char *key), void *data)
 {
     size_t n = 0;
+    if (!ref)
+        return 0;
     for (size_t i = 0; i < ref->n; i++) {
         if (!cr_strings_get(s, ref->entries[i].key)) {
             n++;

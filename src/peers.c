@@ -1,6 +1,7 @@
 /* certreport: cohort statistics (see certreport/peers.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/peers.h"
+#include "args.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,8 @@
 
 cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err)
 {
+    if (CR_ARG_NULL(cat, err))
+        return NULL;
     cr_peers *p = calloc(1, sizeof *p);
     if (p) {
         p->catalog = cat;
@@ -45,6 +48,8 @@ void cr_peers_free(cr_peers *p)
 
 cr_status cr_peers_leave_out(cr_peers *p, const char *id, cr_error *err)
 {
+    if (CR_ARG_NULL(p, err) || CR_ARG_NULL(id, err))
+        return CR_EUSAGE;
     char **n = realloc(p->left_out, (p->nleft_out + 1) * sizeof *n);
     if (!n)
         return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
@@ -58,6 +63,10 @@ cr_status cr_peers_leave_out(cr_peers *p, const char *id, cr_error *err)
 
 void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc)
 {
+    if (!p || !a || !sc || !a->criteria || a->ncriteria != p->catalog->ncriteria ||
+        (sc->region != CR_NONE && sc->region >= p->catalog->nregions) ||
+        (sc->band != CR_NONE && sc->band >= p->catalog->nbands))
+        return; /* not this catalog's: nothing to count (see peers.h) */
     const cr_catalog *cat = p->catalog;
     p->cities++;
     p->used++;
@@ -80,6 +89,8 @@ void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc)
 
 double cr_peers_average(const cr_peers *p, const cr_peer_group *g)
 {
+    if (!p || !g)
+        return 0.0;
     if (g->applicants == 0 || p->catalog->ncriteria == 0)
         return 0.0;
     return 100.0 * (double)g->met / ((double)g->applicants * (double)p->catalog->ncriteria);
@@ -87,6 +98,8 @@ double cr_peers_average(const cr_peers *p, const cr_peer_group *g)
 
 double cr_peers_share(const cr_peers *p, size_t criterion, size_t band)
 {
+    if (!p || criterion >= p->catalog->ncriteria || (band != CR_NONE && band >= p->catalog->nbands))
+        return 0.0;
     const cr_catalog *cat = p->catalog;
     unsigned long yes, of;
     if (band == CR_NONE) {
@@ -101,6 +114,8 @@ double cr_peers_share(const cr_peers *p, size_t criterion, size_t band)
 
 cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err)
 {
+    if (CR_ARG_NULL(p, err) || CR_ARG_NULL(path, err))
+        return CR_EUSAGE;
     const cr_catalog *cat = p->catalog;
     char *buf = NULL;
     size_t len = 0;
@@ -221,10 +236,8 @@ static bool read_cohort(reader *r, xmlNodePtr n)
 cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
                         cr_error *err)
 {
-    if (!path || !cat || !schemas) {
-        cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_peers_load: missing argument");
+    if (CR_ARG_NULL(path, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
         return NULL;
-    }
     size_t len;
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
@@ -237,10 +250,9 @@ cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schema
 cr_peers *cr_peers_parse(const char *buf, size_t len, const char *path, const cr_catalog *cat,
                          const cr_schemas *schemas, cr_error *err)
 {
-    if (!buf || !path || !cat || !schemas) {
-        cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_peers_parse: missing argument");
+    if (CR_ARG_NULL(buf, err) || CR_ARG_NULL(path, err) || CR_ARG_NULL(cat, err) ||
+        CR_ARG_NULL(schemas, err))
         return NULL;
-    }
     xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_PEERS, "peers", err);
     if (!doc)
         return NULL;

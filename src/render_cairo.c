@@ -19,6 +19,7 @@
  * cairo's own status is checked after each page and at the end. On failure |out| is empty. */
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/render.h"
+#include "args.h"
 #include "pdf_untag.h"
 
 #include <limits.h>
@@ -552,8 +553,8 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
         out->data = NULL;
         out->len = 0;
     }
-    if (!d || !fonts || !out)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_cairo: missing argument");
+    if (CR_ARG_NULL(d, err) || CR_ARG_NULL(fonts, err) || CR_ARG_NULL(out, err))
+        return CR_EUSAGE;
     if (format != CR_CAIRO_PDF && format != CR_CAIRO_SVG && format != CR_CAIRO_PNG)
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_cairo: unknown format %d",
                             (int)format);

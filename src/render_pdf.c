@@ -47,6 +47,7 @@
 #include <hpdf.h>
 
 #include "certreport/render.h"
+#include "args.h"
 #include "pdf_pack.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -1511,8 +1512,8 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         out->data = NULL;
         out->len = 0;
     }
-    if (!d || !fonts || !out)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_pdf: missing argument");
+    if (CR_ARG_NULL(d, err) || CR_ARG_NULL(fonts, err) || CR_ARG_NULL(out, err))
+        return CR_EUSAGE;
 
     cr_status status = check_display(d, fonts, err);
     if (status != CR_OK)

@@ -9,6 +9,7 @@
  * (each costs one). Nothing else enters cr_tier_holds, and meeting a criterion or an outcome
  * never makes a tier stop holding, so the sum of those is both necessary and enough. */
 #include "certreport/roadmap.h"
+#include "args.h"
 
 #include <string.h>
 
@@ -362,6 +363,8 @@ const char *cr_blocker_kind_name(cr_blocker_kind k)
 cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
                              cr_error *err)
 {
+    if (CR_ARG_NULL(a, err) || CR_ARG_NULL(sc, err) || CR_ARG_NULL(a->catalog, err))
+        return NULL;
     const cr_catalog *cat = a->catalog;
     if (cat->ncriteria > CR_MAX_LIST || cat->noutcomes > CR_MAX_LIST) {
         cr_error_set(err, CR_EUSAGE, cat->file, 0, "catalog too large for a roadmap");

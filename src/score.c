@@ -1,6 +1,7 @@
 /* certreport: scoring (see certreport/score.h). Everything here is a pure function of its
  * arguments; thresholds compare exact ratios in integers. */
 #include "certreport/score.h"
+#include "args.h"
 
 #include <string.h>
 
@@ -25,6 +26,8 @@ static unsigned needed(unsigned total, unsigned percent)
 
 bool cr_outcome_meets(const cr_outcome_def *def, const cr_outcome_value *value, int verdict)
 {
+    if (!def)
+        return false;
     switch (def->rule) {
     case CR_RULE_AT_LEAST:
         return value && value->present && value->value >= def->standard;
@@ -44,6 +47,8 @@ static unsigned outcomes_required(const cr_catalog *cat, const cr_tier *t)
 bool cr_tier_holds(const cr_catalog *cat, size_t t, const cr_answer *answers,
                    const bool *outcome_met)
 {
+    if (!cat || t >= cat->ntiers || !answers || !outcome_met)
+        return false;
     const cr_tier *tier = &cat->tiers[t];
     unsigned met = 0, outcomes = 0;
     for (size_t i = 0; i < cat->ncriteria; i++) {
@@ -63,10 +68,14 @@ bool cr_tier_holds(const cr_catalog *cat, size_t t, const cr_answer *answers,
 cr_status cr_score_answers(const cr_catalog *cat, const cr_answer *answers,
                            const bool *outcome_met, cr_scorecard *sc, cr_error *err)
 {
+    if (CR_ARG_NULL(sc, err))
+        return CR_EUSAGE;
     memset(sc, 0, sizeof *sc);
     sc->region = sc->band = CR_NONE;
     sc->tier = sc->awarded = CR_NONE;
     sc->next.tier = CR_NONE;
+    if (CR_ARG_NULL(cat, err) || CR_ARG_NULL(answers, err) || CR_ARG_NULL(outcome_met, err))
+        return CR_EUSAGE;
     if (cat->nareas > CR_MAX_LIST || cat->ncriteria > CR_MAX_LIST || cat->noutcomes > CR_MAX_LIST)
         return cr_error_set(err, CR_EUSAGE, cat->file, 0, "catalog too large for a scorecard");
 
@@ -122,6 +131,9 @@ cr_status cr_score_answers(const cr_catalog *cat, const cr_answer *answers,
 
 cr_status cr_score(const cr_audited *a, cr_scorecard *sc, cr_error *err)
 {
+    if (CR_ARG_NULL(a, err) || CR_ARG_NULL(sc, err) || CR_ARG_NULL(a->catalog, err) ||
+        CR_ARG_NULL(a->submission, err))
+        return CR_EUSAGE;
     const cr_catalog *cat = a->catalog;
     const cr_submission *sub = a->submission;
     cr_answer answers[CR_MAX_LIST];

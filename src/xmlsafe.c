@@ -1,5 +1,6 @@
 /* certreport: safe XML reading and schema validation (see xmlsafe.h). */
 #include "xmlsafe.h"
+#include "args.h"
 #include "certreport/input.h"
 
 #include <errno.h>
@@ -453,6 +454,8 @@ cr_schemas *cr_schemas_load(const char *dir, cr_error *err)
                                                        "audit.xsd", "peers.xsd",
                                                        "layout.xsd", "strings.xsd",
                                                        "catalog-text.xsd"};
+    if (CR_ARG_NULL(dir, err))
+        return NULL;
     cr_schemas *s = calloc(1, sizeof *s);
     if (!s) {
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");

@@ -42,7 +42,7 @@ typedef struct cr_install cr_install;
 CR_API cr_install *cr_install_open(const char *assets_dir, cr_error *err);
 CR_API void cr_install_close(cr_install *in);
 
-/* The folder it found (borrowed). */
+/* The folder it found (borrowed). These three return NULL for a NULL |in|. */
 CR_API const char *cr_install_assets(const cr_install *in);
 /* The catalog (borrowed), for callers that score or validate with the lower-level API. */
 CR_API const cr_catalog *cr_install_catalog(const cr_install *in);
@@ -68,7 +68,9 @@ typedef struct cr_render_options {
 /* Renders one city: |submission| and its |audit| log (NULL: none) against the frozen statistics
  * of |peers| (certreport stats -o). On success |out| holds the file (the caller frees it with
  * cr_buffer_free); on failure it is empty and |err| says why ("file:line: message"; warnings
- * about odd input go to |err|'s sink and never fail the call). |opt| NULL: the defaults. */
+ * about odd input go to |err|'s sink and never fail the call). |opt| NULL: the defaults.
+ * CR_EUSAGE, before any file is read, when |in|, |submission|, |peers| or |out| is NULL or
+ * opt->format or opt->backend is not one of the enum's values. */
 CR_API cr_status cr_render_city(const cr_install *in, const char *submission, const char *audit,
                                 const char *peers, const cr_render_options *opt, cr_buffer *out,
                                 cr_error *err);

@@ -117,11 +117,13 @@ CR_API cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *nam
 CR_API cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
                                cr_error *err);
 /* The translation file of a catalog for |lang|: "assets/catalog-2023.xml", "es" gives
- * "assets/catalog-2023.es.xml". False when it does not fit in |size|. */
+ * "assets/catalog-2023.es.xml". False when it does not fit in |size|, or an argument is NULL or
+ * |size| 0 (then |out|, if any, is ""). */
 CR_API bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out, size_t size);
 CR_API void cr_catalog_free(cr_catalog *cat);
 
-/* Index of the criterion / outcome / tier / region / band with that code or id, or CR_NONE. */
+/* Index of the criterion / outcome / tier / region / band with that code or id, or CR_NONE
+ * (also when |cat| or the code is NULL: these take no error record). */
 CR_API size_t cr_catalog_criterion(const cr_catalog *cat, const char *code);
 CR_API size_t cr_catalog_outcome(const cr_catalog *cat, const char *id);
 CR_API size_t cr_catalog_tier(const cr_catalog *cat, const char *id);
@@ -131,14 +133,15 @@ CR_API size_t cr_catalog_region_by_id(const cr_catalog *cat, const char *id);
 /* Region of an ISO 3166 alpha-2 country code, or CR_NONE outside the program's regions. */
 CR_API size_t cr_catalog_region(const cr_catalog *cat, const char *country);
 
-/* Population band of |population|, or CR_NONE below every band. */
+/* Population band of |population|, or CR_NONE below every band (or for a NULL |cat|). */
 CR_API size_t cr_catalog_band_of(const cr_catalog *cat, long population);
 
 /* The data source link of outcome |o| for cities of |region| (CR_NONE: outside the regions):
- * the region's own, else the catalog's one for every region, else NULL. */
+ * the region's own, else the catalog's one for every region, else NULL. NULL also when |cat| is
+ * NULL or |o| is not an outcome index. */
 CR_API const char *cr_catalog_outcome_source(const cr_catalog *cat, size_t o, size_t region);
 
-/* Text names of answers: "yes", "in-progress", "no". */
+/* Text names of answers: "yes", "in-progress", "no"; "?" for a value out of the enum. */
 CR_API const char *cr_answer_name(cr_answer a);
 
 #ifdef __cplusplus

@@ -1,5 +1,10 @@
 /* certreport: turns a city's certification self-assessment into its status report.
- * One header for the whole library: input -> audit -> score -> peers. */
+ * One header for the whole library: input -> audit -> score -> peers.
+ *
+ * Every function checks its arguments: a NULL pointer, or an index or enum value out of range,
+ * is refused with CR_EUSAGE and a message naming the function and the argument, or, where a
+ * function returns a value and takes no error record, with the NULL, 0 or false its header
+ * documents. Freeing NULL does nothing. An error record (cr_error *err) may always be NULL. */
 #ifndef CERTREPORT_H
 #define CERTREPORT_H
 

@@ -31,6 +31,7 @@ typedef struct cr_assessment {
 CR_API cr_status cr_assessment_load(cr_assessment *out, const char *submission_path,
                              const char *audit_path, const cr_catalog *cat,
                              const cr_schemas *schemas, cr_error *err);
+/* NULL, or an assessment already freed (zeroed), does nothing. */
 CR_API void cr_assessment_free(cr_assessment *a);
 
 /* The same from memory (a request body, standard input): |sub| (|sub_len| bytes) named
@@ -41,7 +42,8 @@ CR_API cr_status cr_assessment_parse(cr_assessment *out, const char *sub, size_t
                               const cr_schemas *schemas, cr_error *err);
 
 /* The date of the assessment's report, from its inputs only (never the clock): the latest audit
- * event, else the submission date at 00:00 UTC. Seconds since 1970. */
+ * event, else the submission date at 00:00 UTC. Seconds since 1970. 0 for a NULL |a| or one
+ * without a submission (zeroed, freed): it takes no error record. */
 CR_API long long cr_assessment_date(const cr_assessment *a);
 
 typedef struct cr_cohort_entry {
@@ -103,7 +105,7 @@ CR_API cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, cons
  * "peer statistics over 11 cities" or "peer statistics over 10 of 12 cities; left out
  * (invalid files): a, b" (at most 20 ids, then "and N more"); for a peers file that does not
  * record it, "peer statistics from a peers file that does not list its cities". Malloc'd; NULL
- * when out of memory. */
+ * when out of memory or |p| is NULL. */
 CR_API char *cr_cohort_summary(const cr_peers *p);
 
 #ifdef __cplusplus

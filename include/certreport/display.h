@@ -135,7 +135,9 @@ typedef struct cr_display {
 CR_API void cr_display_free(cr_display *d);
 
 /* Writes the display list as text, one op per line, numbers rounded to 0.01 pt in the C locale:
- * for golden tests and debugging. Returns a malloc'd string (caller frees), NULL on ENOMEM. */
+ * for golden tests and debugging. Returns a malloc'd string (caller frees), NULL on ENOMEM, or
+ * with CR_EUSAGE for a NULL |d| (or ops NULL with nops > 0). A face or role out of its enum is
+ * written as "?". */
 CR_API char *cr_display_dump(const cr_display *d, cr_error *err);
 
 #ifdef __cplusplus

@@ -44,12 +44,13 @@ typedef struct cr_error {
     void *sink_data;
 } cr_error;
 
-/* Resets |e| to "no error" (keeps nothing, sink cleared). */
+/* Resets |e| to "no error" (keeps nothing, sink cleared). NULL: nothing to do. */
 CR_API void cr_error_init(cr_error *e);
 
 /* Reports a problem (|e| may be NULL: then nothing is kept). The first one is kept in |e|;
  * every one goes to the sink.
- * |file| may be NULL, |line| 0. Returns |code| so callers can `return cr_error_set(...)`. */
+ * |file| may be NULL, |line| 0; a NULL |fmt| gives the message "(no message)". Returns |code| so
+ * callers can `return cr_error_set(...)`. */
 CR_API cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
                        ...) CR_PRINTF(5, 6);
 
@@ -59,20 +60,20 @@ CR_API cr_status cr_error_set(cr_error *e, cr_status code, const char *file, lon
 CR_API void cr_error_warn(cr_error *e, const char *file, long line, const char *fmt, ...) CR_PRINTF(4, 5);
 
 /* Writes "file:line: message" (or "file: message", or "message") into |buf|; a warning reads
- * "file:line: warning: message". */
+ * "file:line: warning: message". |e| NULL writes ""; |buf| NULL or |size| 0 writes nothing. */
 CR_API void cr_error_format(const cr_error *e, char *buf, size_t size);
 
 /* Copies |src| into |dst| (|size| bytes with the NUL) as one line of valid UTF-8: a newline,
  * carriage return or tab becomes "\\n", "\\r", "\\t", any other control character or a byte
  * that is not UTF-8 "\\xNN". Cut between two characters when |dst| is too small, never inside
  * one. Returns the length written. Every message of a cr_error is escaped so. */
-size_t cr_escape(char *dst, size_t size, const char *src);
+CR_API size_t cr_escape(char *dst, size_t size, const char *src);
 
 /* The length of the longest prefix of |s| of at most |max| bytes that ends on a UTF-8
  * character boundary. */
-size_t cr_utf8_cut(const char *s, size_t max);
+CR_API size_t cr_utf8_cut(const char *s, size_t max);
 
-/* True when |e| holds a problem. */
+/* True when |e| holds a problem. Precondition: |e| is not NULL (an inline function: no check). */
 static inline int cr_failed(const cr_error *e)
 {
     return e->code != CR_OK;

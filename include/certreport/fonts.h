@@ -2,7 +2,12 @@
  *
  * Loaded once (a batch worker loads them once, not per report); immutable afterwards, so one set
  * may be shared by threads. The layout measures text with these metrics; the backends embed the
- * same files, so what was measured is what is drawn. */
+ * same files, so what was measured is what is drawn.
+ *
+ * The measuring functions below take no error record and are called per character: a NULL set or
+ * text, or a |face| that is not a cr_face below CR_FACE_COUNT, is not read. They return 0 (widths,
+ * runs, metrics, code points), false, NULL (paths, data, with *len 0) or CR_FONT_PLACEHOLDER
+ * (cr_fonts_pick) instead: a documented answer, never a crash. */
 #ifndef CERTREPORT_FONTS_H
 #define CERTREPORT_FONTS_H
 
@@ -37,7 +42,8 @@ CR_API cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT],
                               const char *const *fallbacks, size_t nfallback, cr_error *err);
 CR_API void cr_fonts_free(cr_fonts *f);
 
-/* The number of fallback fonts, and the file and bytes of fallback |i|. Borrowed. */
+/* The number of fallback fonts, and the file and bytes of fallback |i|. Borrowed. NULL (*len 0)
+ * for |i| out of range; |len| may be NULL. */
 CR_API size_t cr_fonts_fallback_count(const cr_fonts *f);
 CR_API const char *cr_fonts_fallback_path(const cr_fonts *f, size_t i);
 CR_API const unsigned char *cr_fonts_fallback_data(const cr_fonts *f, size_t i, size_t *len);
@@ -61,7 +67,8 @@ CR_API unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp);
 
 /* The length in bytes of the first run of |len| bytes of UTF-8 |text|: the longest prefix whose
  * characters have one font (cr_fonts_pick, stored in *font; a run of ignorable characters has
- * CR_FONT_IGNORABLE). Returns 0 only when |len| is 0. */
+ * CR_FONT_IGNORABLE). Returns 0 only when |len| is 0, or the set, |face| or |text| is not
+ * usable (see above). |font| may be NULL. */
 CR_API size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len,
                     unsigned *font);
 
@@ -85,7 +92,8 @@ CR_API uint32_t cr_fonts_missing(const cr_fonts *f, cr_face face, const char *te
 CR_API float cr_fonts_ascent(const cr_fonts *f, cr_face face, float size);
 CR_API float cr_fonts_descent(const cr_fonts *f, cr_face face, float size);
 
-/* The font file of |face| (for backends that embed it), and its bytes. Borrowed. */
+/* The font file of |face| (for backends that embed it), and its bytes. Borrowed. |len| may be
+ * NULL. */
 CR_API const char *cr_fonts_path(const cr_fonts *f, cr_face face);
 CR_API const unsigned char *cr_fonts_data(const cr_fonts *f, cr_face face, size_t *len);
 

@@ -165,7 +165,7 @@ typedef enum cr_kind {
  * is not well-formed, or has a root element of no known format. */
 CR_API cr_kind cr_input_kind(const char *path, cr_error *err);
 
-/* Name of a step as written in audit logs ("interim-report"). */
+/* Name of a step as written in audit logs ("interim-report"); "?" for a value out of the enum. */
 CR_API const char *cr_step_name(cr_step s);
 
 #ifdef __cplusplus

@@ -35,11 +35,12 @@ CR_API cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const c
                                      cr_error *err);
 CR_API void cr_layout_spec_free(cr_layout_spec *s);
 
-/* The four font files the layout asks for (regular, bold, italic, bold italic). Borrowed. */
+/* The four font files the layout asks for (regular, bold, italic, bold italic). Borrowed; NULL
+ * for a NULL |s|. */
 CR_API const char *const *cr_layout_spec_fonts(const cr_layout_spec *s);
 
 /* The layout's fallback fonts (<fonts><fallback file="..."/>...), in chain order; *n of them.
- * Borrowed. */
+ * Borrowed. NULL (and *n 0) for a NULL |s|; |n| is required (NULL: NULL returned). */
 CR_API const char *const *cr_layout_spec_fallbacks(const cr_layout_spec *s, size_t *n);
 
 /* Loads the layout's four faces and its fallback chain (cr_fonts_load_chain). */
@@ -52,15 +53,16 @@ CR_API void cr_strings_free(cr_strings *s);
 /* The two files of language |lang|: |strings| = STRINGS_DIR/LANG.xml and |cat_text| = the
  * catalog's translation (cr_catalog_translation_path of |catalog_path|; "" when |lang| is |cat|'s
  * own language). True when both exist; otherwise *missing (if |missing|) names the one that does
- * not. Both buffers have |size| bytes. */
+ * not. Both buffers have |size| bytes. False (*missing NULL, the buffers "") when an argument
+ * other than |missing| is NULL or |size| is 0. */
 CR_API bool cr_language_files(const char *strings_dir, const char *catalog_path, const cr_catalog *cat,
                        const char *lang, char *strings, char *cat_text, size_t size,
                        const char **missing);
-/* The string for |key|, or NULL. Borrowed. */
+/* The string for |key|, or NULL (also for a NULL |s| or |key|). Borrowed. */
 CR_API const char *cr_strings_get(const cr_strings *s, const char *key);
 
 /* Keys present in |ref| but not in |s| (for checking translations): calls |missing| for each and
- * returns how many. */
+ * returns how many. A NULL |ref| has no keys (0); a NULL |s| lacks every key of |ref|. */
 CR_API size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
                           void (*missing)(void *data, const char *key), void *data);
 
@@ -82,7 +84,7 @@ typedef struct cr_report_request {
 
 /* Checks once, for a run, that the fonts cover every text of the catalog and the string table:
  * a warning (cr_error_warn, as cr_fonts_check_inputs) per character no font has. Never fails
- * (CR_OK): such a character is drawn as a placeholder. */
+ * (CR_OK): such a character is drawn as a placeholder. CR_EUSAGE only for a NULL argument. */
 CR_API cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
                                 const cr_fonts *fonts, cr_error *err);
 
@@ -92,13 +94,15 @@ CR_API cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *
  * character no font of the chain has, once per character per text, the warning
  * "FILE:LINE: warning: U+XXXX 'c' has no glyph in the report's fonts; drawn as a placeholder"
  * (cr_error_warn: it never fails the operation). |sub| or |log| may be NULL. Returns the number
- * of warnings. */
+ * of warnings. A NULL |fonts| is refused: 0, with CR_EUSAGE in |err|. */
 CR_API size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
                              const cr_audit_log *log, cr_error *err);
 
 /* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
  * with |err| set: CR_EINPUT when |previous| is another city's (by submission id) or not of an
- * earlier cycle; CR_EUSAGE when |previous| was scored against other criteria; CR_ENOMEM. A
+ * earlier cycle; CR_EUSAGE when |previous| was scored against other criteria, or |req| or one of
+ * its members other than |previous| is NULL (an assessment must hold its submission and audited
+ * state); CR_ENOMEM. A
  * character no font has is drawn as a placeholder, never an error (cr_fonts_check_inputs warns
  * about it). */
 CR_API cr_display *cr_layout_report(const cr_report_request *req, cr_error *err);

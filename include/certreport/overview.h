@@ -54,7 +54,8 @@ typedef struct cr_overview_request {
  * meeting each criterion (from |peers|), and the cities sorted by name (accents and case folded),
  * then id. Returns a display list owned by the caller (cr_display_free), or NULL with |err| set:
  * CR_EINPUT when a city's name or country has a character no font has (the message quotes it),
- * CR_EUSAGE when a city's indices or counts do not fit the catalog, or the catalog has more
+ * CR_EUSAGE when |req|, its catalog, peers, spec, strings or fonts is NULL (or cities, with
+ * ncities > 0), when a city's indices or counts do not fit the catalog, or the catalog has more
  * regions and bands than a table can show; CR_ENOMEM. Call cr_layout_check_texts once first. */
 CR_API cr_display *cr_layout_overview(const cr_overview_request *req, cr_error *err);
 

@@ -46,17 +46,21 @@ typedef struct cr_peers {
 CR_API cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err);
 CR_API void cr_peers_free(cr_peers *p);
 
-/* Counts one applicant (and one city used). Ineligible cities are counted only in `excluded`. */
+/* Counts one applicant (and one city used). Ineligible cities are counted only in `excluded`.
+ * It takes no error record: a NULL argument, or an audited state or scorecard of another catalog
+ * (its criteria count, region or band index out of |p|'s catalog), is ignored, nothing counted. */
 CR_API void cr_peers_add(cr_peers *p, const cr_audited *a, const cr_scorecard *sc);
 
 /* Records a city left out of the statistics (its files are invalid): its id is copied. */
 CR_API cr_status cr_peers_leave_out(cr_peers *p, const char *id, cr_error *err);
 
-/* Average score of a group in percent (met / (applicants * criteria)), 0 for an empty group. */
+/* Average score of a group in percent (met / (applicants * criteria)), 0 for an empty group
+ * (and for a NULL |p| or |g|). */
 CR_API double cr_peers_average(const cr_peers *p, const cr_peer_group *g);
 
 /* Share of all applicants (band == CR_NONE) or of one band answering yes to |criterion|,
- * in percent, 0 for an empty group. */
+ * in percent, 0 for an empty group, and 0 for a NULL |p|, a |criterion| out of range or a |band|
+ * out of range (other than CR_NONE): nothing is read out of bounds. */
 CR_API double cr_peers_share(const cr_peers *p, size_t criterion, size_t band);
 
 /* Writes the peers file atomically (temporary file, then rename). */

@@ -28,14 +28,17 @@ CR_API cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_bu
 typedef enum cr_cairo_format { CR_CAIRO_PDF, CR_CAIRO_SVG, CR_CAIRO_PNG } cr_cairo_format;
 
 /* The same display list through cairo: a PDF (all pages), an SVG or a PNG of page |page|
- * (0-based; PDF ignores it) at |dpi| (PNG only). */
+ * (0-based; PDF ignores it) at |dpi| (PNG only). CR_EUSAGE for a |page| the display list does
+ * not have (CR_NONE included) or a |format| out of the enum. */
 CR_API cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_format format,
                           size_t page, double dpi, cr_buffer *out, cr_error *err);
 
+/* Frees the bytes and empties |b|; NULL does nothing. */
 CR_API void cr_buffer_free(cr_buffer *b);
 
 /* Writes |len| bytes to |path| atomically (a temporary file in the same folder, flushed, then
- * renamed): an existing file is replaced only by a complete one, never damaged. */
+ * renamed): an existing file is replaced only by a complete one, never damaged. |data| may be
+ * NULL only when |len| is 0. */
 CR_API cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err);
 
 /* Writes |n| pages as the folder |dir| holding 1.png ... N.png, as one unit: the pages go to a

@@ -138,7 +138,7 @@ CR_API cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc,
                              cr_error *err);
 CR_API void cr_roadmap_free(cr_roadmap *rm);
 
-/* "core", "required", "criteria", "outcomes", "eligibility". */
+/* "core", "required", "criteria", "outcomes", "eligibility"; "?" for a value out of the enum. */
 CR_API const char *cr_blocker_kind_name(cr_blocker_kind k);
 
 #ifdef __cplusplus

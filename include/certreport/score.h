@@ -64,11 +64,12 @@ typedef struct cr_scorecard {
 CR_API unsigned cr_percent(unsigned long part, unsigned long whole);
 
 /* Whether an outcome's value meets its standard (numeric rules), or |verdict| (>0) for
- * verdict rules. */
+ * verdict rules. False for a NULL |def| (a NULL |value| is "no value"). */
 CR_API bool cr_outcome_meets(const cr_outcome_def *def, const cr_outcome_value *value, int verdict);
 
 /* Whether the conditions of tier |t| all hold for these answers (one per criterion) and
- * outcome results (one per outcome). */
+ * outcome results (one per outcome). False when an argument is NULL or |t| is not a tier index
+ * (CR_NONE included): it takes no error record. */
 CR_API bool cr_tier_holds(const cr_catalog *cat, size_t t, const cr_answer *answers,
                    const bool *outcome_met);
 
