@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -751,8 +752,18 @@ static json_t *row_json(const batch *b, const row *r)
     json_object_set_new(j, "id", json_string(e->id));
     json_object_set_new(j, "city", r->name ? json_string(r->name) : json_null());
     json_object_set_new(j, "country", r->country ? json_string(r->country) : json_null());
-    json_object_set_new(j, "region", r->valid && r->region != CR_NONE ? json_string(cat->regions[r->region].name) : json_null());
-    json_object_set_new(j, "population_band", r->valid && r->band != CR_NONE ? json_string(cat->bands[r->band].id) : json_null());
+    /* The vocabulary of score --json (json.h): ids in lower case. */
+    json_object_set_new(j, "region", r->valid && r->region != CR_NONE ? json_string(cat->regions[r->region].id) : json_null());
+    json_t *band = json_null();
+    if (r->valid && r->band != CR_NONE) {
+        char id[64];
+        snprintf(id, sizeof id, "%s", cat->bands[r->band].id);
+        for (char *c = id; *c; c++)
+            if (*c >= 'A' && *c <= 'Z')
+                *c = (char)(*c - 'A' + 'a');
+        band = json_string(id);
+    }
+    json_object_set_new(j, "population_band", band);
     json_object_set_new(j, "criteria_met", r->valid ? json_integer(r->met) : json_null());
     json_object_set_new(j, "criteria_total", r->valid ? json_integer(r->total) : json_null());
     json_object_set_new(j, "percent", r->valid ? json_integer(r->percent) : json_null());
@@ -1337,8 +1348,10 @@ static cr_status pass2(batch *b, cr_batch_result *res, int *sig, cr_error *err)
         if (b->rows[i].valid && b->rows[i].st == ST_PENDING)
             todo[ntodo++] = i;
     unsigned jobs = b->o->jobs;
-    if (!jobs) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (!jobs) { /* the CPUs this process may use (taskset, cgroups, a Slurm allocation) */
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
         jobs = n > 0 ? (unsigned)n : 1;
     }
     b->nworkers = jobs < ntodo ? jobs : ntodo;

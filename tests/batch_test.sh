@@ -675,7 +675,7 @@ m = json.load(open(sys.argv[1], encoding="utf-8"))
 assert m["format"] == 2 and m["output"] == "pdf" and m["areas"][0] == "DM", m
 c = {x["id"]: x for x in m["cities"]}
 assert c["gold-city"]["eligible_tier"] == "gold" and c["gold-city"]["awarded_tier"] == "gold"
-assert c["gold-city"]["population_band"] == "100K-250K"
+assert c["gold-city"]["population_band"] == "100k-250k" and c["gold-city"]["region"] == "us"
 assert c["gold-city"]["areas"]["DM"] == 89 and c["gold-city"]["core_missing"] == []
 assert c["montreal"]["core_missing"] == ["LC1"] and c["montreal"]["awarded_tier"] is None
 rows = {r["id"]: r for r in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))}

@@ -49,6 +49,13 @@ t_stats() {
 }
 check "stats --json validates against stats.schema.json" t_stats
 
+t_manifest() {
+    "$CR" batch "$COHORT" -o "$TMP/out" -j 1 --quiet --peers "$TMP/peers.xml" >/dev/null 2>&1 || return 1
+    "$CR" batch "$COHORT" -o "$TMP/out" -j 1 --quiet --peers "$TMP/peers.xml" --shard 1/2 >/dev/null 2>&1 || return 1
+    $PY "$SRC/tests/schema_check.py" "$SCHEMAS/manifest.schema.json" "$TMP/out/manifest.json" "$TMP/out/manifest-1-of-2.json"
+}
+check "the batch manifest (a whole run and a shard's) validates against manifest.schema.json" t_manifest
+
 # The schemas must refuse what the old outputs wrote.
 t_negative() {
     "$CR" score "$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" --json >"$TMP/good.json" || return 1
