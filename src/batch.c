@@ -846,10 +846,10 @@ static void csv_value(FILE *f, json_t *v, const char *sep, bool last)
     if (json_is_array(v) && json_array_size(v)) {
         size_t need = 1, k;
         json_t *x;
-        json_array_foreach(v, k, x) need += strlen(json_string_value(x) ? json_string_value(x) : "") + strlen(sep);
+        for (k = 0; k < json_array_size(v) && ((x) = json_array_get(v, k)) != NULL; k++) need += strlen(json_string_value(x) ? json_string_value(x) : "") + strlen(sep);
         if ((joined = malloc(need))) {
             char *end = joined;
-            json_array_foreach(v, k, x)
+            for (k = 0; k < json_array_size(v) && ((x) = json_array_get(v, k)) != NULL; k++)
             {
                 const char *t = json_string_value(x) ? json_string_value(x) : "";
                 size_t sl = k ? strlen(sep) : 0, tl = strlen(t);
@@ -872,7 +872,7 @@ static void csv_row(FILE *f, json_t *j, json_t *area_codes)
         if (strcmp(CSV_COLUMNS[c], "areas") == 0) {
             json_t *areas = json_object_get(j, "areas"), *code;
             size_t k;
-            json_array_foreach(area_codes, k, code)
+            for (k = 0; k < json_array_size(area_codes) && ((code) = json_array_get(area_codes, k)) != NULL; k++)
                 csv_value(f, json_object_get(areas, json_string_value(code)), "", false);
             continue;
         }
@@ -902,7 +902,7 @@ static cr_status manifest_write(const char *csv_path, const char *json_path, con
         if (strcmp(CSV_COLUMNS[c], "areas") == 0) {
             json_t *code;
             size_t k;
-            json_array_foreach(codes, k, code)
+            for (k = 0; k < json_array_size(codes) && ((code) = json_array_get(codes, k)) != NULL; k++)
             {
                 char col[96];
                 snprintf(col, sizeof col, "percent_%s", json_string_value(code));
@@ -1804,7 +1804,7 @@ static cr_status merge_one(const char *path, unsigned k, unsigned total, json_t 
     }
     size_t i;
     json_t *line;
-    json_array_foreach(cities, i, line)
+    for (i = 0; i < json_array_size(cities) && ((line) = json_array_get(cities, i)) != NULL; i++)
     {
         if (st != CR_OK)
             break;
