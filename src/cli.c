@@ -171,6 +171,15 @@ static void print_brief(const char *usage)
     fprintf(stderr, "(%s COMMAND --help: the options of a command; %s --help: the commands)\n", prog, prog);
 }
 
+/* |path| without trailing slashes ("/" stays), in place: a folder as the user typed it. */
+static char *trim_slashes(char *path)
+{
+    size_t n = path ? strlen(path) : 0;
+    while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+    return path;
+}
+
 static int exit_for(const cr_error *e)
 {
     return e->code == CR_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
@@ -1298,7 +1307,7 @@ static int cmd_batch(int argc, char **argv)
     }
     bo.cohort_dir = argv[optind];
     bo.lang = o.lang;
-    bo.out_dir = o.output;
+    bo.out_dir = trim_slashes((char *)o.output); /* optarg, ours to edit; "reports/" names reports/manifest.csv, not reports//... */
     bo.jobs = (unsigned)jobs;
     bo.peers_path = o.peers;
     bo.previous_dir = o.previous;
@@ -1458,7 +1467,7 @@ static int cmd_merge(int argc, char **argv)
         return EXIT_USAGE;
     }
     catch_stop_signals();
-    cr_batch_options bo = {.out_dir = argv[optind], .wait = o.wait, .log = stderr,
+    cr_batch_options bo = {.out_dir = trim_slashes(argv[optind]), .wait = o.wait, .log = stderr,
                            .progress = o.quiet ? CR_PROGRESS_NONE : CR_PROGRESS_LINES,
                            .cancelled = stop_requested};
     cr_batch_result res;
