@@ -16,10 +16,11 @@ bool cr_arg_range(cr_error *err, const char *fn, const char *arg, long long valu
                   unsigned long long count);
 
 /* True (with |err| set) when pointer |p| is NULL: `if (CR_ARG_NULL(path, err)) return NULL;` */
-#define CR_ARG_NULL(p, err) ((p) == NULL && cr_arg_null((err), __func__, #p))
+#define CR_ARG_NULL(p, err) ((p) == NULL ? ((void)cr_arg_null((err), __func__, #p), true) : false)
 /* True (with |err| set) when index or enum |v| is not below |n| (a negative enum is above). */
 #define CR_ARG_RANGE(v, n, err)                                                                    \
-    ((unsigned long long)(v) >= (unsigned long long)(n) &&                                         \
-     cr_arg_range((err), __func__, #v, (long long)(v), (unsigned long long)(n)))
+    ((unsigned long long)(v) >= (unsigned long long)(n)                                            \
+         ? ((void)cr_arg_range((err), __func__, #v, (long long)(v), (unsigned long long)(n)), true) \
+         : false)
 
 #endif
