@@ -11,6 +11,17 @@
 #include "text.h"
 #include "xmlsafe.h"
 
+
+/* |id| in lower case, into |buf|. */
+static const char *lower(char *buf, size_t size, const char *id)
+{
+    size_t k = 0;
+    for (; id[k] && k + 1 < size; k++)
+        buf[k] = id[k] >= 'A' && id[k] <= 'Z' ? (char)(id[k] - 'A' + 'a') : id[k];
+    buf[k] = '\0';
+    return buf;
+}
+
 cr_peers *cr_peers_new(const cr_catalog *cat, cr_error *err)
 {
     if (CR_ARG_NULL(cat, err))
@@ -138,13 +149,15 @@ cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err)
     for (size_t r = 0; r < cat->nregions; r++)
         fprintf(f, "  <region id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", cat->regions[r].id,
                 p->regions[r].applicants, p->regions[r].met);
+    /* Band ids in lower case, as every machine output writes them (json.h); read back in any case. */
+    char band[64];
     for (size_t b = 0; b < cat->nbands; b++)
-        fprintf(f, "  <band id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", cat->bands[b].id,
+        fprintf(f, "  <band id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", lower(band, sizeof band, cat->bands[b].id),
                 p->bands[b].applicants, p->bands[b].met);
     for (size_t i = 0; i < cat->ncriteria; i++) {
         fprintf(f, "  <criterion code=\"%s\" yes=\"%lu\">", cat->criteria[i].code, p->yes[i]);
         for (size_t b = 0; b < cat->nbands; b++)
-            fprintf(f, "<band id=\"%s\" yes=\"%lu\"/>", cat->bands[b].id,
+            fprintf(f, "<band id=\"%s\" yes=\"%lu\"/>", lower(band, sizeof band, cat->bands[b].id),
                     p->yes_band[i * cat->nbands + b]);
         fprintf(f, "</criterion>\n");
     }
@@ -179,10 +192,20 @@ static bool count(reader *r, xmlNodePtr n, const char *attr, unsigned long *out)
     return ok;
 }
 
+/* Whether |attr| of |n| is |want|, ASCII letters in any case (band ids were written "30K-100K"
+ * before the one vocabulary, "30k-100k" since). */
 static bool id_is(xmlNodePtr n, const char *attr, const char *want)
 {
     xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)attr);
-    bool same = v && strcmp((const char *)v, want) == 0;
+    bool same = v != NULL;
+    const char *a = (const char *)v;
+    for (size_t i = 0; same; i++) {
+        char x = a[i] >= 'A' && a[i] <= 'Z' ? (char)(a[i] - 'A' + 'a') : a[i];
+        char y = want[i] >= 'A' && want[i] <= 'Z' ? (char)(want[i] - 'A' + 'a') : want[i];
+        same = x == y;
+        if (!x || !y)
+            break;
+    }
     xmlFree(v);
     return same;
 }

@@ -524,5 +524,19 @@ t_man_and_completion() {
 }
 check "man page and bash completion: every option of the program, the page renders without a warning" t_man_and_completion
 
+t_peers_vocabulary() {
+    run stats "$COHORT" -o "$TMP/lower.xml"
+    [ $rc -eq 0 ] && grep -q '<band id="30k-100k"' "$TMP/lower.xml" && ! grep -q 'id="30K' "$TMP/lower.xml" || return 1
+    # A peers file written before (upper-case band ids) still loads, to the same report.
+    sed 's/id="\([0-9]*\)K-\([0-9]*\)K"/id="\1K-\2K"/g; s/id="30k-100k"/id="30K-100K"/g; s/id="100k-250k"/id="100K-250K"/g; s/id="250k-500k"/id="250K-500K"/g; s/id="500k+"/id="500K+"/g' \
+        "$TMP/lower.xml" >"$TMP/upper.xml"
+    grep -q 'id="30K-100K"' "$TMP/upper.xml" || return 1
+    local args=("$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml")
+    SOURCE_DATE_EPOCH=1 "$CR" render "${args[@]}" --peers "$TMP/lower.xml" -o "$TMP/lower.pdf" 2>/dev/null &&
+        SOURCE_DATE_EPOCH=1 "$CR" render "${args[@]}" --peers "$TMP/upper.xml" -o "$TMP/upper.pdf" 2>/dev/null &&
+        cmp -s "$TMP/lower.pdf" "$TMP/upper.pdf"
+}
+check "peers file: band ids in lower case like every output; an older file with upper-case ids gives the same report" t_peers_vocabulary
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
