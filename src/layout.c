@@ -787,7 +787,8 @@ static void section_process(report *R)
         }
         y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_REGULAR, SZ_SMALL,
                      reached ? sp->text : sp->muted, state);
-        if (current)
+        /* A finished process (certified) has no current step: its last step is done. */
+        if (current && !au->steps[CR_STEP_CERTIFIED].reached)
             y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_BOLD, SZ_SMALL, sp->accent,
                          cr_draw_str(L, "step.current"));
         snprintf(key, sizeof key, "step.%s.text", cr_step_name((cr_step)s));
