@@ -6,8 +6,8 @@
 
 #include "arena.h"
 
-cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub,
-                           const cr_audit_log *log, cr_error *err)
+cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub, const cr_audit_log *log,
+                           cr_error *err)
 {
     if (CR_ARG_NULL(cat, err) || CR_ARG_NULL(sub, err))
         return NULL;

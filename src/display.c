@@ -107,8 +107,8 @@ void cr_display_free(cr_display *d)
 const char *cr_role_name(cr_role role)
 {
     static const char *const names[CR_ROLE_COUNT] = {
-        "Document", "Sect",   "H1", "H2", "H3", "P",      "L",       "LI",   "Lbl", "LBody",
-        "Table",    "TR",     "TH", "TD", "Figure", "Caption", "Link", "Span", "Artifact"};
+        "Document", "Sect", "H1", "H2", "H3",     "P",       "L",    "LI",   "Lbl",     "LBody",
+        "Table",    "TR",   "TH", "TD", "Figure", "Caption", "Link", "Span", "Artifact"};
     return (int)role >= 0 && role < CR_ROLE_COUNT ? names[role] : NULL;
 }
 

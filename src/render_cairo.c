@@ -373,7 +373,7 @@ typedef struct painter {
     cairo_font_face_t *faces[CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK]; /* fallbacks: on demand */
     const cr_fonts *fonts;
     cr_error *err;
-    int font_failed; /* a fallback font could not be opened (|err| says why) */
+    int font_failed;                /* a fallback font could not be opened (|err| says why) */
     int outline[MAX_OUTLINE_DEPTH]; /* id of the last bookmark at each level */
     int depth;                      /* levels open */
     attrs a;

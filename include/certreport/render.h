@@ -23,7 +23,8 @@ typedef struct cr_buffer {
 /* The PDF through libharu (the default writer): the fonts embedded as subsets, bookmarks, links,
  * document info. Byte-reproducible: the creation date comes from d->info.created.
  * On success |out| holds the file; on failure it is empty and |err| says why. */
-CR_API cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *out, cr_error *err);
+CR_API cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *out,
+                               cr_error *err);
 
 typedef enum cr_cairo_format { CR_CAIRO_PDF, CR_CAIRO_SVG, CR_CAIRO_PNG } cr_cairo_format;
 
@@ -31,7 +32,7 @@ typedef enum cr_cairo_format { CR_CAIRO_PDF, CR_CAIRO_SVG, CR_CAIRO_PNG } cr_cai
  * (0-based; PDF ignores it) at |dpi| (PNG only). CR_EUSAGE for a |page| the display list does
  * not have (CR_NONE included) or a |format| out of the enum. */
 CR_API cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_format format,
-                          size_t page, double dpi, cr_buffer *out, cr_error *err);
+                                 size_t page, double dpi, cr_buffer *out, cr_error *err);
 
 /* Frees the bytes and empties |b|; NULL does nothing. */
 CR_API void cr_buffer_free(cr_buffer *b);
@@ -39,7 +40,8 @@ CR_API void cr_buffer_free(cr_buffer *b);
 /* Writes |len| bytes to |path| atomically (a temporary file in the same folder, flushed, then
  * renamed): an existing file is replaced only by a complete one, never damaged. |data| may be
  * NULL only when |len| is 0. */
-CR_API cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err);
+CR_API cr_status cr_write_file_atomic(const char *path, const void *data, size_t len,
+                                      cr_error *err);
 
 /* Writes |n| pages as the folder |dir| holding 1.png ... N.png, as one unit: the pages go to a
  * temporary folder beside |dir| (".certreport-tmp-NAME.XXXXXX"), flushed, then swapped with the
