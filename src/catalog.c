@@ -3,7 +3,6 @@
 #include "certreport/catalog.h"
 #include "args.h"
 #include "certreport/input.h"
-#include "certreport/score.h"
 
 #include <stdint.h>
 #include <stdlib.h>

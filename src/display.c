@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "certreport/render.h"
+#include "certreport/display.h"
+#include "certreport/io.h"
 #include "args.h"
 #include "dlist.h"
 

@@ -2,7 +2,7 @@
 #define _GNU_SOURCE /* renameat2 */
 #include "fileio.h"
 #include "args.h"
-#include "certreport/render.h"
+#include "certreport/io.h"
 
 #include <dirent.h>
 #include <errno.h>

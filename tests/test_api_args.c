@@ -1356,10 +1356,10 @@ static void slurp(const char *path, char **all, size_t *len)
  * joined, then after each "CR_API " the last word before the next "(" (no ";" between). */
 static size_t declared(char names[][64], size_t max)
 {
-    static const char *const headers[] = {"api.h",    "audit.h",   "batch.h",   "catalog.h",
-                                          "cohort.h", "display.h", "error.h",   "fonts.h",
-                                          "input.h",  "json.h",    "layout.h",  "overview.h",
-                                          "peers.h",  "render.h",  "roadmap.h", "score.h"};
+    static const char *const headers[] = {
+        "api.h",      "audit.h", "batch.h",  "catalog.h", "cohort.h", "display.h",
+        "error.h",    "fonts.h", "input.h",  "io.h",      "json.h",   "layout.h",
+        "overview.h", "peers.h", "render.h", "roadmap.h", "score.h"};
     char *all = NULL;
     size_t len = 0, n = 0;
     char path[4096];

@@ -19,6 +19,7 @@ extern "C" {
 
 #define CR_NONE ((size_t)-1)    /* "no index" */
 #define CR_ALL_OUTCOMES 0xffffu /* a tier's min_outcomes: every outcome */
+#define CR_MAX_LIST 128         /* longest list a scorecard keeps (criteria or outcomes) */
 
 typedef struct cr_schemas cr_schemas;
 

@@ -15,6 +15,7 @@
 #include "cohort.h"
 #include "error.h"
 #include "input.h"
+#include "io.h"
 #include "display.h"
 #include "fonts.h"
 #include "json.h"

@@ -23,8 +23,6 @@ typedef enum cr_eligibility {
     CR_INELIGIBLE_POPULATION /* population below the catalog minimum */
 } cr_eligibility;
 
-#define CR_MAX_LIST 128 /* longest list a scorecard keeps (criteria or outcomes) */
-
 typedef struct cr_area_score {
     unsigned met, total, percent;
 } cr_area_score;
