@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport-bench-parse: the worst case of reading one input, by shape.
  *
  * Builds submissions and audit logs of a given size (default 2 MiB) in memory, each a real sample

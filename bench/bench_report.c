@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport-bench: warm, in-process timing of the report pipeline.
  *
  * Loads the schemas, catalog, layout, string tables and fonts once, computes the peer statistics

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport-gencohort: writes a synthetic cohort of N cities (ID.submission.xml and, for most,
  * ID.audit.xml) for benchmarks and stress tests. Deterministic: the same N and seed give the same
  * bytes. The criteria, outcomes and tiers come from the catalog, so any edition works.

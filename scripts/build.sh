@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs certreport's build and test dependencies (Debian 12 packages) and builds it into build/.
 # Usage: scripts/build.sh        (as root, or with sudo available)
 set -euo pipefail

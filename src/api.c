@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the one-call API (see certreport/api.h). What `certreport render --peers` does,
  * for a program that links the library: the installation's files are loaded once, each render
  * loads only the city's and the peers file. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: applying an audit log to a submission (see certreport/audit.h). */
 #include "certreport/audit.h"
 #include "args.h"

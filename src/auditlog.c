@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: reading an audit log (see certreport/input.h). Each event type has its own
  * attributes; an attribute that does not belong to the type is an error, not silently ignored. */
 #include <stdarg.h>

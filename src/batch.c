@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: cohort batch runs (see certreport/batch.h).
  *
  * The parent process scores the cohort (pass 1), keeps one small row per city, decides which

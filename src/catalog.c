@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: loading and checking a catalog file (see certreport/catalog.h). The schema checks
  * syntax; this file checks meaning: unique codes, sane thresholds, resolvable references. */
 #include "certreport/catalog.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the command-line program. Parses arguments, finds the assets, runs the library
  * and maps its errors to exit statuses: 0 success, 1 bad input (or a file that cannot be read
  * or written), 2 wrong usage. Messages go to stderr as "file:line: message". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: assessments and cohort folders (see certreport/cohort.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/cohort.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the display list (see certreport/display.h and dlist.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: atomic file output (see fileio.h). */
 #define _GNU_SOURCE /* renameat2 */
 #include "fileio.h"

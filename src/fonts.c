@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: font metrics (see certreport/fonts.h). FreeType reads each face once; the advance
  * widths of every mapped code point are kept in a sorted table (plus a direct table for the
  * Latin range), after which FreeType is closed: measuring is a table look-up, with no shared

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: reading a submission (see certreport/input.h). The schema checks the syntax; this
  * file checks everything that needs the catalog or arithmetic, and reports every problem it
  * finds (the first is kept in the error record). */

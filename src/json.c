@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: JSON output with jansson (see certreport/json.h). Jansson escapes strings and
  * prints numbers without the C locale getting in the way. */
 #include "certreport/json.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the report layout (see certreport/layout.h).
  *
  * A cursor flows down the content box of each page; blocks ask for room (`need`) and start a new

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the drawing primitives the layouts share (see layout_draw.h). */
 #include "layout_draw.h"
 

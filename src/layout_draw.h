@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): the drawing primitives the layouts share (the city report in layout.c,
  * the cohort overview in layout_overview.c).
  *

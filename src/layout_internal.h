@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): the loaded layout file and string table, shared by the layout code. */
 #ifndef CR_LAYOUT_INTERNAL_H
 #define CR_LAYOUT_INTERNAL_H

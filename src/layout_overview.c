@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the cohort overview for the program's staff (see certreport/overview.h).
  *
  * Built with the city report's drawing primitives (layout_draw.c): same type scale, palette,

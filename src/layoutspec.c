@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: loading layout files and string tables (see certreport/layout.h). */
 #include <stdio.h>
 #include <stdlib.h>

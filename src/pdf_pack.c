@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: packs a PDF's small objects into an object stream (see pdf_pack.h). */
 #define _GNU_SOURCE /* memmem */
 #include "pdf_pack.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the structure claim out of a cairo PDF (see pdf_untag.h). */
 #include "pdf_untag.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the cairo backend (see certreport/render.h). Paints a display list as a PDF (every
  * page), or one page as an SVG or a PNG, into memory.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the PDF backend, through libharu 2.3.0 (see certreport/render.h).
  *
  * This is the only file that includes hpdf.h. It paints a display list and decides nothing about

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the roadmap (see certreport/roadmap.h). A pure function of the audited answers, the
  * scorecard, the catalog and optionally the peers; every "reaches" is computed by applying the
  * conditions to a copy of the answers and asking cr_tier_holds, so it is the scoring rules'

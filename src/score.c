@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: scoring (see certreport/score.h). Everything here is a pure function of its
  * arguments; thresholds compare exact ratios in integers. */
 #include "certreport/score.h"

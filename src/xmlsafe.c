@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: safe XML reading and schema validation (see xmlsafe.h). */
 #include "xmlsafe.h"
 #include "args.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): the one place XML is read. Every input goes through cr_xml_parse:
  * size cap (per format in cr_xml_load), UTF-8 and control-character check on the raw bytes, a
  * linear pre-scan that refuses absurd start tags (too many attributes or namespace

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: what the layout tests share (see layouttest.h). */
 #include "layouttest.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: every public function checks its arguments (issue #16). Each function
  * declared with CR_API in the installed headers has a case here that calls it with NULL for each
  * pointer argument in turn, and with out-of-range indices and enum values where it takes them:

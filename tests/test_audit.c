@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: applying audit logs, stale changes, notes, steps and the awarded tier. */
 #include "testutil.h"
 

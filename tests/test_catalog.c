@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the catalog loader, on the shipped edition and on broken copies of it. */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: every text of every report has the contrast WCAG 2.1 AA asks for (success
  * criterion 1.4.3): a ratio of at least 4.5:1 against what is drawn under it, or 3:1 for large
  * text (18 pt, or 14 pt bold). Read from the display lists of every sample, in English and

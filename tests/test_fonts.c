@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the fallback chain of fonts (issue #11 part 3, "every character drawn").
  *
  * Which font each character gets, that measuring and wrapping use the same per-run fonts the

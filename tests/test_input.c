@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the input stage (submissions, audit logs, the safe XML reader).
  *
  * One test per class of bad input, each asserting CR_EINPUT, the exact line and the message,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: what the longer strings of the translations do to the layout. Every sample
  * city's report in every language that ships (Tempe with its previous cycle, so the status band
  * shows the change since then), read back from the display list:

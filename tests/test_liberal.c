@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: what other tools and people really write. Values merely written differently
  * (bare subdivision codes, lower-case codes, "Yes", "pt-BR", a submission time, "82.4%", text
  * typed decomposed) are accepted and normalised, so they score exactly as the canonical form;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the cohort overview (cr_layout_overview).
  *
  * A synthetic cohort of 250 cities, scored with the real scoring rules (cr_score_answers) from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: where the report's pages break. Every sample city's report in every language
  * that ships, laid out with the default layout, read back from the display list (its structure
  * says what is a heading, a table row, a list item):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: peer statistics over the sample cohort, the peers file round trip, and
  * broken peers files. */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: progress since the previous cycle in the city report (cr_report_request's
  * `previous`).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the PDF backend (render_pdf.c).
  *
  * A hand-made display list of two pages is rendered and the file checked with external tools:

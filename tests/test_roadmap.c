@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the roadmap (roadmap.h) on the shipped 2023 catalog, checked against the
  * library's own scoring.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: every sample city scores as samples/cohort/EXPECTED.md says (those numbers
  * were worked out by hand and by an independent script, not by this program). */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the translations. Every string table in assets/strings/ has every key of the
  * English one, with the same {placeholders}; every catalog translation (catalog-2023.LANG.xml)
  * translates every text of the catalog; and the fonts draw every character of both. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the logical structure the layouts put in the display list (BEGIN/END ops,
  * display.h), from which the PDF backend builds a tagged, accessible PDF.
  *

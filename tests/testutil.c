@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: shared fixtures (see testutil.h). */
 #include "testutil.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the one-call API for the common case. Open an installation once (it finds its
  * assets, fonts, catalog, layout and string tables), then render any city against a frozen peers
  * file, to memory or to a file, with the options the command line has. The same inputs give the

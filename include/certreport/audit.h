@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: applies the reviewers' audit log to a submission.
  *
  * Events apply in order. A change whose `from` is not the answer at that point is stale: the

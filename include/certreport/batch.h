@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: a whole cohort's reports in one run.
  *
  * Two passes. First every city is scored, one at a time, and the cohort's peer statistics are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the certification standard, loaded from a catalog file (assets/catalog-EDITION.xml).
  *
  * Nothing about the standard is written in C: areas, criteria, which are core, the tiers and their

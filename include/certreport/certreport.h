@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: turns a city's certification self-assessment into its status report.
  * One header for the whole library: input -> audit -> score -> peers.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: a city's whole assessment (submission, audit log, audited state, scorecard) and
  * a cohort folder of them (ID.submission.xml, each with an optional ID.audit.xml). */
 #ifndef CERTREPORT_COHORT_H

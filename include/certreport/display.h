@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the display list. The layout stage produces it; render backends only paint it.
  *
  * Coordinates are PostScript points with the origin at the TOP-LEFT of the page and y growing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the error record every stage fills in.
  *
  * One record per operation. The first problem found is kept ("sticky"); later

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the report's fonts and their metrics.
  *
  * Loaded once (a batch worker loads them once, not per report); immutable afterwards, so one set

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the input stage. Reads a submission and an audit log (XML), validates them against
  * their schemas and the catalog, and builds the model. All validation of input happens here; later
  * stages can trust the model.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: output bytes and writing them so that a reader never sees a half-written file.
  * The backends and the one-call API (api.h) hand back a cr_buffer; the caller writes it with
  * cr_write_file_atomic or keeps it. Declared apart from render.h so that the base of the library

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: JSON views of a scorecard and of peer statistics, for portals and scripts. */
 #ifndef CERTREPORT_JSON_H
 #define CERTREPORT_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the layout stage. Turns a scored assessment, the cohort's peer statistics, a layout
  * file (layouts/NAME.xml) and a string table (assets/strings/LANG.xml) into a display list: every
  * word placed, every page broken, measured with the real font metrics. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the cohort overview, a document for the program's staff. With the same layout file,
  * fonts, palette and string table as the city reports, it shows the whole cohort of a cycle: the
  * number of applicants and the tier distribution, the average score per practice area by region

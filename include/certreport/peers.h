@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: peer statistics over a cohort of applicants.
  *
  * Built one scorecard at a time (memory does not grow with the cohort), saved to a peers file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: render backends. Each paints a display list; none decides anything about layout.
  * Output goes to memory, so the caller can write it atomically (never a half-written file). */
 #ifndef CERTREPORT_RENDER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the roadmap. What stands between a city and each tier above the one it qualifies
  * for, what each blocker alone would change, the cheapest path to each tier in steps, and which
  * criteria would move the city. A pure function of the audited answers, their scorecard, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: scoring. Pure functions of the catalog and the audited answers: no I/O, no state.
  *
  * Thresholds compare exact ratios (met * 100 >= percent * total), never rounded percentages.
