@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport batch benchmark: builds (Release), generates synthetic cohorts (the deterministic
 # generator), then times `certreport batch` over them and reports, per run:
 #   wall time, reports per second, ms per report, the -j1 vs -j2 speed-up,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport-bench-parse: the worst case of reading one input, by shape.
  *
  * Builds submissions and audit logs of a given size (default 2 MiB) in memory, each a real sample
@@ -217,8 +218,10 @@ static void u_event(text *t, size_t i)
     char b[256];
     unsigned m = (unsigned)i;
     snprintf(b, sizeof b,
-             "<event at=\"%04u-%02u-%02uT%02u:%02u:00Z\" by=\"R\" type=\"comment\" criterion=\"DM%u\"><comment>n</comment></event>\n",
-             2024 + m / 500000, 1 + m / 40000 % 12, 1 + m / 1440 % 28, m / 60 % 24, m % 60, 1 + m % 8);
+             "<event at=\"%04u-%02u-%02uT%02u:%02u:00Z\" by=\"R\" type=\"comment\" "
+             "criterion=\"DM%u\"><comment>n</comment></event>\n",
+             2024 + m / 500000, 1 + m / 40000 % 12, 1 + m / 1440 % 28, m / 60 % 24, m % 60,
+             1 + m % 8);
     puts_(t, b);
 }
 static void u_nsel(text *t, size_t i)
@@ -234,34 +237,54 @@ static void u_nsel(text *t, size_t i)
 static const shape shapes[] = {
     {"attributes on <city>", 0, "<city ", "<city", u_attr, " ", 6},
     {"namespace declarations on <city>", 0, "<city ", "<city", u_ns, " ", 6},
-    {"elements of 64 attributes", 0, EV, EV_AFTER "<evidence>", u_attr64, "</evidence></response>", sizeof EV - 1},
+    {"elements of 64 attributes", 0, EV, EV_AFTER "<evidence>", u_attr64, "</evidence></response>",
+     sizeof EV - 1},
     {"deep nesting", 0, EV, EV_AFTER, u_open, "x</response>", sizeof EV - 1},
-    {"empty unknown elements", 0, EV, EV_AFTER "<evidence>", u_empty, "</evidence></response>", sizeof EV - 1},
+    {"empty unknown elements", 0, EV, EV_AFTER "<evidence>", u_empty, "</evidence></response>",
+     sizeof EV - 1},
     {"evidence elements", 0, EV, EV_AFTER, u_evidence, "</response>", sizeof EV - 1},
-    {"one long evidence text", 0, EV, EV_AFTER "<evidence>", u_word, "</evidence></response>", sizeof EV - 1},
-    {"character references", 0, EV, EV_AFTER "<evidence>", u_charref, "</evidence></response>", sizeof EV - 1},
-    {"entity references (&amp;)", 0, EV, EV_AFTER "<evidence>", u_amp, "</evidence></response>", sizeof EV - 1},
+    {"one long evidence text", 0, EV, EV_AFTER "<evidence>", u_word, "</evidence></response>",
+     sizeof EV - 1},
+    {"character references", 0, EV, EV_AFTER "<evidence>", u_charref, "</evidence></response>",
+     sizeof EV - 1},
+    {"entity references (&amp;)", 0, EV, EV_AFTER "<evidence>", u_amp, "</evidence></response>",
+     sizeof EV - 1},
     {"comments", 0, EV, EV_AFTER "<evidence>", u_comment, "</evidence></response>", sizeof EV - 1},
-    {"text split by comments", 0, EV, EV_AFTER "<evidence>", u_split, "</evidence></response>", sizeof EV - 1},
-    {"text split by elements", 0, EV, EV_AFTER "<evidence>", u_split_el, "</evidence></response>", sizeof EV - 1},
-    {"text split by elements in <response>", 0, EV, EV_AFTER, u_split_el, "</response>", sizeof EV - 1},
-    {"distinct element names", 0, EV, EV_AFTER "<evidence>", u_uniq_el, "</evidence></response>", sizeof EV - 1},
-    {"distinct attribute names", 0, EV, EV_AFTER "<evidence>", u_uniq_attr, "</evidence></response>", sizeof EV - 1},
-    {"distinct namespace URIs", 0, EV, EV_AFTER "<evidence>", u_uniq_uri, "</evidence></response>", sizeof EV - 1},
-    {"distinct short attribute values", 0, EV, EV_AFTER "<evidence>", u_short_values, "</evidence></response>", sizeof EV - 1},
-    {"distinct blank texts", 0, EV, EV_AFTER "<evidence>", u_blanks, "<x/></evidence></response>", sizeof EV - 1},
-    {"CDATA sections", 0, EV, EV_AFTER "<evidence>", u_cdata, "</evidence></response>", sizeof EV - 1},
-    {"processing instructions", 0, EV, EV_AFTER "<evidence>", u_pi, "</evidence></response>", sizeof EV - 1},
+    {"text split by comments", 0, EV, EV_AFTER "<evidence>", u_split, "</evidence></response>",
+     sizeof EV - 1},
+    {"text split by elements", 0, EV, EV_AFTER "<evidence>", u_split_el, "</evidence></response>",
+     sizeof EV - 1},
+    {"text split by elements in <response>", 0, EV, EV_AFTER, u_split_el, "</response>",
+     sizeof EV - 1},
+    {"distinct element names", 0, EV, EV_AFTER "<evidence>", u_uniq_el, "</evidence></response>",
+     sizeof EV - 1},
+    {"distinct attribute names", 0, EV, EV_AFTER "<evidence>", u_uniq_attr,
+     "</evidence></response>", sizeof EV - 1},
+    {"distinct namespace URIs", 0, EV, EV_AFTER "<evidence>", u_uniq_uri, "</evidence></response>",
+     sizeof EV - 1},
+    {"distinct short attribute values", 0, EV, EV_AFTER "<evidence>", u_short_values,
+     "</evidence></response>", sizeof EV - 1},
+    {"distinct blank texts", 0, EV, EV_AFTER "<evidence>", u_blanks, "<x/></evidence></response>",
+     sizeof EV - 1},
+    {"CDATA sections", 0, EV, EV_AFTER "<evidence>", u_cdata, "</evidence></response>",
+     sizeof EV - 1},
+    {"processing instructions", 0, EV, EV_AFTER "<evidence>", u_pi, "</evidence></response>",
+     sizeof EV - 1},
     {"whitespace", 0, EV, EV_AFTER "<evidence>", u_space, "</evidence></response>", sizeof EV - 1},
     {"long attribute value", 0, "name=\"Tempe\"", "name=\"", u_x, "\"", 12},
     {"character references in an attribute", 0, "name=\"Tempe\"", "name=\"", u_charref, "\"", 12},
     {"long id (schema pattern)", 0, "id=\"gold-city\"", "id=\"gold-", u_x, "\"", 14},
-    {"long element name", 0, EV, EV_AFTER "<evidence><", u_x, "/></evidence></response>", sizeof EV - 1},
+    {"long element name", 0, EV, EV_AFTER "<evidence><", u_x, "/></evidence></response>",
+     sizeof EV - 1},
     {"repeated responses", 0, EV, "", u_response, "", 0},
-    {"namespaced elements", 0, EV, EV_AFTER "<evidence>", u_nsel, "</evidence></response>", sizeof EV - 1},
+    {"namespaced elements", 0, EV, EV_AFTER "<evidence>", u_nsel, "</evidence></response>",
+     sizeof EV - 1},
     {"audit: many events", 1, "</audit>", "", u_event, "", 0},
-    {"audit: long comment", 1, "</audit>", "<event at=\"2024-01-01T00:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>", u_word, "</comment></event>\n", 0},
-    {"audit: attributes on <event>", 1, "</audit>", "<event at=\"2024-01-01T00:00:00Z\"", u_attr, " by=\"R\" type=\"step\" step=\"debrief\"/>\n", 0},
+    {"audit: long comment", 1, "</audit>",
+     "<event at=\"2024-01-01T00:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>",
+     u_word, "</comment></event>\n", 0},
+    {"audit: attributes on <event>", 1, "</audit>", "<event at=\"2024-01-01T00:00:00Z\"", u_attr,
+     " by=\"R\" type=\"step\" step=\"debrief\"/>\n", 0},
 };
 #define NSHAPES (sizeof shapes / sizeof shapes[0])
 
@@ -286,7 +309,9 @@ int main(int argc, char **argv)
         else if (strcmp(argv[i], "--shape") == 0 && i + 1 < argc)
             only = argv[++i];
         else {
-            fprintf(stderr, "usage: %s [--size BYTES] [--assets DIR] [--samples DIR] [--shape NAME]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s [--size BYTES] [--assets DIR] [--samples DIR] [--shape NAME]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -347,7 +372,8 @@ int main(int argc, char **argv)
             ok = a != NULL;
             cr_audit_free(a);
         } else {
-            cr_submission *x = cr_submission_parse(t.p, t.n, "bench.submission.xml", cat, schemas, &e);
+            cr_submission *x =
+                cr_submission_parse(t.p, t.n, "bench.submission.xml", cat, schemas, &e);
             ok = x != NULL;
             cr_submission_free(x);
         }

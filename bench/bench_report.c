@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport-bench: warm, in-process timing of the report pipeline.
  *
  * Loads the schemas, catalog, layout, string tables and fonts once, computes the peer statistics
@@ -91,15 +92,16 @@ static void fail(const char *what, const cr_error *e)
 
 static int usage(FILE *f)
 {
-    fputs("usage: certreport-bench [--cohort DIR] [--n N] [--backend haru|cairo|both]\n"
-          "                        [--warmup W] [--assets DIR]\n"
-          "  --cohort DIR   cohort folder (default: the samples/cohort next to the assets)\n"
-          "  --n N          reports to time, cycling over the cohort's cities (default 500)\n"
-          "  --backend B    haru, cairo or both (default both)\n"
-          "  --warmup W     untimed reports made first (default 5)\n"
-          "  --tagged yes|no  tagged (accessible) PDF, as the CLI's default, or plain (default yes)\n"
-          "  --assets DIR   assets folder (default: the source tree's assets/)\n",
-          f);
+    fputs(
+        "usage: certreport-bench [--cohort DIR] [--n N] [--backend haru|cairo|both]\n"
+        "                        [--warmup W] [--assets DIR]\n"
+        "  --cohort DIR   cohort folder (default: the samples/cohort next to the assets)\n"
+        "  --n N          reports to time, cycling over the cohort's cities (default 500)\n"
+        "  --backend B    haru, cairo or both (default both)\n"
+        "  --warmup W     untimed reports made first (default 5)\n"
+        "  --tagged yes|no  tagged (accessible) PDF, as the CLI's default, or plain (default yes)\n"
+        "  --assets DIR   assets folder (default: the source tree's assets/)\n",
+        f);
     return f == stdout ? 0 : 2;
 }
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport benchmark: the worst case of the input stage. Builds certreport-bench-parse (Release,
 # the same tree as run.sh) and times cr_submission_parse / cr_audit_parse on every hostile shape
 # of bench_parse.c at 2 MiB (what the fuzz targets try) and 4 MiB (a city file's cap), printing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport benchmark: builds (Release), generates a synthetic cohort, then measures
 #   1. WARM: certreport-bench, one process, N reports in memory (per stage, per backend)
 #   2. COLD: `certreport render`, one process per report (what a script calling the CLI pays)

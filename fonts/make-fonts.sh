@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make-fonts.sh -- regenerate the subset Noto Sans fonts shipped in fonts/.
 #
 # Takes Noto Sans Regular/Bold/Italic/BoldItalic from Debian's fonts-noto-core

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport-gencohort: writes a synthetic cohort of N cities (ID.submission.xml and, for most,
  * ID.audit.xml) for benchmarks and stress tests. Deterministic: the same N and seed give the same
  * bytes. The criteria, outcomes and tiers come from the catalog, so any edition works.
@@ -39,11 +40,11 @@ static unsigned pick(rng *r, unsigned n)
 }
 
 static const char *const us_names[] = {"Springfield", "Riverside", "Fairview", "Georgetown",
-                                       "Madison", "Franklin", "Clinton", "Salem"};
+                                       "Madison",     "Franklin",  "Clinton",  "Salem"};
 static const char *const ca_names[] = {"Saint-Jérôme", "Trois-Rivières", "Lévis", "Kingston",
                                        "Brampton"};
 static const char *const la_names[] = {"São José", "Ciudad Juárez", "Bogotá Norte", "Medellín Sur",
-                                       "Curitiba", "Concepción", "León", "Querétaro"};
+                                       "Curitiba", "Concepción",    "León",         "Querétaro"};
 static const char *const la_countries[] = {"MX", "BR", "CO", "AR", "CL", "PE", "EC", "CR"};
 
 static int write_city(const char *dir, unsigned i, rng *r, const cr_catalog *cat)
@@ -75,8 +76,8 @@ static int write_city(const char *dir, unsigned i, rng *r, const cr_catalog *cat
     if (!f)
         return -1;
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(f, "<submission id=\"%s\" cycle=\"2023\" submitted=\"2023-%02u-%02u\" lang=\"%s\">\n", id,
-            1 + pick(r, 6), 1 + pick(r, 28), lang);
+    fprintf(f, "<submission id=\"%s\" cycle=\"2023\" submitted=\"2023-%02u-%02u\" lang=\"%s\">\n",
+            id, 1 + pick(r, 6), 1 + pick(r, 28), lang);
     fprintf(f, "  <city name=\"%s %u\" country=\"%s\" population=\"%ld\"/>\n", name, i, country,
             population);
     fprintf(f, "  <responses>\n");
@@ -87,13 +88,18 @@ static int write_city(const char *dir, unsigned i, rng *r, const cr_catalog *cat
     }
     for (size_t c = 0; c < cat->ncriteria; c++) {
         double u = uniform(r);
-        double p_yes = 0.15 + 0.8 * maturity - (cat->criteria[c].core ? 0 : 0.1 * (double)(c % 5) / 4);
-        answers[c] = u < p_yes ? CR_ANSWER_YES : u < p_yes + 0.2 ? CR_ANSWER_IN_PROGRESS : CR_ANSWER_NO;
+        double p_yes =
+            0.15 + 0.8 * maturity - (cat->criteria[c].core ? 0 : 0.1 * (double)(c % 5) / 4);
+        answers[c] = u < p_yes         ? CR_ANSWER_YES
+                     : u < p_yes + 0.2 ? CR_ANSWER_IN_PROGRESS
+                                       : CR_ANSWER_NO;
         fprintf(f, "    <response criterion=\"%s\" answer=\"%s\"", cat->criteria[c].code,
                 cr_answer_name(answers[c]));
         if (answers[c] == CR_ANSWER_YES && pick(r, 4) == 0)
-            fprintf(f, "><evidence>Documented in a citywide policy adopted in %u.</evidence></response>\n",
-                    2018 + pick(r, 5));
+            fprintf(
+                f,
+                "><evidence>Documented in a citywide policy adopted in %u.</evidence></response>\n",
+                2018 + pick(r, 5));
         else
             fprintf(f, "/>\n");
     }
@@ -102,11 +108,15 @@ static int write_city(const char *dir, unsigned i, rng *r, const cr_catalog *cat
         const cr_outcome_def *d = &cat->outcomes[o];
         if (d->rule == CR_RULE_VERDICT) {
             if (pick(r, 3) == 0)
-                fprintf(f, "    <outcome metric=\"%s\" name=\"Residents within a 10-minute walk of a park\" sdg=\"11\" value=\"%u%%\" target=\"80%%\"/>\n",
+                fprintf(f,
+                        "    <outcome metric=\"%s\" name=\"Residents within a 10-minute walk of a "
+                        "park\" sdg=\"11\" value=\"%u%%\" target=\"80%%\"/>\n",
                         d->id, 50 + pick(r, 45));
         } else {
             double v = d->standard * (0.7 + 0.6 * uniform(r));
-            fprintf(f, "    <outcome metric=\"%s\" value=\"%.1f\" year=\"2021\" source=\"National statistics office\"/>\n",
+            fprintf(f,
+                    "    <outcome metric=\"%s\" value=\"%.1f\" year=\"2021\" source=\"National "
+                    "statistics office\"/>\n",
                     d->id, v);
         }
     }
@@ -124,19 +134,26 @@ static int write_city(const char *dir, unsigned i, rng *r, const cr_catalog *cat
             return -1;
         }
         fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"%s\">\n", id);
-        fprintf(f, "  <event at=\"2023-07-01T09:00:00Z\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n");
+        fprintf(f, "  <event at=\"2023-07-01T09:00:00Z\" by=\"portal\" type=\"step\" "
+                   "step=\"submitted\"/>\n");
         unsigned changes = pick(r, 5), minute = 0;
         for (unsigned k = 0; k < changes; k++) {
             size_t c = pick(r, (unsigned)cat->ncriteria);
             if (answers[c] != CR_ANSWER_YES)
                 continue;
-            fprintf(f, "  <event at=\"2023-08-01T10:%02u:00Z\" by=\"Reviewer %u\" type=\"change\" criterion=\"%s\" from=\"yes\" to=\"in-progress\">\n",
+            fprintf(f,
+                    "  <event at=\"2023-08-01T10:%02u:00Z\" by=\"Reviewer %u\" type=\"change\" "
+                    "criterion=\"%s\" from=\"yes\" to=\"in-progress\">\n",
                     minute++ % 60, 1 + pick(r, 4), cat->criteria[c].code);
-            fprintf(f, "    <comment>The response was changed from YES to IN PROGRESS: the documentation "
-                       "shows the practice in some departments but not yet citywide.</comment>\n  </event>\n");
+            fprintf(
+                f,
+                "    <comment>The response was changed from YES to IN PROGRESS: the documentation "
+                "shows the practice in some departments but not yet citywide.</comment>\n  "
+                "</event>\n");
             answers[c] = CR_ANSWER_IN_PROGRESS;
         }
-        fprintf(f, "  <event at=\"2023-09-01T12:00:00Z\" by=\"Reviewer 1\" type=\"step\" step=\"interim-report\"/>\n");
+        fprintf(f, "  <event at=\"2023-09-01T12:00:00Z\" by=\"Reviewer 1\" type=\"step\" "
+                   "step=\"interim-report\"/>\n");
         fprintf(f, "</audit>\n");
         if (fclose(f) != 0) {
             free(answers);
@@ -166,7 +183,9 @@ int main(int argc, char **argv)
             n = 0, dir = NULL, i = argc;
     }
     if (!n || !dir || n > 99999) {
-        fprintf(stderr, "usage: certreport-gencohort N OUTDIR [--seed S] [--catalog FILE] [--assets DIR]\n");
+        fprintf(
+            stderr,
+            "usage: certreport-gencohort N OUTDIR [--seed S] [--catalog FILE] [--assets DIR]\n");
         return 2;
     }
     char path[4096];

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs certreport's build and test dependencies (Debian 12 packages) and builds it into build/.
 # Usage: scripts/build.sh        (as root, or with sudo available)
 set -euo pipefail
@@ -22,6 +23,8 @@ packages=(
     python3 python3-jsonschema         # tests read JSON output and validate it against its schemas
     python3-pikepdf python3-fonttools  # the PDF/UA test (tests/ua): PDF objects, the Adobe Glyph List
     parallel                           # the batch test runs shards with GNU parallel
+    clang-format                       # tests: the sources are formatted (.clang-format)
+    locales                            # tests: the output under another locale (fr_CA.UTF-8)
     nodejs                             # the accessibility test reads the PDFs back with pdf.js
 )
 
@@ -43,6 +46,12 @@ if ! command -v npm >/dev/null; then
     [ "$(id -u)" -eq 0 ] || sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm
+fi
+# tests/locale_test.sh compares the output under fr_CA.UTF-8 with the C locale's.
+if ! locale -a 2>/dev/null | grep -qix 'fr_CA\.utf-\?8'; then
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo localedef -i fr_CA -f UTF-8 fr_CA.UTF-8
 fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the place names of assets/strings/LANG.xml from Debian's iso-codes package.
 
 Country names (ISO 3166-1, every country: a city outside the Americas is named too) and the

@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Runs certreport's whole test suite: cppcheck; the normal build's tests (build/, valgrind
-# included); clang-tidy; the failing-allocator build (build-failalloc/); then the same tests built
-# with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/). Run scripts/build.sh first.
+# SPDX-License-Identifier: Apache-2.0
+# Runs certreport's whole test suite: the format check (clang-format); cppcheck; the normal
+# build's tests (build/, valgrind included); clang-tidy; the failing-allocator build
+# (build-failalloc/); then the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer
+# (build-asan/). Run scripts/build.sh first.
 # Usage: scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
+
+echo "== format (clang-format --dry-run, style in .clang-format)"
+find src include tests samples bench \( -path tests/fuzz/corpus -o -path tests/a11y/node_modules \) \
+    -prune -o -name '*.[ch]' -print0 | sort -z | xargs -0 clang-format --dry-run --Werror
+# Every source, header and script of ours names its licence in its first comment (not fonts,
+# corpora or generated data).
+unlicensed=$(git ls-files -- '*.c' '*.h' '*.in' '*.sh' '*.py' '*.mjs' '*CMakeLists.txt' .ci/run |
+    grep -v '^tests/fuzz/corpus/' | xargs grep -L 'SPDX-License-Identifier: Apache-2.0' || true)
+if [ -n "$unlicensed" ]; then
+    echo "no SPDX-License-Identifier line in:" $unlicensed >&2
+    exit 1
+fi
 
 echo "== static analysis (cppcheck)"
 cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr --quiet --error-exitcode=1 \

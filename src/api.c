@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the one-call API (see certreport/api.h). What `certreport render --peers` does,
  * for a program that links the library: the installation's files are loaded once, each render
  * loads only the city's and the peers file. */
@@ -114,7 +115,8 @@ cr_install *cr_install_open(const char *assets_dir, cr_error *err)
         goto fail;
     }
     snprintf(path, sizeof path, "%s/schemas", in->assets);
-    snprintf(in->catalog_path, sizeof in->catalog_path, "%s/%s", in->assets, CERTREPORT_DEFAULT_CATALOG);
+    snprintf(in->catalog_path, sizeof in->catalog_path, "%s/%s", in->assets,
+             CERTREPORT_DEFAULT_CATALOG);
     snprintf(in->strings_dir, sizeof in->strings_dir, "%s/strings", in->assets);
     if (!(in->schemas = cr_schemas_load(path, err)) ||
         !(in->catalog = cr_catalog_load(in->catalog_path, in->schemas, err)))
@@ -174,15 +176,17 @@ static cr_status render(const cr_install *in, const cr_assessment *a, const cr_p
     /* The report's language: |lang|, else the submission's when translated, else English. */
     char strings_path[PATH_MAX + 64], cat_text[PATH_MAX + 64];
     const char *missing = NULL;
-    const char *tries[3] = {opt->lang, opt->lang ? NULL : a->submission->lang, opt->lang ? NULL : "en"};
+    const char *tries[3] = {opt->lang, opt->lang ? NULL : a->submission->lang,
+                            opt->lang ? NULL : "en"};
     bool found = false;
     for (int k = 0; k < 3 && !found; k++) {
         if (!tries[k])
             continue;
-        found = cr_language_files(in->strings_dir, in->catalog_path, in->catalog, tries[k], strings_path,
-                                  cat_text, sizeof strings_path, &missing);
+        found = cr_language_files(in->strings_dir, in->catalog_path, in->catalog, tries[k],
+                                  strings_path, cat_text, sizeof strings_path, &missing);
         if (!found && k == 0) {
-            st = cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found", tries[k]);
+            st = cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found",
+                              tries[k]);
             goto done;
         }
     }
@@ -213,7 +217,9 @@ static cr_status render(const cr_install *in, const cr_assessment *a, const cr_p
         st = cr_render_pdf(d, f, out, err);
     else
         st = cr_render_cairo(d, f,
-                             pdf ? CR_CAIRO_PDF : opt->format == CR_OUTPUT_SVG ? CR_CAIRO_SVG : CR_CAIRO_PNG,
+                             pdf                            ? CR_CAIRO_PDF
+                             : opt->format == CR_OUTPUT_SVG ? CR_CAIRO_SVG
+                                                            : CR_CAIRO_PNG,
                              opt->page, opt->dpi > 0 ? opt->dpi : 96, out, err);
 done:
     if (st != CR_OK && err && err->code == CR_OK)
@@ -234,12 +240,17 @@ static cr_status check_args(const char *fn, const cr_install *in, const void *su
         out->data = NULL;
         out->len = 0;
     }
-    const char *missing = !in ? "in" : !submission ? "submission" : !peers ? "peers" : !out ? "out" : NULL;
+    const char *missing = !in           ? "in"
+                          : !submission ? "submission"
+                          : !peers      ? "peers"
+                          : !out        ? "out"
+                                        : NULL;
     if (missing)
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: %s is NULL", fn, missing);
     if (opt && ((unsigned)opt->format > CR_OUTPUT_SVG || (unsigned)opt->backend > CR_BACKEND_CAIRO))
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "%s: opt->format %d or opt->backend %d out of range",
-                            fn, (int)opt->format, (int)opt->backend);
+        return cr_error_set(err, CR_EUSAGE, NULL, 0,
+                            "%s: opt->format %d or opt->backend %d out of range", fn,
+                            (int)opt->format, (int)opt->backend);
     return CR_OK;
 }
 
@@ -260,10 +271,10 @@ cr_status cr_render_city(const cr_install *in, const char *submission, const cha
     return st;
 }
 
-cr_status cr_render_city_buffers(const cr_install *in, const char *submission, size_t submission_len,
-                                 const char *audit, size_t audit_len, const char *peers,
-                                 size_t peers_len, const cr_render_options *opt, cr_buffer *out,
-                                 cr_error *err)
+cr_status cr_render_city_buffers(const cr_install *in, const char *submission,
+                                 size_t submission_len, const char *audit, size_t audit_len,
+                                 const char *peers, size_t peers_len, const cr_render_options *opt,
+                                 cr_buffer *out, cr_error *err)
 {
     cr_status st = check_args(__func__, in, submission, peers, opt, out, err);
     if (st != CR_OK)

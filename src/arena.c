@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the arena allocator (see arena.h). */
 #include "arena.h"
 

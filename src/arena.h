@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): a bump allocator that frees everything at once.
  *
  * Each model (catalog, submission, audit log, audited state) owns one arena, freed with it.

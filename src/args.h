@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the argument checks every public function starts with (issue #16). A NULL pointer
  * or an out-of-range index or enum value is the caller's mistake: it is refused with CR_EUSAGE
  * and a message naming the function and the argument ("cr_catalog_load: path is NULL"), never

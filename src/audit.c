@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: applying an audit log to a submission (see certreport/audit.h). */
 #include "certreport/audit.h"
 #include "args.h"
@@ -6,8 +7,8 @@
 
 #include "arena.h"
 
-cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub,
-                           const cr_audit_log *log, cr_error *err)
+cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub, const cr_audit_log *log,
+                           cr_error *err)
 {
     if (CR_ARG_NULL(cat, err) || CR_ARG_NULL(sub, err))
         return NULL;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: reading an audit log (see certreport/input.h). Each event type has its own
  * attributes; an attribute that does not belong to the type is an error, not silently ignored. */
 #include <stdarg.h>
@@ -43,8 +44,8 @@ static void problem(reader *r, long line, const char *fmt, ...)
 
 /* Every attribute an event may have; one of these on the wrong type of event is an error, any
  * other attribute (another tool's addition) a warning. */
-static const char *const event_attrs[] = {"at", "by", "type", "criterion", "from", "to",
-                                          "metric", "verdict", "step", "tier", "lang", NULL};
+static const char *const event_attrs[] = {"at",     "by",      "type", "criterion", "from", "to",
+                                          "metric", "verdict", "step", "tier",      "lang", NULL};
 static const char *const audit_attrs[] = {"submission", "lang", NULL};
 static const char *const comment_attrs[] = {"lang", NULL};
 
@@ -60,7 +61,8 @@ static bool is_lang_tag(const char *s)
         if (*s != '-')
             return false;
         size_t k = 1;
-        while ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') || (s[k] >= '0' && s[k] <= '9'))
+        while ((s[k] >= 'a' && s[k] <= 'z') || (s[k] >= 'A' && s[k] <= 'Z') ||
+               (s[k] >= '0' && s[k] <= '9'))
             k++;
         if (k < 2 || k > 9)
             return false;
@@ -82,7 +84,8 @@ static const char *lang_of(reader *r, xmlNodePtr n, const char *inherited)
     if (is_lang_tag((const char *)v))
         lang = cr_arena_strdup(r->arena, (const char *)v);
     else
-        cr_error_warn(r->err, r->name, cr_xml_line(n), "lang \"%s\" is not a language tag (like en or fr-CA): ignored",
+        cr_error_warn(r->err, r->name, cr_xml_line(n),
+                      "lang \"%s\" is not a language tag (like en or fr-CA): ignored",
                       (const char *)v);
     if (is_lang_tag((const char *)v) && !lang)
         r->oom = true;
@@ -145,7 +148,8 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
         for (int k = 0; allowed[e->type][k]; k++)
             ok |= strcmp(allowed[e->type][k], an) == 0;
         if (!ok)
-            problem(r, e->line, "attribute %s does not apply to %s %s event", an, type[0] == 'o' ? "an" : "a", type);
+            problem(r, e->line, "attribute %s does not apply to %s %s event", an,
+                    type[0] == 'o' ? "an" : "a", type);
     }
 
     switch (e->type) {
@@ -173,8 +177,8 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
              * its comment is shown, but it changes nothing. */
             if (e->from == e->to)
                 cr_error_warn(r->err, r->name, e->line,
-                              "change from %s to %s changes nothing (kept as a review of %s)",
-                              from, to, criterion ? criterion : "?");
+                              "change from %s to %s changes nothing (kept as a review of %s)", from,
+                              to, criterion ? criterion : "?");
         }
         break;
     case CR_EVENT_OUTCOME:
@@ -250,7 +254,8 @@ cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, cons
         if (last && ev[i].at_unix < last->at_unix) {
             char prev[32];
             snprintf(prev, sizeof prev, "%ld", last->line);
-            problem(&r, ev[i].line, "events must be in time order: %s is earlier than the event on line %s",
+            problem(&r, ev[i].line,
+                    "events must be in time order: %s is earlier than the event on line %s",
                     ev[i].at, prev);
         }
         last = &ev[i];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: cohort batch runs (see certreport/batch.h).
  *
  * The parent process scores the cohort (pass 1), keeps one small row per city, decides which
@@ -56,21 +57,21 @@ typedef struct row {
     size_t region, band;
     unsigned met, total, percent, outcomes_met;
     size_t eligible, awarded;
-    bool in_review; /* the process has not reached certification yet */
+    bool in_review;     /* the process has not reached certification yet */
     char *core_missing; /* "LC1 PA1" */
     size_t lang;        /* index in the string tables */
     unsigned *area_met; /* criteria met per area (catalog order) */
     unsigned *area_pct; /* and the percentage */
     int cycle;
-    long long date;     /* the report's date from the city's inputs */
+    long long date; /* the report's date from the city's inputs */
     unsigned char city_hash[16];
-    char hash[33];      /* everything that goes into the report, hex */
+    char hash[33]; /* everything that goes into the report, hex */
     row_status st;
-    char *message;      /* why it failed */
-    char *warnings;     /* its files' warnings, one per line ("file:line: warning: ..."), or NULL */
+    char *message;  /* why it failed */
+    char *warnings; /* its files' warnings, one per line ("file:line: warning: ..."), or NULL */
     unsigned long long bytes;
     unsigned pages;
-    char content[33];   /* XXH3-128 of the bytes on disk (a PNG set: its pages in order), hex */
+    char content[33]; /* XXH3-128 of the bytes on disk (a PNG set: its pages in order), hex */
 } row;
 
 typedef struct lang_table {
@@ -82,8 +83,8 @@ typedef struct lang_table {
 
 typedef struct worker {
     pid_t pid;
-    int cmd, res;  /* our ends of its pipes; -1 when closed */
-    long current;  /* row being rendered, -1 when idle */
+    int cmd, res; /* our ends of its pipes; -1 when closed */
+    long current; /* row being rendered, -1 when idle */
 } worker;
 
 /* What a worker says about one city. Fits in PIPE_BUF, so it arrives whole. */
@@ -118,9 +119,9 @@ typedef struct batch {
     char manifest_csv[4096], manifest_json[4096];
     struct timespec started;
     struct timespec last_line;
-    const char *command; /* "batch" or "cohort", for the log */
-    size_t warnings;     /* about the cohort folder */
-    size_t nleft_out;    /* invalid cities left out of the statistics computed */
+    const char *command;        /* "batch" or "cohort", for the log */
+    size_t warnings;            /* about the cohort folder */
+    size_t nleft_out;           /* invalid cities left out of the statistics computed */
     int lock_fd, shard_lock_fd; /* the output folder's lock files, -1 when not held */
 } batch;
 
@@ -286,7 +287,8 @@ static size_t lang_index(batch *b, const char *want, cr_error *err)
         bool forced = b->o->lang && strcmp(b->o->lang, code) == 0;
         if (strcmp(code, "en") != 0 && !forced)
             return lang_index(b, "en", err);
-        cr_error_set(err, CR_EIO, missing ? missing : code, 0, "no %s translation: file not found", code);
+        cr_error_set(err, CR_EIO, missing ? missing : code, 0, "no %s translation: file not found",
+                     code);
         return CR_NONE;
     }
     bool own = cpath[0] == '\0'; /* the catalog's own language: its texts as they are */
@@ -395,7 +397,7 @@ static void fail_row(row *r, const cr_error *e)
  * callbacks fill the rows of the shard's cities as it loads them. */
 typedef struct pass1_state {
     batch *b;
-    size_t next; /* the next row to look at: cities come in the cohort's order */
+    size_t next;  /* the next row to look at: cities come in the cohort's order */
     row *current; /* the row of the city being loaded (its warnings go to its manifest line) */
     int *sig;
 } pass1_state;
@@ -512,8 +514,11 @@ static void log_warning(void *data, const cr_error *problem)
 static cr_status pass1(batch *b, int *sig, cr_error *err)
 {
     pass1_state ps = {.b = b, .sig = sig};
-    cr_cohort_run run = {.want = p1_want, .city = p1_city, .left_out = p1_left_out,
-                         .cancelled = p1_cancelled, .data = &ps};
+    cr_cohort_run run = {.want = p1_want,
+                         .city = p1_city,
+                         .left_out = p1_left_out,
+                         .cancelled = p1_cancelled,
+                         .data = &ps};
     cr_error local;
     cr_error_init(&local);
     local.sink = log_warning;
@@ -521,7 +526,9 @@ static cr_status pass1(batch *b, int *sig, cr_error *err)
     cr_peers *p = cr_cohort_stats(b->cohort, b->cat, b->schemas, &run, &local);
     b->warnings += local.warnings;
     if (!p)
-        return *sig ? CR_EIO : cr_error_set(err, local.code, local.file[0] ? local.file : NULL, local.line, "%s", local.message);
+        return *sig ? CR_EIO
+                    : cr_error_set(err, local.code, local.file[0] ? local.file : NULL, local.line,
+                                   "%s", local.message);
     b->nleft_out = p->nleft_out;
     if (!b->peers) {
         b->peers = p;
@@ -697,7 +704,8 @@ static void mark_one(batch *b, json_t *c)
     const char *content = json_string_value(json_object_get(c, "content_hash"));
     json_int_t pages = json_integer_value(json_object_get(c, "pages"));
     json_int_t bytes = json_integer_value(json_object_get(c, "bytes"));
-    if (!id || !hash || !st || !content || (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
+    if (!id || !hash || !st || !content ||
+        (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
         return;
     row *r = find_row(b, id);
     if (!r || !r->valid || strcmp(r->hash, hash) != 0 || pages < 1 || bytes < 0)
@@ -753,7 +761,9 @@ static json_t *row_json(const batch *b, const row *r)
     json_object_set_new(j, "city", r->name ? json_string(r->name) : json_null());
     json_object_set_new(j, "country", r->country ? json_string(r->country) : json_null());
     /* The vocabulary of score --json (json.h): ids in lower case. */
-    json_object_set_new(j, "region", r->valid && r->region != CR_NONE ? json_string(cat->regions[r->region].id) : json_null());
+    json_object_set_new(j, "region",
+                        r->valid && r->region != CR_NONE ? json_string(cat->regions[r->region].id)
+                                                         : json_null());
     json_t *band = json_null();
     if (r->valid && r->band != CR_NONE) {
         char id[64];
@@ -774,8 +784,12 @@ static json_t *row_json(const batch *b, const row *r)
             json_object_set_new(areas, cat->areas[k].code, json_integer(r->area_pct[k]));
     }
     json_object_set_new(j, "areas", areas);
-    json_object_set_new(j, "eligible_tier", r->valid && r->eligible != CR_NONE ? json_string(tier_id(b, r->eligible)) : json_null());
-    json_object_set_new(j, "awarded_tier", r->valid && r->awarded != CR_NONE ? json_string(tier_id(b, r->awarded)) : json_null());
+    json_object_set_new(j, "eligible_tier",
+                        r->valid && r->eligible != CR_NONE ? json_string(tier_id(b, r->eligible))
+                                                           : json_null());
+    json_object_set_new(j, "awarded_tier",
+                        r->valid && r->awarded != CR_NONE ? json_string(tier_id(b, r->awarded))
+                                                          : json_null());
     json_t *core = json_null();
     if (r->valid && r->core_missing) {
         core = json_array();
@@ -800,7 +814,8 @@ static json_t *row_json(const batch *b, const row *r)
     json_object_set_new(j, "file", name[0] ? json_string(name) : json_null());
     json_object_set_new(j, "pages", name[0] ? json_integer(r->pages) : json_null());
     json_object_set_new(j, "bytes", name[0] ? json_integer((json_int_t)r->bytes) : json_null());
-    json_object_set_new(j, "content_hash", name[0] && r->content[0] ? json_string(r->content) : json_null());
+    json_object_set_new(j, "content_hash",
+                        name[0] && r->content[0] ? json_string(r->content) : json_null());
     json_object_set_new(j, "hash", r->valid ? json_string(r->hash) : json_null());
     return j;
 }
@@ -829,9 +844,11 @@ static void csv_field(FILE *f, const char *s, bool last)
 /* The CSV's columns: the JSON line's keys, "areas" spread into one column per area
  * (percent_DM, ...), arrays joined (core_missing by spaces, warnings by "; "). */
 static const char *const CSV_COLUMNS[] = {
-    "id", "city", "country", "region", "population_band", "criteria_met", "criteria_total",
-    "percent", "areas", "eligible_tier", "awarded_tier", "core_missing", "outcomes_met", "status",
-    "message", "warnings", "file", "pages", "bytes", "content_hash", "hash"};
+    "id",           "city",           "country",      "region", "population_band",
+    "criteria_met", "criteria_total", "percent",      "areas",  "eligible_tier",
+    "awarded_tier", "core_missing",   "outcomes_met", "status", "message",
+    "warnings",     "file",           "pages",        "bytes",  "content_hash",
+    "hash"};
 #define NCOLS (sizeof CSV_COLUMNS / sizeof *CSV_COLUMNS)
 
 static void csv_value(FILE *f, json_t *v, const char *sep, bool last)
@@ -846,11 +863,11 @@ static void csv_value(FILE *f, json_t *v, const char *sep, bool last)
     if (json_is_array(v) && json_array_size(v)) {
         size_t need = 1, k;
         json_t *x;
-        for (k = 0; k < json_array_size(v) && ((x) = json_array_get(v, k)) != NULL; k++) need += strlen(json_string_value(x) ? json_string_value(x) : "") + strlen(sep);
+        for (k = 0; k < json_array_size(v) && ((x) = json_array_get(v, k)) != NULL; k++)
+            need += strlen(json_string_value(x) ? json_string_value(x) : "") + strlen(sep);
         if ((joined = malloc(need))) {
             char *end = joined;
-            for (k = 0; k < json_array_size(v) && ((x) = json_array_get(v, k)) != NULL; k++)
-            {
+            for (k = 0; k < json_array_size(v) && ((x) = json_array_get(v, k)) != NULL; k++) {
                 const char *t = json_string_value(x) ? json_string_value(x) : "";
                 size_t sl = k ? strlen(sep) : 0, tl = strlen(t);
                 memcpy(end, sep, sl);
@@ -872,7 +889,9 @@ static void csv_row(FILE *f, json_t *j, json_t *area_codes)
         if (strcmp(CSV_COLUMNS[c], "areas") == 0) {
             json_t *areas = json_object_get(j, "areas"), *code;
             size_t k;
-            for (k = 0; k < json_array_size(area_codes) && ((code) = json_array_get(area_codes, k)) != NULL; k++)
+            for (k = 0; k < json_array_size(area_codes) &&
+                        ((code) = json_array_get(area_codes, k)) != NULL;
+                 k++)
                 csv_value(f, json_object_get(areas, json_string_value(code)), "", false);
             continue;
         }
@@ -902,8 +921,8 @@ static cr_status manifest_write(const char *csv_path, const char *json_path, con
         if (strcmp(CSV_COLUMNS[c], "areas") == 0) {
             json_t *code;
             size_t k;
-            for (k = 0; k < json_array_size(codes) && ((code) = json_array_get(codes, k)) != NULL; k++)
-            {
+            for (k = 0; k < json_array_size(codes) && ((code) = json_array_get(codes, k)) != NULL;
+                 k++) {
                 char col[96];
                 snprintf(col, sizeof col, "percent_%s", json_string_value(code));
                 csv_field(f, col, false);
@@ -962,7 +981,8 @@ static cr_status manifest_write(const char *csv_path, const char *json_path, con
     return st;
 }
 
-static json_t *manifest_head(const char *version, const char *edition, const char *format, json_t *areas)
+static json_t *manifest_head(const char *version, const char *edition, const char *format,
+                             json_t *areas)
 {
     json_t *head = json_object();
     json_object_set_new(head, "format", json_integer(MANIFEST_FORMAT));
@@ -990,7 +1010,8 @@ static cr_status write_manifest(batch *b, cr_error *err)
         snprintf(shard, sizeof shard, "%u/%u", b->o->shard_k, b->o->shard_n);
         json_object_set_new(head, "shard", json_string(shard));
     }
-    cr_status st = manifest_write(b->manifest_csv, b->manifest_json, head, batch_line, b, b->nrows, err);
+    cr_status st =
+        manifest_write(b->manifest_csv, b->manifest_json, head, batch_line, b, b->nrows, err);
     json_decref(head);
     return st;
 }
@@ -1009,9 +1030,12 @@ static int check_target(const batch *b, const char *path, cr_error *err)
         cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
         return OUT_FATAL;
     }
-    const char *what = S_ISLNK(st.st_mode) ? "a symbolic link" : S_ISDIR(st.st_mode) ? "a folder"
-                     : S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
-                     : S_ISREG(st.st_mode) ? NULL : "a device";
+    const char *what = S_ISLNK(st.st_mode)    ? "a symbolic link"
+                       : S_ISDIR(st.st_mode)  ? "a folder"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                       : S_ISSOCK(st.st_mode) ? "a socket"
+                       : S_ISREG(st.st_mode)  ? NULL
+                                              : "a device";
     if (is_png(b)) {
         if (cr_page_set_check(path) == 1)
             return OUT_OK;
@@ -1054,7 +1078,8 @@ static int render_city(batch *b, row *r, reply *rep)
         goto done_noa;
     char psub[4200], paud[4200];
     if (previous_files(b, e->id, psub, paud, sizeof psub)) {
-        if (cr_assessment_load(&prev, psub, paud[0] ? paud : NULL, b->cat, b->schemas, &err) != CR_OK)
+        if (cr_assessment_load(&prev, psub, paud[0] ? paud : NULL, b->cat, b->schemas, &err) !=
+            CR_OK)
             goto done;
         have_prev = true;
     }
@@ -1351,7 +1376,8 @@ static cr_status pass2(batch *b, cr_batch_result *res, int *sig, cr_error *err)
     if (!jobs) { /* the CPUs this process may use (taskset, cgroups, a Slurm allocation) */
         cpu_set_t set;
         CPU_ZERO(&set);
-        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                             : sysconf(_SC_NPROCESSORS_ONLN);
         jobs = n > 0 ? (unsigned)n : 1;
     }
     b->nworkers = jobs < ntodo ? jobs : ntodo;
@@ -1424,7 +1450,8 @@ static cr_status pass2(batch *b, cr_batch_result *res, int *sig, cr_error *err)
                 cr_error_init(&e);
                 if (WIFSIGNALED(status))
                     cr_error_set(&e, CR_EINPUT, b->cohort->entries[r->entry].submission, 0,
-                                 "rendering crashed (signal %d); the report was not written", WTERMSIG(status));
+                                 "rendering crashed (signal %d); the report was not written",
+                                 WTERMSIG(status));
                 else
                     cr_error_set(&e, CR_EINPUT, b->cohort->entries[r->entry].submission, 0,
                                  "rendering stopped (exit status %d); the report was not written",
@@ -1455,7 +1482,8 @@ static cr_status pass2(batch *b, cr_batch_result *res, int *sig, cr_error *err)
                     stopping = true;
                     res->stopped = true;
                     st = cr_error_set(err, CR_EIO, NULL, 0,
-                                      "%s; stopped: the reports already there are kept", rep.message);
+                                      "%s; stopped: the reports already there are kept",
+                                      rep.message);
                 } else if (rep.outcome != OUT_FATAL) {
                     logf_(b, "%s\n", rep.message);
                     res->failed++;
@@ -1483,7 +1511,8 @@ static cr_status check_out_dir(const char *dir, cr_error *err)
     struct stat st;
     if (stat(dir, &st) != 0) {
         if (errno != ENOENT || mkdir(dir, 0777) != 0)
-            return cr_error_set(err, CR_EIO, dir, 0, "cannot create the output folder: %s", strerror(errno));
+            return cr_error_set(err, CR_EIO, dir, 0, "cannot create the output folder: %s",
+                                strerror(errno));
     } else if (!S_ISDIR(st.st_mode)) {
         return cr_error_set(err, CR_EIO, dir, 0, "is not a folder");
     }
@@ -1492,7 +1521,8 @@ static cr_status check_out_dir(const char *dir, cr_error *err)
     snprintf(probe, sizeof probe, "%s/" CR_TEMP_PREFIX "probe.XXXXXX", dir);
     int fd = mkstemp(probe);
     if (fd < 0)
-        return cr_error_set(err, CR_EIO, dir, 0, "cannot write in the output folder: %s", strerror(errno));
+        return cr_error_set(err, CR_EIO, dir, 0, "cannot write in the output folder: %s",
+                            strerror(errno));
     close(fd);
     unlink(probe);
     return CR_OK;
@@ -1504,7 +1534,8 @@ static cr_status check_out_dir(const char *dir, cr_error *err)
  * process (and the workers sharing it) are gone, however they die. Busy: an error, or with
  * o->wait, tries again every 100 ms until it is free or a signal (or o->cancelled) stops the
  * wait. The file stays: removing a lock file would let two runs lock two different files. */
-static cr_status lock_file(batch *b, const char *name, int mode, int *fd_out, int *sig, cr_error *err)
+static cr_status lock_file(batch *b, const char *name, int mode, int *fd_out, int *sig,
+                           cr_error *err)
 {
     const cr_batch_options *o = b->o;
     char path[4200];
@@ -1525,10 +1556,12 @@ static cr_status lock_file(batch *b, const char *name, int mode, int *fd_out, in
             close(fd);
             return cr_error_set(err, CR_EIO, o->out_dir, 0,
                                 "another certreport run is writing to this folder (it holds %s); "
-                                "wait for it to finish, or give --wait", name);
+                                "wait for it to finish, or give --wait",
+                                name);
         }
         if (!said && o->progress != CR_PROGRESS_NONE) {
-            logf_(b, "certreport %s: waiting for another run writing to %s\n", b->command, o->out_dir);
+            logf_(b, "certreport %s: waiting for another run writing to %s\n", b->command,
+                  o->out_dir);
             said = true;
         }
         struct pollfd p = {.fd = b->sfd, .events = POLLIN};
@@ -1600,7 +1633,8 @@ static cr_status prepare(batch *b, int *sig, cr_error *err)
     b->cohort = cr_cohort_scan(o->cohort_dir, &local);
     b->warnings += local.warnings;
     if (!b->cohort)
-        return cr_error_set(err, local.code, local.file[0] ? local.file : NULL, local.line, "%s", local.message);
+        return cr_error_set(err, local.code, local.file[0] ? local.file : NULL, local.line, "%s",
+                            local.message);
     if (!(b->spec = cr_layout_spec_load(o->layout_path, o->fonts_dir, b->schemas, err)))
         return err->code;
     if (!(b->fonts = cr_layout_spec_load_fonts(b->spec, err)))
@@ -1619,10 +1653,11 @@ static cr_status prepare(batch *b, int *sig, cr_error *err)
         return err->code;
     cr_status st = pass1(b, sig, err);
     if (st == CR_OK && o->strict && (b->warnings || b->nleft_out))
-        st = cr_error_set(err, CR_EINPUT, o->cohort_dir, 0,
-                          "--strict: %zu warning%s and %zu cit%s left out; nothing %s", b->warnings,
-                          b->warnings == 1 ? "" : "s", b->nleft_out, b->nleft_out == 1 ? "y" : "ies",
-                          strcmp(b->command, "batch") == 0 ? "rendered" : "written");
+        st =
+            cr_error_set(err, CR_EINPUT, o->cohort_dir, 0,
+                         "--strict: %zu warning%s and %zu cit%s left out; nothing %s", b->warnings,
+                         b->warnings == 1 ? "" : "s", b->nleft_out, b->nleft_out == 1 ? "y" : "ies",
+                         strcmp(b->command, "batch") == 0 ? "rendered" : "written");
     return st;
 }
 
@@ -1663,22 +1698,33 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
         return CR_EUSAGE;
     memset(res, 0, sizeof *res);
     if (CR_ARG_NULL(o, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err) ||
-        CR_ARG_NULL(o->cohort_dir, err) || CR_ARG_NULL(o->out_dir, err) || CR_ARG_NULL(o->format, err) ||
-        CR_ARG_NULL(o->backend, err) || CR_ARG_NULL(o->catalog_path, err) ||
-        CR_ARG_NULL(o->layout_path, err) || CR_ARG_NULL(o->fonts_dir, err) ||
-        CR_ARG_NULL(o->strings_dir, err) || CR_ARG_NULL(o->version, err))
+        CR_ARG_NULL(o->cohort_dir, err) || CR_ARG_NULL(o->out_dir, err) ||
+        CR_ARG_NULL(o->format, err) || CR_ARG_NULL(o->backend, err) ||
+        CR_ARG_NULL(o->catalog_path, err) || CR_ARG_NULL(o->layout_path, err) ||
+        CR_ARG_NULL(o->fonts_dir, err) || CR_ARG_NULL(o->strings_dir, err) ||
+        CR_ARG_NULL(o->version, err))
         return CR_EUSAGE;
-    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
-               .command = "batch", .lock_fd = -1, .shard_lock_fd = -1};
+    batch b = {.o = o,
+               .cat = cat,
+               .schemas = schemas,
+               .log = o->log ? o->log : stderr,
+               .sfd = -1,
+               .command = "batch",
+               .lock_fd = -1,
+               .shard_lock_fd = -1};
     if (o->shard_n && (o->shard_k < 1 || o->shard_k > o->shard_n))
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "shard %u/%u: K must be between 1 and N", o->shard_k, o->shard_n);
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "shard %u/%u: K must be between 1 and N",
+                            o->shard_k, o->shard_n);
     if (o->shard_n && !o->peers_path)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "--shard needs --peers: every shard must use the same statistics");
+        return cr_error_set(err, CR_EUSAGE, NULL, 0,
+                            "--shard needs --peers: every shard must use the same statistics");
     if (check_out_dir(o->out_dir, err) != CR_OK)
         return err->code;
     if (o->shard_n) {
-        snprintf(b.manifest_csv, sizeof b.manifest_csv, "%s/manifest-%u-of-%u.csv", o->out_dir, o->shard_k, o->shard_n);
-        snprintf(b.manifest_json, sizeof b.manifest_json, "%s/manifest-%u-of-%u.json", o->out_dir, o->shard_k, o->shard_n);
+        snprintf(b.manifest_csv, sizeof b.manifest_csv, "%s/manifest-%u-of-%u.csv", o->out_dir,
+                 o->shard_k, o->shard_n);
+        snprintf(b.manifest_json, sizeof b.manifest_json, "%s/manifest-%u-of-%u.json", o->out_dir,
+                 o->shard_k, o->shard_n);
     } else {
         snprintf(b.manifest_csv, sizeof b.manifest_csv, "%s/manifest.csv", o->out_dir);
         snprintf(b.manifest_json, sizeof b.manifest_json, "%s/manifest.json", o->out_dir);
@@ -1719,7 +1765,10 @@ cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat, const c
     if (sig) {
         res->signal = sig;
         if (st == CR_OK || err->code == CR_OK)
-            st = cr_error_set(err, CR_EIO, NULL, 0, "interrupted by signal %d: every finished report is kept, none is half-written", sig);
+            st = cr_error_set(
+                err, CR_EIO, NULL, 0,
+                "interrupted by signal %d: every finished report is kept, none is half-written",
+                sig);
     }
     restore_signals(&b, &old);
     batch_free(&b);
@@ -1777,8 +1826,8 @@ static bool shard_manifest_name(const char *n, unsigned *k, unsigned *total)
 
 /* One shard's manifest: its head must agree with the first one's (the same program, catalog,
  * output format and areas: else they are not slices of one run), its lines are added. */
-static cr_status merge_one(const char *path, unsigned k, unsigned total, json_t **first, merge_state *m,
-                           cr_error *err)
+static cr_status merge_one(const char *path, unsigned k, unsigned total, json_t **first,
+                           merge_state *m, cr_error *err)
 {
     json_error_t je;
     json_t *doc = json_load_file(path, 0, &je);
@@ -1789,23 +1838,26 @@ static cr_status merge_one(const char *path, unsigned k, unsigned total, json_t 
     const char *shard = json_string_value(json_object_get(doc, "shard"));
     json_t *cities = json_object_get(doc, "cities");
     cr_status st = CR_OK;
-    if (json_integer_value(json_object_get(doc, "format")) != MANIFEST_FORMAT || !json_is_array(cities))
+    if (json_integer_value(json_object_get(doc, "format")) != MANIFEST_FORMAT ||
+        !json_is_array(cities))
         st = cr_error_set(err, CR_EINPUT, path, 0,
-                          "not a manifest of format %d (written by another version of certreport?); run the shard again",
+                          "not a manifest of format %d (written by another version of "
+                          "certreport?); run the shard again",
                           MANIFEST_FORMAT);
     else if (!shard || strcmp(shard, want) != 0)
-        st = cr_error_set(err, CR_EINPUT, path, 0, "says it is shard %s, not %s", shard ? shard : "(none)", want);
+        st = cr_error_set(err, CR_EINPUT, path, 0, "says it is shard %s, not %s",
+                          shard ? shard : "(none)", want);
     if (st == CR_OK && *first) {
         static const char *const keys[] = {"certreport", "catalog", "output", "areas"};
         for (size_t i = 0; i < 4 && st == CR_OK; i++)
             if (!json_equal(json_object_get(doc, keys[i]), json_object_get(*first, keys[i])))
-                st = cr_error_set(err, CR_EINPUT, path, 0,
-                                  "its \"%s\" differs from the other shards': not slices of one run", keys[i]);
+                st = cr_error_set(
+                    err, CR_EINPUT, path, 0,
+                    "its \"%s\" differs from the other shards': not slices of one run", keys[i]);
     }
     size_t i;
     json_t *line;
-    for (i = 0; i < json_array_size(cities) && ((line) = json_array_get(cities, i)) != NULL; i++)
-    {
+    for (i = 0; i < json_array_size(cities) && ((line) = json_array_get(cities, i)) != NULL; i++) {
         if (st != CR_OK)
             break;
         if (!json_is_string(json_object_get(line, "id"))) {
@@ -1833,7 +1885,11 @@ static cr_status merge_one(const char *path, unsigned k, unsigned total, json_t 
 cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_error *err)
 {
     memset(res, 0, sizeof *res);
-    batch b = {.o = o, .log = o->log ? o->log : stderr, .sfd = -1, .command = "merge", .lock_fd = -1,
+    batch b = {.o = o,
+               .log = o->log ? o->log : stderr,
+               .sfd = -1,
+               .command = "merge",
+               .lock_fd = -1,
                .shard_lock_fd = -1};
     int sig = 0;
     struct stat sb;
@@ -1856,8 +1912,9 @@ cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_err
         if (!shard_manifest_name(de->d_name, &k, &n))
             continue;
         if (total && n != total) {
-            st = cr_error_set(err, CR_EINPUT, o->out_dir, 0,
-                              "manifests of shards of %u and of %u; remove the ones of the older run", total, n);
+            st = cr_error_set(
+                err, CR_EINPUT, o->out_dir, 0,
+                "manifests of shards of %u and of %u; remove the ones of the older run", total, n);
             break;
         }
         total = n;
@@ -1865,13 +1922,15 @@ cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_err
     if (d)
         closedir(d);
     if (st == CR_OK && !total)
-        st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "no shard manifest here (manifest-K-of-N.json)");
+        st = cr_error_set(err, CR_EINPUT, o->out_dir, 0,
+                          "no shard manifest here (manifest-K-of-N.json)");
     for (unsigned k = 1; st == CR_OK && k <= total; k++) {
         char path[4200];
         snprintf(path, sizeof path, "%s/manifest-%u-of-%u.json", o->out_dir, k, total);
         if (access(path, F_OK) != 0)
-            st = cr_error_set(err, CR_EINPUT, o->out_dir, 0, "manifest-%u-of-%u.json is missing: shard %u/%u has not run",
-                              k, total, k, total);
+            st = cr_error_set(err, CR_EINPUT, o->out_dir, 0,
+                              "manifest-%u-of-%u.json is missing: shard %u/%u has not run", k,
+                              total, k, total);
     }
     merge_state m = {0};
     json_t *first = NULL;
@@ -1940,8 +1999,14 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
         CR_ARG_NULL(o->layout_path, err) || CR_ARG_NULL(o->fonts_dir, err) ||
         CR_ARG_NULL(o->strings_dir, err))
         return CR_EUSAGE;
-    batch b = {.o = o, .cat = cat, .schemas = schemas, .log = o->log ? o->log : stderr, .sfd = -1,
-               .command = "cohort", .lock_fd = -1, .shard_lock_fd = -1};
+    batch b = {.o = o,
+               .cat = cat,
+               .schemas = schemas,
+               .log = o->log ? o->log : stderr,
+               .sfd = -1,
+               .command = "cohort",
+               .lock_fd = -1,
+               .shard_lock_fd = -1};
     int sig = 0;
     cr_overview_city *cities = NULL;
     cr_display *d = NULL;
@@ -1996,8 +2061,9 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
             st = err->code;
     }
     if (st == CR_OK)
-        st = strcmp(o->backend, "cairo") == 0 ? cr_render_cairo(d, b.fonts, CR_CAIRO_PDF, 0, 96, out, err)
-                                              : cr_render_pdf(d, b.fonts, out, err);
+        st = strcmp(o->backend, "cairo") == 0
+                 ? cr_render_cairo(d, b.fonts, CR_CAIRO_PDF, 0, 96, out, err)
+                 : cr_render_pdf(d, b.fonts, out, err);
     cr_display_free(d);
     free(cities);
     batch_free(&b);

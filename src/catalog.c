@@ -1,9 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: loading and checking a catalog file (see certreport/catalog.h). The schema checks
  * syntax; this file checks meaning: unique codes, sane thresholds, resolvable references. */
 #include "certreport/catalog.h"
 #include "args.h"
 #include "certreport/input.h"
-#include "certreport/score.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -174,7 +174,8 @@ static bool load_outcomes(loader *l, xmlNodePtr outcomes)
                 return fail(l, sc, "data source of an unknown region", region);
             for (size_t j = 0; j + 1 < o[i].nsources; j++)
                 if (src[j].region == so->region)
-                    return fail(l, sc, "two data sources for one region", region ? region : "(all)");
+                    return fail(l, sc, "two data sources for one region",
+                                region ? region : "(all)");
         }
         o[i].sources = src;
         if (l->oom)
@@ -333,8 +334,7 @@ cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
         !load_outcomes(&l, child(root, "outcomes")) || !load_areas(&l, child(root, "areas")) ||
         !load_tiers(&l, child(root, "tiers")))
         goto done;
-    if (cat->ncriteria > CR_MAX_LIST || cat->nareas > CR_MAX_LIST ||
-        cat->noutcomes > CR_MAX_LIST) {
+    if (cat->ncriteria > CR_MAX_LIST || cat->nareas > CR_MAX_LIST || cat->noutcomes > CR_MAX_LIST) {
         cr_error_set(err, CR_EINPUT, name, cr_xml_line(root),
                      "catalog is larger than certreport supports (%d criteria, areas or outcomes)",
                      CR_MAX_LIST);
@@ -399,7 +399,8 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
     char *buf = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!buf)
         return err->code;
-    xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_CATALOG_TEXT, "catalog-text", err);
+    xmlDocPtr doc =
+        cr_xml_load(buf, len, path, schemas, CR_SCHEMA_CATALOG_TEXT, "catalog-text", err);
     free(buf);
     if (!doc)
         return err->code;
@@ -409,7 +410,8 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
     bool ok = !l.oom;
     if (ok && edition && strcmp(edition, cat->edition) != 0) {
         cr_error_set(err, CR_EINPUT, path, cr_xml_line(root),
-                     "translation of edition %s, but the catalog is edition %s", edition, cat->edition);
+                     "translation of edition %s, but the catalog is edition %s", edition,
+                     cat->edition);
         ok = false;
     }
     text_kind kinds[] = {
@@ -418,7 +420,8 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
         {"tier", "id", (void *)(uintptr_t)cat->tiers, cat->ntiers, sizeof *cat->tiers},
         {"outcome", "id", (void *)(uintptr_t)cat->outcomes, cat->noutcomes, sizeof *cat->outcomes},
         {"area", "code", (void *)(uintptr_t)cat->areas, cat->nareas, sizeof *cat->areas},
-        {"criterion", "code", (void *)(uintptr_t)cat->criteria, cat->ncriteria, sizeof *cat->criteria},
+        {"criterion", "code", (void *)(uintptr_t)cat->criteria, cat->ncriteria,
+         sizeof *cat->criteria},
     };
     /* Every id of the catalog exactly once: a translation never falls back to English silently. */
     for (size_t k = 0; ok && k < sizeof kinds / sizeof *kinds; k++) {
@@ -474,7 +477,8 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
         }
         for (size_t i = 0; ok && i < t->n; i++)
             if (!seen[i])
-                ok = fail(&l, root, "no translation of", *(const char *const *)((const char *)t->items + i * t->stride));
+                ok = fail(&l, root, "no translation of",
+                          *(const char *const *)((const char *)t->items + i * t->stride));
         free(seen);
     }
     if (l.oom) {
@@ -586,7 +590,8 @@ size_t cr_catalog_band_of(const cr_catalog *cat, long population)
     if (!cat)
         return CR_NONE;
     for (size_t i = 0; i < cat->nbands; i++)
-        if (population >= cat->bands[i].min && (cat->bands[i].max < 0 || population <= cat->bands[i].max))
+        if (population >= cat->bands[i].min &&
+            (cat->bands[i].max < 0 || population <= cat->bands[i].max))
             return i;
     return CR_NONE;
 }

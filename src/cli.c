@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the command-line program. Parses arguments, finds the assets, runs the library
  * and maps its errors to exit statuses: 0 success, 1 bad input (or a file that cannot be read
  * or written), 2 wrong usage. Messages go to stderr as "file:line: message". */
@@ -115,7 +116,8 @@ static char *read_stream(FILE *f, const char *name, size_t *len, cr_error *err)
     if (!buf || ferror(f)) {
         bool oom = !buf;
         free(buf);
-        cr_error_set(err, oom ? CR_ENOMEM : CR_EIO, name, 0, oom ? "out of memory" : "cannot read it");
+        cr_error_set(err, oom ? CR_ENOMEM : CR_EIO, name, 0,
+                     oom ? "out of memory" : "cannot read it");
         return NULL;
     }
     *len = n;
@@ -155,8 +157,9 @@ static cr_status load_assessment(cr_assessment *a, const char *sub, const char *
             return err->code != CR_OK ? err->code : CR_EIO;
         }
     }
-    cr_status st = sub_in ? cr_assessment_parse(a, in, len, "<stdin>", file, flen, other, cat, schemas, err)
-                          : cr_assessment_parse(a, file, flen, other, in, len, "<stdin>", cat, schemas, err);
+    cr_status st =
+        sub_in ? cr_assessment_parse(a, in, len, "<stdin>", file, flen, other, cat, schemas, err)
+               : cr_assessment_parse(a, file, flen, other, in, len, "<stdin>", cat, schemas, err);
     free(in);
     free(file);
     return st;
@@ -168,7 +171,8 @@ static void print_brief(const char *usage)
 {
     const char *end = strstr(usage, "\n\n");
     fprintf(stderr, "%.*s\n", (int)(end ? end - usage : (ptrdiff_t)strlen(usage)), usage);
-    fprintf(stderr, "(%s COMMAND --help: the options of a command; %s --help: the commands)\n", prog, prog);
+    fprintf(stderr, "(%s COMMAND --help: the options of a command; %s --help: the commands)\n",
+            prog, prog);
 }
 
 /* |path| without trailing slashes ("/" stays), in place: a folder as the user typed it. */
@@ -227,11 +231,13 @@ static int stopped(const char *cmd)
  * Returns 0, or EXIT_INPUT when the statistics cannot be used. The line is made here but, when
  * *line is given, handed back for the caller to print once its output is written (so a failure
  * to write stays the one message). */
-static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *err, bool strict, char **line)
+static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *err, bool strict,
+                          char **line)
 {
     if (p->used == 0) {
-        fprintf(stderr, "%s %s: no valid city in the cohort folder (%zu left out); nothing written\n", prog, cmd,
-                p->nleft_out);
+        fprintf(stderr,
+                "%s %s: no valid city in the cohort folder (%zu left out); nothing written\n", prog,
+                cmd, p->nleft_out);
         return EXIT_INPUT;
     }
     char *text = NULL;
@@ -243,8 +249,9 @@ static int cohort_outcome(const char *cmd, const cr_peers *p, const cr_error *er
     }
     if (strict && (err->warnings || p->nleft_out)) {
         fprintf(stderr, "%s %s: %s\n", prog, cmd, text);
-        fprintf(stderr, "%s %s: --strict: %u warning%s and %zu cit%s left out; nothing written\n", prog, cmd,
-                err->warnings, err->warnings == 1 ? "" : "s", p->nleft_out, p->nleft_out == 1 ? "y" : "ies");
+        fprintf(stderr, "%s %s: --strict: %u warning%s and %zu cit%s left out; nothing written\n",
+                prog, cmd, err->warnings, err->warnings == 1 ? "" : "s", p->nleft_out,
+                p->nleft_out == 1 ? "y" : "ies");
         free(text);
         return EXIT_INPUT;
     }
@@ -273,8 +280,8 @@ static bool same_file(const char *out, const char *in)
     struct stat a, b;
     if (!out || !in || strcmp(out, "-") == 0 || strcmp(in, "-") == 0)
         return false;
-    return stat(out, &a) == 0 && stat(in, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino &&
-           (S_ISREG(b.st_mode) || S_ISDIR(b.st_mode));
+    return stat(out, &a) == 0 && stat(in, &b) == 0 && a.st_dev == b.st_dev &&
+           a.st_ino == b.st_ino && (S_ISREG(b.st_mode) || S_ISDIR(b.st_mode));
 }
 
 /* Whether |out| is one of the XML files of the cohort folder |dir| (or the folder itself). */
@@ -297,7 +304,8 @@ static bool cohort_file(const char *out, const char *dir)
         char path[PATH_MAX + 300];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
         struct stat st;
-        found = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == o.st_dev && st.st_ino == o.st_ino;
+        found = lstat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_dev == o.st_dev &&
+                st.st_ino == o.st_ino;
     }
     closedir(d);
     return found;
@@ -306,8 +314,8 @@ static bool cohort_file(const char *out, const char *dir)
 /* Refuses an output that is one of the command's inputs (a usage error, exit 2, before anything
  * is read or written): |inputs| are pairs of (what, path), NULL-terminated; |cohort| a cohort
  * folder whose files are inputs too. Names are printed escaped. */
-static int output_not_input(const char *cmd, const char *out, const char *const *inputs, const char *cohort,
-                            const char *usage)
+static int output_not_input(const char *cmd, const char *out, const char *const *inputs,
+                            const char *cohort, const char *usage)
 {
     const char *what = NULL;
     for (size_t i = 0; inputs[i]; i += 2)
@@ -321,8 +329,8 @@ static int output_not_input(const char *cmd, const char *out, const char *const 
         return 0;
     char name[1024];
     cr_escape(name, sizeof name, out);
-    fprintf(stderr, "%s %s: -o %s is an input (%s); it was left as it is: give another output\n", prog, cmd,
-            name, what);
+    fprintf(stderr, "%s %s: -o %s is an input (%s); it was left as it is: give another output\n",
+            prog, cmd, name, what);
     print_brief(usage);
     return EXIT_USAGE;
 }
@@ -373,7 +381,8 @@ static int env_open(env *e, const options *o, cr_error *err)
     if (o->catalog)
         snprintf(e->catalog_path, sizeof e->catalog_path, "%s", o->catalog);
     else
-        snprintf(e->catalog_path, sizeof e->catalog_path, "%s/%s", e->assets, CERTREPORT_DEFAULT_CATALOG);
+        snprintf(e->catalog_path, sizeof e->catalog_path, "%s/%s", e->assets,
+                 CERTREPORT_DEFAULT_CATALOG);
     if (!(e->catalog = cr_catalog_load(e->catalog_path, e->schemas, err))) {
         print_error(err);
         return EXIT_INPUT;
@@ -435,11 +444,13 @@ static const char *const usage_score =
     "SUBMISSION or the audit log may be - (standard input). --strict: warnings are errors.\n";
 
 static const char *const usage_stats =
-    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--strict] [--catalog FILE] [--assets DIR]\n"
+    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--strict] [--catalog FILE] [--assets "
+    "DIR]\n"
     "\n"
     "Scores every city of COHORT_DIR (ID.submission.xml, each with an optional ID.audit.xml) and\n"
     "computes the peer statistics: applicants and average score per region and population band,\n"
-    "and per criterion the share of applicants (all, and of each band) whose audited answer is yes.\n"
+    "and per criterion the share of applicants (all, and of each band) whose audited answer is "
+    "yes.\n"
     "-o writes them to a peers file (for reports regenerated later against the same cohort);\n"
     "--json prints them.\n"
     "\n"
@@ -447,18 +458,24 @@ static const char *const usage_stats =
     "log without its submission and any other NAME.xml are skipped with a warning. A city whose\n"
     "files are invalid is named (file:line: message) and left out; the statistics are over the\n"
     "others, and the peers file records how many cities were used and which were left out.\n"
-    "Exit status 0. --strict: any warning or city left out is an error (exit 1, nothing written).\n";
+    "Exit status 0. --strict: any warning or city left out is an error (exit 1, nothing "
+    "written).\n";
 
 static const char *const usage_render =
-    "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR [--strict]) -o OUT\n"
+    "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR [--strict]) "
+    "-o OUT\n"
     "                         [--format pdf|png|svg] [--backend haru|cairo] [--layout FILE]\n"
     "                         [--previous FILE] [--lang en|es|pt|fr] [--no-accessible] [--dump]\n"
     "\n"
-    "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen peers\n"
-    "file (certreport stats -o) or computed from a cohort folder, read as stats reads it (--strict\n"
+    "Lays out the city's \"Your Status Report\" and writes it to OUT. The peers are a frozen "
+    "peers\n"
+    "file (certreport stats -o) or computed from a cohort folder, read as stats reads it "
+    "(--strict\n"
     "as there). --format png writes the folder OUT of the pages (OUT/1.png ... N.png, 96 dpi),\n"
-    "put in place as one unit: a new set replaces the old one whole, a failure leaves it as it was;\n"
-    "svg writes the first page. -o naming an input file is a usage error. --backend: haru (libharu, the default for PDF) or cairo (PDF, PNG,\n"
+    "put in place as one unit: a new set replaces the old one whole, a failure leaves it as it "
+    "was;\n"
+    "svg writes the first page. -o naming an input file is a usage error. --backend: haru "
+    "(libharu, the default for PDF) or cairo (PDF, PNG,\n"
     "SVG). --dump prints the display list as text instead. The document date comes from\n"
     "SOURCE_DATE_EPOCH, else the audit log's latest event, else the submission date: the same\n"
     "inputs always give the same bytes.\n"
@@ -486,7 +503,8 @@ static const char *const usage_batch =
     "file:line: message and skipped; the others render (--strict: any warning or city left out\n"
     "stops the run before rendering). Each report is\n"
     "written to a temporary file and renamed when complete: an interrupted run keeps every\n"
-    "existing report whole. One run at a time writes to OUT_DIR (it holds OUT_DIR/.certreport.lock;\n"
+    "existing report whole. One run at a time writes to OUT_DIR (it holds "
+    "OUT_DIR/.certreport.lock;\n"
     "another is refused, or waits with --wait); it removes the temporary files a killed run left.\n"
     "\n"
     "OUT_DIR/manifest.csv and manifest.json list every city (scores, tiers, status, file, bytes,\n"
@@ -506,7 +524,8 @@ static const char *const usage_batch =
     "  --no-accessible  untagged PDFs (by default the haru backend tags them for screen readers)\n"
     "  --quiet          no progress (a bar on a terminal, else a line every 5 seconds)\n"
     "\n"
-    "Exit status: 0 all rendered or unchanged, 1 a city failed or the output could not be written,\n"
+    "Exit status: 0 all rendered or unchanged, 1 a city failed or the output could not be "
+    "written,\n"
     "2 wrong usage, 128+N when stopped by signal N.\n";
 
 enum {
@@ -584,7 +603,7 @@ static int parse_options_(int argc, char **argv, options *o, const char *usage, 
         if (!ok) {
             fprintf(stderr, "%s %s: unknown or misplaced option %s\n", prog, argv[0],
                     argv[optind - 1]);
-        print_brief(usage);
+            print_brief(usage);
             return EXIT_USAGE;
         }
         switch (c) {
@@ -662,8 +681,9 @@ static int parse_options_(int argc, char **argv, options *o, const char *usage, 
 static int parse_options(int argc, char **argv, options *o, const char *usage, const int *allowed)
 {
     int rc = parse_options_(argc, argv, o, usage, allowed);
-    if (rc < 0 && o->lang && !(strlen(o->lang) == 2 && o->lang[0] >= 'a' && o->lang[0] <= 'z' &&
-                               o->lang[1] >= 'a' && o->lang[1] <= 'z')) {
+    if (rc < 0 && o->lang &&
+        !(strlen(o->lang) == 2 && o->lang[0] >= 'a' && o->lang[0] <= 'z' && o->lang[1] >= 'a' &&
+          o->lang[1] <= 'z')) {
         fprintf(stderr, "%s %s: --lang takes a two-letter language code (en, es, pt, fr)\n", prog,
                 argv[0]);
         print_brief(usage);
@@ -779,7 +799,8 @@ static void print_scorecard(const cr_assessment *a, const cr_catalog *cat)
     printf("Criteria met: %u of %u (%u%%)%s\n", sc->met, sc->total, sc->percent,
            sc->verification ? "" : " - below the verification threshold");
     printf("Qualifies for: %s\n", sc->tier == CR_NONE ? "no tier" : cat->tiers[sc->tier].name);
-    printf("Awarded: %s\n", sc->awarded == CR_NONE ? "not yet certified" : cat->tiers[sc->awarded].name);
+    printf("Awarded: %s\n",
+           sc->awarded == CR_NONE ? "not yet certified" : cat->tiers[sc->awarded].name);
     for (size_t k = 0; k < sc->nareas; k++)
         printf("  %-5s %-32s %2u/%-2u %3u%%\n", cat->areas[k].code, cat->areas[k].name,
                sc->areas[k].met, sc->areas[k].total, sc->areas[k].percent);
@@ -787,7 +808,8 @@ static void print_scorecard(const cr_assessment *a, const cr_catalog *cat)
     print_codes(cat, sc->core_missing, sc->ncore_missing);
     fputs("\nResident outcomes: ", stdout);
     for (size_t o = 0; o < cat->noutcomes; o++)
-        printf("%s%s %s", o ? ", " : "", cat->outcomes[o].id, sc->outcome_met[o] ? "met" : "not met");
+        printf("%s%s %s", o ? ", " : "", cat->outcomes[o].id,
+               sc->outcome_met[o] ? "met" : "not met");
     fputs("\nChanged by the review: ", stdout);
     print_codes(cat, sc->changed, sc->nchanged);
     fputs("\nNeeds re-review: ", stdout);
@@ -801,7 +823,8 @@ static void print_scorecard(const cr_assessment *a, const cr_catalog *cat)
             print_codes(cat, n->missing, n->nmissing);
         }
         if (n->more_outcomes) {
-            printf("; %u more resident outcome%s (", n->more_outcomes, n->more_outcomes > 1 ? "s" : "");
+            printf("; %u more resident outcome%s (", n->more_outcomes,
+                   n->more_outcomes > 1 ? "s" : "");
             for (size_t o = 0; o < n->noutcomes; o++)
                 printf("%s%s", o ? ", " : "", cat->outcomes[n->outcomes[o]].id);
             putchar(')');
@@ -1001,7 +1024,7 @@ static int write_output(const char *path, const cr_buffer *b, cr_error *err)
  * language) of a report: --lang |forced| when given (an error if it is not translated), else the
  * submission's language |own| when it is translated, else English. */
 static cr_status language_files(const env *e, const char *forced, const char *own, char *strings,
-                                 char *cat_text, size_t size, cr_error *err)
+                                char *cat_text, size_t size, cr_error *err)
 {
     char dir[PATH_MAX + 64];
     snprintf(dir, sizeof dir, "%s/strings", e->assets);
@@ -1010,10 +1033,12 @@ static cr_status language_files(const env *e, const char *forced, const char *ow
     for (int k = 0; k < 3; k++) {
         if (!tries[k])
             continue;
-        if (cr_language_files(dir, e->catalog_path, e->catalog, tries[k], strings, cat_text, size, &missing))
+        if (cr_language_files(dir, e->catalog_path, e->catalog, tries[k], strings, cat_text, size,
+                              &missing))
             return CR_OK;
         if (k == 0)
-            return cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found", tries[k]);
+            return cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found",
+                                tries[k]);
     }
     return cr_error_set(err, CR_EIO, missing, 0, "string table not found");
 }
@@ -1026,8 +1051,9 @@ static bool tagged_pdf(const options *o, const char *backend, const char *format
 {
     bool can = strcmp(backend, "haru") == 0 && strcmp(format, "pdf") == 0;
     if (strcmp(backend, "cairo") == 0 && strcmp(format, "pdf") == 0 && !o->accessible)
-        fprintf(stderr, "%s: note: the cairo PDF is not tagged, so not accessible to screen readers; "
-                        "the default (haru) backend writes an accessible PDF\n",
+        fprintf(stderr,
+                "%s: note: the cairo PDF is not tagged, so not accessible to screen readers; "
+                "the default (haru) backend writes an accessible PDF\n",
                 prog);
     if (o->accessible > 0 && !can && !*problem)
         *problem = "--accessible needs a PDF from the haru backend (cairo can set neither "
@@ -1038,8 +1064,10 @@ static bool tagged_pdf(const options *o, const char *backend, const char *format
 static int cmd_render(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, OPT_AUDIT, 'o', OPT_PEERS, OPT_COHORT,
-                                  OPT_FORMAT, OPT_BACKEND, OPT_LAYOUT, OPT_DUMP, OPT_PREVIOUS, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS,     OPT_STRICT,        OPT_AUDIT,
+                                  'o',         OPT_PEERS,      OPT_COHORT,        OPT_FORMAT,
+                                  OPT_BACKEND, OPT_LAYOUT,     OPT_DUMP,          OPT_PREVIOUS,
+                                  OPT_LANG,    OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_render, allowed);
     if (rc >= 0)
         return rc;
@@ -1075,9 +1103,18 @@ static int cmd_render(int argc, char **argv)
         env_close(&e);
         return rc;
     }
-    const char *const render_inputs[] = {"the submission", argv[optind], "the audit log", o.audit,
-                                         "the peers file", o.peers, "the layout", o.layout,
-                                         "the catalog", e.catalog_path, "the previous submission", o.previous,
+    const char *const render_inputs[] = {"the submission",
+                                         argv[optind],
+                                         "the audit log",
+                                         o.audit,
+                                         "the peers file",
+                                         o.peers,
+                                         "the layout",
+                                         o.layout,
+                                         "the catalog",
+                                         e.catalog_path,
+                                         "the previous submission",
+                                         o.previous,
                                          NULL};
     if ((rc = output_not_input("render", o.output, render_inputs, o.cohort, usage_render)) != 0) {
         env_close(&e);
@@ -1201,10 +1238,11 @@ static int cmd_render(int argc, char **argv)
         rc = 0;
         goto done;
     }
-    cr_status st = strcmp(backend, "haru") == 0
-                       ? cr_render_pdf(d, fonts, &out, &err)
-                       : cr_render_cairo(d, fonts, strcmp(format, "svg") == 0 ? CR_CAIRO_SVG : CR_CAIRO_PDF,
-                                         0, 96, &out, &err);
+    cr_status st =
+        strcmp(backend, "haru") == 0
+            ? cr_render_pdf(d, fonts, &out, &err)
+            : cr_render_cairo(d, fonts, strcmp(format, "svg") == 0 ? CR_CAIRO_SVG : CR_CAIRO_PDF, 0,
+                              96, &out, &err);
     if (st != CR_OK)
         goto fail;
     rc = write_output(o.output, &out, &err);
@@ -1267,14 +1305,19 @@ static bool parse_shard(const char *s, unsigned *k, unsigned *n)
 static int cmd_batch(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, 'o', 'j', OPT_PEERS, OPT_FORMAT, OPT_BACKEND,
-                                  OPT_LAYOUT, OPT_FORCE, OPT_SHARD, OPT_PREVIOUS, OPT_QUIET, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE,
-                                  OPT_WAIT, 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT,     'o',
+                                  'j',         OPT_PEERS,  OPT_FORMAT,     OPT_BACKEND,
+                                  OPT_LAYOUT,  OPT_FORCE,  OPT_SHARD,      OPT_PREVIOUS,
+                                  OPT_QUIET,   OPT_LANG,   OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE,
+                                  OPT_WAIT,    0};
     int rc = parse_options(argc, argv, &o, usage_batch, allowed);
     if (rc >= 0)
         return rc;
-    cr_batch_options bo = {.format = o.format ? o.format : "pdf", .force = o.force, .date = -1,
-                           .version = CERTREPORT_VERSION, .log = stderr};
+    cr_batch_options bo = {.format = o.format ? o.format : "pdf",
+                           .force = o.force,
+                           .date = -1,
+                           .version = CERTREPORT_VERSION,
+                           .log = stderr};
     bo.backend = o.backend ? o.backend : strcmp(bo.format, "png") == 0 ? "cairo" : "haru";
     const char *problem = NULL;
     char *end = NULL;
@@ -1296,7 +1339,8 @@ static int cmd_batch(int argc, char **argv)
     else if (o.shard && !o.peers)
         problem = "--shard needs --peers FILE: every slice must use the same statistics";
     else if (same_file(o.output, argv[optind]))
-        problem = "-o is the cohort folder: the reports and manifests would go among its input files; give another folder";
+        problem = "-o is the cohort folder: the reports and manifests would go among its input "
+                  "files; give another folder";
     else if (o.previous && same_file(o.output, o.previous))
         problem = "-o is the --previous folder: give another folder";
     bo.untagged = !tagged_pdf(&o, bo.backend, bo.format, &problem);
@@ -1307,13 +1351,16 @@ static int cmd_batch(int argc, char **argv)
     }
     bo.cohort_dir = argv[optind];
     bo.lang = o.lang;
-    bo.out_dir = trim_slashes((char *)o.output); /* optarg, ours to edit; "reports/" names reports/manifest.csv, not reports//... */
+    bo.out_dir = trim_slashes((char *)o.output); /* optarg, ours to edit; "reports/" names
+                                                    reports/manifest.csv, not reports//... */
     bo.jobs = (unsigned)jobs;
     bo.peers_path = o.peers;
     bo.previous_dir = o.previous;
     bo.strict = o.strict;
     bo.wait = o.wait;
-    bo.progress = o.quiet ? CR_PROGRESS_NONE : isatty(STDERR_FILENO) ? CR_PROGRESS_BAR : CR_PROGRESS_LINES;
+    bo.progress = o.quiet                 ? CR_PROGRESS_NONE
+                  : isatty(STDERR_FILENO) ? CR_PROGRESS_BAR
+                                          : CR_PROGRESS_LINES;
     bo.date = source_date();
     cr_error err;
     cr_error_init(&err);
@@ -1342,15 +1389,17 @@ static int cmd_batch(int argc, char **argv)
         if (pending)
             printf(", %zu not rendered", pending);
         if (res.excluded)
-            printf("; peer statistics over %zu of %zu cities (%zu left out)", res.cities - res.excluded,
-                   res.cities, res.excluded);
+            printf("; peer statistics over %zu of %zu cities (%zu left out)",
+                   res.cities - res.excluded, res.cities, res.excluded);
         printf("\nmanifest: %s\n", res.manifest);
         if (res.rendered == 0 && res.failed == 0 && !pending)
             printf("nothing changed since the last run: no report rendered\n");
     }
     if (res.signal)
-        fprintf(stderr, "%s batch: stopped by signal %d; every finished report is kept, none is half-written\n",
-                prog, res.signal);
+        fprintf(
+            stderr,
+            "%s batch: stopped by signal %d; every finished report is kept, none is half-written\n",
+            prog, res.signal);
     env_close(&e);
     if (res.signal)
         return 128 + res.signal;
@@ -1368,7 +1417,8 @@ static const char *const usage_cohort =
     "Lays out the staff's overview of a cohort: applicants and cities left out, the tiers the\n"
     "answers qualify for and the tiers awarded, the average score per practice area by region and\n"
     "by population band, the share of applicants meeting each criterion, and every city with its\n"
-    "score and tier. A city whose files are invalid is reported as file:line: message and left out\n"
+    "score and tier. A city whose files are invalid is reported as file:line: message and left "
+    "out\n"
     "(the overview says how many were); the exit status is then 1 (--strict: nothing written).\n"
     "The folder is read as stats reads it. Tagged for screen readers unless --no-accessible (or\n"
     "--backend cairo). SIGINT or SIGTERM stop it between two cities: exit 128 + the signal.\n";
@@ -1376,12 +1426,17 @@ static const char *const usage_cohort =
 static int cmd_cohort(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, 'o', OPT_PEERS, OPT_BACKEND, OPT_LAYOUT, OPT_LANG, OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
+    static const int allowed[] = {OPT_CATALOG,    OPT_ASSETS,        OPT_STRICT, 'o',
+                                  OPT_PEERS,      OPT_BACKEND,       OPT_LAYOUT, OPT_LANG,
+                                  OPT_ACCESSIBLE, OPT_NO_ACCESSIBLE, 0};
     int rc = parse_options(argc, argv, &o, usage_cohort, allowed);
     if (rc >= 0)
         return rc;
-    cr_batch_options bo = {.format = "pdf", .backend = o.backend ? o.backend : "haru", .date = -1,
-                           .version = CERTREPORT_VERSION, .log = stderr};
+    cr_batch_options bo = {.format = "pdf",
+                           .backend = o.backend ? o.backend : "haru",
+                           .date = -1,
+                           .version = CERTREPORT_VERSION,
+                           .log = stderr};
     const char *problem = NULL;
     if (argc - optind != 1)
         problem = "give exactly one cohort folder";
@@ -1407,9 +1462,10 @@ static int cmd_cohort(int argc, char **argv)
         env_close(&e);
         return rc;
     }
-    const char *const cohort_inputs[] = {"the peers file", o.peers, "the layout", layout,
-                                         "the catalog", e.catalog_path, NULL};
-    if ((rc = output_not_input("cohort", o.output, cohort_inputs, argv[optind], usage_cohort)) != 0) {
+    const char *const cohort_inputs[] = {"the peers file", o.peers,        "the layout", layout,
+                                         "the catalog",    e.catalog_path, NULL};
+    if ((rc = output_not_input("cohort", o.output, cohort_inputs, argv[optind], usage_cohort)) !=
+        0) {
         env_close(&e);
         return rc;
     }
@@ -1423,7 +1479,8 @@ static int cmd_cohort(int argc, char **argv)
     catch_stop_signals();
     cr_buffer out = {0};
     size_t excluded = 0;
-    if (cr_batch_overview(&bo, e.catalog, e.schemas, &out, &excluded, &err) != CR_OK || stop_signal) {
+    if (cr_batch_overview(&bo, e.catalog, e.schemas, &out, &excluded, &err) != CR_OK ||
+        stop_signal) {
         if (stop_signal) {
             rc = stopped("cohort");
         } else {
@@ -1448,8 +1505,10 @@ static int cmd_cohort(int argc, char **argv)
 static const char *const usage_merge =
     "usage: certreport merge OUT_DIR [--wait] [--quiet]\n"
     "\n"
-    "Merges the manifests the shards of a batch wrote into OUT_DIR (manifest-K-of-N.csv and .json,\n"
-    "K = 1..N) into OUT_DIR/manifest.csv and manifest.json: the very files one batch over the whole\n"
+    "Merges the manifests the shards of a batch wrote into OUT_DIR (manifest-K-of-N.csv and "
+    ".json,\n"
+    "K = 1..N) into OUT_DIR/manifest.csv and manifest.json: the very files one batch over the "
+    "whole\n"
     "cohort writes. Every shard 1..N must have run (into that folder, or copied there); shards of\n"
     "another N, another program version, catalog or format are refused. Refused while a batch\n"
     "writes to OUT_DIR (--wait: wait for it). Exit status 0, or 1 when a city failed in a shard.\n";
@@ -1467,7 +1526,9 @@ static int cmd_merge(int argc, char **argv)
         return EXIT_USAGE;
     }
     catch_stop_signals();
-    cr_batch_options bo = {.out_dir = trim_slashes(argv[optind]), .wait = o.wait, .log = stderr,
+    cr_batch_options bo = {.out_dir = trim_slashes(argv[optind]),
+                           .wait = o.wait,
+                           .log = stderr,
                            .progress = o.quiet ? CR_PROGRESS_NONE : CR_PROGRESS_LINES,
                            .cancelled = stop_requested};
     cr_batch_result res;
@@ -1480,8 +1541,8 @@ static int cmd_merge(int argc, char **argv)
         print_error(&err);
         return exit_for(&err);
     }
-    printf("%zu cities: %zu rendered, %zu unchanged, %zu failed", res.cities, res.rendered, res.unchanged,
-           res.failed);
+    printf("%zu cities: %zu rendered, %zu unchanged, %zu failed", res.cities, res.rendered,
+           res.unchanged, res.failed);
     size_t pending = res.cities - res.rendered - res.unchanged - res.failed;
     if (pending)
         printf(", %zu not rendered", pending);

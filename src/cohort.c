@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: assessments and cohort folders (see certreport/cohort.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/cohort.h"
@@ -154,8 +155,12 @@ void cr_cohort_free(cr_cohort *c)
 
 static const char *file_kind(mode_t m)
 {
-    return S_ISDIR(m) ? "a folder" : S_ISFIFO(m) ? "a FIFO" : S_ISLNK(m) ? "a symbolic link"
-         : S_ISSOCK(m) ? "a socket" : S_ISCHR(m) || S_ISBLK(m) ? "a device" : "something else";
+    return S_ISDIR(m)                 ? "a folder"
+           : S_ISFIFO(m)              ? "a FIFO"
+           : S_ISLNK(m)               ? "a symbolic link"
+           : S_ISSOCK(m)              ? "a socket"
+           : S_ISCHR(m) || S_ISBLK(m) ? "a device"
+                                      : "something else";
 }
 
 /* True when DIR/NAME is a regular file we can open: looked at without following a link, opened
@@ -259,8 +264,10 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
         bool sub = ends_with(name, SUB_SUFFIX, &stem);
         bool aud = !sub && ends_with(name, AUDIT_SUFFIX, &stem);
         if ((sub || aud) && !valid_id(name, stem)) {
-            cr_error_warn(err, path, 0, "not a city's file: the id before %s must be 1 to 64 letters, "
-                          "digits, '.', '_' or '-'; skipped", sub ? SUB_SUFFIX : AUDIT_SUFFIX);
+            cr_error_warn(err, path, 0,
+                          "not a city's file: the id before %s must be 1 to 64 letters, "
+                          "digits, '.', '_' or '-'; skipped",
+                          sub ? SUB_SUFFIX : AUDIT_SUFFIX);
             c->skipped++;
             continue;
         }
@@ -294,7 +301,8 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
         qsort(c->entries, c->n, sizeof *c->entries, by_id);
     for (size_t k = 0; k < audits.n; k++) {
         cr_cohort_entry key = {.id = audits.names[k]};
-        cr_cohort_entry *e = c->n ? bsearch(&key, c->entries, c->n, sizeof *c->entries, by_id) : NULL;
+        cr_cohort_entry *e =
+            c->n ? bsearch(&key, c->entries, c->n, sizeof *c->entries, by_id) : NULL;
         size_t n = strlen(audits.names[k]) + sizeof AUDIT_SUFFIX;
         char *name = malloc(n);
         if (name)
@@ -313,7 +321,8 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
         free(name);
     }
     if (c->n == 0) {
-        cr_error_set(err, CR_EINPUT, dir, 0, "no submissions (*%s) in the cohort folder", SUB_SUFFIX);
+        cr_error_set(err, CR_EINPUT, dir, 0, "no submissions (*%s) in the cohort folder",
+                     SUB_SUFFIX);
         goto fail;
     }
     list_free(&audits);
@@ -424,7 +433,8 @@ char *cr_cohort_summary(const cr_peers *p)
     else if (p->nleft_out == 0)
         fprintf(f, "peer statistics over %lu cit%s", p->used, p->used == 1 ? "y" : "ies");
     else {
-        fprintf(f, "peer statistics over %lu of %lu cities; left out (invalid files): ", p->used, p->cities);
+        fprintf(f, "peer statistics over %lu of %lu cities; left out (invalid files): ", p->used,
+                p->cities);
         for (size_t i = 0; i < p->nleft_out && i < 20; i++)
             fprintf(f, "%s%s", i ? ", " : "", p->left_out[i]);
         if (p->nleft_out > 20)

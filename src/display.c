@@ -1,10 +1,12 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the display list (see certreport/display.h and dlist.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "certreport/render.h"
+#include "certreport/display.h"
+#include "certreport/io.h"
 #include "args.h"
 #include "dlist.h"
 
@@ -107,8 +109,8 @@ void cr_display_free(cr_display *d)
 const char *cr_role_name(cr_role role)
 {
     static const char *const names[CR_ROLE_COUNT] = {
-        "Document", "Sect",   "H1", "H2", "H3", "P",      "L",       "LI",   "Lbl", "LBody",
-        "Table",    "TR",     "TH", "TD", "Figure", "Caption", "Link", "Span", "Artifact"};
+        "Document", "Sect", "H1", "H2", "H3",     "P",       "L",    "LI",   "Lbl",     "LBody",
+        "Table",    "TR",   "TH", "TD", "Figure", "Caption", "Link", "Span", "Artifact"};
     return (int)role >= 0 && role < CR_ROLE_COUNT ? names[role] : NULL;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): building a display list. The layout appends ops; strings are copied into
  * the list's arena. */
 #ifndef CR_DLIST_H

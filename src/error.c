@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the error record (see certreport/error.h). */
 #include "certreport/error.h"
 

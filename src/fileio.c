@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: atomic file output (see fileio.h). */
 #define _GNU_SOURCE /* renameat2 */
 #include "fileio.h"
 #include "args.h"
-#include "certreport/render.h"
+#include "certreport/io.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -23,7 +24,8 @@ static cr_status write_all_fd(int fd, const char *path, const void *data, size_t
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0)
-            return cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(w < 0 ? errno : EIO));
+            return cr_error_set(err, CR_EIO, path, 0, "cannot write: %s",
+                                strerror(w < 0 ? errno : EIO));
         p += w;
         left -= (size_t)w;
     }
@@ -96,7 +98,8 @@ cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_err
         if (S_ISLNK(st.st_mode))
             /* Renaming over it would replace the link, writing through it would change a file
              * elsewhere: neither is what a report run should do silently. */
-            return cr_error_set(err, CR_EIO, path, 0, "is a symbolic link; give the path of a regular file");
+            return cr_error_set(err, CR_EIO, path, 0,
+                                "is a symbolic link; give the path of a regular file");
         if (S_ISDIR(st.st_mode))
             return cr_error_set(err, CR_EIO, path, 0, "is a directory; give a file name");
         if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
@@ -222,7 +225,8 @@ cr_status cr_stage_begin(cr_stage *s, const char *path, cr_error *err)
     if (state < 0) {
         struct stat st;
         if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
-            return cr_error_set(err, CR_EIO, path, 0, "is a symbolic link; give the path of a folder of pages");
+            return cr_error_set(err, CR_EIO, path, 0,
+                                "is a symbolic link; give the path of a folder of pages");
         return cr_error_set(err, CR_EIO, path, 0,
                             "is not a folder of pages (only 1.png, 2.png, ...); give a new name");
     }
@@ -367,7 +371,9 @@ char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err)
     }
     if (!S_ISREG(st.st_mode)) {
         cr_error_set(err, CR_EIO, path, 0, "is a %s, not a regular file",
-                     S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "device");
+                     S_ISFIFO(st.st_mode)   ? "FIFO"
+                     : S_ISSOCK(st.st_mode) ? "socket"
+                                            : "device");
         goto done;
     }
     if ((unsigned long long)st.st_size > cap) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): writing output files so that a reader never sees a half-written one. */
 #ifndef CR_FILEIO_H
 #define CR_FILEIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: font metrics (see certreport/fonts.h). FreeType reads each face once; the advance
  * widths of every mapped code point are kept in a sorted table (plus a direct table for the
  * Latin range), after which FreeType is closed: measuring is a table look-up, with no shared
@@ -80,7 +81,8 @@ static int load_face(FT_Library lib, const char *path, face_metrics *m, bool fas
         cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
         goto done;
     }
-    for (FT_ULong cp = FT_Get_First_Char(face, &gi); gi != 0; cp = FT_Get_Next_Char(face, cp, &gi)) {
+    for (FT_ULong cp = FT_Get_First_Char(face, &gi); gi != 0;
+         cp = FT_Get_Next_Char(face, cp, &gi)) {
         uint16_t adv;
         if (fast) {
             FT_Fixed a;
@@ -103,7 +105,8 @@ done:
     return rc;
 }
 
-/* The argument checks of both loaders: every path given, at most CR_FONTS_MAX_FALLBACK fallbacks. */
+/* The argument checks of both loaders: every path given, at most CR_FONTS_MAX_FALLBACK fallbacks.
+ */
 static bool paths_ok(const char *fn, const char *const *paths, const char *const *fallbacks,
                      size_t nfallback, cr_error *err)
 {
@@ -136,8 +139,8 @@ cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error *err)
     return cr_fonts_load_chain(paths, NULL, 0, err);
 }
 
-cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT],
-                              const char *const *fallbacks, size_t nfallback, cr_error *err)
+cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT], const char *const *fallbacks,
+                              size_t nfallback, cr_error *err)
 {
     if (!paths_ok(__func__, paths, fallbacks, nfallback, err))
         return NULL;
@@ -249,8 +252,7 @@ unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp)
     return classify(f, face, cp, &adv);
 }
 
-size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len,
-                    unsigned *font)
+size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len, unsigned *font)
 {
     unsigned ignored;
     if (!font)

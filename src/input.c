@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: reading a submission (see certreport/input.h). The schema checks the syntax; this
  * file checks everything that needs the catalog or arithmetic, and reports every problem it
  * finds (the first is kept in the error record). */
@@ -40,7 +41,8 @@ static void problem(reader *r, xmlNodePtr n, const char *fmt, const char *arg)
 static const char *const known_submission[] = {"id", "cycle", "submitted", "lang", NULL};
 static const char *const known_city[] = {"name", "country", "subdivision", "population", NULL};
 static const char *const known_response[] = {"criterion", "answer", NULL};
-static const char *const known_outcome[] = {"metric", "value", "year", "source", "name", "sdg", "target", NULL};
+static const char *const known_outcome[] = {"metric", "value", "year",   "source",
+                                            "name",   "sdg",   "target", NULL};
 static const char *const known_program[] = {"name", "criteria", NULL};
 
 /* A subdivision as ISO 3166-2 writes it ("US-TX"), from that form or the bare code ("TX"), in
@@ -160,7 +162,8 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
 static void read_outcomes(reader *r, xmlNodePtr list, cr_submission *s)
 {
     const cr_catalog *cat = r->cat;
-    cr_outcome_value *out = cr_arena_calloc(r->arena, cat->noutcomes ? cat->noutcomes : 1, sizeof *out);
+    cr_outcome_value *out =
+        cr_arena_calloc(r->arena, cat->noutcomes ? cat->noutcomes : 1, sizeof *out);
     if (!out) {
         r->oom = true;
         return;
@@ -283,8 +286,7 @@ static xmlNodePtr child(xmlNodePtr parent, const char *name)
 }
 
 cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name,
-                                   const cr_catalog *cat, const cr_schemas *schemas,
-                                   cr_error *err)
+                                   const cr_catalog *cat, const cr_schemas *schemas, cr_error *err)
 {
     if (CR_ARG_NULL(buf, err) || CR_ARG_NULL(name, err) || CR_ARG_NULL(cat, err) ||
         CR_ARG_NULL(schemas, err))
@@ -328,7 +330,8 @@ cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name
         problem(&r, root, "cycle %s is out of range (2015-2199)", cycle);
     s->cycle = (int)cy;
     if (!cr_parse_date(submitted, &s->submitted))
-        problem(&r, root, "submitted date %s is not a real date (YYYY-MM-DD, 1900-2199)", submitted);
+        problem(&r, root, "submitted date %s is not a real date (YYYY-MM-DD, 1900-2199)",
+                submitted);
     read_city(&r, child(root, "city"), s);
     if (!r.oom)
         read_responses(&r, child(root, "responses"), s);

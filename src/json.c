@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: JSON output with jansson (see certreport/json.h). Jansson escapes strings and
  * prints numbers without the C locale getting in the way. */
 #include "certreport/json.h"
@@ -41,7 +42,9 @@ static const char *tier_id(const cr_catalog *cat, size_t t)
 
 static char *finish(json_t *root, bool ok, cr_error *err)
 {
-    char *out = ok && root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
+    char *out =
+        ok && root ? json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
+                   : NULL;
     json_decref(root);
     if (!out) {
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
@@ -104,8 +107,11 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
     if (!r)
         return NULL;
     put(r, "eligible", json_boolean(rm->eligibility == CR_ELIGIBLE), ok);
-    put(r, "peer_group", !rm->ranked_by_peers ? json_null()
-                         : rm->band == CR_NONE ? json_string("all") : band_json(cat, rm->band), ok);
+    put(r, "peer_group",
+        !rm->ranked_by_peers  ? json_null()
+        : rm->band == CR_NONE ? json_string("all")
+                              : band_json(cat, rm->band),
+        ok);
 
     json_t *tiers = json_array();
     for (size_t k = 0; tiers && k < rm->ntiers; k++) {
@@ -143,7 +149,8 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
         json_t *o = json_object();
         if (o) {
             put(o, "kind", json_string(cr_blocker_kind_name(b->kind)), ok);
-            put(o, "criterion", opt_string(b->criterion == CR_NONE ? NULL : cat->criteria[b->criterion].code), ok);
+            put(o, "criterion",
+                opt_string(b->criterion == CR_NONE ? NULL : cat->criteria[b->criterion].code), ok);
             put(o, "count", json_integer(b->count), ok);
             put(o, "tier", opt_string(tier_id(cat, b->tier)), ok);
             put(o, "reaches", opt_string(tier_id(cat, b->reaches)), ok);
@@ -160,13 +167,16 @@ static json_t *roadmap_json(const cr_roadmap *rm, bool *ok)
             const cr_roadmap_step *st = &rm->paths[k].steps[s];
             json_t *so = json_object(), *cand = json_array();
             for (size_t j = 0; cand && j < st->ncandidates; j++)
-                push(cand, json_string(cat->criteria[rm->candidates[st->candidates[j]].criterion].code), ok);
+                push(cand,
+                     json_string(cat->criteria[rm->candidates[st->candidates[j]].criterion].code),
+                     ok);
             if (so) {
                 put(so, "criteria", codes(cat, st->criteria, st->ncriteria, ok), ok);
                 put(so, "more_criteria", json_integer(st->more_criteria), ok);
                 put(so, "candidates", cand, ok);
                 put(so, "more_outcomes", json_integer(st->more_outcomes), ok);
-                put(so, "outcome_candidates", outcome_ids(cat, st->outcomes, st->noutcomes, ok), ok);
+                put(so, "outcome_candidates", outcome_ids(cat, st->outcomes, st->noutcomes, ok),
+                    ok);
                 put(so, "cost", json_integer(st->cost), ok);
                 put(so, "reaches", opt_string(tier_id(cat, st->reaches)), ok);
             } else {
@@ -229,8 +239,10 @@ char *cr_scorecard_json_peers(const cr_audited *a, const cr_scorecard *sc, const
     put(root, "country", json_string(sub->city.country), &ok);
     put(root, "population", json_integer(sub->city.population), &ok);
     put(root, "subdivision", opt_string(sub->city.subdivision), &ok);
-    put(root, "region", opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].id), &ok);
-    put(root, "region_name", opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].name), &ok);
+    put(root, "region", opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].id),
+        &ok);
+    put(root, "region_name",
+        opt_string(sc->region == CR_NONE ? NULL : cat->regions[sc->region].name), &ok);
     put(root, "band", band_json(cat, sc->band), &ok);
     put(root, "band_name", opt_string(sc->band == CR_NONE ? NULL : cat->bands[sc->band].name), &ok);
     put(root, "cycle", json_integer(sub->cycle), &ok);
@@ -332,7 +344,8 @@ char *cr_peers_json(const cr_peers *p, cr_error *err)
     put(root, "regions", regions, &ok);
     json_t *bands = json_object();
     for (size_t b = 0; bands && b < cat->nbands; b++)
-        put(bands, band_key(cat, b, key, sizeof key), group(p, &p->bands[b], cat->bands[b].name, &ok), &ok);
+        put(bands, band_key(cat, b, key, sizeof key),
+            group(p, &p->bands[b], cat->bands[b].name, &ok), &ok);
     put(root, "bands", bands, &ok);
     json_t *criteria = json_object();
     for (size_t i = 0; criteria && i < cat->ncriteria; i++) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the report layout (see certreport/layout.h).
  *
  * A cursor flows down the content box of each page; blocks ask for room (`need`) and start a new
@@ -10,9 +11,9 @@
  * Unless the request is untagged, the ops carry the report's logical structure in reading order
  * (display.h): per section a Sect headed by its H1, named like its bookmark (the status page's
  * is the city's name, its visible title; the practice areas draw no heading of their own: theirs
- * has no content, only its alternative text, and each area is a Sect with its name as H2), paragraphs
- * as P, the criteria and outcomes as tables, the process steps, next steps and resources as
- * lists, the status band's boxes as links to their areas, the gauge and the charts as figures
+ * has no content, only its alternative text, and each area is a Sect with its name as H2),
+ * paragraphs as P, the criteria and outcomes as tables, the process steps, next steps and resources
+ * as lists, the status band's boxes as links to their areas, the gauge and the charts as figures
  * described in words. The drawing is the same either way. */
 #include <math.h>
 #include <stdio.h>
@@ -102,10 +103,12 @@ static const char *status_sentence(report *R)
         for (size_t i = 0; i < sc->ncore_missing; i++)
             codes[i] = L->cat->criteria[sc->core_missing[i]].code;
         cr_arg b[] = {{"list", cr_draw_join(L, codes, sc->ncore_missing)}};
-        parts[np++] = cr_draw_tpl(L, sc->ncore_missing == 1 ? "blocker.core.one" : "blocker.core", b, 1);
+        parts[np++] =
+            cr_draw_tpl(L, sc->ncore_missing == 1 ? "blocker.core.one" : "blocker.core", b, 1);
     }
     if (sc->next.tier != CR_NONE && sc->next.more_criteria) {
-        cr_arg b[] = {{"n", cr_draw_num(L, sc->next.more_criteria)}, {"tier", tier_name(L, sc->next.tier)}};
+        cr_arg b[] = {{"n", cr_draw_num(L, sc->next.more_criteria)},
+                      {"tier", tier_name(L, sc->next.tier)}};
         parts[np++] = cr_draw_tpl_n(L, "blocker.more", sc->next.more_criteria, b, 2);
     }
     if (sc->outcomes_met == 0)
@@ -129,7 +132,11 @@ static const char *band_delta(report *R, size_t k)
     int delta = area_delta(R, k);
     cr_arg a[] = {{"n", cr_draw_num(L, delta < 0 ? -delta : delta)},
                   {"year", cr_draw_num(L, R->prev->submission->cycle)}};
-    return cr_draw_tpl(L, delta > 0 ? "progress.band.up" : delta < 0 ? "progress.band.down" : "progress.band.same", a, 2);
+    return cr_draw_tpl(L,
+                       delta > 0   ? "progress.band.up"
+                       : delta < 0 ? "progress.band.down"
+                                   : "progress.band.same",
+                       a, 2);
 }
 
 /* The criteria of area |k| met now and not before (|now| true), or met before and not now. */
@@ -164,7 +171,7 @@ static const char *area_progress_text(report *R, size_t k)
     cr_arg a[] = {{"n", cr_draw_num(L, n)},
                   {"year", cr_draw_num(L, R->prev->submission->cycle)},
                   {"percent", cr_draw_num(L, R->prev->score.areas[k].percent)}};
-    const char *key = delta == 0 ? "progress.area.same"
+    const char *key = delta == 0  ? "progress.area.same"
                       : delta > 0 ? (n == 1 ? "progress.area.up.one" : "progress.area.up")
                                   : (n == 1 ? "progress.area.down.one" : "progress.area.down");
     const char *parts[3] = {cr_draw_tpl(L, key, a, 3), changed_criteria(R, k, true),
@@ -182,7 +189,8 @@ static const char *area_progress_text(report *R, size_t k)
 static const char *band_link_text(report *R, size_t k, const char *delta)
 {
     cr_draw *L = &R->d;
-    cr_arg a[] = {{"area", L->cat->areas[k].name}, {"percent", cr_draw_pct(L, R->sc->areas[k].percent)},
+    cr_arg a[] = {{"area", L->cat->areas[k].name},
+                  {"percent", cr_draw_pct(L, R->sc->areas[k].percent)},
                   {"change", delta}};
     return cr_draw_tpl(L, delta && *delta ? "status.band.link.change" : "status.band.link", a, 3);
 }
@@ -206,7 +214,8 @@ static size_t zone_of(const cr_catalog *cat, unsigned met, unsigned total)
 /* "Gold", or "not certified" (lower case, inside a sentence). */
 static const char *held_tier(report *R)
 {
-    return R->sc->tier != CR_NONE ? tier_name(&R->d, R->sc->tier) : cr_draw_str(&R->d, "gauge.none");
+    return R->sc->tier != CR_NONE ? tier_name(&R->d, R->sc->tier)
+                                  : cr_draw_str(&R->d, "gauge.none");
 }
 
 /* Why the city holds a lower tier than the zone its count reaches, or NULL when it does not:
@@ -244,8 +253,9 @@ static const char *gauge_blocked(report *R)
     }
     if (te->more_outcomes) {
         cr_arg a[] = {{"n", cr_draw_num(L, te->more_outcomes)}};
-        items[n++] = sc->outcomes_met == 0 ? cr_draw_str(L, "gauge.nooutcome")
-                                           : cr_draw_tpl_n(L, "gauge.outcomes", te->more_outcomes, a, 1);
+        items[n++] = sc->outcomes_met == 0
+                         ? cr_draw_str(L, "gauge.nooutcome")
+                         : cr_draw_tpl_n(L, "gauge.outcomes", te->more_outcomes, a, 1);
     }
     if (!n)
         return NULL;
@@ -312,7 +322,8 @@ static const char *review_line(report *R)
     unsigned self = 0;
     for (size_t i = 0; i < R->sub->nresponses; i++)
         self += R->sub->responses[i].answer == CR_ANSWER_YES;
-    cr_arg a[] = {{"self", cr_draw_num(L, self)}, {"met", cr_draw_num(L, R->sc->met)},
+    cr_arg a[] = {{"self", cr_draw_num(L, self)},
+                  {"met", cr_draw_num(L, R->sc->met)},
                   {"total", cr_draw_num(L, R->sc->total)}};
     return cr_draw_tpl(L, R->au->log ? "status.review" : "status.review.none", a, 3);
 }
@@ -359,32 +370,39 @@ static void section_status(report *R)
                   {"band", sc->band != CR_NONE ? L->cat->bands[sc->band].name : ""},
                   {"population", cr_fmt_int(L->tmp, L->st, sub->city.population)},
                   {"cycle", cycle}};
-    cr_draw_title_section(L, cr_draw_str(L, "status.kicker"), sub->city.name,
-                  cr_draw_tpl(L, sc->band != CR_NONE ? "status.meta" : "status.meta.noband", m, 4));
+    cr_draw_title_section(
+        L, cr_draw_str(L, "status.kicker"), sub->city.name,
+        cr_draw_tpl(L, sc->band != CR_NONE ? "status.meta" : "status.meta.noband", m, 4));
     /* When it was issued, against which edition; then the outcome in one sentence, on a shaded
      * panel, and how the review changed the count. */
     L->y -= 6;
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, issued_line(R));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                      issued_line(R));
     L->y += 8;
     cr_draw_panel(L, status_sentence(R));
     L->y -= 6;
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, sp->text, review_line(R));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, sp->text,
+                      review_line(R));
     L->y += 10;
     if (sc->nstale) {
         const char *codes[CR_MAX_LIST];
         for (size_t i = 0; i < sc->nstale; i++)
             codes[i] = L->cat->criteria[sc->stale[i]].code;
-        cr_arg s[] = {{"n", cr_draw_num(L, (long)sc->nstale)}, {"list", cr_draw_join(L, codes, sc->nstale)}};
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text,
-             cr_draw_tpl(L, sc->nstale == 1 ? "status.stale.one" : "status.stale", s, 2));
+        cr_arg s[] = {{"n", cr_draw_num(L, (long)sc->nstale)},
+                      {"list", cr_draw_join(L, codes, sc->nstale)}};
+        cr_draw_elem_para(
+            L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text,
+            cr_draw_tpl(L, sc->nstale == 1 ? "status.stale.one" : "status.stale", s, 2));
         L->y += 8;
     }
 
     /* The band: one box per area with its percentage, each linking to the area's section (a
      * list of links, box by box). */
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "status.band"));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+                      cr_draw_str(L, "status.band"));
     cr_draw_begin(L, CR_ROLE_P, NULL);
-    cr_draw_text_right(L, L->x1, L->y + SZ_H2, CR_FACE_ITALIC, SZ_SMALL, sp->muted, cr_draw_str(L, "status.band.hint"));
+    cr_draw_text_right(L, L->x1, L->y + SZ_H2, CR_FACE_ITALIC, SZ_SMALL, sp->muted,
+                       cr_draw_str(L, "status.band.hint"));
     cr_draw_end(L);
     L->y += SZ_H2 + 8;
     size_t na = L->cat->nareas;
@@ -423,12 +441,15 @@ static void section_status(report *R)
         cr_draw_rect(L, x, L->y, bw, 4, c);
         cr_draw_text(L, x + 5, L->y + 8 + 20, CR_FACE_BOLD, pct_size, c, pct[k]);
         if (R->prev)
-            cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, delta_size, sp->muted, delta[k]);
-        cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text, cr_draw_area_short(L, k));
+            cr_draw_para_at(L, x + 5, L->y + 8 + 26, bw - 8, CR_FACE_REGULAR, delta_size, sp->muted,
+                            delta[k]);
+        cr_draw_para_at(L, x + 5, L->y + 8 + 28 + delta_h, bw - 8, CR_FACE_BOLD, 7, sp->text,
+                        cr_draw_area_short(L, k));
         if (linked) {
             /* The area's anchor is set once its section is placed (cr_layout_report). */
             R->band_goto[k].page = L->npages - 1;
-            R->band_goto[k].op = cr_draw_goto(L, x, L->y, bw, box_h, -1, band_link_text(R, k, delta[k]));
+            R->band_goto[k].op =
+                cr_draw_goto(L, x, L->y, bw, box_h, -1, band_link_text(R, k, delta[k]));
             R->nband = k + 1;
             cr_draw_end(L);
         }
@@ -442,11 +463,13 @@ static void section_status(report *R)
      * mark with the tier it holds, and what holds it below the zone its count reaches. */
     const char *blocked = gauge_blocked(R);
     cr_draw_need(L, blocked ? 96 : 84);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "gauge.title"));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+                      cr_draw_str(L, "gauge.title"));
     L->y += SZ_H2 + 24;
     cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? gauge_alt(R, blocked) : NULL);
     float gx = L->x0, gw = L->x1 - L->x0, gy = L->y, gh = 14;
-    static const cr_rgb tier_colors[] = {{0xb8, 0xc2, 0xcc}, {0xd4, 0xa7, 0x2c}, {0x5b, 0x6b, 0x82}};
+    static const cr_rgb tier_colors[] = {
+        {0xb8, 0xc2, 0xcc}, {0xd4, 0xa7, 0x2c}, {0x5b, 0x6b, 0x82}};
     cr_draw_rect(L, gx, gy, gw, gh, sp->shade);
     unsigned total = sc->total ? sc->total : 1;
     /* Tick labels under the bar, left to right; one that would run into the one before it (or
@@ -458,7 +481,8 @@ static void section_status(report *R)
     lx[nl++] = gx + 2;
     for (size_t t = 0; t < L->cat->ntiers && nl < CR_MAX_LIST + 1; t++) {
         unsigned need = tier_need(sc->total, L->cat->tiers[t].percent);
-        unsigned next = t + 1 < L->cat->ntiers ? tier_need(sc->total, L->cat->tiers[t + 1].percent) : total;
+        unsigned next =
+            t + 1 < L->cat->ntiers ? tier_need(sc->total, L->cat->tiers[t + 1].percent) : total;
         /* The zone starts at the exact count the threshold needs. */
         float from = (float)need / (float)total, to = (float)next / (float)total;
         if (t + 1 == L->cat->ntiers)
@@ -481,7 +505,8 @@ static void section_status(report *R)
         int row = x < row_end[0] + 6 ? 1 : 0;
         if (row == 1 && x < row_end[1] + 6)
             x = row_end[1] + 6;
-        cr_draw_text(L, x, ly_base + 9.5f * (float)row, CR_FACE_REGULAR, SZ_SMALL, sp->muted, labels[k]);
+        cr_draw_text(L, x, ly_base + 9.5f * (float)row, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+                     labels[k]);
         row_end[row] = x + w;
     }
     float below = row_end[1] > gx ? ly_base + 9.5f : ly_base; /* baseline of the last tick row */
@@ -495,8 +520,10 @@ static void section_status(report *R)
         cr_draw_poly(L, tri, 3, sp->text);
     }
     cr_draw_vline(L, mx, gy, gh, sp->text, 1.5f);
-    cr_arg you[] = {{"met", cr_draw_num(L, sc->met)}, {"total", cr_draw_num(L, sc->total)},
-                    {"percent", cr_draw_num(L, sc->percent)}, {"tier", held_tier(R)}};
+    cr_arg you[] = {{"met", cr_draw_num(L, sc->met)},
+                    {"total", cr_draw_num(L, sc->total)},
+                    {"percent", cr_draw_num(L, sc->percent)},
+                    {"tier", held_tier(R)}};
     const char *yl = cr_draw_tpl(L, "gauge.you", you, 4);
     float yw = cr_draw_width(L, CR_FACE_BOLD, 8.5f, yl);
     float ylx = mx - yw / 2;
@@ -617,11 +644,16 @@ static void tier_row(cr_draw *L, void *data, size_t t, cr_cell *cells, bool *sha
     unsigned m = outcomes_needed(cat, t);
     cr_arg oa[] = {{"n", cr_draw_num(L, m)}};
     if (m)
-        needs[nn++] = cr_draw_tpl_n(L, m == cat->noutcomes && m > 1 ? "req.needs.all" : "req.needs.outcomes", m, oa, 1);
+        needs[nn++] = cr_draw_tpl_n(
+            L, m == cat->noutcomes && m > 1 ? "req.needs.all" : "req.needs.outcomes", m, oa, 1);
     cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cat->tiers[t].name, NULL};
-    cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_tpl(L, "req.range", ra, 5), NULL};
-    cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, nn ? cr_draw_join(L, needs, nn) : "", NULL};
-    cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cat->tiers[t].description ? cat->tiers[t].description : "", NULL};
+    cells[1].par[0] =
+        (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_tpl(L, "req.range", ra, 5), NULL};
+    cells[2].par[0] =
+        (cr_cell_par){CR_FACE_REGULAR, sp->text, nn ? cr_draw_join(L, needs, nn) : "", NULL};
+    cells[3].par[0] =
+        (cr_cell_par){CR_FACE_REGULAR, sp->text,
+                      cat->tiers[t].description ? cat->tiers[t].description : "", NULL};
     for (size_t c = 0; c < 4; c++)
         cells[c].npar = 1;
     *shade = t % 2 == 1;
@@ -644,7 +676,8 @@ static void section_requirements(report *R)
                    {"tiers", cr_draw_join_or(L, tiers, cat->ntiers)},
                    {"min", cr_fmt_int(L->tmp, L->st, cat->min_population)},
                    {"total", cr_draw_num(L, total)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_tpl(L, "req.intro", ia, 5));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+                      cr_draw_tpl(L, "req.intro", ia, 5));
     L->y += 8;
 
     /* Core criteria. */
@@ -659,8 +692,10 @@ static void section_requirements(report *R)
         cr_arg a[] = {{"n", cr_draw_num(L, (long)n)}};
         const char *text = cr_draw_tpl_n(L, "req.core.text", (long)n, a, 1);
         subheading(L, cr_draw_str(L, "req.core.title"),
-                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 + bullets_lead(L, items, n, CR_FACE_REGULAR));
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, text);
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 +
+                       bullets_lead(L, items, n, CR_FACE_REGULAR));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+                          text);
         L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
         L->y += 6;
@@ -673,12 +708,15 @@ static void section_requirements(report *R)
         const char *text = cr_draw_tpl_n(L, "req.outcomes.text", m, a, 1);
         n = 0;
         for (size_t o = 0; o < cat->noutcomes && n < CR_MAX_LIST; o++) {
-            cr_arg b[] = {{"name", cat->outcomes[o].name}, {"indicator", cat->outcomes[o].indicator}};
+            cr_arg b[] = {{"name", cat->outcomes[o].name},
+                          {"indicator", cat->outcomes[o].indicator}};
             items[n++] = cr_draw_tpl(L, "req.outcome.item", b, 2);
         }
         subheading(L, cr_draw_str(L, "req.outcomes.title"),
-                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 + bullets_lead(L, items, n, CR_FACE_REGULAR));
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, text);
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 +
+                       bullets_lead(L, items, n, CR_FACE_REGULAR));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+                          text);
         L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
         L->y += 6;
@@ -699,7 +737,8 @@ static void section_requirements(report *R)
         unsigned m = outcomes_needed(cat, t);
         if (t > 0 && m > outcomes_needed(cat, 0)) {
             cr_arg a[] = {{"n", cr_draw_num(L, m)}};
-            parts[np++] = cr_draw_tpl_n(L, m == cat->noutcomes ? "req.extra.all" : "req.extra.outcomes", m, a, 1);
+            parts[np++] = cr_draw_tpl_n(
+                L, m == cat->noutcomes ? "req.extra.all" : "req.extra.outcomes", m, a, 1);
         }
         if (!np)
             continue;
@@ -707,7 +746,8 @@ static void section_requirements(report *R)
         items[n++] = cr_draw_tpl(L, "req.extra", a, 2);
     }
     if (n) {
-        subheading(L, cr_draw_str(L, "req.extra.title"), bullets_lead(L, items, n, CR_FACE_REGULAR));
+        subheading(L, cr_draw_str(L, "req.extra.title"),
+                   bullets_lead(L, items, n, CR_FACE_REGULAR));
         bullets(L, items, n, CR_FACE_REGULAR);
         L->y += 6;
     }
@@ -717,11 +757,12 @@ static void section_requirements(report *R)
         bool described = false;
         for (size_t t = 0; t < cat->ntiers; t++)
             described |= cat->tiers[t].description != NULL;
-        cr_table tb = {.ncols = described ? 4 : 3,
-                       .widths = {80, 130, 130, 164},
-                       .headers = {cr_draw_str(L, "req.table.tier"), cr_draw_str(L, "req.table.range"),
-                                   cr_draw_str(L, "req.table.needs"), cr_draw_str(L, "req.table.means")},
-                       .title = cr_draw_str(L, "section.requirements")};
+        cr_table tb = {
+            .ncols = described ? 4 : 3,
+            .widths = {80, 130, 130, 164},
+            .headers = {cr_draw_str(L, "req.table.tier"), cr_draw_str(L, "req.table.range"),
+                        cr_draw_str(L, "req.table.needs"), cr_draw_str(L, "req.table.means")},
+            .title = cr_draw_str(L, "section.requirements")};
         if (!described)
             tb.widths[2] += tb.widths[3];
         float scale = (L->x1 - L->x0) / 504.0f;
@@ -729,7 +770,8 @@ static void section_requirements(report *R)
             tb.widths[c] *= scale;
         cr_table_measure(L, &tb);
         float *h = cr_table_heights(L, &tb, cat->ntiers, tier_row, R);
-        subheading(L, cr_draw_str(L, "req.tiers.title"), h ? cr_table_lead(L, &tb, h, cat->ntiers, 0) : 0);
+        subheading(L, cr_draw_str(L, "req.tiers.title"),
+                   h ? cr_table_lead(L, &tb, h, cat->ntiers, 0) : 0);
         cr_table_begin(L, &tb);
         cr_table_rows(L, &tb, h, cat->ntiers, 0, tier_row, R);
         cr_table_end(L);
@@ -765,34 +807,43 @@ static void section_process(report *R)
         bool current = au->current_step == s;
         bool skipped = !reached && au->current_step > s;
         cr_draw_begin(L, CR_ROLE_LI, NULL);
-        cr_draw_circle(L, cx, cy, current ? 11 : 9, reached ? sp->accent : skipped ? sp->shade : sp->rule);
+        cr_draw_circle(L, cx, cy, current ? 11 : 9,
+                       reached   ? sp->accent
+                       : skipped ? sp->shade
+                                 : sp->rule);
         cr_draw_begin(L, CR_ROLE_LBL, NULL);
-        cr_draw_text_center(L, cx, cy + 3.5f, CR_FACE_BOLD, 9, reached ? CR_WHITE : sp->text, cr_draw_num(L, s + 1));
+        cr_draw_text_center(L, cx, cy + 3.5f, CR_FACE_BOLD, 9, reached ? CR_WHITE : sp->text,
+                            cr_draw_num(L, s + 1));
         cr_draw_end(L);
         cr_draw_begin(L, CR_ROLE_LBODY, NULL);
         float y = cy + 22;
         char key[48];
         snprintf(key, sizeof key, "step.%s", cr_step_name((cr_step)s));
-        y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_BOLD, 8.5f, sp->text, cr_draw_str(L, key));
+        y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10,
+                                  CR_FACE_BOLD, 8.5f, sp->text, cr_draw_str(L, key));
         const char *state;
         if (reached) {
             const cr_event *e = au->steps[s].event;
             cr_date d;
             char ymd[11];
             snprintf(ymd, sizeof ymd, "%.10s", e->at);
-            cr_arg a[] = {{"date", cr_parse_date(ymd, &d) ? cr_fmt_date(L->tmp, L->st, d.year, d.month, d.day) : e->at}};
+            cr_arg a[] = {{"date", cr_parse_date(ymd, &d)
+                                       ? cr_fmt_date(L->tmp, L->st, d.year, d.month, d.day)
+                                       : e->at}};
             state = cr_draw_tpl(L, "step.done", a, 1);
         } else {
             state = cr_draw_str(L, skipped ? "step.skipped" : "step.pending");
         }
-        y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_REGULAR, SZ_SMALL,
-                     reached ? sp->text : sp->muted, state);
+        y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10,
+                                  CR_FACE_REGULAR, SZ_SMALL, reached ? sp->text : sp->muted, state);
         /* A finished process (certified) has no current step: its last step is done. */
         if (current && !au->steps[CR_STEP_CERTIFIED].reached)
-            y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10, CR_FACE_BOLD, SZ_SMALL, sp->accent,
-                         cr_draw_str(L, "step.current"));
+            y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10,
+                                      CR_FACE_BOLD, SZ_SMALL, sp->accent,
+                                      cr_draw_str(L, "step.current"));
         snprintf(key, sizeof key, "step.%s.text", cr_step_name((cr_step)s));
-        y += 3 + cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y + 3, colw - 10, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, key));
+        y += 3 + cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y + 3, colw - 10,
+                                      CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, key));
         cr_draw_end(L);
         cr_draw_end(L);
         if (y - L->y > maxh)
@@ -816,13 +867,15 @@ static const char *chart_alt(cr_draw *L, const char *title, const char *const *l
         cr_arg a[] = {{"label", labels[i]}, {"value", values[i]}, {"note", notes ? notes[i] : ""}};
         items[i] = cr_draw_tpl(L, notes ? "chart.item" : "chart.value", a, 3);
     }
-    cr_arg a[] = {{"title", title}, {"list", cr_draw_list(L, items, n < CR_MAX_LIST ? n : CR_MAX_LIST, "chart.sep")},
+    cr_arg a[] = {{"title", title},
+                  {"list", cr_draw_list(L, items, n < CR_MAX_LIST ? n : CR_MAX_LIST, "chart.sep")},
                   {"mark", mark_label}};
     return cr_draw_tpl(L, mark_label ? "chart.alt.mark" : "chart.alt", a, 3);
 }
 
-static void bar_chart(cr_draw *L, const char *title, const char *const *labels, const double *values,
-                      const char *const *notes, size_t n, double mark, const char *mark_label)
+static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
+                      const double *values, const char *const *notes, size_t n, double mark,
+                      const char *mark_label)
 {
     const cr_layout_spec *sp = L->sp;
     float row = 22, labw = 120, notew = 80;
@@ -833,7 +886,8 @@ static void bar_chart(cr_draw *L, const char *title, const char *const *labels, 
         const char *vs[CR_MAX_LIST];
         for (size_t i = 0; i < n && i < CR_MAX_LIST; i++)
             vs[i] = cr_draw_pct(L, values[i]);
-        cr_draw_begin(L, CR_ROLE_FIGURE, chart_alt(L, title, labels, vs, notes, n, mark >= 0 ? mark_label : NULL));
+        cr_draw_begin(L, CR_ROLE_FIGURE,
+                      chart_alt(L, title, labels, vs, notes, n, mark >= 0 ? mark_label : NULL));
     }
     float bx = L->x0 + labw, bw = L->x1 - L->x0 - labw - notew - 34;
     float top = L->y;
@@ -842,7 +896,8 @@ static void bar_chart(cr_draw *L, const char *title, const char *const *labels, 
         cr_draw_text(L, L->x0, y + 12, CR_FACE_REGULAR, SZ_BODY, sp->text, labels[i]);
         cr_draw_rect(L, bx, y + 3, bw, 12, sp->shade);
         cr_draw_rect(L, bx, y + 3, bw * (float)(values[i] / 100.0), 12, sp->peers);
-        cr_draw_text(L, bx + bw + 4, y + 12, CR_FACE_BOLD, SZ_BODY, sp->text, cr_draw_pct(L, values[i]));
+        cr_draw_text(L, bx + bw + 4, y + 12, CR_FACE_BOLD, SZ_BODY, sp->text,
+                     cr_draw_pct(L, values[i]));
         cr_draw_text_right(L, L->x1, y + 12, CR_FACE_REGULAR, SZ_SMALL, sp->muted, notes[i]);
     }
     if (mark >= 0) {
@@ -863,7 +918,8 @@ static void section_field(report *R)
     const cr_peers *p = L->peers;
     cr_draw_section(L, cr_draw_str(L, "section.field"), 140);
     cr_arg a[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->applicants)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted,
+                      cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1));
     L->y += 10;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
     double values[CR_MAX_LIST];
@@ -894,11 +950,13 @@ static void section_measure(report *R)
     const cr_catalog *cat = L->cat;
     size_t band = R->sc->band;
     cr_draw_section(L, cr_draw_str(L, "section.measure"), 120);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_str(L, "measure.intro"));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                      cr_draw_str(L, "measure.intro"));
     L->y += 8;
     cr_arg b[] = {{"band", band != CR_NONE ? cat->bands[band].name : ""}};
-    const char *series[3] = {cr_draw_str(L, "legend.city"), cr_draw_str(L, "legend.all"),
-                             cr_draw_tpl(L, band != CR_NONE ? "legend.size" : "legend.size.none", b, 1)};
+    const char *series[3] = {
+        cr_draw_str(L, "legend.city"), cr_draw_str(L, "legend.all"),
+        cr_draw_tpl(L, band != CR_NONE ? "legend.size" : "legend.size.none", b, 1)};
     float labw = 0;
     for (int k = 0; k < (band != CR_NONE ? 3 : 2); k++) { /* "no size group" spans the bar */
         float w = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL, series[k]) + 6;
@@ -910,31 +968,38 @@ static void section_measure(report *R)
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];
         cr_rgb c = cr_draw_area_color(L, k);
-        float dh = SZ_BODY * LEAD + 2 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, a->description, descw - 9);
+        float dh =
+            SZ_BODY * LEAD + 2 +
+            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, a->description, descw - 9);
         float ch = 3 * 13 + 4;
         float h = dh > ch ? dh : ch;
         cr_draw_need(L, h + 14);
         float y0 = L->y;
         cr_draw_rect(L, L->x0, y0, 3, h, c);
         /* Each area: its name, its description, then its three bars (a figure). */
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0 + 9, y0 + SZ_BODY + 1, CR_FACE_BOLD, SZ_BODY + 1, c, a->name);
-        cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + 9, y0 + SZ_BODY * LEAD + 2, descw - 9, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, a->description);
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0 + 9, y0 + SZ_BODY + 1, CR_FACE_BOLD, SZ_BODY + 1, c,
+                          a->name);
+        cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + 9, y0 + SZ_BODY * LEAD + 2, descw - 9,
+                             CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, a->description);
         double vals[3] = {R->sc->areas[k].percent, area_share(L, k, CR_NONE),
                           band != CR_NONE ? area_share(L, k, band) : 0};
         if (L->tagged) {
-            const char *vs[3] = {cr_draw_pct(L, vals[0]), cr_draw_pct(L, vals[1]), cr_draw_pct(L, vals[2])};
-            cr_draw_begin(L, CR_ROLE_FIGURE, chart_alt(L, a->name, series, vs, NULL, band != CR_NONE ? 3 : 2, NULL));
+            const char *vs[3] = {cr_draw_pct(L, vals[0]), cr_draw_pct(L, vals[1]),
+                                 cr_draw_pct(L, vals[2])};
+            cr_draw_begin(L, CR_ROLE_FIGURE,
+                          chart_alt(L, a->name, series, vs, NULL, band != CR_NONE ? 3 : 2, NULL));
         }
         cr_rgb colors[3] = {c, sp->peers, sp->size};
         for (int s = 0; s < 3; s++) {
             float y = y0 + 2 + (float)s * 13;
-            cr_draw_text(L, cx, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text, series[s]);
+            cr_draw_text(L, cx, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text,
+                         series[s]);
             if (s == 2 && band == CR_NONE)
                 continue; /* no size group: the label says so, no bar */
             cr_draw_rect(L, bx, y + 1, bw, 9, sp->shade);
             cr_draw_rect(L, bx, y + 1, bw * (float)(vals[s] / 100.0), 9, colors[s]);
-            cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text,
-                    cr_draw_pct(L, vals[s]));
+            cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL,
+                         sp->text, cr_draw_pct(L, vals[s]));
         }
         cr_draw_end(L);
         L->y += h + 12;
@@ -944,7 +1009,9 @@ static void section_measure(report *R)
 
 static const char *answer_label(cr_draw *L, cr_answer a)
 {
-    return cr_draw_str(L, a == CR_ANSWER_YES ? "answer.yes" : a == CR_ANSWER_IN_PROGRESS ? "answer.in-progress" : "answer.no");
+    return cr_draw_str(L, a == CR_ANSWER_YES           ? "answer.yes"
+                          : a == CR_ANSWER_IN_PROGRESS ? "answer.in-progress"
+                                                       : "answer.no");
 }
 
 /* The rows of an area's criteria table (cr_table_fill). */
@@ -963,7 +1030,8 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
     const cr_criterion *cr = &cat->criteria[i];
     const cr_criterion_state *s = &R->au->criteria[i];
     cr_arg ca[] = {{"code", cr->code}, {"core", cr->core ? "**" : ""}, {"name", cr->name}};
-    cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3), NULL};
+    cells[0].par[0] =
+        (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3), NULL};
     cells[0].par[1] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->statement, NULL};
     cells[0].npar = 2;
     char resp[64];
@@ -972,13 +1040,17 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
     cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, cr_arena_strdup(L->tmp, resp), NULL};
     cells[1].npar = 1;
     if (s->stale) {
-        cells[1].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale"), NULL};
+        cells[1].par[1] =
+            (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale"), NULL};
         cells[1].npar = 2;
     }
-    cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr_draw_pct(L, cr_peers_share(L->peers, i, CR_NONE)), NULL};
+    cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text,
+                                    cr_draw_pct(L, cr_peers_share(L->peers, i, CR_NONE)), NULL};
     cells[2].npar = 1;
     cells[2].center = true;
-    cells[3].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, band != CR_NONE ? cr_draw_pct(L, cr_peers_share(L->peers, i, band)) : "-", NULL};
+    cells[3].par[0] = (cr_cell_par){
+        CR_FACE_REGULAR, sp->text,
+        band != CR_NONE ? cr_draw_pct(L, cr_peers_share(L->peers, i, band)) : "-", NULL};
     cells[3].npar = 1;
     cells[3].center = true;
     /* Reviewer comments, the latest last; a flood of them is summarised, not dropped. */
@@ -989,11 +1061,14 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
     }
     if (shown < s->nnotes) {
         cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
-        cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1), NULL};
+        cells[4].par[np++] =
+            (cr_cell_par){CR_FACE_ITALIC, sp->muted,
+                          cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1), NULL};
     }
     for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
         cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
-        cells[4].par[np++] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1), NULL};
+        cells[4].par[np++] =
+            (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1), NULL};
     }
     cells[4].npar = np;
     *shade = row % 2 == 1;
@@ -1011,9 +1086,10 @@ static void section_areas(report *R, bool each_page)
     const cr_layout_spec *sp = L->sp;
     const cr_audited *au = R->au;
     cr_table t = {.ncols = 5,
-               .widths = {206, 66, 50, 50, 132},
-               .headers = {cr_draw_str(L, "table.criterion"), cr_draw_str(L, "table.response"), cr_draw_str(L, "table.all"),
-                           cr_draw_str(L, "table.size"), cr_draw_str(L, "table.notes")}};
+                  .widths = {206, 66, 50, 50, 132},
+                  .headers = {cr_draw_str(L, "table.criterion"), cr_draw_str(L, "table.response"),
+                              cr_draw_str(L, "table.all"), cr_draw_str(L, "table.size"),
+                              cr_draw_str(L, "table.notes")}};
     float scale = (L->x1 - L->x0) / 504.0f, w = L->x1 - L->x0;
     for (size_t c = 0; c < t.ncols; c++)
         t.widths[c] *= scale;
@@ -1028,20 +1104,23 @@ static void section_areas(report *R, bool each_page)
             any_changed |= au->criteria[i].changed;
             any_stale |= au->criteria[i].stale;
         }
-        const char *legends[3] = {any_core ? "legend.core" : NULL, any_changed ? "legend.changed" : NULL,
+        const char *legends[3] = {any_core ? "legend.core" : NULL,
+                                  any_changed ? "legend.changed" : NULL,
                                   any_stale ? "legend.stale" : NULL};
         float legend_h = 6;
         for (int g = 0; g < 3; g++)
             if (legends[g])
-                legend_h += cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, cr_draw_str(L, legends[g]), w);
+                legend_h += cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL,
+                                                cr_draw_str(L, legends[g]), w);
         cr_arg ar[] = {{"percent", cr_draw_num(L, R->sc->areas[k].percent)},
                        {"area", a->name},
                        {"met", cr_draw_num(L, R->sc->areas[k].met)},
                        {"total", cr_draw_num(L, R->sc->areas[k].total)}};
         const char *achieved = cr_draw_tpl(L, "area.achieved", ar, 4);
         const char *progress = R->prev ? area_progress_text(R, k) : NULL;
-        float head_h = 8 + SZ_H1 * 1.5f + cr_draw_para_height(L, CR_FACE_REGULAR, 10, achieved, w) +
-                       (progress ? 3 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, progress, w) : 0) + 6;
+        float head_h =
+            8 + SZ_H1 * 1.5f + cr_draw_para_height(L, CR_FACE_REGULAR, 10, achieved, w) +
+            (progress ? 3 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, progress, w) : 0) + 6;
         area_rows rows = {R, k};
         t.title = a->name;
         float *h = cr_table_heights(L, &t, a->count, area_row, &rows);
@@ -1053,7 +1132,8 @@ static void section_areas(report *R, bool each_page)
             cr_draw_new_page(L);
         } else {
             bool below = L->y > L->top + 1;
-            cr_draw_need(L, (below ? sp->area_gap : 0) + head_h + cr_table_lead(L, &t, h, a->count, legend_h));
+            cr_draw_need(L, (below ? sp->area_gap : 0) + head_h +
+                                cr_table_lead(L, &t, h, a->count, legend_h));
             if (L->y > L->top + 1)
                 L->y += sp->area_gap;
         }
@@ -1074,7 +1154,8 @@ static void section_areas(report *R, bool each_page)
         cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, 10, sp->text, achieved);
         if (progress) {
             L->y += 3;
-            cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted, progress);
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                              progress);
         }
         L->y += 6;
         cr_table_begin(L, &t);
@@ -1084,7 +1165,8 @@ static void section_areas(report *R, bool each_page)
         L->y += 6;
         for (int g = 0; g < 3; g++)
             if (legends[g])
-                cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, legends[g]));
+                cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+                                  cr_draw_str(L, legends[g]));
         cr_draw_end(L);
     }
     if (cat->nareas)
@@ -1122,11 +1204,14 @@ static const char *outcome_value(report *R, size_t o)
     const cr_outcome_def *d = &L->cat->outcomes[o];
     const cr_outcome_value *v = &R->sub->outcomes[o];
     if (!v->present)
-        return cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.nominate" : "outcomes.missing");
+        return cr_draw_str(L,
+                           d->rule == CR_RULE_VERDICT ? "outcomes.nominate" : "outcomes.missing");
     if (d->rule == CR_RULE_VERDICT) {
         char sdg[8];
         snprintf(sdg, sizeof sdg, "%d", v->sdg);
-        cr_arg a[] = {{"name", v->name}, {"sdg", sdg}, {"value", v->value_text ? v->value_text : "-"},
+        cr_arg a[] = {{"name", v->name},
+                      {"sdg", sdg},
+                      {"value", v->value_text ? v->value_text : "-"},
                       {"target", v->target ? v->target : "-"}};
         return cr_draw_tpl(L, "outcomes.nominated", a, 4);
     }
@@ -1167,15 +1252,18 @@ static void outcome_row(cr_draw *L, void *data, size_t o, cr_cell *cells, bool *
     const char *href = cr_catalog_outcome_source(cat, o, R->sc->region);
     const char *source = v->present && v->source ? v->source : "";
     if (!*source && href)
-        source = cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.source.form" : "outcomes.source.find");
-    cells[4].par[0] = (cr_cell_par){CR_FACE_REGULAR, href ? sp->accent : sp->muted, source, *source ? href : NULL};
+        source = cr_draw_str(L, d->rule == CR_RULE_VERDICT ? "outcomes.source.form"
+                                                           : "outcomes.source.find");
+    cells[4].par[0] = (cr_cell_par){CR_FACE_REGULAR, href ? sp->accent : sp->muted, source,
+                                    *source ? href : NULL};
     bool met = R->sc->outcome_met[o];
     /* A nominated metric is met by the reviewers' verdict: named as such. */
     bool verdict_rule = d->rule == CR_RULE_VERDICT;
-    const char *result = verdict_rule && v->present && R->au->verdicts[o] < 0 ? cr_draw_str(L, "outcomes.pending")
-                         : verdict_rule && R->au->verdicts[o] >= 0
-                             ? cr_draw_str(L, met ? "outcomes.verdict.met" : "outcomes.verdict.notmet")
-                         : cr_draw_str(L, met ? "outcomes.met" : "outcomes.notmet");
+    const char *result =
+        verdict_rule && v->present && R->au->verdicts[o] < 0 ? cr_draw_str(L, "outcomes.pending")
+        : verdict_rule && R->au->verdicts[o] >= 0
+            ? cr_draw_str(L, met ? "outcomes.verdict.met" : "outcomes.verdict.notmet")
+            : cr_draw_str(L, met ? "outcomes.met" : "outcomes.notmet");
     cells[5].par[0] = (cr_cell_par){CR_FACE_BOLD, met ? sp->accent : sp->muted, result, NULL};
     /* The reviewers' reasons go with their verdict, in the widest column of the right half. */
     const cr_event *verdict = outcome_verdict(R, o);
@@ -1197,10 +1285,12 @@ static void section_outcomes(report *R)
     const cr_layout_spec *sp = L->sp;
     float w = L->x1 - L->x0;
     cr_table t = {.ncols = 6,
-               .widths = {76, 90, 118, 64, 84, 72},
-               .headers = {cr_draw_str(L, "outcomes.metric"), cr_draw_str(L, "outcomes.indicator"), cr_draw_str(L, "outcomes.standard"),
-                           cr_draw_str(L, "outcomes.value"), cr_draw_str(L, "outcomes.source"), cr_draw_str(L, "outcomes.result")},
-               .title = cr_draw_str(L, "section.outcomes")};
+                  .widths = {76, 90, 118, 64, 84, 72},
+                  .headers = {cr_draw_str(L, "outcomes.metric"),
+                              cr_draw_str(L, "outcomes.indicator"),
+                              cr_draw_str(L, "outcomes.standard"), cr_draw_str(L, "outcomes.value"),
+                              cr_draw_str(L, "outcomes.source"), cr_draw_str(L, "outcomes.result")},
+                  .title = cr_draw_str(L, "section.outcomes")};
     float scale = w / 504.0f;
     for (size_t c = 0; c < t.ncols; c++)
         t.widths[c] *= scale;
@@ -1210,7 +1300,8 @@ static void section_outcomes(report *R)
         return;
     /* The heading keeps the introduction, the table's header and first rows with it. */
     const char *intro = cr_draw_str(L, "outcomes.intro");
-    float keep = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, w) + 8 + cr_table_lead(L, &t, h, cat->noutcomes, 0);
+    float keep = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, w) + 8 +
+                 cr_table_lead(L, &t, h, cat->noutcomes, 0);
     cr_draw_section(L, cr_draw_str(L, "section.outcomes"), keep);
     cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
     L->y += 8;
@@ -1306,8 +1397,9 @@ static float criterion_item(report *R, size_t i, bool draw)
         bool size = R->rm->band != CR_NONE;
         long share = cr_round_pct(cd->share);
         cr_arg p[] = {{"percent", cr_draw_num(L, share)}};
-        reasons[nr++] = share == 0 ? cr_draw_str(L, size ? "next.reason.size.none" : "next.reason.all.none")
-                                   : cr_draw_tpl(L, size ? "next.reason.size" : "next.reason.all", p, 1);
+        reasons[nr++] =
+            share == 0 ? cr_draw_str(L, size ? "next.reason.size.none" : "next.reason.all.none")
+                       : cr_draw_tpl(L, size ? "next.reason.size" : "next.reason.all", p, 1);
     }
     if (cd && cd->stale)
         reasons[nr++] = cr_draw_str(L, "next.reason.stale");
@@ -1330,7 +1422,8 @@ static float criterion_item(report *R, size_t i, bool draw)
     cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
     cr_draw_begin(L, CR_ROLE_LBODY, NULL);
     cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
-    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, cr_draw_area_color(L, c->area), cat->areas[c->area].name);
+    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, cr_draw_area_color(L, c->area),
+                      cat->areas[c->area].name);
     if (nr)
         cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_REGULAR, small, sp->muted, why);
     if (quote) {
@@ -1404,7 +1497,8 @@ static const char *outcomes_phrase_step(cr_draw *L, const cr_roadmap_step *st)
     const char *names[CR_MAX_LIST];
     for (size_t o = 0; o < st->noutcomes; o++)
         names[o] = L->cat->outcomes[st->outcomes[o]].name;
-    cr_arg a[] = {{"n", cr_draw_num(L, st->more_outcomes)}, {"list", cr_draw_join(L, names, st->noutcomes)}};
+    cr_arg a[] = {{"n", cr_draw_num(L, st->more_outcomes)},
+                  {"list", cr_draw_join(L, names, st->noutcomes)}};
     if (st->more_outcomes >= st->noutcomes)
         return cr_draw_tpl_n(L, "next.act.outcomes", (long)st->noutcomes, a, 2);
     if (st->more_outcomes == 1) {
@@ -1426,16 +1520,20 @@ static const char *outcome_restated(report *R, size_t o)
         char num[32];
         snprintf(num, sizeof num, "%g", d->standard);
         cr_arg a[] = {{"value", outcome_number(L, d, num)}};
-        standard = cr_draw_tpl(L, d->rule == CR_RULE_AT_LEAST ? "next.std.atleast" : "next.std.atmost", a, 1);
+        standard = cr_draw_tpl(
+            L, d->rule == CR_RULE_AT_LEAST ? "next.std.atleast" : "next.std.atmost", a, 1);
     }
     const char *value = outcome_value(R, o);
     if (d->rule == CR_RULE_VERDICT && R->sub->outcomes[o].present) {
-        const char *v = R->au->verdicts[o] < 0 ? cr_draw_str(L, "outcomes.pending")
-                        : cr_draw_str(L, R->au->verdicts[o] > 0 ? "outcomes.verdict.met" : "outcomes.verdict.notmet");
+        const char *v = R->au->verdicts[o] < 0
+                            ? cr_draw_str(L, "outcomes.pending")
+                            : cr_draw_str(L, R->au->verdicts[o] > 0 ? "outcomes.verdict.met"
+                                                                    : "outcomes.verdict.notmet");
         cr_arg j[] = {{"value", value}, {"verdict", v}};
         value = cr_draw_tpl(L, "next.outcome.verdict", j, 2);
     }
-    cr_arg a[] = {{"name", d->name}, {"indicator", d->indicator}, {"value", value}, {"standard", standard}};
+    cr_arg a[] = {
+        {"name", d->name}, {"indicator", d->indicator}, {"value", value}, {"standard", standard}};
     return cr_draw_tpl(L, "next.outcome.text", a, 4);
 }
 
@@ -1453,21 +1551,28 @@ static void next_keep(report *R)
         const char *codes[CR_MAX_LIST];
         for (size_t i = 0; i < k->ncriteria; i++)
             codes[i] = cat->criteria[k->criteria[i]].code;
-        cr_arg a[] = {{"list", cr_draw_join(L, codes, k->ncriteria)}, {"tier", tier_name(L, k->tier)}};
+        cr_arg a[] = {{"list", cr_draw_join(L, codes, k->ncriteria)},
+                      {"tier", tier_name(L, k->tier)}};
         items[n++] = cr_draw_tpl(L, "next.keep.criteria", a, 2);
     }
     unsigned need = sc->met - k->spare_criteria;
-    cr_arg ca[] = {{"need", cr_draw_num(L, need)}, {"total", cr_draw_num(L, sc->total)},
-                   {"percent", cr_draw_num(L, cat->tiers[k->tier].percent)}, {"met", cr_draw_num(L, sc->met)},
-                   {"spare", cr_draw_num(L, k->spare_criteria)}, {"city", R->sub->city.name}};
+    cr_arg ca[] = {{"need", cr_draw_num(L, need)},
+                   {"total", cr_draw_num(L, sc->total)},
+                   {"percent", cr_draw_num(L, cat->tiers[k->tier].percent)},
+                   {"met", cr_draw_num(L, sc->met)},
+                   {"spare", cr_draw_num(L, k->spare_criteria)},
+                   {"city", R->sub->city.name}};
     items[n++] = k->spare_criteria ? cr_draw_tpl_n(L, "next.keep.count", k->spare_criteria, ca, 6)
                                    : cr_draw_tpl(L, "next.keep.count.none", ca, 6);
     if (k->outcomes) {
-        cr_arg oa[] = {{"n", cr_draw_num(L, k->outcomes)}, {"spare", cr_draw_num(L, k->spare_outcomes)}};
-        items[n++] = k->outcomes == cat->noutcomes ? cr_draw_tpl(L, "next.keep.outcomes.all", oa, 2)
-                                                   : cr_draw_tpl_n(L, "next.keep.outcomes", k->outcomes, oa, 2);
+        cr_arg oa[] = {{"n", cr_draw_num(L, k->outcomes)},
+                       {"spare", cr_draw_num(L, k->spare_outcomes)}};
+        items[n++] = k->outcomes == cat->noutcomes
+                         ? cr_draw_tpl(L, "next.keep.outcomes.all", oa, 2)
+                         : cr_draw_tpl_n(L, "next.keep.outcomes", k->outcomes, oa, 2);
     }
-    subheading(L, cr_draw_tpl(L, "next.keep.title", ta, 2), bullets_lead(L, items, n, CR_FACE_REGULAR));
+    subheading(L, cr_draw_tpl(L, "next.keep.title", ta, 2),
+               bullets_lead(L, items, n, CR_FACE_REGULAR));
     bullets(L, items, n, CR_FACE_REGULAR);
     L->y += 8;
     stale_note(R);
@@ -1483,7 +1588,11 @@ static void next_ineligible(report *R)
     cr_arg a[] = {{"city", R->sub->city.name},
                   {"min", cr_fmt_int(L->tmp, L->st, cat->min_population)},
                   {"population", cr_fmt_int(L->tmp, L->st, R->sub->city.population)}};
-    const char *text = cr_draw_tpl(L, sc->eligibility == CR_INELIGIBLE_REGION ? "next.ineligible.region" : "next.ineligible.population", a, 3);
+    const char *text =
+        cr_draw_tpl(L,
+                    sc->eligibility == CR_INELIGIBLE_REGION ? "next.ineligible.region"
+                                                            : "next.ineligible.population",
+                    a, 3);
     size_t would = CR_NONE;
     for (size_t k = 0; k < rm->ntiers; k++)
         if (rm->tiers[k].cost == 0)
@@ -1493,7 +1602,8 @@ static void next_ineligible(report *R)
         cr_arg j[] = {{"a", text}, {"b", cr_draw_tpl(L, "next.ineligible.would", w, 1)}};
         text = cr_draw_tpl(L, "sentence.join", j, 2);
     }
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->text, text);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->text,
+                      text);
     L->y += 8;
     size_t show = rm->ncandidates < 5 ? rm->ncandidates : 5, crit[5];
     if (!show)
@@ -1503,13 +1613,16 @@ static void next_ineligible(report *R)
     const char *intro = NULL;
     if (rm->ranked_by_peers) {
         cr_arg b[] = {{"band", sc->band != CR_NONE ? cat->bands[sc->band].name : ""}};
-        intro = cr_draw_tpl(L, rm->band != CR_NONE ? "next.focus.size" : "next.focus.nogroup", b, 1);
+        intro =
+            cr_draw_tpl(L, rm->band != CR_NONE ? "next.focus.size" : "next.focus.nogroup", b, 1);
     }
-    subheading(L, cr_draw_str(L, "next.focus"),
-               (intro ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 6 : 0) +
-                   criteria_lead(R, crit, show));
+    subheading(
+        L, cr_draw_str(L, "next.focus"),
+        (intro ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 6 : 0) +
+            criteria_lead(R, crit, show));
     if (intro) {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted, intro);
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY,
+                          L->sp->muted, intro);
         L->y += 6;
     }
     criteria_list(R, crit, show);
@@ -1530,8 +1643,10 @@ static void section_next(report *R)
                                                                       : "next.intro");
     /* The heading keeps the introduction and the next heading with two lines under it. */
     cr_draw_section(L, cr_draw_str(L, "section.next"),
-                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 + SZ_H2 * 1.7f + SZ_BODY * LEAD * 2);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 +
+                        SZ_H2 * 1.7f + SZ_BODY * LEAD * 2);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                      intro);
     L->y += 8;
     float tx = L->x0 + 16, tw = L->x1 - tx;
     if (sc->eligibility != CR_ELIGIBLE) {
@@ -1569,9 +1684,11 @@ static void section_next(report *R)
                 parts[np++] = cr_draw_join(L, codes, st->ncriteria);
             }
             if (st->more_criteria) {
-                cr_arg a[] = {{"k", cr_draw_num(L, st->more_criteria)}, {"n", cr_draw_num(L, (long)st->ncandidates)}};
+                cr_arg a[] = {{"k", cr_draw_num(L, st->more_criteria)},
+                              {"n", cr_draw_num(L, (long)st->ncandidates)}};
                 const char *key = st->more_criteria >= st->ncandidates ? "next.act.all"
-                                  : took ? "next.act.anymore" : "next.act.any";
+                                  : took                               ? "next.act.anymore"
+                                                                       : "next.act.any";
                 parts[np++] = cr_draw_tpl_n(L, key, st->more_criteria, a, 2);
                 took = true;
                 if (!pool_step)
@@ -1582,7 +1699,8 @@ static void section_next(report *R)
                 if (!out_step)
                     out_step = st;
             }
-            cr_arg a[] = {{"list", cr_draw_join(L, parts, np)}, {"tier", tier_name(L, st->reaches)}};
+            cr_arg a[] = {{"list", cr_draw_join(L, parts, np)},
+                          {"tier", tier_name(L, st->reaches)}};
             steps[k] = cr_draw_tpl(L, k == 0 ? "next.step.first" : "next.step.then", a, 2);
             sh[k] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY + 0.5f, steps[k], tw - 4) + 6;
         }
@@ -1596,9 +1714,11 @@ static void section_next(report *R)
             cr_draw_begin(L, CR_ROLE_LI, NULL);
             cr_draw_begin(L, CR_ROLE_LBL, NULL);
             cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.62f, 6.5f, sp->accent);
-            cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY * 0.62f + 3, CR_FACE_BOLD, SZ_SMALL, CR_WHITE, cr_draw_num(L, (long)k + 1));
+            cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY * 0.62f + 3, CR_FACE_BOLD, SZ_SMALL,
+                                CR_WHITE, cr_draw_num(L, (long)k + 1));
             cr_draw_end(L);
-            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY + 0.5f, sp->text, steps[k]);
+            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY + 0.5f,
+                              sp->text, steps[k]);
             cr_draw_end(L);
             L->y += 6;
             cr_keep_placed(L, &kp);
@@ -1611,7 +1731,8 @@ static void section_next(report *R)
             const char *items[CR_MAX_LIST];
             for (size_t o = 0; o < out_step->noutcomes; o++)
                 items[o] = outcome_restated(R, out_step->outcomes[o]);
-            subheading(L, cr_draw_str(L, "next.outcomes.title"), bullets_lead(L, items, out_step->noutcomes, CR_FACE_REGULAR));
+            subheading(L, cr_draw_str(L, "next.outcomes.title"),
+                       bullets_lead(L, items, out_step->noutcomes, CR_FACE_REGULAR));
             bullets(L, items, out_step->noutcomes, CR_FACE_REGULAR);
             L->y += 6;
         }
@@ -1628,18 +1749,24 @@ static void section_next(report *R)
             unsigned want = 0;
             for (size_t k = 0; k < p->nsteps; k++)
                 want += p->steps[k].more_criteria;
-            cr_arg b[] = {{"k", cr_draw_num(L, want)}, {"n", cr_draw_num(L, (long)n)},
+            cr_arg b[] = {{"k", cr_draw_num(L, want)},
+                          {"n", cr_draw_num(L, (long)n)},
                           {"band", sc->band != CR_NONE ? cat->bands[sc->band].name : ""}};
-            const char *key = !rm->ranked_by_peers ? "next.pool.text" : rm->band != CR_NONE ? "next.pool.text.size" : "next.pool.text.all";
+            const char *key = !rm->ranked_by_peers  ? "next.pool.text"
+                              : rm->band != CR_NONE ? "next.pool.text.size"
+                                                    : "next.pool.text.all";
             const char *text = cr_draw_tpl_n(L, key, want, b, 3);
             subheading(L, cr_draw_str(L, "next.pool.title"),
-                       cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 6 + criteria_lead(R, crit, n));
-            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, text);
+                       cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 6 +
+                           criteria_lead(R, crit, n));
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY,
+                              sp->muted, text);
             L->y += 6;
             criteria_list(R, crit, n);
         }
     } else {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text, cr_draw_str(L, "next.none"));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+                          cr_draw_str(L, "next.none"));
     }
     L->y += 8;
 
@@ -1658,15 +1785,18 @@ static void section_next(report *R)
         ru[nres] = cr_strings_get(L->st, ku);
         if (!rt[nres] || !ru[nres])
             break;
-        rh[nres] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, rt[nres], tw) +
-                   (rx[nres] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, rx[nres], tw) : 0) +
-                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, ru[nres], tw) + 6;
+        rh[nres] =
+            cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, rt[nres], tw) +
+            (rx[nres] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, rx[nres], tw)
+                      : 0) +
+            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, ru[nres], tw) + 6;
         nres++;
     }
     cr_keep kp;
     cr_keep_init(L, &kp, rh, nres, 0, true);
     cr_draw_need(L, SZ_H2 * 1.7f + cr_keep_lead(L, &kp));
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "next.resources"));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+                      cr_draw_str(L, "next.resources"));
     L->y += SZ_H2 * 1.7f;
     if (nres) /* a list of links */
         cr_draw_begin(L, CR_ROLE_L, NULL);
@@ -1694,7 +1824,6 @@ static void section_next(report *R)
     cr_draw_end(L);
 }
 
-
 /* Warns about each character of |s| no font of the chain draws (in any face: the faces cover the
  * same characters), once per character. Returns how many there were. */
 static size_t warn_uncovered(const cr_fonts *f, const char *s, const char *file, long line,
@@ -1721,7 +1850,8 @@ static size_t warn_uncovered(const cr_fonts *f, const char *s, const char *file,
         if (nseen < SEEN)
             seen[nseen++] = cp;
         count++;
-        cr_error_warn(err, file, line, "U+%04X '%.*s' has no glyph in the report's fonts; drawn as a placeholder",
+        cr_error_warn(err, file, line,
+                      "U+%04X '%.*s' has no glyph in the report's fonts; drawn as a placeholder",
                       (unsigned)cp, (int)(p - start), start);
     }
     return count;
@@ -1737,7 +1867,8 @@ size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
         n += warn_uncovered(fonts, sub->city.name, sub->file, sub->city.line, err);
         n += warn_uncovered(fonts, sub->city.country, sub->file, sub->city.line, err);
         for (size_t p = 0; p < sub->nprograms; p++)
-            n += warn_uncovered(fonts, sub->programs[p].name, sub->file, sub->programs[p].line, err);
+            n +=
+                warn_uncovered(fonts, sub->programs[p].name, sub->file, sub->programs[p].line, err);
         for (size_t o = 0; o < sub->noutcomes; o++) {
             const cr_outcome_value *v = &sub->outcomes[o];
             if (!v->present)
@@ -1771,9 +1902,10 @@ static bool check_previous(report *R)
                    pa->catalog->criteria[i].area == cat->criteria[i].area;
     }
     if (!same) {
-        cr_error_set(R->d.err, CR_EUSAGE, ps->file, ps->line,
-                     "the previous assessment was scored against another catalog (edition %s, not %s)",
-                     pa->catalog->edition, cat->edition);
+        cr_error_set(
+            R->d.err, CR_EUSAGE, ps->file, ps->line,
+            "the previous assessment was scored against another catalog (edition %s, not %s)",
+            pa->catalog->edition, cat->edition);
         return false;
     }
     if (strcmp(ps->id, R->sub->id) != 0) {
@@ -1873,11 +2005,13 @@ static void layout_sections(report *R)
 
 cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
 {
-    if (CR_ARG_NULL(req, err) || CR_ARG_NULL(req->catalog, err) || CR_ARG_NULL(req->assessment, err) ||
-        CR_ARG_NULL(req->assessment->submission, err) || CR_ARG_NULL(req->assessment->audited, err) ||
-        CR_ARG_NULL(req->peers, err) || CR_ARG_NULL(req->spec, err) || CR_ARG_NULL(req->strings, err) ||
+    if (CR_ARG_NULL(req, err) || CR_ARG_NULL(req->catalog, err) ||
+        CR_ARG_NULL(req->assessment, err) || CR_ARG_NULL(req->assessment->submission, err) ||
+        CR_ARG_NULL(req->assessment->audited, err) || CR_ARG_NULL(req->peers, err) ||
+        CR_ARG_NULL(req->spec, err) || CR_ARG_NULL(req->strings, err) ||
         CR_ARG_NULL(req->fonts, err) ||
-        (req->previous && (CR_ARG_NULL(req->previous->submission, err) || CR_ARG_NULL(req->previous->audited, err))))
+        (req->previous &&
+         (CR_ARG_NULL(req->previous->submission, err) || CR_ARG_NULL(req->previous->audited, err))))
         return NULL;
     report R0, *R = &R0;
     memset(R, 0, sizeof *R);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the drawing primitives the layouts share (see layout_draw.h). */
 #include "layout_draw.h"
 
@@ -6,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
-                  const cr_strings *st, const cr_fonts *f, const cr_peers *peers, cr_error *err)
+bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp, const cr_strings *st,
+                  const cr_fonts *f, const cr_peers *peers, cr_error *err)
 {
     memset(d, 0, sizeof *d);
     d->cat = cat;
@@ -89,7 +90,8 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
         d->oom = true;
         return NULL;
     }
-    const cr_op begin_doc = {.kind = CR_OP_BEGIN, .role = CR_ROLE_DOCUMENT}, end = {.kind = CR_OP_END};
+    const cr_op begin_doc = {.kind = CR_OP_BEGIN, .role = CR_ROLE_DOCUMENT},
+                end = {.kind = CR_OP_END};
     for (size_t pi = 0; pi < d->npages; pi++) {
         cr_op po = {.kind = CR_OP_PAGE};
         cr_dlist_add(&dl, &po);
@@ -178,21 +180,54 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
     float fy = sp->page_h - sp->margin_bottom + 24;
     cr_arg pa[] = {{"n", n}, {"m", m}};
     cr_arg ea[] = {{"edition", d->cat->edition}};
-    const char *pageno = cr_draw_tpl(d, "footer.page", pa, 2), *ed = cr_draw_tpl(d, "footer.edition", ea, 1);
+    const char *pageno = cr_draw_tpl(d, "footer.page", pa, 2),
+               *ed = cr_draw_tpl(d, "footer.edition", ea, 1);
     cr_op ops[8];
     size_t k = 0;
     if (d->tagged)
         ops[k++] = (cr_op){.kind = CR_OP_BEGIN, .role = CR_ROLE_ARTIFACT};
-    ops[k++] = (cr_op){.kind = CR_OP_LINE, .x = d->x0, .y = fy - 10, .w = d->x1 - d->x0, .stroke_color = sp->rule, .line_width = 0.5f};
-    ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x0, .y = fy, .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = ed};
-    ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, pageno), .y = fy,
-                       .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = pageno};
+    ops[k++] = (cr_op){.kind = CR_OP_LINE,
+                       .x = d->x0,
+                       .y = fy - 10,
+                       .w = d->x1 - d->x0,
+                       .stroke_color = sp->rule,
+                       .line_width = 0.5f};
+    ops[k++] = (cr_op){.kind = CR_OP_TEXT,
+                       .x = d->x0,
+                       .y = fy,
+                       .face = CR_FACE_REGULAR,
+                       .size = SZ_SMALL,
+                       .color = sp->muted,
+                       .text = ed};
+    ops[k++] = (cr_op){.kind = CR_OP_TEXT,
+                       .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, pageno),
+                       .y = fy,
+                       .face = CR_FACE_REGULAR,
+                       .size = SZ_SMALL,
+                       .color = sp->muted,
+                       .text = pageno};
     if (page > 0) {
         float hy = sp->margin_top - 18;
-        ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x0, .y = hy, .face = CR_FACE_BOLD, .size = SZ_SMALL, .color = sp->muted, .text = left};
-        ops[k++] = (cr_op){.kind = CR_OP_TEXT, .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, right), .y = hy,
-                           .face = CR_FACE_REGULAR, .size = SZ_SMALL, .color = sp->muted, .text = right};
-        ops[k++] = (cr_op){.kind = CR_OP_LINE, .x = d->x0, .y = hy + 6, .w = d->x1 - d->x0, .stroke_color = sp->rule, .line_width = 0.5f};
+        ops[k++] = (cr_op){.kind = CR_OP_TEXT,
+                           .x = d->x0,
+                           .y = hy,
+                           .face = CR_FACE_BOLD,
+                           .size = SZ_SMALL,
+                           .color = sp->muted,
+                           .text = left};
+        ops[k++] = (cr_op){.kind = CR_OP_TEXT,
+                           .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, right),
+                           .y = hy,
+                           .face = CR_FACE_REGULAR,
+                           .size = SZ_SMALL,
+                           .color = sp->muted,
+                           .text = right};
+        ops[k++] = (cr_op){.kind = CR_OP_LINE,
+                           .x = d->x0,
+                           .y = hy + 6,
+                           .w = d->x1 - d->x0,
+                           .stroke_color = sp->rule,
+                           .line_width = 0.5f};
     }
     if (d->tagged)
         ops[k++] = (cr_op){.kind = CR_OP_END};
@@ -317,8 +352,13 @@ static void word_boundary(cr_draw *d, float x, float y, char first)
         t[n + 1] = '\0';
         o->text = t;
     } else {
-        cr_op sp = {.kind = CR_OP_TEXT, .x = l->x_end, .y = l->y, .face = o->face, .size = o->size,
-                    .color = o->color, .text = " "};
+        cr_op sp = {.kind = CR_OP_TEXT,
+                    .x = l->x_end,
+                    .y = l->y,
+                    .face = o->face,
+                    .size = o->size,
+                    .color = o->color,
+                    .text = " "};
         emit_to(d, l->page, &sp);
     }
 }
@@ -416,16 +456,22 @@ void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb
     if (!s || !*s || !d->npages)
         return;
     word_boundary(d, x, y, s[0]);
-    cr_op o = {.kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
+    cr_op o = {
+        .kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
     cr_page *p = &d->pages[d->npages - 1];
     size_t before = p->n;
     text_runs(d, NULL, &o);
     if (d->oom || p->n == before)
         return;
     size_t len = strlen(s);
-    d->last = (struct cr_last_text){.set = true, .bounds = d->bounds, .page = d->npages - 1,
-                                    .op = p->n - 1, .x_end = x + cr_draw_width(d, face, size, s),
-                                    .y = y, .size = size, .open = !is_space(s[len - 1])};
+    d->last = (struct cr_last_text){.set = true,
+                                    .bounds = d->bounds,
+                                    .page = d->npages - 1,
+                                    .op = p->n - 1,
+                                    .x_end = x + cr_draw_width(d, face, size, s),
+                                    .y = y,
+                                    .size = size,
+                                    .open = !is_space(s[len - 1])};
 }
 
 void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
@@ -436,13 +482,15 @@ void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
 
 void cr_draw_hline(cr_draw *d, float x, float y, float w, cr_rgb c, float lw)
 {
-    cr_op o = {.kind = CR_OP_LINE, .x = x, .y = y, .w = w, .h = 0, .stroke_color = c, .line_width = lw};
+    cr_op o = {
+        .kind = CR_OP_LINE, .x = x, .y = y, .w = w, .h = 0, .stroke_color = c, .line_width = lw};
     cr_draw_emit(d, &o);
 }
 
 void cr_draw_vline(cr_draw *d, float x, float y, float h, cr_rgb c, float lw)
 {
-    cr_op o = {.kind = CR_OP_LINE, .x = x, .y = y, .w = 0, .h = h, .stroke_color = c, .line_width = lw};
+    cr_op o = {
+        .kind = CR_OP_LINE, .x = x, .y = y, .w = 0, .h = h, .stroke_color = c, .line_width = lw};
     cr_draw_emit(d, &o);
 }
 
@@ -481,8 +529,7 @@ void cr_draw_bookmark(cr_draw *d, const char *title, int level, int target)
     cr_draw_emit(d, &o);
 }
 
-void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri,
-                  const char *text)
+void cr_draw_link(cr_draw *d, float x, float y, float w, float h, const char *uri, const char *text)
 {
     cr_op o = {.kind = CR_OP_LINK, .x = x, .y = y, .w = w, .h = h, .uri = uri, .text = text};
     cr_draw_emit(d, &o);
@@ -498,7 +545,8 @@ size_t cr_draw_goto(cr_draw *d, float x, float y, float w, float h, int target, 
 
 void cr_draw_set_target(cr_draw *d, size_t page, size_t index, int target)
 {
-    if (page < d->npages && index < d->pages[page].n && d->pages[page].ops[index].kind == CR_OP_GOTO)
+    if (page < d->npages && index < d->pages[page].n &&
+        d->pages[page].ops[index].kind == CR_OP_GOTO)
         d->pages[page].ops[index].target = target;
 }
 
@@ -649,7 +697,8 @@ size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w
     return n;
 }
 
-void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const cr_line *ln)
+void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
+                  const cr_line *ln)
 {
     char *s = cr_arena_alloc(d->tmp, ln->len + 2);
     if (!s) {
@@ -778,8 +827,11 @@ int cr_draw_title_section(cr_draw *d, const char *kicker, const char *title, con
     d->y += 14;
     cr_draw_elem_text(d, CR_ROLE_P, d->x0, d->y + 8, CR_FACE_BOLD, 8.5f, sp->accent, kicker);
     d->y += 14;
-    d->y += cr_draw_elem_para_at(d, CR_ROLE_H1, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24, sp->text, title) + 2;
-    cr_draw_elem_para(d, CR_ROLE_P, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, meta);
+    d->y += cr_draw_elem_para_at(d, CR_ROLE_H1, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24,
+                                 sp->text, title) +
+            2;
+    cr_draw_elem_para(d, CR_ROLE_P, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                      meta);
     d->y += 10;
     return id;
 }
@@ -790,7 +842,8 @@ void cr_draw_panel(cr_draw *d, const char *text)
     float h = cr_draw_para_height(d, CR_FACE_REGULAR, 11, text, d->x1 - d->x0 - 28);
     cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, h + 20, sp->shade);
     cr_draw_rect(d, d->x0, d->y, 4, h + 20, sp->accent);
-    cr_draw_elem_para_at(d, CR_ROLE_P, d->x0 + 16, d->y + 9, d->x1 - d->x0 - 28, CR_FACE_REGULAR, 11, sp->text, text);
+    cr_draw_elem_para_at(d, CR_ROLE_P, d->x0 + 16, d->y + 9, d->x1 - d->x0 - 28, CR_FACE_REGULAR,
+                         11, sp->text, text);
     d->y += h + 28;
 }
 
@@ -805,8 +858,8 @@ static int heading(cr_draw *d, const char *title, int level, float keep, bool se
         d->y += size * 0.6f;
     int id = cr_draw_anchor(d, d->y);
     cr_draw_bookmark(d, title, level, id);
-    cr_draw_elem_text(d, level == 0 ? CR_ROLE_H1 : CR_ROLE_H2, d->x0, d->y + size, CR_FACE_BOLD, size,
-                      level == 0 ? d->sp->accent : d->sp->text, title);
+    cr_draw_elem_text(d, level == 0 ? CR_ROLE_H1 : CR_ROLE_H2, d->x0, d->y + size, CR_FACE_BOLD,
+                      size, level == 0 ? d->sp->accent : d->sp->text, title);
     d->y += size * 1.5f;
     if (level == 0) {
         cr_draw_hline(d, d->x0, d->y, d->x1 - d->x0, d->sp->accent, 1.2f);
@@ -830,7 +883,6 @@ void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title)
     cr_draw_begin(d, role, title);
     cr_draw_end(d);
 }
-
 
 /* ---- tables ---- */
 
@@ -877,7 +929,8 @@ void cr_table_measure(cr_draw *d, cr_table *t)
 {
     float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        float hc = cr_draw_para_height(d, CR_FACE_BOLD, SZ_SMALL - 0.5f, t->headers[c], t->widths[c] - 2 * PAD);
+        float hc = cr_draw_para_height(d, CR_FACE_BOLD, SZ_SMALL - 0.5f, t->headers[c],
+                                       t->widths[c] - 2 * PAD);
         if (hc > h)
             h = hc;
     }
@@ -897,12 +950,15 @@ static void table_header(cr_draw *d, const cr_table *t, bool cells)
             cr_draw_begin(d, CR_ROLE_TH, NULL);
         if (t->center[c]) {
             cr_line *lines;
-            size_t n = cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD, &lines);
+            size_t n =
+                cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD, &lines);
             for (size_t i = 0; i < n; i++)
-                cr_draw_line(d, x + (t->widths[c] - lines[i].width) / 2, d->y + PAD - 1 + size + (float)i * size * LEAD,
-                             CR_FACE_BOLD, size, CR_WHITE, &lines[i]);
+                cr_draw_line(d, x + (t->widths[c] - lines[i].width) / 2,
+                             d->y + PAD - 1 + size + (float)i * size * LEAD, CR_FACE_BOLD, size,
+                             CR_WHITE, &lines[i]);
         } else {
-            cr_draw_para_at(d, x + PAD, d->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, size, CR_WHITE, t->headers[c]);
+            cr_draw_para_at(d, x + PAD, d->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, size,
+                            CR_WHITE, t->headers[c]);
         }
         if (cells)
             cr_draw_end(d);
@@ -929,7 +985,8 @@ void cr_table_continue(cr_draw *d, const cr_table *t)
     cr_draw_new_page(d);
     cr_draw_begin(d, CR_ROLE_ARTIFACT, NULL);
     cr_arg a[] = {{"title", t->title}};
-    cr_draw_text(d, d->x0, d->y + SZ_BODY, CR_FACE_BOLD, SZ_BODY, d->sp->muted, cr_draw_tpl(d, "continued", a, 1));
+    cr_draw_text(d, d->x0, d->y + SZ_BODY, CR_FACE_BOLD, SZ_BODY, d->sp->muted,
+                 cr_draw_tpl(d, "continued", a, 1));
     d->y += SZ_BODY * 1.8f;
     table_header(d, t, false);
     cr_draw_end(d);
@@ -1061,7 +1118,8 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                     break;
                 if (!started || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par)) {
                     if (link) { /* the paragraph before was a link: its area, then close it */
-                        cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y, link->uri, link->text);
+                        cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y,
+                                     link->uri, link->text);
                         cr_draw_end(d);
                         link = NULL;
                     }
@@ -1085,7 +1143,8 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                 next[c]++;
             }
             if (link) {
-                cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y, link->uri, link->text);
+                cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y, link->uri,
+                             link->text);
                 cr_draw_end(d);
             }
             if (open)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): the drawing primitives the layouts share (the city report in layout.c,
  * the cohort overview in layout_overview.c).
  *
@@ -34,8 +35,8 @@
 typedef struct cr_page {
     cr_op *ops;
     size_t n, cap;
-    float end;             /* the cursor when the page ended (its content's extent) */
-    bool cont;             /* it starts with the continuation of table |table| at row |row| */
+    float end; /* the cursor when the page ended (its content's extent) */
+    bool cont; /* it starts with the continuation of table |table| at row |row| */
     size_t table, row;
 } cr_page;
 
@@ -71,17 +72,17 @@ typedef struct cr_draw {
         unsigned long bounds; /* d->bounds when it was drawn */
         size_t page, op;      /* its last op */
         float x_end, y, size;
-        bool open;            /* it ends in no space and no line break joins it to the next */
+        bool open; /* it ends in no space and no line break joins it to the next */
     } last;
-    size_t ntables; /* tables drawn with cr_table_rows so far */
+    size_t ntables;                 /* tables drawn with cr_table_rows so far */
     cr_break breaks[CR_MAX_BREAKS]; /* earlier breaks, from cr_draw_balance */
     size_t nbreaks;
 } cr_draw;
 
 /* Sets up |d| for the spec's page and margins (no page yet), untagged. false (and d->oom) when
  * out of memory. Always pair with cr_draw_release. */
-bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp,
-                  const cr_strings *st, const cr_fonts *f, const cr_peers *peers, cr_error *err);
+bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp, const cr_strings *st,
+                  const cr_fonts *f, const cr_peers *peers, cr_error *err);
 
 /* After a pass of the layout: whether a page (not the last) is filled less than the layout's
  * min-fill while it starts with the last rows of a table split from the page before; if so, asks
@@ -233,7 +234,6 @@ cr_rgb cr_draw_area_color(cr_draw *d, size_t area);
 /* The name of catalog area |area| for narrow places: its short name when it has one. */
 const char *cr_draw_area_short(cr_draw *d, size_t area);
 
-
 /* ---- keeping blocks together: table rows and list items across page breaks ----
  *
  * A block of |n| items of known heights (the rows of a table, the items of a list) and a |tail|
@@ -248,9 +248,9 @@ typedef struct cr_keep {
     const float *h;
     size_t n;
     float tail;
-    size_t min;   /* items kept together on each side of a break */
-    bool whole;   /* the block is never split (it fits keep-max) */
-    size_t page;  /* the page of the last item placed, and how many items of the block it holds */
+    size_t min;  /* items kept together on each side of a break */
+    bool whole;  /* the block is never split (it fits keep-max) */
+    size_t page; /* the page of the last item placed, and how many items of the block it holds */
     size_t k;
 } cr_keep;
 
@@ -292,8 +292,8 @@ typedef struct cr_table {
     float widths[CR_TABLE_MAX_COLS];
     const char *headers[CR_TABLE_MAX_COLS];
     bool center[CR_TABLE_MAX_COLS]; /* headers centred over their column (for centred values) */
-    const char *title; /* for the "continued" heading after a page break */
-    float header_h;    /* set once by cr_table_measure, used on every page and row */
+    const char *title;              /* for the "continued" heading after a page break */
+    float header_h;                 /* set once by cr_table_measure, used on every page and row */
 } cr_table;
 
 /* Measures the header row once per table. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): the loaded layout file and string table, shared by the layout code. */
 #ifndef CR_LAYOUT_INTERNAL_H
 #define CR_LAYOUT_INTERNAL_H
@@ -28,7 +29,7 @@ typedef struct cr_area_color {
 struct cr_layout_spec {
     float page_w, page_h;
     float margin_top, margin_bottom, margin_left, margin_right;
-    const char *fonts[CR_FACE_COUNT]; /* full paths */
+    const char *fonts[CR_FACE_COUNT];             /* full paths */
     const char *fallbacks[CR_FONTS_MAX_FALLBACK]; /* full paths, in chain order */
     size_t nfallback;
     cr_rgb text, muted, accent, rule, shade, peers, size;
@@ -39,7 +40,8 @@ struct cr_layout_spec {
     size_t nsections;
     /* Pagination (<pagination>): rows of a table kept together on each side of a page break,
      * the most items of a list never split, the largest block kept whole (percent of the
-     * page's height), the least a page but the last should be filled (percent), and the space above a practice area that follows another on its page. */
+     * page's height), the least a page but the last should be filled (percent), and the space above
+     * a practice area that follows another on its page. */
     unsigned keep_rows, keep_list, keep_max;
     unsigned min_fill; /* a page before the last filled less (percent) is balanced */
     float area_gap;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the cohort overview for the program's staff (see certreport/overview.h).
  *
  * Built with the city report's drawing primitives (layout_draw.c): same type scale, palette,
@@ -78,7 +79,8 @@ static bool check_cities(overview *O)
         return false;
     }
     if (O->req->ncities && !O->req->cities) {
-        cr_error_set(L->err, CR_EUSAGE, NULL, 0, "overview: %zu cities but no array", O->req->ncities);
+        cr_error_set(L->err, CR_EUSAGE, NULL, 0, "overview: %zu cities but no array",
+                     O->req->ncities);
         return false;
     }
     for (size_t i = 0; i < O->req->ncities; i++) {
@@ -92,8 +94,8 @@ static bool check_cities(overview *O)
         for (size_t k = 0; ok && k < cat->nareas; k++)
             ok = c->area_met[k] <= cat->areas[k].count;
         if (!ok) {
-            cr_error_set(L->err, CR_EUSAGE, NULL, 0, "overview: city \"%s\" does not fit the catalog %s",
-                         id, cat->edition);
+            cr_error_set(L->err, CR_EUSAGE, NULL, 0,
+                         "overview: city \"%s\" does not fit the catalog %s", id, cat->edition);
             return false;
         }
     }
@@ -169,12 +171,16 @@ static void stat_boxes(overview *O)
         qualify += O->req->cities[i].eligible != CR_NONE;
         certified += O->req->cities[i].awarded != CR_NONE;
     }
-    const char *values[] = {count(O, O->req->ncities), count(O, O->n_eligible),
+    const char *values[] = {count(O, O->req->ncities),
+                            count(O, O->n_eligible),
                             average(O, O->met_eligible, O->n_eligible, L->cat->ncriteria),
-                            count(O, qualify), count(O, certified), count(O, O->req->excluded)};
-    const char *labels[] = {cr_draw_str(L, "overview.stat.applicants"), cr_draw_str(L, "overview.stat.eligible"),
-                            cr_draw_str(L, "overview.stat.average"), cr_draw_str(L, "overview.stat.qualify"),
-                            cr_draw_str(L, "overview.stat.certified"), cr_draw_str(L, "overview.stat.excluded")};
+                            count(O, qualify),
+                            count(O, certified),
+                            count(O, O->req->excluded)};
+    const char *labels[] = {
+        cr_draw_str(L, "overview.stat.applicants"), cr_draw_str(L, "overview.stat.eligible"),
+        cr_draw_str(L, "overview.stat.average"),    cr_draw_str(L, "overview.stat.qualify"),
+        cr_draw_str(L, "overview.stat.certified"),  cr_draw_str(L, "overview.stat.excluded")};
     size_t n = sizeof values / sizeof values[0];
     float gap = 6, bw = (L->x1 - L->x0 - gap * (float)(n - 1)) / (float)n, label_h = 0;
     for (size_t k = 0; k < n; k++) {
@@ -215,10 +221,12 @@ static const char *tier_alt(overview *O, const char *const *values)
     for (size_t r = 0; r <= nt; r++) {
         size_t t = r < nt ? nt - 1 - r : nt;
         cr_arg a[] = {{"tier", t < nt ? cat->tiers[t].name : cr_draw_str(L, "overview.tiers.none")},
-                      {"qualify", values[t]}, {"awarded", values[nt + 1 + t]}};
+                      {"qualify", values[t]},
+                      {"awarded", values[nt + 1 + t]}};
         items[r] = cr_draw_tpl(L, "overview.tiers.alt.item", a, 3);
     }
-    cr_arg a[] = {{"title", cr_draw_str(L, "overview.tiers")}, {"list", cr_draw_list(L, items, nt + 1, "chart.sep")}};
+    cr_arg a[] = {{"title", cr_draw_str(L, "overview.tiers")},
+                  {"list", cr_draw_list(L, items, nt + 1, "chart.sep")}};
     return cr_draw_tpl(L, "chart.alt", a, 2);
 }
 
@@ -230,7 +238,8 @@ static void tier_chart(overview *O)
     const cr_layout_spec *sp = L->sp;
     const cr_catalog *cat = L->cat;
     size_t nt = cat->ntiers, n = O->req->ncities;
-    size_t *qual = cr_arena_calloc(L->tmp, nt + 1, sizeof *qual), *award = cr_arena_calloc(L->tmp, nt + 1, sizeof *award);
+    size_t *qual = cr_arena_calloc(L->tmp, nt + 1, sizeof *qual),
+           *award = cr_arena_calloc(L->tmp, nt + 1, sizeof *award);
     if (!qual || !award) {
         L->oom = true;
         return;
@@ -251,15 +260,19 @@ static void tier_chart(overview *O)
         size_t v = k <= nt ? qual[k] : award[k - nt - 1];
         unsigned share = n ? cr_round_pct(100.0 * (double)v / (double)n) : 0;
         cr_arg a[] = {{"n", count(O, v)}, {"percent", cr_draw_num(L, share)}};
-        values[k] = cr_draw_tpl(L, v && !share ? "overview.tiers.value.small" : "overview.tiers.value", a, 2);
+        values[k] = cr_draw_tpl(
+            L, v && !share ? "overview.tiers.value.small" : "overview.tiers.value", a, 2);
         float w = cr_draw_width(L, CR_FACE_BOLD, SZ_TABLE, values[k]) + 8;
         if (w > valw)
             valw = w;
     }
-    const char *series[2] = {cr_draw_str(L, "overview.tiers.qualifies"), cr_draw_str(L, "overview.tiers.awarded")};
+    const char *series[2] = {cr_draw_str(L, "overview.tiers.qualifies"),
+                             cr_draw_str(L, "overview.tiers.awarded")};
     float labw = 0, serw = 0;
     for (size_t t = 0; t <= nt; t++) {
-        float w = cr_draw_width(L, CR_FACE_BOLD, SZ_BODY, t < nt ? cat->tiers[t].name : cr_draw_str(L, "overview.tiers.none"));
+        float w =
+            cr_draw_width(L, CR_FACE_BOLD, SZ_BODY,
+                          t < nt ? cat->tiers[t].name : cr_draw_str(L, "overview.tiers.none"));
         if (w > labw)
             labw = w;
     }
@@ -272,7 +285,8 @@ static void tier_chart(overview *O)
     float sx = L->x0 + labw + 16, bx = sx + serw + 10;
     float bw = L->x1 - bx - valw;
     cr_draw_need(L, SZ_H2 * 2 + group * (float)(nt + 1) + 30);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, cr_draw_str(L, "overview.tiers"));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+                      cr_draw_str(L, "overview.tiers"));
     L->y += SZ_H2 + 10;
     cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? tier_alt(O, values) : NULL);
     cr_rgb colors[2] = {sp->peers, sp->accent};
@@ -289,7 +303,8 @@ static void tier_chart(overview *O)
             cr_draw_rect(L, bx, yy + 2, bw, 10, sp->shade);
             if (v)
                 cr_draw_rect(L, bx, yy + 2, bw * (float)(share / 100.0), 10, colors[s]);
-            cr_draw_text(L, bx + bw + 6, yy + 10, CR_FACE_BOLD, SZ_TABLE, sp->text, values[s * (nt + 1) + t]);
+            cr_draw_text(L, bx + bw + 6, yy + 10, CR_FACE_BOLD, SZ_TABLE, sp->text,
+                         values[s * (nt + 1) + t]);
         }
         if (r < nt)
             cr_draw_hline(L, L->x0, y + group - 4, L->x1 - L->x0, sp->rule, 0.5f);
@@ -297,7 +312,8 @@ static void tier_chart(overview *O)
     cr_draw_end(L);
     L->y += group * (float)(nt + 1) + 4;
     cr_arg na[] = {{"n", count(O, n)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_tpl(L, "overview.tiers.note", na, 1));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+                      cr_draw_tpl(L, "overview.tiers.note", na, 1));
 }
 
 static void section_summary(overview *O)
@@ -306,13 +322,22 @@ static void section_summary(overview *O)
     char cycle[16];
     snprintf(cycle, sizeof cycle, "%d", O->req->cycle);
     cr_arg ca[] = {{"cycle", cycle}, {"edition", L->cat->edition}};
-    cr_draw_title_section(L, cr_draw_str(L, "overview.kicker"), cr_draw_tpl(L, "overview.title", ca, 2),
-                  cr_draw_tpl(L, "overview.meta", ca, 2));
+    cr_draw_title_section(L, cr_draw_str(L, "overview.kicker"),
+                          cr_draw_tpl(L, "overview.title", ca, 2),
+                          cr_draw_tpl(L, "overview.meta", ca, 2));
     /* Who is in, who was left out: one sentence on a shaded panel. */
     size_t n = O->req->ncities, x = O->req->excluded;
     cr_arg ia[] = {{"n", count(O, n)}, {"excluded", count(O, x)}, {"cycle", cycle}};
-    cr_arg sa[] = {{"a", cr_draw_tpl(L, n == 0 ? "overview.intro.none" : n == 1 ? "overview.intro.one" : "overview.intro", ia, 3)},
-                   {"b", cr_draw_tpl(L, x == 0 ? "overview.excluded.none" : x == 1 ? "overview.excluded.one" : "overview.excluded", ia, 3)}};
+    cr_arg sa[] = {{"a", cr_draw_tpl(L,
+                                     n == 0   ? "overview.intro.none"
+                                     : n == 1 ? "overview.intro.one"
+                                              : "overview.intro",
+                                     ia, 3)},
+                   {"b", cr_draw_tpl(L,
+                                     x == 0   ? "overview.excluded.none"
+                                     : x == 1 ? "overview.excluded.one"
+                                              : "overview.excluded",
+                                     ia, 3)}};
     cr_draw_panel(L, cr_draw_tpl(L, "sentence.join", sa, 2));
     stat_boxes(O);
     tier_chart(O);
@@ -328,7 +353,8 @@ static void section_areas(overview *O)
     const cr_catalog *cat = L->cat;
     size_t nr = cat->nregions, nb = cat->nbands;
     cr_table t = {.ncols = 2 + nr + nb, .title = cr_draw_str(L, "overview.section.areas")};
-    float first = 140, rest = (504 - first) / (float)(nr + nb + 1), scale = (L->x1 - L->x0) / 504.0f;
+    float first = 140, rest = (504 - first) / (float)(nr + nb + 1),
+          scale = (L->x1 - L->x0) / 504.0f;
     t.widths[0] = first * scale;
     t.headers[0] = cr_draw_str(L, "overview.areas.area");
     for (size_t r = 0; r < nr; r++)
@@ -346,11 +372,16 @@ static void section_areas(overview *O)
     /* The whole table on one page when it fits (only the area names wrap). */
     float rows = 0;
     for (size_t k = 0; k <= cat->nareas; k++)
-        rows += cr_draw_para_height(L, CR_FACE_BOLD, SZ_TABLE, k < cat->nareas ? cat->areas[k].name : cr_draw_str(L, "overview.areas.total"),
-                                    t.widths[0] - 2 * PAD) + 2 * PAD;
+        rows += cr_draw_para_height(L, CR_FACE_BOLD, SZ_TABLE,
+                                    k < cat->nareas ? cat->areas[k].name
+                                                    : cr_draw_str(L, "overview.areas.total"),
+                                    t.widths[0] - 2 * PAD) +
+                2 * PAD;
     cr_draw_section(L, t.title,
-                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 + t.header_h + rows);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 +
+                        t.header_h + rows);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                      intro);
     L->y += 8;
     cr_table_begin(L, &t);
     for (size_t k = 0; k <= cat->nareas; k++) {
@@ -359,16 +390,24 @@ static void section_areas(overview *O)
         memset(cells, 0, sizeof cells);
         cr_face face = total ? CR_FACE_BOLD : CR_FACE_REGULAR;
         size_t per_city = total ? cat->ncriteria : cat->areas[k].count;
-        cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, total ? sp->text : cr_draw_area_color(L, k),
-                                        total ? cr_draw_str(L, "overview.areas.total") : cat->areas[k].name, NULL};
+        cells[0].par[0] = (cr_cell_par){
+            CR_FACE_BOLD, total ? sp->text : cr_draw_area_color(L, k),
+            total ? cr_draw_str(L, "overview.areas.total") : cat->areas[k].name, NULL};
         for (size_t r = 0; r < nr; r++)
-            cells[1 + r].par[0] = (cr_cell_par){face, sp->text,
-                                                average(O, total ? O->met_region[r] : O->area_region[k * nr + r], O->n_region[r], per_city), NULL};
+            cells[1 + r].par[0] =
+                (cr_cell_par){face, sp->text,
+                              average(O, total ? O->met_region[r] : O->area_region[k * nr + r],
+                                      O->n_region[r], per_city),
+                              NULL};
         for (size_t b = 0; b < nb; b++)
-            cells[1 + nr + b].par[0] = (cr_cell_par){face, sp->text,
-                                                     average(O, total ? O->met_band[b] : O->area_band[k * nb + b], O->n_band[b], per_city), NULL};
-        cells[1 + nr + nb].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text,
-                                                  average(O, total ? O->met_eligible : O->area_all[k], O->n_eligible, per_city), NULL};
+            cells[1 + nr + b].par[0] =
+                (cr_cell_par){face, sp->text,
+                              average(O, total ? O->met_band[b] : O->area_band[k * nb + b],
+                                      O->n_band[b], per_city),
+                              NULL};
+        cells[1 + nr + nb].par[0] = (cr_cell_par){
+            CR_FACE_BOLD, sp->text,
+            average(O, total ? O->met_eligible : O->area_all[k], O->n_eligible, per_city), NULL};
         for (size_t c = 0; c < t.ncols; c++) {
             cells[c].npar = 1;
             cells[c].center = t.center[c];
@@ -406,7 +445,8 @@ static void section_criteria(overview *O)
     cr_draw_new_page(L);
     cr_draw_section(L, t.title, 100);
     cr_arg ia[] = {{"n", count(O, p->applicants)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted, cr_draw_tpl(L, "overview.criteria.intro", ia, 1));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                      cr_draw_tpl(L, "overview.criteria.intro", ia, 1));
     L->y += 8;
     cr_table_begin(L, &t);
     float row = SZ_TABLE * LEAD + 2 * PAD;
@@ -428,13 +468,20 @@ static void section_criteria(overview *O)
             any_core |= cr->core;
             char code[64];
             snprintf(code, sizeof code, "%s%s", cr->code, cr->core ? "**" : "");
-            cells[0].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text, cr_arena_strdup(L->tmp, code), NULL};
+            cells[0].par[0] =
+                (cr_cell_par){CR_FACE_BOLD, sp->text, cr_arena_strdup(L->tmp, code), NULL};
             cells[1].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->name, NULL};
-            cells[2].par[0] = (cr_cell_par){CR_FACE_BOLD, sp->text,
-                                            p->applicants ? cr_draw_pct(L, cr_peers_share(p, i, CR_NONE)) : cr_draw_str(L, "overview.empty"), NULL};
+            cells[2].par[0] =
+                (cr_cell_par){CR_FACE_BOLD, sp->text,
+                              p->applicants ? cr_draw_pct(L, cr_peers_share(p, i, CR_NONE))
+                                            : cr_draw_str(L, "overview.empty"),
+                              NULL};
             for (size_t b = 0; b < nb; b++)
-                cells[3 + b].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text,
-                                                    p->bands[b].applicants ? cr_draw_pct(L, cr_peers_share(p, i, b)) : cr_draw_str(L, "overview.empty"), NULL};
+                cells[3 + b].par[0] =
+                    (cr_cell_par){CR_FACE_REGULAR, sp->text,
+                                  p->bands[b].applicants ? cr_draw_pct(L, cr_peers_share(p, i, b))
+                                                         : cr_draw_str(L, "overview.empty"),
+                                  NULL};
             for (size_t c = 0; c < t.ncols; c++) {
                 cells[c].npar = 1;
                 cells[c].center = t.center[c];
@@ -445,7 +492,8 @@ static void section_criteria(overview *O)
     cr_table_end(L);
     L->y += 6;
     if (any_core)
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, "legend.core"));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+                          cr_draw_str(L, "legend.core"));
     cr_draw_end(L);
 }
 
@@ -458,10 +506,14 @@ static void section_cities(overview *O)
     const cr_catalog *cat = L->cat;
     cr_table t = {.ncols = 8,
                   .widths = {100, 54, 68, 60, 50, 38, 66, 68},
-                  .headers = {cr_draw_str(L, "overview.cities.city"), cr_draw_str(L, "overview.cities.country"),
-                              cr_draw_str(L, "overview.cities.region"), cr_draw_str(L, "overview.cities.band"),
-                              cr_draw_str(L, "overview.cities.met"), cr_draw_str(L, "overview.cities.score"),
-                              cr_draw_str(L, "overview.cities.qualifies"), cr_draw_str(L, "overview.cities.awarded")},
+                  .headers = {cr_draw_str(L, "overview.cities.city"),
+                              cr_draw_str(L, "overview.cities.country"),
+                              cr_draw_str(L, "overview.cities.region"),
+                              cr_draw_str(L, "overview.cities.band"),
+                              cr_draw_str(L, "overview.cities.met"),
+                              cr_draw_str(L, "overview.cities.score"),
+                              cr_draw_str(L, "overview.cities.qualifies"),
+                              cr_draw_str(L, "overview.cities.awarded")},
                   .center = {[4] = true, [5] = true},
                   .title = cr_draw_str(L, "overview.section.cities")};
     float scale = (L->x1 - L->x0) / 504.0f;
@@ -471,8 +523,10 @@ static void section_cities(overview *O)
     cr_draw_new_page(L);
     cr_draw_section(L, t.title, 100);
     cr_arg ia[] = {{"n", count(O, O->req->ncities)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
-                 cr_draw_tpl(L, O->req->ncities == 1 ? "overview.cities.intro.one" : "overview.cities.intro", ia, 1));
+    cr_draw_elem_para(
+        L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+        cr_draw_tpl(L, O->req->ncities == 1 ? "overview.cities.intro.one" : "overview.cities.intro",
+                    ia, 1));
     L->y += 8;
     cr_table_begin(L, &t);
     const char *dash = cr_draw_str(L, "overview.empty");
@@ -488,12 +542,14 @@ static void section_cities(overview *O)
                                 cr_draw_tpl(L, "overview.cities.of", ma, 2),
                                 cr_draw_pct(L, c->percent),
                                 tier_or_none(O, c->eligible),
-                                c->awarded == CR_NONE && c->in_review ? cr_draw_str(L, "overview.tier.review")
-                                                                      : tier_or_none(O, c->awarded)};
+                                c->awarded == CR_NONE && c->in_review
+                                    ? cr_draw_str(L, "overview.tier.review")
+                                    : tier_or_none(O, c->awarded)};
         for (size_t k = 0; k < 8; k++) {
             bool none = (k == 6 && c->eligible == CR_NONE) || (k == 7 && c->awarded == CR_NONE);
-            cells[k].par[0] = (cr_cell_par){k == 0 || (k == 7 && !none) ? CR_FACE_BOLD : CR_FACE_REGULAR,
-                                            none ? sp->muted : sp->text, texts[k], NULL};
+            cells[k].par[0] =
+                (cr_cell_par){k == 0 || (k == 7 && !none) ? CR_FACE_BOLD : CR_FACE_REGULAR,
+                              none ? sp->muted : sp->text, texts[k], NULL};
             cells[k].npar = 1;
             cells[k].center = t.center[k];
         }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: layout text tools (see layout_text.h). */
 #include "layout_text.h"
 

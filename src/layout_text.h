@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): text tools of the layout: templates, number and date formatting, and
  * line breaking with real metrics (libunibreak finds the break opportunities). */
 #ifndef CR_LAYOUT_TEXT_H

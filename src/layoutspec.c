@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: loading layout files and string tables (see certreport/layout.h). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,7 +75,8 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     if (CR_ARG_NULL(buf, err) || CR_ARG_NULL(path, err) || CR_ARG_NULL(fonts_dir, err) ||
         CR_ARG_NULL(schemas, err))
         return NULL;
-    static const char *const font_attrs[CR_FACE_COUNT] = {"regular", "bold", "italic", "bold-italic"};
+    static const char *const font_attrs[CR_FACE_COUNT] = {"regular", "bold", "italic",
+                                                          "bold-italic"};
     static const char *const section_names[CR_SEC_COUNT] = {
         "status", "process", "field", "measure", "areas", "outcomes", "next-steps", "requirements"};
     xmlDocPtr doc = cr_xml_load(buf, len, path, schemas, CR_SCHEMA_LAYOUT, "layout", err);
@@ -101,7 +103,8 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     s->margin_right = length(root, "margin-right");
     if (s->margin_left + s->margin_right > s->page_w - 300 ||
         s->margin_top + s->margin_bottom > s->page_h - 400) {
-        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root), "margins leave too little room for the report");
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root),
+                     "margins leave too little room for the report");
         bad = true;
         goto done;
     }
@@ -158,15 +161,17 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
         color(c, "color", &s->areas[s->nareas].color);
         s->nareas++;
     }
-    for (xmlNodePtr c = cr_xml_elem(child(root, "sections")->children); c; c = cr_xml_elem(c->next)) {
+    for (xmlNodePtr c = cr_xml_elem(child(root, "sections")->children); c;
+         c = cr_xml_elem(c->next)) {
         xmlChar *name = xmlGetNoNsProp(c, (const xmlChar *)"name");
         for (int k = 0; k < CR_SEC_COUNT; k++)
             if (name && strcmp((const char *)name, section_names[k]) == 0) {
                 /* Without new-page: the requirements, the status and the playing field start a
                  * page, the others follow on the page they find (the practice areas too). */
                 cr_section sec = (cr_section)k;
-                s->new_page[s->nsections] = flag(c, "new-page", sec == CR_SEC_REQUIREMENTS ||
-                                                                    sec == CR_SEC_STATUS || sec == CR_SEC_FIELD);
+                s->new_page[s->nsections] =
+                    flag(c, "new-page",
+                         sec == CR_SEC_REQUIREMENTS || sec == CR_SEC_STATUS || sec == CR_SEC_FIELD);
                 s->sections[s->nsections++] = sec;
             }
         xmlFree(name);
@@ -278,7 +283,8 @@ cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_erro
     size_t i = 0;
     for (xmlNodePtr c = cr_xml_elem(root->children); c; c = cr_xml_elem(c->next), i++) {
         xmlChar *raw = xmlNodeGetContent(c);
-        if (raw && raw[0] && (raw[0] == ' ' || raw[strlen((char *)raw) - 1] == ' ') && !strchr((char *)raw, '\n'))
+        if (raw && raw[0] && (raw[0] == ' ' || raw[strlen((char *)raw) - 1] == ' ') &&
+            !strchr((char *)raw, '\n'))
             s->entries[i].value = cr_arena_strdup(arena, (const char *)raw);
         xmlFree(raw);
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: packs a PDF's small objects into an object stream (see pdf_pack.h). */
 #define _GNU_SOURCE /* memmem */
 #include "pdf_pack.h"
@@ -93,10 +94,10 @@ static void put_stream(obuf *o, size_t id, const char *dict, const obuf *z)
 /* ---- reading libharu's output ---- */
 
 typedef struct obj {
-    size_t id, off, end;      /* the object's bytes: [off, end) */
-    size_t body, body_end;    /* its value, between "obj" and "endobj" */
+    size_t id, off, end;   /* the object's bytes: [off, end) */
+    size_t body, body_end; /* its value, between "obj" and "endobj" */
     bool packed;
-    size_t new_off, index;    /* where it went: offset in the output, or index in the stream */
+    size_t new_off, index; /* where it went: offset in the output, or index in the stream */
 } obj;
 
 /* Parses a decimal number at *p (no sign), at most |maxd| digits. */
@@ -331,8 +332,9 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
     deflate_into(&rows, &z);
     char xdict[160];
     if (info)
-        snprintf(xdict, sizeof xdict, "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R",
-                 size + 2, root, info);
+        snprintf(xdict, sizeof xdict,
+                 "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R", size + 2, root,
+                 info);
     else
         snprintf(xdict, sizeof xdict, "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R", size + 2,
                  root);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): packs a PDF's small objects into a compressed object stream.
  *
  * libharu 2.3.0 writes every object uncompressed with a classic cross-reference table. A tagged

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the structure claim out of a cairo PDF (see pdf_untag.h). */
 #include "pdf_untag.h"
 
@@ -74,7 +75,8 @@ cr_status cr_pdf_untag(const unsigned char *in, size_t len, unsigned char **out,
     unsigned long root = 0, size = 0, prev = 0;
     const char *r = find(trailer, sx, "/Root");
     const char *z = find(trailer, sx, "/Size");
-    if (!r || !z || !number(r + 5, sx, &root) || !number(z + 5, sx, &size) || !number(sx + 9, end, &prev))
+    if (!r || !z || !number(r + 5, sx, &root) || !number(z + 5, sx, &size) ||
+        !number(sx + 9, end, &prev))
         return CR_OK;
     const char *info = find(trailer, sx, "/Info");
     unsigned long info_obj = 0;
@@ -117,10 +119,11 @@ cr_status cr_pdf_untag(const unsigned char *in, size_t len, unsigned char **out,
     char info_ref[48] = "";
     if (info)
         snprintf(info_ref, sizeof info_ref, " /Info %lu 0 R", info_obj);
-    w = snprintf(buf + at, cap - at,
-                 "xref\n%lu 1\n%010zu 00000 n \ntrailer\n<< /Size %lu /Root %lu 0 R%s /Prev %lu >>\n"
-                 "startxref\n%zu\n%%%%EOF\n",
-                 root, offset, size, root, info_ref, prev, xref);
+    w = snprintf(
+        buf + at, cap - at,
+        "xref\n%lu 1\n%010zu 00000 n \ntrailer\n<< /Size %lu /Root %lu 0 R%s /Prev %lu >>\n"
+        "startxref\n%zu\n%%%%EOF\n",
+        root, offset, size, root, info_ref, prev, xref);
     at += (size_t)w;
     free(dict);
     *out = (unsigned char *)buf;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): takes the structure claim out of a cairo PDF.
  *
  * cairo 1.16 makes a structure element of every link and, to write them, a /StructTreeRoot and

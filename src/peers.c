@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: cohort statistics (see certreport/peers.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/peers.h"
@@ -135,12 +136,15 @@ cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err)
         return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
     /* Every name written here is an id or code the catalog schema restricted to [A-Za-z0-9+_-]. */
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    fprintf(f, "<!-- certreport peer statistics: counts of eligible applicants; do not edit. -->\n");
+    fprintf(f,
+            "<!-- certreport peer statistics: counts of eligible applicants; do not edit. -->\n");
     fprintf(f, "<peers format=\"1\" edition=\"%s\" applicants=\"%lu\" excluded=\"%lu\">\n",
             cat->edition, p->applicants, p->excluded);
     if (p->recorded) {
-        /* Ids passed the cohort scan's check (letters, digits, '.', '_', '-'): nothing to escape. */
-        fprintf(f, "  <cohort cities=\"%lu\" used=\"%lu\"%s\n", p->cities, p->used, p->nleft_out ? ">" : "/>");
+        /* Ids passed the cohort scan's check (letters, digits, '.', '_', '-'): nothing to escape.
+         */
+        fprintf(f, "  <cohort cities=\"%lu\" used=\"%lu\"%s\n", p->cities, p->used,
+                p->nleft_out ? ">" : "/>");
         for (size_t i = 0; i < p->nleft_out; i++)
             fprintf(f, "    <left-out id=\"%s\"/>\n", p->left_out[i]);
         if (p->nleft_out)
@@ -186,7 +190,8 @@ static bool count(reader *r, xmlNodePtr n, const char *attr, unsigned long *out)
     bool ok = v && cr_parse_uint((const char *)v, 1000000000ul, out);
     xmlFree(v);
     if (!ok) {
-        cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n), "attribute %s is not a count", attr);
+        cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n), "attribute %s is not a count",
+                     attr);
         r->bad = true;
     }
     return ok;
@@ -219,8 +224,8 @@ static void expect(reader *r, xmlNodePtr n, const char *what, const char *want)
 
 static void too_many(reader *r, xmlNodePtr n, const char *what)
 {
-    cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n), "%s is larger than the applicants it counts",
-                 what);
+    cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n),
+                 "%s is larger than the applicants it counts", what);
     r->bad = true;
 }
 
@@ -247,8 +252,9 @@ static bool read_cohort(reader *r, xmlNodePtr n)
         }
     }
     if (p->used != p->applicants + p->excluded || p->cities != p->used + p->nleft_out) {
-        cr_error_set(r->err, CR_EINPUT, r->name, cr_xml_line(n),
-                     "cohort counts do not add up (cities = used + left out, used = applicants + excluded)");
+        cr_error_set(
+            r->err, CR_EINPUT, r->name, cr_xml_line(n),
+            "cohort counts do not add up (cities = used + left out, used = applicants + excluded)");
         r->bad = true;
         return false;
     }
@@ -287,13 +293,15 @@ cr_peers *cr_peers_parse(const char *buf, size_t len, const char *path, const cr
     if (!p)
         goto done;
     if (!id_is(root, "edition", cat->edition)) {
-        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root),
-                     "peers were computed for another edition of the standard (catalog %s is edition %s)",
-                     cat->file, cat->edition);
+        cr_error_set(
+            err, CR_EINPUT, path, cr_xml_line(root),
+            "peers were computed for another edition of the standard (catalog %s is edition %s)",
+            cat->file, cat->edition);
         r.bad = true;
         goto done;
     }
-    if (!count(&r, root, "applicants", &p->applicants) || !count(&r, root, "excluded", &p->excluded))
+    if (!count(&r, root, "applicants", &p->applicants) ||
+        !count(&r, root, "excluded", &p->excluded))
         goto done;
     p->recorded = false;
     if (cr_xml_is(n, "cohort")) {
@@ -306,14 +314,15 @@ cr_peers *cr_peers_parse(const char *buf, size_t len, const char *path, const cr
             expect(&r, n ? n : root, "region", cat->regions[i].id);
             goto done;
         }
-        if (count(&r, n, "applicants", &p->regions[i].applicants) && count(&r, n, "met", &p->regions[i].met) &&
+        if (count(&r, n, "applicants", &p->regions[i].applicants) &&
+            count(&r, n, "met", &p->regions[i].met) &&
             p->regions[i].met > p->regions[i].applicants * cat->ncriteria)
             too_many(&r, n, "met");
         sum += p->regions[i].applicants;
     }
     if (!r.bad && sum != p->applicants) {
-        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root), "region applicants do not add up to %lu",
-                     p->applicants);
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root),
+                     "region applicants do not add up to %lu", p->applicants);
         r.bad = true;
         goto done;
     }
@@ -323,14 +332,15 @@ cr_peers *cr_peers_parse(const char *buf, size_t len, const char *path, const cr
             expect(&r, n ? n : root, "band", cat->bands[b].id);
             goto done;
         }
-        if (count(&r, n, "applicants", &p->bands[b].applicants) && count(&r, n, "met", &p->bands[b].met) &&
+        if (count(&r, n, "applicants", &p->bands[b].applicants) &&
+            count(&r, n, "met", &p->bands[b].met) &&
             p->bands[b].met > p->bands[b].applicants * cat->ncriteria)
             too_many(&r, n, "met");
         sum += p->bands[b].applicants;
     }
     if (!r.bad && sum != p->applicants) {
-        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root), "band applicants do not add up to %lu",
-                     p->applicants);
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(root),
+                     "band applicants do not add up to %lu", p->applicants);
         r.bad = true;
         goto done;
     }
@@ -357,7 +367,8 @@ cr_peers *cr_peers_parse(const char *buf, size_t len, const char *path, const cr
         }
     }
     if (!r.bad && n) {
-        cr_error_set(err, CR_EINPUT, path, cr_xml_line(n), "unexpected element <%s>", (const char *)n->name);
+        cr_error_set(err, CR_EINPUT, path, cr_xml_line(n), "unexpected element <%s>",
+                     (const char *)n->name);
         r.bad = true;
     }
 done:

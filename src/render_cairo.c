@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the cairo backend (see certreport/render.h). Paints a display list as a PDF (every
  * page), or one page as an SVG or a PNG, into memory.
  *
@@ -373,7 +374,7 @@ typedef struct painter {
     cairo_font_face_t *faces[CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK]; /* fallbacks: on demand */
     const cr_fonts *fonts;
     cr_error *err;
-    int font_failed; /* a fallback font could not be opened (|err| says why) */
+    int font_failed;                /* a fallback font could not be opened (|err| says why) */
     int outline[MAX_OUTLINE_DEPTH]; /* id of the last bookmark at each level */
     int depth;                      /* levels open */
     attrs a;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the PDF backend, through libharu 2.3.0 (see certreport/render.h).
  *
  * This is the only file that includes hpdf.h. It paints a display list and decides nothing about
@@ -7,9 +8,9 @@
  *   drawn as a single-byte font with libharu's CP1252 encoding; the UTF-8 -> CP1252 conversion is
  *   ours. Its /Encoding is written as plain /WinAnsiEncoding, without the /Differences [127
  *   /.notdef] libharu adds, which PDF/UA-1 7.21.6 does not allow (fix_single_fonts); code 127 is
- *   never drawn with it. A run with a character outside CP1252 is drawn whole with a CID (Type0, Identity-H)
- *   version of the same face through libharu's UTF-8 encoder; that encoder is only switched on in
- *   documents that need it. Both versions of a face share one embedded font file.
+ *   never drawn with it. A run with a character outside CP1252 is drawn whole with a CID (Type0,
+ * Identity-H) version of the same face through libharu's UTF-8 encoder; that encoder is only
+ * switched on in documents that need it. Both versions of a face share one embedded font file.
  * - Fallback fonts (text runs whose op.font names one, display.h) are loaded and embedded only in
  *   a document that draws such a run, always as CID fonts. libharu's UTF-8 path takes the BMP
  *   only: an emoji (U+1F000-1FAFF) is drawn as its Private Use Area mirror U+E000 + (cp -
@@ -141,9 +142,9 @@ enum { MC_NONE = -2, MC_ARTIFACT = -1 };
 
 /* A structure element being built. */
 typedef struct sx_elem {
-    HPDF_Dict dict;   /* the /StructElem (indirect) */
-    HPDF_Array kids;  /* its /K */
-    HPDF_Page page;   /* the page where it begins: its /Pg, once it has content there */
+    HPDF_Dict dict;  /* the /StructElem (indirect) */
+    HPDF_Array kids; /* its /K */
+    HPDF_Page page;  /* the page where it begins: its /Pg, once it has content there */
     bool has_pg;
     cr_role role;
 } sx_elem;
@@ -183,19 +184,19 @@ typedef struct pdf_render {
 
     /* Structure (tagged documents only: the display list has BEGIN ops). See "Structure". */
     bool tagged;
-    HPDF_Dict struct_root;   /* /StructTreeRoot */
-    struct sx_elem *elems;   /* every element, in order of BEGIN */
+    HPDF_Dict struct_root; /* /StructTreeRoot */
+    struct sx_elem *elems; /* every element, in order of BEGIN */
     size_t nelems, elems_cap;
     size_t stack[CR_MAX_STRUCT_DEPTH]; /* open elements (indices into elems) */
     size_t depth;
-    size_t artifact;         /* open ARTIFACT elements (0 or 1: they hold no element) */
-    size_t figure;           /* open FIGURE elements */
+    size_t artifact;          /* open ARTIFACT elements (0 or 1: they hold no element) */
+    size_t figure;            /* open FIGURE elements */
     HPDF_Array *page_parents; /* per page: MCID -> element (the parent tree's page entries) */
-    int mcid;                /* the next MCID on this page */
-    int mc;                  /* open marked content: MC_NONE, MC_ARTIFACT or an element index */
-    HPDF_Dict *annot_elem;   /* per annotation with a /StructParent: its Link element */
+    int mcid;                 /* the next MCID on this page */
+    int mc;                   /* open marked content: MC_NONE, MC_ARTIFACT or an element index */
+    HPDF_Dict *annot_elem;    /* per annotation with a /StructParent: its Link element */
     size_t nannots, annots_cap;
-    size_t *goto_elem;       /* per GOTO op: 1 + the element index it belongs to, or 0 */
+    size_t *goto_elem; /* per GOTO op: 1 + the element index it belongs to, or 0 */
 
     /* Per page: the graphics state as last written, to skip redundant operators. */
     HPDF_Page page;
@@ -312,8 +313,9 @@ static void fix_cid_font(pdf_render *r, int c)
     HPDF_MMgr mmgr = font->mmgr;
     const uint32_t *used = r->cid_used[c], *pua = r->pua_used[c];
 #define USED(cp) ((used[(cp) >> 5] >> ((cp)&31)) & 1u)
-#define PUA(code) ((code) >= PUA_BASE && (code) < PUA_BASE + PUA_COUNT && \
-                   ((pua[((code)-PUA_BASE) >> 5] >> (((code)-PUA_BASE) & 31)) & 1u))
+#define PUA(code)                                                                                  \
+    ((code) >= PUA_BASE && (code) < PUA_BASE + PUA_COUNT &&                                        \
+     ((pua[((code)-PUA_BASE) >> 5] >> (((code)-PUA_BASE) & 31)) & 1u))
 
     HPDF_Dict info = HPDF_Dict_GetItem(attr->descendant_font, "CIDSystemInfo", HPDF_OCLASS_DICT);
     if (info)
@@ -532,7 +534,11 @@ static void xmp_put(char **buf, size_t *len, size_t *cap, const char *s, bool es
     for (; s && *s; s++) {
         const char *rep = NULL;
         if (escape)
-            rep = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+            rep = *s == '&'   ? "&amp;"
+                  : *s == '<' ? "&lt;"
+                  : *s == '>' ? "&gt;"
+                  : *s == '"' ? "&quot;"
+                              : NULL;
         size_t n = rep ? strlen(rep) : 1;
         if (*len + n + 1 > *cap) {
             size_t nc = (*cap ? *cap * 2 : 2048) + n;
@@ -935,8 +941,7 @@ static void struct_finish(pdf_render *r)
         HPDF_Array_AddNumber(nums, (HPDF_INT32)(r->npages + j));
         HPDF_Array_Add(nums, r->annot_elem[j]);
     }
-    HPDF_Dict_AddNumber(r->struct_root, "ParentTreeNextKey",
-                        (HPDF_INT32)(r->npages + r->nannots));
+    HPDF_Dict_AddNumber(r->struct_root, "ParentTreeNextKey", (HPDF_INT32)(r->npages + r->nannots));
 }
 
 static void new_page(pdf_render *r, const cr_op *op)
@@ -1101,7 +1106,7 @@ static void draw_text(pdf_render *r, const cr_op *op)
         return;
     mark_content(r, op);
     actual = actual && !r->in_group; /* a group's /ActualText already says it */
-    if (r->group_text) { /* the first op of a group: its /ActualText covers the group */
+    if (r->group_text) {             /* the first op of a group: its /ActualText covers the group */
         begin_actual_text(r, r->group_text);
         r->group_text = NULL;
         r->in_group = true;

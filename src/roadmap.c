@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the roadmap (see certreport/roadmap.h). A pure function of the audited answers, the
  * scorecard, the catalog and optionally the peers; every "reaches" is computed by applying the
  * conditions to a copy of the answers and asking cr_tier_holds, so it is the scoring rules'
@@ -206,7 +207,8 @@ static void build_blockers(ctx *c, cr_roadmap_blocker *b, size_t *n)
                 continue;
             memcpy(ans, c->ans, sizeof ans);
             ans[i] = CR_ANSWER_YES;
-            add_blocker(b, n, CR_BLOCKER_REQUIRED, i, 1, rm->tiers[t].tier, tier_of(cat, ans, c->om));
+            add_blocker(b, n, CR_BLOCKER_REQUIRED, i, 1, rm->tiers[t].tier,
+                        tier_of(cat, ans, c->om));
         }
     /* Thresholds and outcomes, each distinct count once (at the lowest tier needing it). */
     for (size_t t = 0; t < rm->ntiers; t++) {
@@ -215,7 +217,8 @@ static void build_blockers(ctx *c, cr_roadmap_blocker *b, size_t *n)
         for (size_t j = 0; j < *n; j++)
             seen |= b[j].kind == CR_BLOCKER_CRITERIA && b[j].count == k;
         if (k && !seen)
-            add_blocker(b, n, CR_BLOCKER_CRITERIA, CR_NONE, k, rm->tiers[t].tier, clear_criteria(c, k));
+            add_blocker(b, n, CR_BLOCKER_CRITERIA, CR_NONE, k, rm->tiers[t].tier,
+                        clear_criteria(c, k));
     }
     for (size_t t = 0; t < rm->ntiers; t++) {
         unsigned m = rm->tiers[t].more_outcomes;
@@ -225,7 +228,8 @@ static void build_blockers(ctx *c, cr_roadmap_blocker *b, size_t *n)
         if (m && !seen) {
             memcpy(om, c->om, sizeof om);
             meet_outcomes(cat, om, m);
-            add_blocker(b, n, CR_BLOCKER_OUTCOMES, CR_NONE, m, rm->tiers[t].tier, tier_of(cat, c->ans, om));
+            add_blocker(b, n, CR_BLOCKER_OUTCOMES, CR_NONE, m, rm->tiers[t].tier,
+                        tier_of(cat, c->ans, om));
         }
     }
 }
@@ -297,7 +301,8 @@ static bool build_path(ctx *c, const cr_roadmap_tier *te, cr_roadmap_path *p)
                 if (in[i])
                     named[nn++] = i;
             /* ...then the path's other named criteria count toward t's threshold first... */
-            unsigned have = count_met(cat, ans) + (unsigned)nn, need = needed((unsigned)cat->ncriteria, cat->tiers[t].percent);
+            unsigned have = count_met(cat, ans) + (unsigned)nn,
+                     need = needed((unsigned)cat->ncriteria, cat->tiers[t].percent);
             for (size_t i = 0; i < cat->ncriteria && have < need; i++)
                 if (pending[i] && !in[i])
                     named[nn++] = i, have++;
@@ -370,7 +375,8 @@ cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc, const 
         cr_error_set(err, CR_EUSAGE, cat->file, 0, "catalog too large for a roadmap");
         return NULL;
     }
-    if (peers && (peers->catalog->ncriteria != cat->ncriteria || peers->catalog->nbands != cat->nbands)) {
+    if (peers &&
+        (peers->catalog->ncriteria != cat->ncriteria || peers->catalog->nbands != cat->nbands)) {
         cr_error_set(err, CR_EUSAGE, cat->file, 0, "peer statistics of another catalog");
         return NULL;
     }
@@ -448,8 +454,8 @@ cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc, const 
         }
         unsigned need = needed((unsigned)cat->ncriteria, cat->tiers[t].percent);
         unsigned req_o = outcomes_required(cat, t);
-        rm->keep = (cr_roadmap_keep){t, cx->met - need, copy_idx(arena, keep, nk), nk, req_o,
-                                     cx->outcomes - req_o};
+        rm->keep = (cr_roadmap_keep){t,  cx->met - need, copy_idx(arena, keep, nk),
+                                     nk, req_o,          cx->outcomes - req_o};
     }
 
     /* Blockers: at most eligibility, or core + required + one per tier twice. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: scoring (see certreport/score.h). Everything here is a pure function of its
  * arguments; thresholds compare exact ratios in integers. */
 #include "certreport/score.h"
@@ -65,8 +66,8 @@ bool cr_tier_holds(const cr_catalog *cat, size_t t, const cr_answer *answers,
     return reaches(met, cat->ncriteria, tier->percent) && outcomes >= outcomes_required(cat, tier);
 }
 
-cr_status cr_score_answers(const cr_catalog *cat, const cr_answer *answers,
-                           const bool *outcome_met, cr_scorecard *sc, cr_error *err)
+cr_status cr_score_answers(const cr_catalog *cat, const cr_answer *answers, const bool *outcome_met,
+                           cr_scorecard *sc, cr_error *err)
 {
     if (CR_ARG_NULL(sc, err))
         return CR_EUSAGE;

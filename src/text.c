@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: text and number helpers (see text.h). No locale, no strtod: the same bytes give
  * the same numbers everywhere. */
 #include "text.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): text and number helpers, locale-independent by construction. */
 #ifndef CR_TEXT_H
 #define CR_TEXT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the library's version (see certreport/version.h). */
 #include "certreport/version.h"
 

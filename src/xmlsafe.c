@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: safe XML reading and schema validation (see xmlsafe.h). */
 #include "xmlsafe.h"
 #include "args.h"
@@ -39,7 +40,8 @@ static void on_parse_error(void *ctx, xmlErrorPtr e)
                      CR_XML_MAX_NAMES_BYTES / 1024);
         return;
     }
-    cr_error_set(st->err, CR_EINPUT, st->name, e->line, "%s", e->message ? e->message : "malformed XML");
+    cr_error_set(st->err, CR_EINPUT, st->name, e->line, "%s",
+                 e->message ? e->message : "malformed XML");
 }
 
 /* Called by the parser at "<!DOCTYPE": stop right there. Nothing after it is read. */
@@ -196,11 +198,12 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
  * CR_XML_MAX_ATTRIBUTES attributes or CR_XML_MAX_NAMESPACES namespace declarations (libxml2
  * checks every attribute of an element against every other one, so 30,000 attributes on one
  * element cost it a minute), and a document of more than CR_XML_MAX_ELEMENTS elements (a tree of
- * 800,000 nodes is 100 MB and then the time to walk it). The pass is paranoid rather than exact: every '<' followed by a name
- * character starts a tag wherever it is (in a comment, a CDATA section or an attribute value
- * too), a tag runs to the next '>' outside a quoted value, and a quoted value ends at its quote
- * or at the next '<'. So no start tag libxml2 could ever parse escapes the count, each byte is
- * looked at once, and a document only needs more than the limits when it is absurd anyway. */
+ * 800,000 nodes is 100 MB and then the time to walk it). The pass is paranoid rather than exact:
+ * every '<' followed by a name character starts a tag wherever it is (in a comment, a CDATA section
+ * or an attribute value too), a tag runs to the next '>' outside a quoted value, and a quoted value
+ * ends at its quote or at the next '<'. So no start tag libxml2 could ever parse escapes the count,
+ * each byte is looked at once, and a document only needs more than the limits when it is absurd
+ * anyway. */
 static bool prescan(const char *buf, size_t len, const char *name, cr_error *err)
 {
     const char *p = buf, *end = buf + len;
@@ -210,12 +213,14 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
         char c = *p++;
         if (c == '\n')
             line++;
-        if (c != '<' || p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) || *p == '<')
+        if (c != '<' || p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) ||
+            *p == '<')
             continue;
         const char *tag = p;
         long tag_line = line;
         if (++elements > CR_XML_MAX_ELEMENTS) {
-            cr_error_set(err, CR_EINPUT, name, tag_line, "more than %d elements in one document", CR_XML_MAX_ELEMENTS);
+            cr_error_set(err, CR_EINPUT, name, tag_line, "more than %d elements in one document",
+                         CR_XML_MAX_ELEMENTS);
             return false;
         }
         while (p < end && !xml_space(*p) && *p != '>' && *p != '/' && *p != '<')
@@ -233,12 +238,13 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
             while (p < end && !xml_space(*p) && *p != '=' && *p != '>' && *p != '/' && *p != '<')
                 p++;
             size_t alen = (size_t)(p - an);
-            bool ns = (alen == 5 && memcmp(an, "xmlns", 5) == 0) || (alen > 6 && memcmp(an, "xmlns:", 6) == 0);
+            bool ns = (alen == 5 && memcmp(an, "xmlns", 5) == 0) ||
+                      (alen > 6 && memcmp(an, "xmlns:", 6) == 0);
             if (ns ? ++nns > CR_XML_MAX_NAMESPACES : ++natt > CR_XML_MAX_ATTRIBUTES) {
                 char shown[48];
                 tag_name(tag, tag_len, shown, sizeof shown);
-                cr_error_set(err, CR_EINPUT, name, tag_line, "element <%s> has more than %d %s", shown,
-                             ns ? CR_XML_MAX_NAMESPACES : CR_XML_MAX_ATTRIBUTES,
+                cr_error_set(err, CR_EINPUT, name, tag_line, "element <%s> has more than %d %s",
+                             shown, ns ? CR_XML_MAX_NAMESPACES : CR_XML_MAX_ATTRIBUTES,
                              ns ? "namespace declarations" : "attributes");
                 return false;
             }
@@ -266,8 +272,8 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
     long line;
     const char *what;
     if (len > CR_INPUT_MAX_BYTES) { /* from memory as from a file (cr_read_file) */
-        cr_error_set(err, CR_EINPUT, name, 0, "input is too large (%zu bytes; the limit is %zu)", len,
-                     (size_t)CR_INPUT_MAX_BYTES);
+        cr_error_set(err, CR_EINPUT, name, 0, "input is too large (%zu bytes; the limit is %zu)",
+                     len, (size_t)CR_INPUT_MAX_BYTES);
         return NULL;
     }
     if (!cr_utf8_check(buf, len, &line, &what)) {
@@ -338,8 +344,8 @@ static void on_valid_error(void *ctx, xmlErrorPtr e)
                  e->message ? e->message : "does not match the schema");
 }
 
-bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind,
-                     const char *name, cr_error *err)
+bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind, const char *name,
+                     cr_error *err)
 {
     xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(s->schema[kind]);
     if (!v) {
@@ -368,8 +374,11 @@ xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_sc
                       enum cr_schema_kind kind, const char *root, cr_error *err)
 {
     if (len > cr_xml_max_bytes(kind)) { /* from memory as from a file */
-        cr_error_set(err, CR_EINPUT, name, 0, "input is too large (%zu bytes; the limit for %s is %zu)", len,
-                     kind == CR_SCHEMA_SUBMISSION ? "a submission" : kind == CR_SCHEMA_AUDIT ? "an audit log" : "this format",
+        cr_error_set(err, CR_EINPUT, name, 0,
+                     "input is too large (%zu bytes; the limit for %s is %zu)", len,
+                     kind == CR_SCHEMA_SUBMISSION ? "a submission"
+                     : kind == CR_SCHEMA_AUDIT    ? "an audit log"
+                                                  : "this format",
                      cr_xml_max_bytes(kind));
         return NULL;
     }
@@ -378,8 +387,9 @@ xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_sc
         return NULL;
     xmlNodePtr r = xmlDocGetRootElement(doc);
     if (!r || !cr_xml_is(r, root)) {
-        cr_error_set(err, CR_EINPUT, name, r ? cr_xml_line(r) : 1, "expected a <%s> document, found <%s>",
-                     root, r ? (const char *)r->name : "nothing");
+        cr_error_set(err, CR_EINPUT, name, r ? cr_xml_line(r) : 1,
+                     "expected a <%s> document, found <%s>", root,
+                     r ? (const char *)r->name : "nothing");
         xmlFreeDoc(doc);
         return NULL;
     }
@@ -436,7 +446,8 @@ xmlNodePtr cr_xml_elem(xmlNodePtr n)
 
 bool cr_xml_is(xmlNodePtr node, const char *name)
 {
-    return node && node->type == XML_ELEMENT_NODE && xmlStrcmp(node->name, (const xmlChar *)name) == 0;
+    return node && node->type == XML_ELEMENT_NODE &&
+           xmlStrcmp(node->name, (const xmlChar *)name) == 0;
 }
 
 static void on_schema_error(void *ctx, xmlErrorPtr e)
@@ -450,10 +461,9 @@ static void on_schema_error(void *ctx, xmlErrorPtr e)
 
 cr_schemas *cr_schemas_load(const char *dir, cr_error *err)
 {
-    static const char *const files[CR_SCHEMA_COUNT] = {"catalog.xsd", "submission.xsd",
-                                                       "audit.xsd", "peers.xsd",
-                                                       "layout.xsd", "strings.xsd",
-                                                       "catalog-text.xsd"};
+    static const char *const files[CR_SCHEMA_COUNT] = {
+        "catalog.xsd", "submission.xsd", "audit.xsd",       "peers.xsd",
+        "layout.xsd",  "strings.xsd",    "catalog-text.xsd"};
     if (CR_ARG_NULL(dir, err))
         return NULL;
     cr_schemas *s = calloc(1, sizeof *s);
@@ -507,9 +517,9 @@ void cr_xml_warn_attrs(xmlNodePtr node, const char *const *known, const char *na
         for (size_t k = 0; known[k] && !ok; k++)
             ok = (!a->ns || xml_ns) && strcmp((const char *)a->name, known[k]) == 0;
         if (!ok)
-            cr_error_warn(err, name, cr_xml_line(node), "unknown attribute %s%s%s on <%s> (ignored)",
-                          a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
-                          a->ns && a->ns->prefix ? ":" : "", (const char *)a->name,
-                          (const char *)node->name);
+            cr_error_warn(
+                err, name, cr_xml_line(node), "unknown attribute %s%s%s on <%s> (ignored)",
+                a->ns && a->ns->prefix ? (const char *)a->ns->prefix : "",
+                a->ns && a->ns->prefix ? ":" : "", (const char *)a->name, (const char *)node->name);
     }
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport (private): the one place XML is read. Every input goes through cr_xml_parse:
  * size cap (per format in cr_xml_load), UTF-8 and control-character check on the raw bytes, a
  * linear pre-scan that refuses absurd start tags (too many attributes or namespace
@@ -38,10 +39,11 @@ struct cr_schemas {
 xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *err);
 
 /* Validates |doc| against schema |kind|; every problem goes to |err|. */
-bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind,
-                     const char *name, cr_error *err);
+bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind, const char *name,
+                     cr_error *err);
 
-/* The size cap of a format: CR_SUBMISSION_MAX_BYTES, CR_AUDIT_MAX_BYTES, else CR_INPUT_MAX_BYTES. */
+/* The size cap of a format: CR_SUBMISSION_MAX_BYTES, CR_AUDIT_MAX_BYTES, else CR_INPUT_MAX_BYTES.
+ */
 size_t cr_xml_max_bytes(enum cr_schema_kind kind);
 
 /* Parses and validates in one go (refusing more than cr_xml_max_bytes(kind)); the root element

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: the accessible (tagged) PDF as a reader gets it. Every sample city's report
 # in en, es, pt and fr is rendered and read back with pdf.js (tests/a11y/check.mjs: structure on
 # every page, /Lang, figure alt texts, table headers, headings against the bookmarks, reading

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: cohort batch runs.
 # usage: bash batch_test.sh CERTREPORT_BINARY SOURCE_DIR GENCOHORT_BINARY
 #

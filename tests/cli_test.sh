@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: the command line, end to end.
 # usage: bash cli_test.sh CERTREPORT_BINARY SOURCE_DIR GENCOHORT_BINARY
 # Prints one line per check, then "N passed, M failed"; exits 1 if any check failed.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: allocation failure. With the CERTREPORT_FAILALLOC build, each allocation of
 # certreport's own code is made to fail in turn (CR_FAILALLOC_NTH=1, 2, ... up to the number a
 # run makes), for validate, score, stats, render (both backends) and batch. Every run must either

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: faults around a single report. Each must give one clear message on stderr,
 # exit status 1, and leave any existing report as it was.
 #   output folder missing, read-only, full (/dev/full and a full tmpfs); output path that is a

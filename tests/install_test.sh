@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: the library as a portal's back end uses it. Installs the build into a
 # temporary prefix, then builds examples/render-city against it twice, with pkg-config (dynamic
 # link) and with CMake's find_package, and checks that both render the reference city's PDF

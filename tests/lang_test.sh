@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: every sample city's report in every language that ships (assets/strings/LANG.xml
 # and assets/catalog-2023.LANG.xml). For each: render exits 0, qpdf --check is clean, and the text
 # of the PDF (pdftotext, no warning) holds the language's section headings and its name of every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: what the layout tests share (see layouttest.h). */
 #include "layouttest.h"
 
@@ -19,8 +20,8 @@ int layout_env_load(layout_env *e, const cr_schemas *schemas, const cr_catalog *
     cr_error err;
     cr_error_init(&err);
     memset(e, 0, sizeof *e);
-    e->spec = cr_layout_spec_load(CR_TEST_ASSETS "/../layouts/default.xml", CR_TEST_ASSETS "/../fonts",
-                                  schemas, &err);
+    e->spec = cr_layout_spec_load(CR_TEST_ASSETS "/../layouts/default.xml",
+                                  CR_TEST_ASSETS "/../fonts", schemas, &err);
     if (e->spec)
         e->strings = cr_strings_load(CR_TEST_ASSETS "/strings/en.xml", schemas, &err);
     if (e->strings)
@@ -175,9 +176,10 @@ void check_geometry(const cr_display *d, const layout_env *e)
             continue;
         float w = cr_fonts_width(e->fonts, o->face, o->size, o->text, ink_len(o->text));
         bool in_box = o->y - o->size >= top - 0.01f && o->y <= bottom + 0.01f;
-        if (o->x < left - 0.01f || o->x + w > right + 0.01f || (!in_box && o->y != header && o->y != footer))
-            fail_msg("text \"%s\" at %.2f,%.2f (width %.2f) on page %zu leaves the margins", o->text, o->x,
-                     o->y, w, op_page(d, i) + 1);
+        if (o->x < left - 0.01f || o->x + w > right + 0.01f ||
+            (!in_box && o->y != header && o->y != footer))
+            fail_msg("text \"%s\" at %.2f,%.2f (width %.2f) on page %zu leaves the margins",
+                     o->text, o->x, o->y, w, op_page(d, i) + 1);
         for (size_t j = page_start; j < i; j++) {
             const cr_op *p = &d->ops[j];
             if (p->kind != CR_OP_TEXT || !ink_len(p->text))

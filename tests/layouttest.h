@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: what the layout tests share (test_progress.c, test_overview.c): the source
  * tree's layout, strings and fonts, and reading a display list's text back. */
 #ifndef CR_LAYOUTTEST_H

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """certreport tests: every ```console example of README.md runs as written.
 
 In a temporary folder holding `build` (a link to the build tree) and `samples` (to the source

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: the whole report, end to end, for every sample city.
 # usage: bash report_test.sh CERTREPORT_BINARY SOURCE_DIR
 #

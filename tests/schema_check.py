@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Validates JSON documents against a certreport JSON Schema (Draft 2020-12, python3-jsonschema).
 usage: schema_check.py SCHEMA FILE...   Prints one line per file; exit 1 if any is invalid."""
 import json

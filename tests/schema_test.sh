@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: every machine output of every sample validates against its JSON Schema
 # (assets/schemas/*.schema.json, python3-jsonschema), and the schemas catch the old mixed
 # vocabulary (a tier "Gold", a band "30K-100K", core_missing as a string).

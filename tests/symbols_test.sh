@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: the shared library exports exactly the public API: every function its
 # installed headers declare with CR_API, and nothing else (the library is built with
 # -fvisibility=hidden; a function declared public but not exported, or exported but private,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: every public function checks its arguments (issue #16). Each function
  * declared with CR_API in the installed headers has a case here that calls it with NULL for each
  * pointer argument in turn, and with out-of-range indices and enum values where it takes them:
@@ -543,7 +544,9 @@ CASE(cr_escape)
     assert_string_equal(buf, "junk");
     assert_int_equal(cr_escape(buf, sizeof buf, NULL), 0);
     assert_string_equal(buf, "");
-    cr_escape(buf, sizeof buf, "a\nb\x01" "cdefgh"); /* cut, never past the buffer */
+    cr_escape(buf, sizeof buf,
+              "a\nb\x01"
+              "cdefgh"); /* cut, never past the buffer */
     assert_true(strlen(buf) < sizeof buf);
 }
 
@@ -1208,39 +1211,125 @@ CASE(cr_version)
 
 /* ---- the table, checked against the headers ---- */
 
-#define C(name) {#name, c_##name}
+#define C(name)                                                                                    \
+    {                                                                                              \
+#name, c_##name                                                                            \
+    }
 static const struct {
     const char *name;
     CMUnitTestFunction test;
 } CASES[] = {
-    C(cr_install_open), C(cr_install_close), C(cr_install_assets), C(cr_install_catalog),
-    C(cr_install_schemas), C(cr_render_city), C(cr_render_city_buffers), C(cr_render_city_file),
-    C(cr_audit_apply), C(cr_audited_free), C(cr_batch_run), C(cr_batch_overview),
-    C(cr_schemas_load), C(cr_schemas_free), C(cr_catalog_load), C(cr_catalog_parse),
-    C(cr_catalog_translate), C(cr_catalog_translation_path), C(cr_catalog_free),
-    C(cr_catalog_criterion), C(cr_catalog_outcome), C(cr_catalog_tier), C(cr_catalog_band),
-    C(cr_catalog_region_by_id), C(cr_catalog_region), C(cr_catalog_band_of),
-    C(cr_catalog_outcome_source), C(cr_answer_name), C(cr_assessment_load),
-    C(cr_assessment_free), C(cr_assessment_parse), C(cr_assessment_date), C(cr_cohort_scan),
-    C(cr_cohort_free), C(cr_cohort_load), C(cr_cohort_stats), C(cr_cohort_summary),
-    C(cr_role_name), C(cr_display_free), C(cr_display_dump), C(cr_error_init), C(cr_error_set),
-    C(cr_error_warn), C(cr_error_format), C(cr_escape), C(cr_utf8_cut), C(cr_fonts_load), C(cr_fonts_load_chain),
-    C(cr_fonts_free), C(cr_fonts_fallback_count), C(cr_fonts_fallback_path),
-    C(cr_fonts_fallback_data), C(cr_fonts_ignorable), C(cr_fonts_combining), C(cr_fonts_pick),
-    C(cr_fonts_run), C(cr_fonts_width), C(cr_fonts_has), C(cr_fonts_covers),
-    C(cr_fonts_missing), C(cr_fonts_ascent), C(cr_fonts_descent), C(cr_fonts_path),
-    C(cr_fonts_data), C(cr_submission_load), C(cr_submission_parse), C(cr_submission_free),
-    C(cr_audit_load), C(cr_audit_parse), C(cr_audit_free), C(cr_input_kind), C(cr_step_name),
-    C(cr_scorecard_json), C(cr_scorecard_json_peers), C(cr_peers_json), C(cr_layout_spec_load),
-    C(cr_layout_spec_parse), C(cr_layout_spec_free), C(cr_layout_spec_fonts),
-    C(cr_layout_spec_fallbacks), C(cr_layout_spec_load_fonts), C(cr_strings_load),
-    C(cr_strings_free), C(cr_language_files), C(cr_strings_get), C(cr_strings_compare),
-    C(cr_layout_check_texts), C(cr_fonts_check_inputs), C(cr_layout_report),
-    C(cr_layout_overview), C(cr_peers_new), C(cr_peers_free), C(cr_peers_add),
-    C(cr_peers_leave_out), C(cr_peers_average), C(cr_peers_share), C(cr_peers_save),
-    C(cr_peers_load), C(cr_peers_parse), C(cr_render_pdf), C(cr_render_cairo), C(cr_buffer_free),
-    C(cr_write_file_atomic), C(cr_roadmap_build), C(cr_roadmap_free), C(cr_blocker_kind_name),
-    C(cr_percent), C(cr_outcome_meets), C(cr_tier_holds), C(cr_score), C(cr_score_answers),
+    C(cr_install_open),
+    C(cr_install_close),
+    C(cr_install_assets),
+    C(cr_install_catalog),
+    C(cr_install_schemas),
+    C(cr_render_city),
+    C(cr_render_city_buffers),
+    C(cr_render_city_file),
+    C(cr_audit_apply),
+    C(cr_audited_free),
+    C(cr_batch_run),
+    C(cr_batch_overview),
+    C(cr_schemas_load),
+    C(cr_schemas_free),
+    C(cr_catalog_load),
+    C(cr_catalog_parse),
+    C(cr_catalog_translate),
+    C(cr_catalog_translation_path),
+    C(cr_catalog_free),
+    C(cr_catalog_criterion),
+    C(cr_catalog_outcome),
+    C(cr_catalog_tier),
+    C(cr_catalog_band),
+    C(cr_catalog_region_by_id),
+    C(cr_catalog_region),
+    C(cr_catalog_band_of),
+    C(cr_catalog_outcome_source),
+    C(cr_answer_name),
+    C(cr_assessment_load),
+    C(cr_assessment_free),
+    C(cr_assessment_parse),
+    C(cr_assessment_date),
+    C(cr_cohort_scan),
+    C(cr_cohort_free),
+    C(cr_cohort_load),
+    C(cr_cohort_stats),
+    C(cr_cohort_summary),
+    C(cr_role_name),
+    C(cr_display_free),
+    C(cr_display_dump),
+    C(cr_error_init),
+    C(cr_error_set),
+    C(cr_error_warn),
+    C(cr_error_format),
+    C(cr_escape),
+    C(cr_utf8_cut),
+    C(cr_fonts_load),
+    C(cr_fonts_load_chain),
+    C(cr_fonts_free),
+    C(cr_fonts_fallback_count),
+    C(cr_fonts_fallback_path),
+    C(cr_fonts_fallback_data),
+    C(cr_fonts_ignorable),
+    C(cr_fonts_combining),
+    C(cr_fonts_pick),
+    C(cr_fonts_run),
+    C(cr_fonts_width),
+    C(cr_fonts_has),
+    C(cr_fonts_covers),
+    C(cr_fonts_missing),
+    C(cr_fonts_ascent),
+    C(cr_fonts_descent),
+    C(cr_fonts_path),
+    C(cr_fonts_data),
+    C(cr_submission_load),
+    C(cr_submission_parse),
+    C(cr_submission_free),
+    C(cr_audit_load),
+    C(cr_audit_parse),
+    C(cr_audit_free),
+    C(cr_input_kind),
+    C(cr_step_name),
+    C(cr_scorecard_json),
+    C(cr_scorecard_json_peers),
+    C(cr_peers_json),
+    C(cr_layout_spec_load),
+    C(cr_layout_spec_parse),
+    C(cr_layout_spec_free),
+    C(cr_layout_spec_fonts),
+    C(cr_layout_spec_fallbacks),
+    C(cr_layout_spec_load_fonts),
+    C(cr_strings_load),
+    C(cr_strings_free),
+    C(cr_language_files),
+    C(cr_strings_get),
+    C(cr_strings_compare),
+    C(cr_layout_check_texts),
+    C(cr_fonts_check_inputs),
+    C(cr_layout_report),
+    C(cr_layout_overview),
+    C(cr_peers_new),
+    C(cr_peers_free),
+    C(cr_peers_add),
+    C(cr_peers_leave_out),
+    C(cr_peers_average),
+    C(cr_peers_share),
+    C(cr_peers_save),
+    C(cr_peers_load),
+    C(cr_peers_parse),
+    C(cr_render_pdf),
+    C(cr_render_cairo),
+    C(cr_buffer_free),
+    C(cr_write_file_atomic),
+    C(cr_roadmap_build),
+    C(cr_roadmap_free),
+    C(cr_blocker_kind_name),
+    C(cr_percent),
+    C(cr_outcome_meets),
+    C(cr_tier_holds),
+    C(cr_score),
+    C(cr_score_answers),
     C(cr_version),
 };
 #define NCASES (sizeof CASES / sizeof *CASES)
@@ -1268,10 +1357,10 @@ static void slurp(const char *path, char **all, size_t *len)
  * joined, then after each "CR_API " the last word before the next "(" (no ";" between). */
 static size_t declared(char names[][64], size_t max)
 {
-    static const char *const headers[] = {"api.h",   "audit.h",  "batch.h",    "catalog.h",
-                                          "cohort.h", "display.h", "error.h",  "fonts.h",
-                                          "input.h", "json.h",   "layout.h",   "overview.h",
-                                          "peers.h", "render.h", "roadmap.h",  "score.h"};
+    static const char *const headers[] = {
+        "api.h",      "audit.h", "batch.h",  "catalog.h", "cohort.h", "display.h",
+        "error.h",    "fonts.h", "input.h",  "io.h",      "json.h",   "layout.h",
+        "overview.h", "peers.h", "render.h", "roadmap.h", "score.h"};
     char *all = NULL;
     size_t len = 0, n = 0;
     char path[4096];

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: applying audit logs, stale changes, notes, steps and the awarded tier. */
 #include "testutil.h"
 
@@ -20,7 +21,8 @@ static void build(void **state, world *w, const char *answer, const char *events
     cr_error err;
     cr_error_init(&err);
     char *text = make_submission(f->catalog, "t1", CITY, answer, "");
-    w->sub = cr_submission_parse(text, strlen(text), "t1.submission.xml", f->catalog, f->schemas, &err);
+    w->sub =
+        cr_submission_parse(text, strlen(text), "t1.submission.xml", f->catalog, f->schemas, &err);
     free(text);
     assert_no_error(&err);
     char log[16384];
@@ -49,7 +51,8 @@ static void test_change_applies(void **state)
 {
     world w;
     build(state, &w, "yes",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"DM8\" from=\"yes\" to=\"in-progress\">"
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"DM8\" "
+          "from=\"yes\" to=\"in-progress\">"
           "<comment>  Needs   demographic\n standards. </comment></event>\n");
     const cr_criterion_state *s = state_of(state, &w, "DM8");
     assert_int_equal(s->submitted, CR_ANSWER_YES);
@@ -80,7 +83,8 @@ static void test_stale_change_keeps_city_answer(void **state)
     /* The city now says in-progress; the reviewer's change was from yes: stale. */
     world w;
     build(state, &w, "in-progress",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"OD2\" from=\"yes\" to=\"no\">"
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"OD2\" "
+          "from=\"yes\" to=\"no\">"
           "<comment>Not found.</comment></event>\n");
     const cr_criterion_state *s = state_of(state, &w, "OD2");
     assert_int_equal(s->answer, CR_ANSWER_IN_PROGRESS);
@@ -102,8 +106,10 @@ static void test_changes_apply_in_order(void **state)
     /* yes -> no, then no -> in-progress: both apply; a third from yes is stale. */
     world w;
     build(state, &w, "yes",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
-          "<event at=\"2023-04-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" from=\"no\" to=\"in-progress\"><comment>b</comment></event>\n");
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" "
+          "from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
+          "<event at=\"2023-04-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" "
+          "from=\"no\" to=\"in-progress\"><comment>b</comment></event>\n");
     const cr_criterion_state *s = state_of(state, &w, "LC3");
     assert_int_equal(s->answer, CR_ANSWER_IN_PROGRESS);
     assert_false(s->stale);
@@ -113,8 +119,10 @@ static void test_changes_apply_in_order(void **state)
     done(&w);
 
     build(state, &w, "yes",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
-          "<event at=\"2023-04-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" from=\"yes\" to=\"in-progress\"><comment>b</comment></event>\n");
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" "
+          "from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
+          "<event at=\"2023-04-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"LC3\" "
+          "from=\"yes\" to=\"in-progress\"><comment>b</comment></event>\n");
     s = state_of(state, &w, "LC3");
     assert_int_equal(s->answer, CR_ANSWER_NO);
     assert_true(s->stale);
@@ -125,8 +133,10 @@ static void test_later_change_clears_stale(void **state)
 {
     world w;
     build(state, &w, "in-progress",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"OD2\" from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
-          "<event at=\"2023-05-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"OD2\" from=\"in-progress\" to=\"yes\"><comment>re-reviewed</comment></event>\n");
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"OD2\" "
+          "from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
+          "<event at=\"2023-05-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"OD2\" "
+          "from=\"in-progress\" to=\"yes\"><comment>re-reviewed</comment></event>\n");
     const cr_criterion_state *s = state_of(state, &w, "OD2");
     assert_int_equal(s->answer, CR_ANSWER_YES);
     assert_false(s->stale);
@@ -138,8 +148,10 @@ static void test_change_back_is_not_changed(void **state)
 {
     world w;
     build(state, &w, "yes",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"EVAL2\" from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
-          "<event at=\"2023-04-09T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"EVAL2\" from=\"no\" to=\"yes\"><comment>b</comment></event>\n");
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"EVAL2\" "
+          "from=\"yes\" to=\"no\"><comment>a</comment></event>\n"
+          "<event at=\"2023-04-09T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"EVAL2\" "
+          "from=\"no\" to=\"yes\"><comment>b</comment></event>\n");
     const cr_criterion_state *s = state_of(state, &w, "EVAL2");
     assert_int_equal(s->answer, CR_ANSWER_YES);
     assert_false(s->changed);
@@ -151,7 +163,8 @@ static void test_comment_marks_audited(void **state)
 {
     world w;
     build(state, &w, "yes",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"SI2\"><comment>Great practice.</comment></event>\n");
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"comment\" "
+          "criterion=\"SI2\"><comment>Great practice.</comment></event>\n");
     const cr_criterion_state *s = state_of(state, &w, "SI2");
     assert_true(s->audited);
     assert_false(s->changed);
@@ -163,11 +176,13 @@ static void test_comment_marks_audited(void **state)
 static void test_steps_and_award(void **state)
 {
     world w;
-    build(state, &w, "yes",
-          "<event at=\"2023-02-14\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n"
-          "<event at=\"2023-04-01T12:00:00-05:00\" by=\"R\" type=\"step\" step=\"interim-report\"/>\n"
-          "<event at=\"2023-06-10T12:00\" by=\"R\" type=\"step\" step=\"site-visit\"/>\n"
-          "<event at=\"2023-07-14T12:00:00Z\" by=\"C\" type=\"step\" step=\"certified\" tier=\"gold\"/>\n");
+    build(
+        state, &w, "yes",
+        "<event at=\"2023-02-14\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n"
+        "<event at=\"2023-04-01T12:00:00-05:00\" by=\"R\" type=\"step\" step=\"interim-report\"/>\n"
+        "<event at=\"2023-06-10T12:00\" by=\"R\" type=\"step\" step=\"site-visit\"/>\n"
+        "<event at=\"2023-07-14T12:00:00Z\" by=\"C\" type=\"step\" step=\"certified\" "
+        "tier=\"gold\"/>\n");
     fixture *f = *state;
     assert_true(w.a->steps[CR_STEP_SUBMITTED].reached);
     assert_true(w.a->steps[CR_STEP_INTERIM_REPORT].reached);
@@ -191,13 +206,16 @@ static void test_nominated_verdict(void **state)
     fixture *f = *state;
     world w;
     build(state, &w, "yes",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"nominated\" verdict=\"met\"/>\n"
-          "<event at=\"2023-04-02T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"nominated\" verdict=\"not-met\"/>\n");
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"nominated\" "
+          "verdict=\"met\"/>\n"
+          "<event at=\"2023-04-02T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"nominated\" "
+          "verdict=\"not-met\"/>\n");
     /* The latest verdict stands. */
     assert_int_equal(w.a->verdicts[cr_catalog_outcome(f->catalog, "nominated")], 0);
     done(&w);
     build(state, &w, "yes",
-          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"nominated\" verdict=\"met\"/>\n");
+          "<event at=\"2023-04-01T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"nominated\" "
+          "verdict=\"met\"/>\n");
     assert_int_equal(w.a->verdicts[cr_catalog_outcome(f->catalog, "nominated")], 1);
     assert_int_equal(w.a->verdicts[cr_catalog_outcome(f->catalog, "broadband")], -1);
     done(&w);
@@ -209,7 +227,8 @@ static void test_no_audit_log(void **state)
     cr_error err;
     cr_error_init(&err);
     char *text = make_submission(f->catalog, "t1", CITY, "no", "");
-    cr_submission *sub = cr_submission_parse(text, strlen(text), "t1", f->catalog, f->schemas, &err);
+    cr_submission *sub =
+        cr_submission_parse(text, strlen(text), "t1", f->catalog, f->schemas, &err);
     free(text);
     assert_no_error(&err);
     cr_audited *a = cr_audit_apply(f->catalog, sub, NULL, &err);
@@ -230,10 +249,12 @@ static void test_log_for_another_submission(void **state)
     cr_error err;
     cr_error_init(&err);
     char *text = make_submission(f->catalog, "t1", CITY, "yes", "");
-    cr_submission *sub = cr_submission_parse(text, strlen(text), "t1.submission.xml", f->catalog, f->schemas, &err);
+    cr_submission *sub =
+        cr_submission_parse(text, strlen(text), "t1.submission.xml", f->catalog, f->schemas, &err);
     free(text);
     const char *log = "<?xml version=\"1.0\"?>\n\n<audit submission=\"other\"/>\n";
-    cr_audit_log *l = cr_audit_parse(log, strlen(log), "other.audit.xml", f->catalog, f->schemas, &err);
+    cr_audit_log *l =
+        cr_audit_parse(log, strlen(log), "other.audit.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_null(cr_audit_apply(f->catalog, sub, l, &err));
     assert_input_error(&err, 3, "\"other\", not \"t1\"");
@@ -247,10 +268,12 @@ static void test_programs_attach_to_criteria(void **state)
     fixture *f = *state;
     cr_error err;
     cr_error_init(&err);
-    char *text = make_submission(f->catalog, "t1", CITY, "yes",
-                                 "  <programs><program name=\"City Data Alliance\" criteria=\"DM1 LC2\"/>"
-                                 "<program name=\"Sprint\" criteria=\"LC2\"/></programs>\n");
-    cr_submission *sub = cr_submission_parse(text, strlen(text), "t1", f->catalog, f->schemas, &err);
+    char *text =
+        make_submission(f->catalog, "t1", CITY, "yes",
+                        "  <programs><program name=\"City Data Alliance\" criteria=\"DM1 LC2\"/>"
+                        "<program name=\"Sprint\" criteria=\"LC2\"/></programs>\n");
+    cr_submission *sub =
+        cr_submission_parse(text, strlen(text), "t1", f->catalog, f->schemas, &err);
     free(text);
     assert_no_error(&err);
     cr_audited *a = cr_audit_apply(f->catalog, sub, NULL, &err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the catalog loader, on the shipped edition and on broken copies of it. */
 #include "testutil.h"
 
@@ -179,7 +180,10 @@ static void test_missing_areas(void **state)
 
 static void test_area_without_criteria(void **state)
 {
-    cr_error err = load_patched(state, "<area code=\"SI\"", "<area code=\"XX\" name=\"Empty\"><description>None.</description></area><area code=\"SI\"");
+    cr_error err =
+        load_patched(state, "<area code=\"SI\"",
+                     "<area code=\"XX\" "
+                     "name=\"Empty\"><description>None.</description></area><area code=\"SI\"");
     assert_input_error(&err, 0, "Missing child element");
 }
 
@@ -191,7 +195,8 @@ static void test_numeric_outcome_needs_standard(void **state)
 
 static void test_min_outcomes_too_many(void **state)
 {
-    cr_error err = load_patched(state, "percent=\"51\" min-outcomes=\"1\"", "percent=\"51\" min-outcomes=\"4\"");
+    cr_error err = load_patched(state, "percent=\"51\" min-outcomes=\"1\"",
+                                "percent=\"51\" min-outcomes=\"4\"");
     assert_input_error(&err, 0, "more than the catalog's outcomes");
 }
 
@@ -224,7 +229,11 @@ static const char *E(const char *s)
     static int next;
     char *b = bufs[next++ % 4], *w = b;
     for (; *s && w < b + sizeof bufs[0] - 8; s++) {
-        const char *r = *s == '&' ? "&amp;" : *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '"' ? "&quot;" : NULL;
+        const char *r = *s == '&'   ? "&amp;"
+                        : *s == '<' ? "&lt;"
+                        : *s == '>' ? "&gt;"
+                        : *s == '"' ? "&quot;"
+                                    : NULL;
         if (r)
             w += sprintf(w, "%s", r);
         else
@@ -242,9 +251,13 @@ static const char *write_translation(const cr_catalog *cat, const char *skip, co
     static const char path[] = CR_TEST_TMP "/catalog-text-test.xml";
     FILE *f = fopen(path, "w");
     assert_non_null(f);
-    fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog-text edition=\"%s\" lang=\"xx\">\n", edition);
+    fprintf(
+        f,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<catalog-text edition=\"%s\" lang=\"xx\">\n",
+        edition);
     for (size_t i = 0; i < cat->nregions; i++)
-        fprintf(f, "<region id=\"%s\" name=\"T:%s\"/>\n", cat->regions[i].id, E(cat->regions[i].name));
+        fprintf(f, "<region id=\"%s\" name=\"T:%s\"/>\n", cat->regions[i].id,
+                E(cat->regions[i].name));
     for (size_t i = 0; i < cat->nbands; i++)
         fprintf(f, "<band id=\"%s\" name=\"T:%s\"/>\n", cat->bands[i].id, E(cat->bands[i].name));
     for (size_t i = 0; i < cat->ntiers; i++) {
@@ -254,15 +267,20 @@ static const char *write_translation(const cr_catalog *cat, const char *skip, co
         fprintf(f, "</tier>\n");
     }
     for (size_t i = 0; i < cat->noutcomes; i++)
-        fprintf(f, "<outcome id=\"%s\" name=\"T:%s\"><indicator>T:%s</indicator><standard-text>T:%s</standard-text></outcome>\n",
-                cat->outcomes[i].id, E(cat->outcomes[i].name), E(cat->outcomes[i].indicator), E(cat->outcomes[i].standard_text));
+        fprintf(f,
+                "<outcome id=\"%s\" "
+                "name=\"T:%s\"><indicator>T:%s</indicator><standard-text>T:%s</standard-text></"
+                "outcome>\n",
+                cat->outcomes[i].id, E(cat->outcomes[i].name), E(cat->outcomes[i].indicator),
+                E(cat->outcomes[i].standard_text));
     for (size_t i = 0; i < cat->nareas; i++)
         fprintf(f, "<area code=\"%s\" name=\"T:%s\"><description>T:%s</description></area>\n",
                 cat->areas[i].code, E(cat->areas[i].name), E(cat->areas[i].description));
     for (size_t i = 0; i < cat->ncriteria; i++)
         if (!skip || strcmp(skip, cat->criteria[i].code) != 0)
-            fprintf(f, "<criterion code=\"%s\" name=\"T:%s\"><statement>T:%s</statement></criterion>\n",
-                    cat->criteria[i].code, E(cat->criteria[i].name), E(cat->criteria[i].statement));
+            fprintf(
+                f, "<criterion code=\"%s\" name=\"T:%s\"><statement>T:%s</statement></criterion>\n",
+                cat->criteria[i].code, E(cat->criteria[i].name), E(cat->criteria[i].statement));
     fprintf(f, "%s</catalog-text>\n", extra ? extra : "");
     fclose(f);
     return path;
@@ -340,12 +358,15 @@ static void test_translate_refused(void **state)
     } cases[] = {
         {"RDC4", NULL, "2023", "no translation of: RDC4"},
         {"gold", NULL, "2023", "no translation of the description of tier: gold"},
-        {NULL, "<criterion code=\"ZZ9\" name=\"x\"><statement>x</statement></criterion>\n", "2023", "not in the catalog: ZZ9"},
-        {NULL, "<criterion code=\"DM1\" name=\"x\"><statement>x</statement></criterion>\n", "2023", "translated twice: DM1"},
+        {NULL, "<criterion code=\"ZZ9\" name=\"x\"><statement>x</statement></criterion>\n", "2023",
+         "not in the catalog: ZZ9"},
+        {NULL, "<criterion code=\"DM1\" name=\"x\"><statement>x</statement></criterion>\n", "2023",
+         "translated twice: DM1"},
         {NULL, NULL, "2019", "translation of edition 2019"},
     };
     for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-        const char *path = write_translation(f->catalog, cases[k].skip, cases[k].extra, cases[k].edition);
+        const char *path =
+            write_translation(f->catalog, cases[k].skip, cases[k].extra, cases[k].edition);
         cr_catalog *cat = fresh_catalog(f);
         cr_error err;
         cr_error_init(&err);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: every text of every report has the contrast WCAG 2.1 AA asks for (success
  * criterion 1.4.3): a ratio of at least 4.5:1 against what is drawn under it, or 3:1 for large
  * text (18 pt, or 14 pt bold). Read from the display lists of every sample, in English and
@@ -88,9 +89,10 @@ static size_t check_display(const cr_display *d, const char *what)
                 bg = d->ops[j].color;
         double need = large(o) ? 3.0 : 4.5, ratio = contrast(o->color, bg);
         if (ratio < need)
-            fail_msg("%s, page %zu: \"%.40s\" (%.1f pt) #%02x%02x%02x on #%02x%02x%02x: %.2f:1, needs %.1f:1",
-                     what, op_page(d, i) + 1, o->text, (double)o->size, o->color.r, o->color.g, o->color.b,
-                     bg.r, bg.g, bg.b, ratio, need);
+            fail_msg("%s, page %zu: \"%.40s\" (%.1f pt) #%02x%02x%02x on #%02x%02x%02x: %.2f:1, "
+                     "needs %.1f:1",
+                     what, op_page(d, i) + 1, o->text, (double)o->size, o->color.r, o->color.g,
+                     o->color.b, bg.r, bg.g, bg.b, ratio, need);
         checked++;
     }
     return checked;
@@ -107,11 +109,13 @@ static void test_palette(void **st)
     for (int b = 0; b < 2; b++) {
         for (int k = 0; k < 3; k++)
             if (contrast(text[k], bgs[b]) < 4.5)
-                fail_msg("palette %s on %s: %.2f:1", names[k], b ? "shade" : "white", contrast(text[k], bgs[b]));
+                fail_msg("palette %s on %s: %.2f:1", names[k], b ? "shade" : "white",
+                         contrast(text[k], bgs[b]));
         for (size_t a = 0; a < sp->nareas; a++)
             if (contrast(sp->areas[a].color, bgs[b]) < 4.5)
                 fail_msg("area %s colour on %s: %.2f:1 (area colours are used for small text)",
-                         sp->areas[a].code, b ? "shade" : "white", contrast(sp->areas[a].color, bgs[b]));
+                         sp->areas[a].code, b ? "shade" : "white",
+                         contrast(sp->areas[a].color, bgs[b]));
     }
     /* The check itself: the old Performance & Analytics colour fails it. */
     assert_true(contrast((cr_rgb){0xb7, 0x79, 0x1f}, (cr_rgb){255, 255, 255}) < 4.5);
@@ -130,7 +134,8 @@ static void check_language(state *s, const char *lang)
     cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", schemas, &err);
     assert_no_error(&err);
     if (strcmp(lang, "en") != 0) {
-        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path, sizeof path));
+        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path,
+                                                sizeof path));
         assert_int_equal(cr_catalog_translate(cat, path, schemas, &err), CR_OK);
     }
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
@@ -141,7 +146,8 @@ static void check_language(state *s, const char *lang)
     for (size_t k = 0; k < c->n; k++) {
         const cr_cohort_entry *city = &c->entries[k];
         cr_assessment a;
-        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err), CR_OK);
+        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err),
+                         CR_OK);
         cr_report_request req = {.catalog = cat,
                                  .assessment = &a,
                                  .peers = peers,
@@ -164,8 +170,14 @@ static void check_language(state *s, const char *lang)
     cr_strings_free(strings);
 }
 
-static void test_en(void **st) { check_language(*st, "en"); }
-static void test_fr(void **st) { check_language(*st, "fr"); }
+static void test_en(void **st)
+{
+    check_language(*st, "en");
+}
+static void test_fr(void **st)
+{
+    check_language(*st, "fr");
+}
 
 int main(void)
 {

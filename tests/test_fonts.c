@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the fallback chain of fonts (issue #11 part 3, "every character drawn").
  *
  * Which font each character gets, that measuring and wrapping use the same per-run fonts the
@@ -37,8 +38,7 @@ static int setup(void **st)
                            s->base.fx->schemas, &err) != CR_OK)
         return -1;
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
-    s->peers = c ? cr_cohort_stats(c, s->base.fx->catalog, s->base.fx->schemas, NULL, &err)
-                 : NULL;
+    s->peers = c ? cr_cohort_stats(c, s->base.fx->catalog, s->base.fx->schemas, NULL, &err) : NULL;
     cr_cohort_free(c);
     *st = s;
     return s->peers ? 0 : -1;
@@ -86,13 +86,26 @@ static void test_pick(void **st)
         const char *c;
         unsigned font;
     } cases[] = {
-        {"A", CR_FONT_FACE},  {"é", CR_FONT_FACE},         {"€", CR_FONT_FACE},
-        {"ʼ", 1},             {"\xCC\x83", 1},             {"ư", 1},
-        {"Ω", 1},             {"Ж", 1},                    {"\u202F", 1},
-        {"≥", 2},             {"→", 2},                    {"−", 2},
-        {"✓", 4},             {"ᐊ", 5},                    {"👍", 6},
-        {"東", CR_FONT_PLACEHOLDER}, {"\u200B", CR_FONT_IGNORABLE}, {"\u202E", CR_FONT_IGNORABLE},
-        {"\uFEFF", CR_FONT_IGNORABLE}, {"\u2066", CR_FONT_IGNORABLE},
+        {"A", CR_FONT_FACE},
+        {"é", CR_FONT_FACE},
+        {"€", CR_FONT_FACE},
+        {"ʼ", 1},
+        {"\xCC\x83", 1},
+        {"ư", 1},
+        {"Ω", 1},
+        {"Ж", 1},
+        {"\u202F", 1},
+        {"≥", 2},
+        {"→", 2},
+        {"−", 2},
+        {"✓", 4},
+        {"ᐊ", 5},
+        {"👍", 6},
+        {"東", CR_FONT_PLACEHOLDER},
+        {"\u200B", CR_FONT_IGNORABLE},
+        {"\u202E", CR_FONT_IGNORABLE},
+        {"\uFEFF", CR_FONT_IGNORABLE},
+        {"\u2066", CR_FONT_IGNORABLE},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         for (int face = 0; face < CR_FACE_COUNT; face++)
@@ -135,8 +148,8 @@ static void test_width_and_runs(void **st)
             assert_float_equal(cr_fonts_width(f, CR_FACE_REGULAR, 10, t + at, n), 0, 0);
         at += n;
     }
-    const unsigned expect[] = {CR_FONT_FACE, 2, 1, 6, CR_FONT_PLACEHOLDER, CR_FONT_IGNORABLE,
-                               CR_FONT_FACE};
+    const unsigned expect[] = {CR_FONT_FACE,      2,           1, 6, CR_FONT_PLACEHOLDER,
+                               CR_FONT_IGNORABLE, CR_FONT_FACE};
     assert_int_equal(runs, sizeof expect / sizeof *expect);
     for (size_t i = 0; i < runs; i++)
         assert_int_equal(fonts[i], expect[i]);
@@ -303,8 +316,8 @@ static void test_bad_font_index(void **st)
     assert_int_not_equal(cr_render_pdf(&d, s->base.env.fonts, &out, &err), CR_OK);
     assert_null(out.data);
     cr_error_init(&err);
-    assert_int_not_equal(
-        cr_render_cairo(&d, s->base.env.fonts, CR_CAIRO_PNG, 0, 72, &out, &err), CR_OK);
+    assert_int_not_equal(cr_render_cairo(&d, s->base.env.fonts, CR_CAIRO_PNG, 0, 72, &out, &err),
+                         CR_OK);
     assert_null(out.data);
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the input stage (submissions, audit logs, the safe XML reader).
  *
  * One test per class of bad input, each asserting CR_EINPUT, the exact line and the message,
@@ -80,12 +81,14 @@ static char *make_audit(const char *id, const char *events)
     size_t cap = strlen(events) + strlen(id) + 128;
     char *s = malloc(cap);
     assert_non_null(s);
-    snprintf(s, cap, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"%s\">\n%s</audit>\n",
+    snprintf(s, cap,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"%s\">\n%s</audit>\n",
              id, events);
     return s;
 }
 
-#define EV_SUBMITTED "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n"
+#define EV_SUBMITTED                                                                               \
+    "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n"
 
 /* Parses |len| bytes as a submission, which must fail with an input error at |line| whose
  * message contains |needle|; returns the error for further checks. */
@@ -94,7 +97,8 @@ static cr_error sub_fails_n(const fixture *f, const char *text, size_t len, long
 {
     cr_error err;
     cr_error_init(&err);
-    cr_submission *s = cr_submission_parse(text, len, "test.submission.xml", f->catalog, f->schemas, &err);
+    cr_submission *s =
+        cr_submission_parse(text, len, "test.submission.xml", f->catalog, f->schemas, &err);
     if (s) {
         cr_submission_free(s);
         fail_msg("the submission was accepted; expected \"%s\" on line %ld", needle, line);
@@ -113,7 +117,8 @@ static cr_error audit_fails(const fixture *f, const char *text, long line, const
 {
     cr_error err;
     cr_error_init(&err);
-    cr_audit_log *a = cr_audit_parse(text, strlen(text), "test.audit.xml", f->catalog, f->schemas, &err);
+    cr_audit_log *a =
+        cr_audit_parse(text, strlen(text), "test.audit.xml", f->catalog, f->schemas, &err);
     if (a) {
         cr_audit_free(a);
         fail_msg("the audit log was accepted; expected \"%s\" on line %ld", needle, line);
@@ -136,16 +141,19 @@ static void sub_edit_fails(const fixture *f, const char *from, const char *to, c
 static void test_valid_baseline(void **state)
 {
     const fixture *f = *state;
-    char *text = valid_submission(f,
-        "  <outcomes>\n"
-        "    <outcome metric=\"broadband\" value=\"82.4\" year=\"2021\" source=\"ACS\"/>\n"
-        "    <outcome metric=\"pm25\" value=\"9\"/>\n"
-        "    <outcome metric=\"nominated\" name=\"Fewer traffic deaths\" sdg=\"11\" target=\"Zero by 2030\"/>\n"
-        "  </outcomes>\n"
-        "  <programs>\n    <program name=\"City Data Alliance\" criteria=\"DM1 LC1\"/>\n  </programs>\n");
+    char *text = valid_submission(
+        f, "  <outcomes>\n"
+           "    <outcome metric=\"broadband\" value=\"82.4\" year=\"2021\" source=\"ACS\"/>\n"
+           "    <outcome metric=\"pm25\" value=\"9\"/>\n"
+           "    <outcome metric=\"nominated\" name=\"Fewer traffic deaths\" sdg=\"11\" "
+           "target=\"Zero by 2030\"/>\n"
+           "  </outcomes>\n"
+           "  <programs>\n    <program name=\"City Data Alliance\" criteria=\"DM1 LC1\"/>\n  "
+           "</programs>\n");
     cr_error err;
     cr_error_init(&err);
-    cr_submission *s = cr_submission_parse(text, strlen(text), "ok.xml", f->catalog, f->schemas, &err);
+    cr_submission *s =
+        cr_submission_parse(text, strlen(text), "ok.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(s);
     assert_string_equal(s->id, SUB_ID);
@@ -203,7 +211,8 @@ static void test_malformed_file(void **state)
     const fixture *f = *state;
     cr_error err;
     cr_error_init(&err);
-    cr_submission *s = cr_submission_load(BAD "unclosed.submission.xml", f->catalog, f->schemas, &err);
+    cr_submission *s =
+        cr_submission_load(BAD "unclosed.submission.xml", f->catalog, f->schemas, &err);
     assert_null(s);
     assert_input_error(&err, 6, "mismatch");
     assert_string_equal(err.file, BAD "unclosed.submission.xml");
@@ -280,7 +289,8 @@ static void test_duplicate_criterion(void **state)
 static void test_missing_response(void **state)
 {
     const fixture *f = *state;
-    char *s = edit(valid_submission(f, ""), "    <response criterion=\"SI3\" answer=\"yes\"/>\n", "");
+    char *s =
+        edit(valid_submission(f, ""), "    <response criterion=\"SI3\" answer=\"yes\"/>\n", "");
     sub_fails(f, s, 4, "missing response: SI3");
     free(s);
 
@@ -288,7 +298,8 @@ static void test_missing_response(void **state)
     s = valid_submission(f, "");
     char *start = strstr(s, "    <response"), *end = strstr(s, "  </responses>");
     memmove(start, end, strlen(end) + 1);
-    char *one = edit(s, "  <responses>\n", "  <responses>\n    <response criterion=\"DM1\" answer=\"no\"/>\n");
+    char *one = edit(s, "  <responses>\n",
+                     "  <responses>\n    <response criterion=\"DM1\" answer=\"no\"/>\n");
     sub_fails(f, one, 4, "missing responses: DM2 DM3");
     free(one);
 }
@@ -300,8 +311,10 @@ static void test_audit_of_another_submission(void **state)
     char *log_text = make_audit("other-city", EV_SUBMITTED);
     cr_error err;
     cr_error_init(&err);
-    cr_submission *s = cr_submission_parse(text, strlen(text), "sub.xml", f->catalog, f->schemas, &err);
-    cr_audit_log *log = cr_audit_parse(log_text, strlen(log_text), "log.xml", f->catalog, f->schemas, &err);
+    cr_submission *s =
+        cr_submission_parse(text, strlen(text), "sub.xml", f->catalog, f->schemas, &err);
+    cr_audit_log *log =
+        cr_audit_parse(log_text, strlen(log_text), "log.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(s);
     assert_non_null(log);
@@ -318,8 +331,8 @@ static void test_audit_of_another_submission(void **state)
     /* The same from files: a sample submission and a log of another city. */
     char path[1024];
     cr_error_init(&err);
-    s = cr_submission_load(sample_path(path, sizeof path, "gold-city", ".submission.xml"), f->catalog,
-                           f->schemas, &err);
+    s = cr_submission_load(sample_path(path, sizeof path, "gold-city", ".submission.xml"),
+                           f->catalog, f->schemas, &err);
     log = cr_audit_load(BAD "other-city.audit.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_null(cr_audit_apply(f->catalog, s, log, &err));
@@ -344,27 +357,34 @@ static void test_population_range(void **state)
 static void test_outcome_ranges(void **state)
 {
     const fixture *f = *state;
-    char *s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"broadband\" value=\"120\"/>\n  </outcomes>\n");
+    char *s = valid_submission(
+        f, "  <outcomes>\n    <outcome metric=\"broadband\" value=\"120\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "value=\"120\""), "outcome value 120 is out of range");
     free(s);
 
-    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"pm25\" value=\"-1\"/>\n  </outcomes>\n");
+    s = valid_submission(
+        f, "  <outcomes>\n    <outcome metric=\"pm25\" value=\"-1\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "value=\"-1\""), "outcome value -1 is out of range");
     free(s);
 
-    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"nominated\" name=\"Trees\" sdg=\"18\"/>\n  </outcomes>\n");
+    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"nominated\" name=\"Trees\" "
+                            "sdg=\"18\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "sdg=\"18\""), "sdg 18");
     free(s);
 
-    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"nominated\" name=\"Trees\" sdg=\"0\"/>\n  </outcomes>\n");
+    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"nominated\" name=\"Trees\" "
+                            "sdg=\"0\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "sdg=\"0\""), "sdg 0");
     free(s);
 
-    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"pm25\" value=\"8\" year=\"1800\"/>\n  </outcomes>\n");
+    s = valid_submission(
+        f,
+        "  <outcomes>\n    <outcome metric=\"pm25\" value=\"8\" year=\"1800\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "year=\"1800\""), "year 1800 is out of range");
     free(s);
 
-    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"noise\" value=\"8\"/>\n  </outcomes>\n");
+    s = valid_submission(
+        f, "  <outcomes>\n    <outcome metric=\"noise\" value=\"8\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "noise"), "unknown outcome metric noise");
     free(s);
 
@@ -381,7 +401,8 @@ static void test_outcome_ranges(void **state)
 static void test_date_and_cycle_range(void **state)
 {
     const fixture *f = *state;
-    sub_edit_fails(f, "submitted=\"2023-03-01\"", "submitted=\"2023-02-30\"", "submitted date 2023-02-30");
+    sub_edit_fails(f, "submitted=\"2023-03-01\"", "submitted=\"2023-02-30\"",
+                   "submitted date 2023-02-30");
     sub_edit_fails(f, "submitted=\"2023-03-01\"", "submitted=\"2023-02-29\"", "2023-02-29");
     sub_edit_fails(f, "submitted=\"2023-03-01\"", "submitted=\"2023-13-01\"", "2023-13-01");
     sub_edit_fails(f, "submitted=\"2023-03-01\"", "submitted=\"1899-12-31\"", "1899-12-31");
@@ -395,21 +416,25 @@ static void test_number_formats(void **state)
 {
     const fixture *f = *state;
     /* exponents */
-    char *s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"broadband\" value=\"1e5\"/>\n  </outcomes>\n");
+    char *s = valid_submission(
+        f, "  <outcomes>\n    <outcome metric=\"broadband\" value=\"1e5\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "1e5"), "outcome value 1e5 is not a plain decimal number");
     free(s);
     sub_edit_fails(f, "population=\"100000\"", "population=\"1e5\"", "1e5");
     /* thousands and decimal separators */
     sub_edit_fails(f, "population=\"100000\"", "population=\"30,000\"", "30,000");
     sub_edit_fails(f, "population=\"100000\"", "population=\"30 000\"", "30 000");
-    s = valid_submission(f, "  <outcomes>\n    <outcome metric=\"broadband\" value=\"82,4\"/>\n  </outcomes>\n");
+    s = valid_submission(
+        f, "  <outcomes>\n    <outcome metric=\"broadband\" value=\"82,4\"/>\n  </outcomes>\n");
     sub_fails(f, s, line_of(s, "82,4"), "outcome value 82,4 is not a plain decimal number");
     free(s);
     /* other spellings strtod would take */
     static const char *const odd[] = {"0x10", "+5", ".5", "5.", "inf", "nan", "1 2"};
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
         char extra[200];
-        snprintf(extra, sizeof extra, "  <outcomes>\n    <outcome metric=\"pm25\" value=\"%s\"/>\n  </outcomes>\n", odd[i]);
+        snprintf(extra, sizeof extra,
+                 "  <outcomes>\n    <outcome metric=\"pm25\" value=\"%s\"/>\n  </outcomes>\n",
+                 odd[i]);
         s = valid_submission(f, extra);
         sub_fails(f, s, line_of(s, "metric=\"pm25\""), "not a plain decimal number");
         free(s);
@@ -451,8 +476,9 @@ static void test_control_characters(void **state)
     const fixture *f = *state;
     /* Raw bytes: in an attribute, in text (on the line of the byte), an escape sequence, NUL. */
     sub_edit_fails(f, "name=\"Testville\"", "name=\"Test\x01ville\"", "control character");
-    char *s = edit(valid_submission(f, ""), "criterion=\"DM5\" answer=\"yes\"/>",
-                   "criterion=\"DM5\" answer=\"yes\"><evidence>Privacy\npolicy \x01</evidence></response>");
+    char *s = edit(
+        valid_submission(f, ""), "criterion=\"DM5\" answer=\"yes\"/>",
+        "criterion=\"DM5\" answer=\"yes\"><evidence>Privacy\npolicy \x01</evidence></response>");
     sub_fails(f, s, line_of(s, "DM5") + 1, "control character");
     free(s);
     s = edit(valid_submission(f, ""), "criterion=\"DM5\" answer=\"yes\"/>",
@@ -476,14 +502,17 @@ static void test_control_character_references(void **state)
     sub_edit_fails(f, "name=\"Testville\"", "name=\"Test&#x85;ville\"", "control character");
     sub_edit_fails(f, "name=\"Testville\"", "name=\"Test&#133;ville\"", "control character");
     sub_edit_fails(f, "name=\"Testville\"", "name=\"Test&#x7F;ville\"", "control character");
-    char *s = edit(valid_submission(f, ""), "criterion=\"DM5\" answer=\"yes\"/>",
-                   "criterion=\"DM5\" answer=\"yes\"><evidence>ok</evidence><evidence>Policy&#x9F;</evidence></response>");
+    char *s =
+        edit(valid_submission(f, ""), "criterion=\"DM5\" answer=\"yes\"/>",
+             "criterion=\"DM5\" "
+             "answer=\"yes\"><evidence>ok</evidence><evidence>Policy&#x9F;</evidence></response>");
     sub_fails(f, s, line_of(s, "DM5"), "control character");
     free(s);
     /* In an audit comment. */
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\">\n"
-                   "    <comment>fine\n&#x85;</comment>\n  </event>\n");
+    s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\">\n"
+        "    <comment>fine\n&#x85;</comment>\n  </event>\n");
     audit_fails(f, s, 5, "control character");
     free(s);
     /* C0 references are not even XML. */
@@ -495,8 +524,9 @@ static void test_control_character_references(void **state)
 static void test_xxe(void **state)
 {
     const fixture *f = *state;
-    char *s = edit(valid_submission(f, ""), "<submission ",
-                   "<!DOCTYPE submission [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<submission ");
+    char *s =
+        edit(valid_submission(f, ""), "<submission ",
+             "<!DOCTYPE submission [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n<submission ");
     s = edit(s, "name=\"Testville\"", "name=\"&xxe;\"");
     cr_error err = sub_fails(f, s, 2, "DOCTYPE declarations are not allowed");
     char msg[1200];
@@ -516,7 +546,8 @@ static void test_xxe(void **state)
 
     /* External entities in an audit log too (parameter entity, external DTD). */
     s = make_audit(SUB_ID, EV_SUBMITTED);
-    s = edit(s, "<audit ", "<!DOCTYPE audit [<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]>\n<audit ");
+    s = edit(s, "<audit ",
+             "<!DOCTYPE audit [<!ENTITY % p SYSTEM \"file:///etc/passwd\"> %p;]>\n<audit ");
     audit_fails(f, s, 2, "DOCTYPE");
     free(s);
     s = edit(valid_submission(f, ""), "<submission ",
@@ -546,7 +577,8 @@ static void test_billion_laughs(void **state)
 
     cr_error err;
     cr_error_init(&err);
-    assert_null(cr_submission_load(BAD "billion-laughs.submission.xml", f->catalog, f->schemas, &err));
+    assert_null(
+        cr_submission_load(BAD "billion-laughs.submission.xml", f->catalog, f->schemas, &err));
     assert_input_error(&err, 2, "DOCTYPE");
     assert_int_equal(err.count, 1); /* one problem: nothing after the DOCTYPE was looked at */
 }
@@ -625,7 +657,8 @@ static void test_file_too_large(void **state)
     close(fd);
     assert_int_equal(rc, 0);
 
-    /* Refused by its size before a byte is read (the file is sparse: reading it would take long). */
+    /* Refused by its size before a byte is read (the file is sparse: reading it would take long).
+     */
     cr_error err;
     cr_error_init(&err);
     cr_submission *s = cr_submission_load(path, f->catalog, f->schemas, &err);
@@ -693,7 +726,8 @@ static void test_city_files_cap(void **state)
     assert_input_error(&err, 0, "the limit for a submission is 4194304");
     /* At the cap it is read (the blanks after the root are allowed). */
     cr_error_init(&err);
-    cr_submission *ok = cr_submission_parse(buf, big - 1, "portal-upload", f->catalog, f->schemas, &err);
+    cr_submission *ok =
+        cr_submission_parse(buf, big - 1, "portal-upload", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(ok);
     cr_submission_free(ok);
@@ -725,10 +759,12 @@ static void test_many_attributes(void **state)
 {
     const fixture *f = *state;
     /* 64 attributes: past the pre-scan; unknown ones are accepted with a warning each. */
-    char *s = with_attributes(f, "a", CR_XML_MAX_ATTRIBUTES - 4); /* + name country subdivision population */
+    char *s = with_attributes(
+        f, "a", CR_XML_MAX_ATTRIBUTES - 4); /* + name country subdivision population */
     cr_error err;
     cr_error_init(&err);
-    cr_submission *many_ok = cr_submission_parse(s, strlen(s), "sub.xml", f->catalog, f->schemas, &err);
+    cr_submission *many_ok =
+        cr_submission_parse(s, strlen(s), "sub.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(many_ok);
     assert_int_equal(err.warnings, CR_XML_MAX_ATTRIBUTES - 4);
@@ -758,12 +794,14 @@ static void test_many_attributes(void **state)
     char *many = with_attributes(f, "a", 100);
     char *tag = strstr(many, "<city");
     *strchr(tag, '>') = '\0';
-    static const char *const wraps[][2] = {{"<!-- ", " -->"}, {"<![CDATA[", "]]>"}, {"<x a='", "'/>"}};
+    static const char *const wraps[][2] = {
+        {"<!-- ", " -->"}, {"<![CDATA[", "]]>"}, {"<x a='", "'/>"}};
     for (size_t w = 0; w < 3; w++) {
         size_t cap = strlen(tag) + 64;
         char *ev = malloc(cap);
         assert_non_null(ev);
-        snprintf(ev, cap, "<evidence>%s%s/>%s</evidence></response>", wraps[w][0], tag, wraps[w][1]);
+        snprintf(ev, cap, "<evidence>%s%s/>%s</evidence></response>", wraps[w][0], tag,
+                 wraps[w][1]);
         char *t = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>",
                        "criterion=\"DM3\" answer=\"yes\">");
         t = edit(t, "criterion=\"DM3\" answer=\"yes\">", "criterion=\"DM3\" answer=\"yes\">X");
@@ -833,16 +871,19 @@ static void test_file_not_readable(void **state)
 
 /* ---- audit logs ---- */
 
-#define EV_CHANGE_DM1 \
-    "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"DM1\" from=\"yes\" to=\"no\">\n" \
+#define EV_CHANGE_DM1                                                                              \
+    "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"DM1\" "             \
+    "from=\"yes\" to=\"no\">\n"                                                                    \
     "    <comment>No charter.</comment>\n  </event>\n"
 
 static void test_audit_valid_baseline(void **state)
 {
     const fixture *f = *state;
-    char *s = make_audit(SUB_ID, EV_SUBMITTED EV_CHANGE_DM1
-                         "  <event at=\"2023-03-03T10:00:00+02:00\" by=\"R\" type=\"outcome\" metric=\"nominated\" verdict=\"met\"/>\n"
-                         "  <event at=\"2023-03-04\" by=\"R\" type=\"step\" step=\"certified\" tier=\"gold\"/>\n");
+    char *s = make_audit(
+        SUB_ID, EV_SUBMITTED EV_CHANGE_DM1
+        "  <event at=\"2023-03-03T10:00:00+02:00\" by=\"R\" type=\"outcome\" metric=\"nominated\" "
+        "verdict=\"met\"/>\n"
+        "  <event at=\"2023-03-04\" by=\"R\" type=\"step\" step=\"certified\" tier=\"gold\"/>\n");
     cr_error err;
     cr_error_init(&err);
     cr_audit_log *log = cr_audit_parse(s, strlen(s), "ok.audit.xml", f->catalog, f->schemas, &err);
@@ -866,9 +907,10 @@ static void test_audit_valid_baseline(void **state)
 static void test_audit_unknown_criterion(void **state)
 {
     const fixture *f = *state;
-    char *s = make_audit(SUB_ID, EV_SUBMITTED
-                         "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"ZZ1\">\n"
-                         "    <comment>?</comment>\n  </event>\n");
+    char *s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"ZZ1\">\n"
+        "    <comment>?</comment>\n  </event>\n");
     audit_fails(f, s, 4, "unknown criterion ZZ1");
     free(s);
 }
@@ -877,17 +919,20 @@ static void test_audit_change_without_comment(void **state)
 {
     const fixture *f = *state;
     char *s = make_audit(SUB_ID, EV_SUBMITTED
-                         "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"DM1\" from=\"yes\" to=\"no\"/>\n");
+                         "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" "
+                         "criterion=\"DM1\" from=\"yes\" to=\"no\"/>\n");
     audit_fails(f, s, 4, "a change event needs a <comment>");
     free(s);
     /* A comment of blanks is no comment. */
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment> \n\t </comment></event>\n");
+    s = make_audit(SUB_ID,
+                   EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" "
+                                "criterion=\"DM1\"><comment> \n\t </comment></event>\n");
     audit_fails(f, s, 4, "a comment event needs a <comment>");
     free(s);
     /* A change without its to. */
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"DM1\" from=\"yes\"><comment>x</comment></event>\n");
+    s = make_audit(SUB_ID,
+                   EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" "
+                                "criterion=\"DM1\" from=\"yes\"><comment>x</comment></event>\n");
     audit_fails(f, s, 4, "needs both from and to");
     free(s);
 }
@@ -899,8 +944,9 @@ static void test_audit_time_order(void **state)
     audit_fails(f, s, 6, "time order");
     free(s);
     /* Time zones count: 10:30+02:00 is before 10:00Z. */
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-01T10:30:00+02:00\" by=\"R\" type=\"step\" step=\"debrief\"/>\n");
+    s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-03-01T10:30:00+02:00\" by=\"R\" type=\"step\" step=\"debrief\"/>\n");
     audit_fails(f, s, 4, "time order");
     free(s);
 
@@ -914,16 +960,17 @@ static void test_audit_time_order(void **state)
 static void test_audit_tiers(void **state)
 {
     const fixture *f = *state;
-    char *s = make_audit(SUB_ID, EV_SUBMITTED
-                         "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"step\" step=\"debrief\" tier=\"gold\"/>\n");
+    char *s = make_audit(SUB_ID, EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" "
+                                              "type=\"step\" step=\"debrief\" tier=\"gold\"/>\n");
     audit_fails(f, s, 4, "only a certified step carries a tier");
     free(s);
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"step\" step=\"certified\"/>\n");
+    s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"step\" step=\"certified\"/>\n");
     audit_fails(f, s, 4, "a certified step needs the awarded tier");
     free(s);
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"step\" step=\"certified\" tier=\"diamond\"/>\n");
+    s = make_audit(SUB_ID, EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" "
+                                        "type=\"step\" step=\"certified\" tier=\"diamond\"/>\n");
     audit_fails(f, s, 4, "unknown tier diamond");
     free(s);
 }
@@ -931,17 +978,19 @@ static void test_audit_tiers(void **state)
 static void test_audit_outcome_verdicts(void **state)
 {
     const fixture *f = *state;
-    char *s = make_audit(SUB_ID, EV_SUBMITTED
-                         "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"broadband\" verdict=\"met\"/>\n");
+    char *s = make_audit(SUB_ID,
+                         EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" "
+                                      "type=\"outcome\" metric=\"broadband\" verdict=\"met\"/>\n");
     audit_fails(f, s, 4, "outcome broadband is measured, not judged");
     free(s);
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"noise\" verdict=\"met\"/>\n");
+    s = make_audit(SUB_ID, EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" "
+                                        "type=\"outcome\" metric=\"noise\" verdict=\"met\"/>\n");
     audit_fails(f, s, 4, "unknown outcome metric noise");
     free(s);
     /* An attribute of another event type. */
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"outcome\" metric=\"nominated\" verdict=\"met\" criterion=\"DM1\"/>\n");
+    s = make_audit(SUB_ID,
+                   EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"outcome\" "
+                                "metric=\"nominated\" verdict=\"met\" criterion=\"DM1\"/>\n");
     audit_fails(f, s, 4, "attribute criterion does not apply");
     free(s);
 }
@@ -949,12 +998,13 @@ static void test_audit_outcome_verdicts(void **state)
 static void test_audit_bad_datetime(void **state)
 {
     const fixture *f = *state;
-    static const char *const bad[] = {"2023-13-01T00:00:00Z", "2023-02-29T10:00:00Z",
-                                      "2023-03-01T24:00:00Z", "2023-03-01T10:60Z",
+    static const char *const bad[] = {"2023-13-01T00:00:00Z",      "2023-02-29T10:00:00Z",
+                                      "2023-03-01T24:00:00Z",      "2023-03-01T10:60Z",
                                       "2023-03-01T10:00:00+15:00", "1800-01-01"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         char ev[256];
-        snprintf(ev, sizeof ev, "  <event at=\"%s\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n", bad[i]);
+        snprintf(ev, sizeof ev,
+                 "  <event at=\"%s\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n", bad[i]);
         char *s = make_audit(SUB_ID, ev);
         char needle[64];
         snprintf(needle, sizeof needle, "event time %s", bad[i]);
@@ -963,25 +1013,29 @@ static void test_audit_bad_datetime(void **state)
     }
     /* A bad time later in the log is one problem, not also an ordering one; the events around
      * it are still ordered against each other. */
-    char *s = make_audit(SUB_ID, EV_SUBMITTED
-                         "  <event at=\"2023-02-30T10:00:00Z\" by=\"R\" type=\"step\" step=\"debrief\"/>\n"
-                         "  <event at=\"2023-03-05T10:00:00Z\" by=\"R\" type=\"step\" step=\"site-visit\"/>\n");
+    char *s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-02-30T10:00:00Z\" by=\"R\" type=\"step\" step=\"debrief\"/>\n"
+        "  <event at=\"2023-03-05T10:00:00Z\" by=\"R\" type=\"step\" step=\"site-visit\"/>\n");
     cr_error err = audit_fails(f, s, 4, "event time 2023-02-30T10:00:00Z");
     assert_int_equal(err.count, 1);
     free(s);
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-02-30T10:00:00Z\" by=\"R\" type=\"step\" step=\"debrief\"/>\n"
-                   "  <event at=\"2023-02-05T10:00:00Z\" by=\"R\" type=\"step\" step=\"site-visit\"/>\n");
+    s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-02-30T10:00:00Z\" by=\"R\" type=\"step\" step=\"debrief\"/>\n"
+        "  <event at=\"2023-02-05T10:00:00Z\" by=\"R\" type=\"step\" step=\"site-visit\"/>\n");
     err = audit_fails(f, s, 4, "event time 2023-02-30T10:00:00Z");
     assert_int_equal(err.count, 2);
     free(s);
-    s = make_audit(SUB_ID, EV_SUBMITTED
-                   "  <event at=\"2023-03-01T09:00:00Z\" by=\"R\" type=\"step\" step=\"debrief\"/>\n");
+    s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-03-01T09:00:00Z\" by=\"R\" type=\"step\" step=\"debrief\"/>\n");
     audit_fails(f, s, 4, "earlier than the event on line 3");
     free(s);
 
     /* Not even the shape of a date: the schema says so. */
-    s = make_audit(SUB_ID, "  <event at=\"yesterday\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n");
+    s = make_audit(SUB_ID,
+                   "  <event at=\"yesterday\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n");
     audit_fails(f, s, 3, "yesterday");
     free(s);
 }
@@ -992,7 +1046,8 @@ static void test_audit_many_events(void **state)
     /* As many events as fit the audit log's cap, after PAD blank lines, so the last ones sit on
      * lines past 65535 (libxml2 keeps them right only with XML_PARSE_BIG_LINES). */
     enum { N = 30000, PAD = 50000 };
-    const char *tmpl = "<event at=\"%04d-%02d-%02dT%02d:%02d:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>note %d</comment></event>\n";
+    const char *tmpl = "<event at=\"%04d-%02d-%02dT%02d:%02d:00Z\" by=\"R\" type=\"comment\" "
+                       "criterion=\"DM1\"><comment>note %d</comment></event>\n";
     size_t cap = (size_t)N * 128 + PAD + 1;
     char *events = malloc(cap);
     assert_non_null(events);
@@ -1000,8 +1055,9 @@ static void test_audit_many_events(void **state)
     size_t used = PAD;
     for (int i = 0; i < N; i++) {
         int minutes = i, day = minutes / 1440;
-        used += (size_t)snprintf(events + used, cap - used, tmpl, 2023 + day / 336, 1 + day / 28 % 12,
-                                 1 + day % 28, minutes / 60 % 24, minutes % 60, i);
+        used +=
+            (size_t)snprintf(events + used, cap - used, tmpl, 2023 + day / 336, 1 + day / 28 % 12,
+                             1 + day % 28, minutes / 60 % 24, minutes % 60, i);
     }
     char *s = make_audit(SUB_ID, events);
     free(events);
@@ -1018,7 +1074,8 @@ static void test_audit_many_events(void **state)
 
     /* And it applies. */
     char *sub_text = valid_submission(f, "");
-    cr_submission *sub = cr_submission_parse(sub_text, strlen(sub_text), "sub.xml", f->catalog, f->schemas, &err);
+    cr_submission *sub =
+        cr_submission_parse(sub_text, strlen(sub_text), "sub.xml", f->catalog, f->schemas, &err);
     assert_non_null(sub);
     cr_audited *a = cr_audit_apply(f->catalog, sub, log, &err);
     assert_no_error(&err);
@@ -1030,7 +1087,8 @@ static void test_audit_many_events(void **state)
     free(sub_text);
 
     /* A problem near the end is reported on its real line. */
-    char *late = replace(s, "<comment>note 29990</comment>", "<comment>note 29990</comment><comment>again</comment>");
+    char *late = replace(s, "<comment>note 29990</comment>",
+                         "<comment>note 29990</comment><comment>again</comment>");
     audit_fails(f, late, PAD + N + 2 - 9, "comment");
     free(late);
     free(s);
@@ -1043,8 +1101,10 @@ static void test_audit_huge_comment(void **state)
     size_t cap = strlen(big) + 256;
     char *ev = malloc(cap);
     assert_non_null(ev);
-    snprintf(ev, cap, "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\">\n"
-                      "    <comment>%s</comment>\n  </event>\n", big);
+    snprintf(ev, cap,
+             "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\">\n"
+             "    <comment>%s</comment>\n  </event>\n",
+             big);
     char *s = make_audit(SUB_ID, ev);
     cr_error err = audit_fails(f, s, 4, "8000");
     assert_non_null(strstr(err.message, "comment"));
@@ -1076,7 +1136,9 @@ static void test_deep_nesting(void **state)
     cap = strlen(open) + strlen(close) + 256;
     char *ev = malloc(cap);
     assert_non_null(ev);
-    snprintf(ev, cap, "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>%s%s</comment></event>\n",
+    snprintf(ev, cap,
+             "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" "
+             "criterion=\"DM1\"><comment>%s%s</comment></event>\n",
              open, close);
     s = make_audit(SUB_ID, ev);
     audit_fails(f, s, 3, "depth");
@@ -1091,7 +1153,9 @@ static void test_deep_nesting(void **state)
     cap = strlen(flat) + 256;
     ev = malloc(cap);
     assert_non_null(ev);
-    snprintf(ev, cap, "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\"DM1\"><comment>\n%s</comment></event>\n",
+    snprintf(ev, cap,
+             "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" "
+             "criterion=\"DM1\"><comment>\n%s</comment></event>\n",
              flat);
     s = make_audit(SUB_ID, ev);
     audit_fails(f, s, 3 + CR_XML_MAX_ELEMENTS - 2, "more than 100000 elements in one document");
@@ -1113,7 +1177,8 @@ static void test_many_names(void **state)
         used += (size_t)sprintf(names + used, "<e%d/>", i);
     sprintf(names + used, "</evidence></response>");
     char *s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", names);
-    sub_fails(f, s, line_of(s, "<e0/>"), "too many different element or attribute names (more than 64 KB of them)");
+    sub_fails(f, s, line_of(s, "<e0/>"),
+              "too many different element or attribute names (more than 64 KB of them)");
     free(s);
     free(names);
 }
@@ -1203,24 +1268,30 @@ static void test_accents_survive(void **state)
     const fixture *f = *state;
     static const struct {
         const char *id, *name;
-    } cities[] = {{"bogota", "Bogot\xC3\xA1"}, {"montreal", "Montr\xC3\xA9" "al"},
-                  {"sao-paulo", "S\xC3\xA3o Paulo"}, {"medellin", "Medell\xC3\xADn"}};
+    } cities[] = {{"bogota", "Bogot\xC3\xA1"},
+                  {"montreal", "Montr\xC3\xA9"
+                               "al"},
+                  {"sao-paulo", "S\xC3\xA3o Paulo"},
+                  {"medellin", "Medell\xC3\xADn"}};
     for (size_t i = 0; i < sizeof cities / sizeof cities[0]; i++) {
         char path[1024];
         cr_error err;
         cr_error_init(&err);
-        cr_submission *s = cr_submission_load(sample_path(path, sizeof path, cities[i].id, ".submission.xml"),
-                                              f->catalog, f->schemas, &err);
+        cr_submission *s =
+            cr_submission_load(sample_path(path, sizeof path, cities[i].id, ".submission.xml"),
+                               f->catalog, f->schemas, &err);
         assert_no_error(&err);
         assert_non_null(s);
         assert_string_equal(s->city.name, cities[i].name);
         cr_submission_free(s);
     }
     /* By character reference too. */
-    char *text = edit(valid_submission(f, ""), "name=\"Testville\"", "name=\"Bogot&#xE1; &#x1F3D9;\"");
+    char *text =
+        edit(valid_submission(f, ""), "name=\"Testville\"", "name=\"Bogot&#xE1; &#x1F3D9;\"");
     cr_error err;
     cr_error_init(&err);
-    cr_submission *s = cr_submission_parse(text, strlen(text), "t.xml", f->catalog, f->schemas, &err);
+    cr_submission *s =
+        cr_submission_parse(text, strlen(text), "t.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_string_equal(s->city.name, "Bogot\xC3\xA1 \xF0\x9F\x8F\x99");
     cr_submission_free(s);
@@ -1232,12 +1303,14 @@ static void test_whitespace_collapsed(void **state)
     const fixture *f = *state;
     char *text = edit(valid_submission(f, ""), "criterion=\"DM5\" answer=\"yes\"/>",
                       "criterion=\"DM5\" answer=\"yes\">\n"
-                      "      <evidence>\n   Privacy   policy\t(2022),\r\n   updated  &amp; <![CDATA[signed]]>  </evidence>\n"
+                      "      <evidence>\n   Privacy   policy\t(2022),\r\n   updated  &amp; "
+                      "<![CDATA[signed]]>  </evidence>\n"
                       "      <evidence>   </evidence>\n    </response>");
     text = edit(text, "name=\"Testville\"", "name=\"  New \t York  \"");
     cr_error err;
     cr_error_init(&err);
-    cr_submission *s = cr_submission_parse(text, strlen(text), "ws.xml", f->catalog, f->schemas, &err);
+    cr_submission *s =
+        cr_submission_parse(text, strlen(text), "ws.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(s);
     const cr_response *r = &s->responses[cr_catalog_criterion(f->catalog, "DM5")];
@@ -1248,11 +1321,14 @@ static void test_whitespace_collapsed(void **state)
     cr_submission_free(s);
     free(text);
 
-    char *log_text = make_audit(SUB_ID, EV_SUBMITTED
-                                "  <event at=\"2023-03-02T10:00:00Z\" by=\"  J.   Doe \" type=\"comment\" criterion=\"DM1\">\n"
-                                "    <comment>\n      Clearly   met:\n\n      charter\tand minutes.\n    </comment>\n  </event>\n");
+    char *log_text =
+        make_audit(SUB_ID, EV_SUBMITTED "  <event at=\"2023-03-02T10:00:00Z\" by=\"  J.   Doe \" "
+                                        "type=\"comment\" criterion=\"DM1\">\n"
+                                        "    <comment>\n      Clearly   met:\n\n      charter\tand "
+                                        "minutes.\n    </comment>\n  </event>\n");
     cr_error_init(&err);
-    cr_audit_log *log = cr_audit_parse(log_text, strlen(log_text), "ws.audit.xml", f->catalog, f->schemas, &err);
+    cr_audit_log *log =
+        cr_audit_parse(log_text, strlen(log_text), "ws.audit.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(log);
     assert_string_equal(log->events[1].comment, "Clearly met: charter and minutes.");
@@ -1289,7 +1365,9 @@ static void test_catalog_input_safety(void **state)
     assert_non_null(cat);
     cr_catalog_free(cat);
 
-    char *bad = replace(buf, "<catalog ", "<!DOCTYPE catalog [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<catalog ");
+    char *bad =
+        replace(buf, "<catalog ",
+                "<!DOCTYPE catalog [<!ENTITY e SYSTEM \"file:///etc/passwd\">]>\n<catalog ");
     cr_error_init(&err);
     assert_null(cr_catalog_parse(bad, strlen(bad), "cat.xml", f->schemas, &err));
     assert_input_error(&err, 2, "DOCTYPE");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: what the longer strings of the translations do to the layout. Every sample
  * city's report in every language that ships (Tempe with its previous cycle, so the status band
  * shows the change since then), read back from the display list:
@@ -56,15 +57,16 @@ static bool same_rgb(cr_rgb a, cr_rgb b)
 
 /* The distinct baselines of the text ops of page |page| in [x0, x1) x [y0, y1) with |face|,
  * |size| and |color|. */
-static size_t lines_in(const cr_display *d, size_t page, float x0, float x1,
-                       float y0, float y1, cr_face face, float size, cr_rgb color)
+static size_t lines_in(const cr_display *d, size_t page, float x0, float x1, float y0, float y1,
+                       cr_face face, float size, cr_rgb color)
 {
     float ys[64];
     size_t n = 0;
     for (size_t i = 0; i < d->nops; i++) {
         const cr_op *o = &d->ops[i];
-        if (o->kind != CR_OP_TEXT || op_page(d, i) != page || o->x < x0 || o->x >= x1 || o->y < y0 ||
-            o->y >= y1 || o->face != face || o->size != size || !same_rgb(o->color, color))
+        if (o->kind != CR_OP_TEXT || op_page(d, i) != page || o->x < x0 || o->x >= x1 ||
+            o->y < y0 || o->y >= y1 || o->face != face || o->size != size ||
+            !same_rgb(o->color, color))
             continue;
         n = add_distinct(ys, n, 64, o->y);
     }
@@ -92,22 +94,24 @@ static void check_band(const cr_display *d, const layout_env *e, const cr_catalo
         boxes++;
         for (size_t j = 0; j < d->nops; j++) {
             const cr_op *o = &d->ops[j];
-            if (o->kind != CR_OP_TEXT || op_page(d, j) != page || o->x < b->x || o->x >= b->x + b->w || o->y < b->y ||
-                o->y > b->y + b->h)
+            if (o->kind != CR_OP_TEXT || op_page(d, j) != page || o->x < b->x ||
+                o->x >= b->x + b->w || o->y < b->y || o->y > b->y + b->h)
                 continue;
             float w = cr_fonts_width(e->fonts, o->face, o->size, o->text, ink_len(o->text));
             if (o->x + w > b->x + b->w)
-                fail_msg("%s: \"%s\" (%.2f pt wide at %.2f) runs out of its status box (%.2f to %.2f)", what,
-                         o->text, w, o->x, b->x, b->x + b->w);
+                fail_msg(
+                    "%s: \"%s\" (%.2f pt wide at %.2f) runs out of its status box (%.2f to %.2f)",
+                    what, o->text, w, o->x, b->x, b->x + b->w);
         }
-        size_t label = lines_in(d, page, b->x, b->x + b->w, b->y, b->y + b->h + 1, CR_FACE_BOLD, 7,
-                                sp->text);
+        size_t label =
+            lines_in(d, page, b->x, b->x + b->w, b->y, b->y + b->h + 1, CR_FACE_BOLD, 7, sp->text);
         size_t delta = lines_in(d, page, b->x, b->x + b->w, b->y, b->y + b->h + 1, CR_FACE_REGULAR,
                                 7, sp->muted);
         if (label < 1 || label > MAX_LABEL_LINES)
             fail_msg("%s: a status box's area label takes %zu lines", what, label);
         if (delta > 1)
-            fail_msg("%s: a status box's change since the previous cycle takes %zu lines", what, delta);
+            fail_msg("%s: a status box's change since the previous cycle takes %zu lines", what,
+                     delta);
     }
     if (boxes != cat->nareas)
         fail_msg("%s: %zu status boxes, not %zu", what, boxes, cat->nareas);
@@ -130,8 +134,8 @@ static void check_table_header(const cr_display *d, const cr_strings *strings, c
     }
     assert_true(ncols >= 4);
     for (size_t c = 0; c < ncols; c++) {
-        size_t n = lines_in(d, page, xs[c], xs[c] + 0.01f, 0, d->page_h, CR_FACE_BOLD,
-                            7.0f, (cr_rgb){255, 255, 255});
+        size_t n = lines_in(d, page, xs[c], xs[c] + 0.01f, 0, d->page_h, CR_FACE_BOLD, 7.0f,
+                            (cr_rgb){255, 255, 255});
         if (n > MAX_HEADER_LINES)
             fail_msg("%s: a criteria table header takes %zu lines", what, n);
     }
@@ -149,7 +153,8 @@ static void check_language(state *s, const char *lang)
     cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", schemas, &err);
     assert_no_error(&err);
     if (strcmp(lang, "en") != 0) {
-        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path, sizeof path));
+        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path,
+                                                sizeof path));
         assert_int_equal(cr_catalog_translate(cat, path, schemas, &err), CR_OK);
     }
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
@@ -157,13 +162,14 @@ static void check_language(state *s, const char *lang)
     assert_no_error(&err);
     assert_non_null(peers);
     cr_assessment prev;
-    assert_int_equal(cr_assessment_load(&prev, CR_TEST_DATA "/previous/gold-city.submission.xml", NULL, cat,
-                                        schemas, &err),
+    assert_int_equal(cr_assessment_load(&prev, CR_TEST_DATA "/previous/gold-city.submission.xml",
+                                        NULL, cat, schemas, &err),
                      CR_OK);
     for (size_t k = 0; k < c->n; k++) {
         const cr_cohort_entry *city = &c->entries[k];
         cr_assessment a;
-        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err), CR_OK);
+        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err),
+                         CR_OK);
         bool with_prev = strcmp(a.submission->id, "gold-city") == 0;
         cr_report_request req = {.catalog = cat,
                                  .assessment = &a,
@@ -176,7 +182,8 @@ static void check_language(state *s, const char *lang)
         assert_no_error(&err);
         assert_non_null(d);
         char what[128];
-        snprintf(what, sizeof what, "%s %s%s", lang, a.submission->id, with_prev ? " (with 2022)" : "");
+        snprintf(what, sizeof what, "%s %s%s", lang, a.submission->id,
+                 with_prev ? " (with 2022)" : "");
         check_geometry(d, &s->base.env);
         check_band(d, &s->base.env, cat, strings, what);
         check_table_header(d, strings, what);
@@ -190,10 +197,22 @@ static void check_language(state *s, const char *lang)
     cr_strings_free(strings);
 }
 
-static void test_en(void **st) { check_language(*st, "en"); }
-static void test_es(void **st) { check_language(*st, "es"); }
-static void test_fr(void **st) { check_language(*st, "fr"); }
-static void test_pt(void **st) { check_language(*st, "pt"); }
+static void test_en(void **st)
+{
+    check_language(*st, "en");
+}
+static void test_es(void **st)
+{
+    check_language(*st, "es");
+}
+static void test_fr(void **st)
+{
+    check_language(*st, "fr");
+}
+static void test_pt(void **st)
+{
+    check_language(*st, "pt");
+}
 
 int main(void)
 {

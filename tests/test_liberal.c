@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: what other tools and people really write. Values merely written differently
  * (bare subdivision codes, lower-case codes, "Yes", "pt-BR", a submission time, "82.4%", text
  * typed decomposed) are accepted and normalised, so they score exactly as the canonical form;
@@ -62,7 +63,8 @@ static cr_submission *parse_ok(const fixture *f, const char *text, seen *sn)
     cr_error_init(&err);
     err.sink = record;
     err.sink_data = sn;
-    cr_submission *s = cr_submission_parse(text, strlen(text), "sub.xml", f->catalog, f->schemas, &err);
+    cr_submission *s =
+        cr_submission_parse(text, strlen(text), "sub.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(s);
     assert_int_equal(err.warnings, sn->warnings);
@@ -75,7 +77,8 @@ static void test_subdivision_forms(void **state)
     const char *forms[] = {"US-AZ", "AZ", "az", "us-az"};
     for (size_t k = 0; k < sizeof forms / sizeof *forms; k++) {
         char city[200];
-        snprintf(city, sizeof city, "name=\"Testville\" country=\"US\" subdivision=\"%s\" population=\"100000\"",
+        snprintf(city, sizeof city,
+                 "name=\"Testville\" country=\"US\" subdivision=\"%s\" population=\"100000\"",
                  forms[k]);
         char *text = sub_with(f, city, "yes", "");
         seen sn = {0};
@@ -87,7 +90,9 @@ static void test_subdivision_forms(void **state)
         free(text);
     }
     /* Three-character codes (Colombia's ANT) and a lower-case country. */
-    char *text = sub_with(f, "name=\"Medellín\" country=\"co\" subdivision=\"ANT\" population=\"2427129\"", "yes", "");
+    char *text =
+        sub_with(f, "name=\"Medellín\" country=\"co\" subdivision=\"ANT\" population=\"2427129\"",
+                 "yes", "");
     seen sn = {0};
     cr_submission *s = parse_ok(f, text, &sn);
     assert_string_equal(s->city.subdivision, "CO-ANT");
@@ -98,11 +103,14 @@ static void test_subdivision_forms(void **state)
     const char *bad[] = {"MX-JAL", "A-B-C", "TOOLONG"};
     for (size_t k = 0; k < sizeof bad / sizeof *bad; k++) {
         char city[200];
-        snprintf(city, sizeof city, "name=\"Testville\" country=\"US\" subdivision=\"%s\" population=\"100000\"", bad[k]);
+        snprintf(city, sizeof city,
+                 "name=\"Testville\" country=\"US\" subdivision=\"%s\" population=\"100000\"",
+                 bad[k]);
         text = sub_with(f, city, "yes", "");
         cr_error err;
         cr_error_init(&err);
-        assert_null(cr_submission_parse(text, strlen(text), "sub.xml", f->catalog, f->schemas, &err));
+        assert_null(
+            cr_submission_parse(text, strlen(text), "sub.xml", f->catalog, f->schemas, &err));
         assert_int_equal(err.code, CR_EINPUT);
         assert_int_equal(err.line, 3);
         free(text);
@@ -113,14 +121,17 @@ static void test_subdivision_forms(void **state)
 static void test_written_differently_scores_the_same(void **state)
 {
     const fixture *f = *state;
-    const char *outcomes = "  <outcomes>\n    <outcome metric=\"broadband\" value=\"82.4\" year=\"2021\"/>\n  </outcomes>\n";
-    char *canon = sub_with(f, "name=\"Testville\" country=\"US\" subdivision=\"US-AZ\" population=\"100000\"",
-                           "in-progress", outcomes);
+    const char *outcomes = "  <outcomes>\n    <outcome metric=\"broadband\" value=\"82.4\" "
+                           "year=\"2021\"/>\n  </outcomes>\n";
+    char *canon =
+        sub_with(f, "name=\"Testville\" country=\"US\" subdivision=\"US-AZ\" population=\"100000\"",
+                 "in-progress", outcomes);
     char *t1 = replace_all(canon, "answer=\"in-progress\"", "answer=\"In Progress\"");
     char *t2 = replace_all(t1, "criterion=\"DM", "criterion=\"dm");
     char *t3 = replace_all(t2, "value=\"82.4\"", "value=\"82.4%\"");
     char *t4 = replace_all(t3, "subdivision=\"US-AZ\"", "subdivision=\"AZ\"");
-    char *t5 = replace_all(t4, "submitted=\"2023-03-01\"", "submitted=\"2023-03-01T16:05:00-07:00\"");
+    char *t5 =
+        replace_all(t4, "submitted=\"2023-03-01\"", "submitted=\"2023-03-01T16:05:00-07:00\"");
     seen a = {0}, b = {0};
     cr_submission *sa = parse_ok(f, canon, &a);
     cr_submission *sb = parse_ok(f, t5, &b);
@@ -163,7 +174,8 @@ static void test_written_differently_scores_the_same(void **state)
 static void test_language_tags(void **state)
 {
     const fixture *f = *state;
-    const char *tags[][2] = {{"pt-BR", "pt"}, {"fr_CA", "fr"}, {"EN", "en"}, {"es-419", "es"}, {"de", "de"}};
+    const char *tags[][2] = {
+        {"pt-BR", "pt"}, {"fr_CA", "fr"}, {"EN", "en"}, {"es-419", "es"}, {"de", "de"}};
     for (size_t k = 0; k < sizeof tags / sizeof *tags; k++) {
         char *canon = sub_with(f, "name=\"T\" country=\"US\" population=\"100000\"", "yes", "");
         char attr[64];
@@ -181,30 +193,37 @@ static void test_language_tags(void **state)
 static void test_unknown_attributes_warn(void **state)
 {
     const fixture *f = *state;
-    char *canon = sub_with(f, "name=\"T\" country=\"US\" population=\"100000\" portal-id=\"77\"", "yes", "");
+    char *canon =
+        sub_with(f, "name=\"T\" country=\"US\" population=\"100000\" portal-id=\"77\"", "yes", "");
     seen sn = {0};
     cr_submission *s = parse_ok(f, canon, &sn);
     assert_int_equal(sn.warnings, 1);
-    assert_string_equal(sn.last, "sub.xml:3: warning: unknown attribute portal-id on <city> (ignored)");
+    assert_string_equal(sn.last,
+                        "sub.xml:3: warning: unknown attribute portal-id on <city> (ignored)");
     cr_submission_free(s);
     free(canon);
     /* On an event of the audit log too; a known attribute on the wrong event stays an error. */
-    const char *log_ok = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"x\" exported-by=\"portal 2.1\">\n"
-                         "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" step=\"submitted\" ticket=\"42\"/>\n"
+    const char *log_ok = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"x\" "
+                         "exported-by=\"portal 2.1\">\n"
+                         "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" "
+                         "step=\"submitted\" ticket=\"42\"/>\n"
                          "</audit>\n";
     cr_error err;
     cr_error_init(&err);
     seen sa = {0};
     err.sink = record;
     err.sink_data = &sa;
-    cr_audit_log *log = cr_audit_parse(log_ok, strlen(log_ok), "log.xml", f->catalog, f->schemas, &err);
+    cr_audit_log *log =
+        cr_audit_parse(log_ok, strlen(log_ok), "log.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(log);
     assert_int_equal(sa.warnings, 2);
-    assert_string_equal(sa.last, "log.xml:3: warning: unknown attribute ticket on <event> (ignored)");
+    assert_string_equal(sa.last,
+                        "log.xml:3: warning: unknown attribute ticket on <event> (ignored)");
     cr_audit_free(log);
     const char *log_bad = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"x\">\n"
-                          "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" step=\"submitted\" criterion=\"DM1\"/>\n"
+                          "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" "
+                          "step=\"submitted\" criterion=\"DM1\"/>\n"
                           "</audit>\n";
     cr_error_init(&err);
     assert_null(cr_audit_parse(log_bad, strlen(log_bad), "log.xml", f->catalog, f->schemas, &err));
@@ -216,7 +235,8 @@ static void test_unknown_attributes_warn(void **state)
 static void test_nfc_and_invisible_characters(void **state)
 {
     const fixture *f = *state;
-    char *text = sub_with(f, "name=\"Bogota\xcc\x81\" country=\"CO\" population=\"7743955\"", "yes", "");
+    char *text =
+        sub_with(f, "name=\"Bogota\xcc\x81\" country=\"CO\" population=\"7743955\"", "yes", "");
     seen sn = {0};
     cr_submission *s = parse_ok(f, text, &sn);
     assert_string_equal(s->city.name, "Bogot\xc3\xa1");
@@ -224,17 +244,20 @@ static void test_nfc_and_invisible_characters(void **state)
     cr_submission_free(s);
     free(text);
     /* Guaraní g̃ has no composed form: it stays g + U+0303. */
-    text = sub_with(f, "name=\"Ka\xcc\x83g\xcc\x83\" country=\"PY\" population=\"70000\"", "yes", "");
+    text =
+        sub_with(f, "name=\"Ka\xcc\x83g\xcc\x83\" country=\"PY\" population=\"70000\"", "yes", "");
     memset(&sn, 0, sizeof sn);
     s = parse_ok(f, text, &sn);
     assert_string_equal(s->city.name, "K\xc3\xa3g\xcc\x83");
     cr_submission_free(s);
     free(text);
     /* Zero-width space, right-to-left override, byte order mark: removed, one warning each text. */
-    const char *invisible[] = {"\xe2\x80\x8b", "\xe2\x80\xae", "\xef\xbb\xbf", "\xe2\x81\xa6", "\xe2\x80\x8d"};
+    const char *invisible[] = {"\xe2\x80\x8b", "\xe2\x80\xae", "\xef\xbb\xbf", "\xe2\x81\xa6",
+                               "\xe2\x80\x8d"};
     for (size_t k = 0; k < sizeof invisible / sizeof *invisible; k++) {
         char city[200];
-        snprintf(city, sizeof city, "name=\"Tem%spe\" country=\"US\" population=\"180587\"", invisible[k]);
+        snprintf(city, sizeof city, "name=\"Tem%spe\" country=\"US\" population=\"180587\"",
+                 invisible[k]);
         text = sub_with(f, city, "yes", "");
         memset(&sn, 0, sizeof sn);
         s = parse_ok(f, text, &sn);
@@ -252,22 +275,27 @@ static void test_noop_change_warns(void **state)
 {
     const fixture *f = *state;
     char *sub = sub_with(f, "name=\"T\" country=\"US\" population=\"100000\"", "yes", "");
-    const char *log_text = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"" SUB_ID "\">\n"
-                           "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n"
-                           "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"dm1\" from=\"yes\" to=\"Yes\">\n"
-                           "    <comment>Confirmed on site.</comment>\n  </event>\n"
-                           "</audit>\n";
+    const char *log_text =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<audit submission=\"" SUB_ID "\">\n"
+        "  <event at=\"2023-03-01T10:00:00Z\" by=\"portal\" type=\"step\" step=\"submitted\"/>\n"
+        "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"dm1\" "
+        "from=\"yes\" to=\"Yes\">\n"
+        "    <comment>Confirmed on site.</comment>\n  </event>\n"
+        "</audit>\n";
     seen sn = {0};
     cr_submission *s = parse_ok(f, sub, &sn);
     cr_error err;
     cr_error_init(&err);
     err.sink = record;
     err.sink_data = &sn;
-    cr_audit_log *log = cr_audit_parse(log_text, strlen(log_text), "log.xml", f->catalog, f->schemas, &err);
+    cr_audit_log *log =
+        cr_audit_parse(log_text, strlen(log_text), "log.xml", f->catalog, f->schemas, &err);
     assert_no_error(&err);
     assert_non_null(log);
     assert_int_equal(sn.warnings, 1);
-    assert_string_equal(sn.last, "log.xml:4: warning: change from yes to Yes changes nothing (kept as a review of DM1)");
+    assert_string_equal(
+        sn.last,
+        "log.xml:4: warning: change from yes to Yes changes nothing (kept as a review of DM1)");
     cr_audited *a = cr_audit_apply(f->catalog, s, log, &err);
     assert_non_null(a);
     size_t dm1 = cr_catalog_criterion(f->catalog, "DM1");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the cohort overview (cr_layout_overview).
  *
  * A synthetic cohort of 250 cities, scored with the real scoring rules (cr_score_answers) from
@@ -34,10 +35,10 @@ static unsigned next_rand(unsigned long *s, unsigned n)
 /* Names start with B..M, P..Y (and a prefix of those), so the named ones below have known
  * places: Aguascalientes first, Zacatecas last, Ñuñoa between Nashua and Oakville. */
 static const char *const PREFIXES[] = {"", "Port ", "Villa ", "San ", "Santa ", "Lake ", "Mount "};
-static const char *const STEMS[] = {"Belmont", "Cedar", "Delmar", "Esperanza", "Fairview", "Granada",
-                                    "Highland", "Itajubá", "Jardín", "Kingston", "Linares", "Monterrey",
-                                    "Paraná", "Quillota", "Riverside", "Salto", "Trinidad", "Uruapan",
-                                    "Valencia", "Westfield", "Xalapa", "Yorkton"};
+static const char *const STEMS[] = {
+    "Belmont",  "Cedar",    "Delmar",   "Esperanza", "Fairview", "Granada",  "Highland",  "Itajubá",
+    "Jardín",   "Kingston", "Linares",  "Monterrey", "Paraná",   "Quillota", "Riverside", "Salto",
+    "Trinidad", "Uruapan",  "Valencia", "Westfield", "Xalapa",   "Yorkton"};
 static const char *const NAMED[] = {"Aguascalientes", "Zacatecas", "Ñuñoa", "Nashua", "Oakville"};
 static const char *const COUNTRIES[] = {"US", "US", "US", "CA", "MX", "BR", "CO", "CL", "AR", "ES"};
 
@@ -52,7 +53,8 @@ static void make_cohort(state *s)
     size_t nnamed = sizeof NAMED / sizeof NAMED[0];
     for (size_t i = 0; i < NCITIES; i++) {
         cr_overview_city *c = &s->cities[i];
-        snprintf(s->ids[i], sizeof s->ids[i], "city-%03zu", NCITIES - i); /* ids not in name order */
+        snprintf(s->ids[i], sizeof s->ids[i], "city-%03zu",
+                 NCITIES - i); /* ids not in name order */
         if (i < nnamed)
             snprintf(s->names[i], sizeof s->names[i], "%s", NAMED[i]);
         else
@@ -184,8 +186,8 @@ static void test_summary(void **st)
         size_t t = r < nt ? nt - 1 - r : nt;
         char row[160], a[16], b[16];
         snprintf(row, sizeof row, "%s Qualifies for %zu (%s) Awarded %zu (%s) ",
-                 t < nt ? cat->tiers[t].name : "Not certified", qual[t], share_text(a, sizeof a, qual[t]),
-                 award[t], share_text(b, sizeof b, award[t]));
+                 t < nt ? cat->tiers[t].name : "Not certified", qual[t],
+                 share_text(a, sizeof a, qual[t]), award[t], share_text(b, sizeof b, award[t]));
         strcat(expected, row);
     }
     if (!has_text(p1, expected))
@@ -237,7 +239,7 @@ static void test_area_table(void **st)
                 const cr_overview_city *c = &s->cities[i];
                 if (c->region == CR_NONE || c->band == CR_NONE)
                     continue;
-                bool in = g < cat->nregions ? c->region == g
+                bool in = g < cat->nregions                 ? c->region == g
                           : g < cat->nregions + cat->nbands ? c->band == g - cat->nregions
                                                             : true;
                 if (!in)
@@ -362,7 +364,8 @@ static void test_empty_cohort(void **st)
     assert_no_error(&err);
     assert_non_null(d);
     char *t = page_text(d, (size_t)-1);
-    assert_true(has_text(t, "No city submitted a valid self-assessment in the 2023 cycle. 3 cities were left out"));
+    assert_true(has_text(
+        t, "No city submitted a valid self-assessment in the 2023 cycle. 3 cities were left out"));
     assert_true(has_text(t, "Data Management – – – – – – – –"));
     assert_true(has_text(t, "Not certified Qualifies for 0 (0%) Awarded 0 (0%)"));
     free(t);
@@ -436,10 +439,10 @@ static void test_refused(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_summary),       cmocka_unit_test(test_bookmarks),
-        cmocka_unit_test(test_area_table),    cmocka_unit_test(test_criteria_table),
-        cmocka_unit_test(test_city_table),    cmocka_unit_test(test_geometry),
-        cmocka_unit_test(test_empty_cohort),  cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_summary),      cmocka_unit_test(test_bookmarks),
+        cmocka_unit_test(test_area_table),   cmocka_unit_test(test_criteria_table),
+        cmocka_unit_test(test_city_table),   cmocka_unit_test(test_geometry),
+        cmocka_unit_test(test_empty_cohort), cmocka_unit_test(test_refused),
         cmocka_unit_test(test_in_review),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

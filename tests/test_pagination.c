@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: where the report's pages break. Every sample city's report in every language
  * that ships, laid out with the default layout, read back from the display list (its structure
  * says what is a heading, a table row, a list item):
@@ -115,7 +116,8 @@ static size_t check_report(const cr_display *d, const layout_env *e, const cr_st
     block blocks[16];
     size_t nblocks = 0;
     bool row_open = false; /* a TR whose first cell is not seen yet */
-    const cr_op *last_text = NULL; /* the last content text of the page, and whether it is a heading */
+    const cr_op *last_text =
+        NULL; /* the last content text of the page, and whether it is a heading */
     bool last_heading = false, page_text = false;
     for (size_t i = 0; i < d->nops; i++) {
         const cr_op *o = &d->ops[i];
@@ -177,11 +179,12 @@ static size_t check_report(const cr_display *d, const layout_env *e, const cr_st
                 continue;
             if (!table && b->total <= sp->keep_list)
                 PROBLEM("%s: a list of %zu items is split over pages %zu-%zu", what, b->total,
-                         b->first + 1, b->last + 1);
+                        b->first + 1, b->last + 1);
             for (size_t q = b->first; q <= b->last; q++)
                 if (b->items[q] < sp->keep_rows && (table || q > b->first || b->items[q] == 0))
-                    PROBLEM("%s: a %s over pages %zu-%zu has %zu %s on page %zu", what, table ? "table" : "list",
-                             b->first + 1, b->last + 1, b->items[q], table ? "row(s)" : "item(s)", q + 1);
+                    PROBLEM("%s: a %s over pages %zu-%zu has %zu %s on page %zu", what,
+                            table ? "table" : "list", b->first + 1, b->last + 1, b->items[q],
+                            table ? "row(s)" : "item(s)", q + 1);
             continue;
         }
         float ob = op_bottom(o), ot = op_top(o);
@@ -207,8 +210,8 @@ static size_t check_report(const cr_display *d, const layout_env *e, const cr_st
         snprintf(one, sizeof one, "%s%.0f", p ? " " : "", fill * 100);
         strcat(fills, one);
         if (p + 1 < npages && fill < MIN_FILL)
-            PROBLEM("%s: page %zu of %zu is %.0f%% full (under %.0f%%)", what, p + 1, npages, fill * 100,
-                     MIN_FILL * 100);
+            PROBLEM("%s: page %zu of %zu is %.0f%% full (under %.0f%%)", what, p + 1, npages,
+                    fill * 100, MIN_FILL * 100);
     }
     printf("%-24s %2zu pages, %% full: %s\n", what, npages, fills);
     return npages;
@@ -226,7 +229,8 @@ static void check_language(state *s, const char *lang)
     cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", schemas, &err);
     assert_no_error(&err);
     if (strcmp(lang, "en") != 0) {
-        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path, sizeof path));
+        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path,
+                                                sizeof path));
         assert_int_equal(cr_catalog_translate(cat, path, schemas, &err), CR_OK);
     }
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
@@ -237,7 +241,8 @@ static void check_language(state *s, const char *lang)
     for (size_t k = 0; k < c->n; k++) {
         const cr_cohort_entry *city = &c->entries[k];
         cr_assessment a;
-        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err), CR_OK);
+        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err),
+                         CR_OK);
         cr_report_request req = {.catalog = cat,
                                  .assessment = &a,
                                  .peers = peers,
@@ -264,10 +269,22 @@ static void check_language(state *s, const char *lang)
         fail_msg("%s: %zu page-break problems (above)", lang, nproblems);
 }
 
-static void test_en(void **st) { check_language(*st, "en"); }
-static void test_es(void **st) { check_language(*st, "es"); }
-static void test_fr(void **st) { check_language(*st, "fr"); }
-static void test_pt(void **st) { check_language(*st, "pt"); }
+static void test_en(void **st)
+{
+    check_language(*st, "en");
+}
+static void test_es(void **st)
+{
+    check_language(*st, "es");
+}
+static void test_fr(void **st)
+{
+    check_language(*st, "fr");
+}
+static void test_pt(void **st)
+{
+    check_language(*st, "pt");
+}
 
 int main(void)
 {

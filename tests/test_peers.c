@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: peer statistics over the sample cohort, the peers file round trip, and
  * broken peers files. */
 #include "testutil.h"
@@ -72,7 +73,8 @@ static void test_sample_cohort(void **state)
     cr_error err;
     cr_error_init(&err);
     cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
-    size_t dm1 = cr_catalog_criterion(f->catalog, "DM1"), b500 = cr_catalog_band(f->catalog, "500K+");
+    size_t dm1 = cr_catalog_criterion(f->catalog, "DM1"),
+           b500 = cr_catalog_band(f->catalog, "500K+");
     unsigned yes = 0, yes500 = 0, n500 = 0;
     for (size_t i = 0; i < c->n; i++) {
         cr_assessment a;
@@ -106,7 +108,8 @@ static void test_round_trip(void **state)
     check_sample_stats(q);
     const cr_catalog *cat = f->catalog;
     assert_memory_equal(p->yes, q->yes, cat->ncriteria * sizeof *p->yes);
-    assert_memory_equal(p->yes_band, q->yes_band, cat->ncriteria * cat->nbands * sizeof *p->yes_band);
+    assert_memory_equal(p->yes_band, q->yes_band,
+                        cat->ncriteria * cat->nbands * sizeof *p->yes_band);
     assert_memory_equal(p->regions, q->regions, cat->nregions * sizeof *p->regions);
     assert_memory_equal(p->bands, q->bands, cat->nbands * sizeof *p->bands);
     /* The JSON views agree too. */
@@ -163,7 +166,8 @@ static void test_counts_must_add_up(void **state)
 
 static void test_share_above_applicants(void **state)
 {
-    cr_error err = load_edited(state, "<criterion code=\"DM1\" yes=\"", "<criterion code=\"DM1\" yes=\"9");
+    cr_error err =
+        load_edited(state, "<criterion code=\"DM1\" yes=\"", "<criterion code=\"DM1\" yes=\"9");
     assert_input_error(&err, 0, "larger than the applicants");
 }
 
@@ -252,11 +256,14 @@ static void test_skip_invalid(void **state)
     assert_int_equal(got.warnings, 4);
     assert_int_equal(got.errors, 0);
     char want[4200];
-    snprintf(want, sizeof want, "%s/fifo.submission.xml: warning: is a FIFO, not a regular file; skipped", dir);
+    snprintf(want, sizeof want,
+             "%s/fifo.submission.xml: warning: is a FIFO, not a regular file; skipped", dir);
     assert_true(seen_has(&got, want));
-    snprintf(want, sizeof want, "%s/x.submission.xml: warning: is a folder, not a regular file; skipped", dir);
+    snprintf(want, sizeof want,
+             "%s/x.submission.xml: warning: is a folder, not a regular file; skipped", dir);
     assert_true(seen_has(&got, want));
-    snprintf(want, sizeof want, "%s/orphan.audit.xml: warning: an audit log without its submission", dir);
+    snprintf(want, sizeof want, "%s/orphan.audit.xml: warning: an audit log without its submission",
+             dir);
     assert_true(seen_has(&got, want));
     snprintf(want, sizeof want, "%s/notes.xml: warning: not a city's file", dir);
     assert_true(seen_has(&got, want));
@@ -267,8 +274,8 @@ static void test_skip_invalid(void **state)
     cr_peers *p = cr_cohort_stats(c, f->catalog, f->schemas, &run, &err);
     assert_non_null(p);
     assert_int_equal(err.code, CR_OK); /* a city left out is not the run's failure */
-    assert_int_equal(asked, 12);      /* asked before every city */
-    assert_int_equal(got.errors, 1);  /* ... but it is listed, as file:line: message */
+    assert_int_equal(asked, 12);       /* asked before every city */
+    assert_int_equal(got.errors, 1);   /* ... but it is listed, as file:line: message */
     snprintf(want, sizeof want, "%s/broken.submission.xml:1: ", dir);
     assert_true(seen_has(&got, want));
     check_sample_stats(p);
@@ -277,7 +284,8 @@ static void test_skip_invalid(void **state)
     assert_int_equal(p->nleft_out, 1);
     assert_string_equal(p->left_out[0], "broken");
     char *line = cr_cohort_summary(p);
-    assert_string_equal(line, "peer statistics over 11 of 12 cities; left out (invalid files): broken");
+    assert_string_equal(line,
+                        "peer statistics over 11 of 12 cities; left out (invalid files): broken");
     free(line);
 
     /* Recorded in the peers file and its JSON, and read back. */
@@ -292,7 +300,8 @@ static void test_skip_invalid(void **state)
     assert_string_equal(q->left_out[0], "broken");
     char *a = cr_peers_json(p, &err), *b = cr_peers_json(q, &err);
     assert_string_equal(a, b);
-    assert_non_null(strstr(a, "\"cohort\": {\n    \"cities\": 12,\n    \"used\": 11,\n    \"left_out\": [\n      \"broken\"\n    ]\n  }"));
+    assert_non_null(strstr(a, "\"cohort\": {\n    \"cities\": 12,\n    \"used\": 11,\n    "
+                              "\"left_out\": [\n      \"broken\"\n    ]\n  }"));
     free(a);
     free(b);
     cr_peers_free(q);
@@ -347,16 +356,11 @@ static void test_cohort_counts_checked(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sample_cohort),
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_wrong_edition),
-        cmocka_unit_test(test_counts_must_add_up),
-        cmocka_unit_test(test_share_above_applicants),
-        cmocka_unit_test(test_missing_criterion),
-        cmocka_unit_test(test_save_into_missing_dir),
-        cmocka_unit_test(test_skip_invalid),
-        cmocka_unit_test(test_old_peers_file),
-        cmocka_unit_test(test_cohort_counts_checked),
+        cmocka_unit_test(test_sample_cohort),          cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_wrong_edition),          cmocka_unit_test(test_counts_must_add_up),
+        cmocka_unit_test(test_share_above_applicants), cmocka_unit_test(test_missing_criterion),
+        cmocka_unit_test(test_save_into_missing_dir),  cmocka_unit_test(test_skip_invalid),
+        cmocka_unit_test(test_old_peers_file),         cmocka_unit_test(test_cohort_counts_checked),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: progress since the previous cycle in the city report (cr_report_request's
  * `previous`).
  *
@@ -36,11 +37,11 @@ static int setup(void **st)
     s->peers = c ? cr_cohort_stats(c, cat, schemas, NULL, &err) : NULL;
     cr_cohort_free(c);
     if (!s->peers ||
-        cr_assessment_load(&s->current, sample_path(sub, sizeof sub, "gold-city", ".submission.xml"),
-                           sample_path(aud, sizeof aud, "gold-city", ".audit.xml"), cat, schemas,
-                           &err) != CR_OK ||
-        cr_assessment_load(&s->previous, CR_TEST_DATA "/previous/gold-city.submission.xml", NULL, cat,
-                           schemas, &err) != CR_OK) {
+        cr_assessment_load(
+            &s->current, sample_path(sub, sizeof sub, "gold-city", ".submission.xml"),
+            sample_path(aud, sizeof aud, "gold-city", ".audit.xml"), cat, schemas, &err) != CR_OK ||
+        cr_assessment_load(&s->previous, CR_TEST_DATA "/previous/gold-city.submission.xml", NULL,
+                           cat, schemas, &err) != CR_OK) {
         char msg[1200];
         cr_error_format(&err, msg, sizeof msg);
         fprintf(stderr, "test_progress: %s\n", msg);
@@ -111,10 +112,9 @@ static void test_band_deltas(void **st)
 {
     state *s = *st;
     cr_display *d = layout(s, &s->previous);
-    static const char *const expected[] = {"+22 since 2022",       "-25 since 2022",
-                                           "no change", "no change",
-                                           "no change", "no change",
-                                           "+12 since 2022",       "no change"};
+    static const char *const expected[] = {"+22 since 2022", "-25 since 2022", "no change",
+                                           "no change",      "no change",      "no change",
+                                           "+12 since 2022", "no change"};
     size_t status = op_page(d, find_op(d, 0, "89%")); /* the status page */
     char *p1 = page_text(d, status);
     /* In area order: each one after the previous one's. */
@@ -164,26 +164,30 @@ static void test_area_progress(void **st)
 {
     state *s = *st;
     cr_display *d = layout(s, &s->previous);
-    static const char *const dm[] = {"Up 22 points since the 2022 assessment (67%).",
-                                     "Newly met: DM3 Sharing Data, DM7 Qualitative Data Practices."};
+    static const char *const dm[] = {
+        "Up 22 points since the 2022 assessment (67%).",
+        "Newly met: DM3 Sharing Data, DM7 Qualitative Data Practices."};
     static const char *const dm_absent[] = {"No longer met"};
     expect_on_area_page(d, "has achieved 89% of Data Management criteria", dm, 2, dm_absent, 1);
     static const char *const eval[] = {
         "Down 25 points since the 2022 assessment (100%).",
         "No longer met: EVAL1 Establishing City-Wide Evaluation Commitments."};
     static const char *const eval_absent[] = {"Newly met"};
-    expect_on_area_page(d, "has achieved 75% of Rigorous Evaluations criteria", eval, 2, eval_absent, 1);
-    static const char *const bf[] = {
-        "No change since the 2022 assessment (67%).",
-        "Newly met: BF2 Data-Driven Budget and Financial Decisions.",
-        "No longer met: BF3 Leveraging Funds for Outcomes."};
-    expect_on_area_page(d, "has achieved 67% of Data-Driven Budget & Finance criteria", bf, 3, NULL, 0);
+    expect_on_area_page(d, "has achieved 75% of Rigorous Evaluations criteria", eval, 2,
+                        eval_absent, 1);
+    static const char *const bf[] = {"No change since the 2022 assessment (67%).",
+                                     "Newly met: BF2 Data-Driven Budget and Financial Decisions.",
+                                     "No longer met: BF3 Leveraging Funds for Outcomes."};
+    expect_on_area_page(d, "has achieved 67% of Data-Driven Budget & Finance criteria", bf, 3, NULL,
+                        0);
     static const char *const rdc[] = {"Up 12 points since the 2022 assessment (13%).",
                                       "Newly met: RDC1 Defining Goals for Key Procurements."};
-    expect_on_area_page(d, "has achieved 25% of Results-Driven Contracting criteria", rdc, 2, dm_absent, 1);
+    expect_on_area_page(d, "has achieved 25% of Results-Driven Contracting criteria", rdc, 2,
+                        dm_absent, 1);
     static const char *const lc[] = {"No change since the 2022 assessment (86%)."};
     static const char *const lc_absent[] = {"Newly met", "No longer met"};
-    expect_on_area_page(d, "has achieved 86% of Leadership & Capacity criteria", lc, 1, lc_absent, 2);
+    expect_on_area_page(d, "has achieved 86% of Leadership & Capacity criteria", lc, 1, lc_absent,
+                        2);
     /* DM8, RDC5, RDC6 and SI1 were not met in 2022 either: never listed (the DM and RDC lists
      * above end with their full stop). */
     static const char *const si[] = {"No change since the 2022 assessment (67%)."};
@@ -221,7 +225,8 @@ static void test_previous_refused(void **st)
     cr_assessment other;
     char sub[600], aud[600];
     cr_error_init(&err);
-    assert_int_equal(cr_assessment_load(&other, sample_path(sub, sizeof sub, "montreal", ".submission.xml"),
+    assert_int_equal(cr_assessment_load(&other,
+                                        sample_path(sub, sizeof sub, "montreal", ".submission.xml"),
                                         sample_path(aud, sizeof aud, "montreal", ".audit.xml"),
                                         s->base.fx->catalog, s->base.fx->schemas, &err),
                      CR_OK);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the cairo backend. A hand-made two-page display list is painted as PNG (read
  * back and checked pixel by pixel), SVG and PDF (checked with qpdf, pdftotext and pdfinfo). */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the PDF backend (render_pdf.c).
  *
  * A hand-made display list of two pages is rendered and the file checked with external tools:
@@ -651,7 +652,12 @@ static cr_display *make_tagged(void)
     end(&l);
     end(&l);
     begin(&l, CR_ROLE_TR, NULL);
-    add(&l, (cr_op){.kind = CR_OP_RECT, .x = 56, .y = 165, .w = 480, .h = 14, .fill = true,
+    add(&l, (cr_op){.kind = CR_OP_RECT,
+                    .x = 56,
+                    .y = 165,
+                    .w = 480,
+                    .h = 14,
+                    .fill = true,
                     .color = {0xEE, 0xEE, 0xEE}});
     begin(&l, CR_ROLE_TD, NULL);
     text(&l, CR_FACE_REGULAR, 56, 175, 9, "Datos abiertos");
@@ -662,7 +668,12 @@ static cr_display *make_tagged(void)
     end(&l);
     end(&l);
     begin(&l, CR_ROLE_FIGURE, "Promedio: Colombia 41 %, México 38 %");
-    add(&l, (cr_op){.kind = CR_OP_RECT, .x = 56, .y = 200, .w = 200, .h = 12, .fill = true,
+    add(&l, (cr_op){.kind = CR_OP_RECT,
+                    .x = 56,
+                    .y = 200,
+                    .w = 200,
+                    .h = 12,
+                    .fill = true,
                     .color = {0, 0x66, 0xCC}});
     text(&l, CR_FACE_REGULAR, 260, 210, 8, "41 %");
     end(&l);
@@ -679,12 +690,22 @@ static cr_display *make_tagged(void)
     begin(&l, CR_ROLE_P, NULL);
     begin(&l, CR_ROLE_LINK, NULL);
     text(&l, CR_FACE_REGULAR, 56, 270, 9, "example.org");
-    add(&l, (cr_op){.kind = CR_OP_LINK, .x = 56, .y = 260, .w = 60, .h = 12, .uri = URI,
+    add(&l, (cr_op){.kind = CR_OP_LINK,
+                    .x = 56,
+                    .y = 260,
+                    .w = 60,
+                    .h = 12,
+                    .uri = URI,
                     .text = "example.org"});
     end(&l);
     begin(&l, CR_ROLE_LINK, NULL);
     text(&l, CR_FACE_REGULAR, 56, 290, 9, "Ir a la sección dos");
-    add(&l, (cr_op){.kind = CR_OP_GOTO, .x = 56, .y = 280, .w = 90, .h = 12, .target = 0,
+    add(&l, (cr_op){.kind = CR_OP_GOTO,
+                    .x = 56,
+                    .y = 280,
+                    .w = 90,
+                    .h = 12,
+                    .target = 0,
                     .text = "Ir a la sección dos"});
     end(&l);
     end(&l);
@@ -730,14 +751,40 @@ static void test_tagged_document(void **st)
     snprintf(cmd, sizeof cmd, "pdfinfo -struct-text '%s' 2>&1", path);
     o = run(cmd, &status);
     assert_int_equal(status, 0);
-    static const char *const in_order[] = {
-        "Document",  "H1",        "\"Estado del programa\"", "P",
-        "\"Primera línea del párrafo\"", "\"segunda línea\"", "Table", "Table", "TR",
-        "TH",        "\"Criterio\"", "TH",  "\"Respuesta\"", "TR",  "TD",  "\"Datos abiertos\"",
-        "TD",        "\"Sí\"",      "Figure", "L",  "LI",  "Lbl",  "\"1.\"", "LBody",
-        "\"Publicar el inventario\"", "Link", "\"example.org\"", "Link",
-        "\"Ir a la sección dos\"", "P", "\"Un párrafo que sigue\"", "\"en la página siguiente.\"",
-        "H1", "\"Sección dos\""};
+    static const char *const in_order[] = {"Document",
+                                           "H1",
+                                           "\"Estado del programa\"",
+                                           "P",
+                                           "\"Primera línea del párrafo\"",
+                                           "\"segunda línea\"",
+                                           "Table",
+                                           "Table",
+                                           "TR",
+                                           "TH",
+                                           "\"Criterio\"",
+                                           "TH",
+                                           "\"Respuesta\"",
+                                           "TR",
+                                           "TD",
+                                           "\"Datos abiertos\"",
+                                           "TD",
+                                           "\"Sí\"",
+                                           "Figure",
+                                           "L",
+                                           "LI",
+                                           "Lbl",
+                                           "\"1.\"",
+                                           "LBody",
+                                           "\"Publicar el inventario\"",
+                                           "Link",
+                                           "\"example.org\"",
+                                           "Link",
+                                           "\"Ir a la sección dos\"",
+                                           "P",
+                                           "\"Un párrafo que sigue\"",
+                                           "\"en la página siguiente.\"",
+                                           "H1",
+                                           "\"Sección dos\""};
     const char *at = o;
     for (size_t i = 0; i < sizeof in_order / sizeof *in_order; i++) {
         const char *hit = strstr(at, in_order[i]);
@@ -835,7 +882,7 @@ static void test_object_streams(void **st)
     assert_memory_equal(out.data, "%PDF-1.5", 8);
     assert_non_null(memmem(out.data, out.len, "/Type /ObjStm", 13));
     assert_non_null(memmem(out.data, out.len, "/Type /XRef", 11));
-    assert_null(memmem(out.data, out.len, "\nxref\n", 6));           /* no classic table */
+    assert_null(memmem(out.data, out.len, "\nxref\n", 6));        /* no classic table */
     assert_null(memmem(out.data, out.len, "/StructParents", 14)); /* nothing left outside */
     assert_null(memmem(out.data, out.len, "/S /P", 5));
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the roadmap (roadmap.h) on the shipped 2023 catalog, checked against the
  * library's own scoring.
  *
@@ -131,7 +132,7 @@ static unsigned bits(unsigned v)
 }
 
 typedef struct bf {
-    size_t core[CR_MAX_LIST], ncore;   /* missing core criteria */
+    size_t core[CR_MAX_LIST], ncore; /* missing core criteria */
     bool dm8_missing;
     size_t others[CR_MAX_LIST], nothers; /* other criteria not met */
     size_t outs[CR_MAX_LIST], nouts;     /* outcomes not met */
@@ -323,10 +324,12 @@ static void check_city(const cr_catalog *cat, const city *c, bool eligible, unsi
             apply_step(&v, cat, rm, st, true);
             size_t got = score_tier(&w), got_worst = score_tier(&v);
             if (got != st->reaches || got_worst != st->reaches)
-                fail_msg("path to %s, step %zu: roadmap says %s, cr_score gives %s (worst choice %s)",
-                         tname(cat, p->tier), s + 1, tname(cat, st->reaches), tname(cat, got),
-                         tname(cat, got_worst));
-            assert_true(at_least(st->reaches, prev == CR_NONE ? 0 : prev + 1)); /* each step climbs */
+                fail_msg(
+                    "path to %s, step %zu: roadmap says %s, cr_score gives %s (worst choice %s)",
+                    tname(cat, p->tier), s + 1, tname(cat, st->reaches), tname(cat, got),
+                    tname(cat, got_worst));
+            assert_true(
+                at_least(st->reaches, prev == CR_NONE ? 0 : prev + 1)); /* each step climbs */
             prev = st->reaches;
         }
         assert_true(p->reaches == prev);
@@ -413,7 +416,8 @@ static void test_every_blocker_combination(void **state)
     const cr_catalog *cat = ((fixture *)*state)->catalog;
     assert_int_equal(cat->ncriteria, 43);
     assert_int_equal(cat->noutcomes, 3);
-    static const unsigned mets[] = {0, 10, 20, 21, 22, 23, 28, 29, 30, 31, 35, 36, 37, 38, 40, 41, 42, 43};
+    static const unsigned mets[] = {0,  10, 20, 21, 22, 23, 28, 29, 30,
+                                    31, 35, 36, 37, 38, 40, 41, 42, 43};
     unsigned cities = 0, paths = 0;
     city c;
     for (int elig = ELIGIBLE; elig <= SMALL; elig++)
@@ -573,8 +577,8 @@ static void test_samples(void **state)
         char sp[512], ap[512];
         cr_error err;
         cr_error_init(&err);
-        cr_submission *sub = cr_submission_load(sample_path(sp, sizeof sp, ids[k], ".submission.xml"),
-                                                f->catalog, f->schemas, &err);
+        cr_submission *sub = cr_submission_load(
+            sample_path(sp, sizeof sp, ids[k], ".submission.xml"), f->catalog, f->schemas, &err);
         cr_audit_log *log = cr_audit_load(sample_path(ap, sizeof ap, ids[k], ".audit.xml"),
                                           f->catalog, f->schemas, &err);
         assert_no_error(&err);

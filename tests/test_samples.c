@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: every sample city scores as samples/cohort/EXPECTED.md says (those numbers
  * were worked out by hand and by an independent script, not by this program). */
 #include "testutil.h"
@@ -18,7 +19,15 @@ typedef struct expected {
 } expected;
 
 static const expected cities[] = {
-    {"gold-city", true, 31, {8, 3, 6, 4, 4, 2, 2, 2}, "gold", "gold", true, "DM8 RDC5 RDC6 SI1", ""},
+    {"gold-city",
+     true,
+     31,
+     {8, 3, 6, 4, 4, 2, 2, 2},
+     "gold",
+     "gold",
+     true,
+     "DM8 RDC5 RDC6 SI1",
+     ""},
     {"platinum-city", true, 39, {9, 3, 7, 4, 5, 3, 6, 2}, "platinum", "platinum", true, "RDC7", ""},
     {"sao-paulo", true, 24, {5, 1, 5, 3, 4, 2, 3, 1}, "silver", "silver", true, "OD4 RDC8", ""},
     {"bogota", true, 31, {8, 2, 5, 4, 4, 2, 4, 2}, "gold", "none", true, "BF3", ""},
@@ -52,19 +61,21 @@ static void test_every_sample(void **state)
         cr_error_init(&err);
         sample_path(sub, sizeof sub, x->id, ".submission.xml");
         sample_path(aud, sizeof aud, x->id, ".audit.xml");
-        assert_int_equal(cr_assessment_load(&a, sub, x->has_audit ? aud : NULL, cat, f->schemas, &err), CR_OK);
+        assert_int_equal(
+            cr_assessment_load(&a, sub, x->has_audit ? aud : NULL, cat, f->schemas, &err), CR_OK);
         assert_no_error(&err);
         const cr_scorecard *sc = &a.score;
         if (sc->met != x->met)
             fail_msg("%s: met %u, expected %u", x->id, sc->met, x->met);
         for (size_t ar = 0; ar < 8; ar++)
             if (sc->areas[ar].met != x->areas[ar])
-                fail_msg("%s: area %s met %u, expected %u", x->id, cat->areas[ar].code, sc->areas[ar].met,
-                         x->areas[ar]);
+                fail_msg("%s: area %s met %u, expected %u", x->id, cat->areas[ar].code,
+                         sc->areas[ar].met, x->areas[ar]);
         const char *tier = sc->tier == CR_NONE ? "none" : cat->tiers[sc->tier].id;
         const char *awarded = sc->awarded == CR_NONE ? "none" : cat->tiers[sc->awarded].id;
         if (strcmp(tier, x->tier) != 0 || strcmp(awarded, x->awarded) != 0)
-            fail_msg("%s: tier %s awarded %s, expected %s / %s", x->id, tier, awarded, x->tier, x->awarded);
+            fail_msg("%s: tier %s awarded %s, expected %s / %s", x->id, tier, awarded, x->tier,
+                     x->awarded);
         assert_int_equal(sc->eligibility == CR_ELIGIBLE, x->eligible);
         codes_of(cat, sc->changed, sc->nchanged, got, sizeof got);
         if (strcmp(got, x->changed) != 0)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: scoring rules and their boundaries, on the shipped 2023 catalog
  * (43 criteria; Silver 51%, Gold 68%, Platinum 85% + DM8 + all outcomes). */
 #include "testutil.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the translations. Every string table in assets/strings/ has every key of the
  * English one, with the same {placeholders}; every catalog translation (catalog-2023.LANG.xml)
  * translates every text of the catalog; and the fonts draw every character of both. */
@@ -100,7 +101,9 @@ static cr_strings *nearly_empty(const fixture *f)
     static const char path[] = CR_TEST_TMP "/strings-empty.xml";
     FILE *fp = fopen(path, "w");
     assert_non_null(fp);
-    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<strings lang=\"zz\"><s key=\"zz.none\">-</s></strings>\n", fp);
+    fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<strings lang=\"zz\"><s "
+          "key=\"zz.none\">-</s></strings>\n",
+          fp);
     fclose(fp);
     cr_error err;
     cr_error_init(&err);
@@ -140,14 +143,16 @@ static void test_catalog_translations(void **state)
     size_t n = languages(langs, 16);
     cr_error err;
     cr_error_init(&err);
-    const char *const faces[CR_FACE_COUNT] = {
-        CR_TEST_ASSETS "/../fonts/NotoSans-Regular.ttf", CR_TEST_ASSETS "/../fonts/NotoSans-Bold.ttf",
-        CR_TEST_ASSETS "/../fonts/NotoSans-Italic.ttf", CR_TEST_ASSETS "/../fonts/NotoSans-BoldItalic.ttf"};
+    const char *const faces[CR_FACE_COUNT] = {CR_TEST_ASSETS "/../fonts/NotoSans-Regular.ttf",
+                                              CR_TEST_ASSETS "/../fonts/NotoSans-Bold.ttf",
+                                              CR_TEST_ASSETS "/../fonts/NotoSans-Italic.ttf",
+                                              CR_TEST_ASSETS "/../fonts/NotoSans-BoldItalic.ttf"};
     cr_fonts *fonts = cr_fonts_load(faces, &err);
     assert_no_error(&err);
     for (size_t i = 0; i < n; i++) {
         char path[1024];
-        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", langs[i], path, sizeof path));
+        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", langs[i], path,
+                                                sizeof path));
         cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", f->schemas, &err);
         assert_non_null(cat);
         assert_int_equal(cr_catalog_translate(cat, path, f->schemas, &err), CR_OK);
@@ -216,9 +221,12 @@ static void test_plurals(void **state)
         const char *more1, *more2;
     } cases[] = {
         {"en", false, "any one of the 11 criteria below", "any 2 of the 11 criteria below"},
-        {"es", false, "uno cualquiera de los 11 criterios de abajo", "2 cualesquiera de los 11 criterios de abajo"},
-        {"pt", true, "qualquer um dos 11 crit\u00e9rios abaixo", "2 quaisquer dos 11 crit\u00e9rios abaixo"},
-        {"fr", true, "au choix un des 11 crit\u00e8res ci-dessous", "au choix 2 des 11 crit\u00e8res ci-dessous"},
+        {"es", false, "uno cualquiera de los 11 criterios de abajo",
+         "2 cualesquiera de los 11 criterios de abajo"},
+        {"pt", true, "qualquer um dos 11 crit\u00e9rios abaixo",
+         "2 quaisquer dos 11 crit\u00e9rios abaixo"},
+        {"fr", true, "au choix un des 11 crit\u00e8res ci-dessous",
+         "au choix 2 des 11 crit\u00e8res ci-dessous"},
     };
     cr_strings *en = load(f, "en"), *empty = nearly_empty(f);
     key_check k = {.en = en, .other = en, .lang = "en"};
@@ -235,8 +243,10 @@ static void test_plurals(void **state)
         assert_int_equal(cr_plural_one(s, 0), cases[c].zero_one);
         cr_arg one[] = {{"k", "1"}, {"n", "11"}};
         cr_arg two[] = {{"k", "2"}, {"n", "11"}};
-        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.act.any", 1), one, 2), cases[c].more1);
-        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.act.any", 2), two, 2), cases[c].more2);
+        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.act.any", 1), one, 2),
+                            cases[c].more1);
+        assert_string_equal(cr_tpl(a, s, cr_plural_key(a, s, "next.act.any", 2), two, 2),
+                            cases[c].more2);
         /* Every singular form English has, each language has; a key without one stays as it is. */
         assert_string_equal(cr_plural_key(a, s, "field.applicants", 1), "field.applicants.one");
         assert_string_equal(cr_plural_key(a, s, "field.applicants", 7), "field.applicants");
@@ -292,10 +302,8 @@ static void test_french_typography(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_key),
-        cmocka_unit_test(test_catalog_translations),
-        cmocka_unit_test(test_formats),
-        cmocka_unit_test(test_plurals),
+        cmocka_unit_test(test_every_key),         cmocka_unit_test(test_catalog_translations),
+        cmocka_unit_test(test_formats),           cmocka_unit_test(test_plurals),
         cmocka_unit_test(test_french_typography),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);

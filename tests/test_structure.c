@@ -1,17 +1,18 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: the logical structure the layouts put in the display list (BEGIN/END ops,
  * display.h), from which the PDF backend builds a tagged, accessible PDF.
  *
  * Every sample city's report and a cohort overview are laid out and their structure checked
  * against the rules of display.h and of an accessible document: one Document holding everything;
  * elements properly nested (TR in Table, TH/TD in TR, LI in L, Lbl/LBody in LI); nothing inside an
- * artifact (which may come anywhere else); every text in an element that reads it (a heading, paragraph, cell, list body, link
- * or figure), the running header and footer and the repeated table headers in artifacts; every
- * table's first row of header cells and its other rows of as many data cells; every figure with
- * an alternative text that states numbers; every link area in a Link element with its text;
- * one H1 per section, in the layout's section order, named like the top-level bookmarks (the
- * first page's visible title; an H1 with no content, only its alternative text, only for the
- * practice areas, a section that draws no heading). Laid out untagged, the same report has no
- * structure op and every other op identical. */
+ * artifact (which may come anywhere else); every text in an element that reads it (a heading,
+ * paragraph, cell, list body, link or figure), the running header and footer and the repeated table
+ * headers in artifacts; every table's first row of header cells and its other rows of as many data
+ * cells; every figure with an alternative text that states numbers; every link area in a Link
+ * element with its text; one H1 per section, in the layout's section order, named like the
+ * top-level bookmarks (the first page's visible title; an H1 with no content, only its alternative
+ * text, only for the practice areas, a section that draws no heading). Laid out untagged, the same
+ * report has no structure op and every other op identical. */
 #include "testutil.h"
 
 #include <ctype.h>
@@ -28,9 +29,9 @@
 #define MAX_DEPTH 64
 #define MAX_HEADS 64
 
-static const char *const SAMPLES[] = {"gold-city", "platinum-city", "sao-paulo", "bogota",
-                                      "montreal", "hamilton", "stale-city", "small-town",
-                                      "guadalajara", "medellin", "no-audit"};
+static const char *const SAMPLES[] = {"gold-city",   "platinum-city", "sao-paulo",  "bogota",
+                                      "montreal",    "hamilton",      "stale-city", "small-town",
+                                      "guadalajara", "medellin",      "no-audit"};
 #define NSAMPLES (sizeof SAMPLES / sizeof SAMPLES[0])
 
 typedef struct state {
@@ -72,9 +73,19 @@ static bool has_digit(const char *s)
 static bool reads_text(cr_role role)
 {
     switch (role) {
-    case CR_ROLE_H1: case CR_ROLE_H2: case CR_ROLE_H3: case CR_ROLE_P: case CR_ROLE_LBL:
-    case CR_ROLE_LBODY: case CR_ROLE_TH: case CR_ROLE_TD: case CR_ROLE_FIGURE: case CR_ROLE_CAPTION:
-    case CR_ROLE_LINK: case CR_ROLE_SPAN: case CR_ROLE_ARTIFACT:
+    case CR_ROLE_H1:
+    case CR_ROLE_H2:
+    case CR_ROLE_H3:
+    case CR_ROLE_P:
+    case CR_ROLE_LBL:
+    case CR_ROLE_LBODY:
+    case CR_ROLE_TH:
+    case CR_ROLE_TD:
+    case CR_ROLE_FIGURE:
+    case CR_ROLE_CAPTION:
+    case CR_ROLE_LINK:
+    case CR_ROLE_SPAN:
+    case CR_ROLE_ARTIFACT:
         return true;
     default:
         return false;
@@ -85,11 +96,18 @@ static bool reads_text(cr_role role)
 static cr_role parent_of(cr_role role)
 {
     switch (role) {
-    case CR_ROLE_TR: return CR_ROLE_TABLE;
-    case CR_ROLE_TH: case CR_ROLE_TD: return CR_ROLE_TR;
-    case CR_ROLE_LI: return CR_ROLE_L;
-    case CR_ROLE_LBL: case CR_ROLE_LBODY: return CR_ROLE_LI;
-    default: return CR_ROLE_COUNT;
+    case CR_ROLE_TR:
+        return CR_ROLE_TABLE;
+    case CR_ROLE_TH:
+    case CR_ROLE_TD:
+        return CR_ROLE_TR;
+    case CR_ROLE_LI:
+        return CR_ROLE_L;
+    case CR_ROLE_LBL:
+    case CR_ROLE_LBODY:
+        return CR_ROLE_LI;
+    default:
+        return CR_ROLE_COUNT;
     }
 }
 
@@ -116,7 +134,8 @@ static void check_structure(const cr_display *d, const cr_layout_spec *sp, outli
             assert_true(o->role >= 0 && o->role < CR_ROLE_COUNT);
             if (depth == 0) {
                 if (o->role != CR_ROLE_DOCUMENT || docs++ != 0 || i != 1)
-                    fail_msg("op %zu: <%s> is a second root (the Document opens at op 1)", i, cr_role_name(o->role));
+                    fail_msg("op %zu: <%s> is a second root (the Document opens at op 1)", i,
+                             cr_role_name(o->role));
             } else if (o->role == CR_ROLE_DOCUMENT) {
                 fail_msg("op %zu: a Document inside <%s>", i, cr_role_name(top->role));
             }
@@ -131,15 +150,18 @@ static void check_structure(const cr_display *d, const cr_layout_spec *sp, outli
             /* Artifacts (a page's running header and footer, a table's repeated header) may
              * come anywhere: they are not in the structure. */
             bool artifact = o->role == CR_ROLE_ARTIFACT;
-            if (!artifact && top && (top->role == CR_ROLE_L || top->role == CR_ROLE_TR || top->role == CR_ROLE_LI) &&
+            if (!artifact && top &&
+                (top->role == CR_ROLE_L || top->role == CR_ROLE_TR || top->role == CR_ROLE_LI) &&
                 parent_of(o->role) != top->role)
-                fail_msg("op %zu: <%s> directly inside <%s>", i, cr_role_name(o->role), cr_role_name(top->role));
+                fail_msg("op %zu: <%s> directly inside <%s>", i, cr_role_name(o->role),
+                         cr_role_name(top->role));
             if (!artifact && top && top->role == CR_ROLE_TABLE && o->role != CR_ROLE_TR)
                 fail_msg("op %zu: <%s> directly inside a Table", i, cr_role_name(o->role));
             if (o->role == CR_ROLE_FIGURE) {
                 if (!o->text || !has_digit(o->text))
-                    fail_msg("op %zu: a Figure without an alternative text stating numbers (\"%s\")", i,
-                             o->text ? o->text : "(none)");
+                    fail_msg(
+                        "op %zu: a Figure without an alternative text stating numbers (\"%s\")", i,
+                        o->text ? o->text : "(none)");
                 if (o->text && out->figures < MAX_HEADS)
                     snprintf(out->alts[out->figures], sizeof out->alts[0], "%s", o->text);
                 out->figures++;
@@ -166,8 +188,8 @@ static void check_structure(const cr_display *d, const cr_layout_spec *sp, outli
                 if (parent->rows == 0 && (f->td || !f->th))
                     fail_msg("op %zu: a Table's first row has %zu TH and %zu TD", i, f->th, f->td);
                 if (parent->rows > 0 && (f->th || f->td != parent->header_cells))
-                    fail_msg("op %zu: a body row has %zu TH and %zu TD (the header %zu)", i, f->th, f->td,
-                             parent->header_cells);
+                    fail_msg("op %zu: a body row has %zu TH and %zu TD (the header %zu)", i, f->th,
+                             f->td, parent->header_cells);
                 if (parent->rows++ == 0)
                     parent->header_cells = f->th;
                 break;
@@ -182,7 +204,8 @@ static void check_structure(const cr_display *d, const cr_layout_spec *sp, outli
                 break;
             case CR_ROLE_LINK:
                 if (!f->links || !f->texts)
-                    fail_msg("op %zu: a Link with %zu link areas and %zu texts", i, f->links, f->texts);
+                    fail_msg("op %zu: a Link with %zu link areas and %zu texts", i, f->links,
+                             f->texts);
                 out->links++;
                 break;
             case CR_ROLE_H1:
@@ -216,7 +239,8 @@ static void check_structure(const cr_display *d, const cr_layout_spec *sp, outli
             snprintf(out->marks[out->nmarks++], sizeof out->marks[0], "%s", o->text);
         if (o->kind == CR_OP_TEXT) {
             if (!reads_text(top->role))
-                fail_msg("op %zu: text \"%s\" directly in <%s>", i, o->text, cr_role_name(top->role));
+                fail_msg("op %zu: text \"%s\" directly in <%s>", i, o->text,
+                         cr_role_name(top->role));
             bool running = o->y == header_y || o->y == footer_y || strstr(o->text, " (continued)");
             if (running && !in_artifact)
                 fail_msg("op %zu: the running text \"%s\" is not an artifact", i, o->text);
@@ -272,8 +296,8 @@ static void same_drawing(const cr_display *tagged, const cr_display *plain)
         if (o->kind == CR_OP_BEGIN || o->kind == CR_OP_END)
             continue;
         if (j >= plain->nops || !same_op(o, &plain->ops[j]))
-            fail_msg("tagged op %zu (kind %d, \"%s\") differs from untagged op %zu", i, (int)o->kind,
-                     o->text ? o->text : "", j);
+            fail_msg("tagged op %zu (kind %d, \"%s\") differs from untagged op %zu", i,
+                     (int)o->kind, o->text ? o->text : "", j);
         j++;
     }
     assert_int_equal(j, plain->nops);
@@ -298,7 +322,8 @@ static int setup(void **st)
         sample_path(sub, sizeof sub, SAMPLES[k], ".submission.xml");
         sample_path(aud, sizeof aud, SAMPLES[k], ".audit.xml");
         bool audit = strcmp(SAMPLES[k], "no-audit") != 0;
-        if (cr_assessment_load(&s->samples[k], sub, audit ? aud : NULL, cat, s->base.fx->schemas, &err) != CR_OK)
+        if (cr_assessment_load(&s->samples[k], sub, audit ? aud : NULL, cat, s->base.fx->schemas,
+                               &err) != CR_OK)
             break;
     }
     if (err.code != CR_OK) {
@@ -359,9 +384,9 @@ static size_t expected_h1(const report_env *e, const char *city, const char **ou
 {
     static const char *const keys[CR_SEC_COUNT] = {
         [CR_SEC_STATUS] = "section.status", [CR_SEC_PROCESS] = "section.process",
-        [CR_SEC_FIELD] = "section.field", [CR_SEC_MEASURE] = "section.measure",
-        [CR_SEC_AREAS] = "section.areas", [CR_SEC_OUTCOMES] = "section.outcomes",
-        [CR_SEC_NEXT] = "section.next", [CR_SEC_REQUIREMENTS] = "section.requirements"};
+        [CR_SEC_FIELD] = "section.field",   [CR_SEC_MEASURE] = "section.measure",
+        [CR_SEC_AREAS] = "section.areas",   [CR_SEC_OUTCOMES] = "section.outcomes",
+        [CR_SEC_NEXT] = "section.next",     [CR_SEC_REQUIREMENTS] = "section.requirements"};
     size_t n = 0;
     for (size_t k = 0; k < e->spec->nsections; k++)
         out[n++] = e->spec->sections[k] == CR_SEC_STATUS
@@ -374,11 +399,12 @@ static size_t expected_h1(const report_env *e, const char *city, const char **ou
 static void check_h1(const outline *ol, const char *const *want, size_t n, const char *what)
 {
     if (ol->nh1 != n || ol->nmarks != n)
-        fail_msg("%s: %zu H1 headings and %zu top-level bookmarks, expected %zu", what, ol->nh1, ol->nmarks, n);
+        fail_msg("%s: %zu H1 headings and %zu top-level bookmarks, expected %zu", what, ol->nh1,
+                 ol->nmarks, n);
     for (size_t k = 0; k < n; k++)
         if (strcmp(ol->h1[k], want[k]) != 0 || strcmp(ol->marks[k], want[k]) != 0)
-            fail_msg("%s: H1 %zu is \"%s\" (bookmark \"%s\"), expected \"%s\"", what, k + 1, ol->h1[k],
-                     ol->marks[k], want[k]);
+            fail_msg("%s: H1 %zu is \"%s\" (bookmark \"%s\"), expected \"%s\"", what, k + 1,
+                     ol->h1[k], ol->marks[k], want[k]);
 }
 
 /* Lays out |a| tagged and untagged and checks both; returns the tagged list's outline. */
@@ -427,13 +453,15 @@ static void test_every_sample(void **st)
             for (size_t h = 0; h < ol.nh2; h++)
                 seen += strcmp(ol.h2[h], cat->areas[a].name) == 0;
             if (seen != 2)
-                fail_msg("%s: the area \"%s\" is an H2 %zu times", SAMPLES[k], cat->areas[a].name, seen);
+                fail_msg("%s: the area \"%s\" is an H2 %zu times", SAMPLES[k], cat->areas[a].name,
+                         seen);
         }
         /* The gauge in words: each tier's threshold and the city's share. */
         const char *gauge = ol.alts[0];
         assert_non_null(strstr(gauge, "Silver from 22 (51%)"));
         char you[48];
-        snprintf(you, sizeof you, "Your city: %u (%u%%), ", s->samples[k].score.met, s->samples[k].score.percent);
+        snprintf(you, sizeof you, "Your city: %u (%u%%), ", s->samples[k].score.met,
+                 s->samples[k].score.percent);
         assert_non_null(strstr(gauge, you));
     }
 }
@@ -446,8 +474,10 @@ static void test_band_links(void **st)
     cr_assessment previous;
     cr_error err;
     cr_error_init(&err);
-    assert_int_equal(cr_assessment_load(&previous, CR_TEST_DATA "/previous/gold-city.submission.xml", NULL,
-                                        e.cat, s->base.fx->schemas, &err), CR_OK);
+    assert_int_equal(cr_assessment_load(&previous,
+                                        CR_TEST_DATA "/previous/gold-city.submission.xml", NULL,
+                                        e.cat, s->base.fx->schemas, &err),
+                     CR_OK);
     outline ol;
     check_report(s, &e, &s->samples[0], &previous, &ol);
     for (int with = 0; with < 2; with++) {
@@ -463,8 +493,8 @@ static void test_band_links(void **st)
                 break;
             assert_true(k < e.cat->nareas);
             char want[160];
-            snprintf(want, sizeof want, "%s: %u%%%s", e.cat->areas[k].name, s->samples[0].score.areas[k].percent,
-                     with ? " (" : "");
+            snprintf(want, sizeof want, "%s: %u%%%s", e.cat->areas[k].name,
+                     s->samples[0].score.areas[k].percent, with ? " (" : "");
             assert_true(strncmp(o->text, want, strlen(want)) == 0);
             assert_true(!with || strstr(o->text, "since 2022)") || strstr(o->text, "(no change)"));
             assert_true(o->target >= 0 && o->target < d->nanchors);
@@ -507,7 +537,8 @@ static cr_layout_spec *spec_with(const state *s, const char *const *names, size_
 static void test_section_order(void **st)
 {
     state *s = *st;
-    static const char *const reordered[] = {"next-steps", "outcomes", "status", "measure", "field", "process"};
+    static const char *const reordered[] = {"next-steps", "outcomes", "status",
+                                            "measure",    "field",    "process"};
     static const char *const areas_first[] = {"areas", "status", "next-steps"};
     const char *const *orders[] = {reordered, areas_first};
     size_t counts[] = {6, 3};
@@ -538,16 +569,19 @@ static void test_languages(void **st)
 {
     state *s = *st;
     static const char *const langs[] = {"es", "fr"};
-    static const char *const english_words[] = {"Your city", " from ", "applicant", "Tiers by", " below "};
+    static const char *const english_words[] = {"Your city", " from ", "applicant", "Tiers by",
+                                                " below "};
     for (size_t l = 0; l < 2; l++) {
         cr_error err;
         cr_error_init(&err);
         char path[1024];
         snprintf(path, sizeof path, "%s/strings/%s.xml", CR_TEST_ASSETS, langs[l]);
         cr_strings *strings = cr_strings_load(path, s->base.fx->schemas, &err);
-        cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", s->base.fx->schemas, &err);
+        cr_catalog *cat =
+            cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", s->base.fx->schemas, &err);
         assert_true(strings && cat);
-        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", langs[l], path, sizeof path));
+        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", langs[l], path,
+                                                sizeof path));
         assert_int_equal(cr_catalog_translate(cat, path, s->base.fx->schemas, &err), CR_OK);
         assert_int_equal(cr_layout_check_texts(cat, strings, s->base.env.fonts, &err), CR_OK);
         report_env e = {cat, s->base.env.spec, strings};
@@ -563,12 +597,14 @@ static void test_languages(void **st)
         const char *pct = cr_tpl(a, strings, "number.percent", pa, 1);
         assert_non_null(strstr(ol.alts[0], cr_strings_get(strings, "gauge.none")));
         if (!strstr(ol.alts[0], pct))
-            fail_msg("%s: the gauge's alternative text \"%s\" lacks \"%s\"", langs[l], ol.alts[0], pct);
+            fail_msg("%s: the gauge's alternative text \"%s\" lacks \"%s\"", langs[l], ol.alts[0],
+                     pct);
         assert_non_null(strstr(ol.alts[0], cat->tiers[0].name));
         for (size_t f = 0; f < ol.figures; f++)
             for (size_t w = 0; w < sizeof english_words / sizeof *english_words; w++)
                 if (strstr(ol.alts[f], english_words[w]))
-                    fail_msg("%s: figure %zu is described in English: \"%s\"", langs[l], f + 1, ol.alts[f]);
+                    fail_msg("%s: figure %zu is described in English: \"%s\"", langs[l], f + 1,
+                             ol.alts[f]);
         /* The peer chart names the regions in the language. */
         assert_non_null(strstr(ol.alts[1], cat->regions[0].name));
         assert_non_null(strstr(ol.alts[1], cr_strings_get(strings, "field.regions")));
@@ -579,7 +615,8 @@ static void test_languages(void **st)
 }
 
 /* The cohort overview (the sample cohort's cities): the same rules; H1s: the four sections (the
- * first headed by the overview's visible title); three tables (the criteria one over several pages), the tier chart a figure. */
+ * first headed by the overview's visible title); three tables (the criteria one over several
+ * pages), the tier chart a figure. */
 static void test_overview(void **st)
 {
     state *s = *st;
@@ -591,21 +628,34 @@ static void test_overview(void **st)
         const cr_scorecard *sc = &a->score;
         for (size_t ar = 0; ar < cat->nareas; ar++)
             area_met[k][ar] = sc->areas[ar].met;
-        cities[k] = (cr_overview_city){.id = a->submission->id, .name = a->submission->city.name,
-                                       .country = a->submission->city.country, .region = sc->region,
-                                       .band = sc->band, .met = sc->met, .total = sc->total,
-                                       .percent = sc->percent, .area_met = area_met[k],
-                                       .eligible = sc->tier, .awarded = sc->awarded,
+        cities[k] = (cr_overview_city){.id = a->submission->id,
+                                       .name = a->submission->city.name,
+                                       .country = a->submission->city.country,
+                                       .region = sc->region,
+                                       .band = sc->band,
+                                       .met = sc->met,
+                                       .total = sc->total,
+                                       .percent = sc->percent,
+                                       .area_met = area_met[k],
+                                       .eligible = sc->tier,
+                                       .awarded = sc->awarded,
                                        .outcomes_met = sc->outcomes_met};
     }
     cr_display *lists[2];
     for (int untagged = 0; untagged < 2; untagged++) {
         cr_error err;
         cr_error_init(&err);
-        cr_overview_request req = {.catalog = cat, .peers = s->peers, .cities = cities, .ncities = NSAMPLES,
-                                   .excluded = 1, .cycle = 2023, .spec = s->base.env.spec,
-                                   .strings = s->base.env.strings, .fonts = s->base.env.fonts,
-                                   .created = CREATED, .untagged = untagged};
+        cr_overview_request req = {.catalog = cat,
+                                   .peers = s->peers,
+                                   .cities = cities,
+                                   .ncities = NSAMPLES,
+                                   .excluded = 1,
+                                   .cycle = 2023,
+                                   .spec = s->base.env.spec,
+                                   .strings = s->base.env.strings,
+                                   .fonts = s->base.env.fonts,
+                                   .created = CREATED,
+                                   .untagged = untagged};
         lists[untagged] = cr_layout_overview(&req, &err);
         assert_no_error(&err);
         assert_non_null(lists[untagged]);
@@ -615,7 +665,8 @@ static void test_overview(void **st)
     same_drawing(lists[0], lists[1]);
     const cr_strings *str = s->base.env.strings;
     const char *want[] = {"Cohort overview 2023", cr_strings_get(str, "overview.section.areas"),
-                          cr_strings_get(str, "overview.section.criteria"), cr_strings_get(str, "overview.section.cities")};
+                          cr_strings_get(str, "overview.section.criteria"),
+                          cr_strings_get(str, "overview.section.cities")};
     check_h1(&ol, want, 4, "overview");
     assert_string_not_equal(ol.h2[0], "Cohort overview 2023");
     assert_int_equal(ol.tables, 3);
@@ -629,10 +680,8 @@ static void test_overview(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_every_sample),
-        cmocka_unit_test(test_band_links),
-        cmocka_unit_test(test_section_order),
-        cmocka_unit_test(test_languages),
+        cmocka_unit_test(test_every_sample),  cmocka_unit_test(test_band_links),
+        cmocka_unit_test(test_section_order), cmocka_unit_test(test_languages),
         cmocka_unit_test(test_overview),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: shared fixtures (see testutil.h). */
 #include "testutil.h"
 
@@ -13,7 +14,8 @@ int fixture_setup(void **state)
     if (!f)
         return -1;
     f->schemas = cr_schemas_load(CR_TEST_ASSETS "/schemas", &err);
-    f->catalog = f->schemas ? cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", f->schemas, &err) : NULL;
+    f->catalog =
+        f->schemas ? cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", f->schemas, &err) : NULL;
     if (!f->catalog) {
         char msg[1200];
         cr_error_format(&err, msg, sizeof msg);
@@ -49,7 +51,8 @@ void assert_input_error(const cr_error *e, long line, const char *needle)
     char msg[1200];
     cr_error_format(e, msg, sizeof msg);
     if (e->code != CR_EINPUT)
-        fail_msg("expected an input error containing \"%s\", got code %d: %s", needle, (int)e->code, msg);
+        fail_msg("expected an input error containing \"%s\", got code %d: %s", needle, (int)e->code,
+                 msg);
     if (line && e->line != line)
         fail_msg("expected the error on line %ld, got: %s", line, msg);
     if (!strstr(e->message, needle))

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport tests: shared fixtures (schemas and the shipped catalog, loaded once per program). */
 #ifndef CR_TESTUTIL_H
 #define CR_TESTUTIL_H

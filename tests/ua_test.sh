@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: PDF/UA-1, checked by a checker of our own on the Matterhorn Protocol
 # (tests/ua/check.py, pikepdf; tests/ua/README.md). Every sample city's report in en, es, pt and
 # fr, the tests/data/unicode report (fallback fonts, CID fonts) and the cohort overview in every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # certreport tests: the command-line program under valgrind (memcheck), every sample city, both
 # PDF backends, the PNG path, and a small batch (its forked workers are checked too).
 # usage: bash valgrind_test.sh CERTREPORT_BINARY SOURCE_DIR

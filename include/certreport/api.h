@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the one-call API for the common case. Open an installation once (it finds its
  * assets, fonts, catalog, layout and string tables), then render any city against a frozen peers
  * file, to memory or to a file, with the options the command line has. The same inputs give the
@@ -63,7 +64,9 @@ typedef struct cr_render_options {
 } cr_render_options;
 
 #define CR_RENDER_OPTIONS_INIT                                                                     \
-    { CR_OUTPUT_PDF, CR_BACKEND_HARU, NULL, false, -1, NULL, 0, 0 }
+    {                                                                                              \
+        CR_OUTPUT_PDF, CR_BACKEND_HARU, NULL, false, -1, NULL, 0, 0                                \
+    }
 
 /* Renders one city: |submission| and its |audit| log (NULL: none) against the frozen statistics
  * of |peers| (certreport stats -o). On success |out| holds the file (the caller frees it with
@@ -78,16 +81,15 @@ CR_API cr_status cr_render_city(const cr_install *in, const char *submission, co
 /* The same from memory: the submission, the audit log (NULL: none) and the peers file as bytes
  * (a request body), each named for messages. */
 CR_API cr_status cr_render_city_buffers(const cr_install *in, const char *submission,
-                                        size_t submission_len, const char *audit,
-                                        size_t audit_len, const char *peers, size_t peers_len,
+                                        size_t submission_len, const char *audit, size_t audit_len,
+                                        const char *peers, size_t peers_len,
                                         const cr_render_options *opt, cr_buffer *out,
                                         cr_error *err);
 
 /* Renders and writes |path| atomically (never a half-written file). */
 CR_API cr_status cr_render_city_file(const cr_install *in, const char *submission,
                                      const char *audit, const char *peers,
-                                     const cr_render_options *opt, const char *path,
-                                     cr_error *err);
+                                     const cr_render_options *opt, const char *path, cr_error *err);
 
 #ifdef __cplusplus
 }

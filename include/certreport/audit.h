@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: applies the reviewers' audit log to a submission.
  *
  * Events apply in order. A change whose `from` is not the answer at that point is stale: the
@@ -18,11 +19,11 @@ extern "C" {
 #endif
 
 typedef struct cr_criterion_state {
-    cr_answer submitted; /* the city's answer */
-    cr_answer answer;    /* after the audit */
-    bool audited;        /* touched by a change or comment event */
-    bool changed;        /* an applied change altered the answer (the report's "*") */
-    bool stale;          /* needs re-review */
+    cr_answer submitted;          /* the city's answer */
+    cr_answer answer;             /* after the audit */
+    bool audited;                 /* touched by a change or comment event */
+    bool changed;                 /* an applied change altered the answer (the report's "*") */
+    bool stale;                   /* needs re-review */
     const cr_event *const *notes; /* change and comment events with a comment, in order */
     size_t nnotes;
     const size_t *programs; /* indices of submission programs naming this criterion */
@@ -37,13 +38,13 @@ typedef struct cr_step_state {
 typedef struct cr_audited {
     const cr_catalog *catalog;
     const cr_submission *submission;
-    const cr_audit_log *log;          /* may be NULL: no audit yet */
+    const cr_audit_log *log;            /* may be NULL: no audit yet */
     const cr_criterion_state *criteria; /* by catalog index */
     size_t ncriteria;
     const int *verdicts; /* by catalog outcome: -1 no verdict, 0 not met, 1 met */
     cr_step_state steps[CR_STEP_COUNT];
-    int current_step; /* the latest step reached, -1 if none */
-    size_t awarded;   /* tier of the certified step, or CR_NONE */
+    int current_step;        /* the latest step reached, -1 if none */
+    size_t awarded;          /* tier of the certified step, or CR_NONE */
     struct cr_arena *arena_; /* private */
 } cr_audited;
 
@@ -51,7 +52,7 @@ typedef struct cr_audited {
  * Returns a new state owned by the caller (cr_audited_free), or NULL with |err| set: CR_EINPUT
  * when the log audits another submission, CR_ENOMEM. */
 CR_API cr_audited *cr_audit_apply(const cr_catalog *cat, const cr_submission *sub,
-                           const cr_audit_log *log, cr_error *err);
+                                  const cr_audit_log *log, cr_error *err);
 CR_API void cr_audited_free(cr_audited *a);
 
 #ifdef __cplusplus

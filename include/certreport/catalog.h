@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the certification standard, loaded from a catalog file (assets/catalog-EDITION.xml).
  *
  * Nothing about the standard is written in C: areas, criteria, which are core, the tiers and their
@@ -17,8 +18,9 @@
 extern "C" {
 #endif
 
-#define CR_NONE ((size_t)-1)   /* "no index" */
+#define CR_NONE ((size_t)-1)    /* "no index" */
 #define CR_ALL_OUTCOMES 0xffffu /* a tier's min_outcomes: every outcome */
+#define CR_MAX_LIST 128         /* longest list a scorecard keeps (criteria or outcomes) */
 
 typedef struct cr_schemas cr_schemas;
 
@@ -39,13 +41,13 @@ typedef struct cr_criterion {
 typedef struct cr_area {
     const char *code, *name, *description;
     const char *short_name; /* a shorter name for narrow places (the status band), or NULL */
-    size_t first, count; /* its criteria: criteria[first .. first+count) */
+    size_t first, count;    /* its criteria: criteria[first .. first+count) */
 } cr_area;
 
 typedef struct cr_tier {
     const char *id, *name;
-    unsigned percent;      /* met * 100 >= percent * total */
-    unsigned min_outcomes; /* or CR_ALL_OUTCOMES */
+    unsigned percent;       /* met * 100 >= percent * total */
+    unsigned min_outcomes;  /* or CR_ALL_OUTCOMES */
     const size_t *requires; /* criteria indices required beyond the core ones */
     size_t nrequires;
     const char *description; /* what the tier means (the report's requirements page), or NULL */
@@ -92,7 +94,7 @@ typedef struct cr_catalog {
     size_t nareas;
     const cr_criterion *criteria; /* grouped by area, in area order */
     size_t ncriteria;
-    struct cr_arena *arena_;      /* private */
+    struct cr_arena *arena_; /* private */
 } cr_catalog;
 
 /* Loads the XSD schemas of every input format from |dir| (assets/schemas).
@@ -107,7 +109,7 @@ CR_API cr_catalog *cr_catalog_load(const char *path, const cr_schemas *schemas, 
 
 /* The same from memory; |name| is used in messages. */
 CR_API cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
-                             const cr_schemas *schemas, cr_error *err);
+                                    const cr_schemas *schemas, cr_error *err);
 
 /* Replaces the texts of |cat| (names of regions, bands, tiers, outcomes, areas and criteria;
  * indicators, standards, descriptions, statements) with those of a translation file
@@ -115,11 +117,12 @@ CR_API cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *nam
  * exactly once. Numbers and rules are untouched, so scores and peer statistics do not change.
  * On failure |cat| may be partly translated: free it. */
 CR_API cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schemas *schemas,
-                               cr_error *err);
+                                      cr_error *err);
 /* The translation file of a catalog for |lang|: "assets/catalog-2023.xml", "es" gives
  * "assets/catalog-2023.es.xml". False when it does not fit in |size|, or an argument is NULL or
  * |size| 0 (then |out|, if any, is ""). */
-CR_API bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out, size_t size);
+CR_API bool cr_catalog_translation_path(const char *catalog_path, const char *lang, char *out,
+                                        size_t size);
 CR_API void cr_catalog_free(cr_catalog *cat);
 
 /* Index of the criterion / outcome / tier / region / band with that code or id, or CR_NONE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: turns a city's certification self-assessment into its status report.
  * One header for the whole library: input -> audit -> score -> peers.
  *
@@ -15,6 +16,7 @@
 #include "cohort.h"
 #include "error.h"
 #include "input.h"
+#include "io.h"
 #include "display.h"
 #include "fonts.h"
 #include "json.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: a city's whole assessment (submission, audit log, audited state, scorecard) and
  * a cohort folder of them (ID.submission.xml, each with an optional ID.audit.xml). */
 #ifndef CERTREPORT_COHORT_H
@@ -29,17 +30,17 @@ typedef struct cr_assessment {
  * it into |out|, which the caller releases with cr_assessment_free. On failure |out| holds
  * nothing and |err| says why. */
 CR_API cr_status cr_assessment_load(cr_assessment *out, const char *submission_path,
-                             const char *audit_path, const cr_catalog *cat,
-                             const cr_schemas *schemas, cr_error *err);
+                                    const char *audit_path, const cr_catalog *cat,
+                                    const cr_schemas *schemas, cr_error *err);
 /* NULL, or an assessment already freed (zeroed), does nothing. */
 CR_API void cr_assessment_free(cr_assessment *a);
 
 /* The same from memory (a request body, standard input): |sub| (|sub_len| bytes) named
  * |sub_name| in messages, and its audit log |audit| (NULL: none). */
 CR_API cr_status cr_assessment_parse(cr_assessment *out, const char *sub, size_t sub_len,
-                              const char *sub_name, const char *audit, size_t audit_len,
-                              const char *audit_name, const cr_catalog *cat,
-                              const cr_schemas *schemas, cr_error *err);
+                                     const char *sub_name, const char *audit, size_t audit_len,
+                                     const char *audit_name, const cr_catalog *cat,
+                                     const cr_schemas *schemas, cr_error *err);
 
 /* The date of the assessment's report, from its inputs only (never the clock): the latest audit
  * event, else the submission date at 00:00 UTC. Seconds since 1970. 0 for a NULL |a| or one
@@ -74,7 +75,7 @@ CR_API void cr_cohort_free(cr_cohort *c);
 
 /* Loads one cohort entry; also checks that the submission's id matches its file name. */
 CR_API cr_status cr_cohort_load(const cr_cohort_entry *e, cr_assessment *out, const cr_catalog *cat,
-                         const cr_schemas *schemas, cr_error *err);
+                                const cr_schemas *schemas, cr_error *err);
 
 /* What a caller of cr_cohort_stats may add; every member is optional (NULL). */
 typedef struct cr_cohort_run {
@@ -98,8 +99,9 @@ typedef struct cr_cohort_run {
  * The result records the cohort (cities, used, left_out: see cr_peers). NULL with |err| set only
  * when the run itself fails: out of memory, |run|->city's error, or |run|->cancelled. |run| may
  * be NULL. */
-CR_API cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
-                          const cr_cohort_run *run, cr_error *err);
+CR_API cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat,
+                                 const cr_schemas *schemas, const cr_cohort_run *run,
+                                 cr_error *err);
 
 /* One line saying what the statistics of |p| were computed over, the same for every command:
  * "peer statistics over 11 cities" or "peer statistics over 10 of 12 cities; left out

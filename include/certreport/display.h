@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the display list. The layout stage produces it; render backends only paint it.
  *
  * Coordinates are PostScript points with the origin at the TOP-LEFT of the page and y growing
@@ -61,13 +62,13 @@ typedef enum cr_role {
     CR_ROLE_H2,
     CR_ROLE_H3,
     CR_ROLE_P,
-    CR_ROLE_L,       /* list */
-    CR_ROLE_LI,      /* list item */
-    CR_ROLE_LBL,     /* a list item's label (bullet, number) */
-    CR_ROLE_LBODY,   /* a list item's body */
+    CR_ROLE_L,     /* list */
+    CR_ROLE_LI,    /* list item */
+    CR_ROLE_LBL,   /* a list item's label (bullet, number) */
+    CR_ROLE_LBODY, /* a list item's body */
     CR_ROLE_TABLE,
     CR_ROLE_TR,
-    CR_ROLE_TH,      /* header cell of its column */
+    CR_ROLE_TH, /* header cell of its column */
     CR_ROLE_TD,
     CR_ROLE_FIGURE,
     CR_ROLE_CAPTION,
@@ -88,11 +89,11 @@ typedef struct cr_point {
  * uses the first font of the chain that has it -- the requested face, then the fallback fonts
  * the layout file lists (fonts.h) -- so the backends draw each run with one font. */
 enum {
-    CR_FONT_FACE = 0,           /* the face's own font (every Latin text) */
+    CR_FONT_FACE = 0, /* the face's own font (every Latin text) */
     /* 1 .. CR_FONTS_MAX_FALLBACK: fallback font number font - 1 of the chain */
-    CR_FONT_PLACEHOLDER = 0xFF  /* no font has these characters: each is drawn as a visible
-                                 * placeholder (the face's .notdef box, at its advance), and
-                                 * the real text is kept for copy, search and screen readers */
+    CR_FONT_PLACEHOLDER = 0xFF /* no font has these characters: each is drawn as a visible
+                                * placeholder (the face's .notdef box, at its advance), and
+                                * the real text is kept for copy, search and screen readers */
 };
 
 typedef struct cr_op {
@@ -100,8 +101,8 @@ typedef struct cr_op {
     float x, y, w, h;
     cr_face face;
     unsigned char font; /* text runs: CR_FONT_FACE, a fallback (1 + its index) or PLACEHOLDER */
-    float size;       /* font size, points */
-    cr_rgb color;     /* text and fill color */
+    float size;         /* font size, points */
+    cr_rgb color;       /* text and fill color */
     cr_rgb stroke_color;
     float line_width; /* lines and outlined rectangles */
     bool fill, stroke;
@@ -118,8 +119,8 @@ typedef struct cr_op {
 
 typedef struct cr_doc_info {
     const char *title, *author, *subject, *creator, *keywords;
-    const char *lang;      /* BCP 47, e.g. "en": the document's language (/Lang) */
-    long long created;     /* seconds since 1970 (from the input or SOURCE_DATE_EPOCH) */
+    const char *lang;  /* BCP 47, e.g. "en": the document's language (/Lang) */
+    long long created; /* seconds since 1970 (from the input or SOURCE_DATE_EPOCH) */
 } cr_doc_info;
 
 typedef struct cr_display {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the error record every stage fills in.
  *
  * One record per operation. The first problem found is kept ("sticky"); later
@@ -33,13 +34,13 @@ struct cr_error;
 typedef void (*cr_error_sink)(void *data, const struct cr_error *problem);
 
 typedef struct cr_error {
-    cr_status code;    /* of the first problem; CR_OK when none */
-    unsigned warning;  /* in a problem handed to a sink: 1 for a warning, 0 for an error */
-    unsigned warnings; /* warnings reported so far (they never set code) */
-    char file[512];    /* input file of the first problem, "" if none */
-    long line;         /* its line, 0 if unknown */
-    char message[512]; /* one line, no trailing newline */
-    unsigned count;    /* problems reported so far */
+    cr_status code;     /* of the first problem; CR_OK when none */
+    unsigned warning;   /* in a problem handed to a sink: 1 for a warning, 0 for an error */
+    unsigned warnings;  /* warnings reported so far (they never set code) */
+    char file[512];     /* input file of the first problem, "" if none */
+    long line;          /* its line, 0 if unknown */
+    char message[512];  /* one line, no trailing newline */
+    unsigned count;     /* problems reported so far */
     cr_error_sink sink; /* optional: called for every problem */
     void *sink_data;
 } cr_error;
@@ -51,13 +52,14 @@ CR_API void cr_error_init(cr_error *e);
  * every one goes to the sink.
  * |file| may be NULL, |line| 0; a NULL |fmt| gives the message "(no message)". Returns |code| so
  * callers can `return cr_error_set(...)`. */
-CR_API cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line, const char *fmt,
-                       ...) CR_PRINTF(5, 6);
+CR_API cr_status cr_error_set(cr_error *e, cr_status code, const char *file, long line,
+                              const char *fmt, ...) CR_PRINTF(5, 6);
 
 /* Reports a warning: something odd but not wrong (the input is still used). It never sets the
  * record's code or first problem; it bumps |warnings| and goes to the sink, if any, as a problem
  * whose |warning| is 1. |e| may be NULL. */
-CR_API void cr_error_warn(cr_error *e, const char *file, long line, const char *fmt, ...) CR_PRINTF(4, 5);
+CR_API void cr_error_warn(cr_error *e, const char *file, long line, const char *fmt, ...)
+    CR_PRINTF(4, 5);
 
 /* Writes "file:line: message" (or "file: message", or "message") into |buf|; a warning reads
  * "file:line: warning: message". |e| NULL writes ""; |buf| NULL or |size| 0 writes nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: what the shared library exports. Built with -fvisibility=hidden, the library
  * exports exactly the functions its public headers declare with CR_API; tests/symbols_test.sh
  * compares the two. */

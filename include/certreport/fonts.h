@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the report's fonts and their metrics.
  *
  * Loaded once (a batch worker loads them once, not per report); immutable afterwards, so one set
@@ -39,7 +40,7 @@ CR_API cr_fonts *cr_fonts_load(const char *const paths[CR_FACE_COUNT], cr_error 
  * first, then the fallbacks in order (they serve every face). Only their metrics and coverage
  * are read here; a backend embeds a fallback only in a document that uses it. */
 CR_API cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT],
-                              const char *const *fallbacks, size_t nfallback, cr_error *err);
+                                     const char *const *fallbacks, size_t nfallback, cr_error *err);
 CR_API void cr_fonts_free(cr_fonts *f);
 
 /* The number of fallback fonts, and the file and bytes of fallback |i|. Borrowed. NULL (*len 0)
@@ -70,12 +71,13 @@ CR_API unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp);
  * CR_FONT_IGNORABLE). Returns 0 only when |len| is 0, or the set, |face| or |text| is not
  * usable (see above). |font| may be NULL. */
 CR_API size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len,
-                    unsigned *font);
+                           unsigned *font);
 
 /* Width in points of |len| bytes of valid UTF-8 at |size| points, each character measured with
  * the font that draws it (cr_fonts_pick); ignorable characters have no width, a placeholder the
  * width of the face's .notdef glyph. */
-CR_API float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len);
+CR_API float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text,
+                            size_t len);
 
 /* True when |face| itself has a glyph for code point |cp| (fallbacks aside). */
 CR_API bool cr_fonts_has(const cr_fonts *f, cr_face face, uint32_t cp);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the input stage. Reads a submission and an audit log (XML), validates them against
  * their schemas and the catalog, and builds the model. All validation of input happens here; later
  * stages can trust the model.
@@ -53,13 +54,13 @@ typedef struct cr_response {
 
 typedef struct cr_outcome_value {
     bool present;
-    double value;            /* numeric value (rules at-least / at-most) */
-    const char *value_text;  /* the value as written, or NULL */
-    int year;                /* 0 if not given */
-    const char *source;      /* or NULL */
-    const char *name;        /* nominated metric: its name, or NULL */
-    int sdg;                 /* nominated metric: its UN SDG (1..17), 0 if none */
-    const char *target;      /* nominated metric: its target, or NULL */
+    double value;           /* numeric value (rules at-least / at-most) */
+    const char *value_text; /* the value as written, or NULL */
+    int year;               /* 0 if not given */
+    const char *source;     /* or NULL */
+    const char *name;       /* nominated metric: its name, or NULL */
+    int sdg;                /* nominated metric: its UN SDG (1..17), 0 if none */
+    const char *target;     /* nominated metric: its target, or NULL */
     long line;
 } cr_outcome_value;
 
@@ -139,17 +140,18 @@ typedef struct cr_audit_log {
 /* Loads and validates a submission. Returns a model owned by the caller (cr_submission_free),
  * or NULL with |err| set. Problems beyond the first go to |err|'s sink, if any. */
 CR_API cr_submission *cr_submission_load(const char *path, const cr_catalog *cat,
-                                  const cr_schemas *schemas, cr_error *err);
+                                         const cr_schemas *schemas, cr_error *err);
 CR_API cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name,
-                                   const cr_catalog *cat, const cr_schemas *schemas,
-                                   cr_error *err);
+                                          const cr_catalog *cat, const cr_schemas *schemas,
+                                          cr_error *err);
 CR_API void cr_submission_free(cr_submission *s);
 
 /* Loads and validates an audit log. Same ownership and errors as above. */
-CR_API cr_audit_log *cr_audit_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
-                            cr_error *err);
+CR_API cr_audit_log *cr_audit_load(const char *path, const cr_catalog *cat,
+                                   const cr_schemas *schemas, cr_error *err);
 CR_API cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name,
-                             const cr_catalog *cat, const cr_schemas *schemas, cr_error *err);
+                                    const cr_catalog *cat, const cr_schemas *schemas,
+                                    cr_error *err);
 CR_API void cr_audit_free(cr_audit_log *a);
 
 /* What an input file is, by its root element. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the layout stage. Turns a scored assessment, the cohort's peer statistics, a layout
  * file (layouts/NAME.xml) and a string table (assets/strings/LANG.xml) into a display list: every
  * word placed, every page broken, measured with the real font metrics. */
@@ -27,12 +28,12 @@ typedef struct cr_strings cr_strings;
  * Font paths in it are relative to |fonts_dir| and may not leave it. Free with
  * cr_layout_spec_free. NULL with |err| set. */
 CR_API cr_layout_spec *cr_layout_spec_load(const char *path, const char *fonts_dir,
-                                    const cr_schemas *schemas, cr_error *err);
+                                           const cr_schemas *schemas, cr_error *err);
 
 /* The same from memory; |name| is used in messages. */
 CR_API cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *name,
-                                     const char *fonts_dir, const cr_schemas *schemas,
-                                     cr_error *err);
+                                            const char *fonts_dir, const cr_schemas *schemas,
+                                            cr_error *err);
 CR_API void cr_layout_spec_free(cr_layout_spec *s);
 
 /* The four font files the layout asks for (regular, bold, italic, bold italic). Borrowed; NULL
@@ -55,16 +56,16 @@ CR_API void cr_strings_free(cr_strings *s);
  * own language). True when both exist; otherwise *missing (if |missing|) names the one that does
  * not. Both buffers have |size| bytes. False (*missing NULL, the buffers "") when an argument
  * other than |missing| is NULL or |size| is 0. */
-CR_API bool cr_language_files(const char *strings_dir, const char *catalog_path, const cr_catalog *cat,
-                       const char *lang, char *strings, char *cat_text, size_t size,
-                       const char **missing);
+CR_API bool cr_language_files(const char *strings_dir, const char *catalog_path,
+                              const cr_catalog *cat, const char *lang, char *strings,
+                              char *cat_text, size_t size, const char **missing);
 /* The string for |key|, or NULL (also for a NULL |s| or |key|). Borrowed. */
 CR_API const char *cr_strings_get(const cr_strings *s, const char *key);
 
 /* Keys present in |ref| but not in |s| (for checking translations): calls |missing| for each and
  * returns how many. A NULL |ref| has no keys (0); a NULL |s| lacks every key of |ref|. */
 CR_API size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
-                          void (*missing)(void *data, const char *key), void *data);
+                                 void (*missing)(void *data, const char *key), void *data);
 
 typedef struct cr_report_request {
     const cr_catalog *catalog;
@@ -86,7 +87,7 @@ typedef struct cr_report_request {
  * a warning (cr_error_warn, as cr_fonts_check_inputs) per character no font has. Never fails
  * (CR_OK): such a character is drawn as a placeholder. CR_EUSAGE only for a NULL argument. */
 CR_API cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings,
-                                const cr_fonts *fonts, cr_error *err);
+                                       const cr_fonts *fonts, cr_error *err);
 
 /* The coverage check of a report's inputs: walks every user-supplied text the report draws --
  * the submission's city name and country, program names, outcome names, values, sources and
@@ -96,7 +97,7 @@ CR_API cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *
  * (cr_error_warn: it never fails the operation). |sub| or |log| may be NULL. Returns the number
  * of warnings. A NULL |fonts| is refused: 0, with CR_EUSAGE in |err|. */
 CR_API size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *sub,
-                             const cr_audit_log *log, cr_error *err);
+                                    const cr_audit_log *log, cr_error *err);
 
 /* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
  * with |err| set: CR_EINPUT when |previous| is another city's (by submission id) or not of an

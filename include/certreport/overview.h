@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the cohort overview, a document for the program's staff. With the same layout file,
  * fonts, palette and string table as the city reports, it shows the whole cohort of a cycle: the
  * number of applicants and the tier distribution, the average score per practice area by region
@@ -27,10 +28,10 @@ typedef struct cr_overview_city {
     size_t region, band;          /* catalog indices, CR_NONE when outside */
     unsigned met, total, percent; /* criteria met of total, percent */
     const unsigned *area_met;     /* catalog->nareas entries: criteria met per area */
-    size_t eligible;              /* highest tier the answers qualify for (catalog tier index), CR_NONE */
-    size_t awarded;               /* tier awarded, CR_NONE */
-    bool in_review;               /* the process has not reached certification yet: no tier
-                                   * awarded means "not decided", not "not certified" */
+    size_t eligible; /* highest tier the answers qualify for (catalog tier index), CR_NONE */
+    size_t awarded;  /* tier awarded, CR_NONE */
+    bool in_review;  /* the process has not reached certification yet: no tier
+                      * awarded means "not decided", not "not certified" */
     unsigned outcomes_met;
 } cr_overview_city;
 
@@ -39,13 +40,13 @@ typedef struct cr_overview_request {
     const cr_peers *peers;          /* the cohort's statistics */
     const cr_overview_city *cities; /* valid cities, in any order */
     size_t ncities;
-    size_t excluded;                /* cities left out because their files were invalid */
-    int cycle;                      /* e.g. 2023 */
+    size_t excluded; /* cities left out because their files were invalid */
+    int cycle;       /* e.g. 2023 */
     const cr_layout_spec *spec;
     const cr_strings *strings;
     const cr_fonts *fonts;
-    long long created;              /* document date, seconds since 1970 (never the clock) */
-    bool untagged; /* as in cr_report_request: no structure ops (a plain PDF) */
+    long long created; /* document date, seconds since 1970 (never the clock) */
+    bool untagged;     /* as in cr_report_request: no structure ops (a plain PDF) */
 } cr_overview_request;
 
 /* Lays out the overview: the cohort at a glance (applicants, cities left out, tiers the answers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: peer statistics over a cohort of applicants.
  *
  * Built one scorecard at a time (memory does not grow with the cohort), saved to a peers file
@@ -25,13 +26,13 @@ typedef struct cr_peer_group {
 } cr_peer_group;
 
 typedef struct cr_peers {
-    const cr_catalog *catalog;    /* borrowed */
-    unsigned long applicants;     /* eligible applicants counted */
-    unsigned long excluded;       /* cities left out (not eligible) */
-    cr_peer_group *regions;       /* by catalog region */
-    cr_peer_group *bands;         /* by catalog band */
-    unsigned long *yes;           /* by criterion: applicants answering yes (audited) */
-    unsigned long *yes_band;      /* [criterion * nbands + band] */
+    const cr_catalog *catalog; /* borrowed */
+    unsigned long applicants;  /* eligible applicants counted */
+    unsigned long excluded;    /* cities left out (not eligible) */
+    cr_peer_group *regions;    /* by catalog region */
+    cr_peer_group *bands;      /* by catalog band */
+    unsigned long *yes;        /* by criterion: applicants answering yes (audited) */
+    unsigned long *yes_band;   /* [criterion * nbands + band] */
     /* The cohort the statistics were computed over, kept in the peers file so a report made
      * later can tell which cohort it was compared with: |cities| found in the folder, |used|
      * (= applicants + excluded), and the ids of the cities left out because their files were
@@ -68,10 +69,10 @@ CR_API cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *er
 
 /* Loads a peers file made for |cat|'s edition. NULL with |err| set. */
 CR_API cr_peers *cr_peers_load(const char *path, const cr_catalog *cat, const cr_schemas *schemas,
-                        cr_error *err);
+                               cr_error *err);
 /* The same from memory (|len| bytes named |name| in messages). */
-CR_API cr_peers *cr_peers_parse(const char *buf, size_t len, const char *name, const cr_catalog *cat,
-                                const cr_schemas *schemas, cr_error *err);
+CR_API cr_peers *cr_peers_parse(const char *buf, size_t len, const char *name,
+                                const cr_catalog *cat, const cr_schemas *schemas, cr_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the roadmap. What stands between a city and each tier above the one it qualifies
  * for, what each blocker alone would change, the cheapest path to each tier in steps, and which
  * criteria would move the city. A pure function of the audited answers, their scorecard, the
@@ -37,14 +38,14 @@ typedef struct cr_roadmap_candidate {
 /* Everything a tier above the city's still lacks. */
 typedef struct cr_roadmap_tier {
     size_t tier;
-    const size_t *core;     /* core criteria not met (catalog order) */
+    const size_t *core; /* core criteria not met (catalog order) */
     size_t ncore;
     const size_t *required; /* criteria the tier `requires` beyond the core, not met */
     size_t nrequired;
-    unsigned need;          /* criteria met its threshold needs (met*100 >= percent*total) */
-    unsigned more_criteria; /* need - met, 0 when the threshold holds */
+    unsigned need;           /* criteria met its threshold needs (met*100 >= percent*total) */
+    unsigned more_criteria;  /* need - met, 0 when the threshold holds */
     unsigned extra_criteria; /* criteria beyond core+required still needed for the threshold */
-    unsigned more_outcomes; /* resident outcomes still to meet */
+    unsigned more_outcomes;  /* resident outcomes still to meet */
     const size_t *outcomes; /* candidates: outcomes not met (catalog indices), when more_outcomes */
     size_t noutcomes;
     unsigned cost; /* fewest changed conditions for the tier to hold:
@@ -75,16 +76,16 @@ typedef struct cr_roadmap_blocker {
  * that needs them: criteria not met when the path starts and named by none of its steps, and
  * outcomes not met then. So "k more of these n" holds whichever ones earlier steps took. */
 typedef struct cr_roadmap_step {
-    const size_t *criteria;   /* named criteria (core first, then required), catalog indices */
+    const size_t *criteria; /* named criteria (core first, then required), catalog indices */
     size_t ncriteria;
     unsigned more_criteria;
     const size_t *candidates; /* indices into cr_roadmap.candidates, best first; empty when
                                  more_criteria is 0 (then other criteria change nothing) */
     size_t ncandidates;
     unsigned more_outcomes;
-    const size_t *outcomes;   /* catalog indices, when more_outcomes */
+    const size_t *outcomes; /* catalog indices, when more_outcomes */
     size_t noutcomes;
-    unsigned cost;            /* ncriteria + more_criteria + more_outcomes */
+    unsigned cost; /* ncriteria + more_criteria + more_outcomes */
     size_t reaches;
 } cr_roadmap_step;
 
@@ -111,7 +112,7 @@ typedef struct cr_roadmap_keep {
 typedef struct cr_roadmap {
     const cr_catalog *catalog; /* borrowed */
     cr_eligibility eligibility;
-    size_t tier;         /* the tier the city qualifies for now, CR_NONE for none */
+    size_t tier;          /* the tier the city qualifies for now, CR_NONE for none */
     bool ranked_by_peers; /* candidates carry peer shares */
     size_t band;          /* peer group of the shares: the city's band, CR_NONE = all applicants */
     const cr_roadmap_tier *tiers; /* every tier above the city's, ascending (not eligible: every
@@ -134,8 +135,8 @@ typedef struct cr_roadmap {
  * NULL (candidates are then ranked without shares); it must be for |a|'s catalog.
  * Returns a roadmap owned by the caller (free with cr_roadmap_free); it borrows the catalog.
  * NULL with |err| set: CR_ENOMEM, or CR_EUSAGE for a catalog larger than a scorecard holds. */
-CR_API cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc, const cr_peers *peers,
-                             cr_error *err);
+CR_API cr_roadmap *cr_roadmap_build(const cr_audited *a, const cr_scorecard *sc,
+                                    const cr_peers *peers, cr_error *err);
 CR_API void cr_roadmap_free(cr_roadmap *rm);
 
 /* "core", "required", "criteria", "outcomes", "eligibility"; "?" for a value out of the enum. */

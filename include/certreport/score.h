@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: scoring. Pure functions of the catalog and the audited answers: no I/O, no state.
  *
  * Thresholds compare exact ratios (met * 100 >= percent * total), never rounded percentages.
@@ -23,19 +24,17 @@ typedef enum cr_eligibility {
     CR_INELIGIBLE_POPULATION /* population below the catalog minimum */
 } cr_eligibility;
 
-#define CR_MAX_LIST 128 /* longest list a scorecard keeps (criteria or outcomes) */
-
 typedef struct cr_area_score {
     unsigned met, total, percent;
 } cr_area_score;
 
 /* What stands between the city and the next tier up. */
 typedef struct cr_next_tier {
-    size_t tier;           /* the next tier, or CR_NONE at the top */
-    unsigned more_criteria; /* criteria still to meet for its threshold */
+    size_t tier;                 /* the next tier, or CR_NONE at the top */
+    unsigned more_criteria;      /* criteria still to meet for its threshold */
     size_t missing[CR_MAX_LIST]; /* core and tier-required criteria not met, catalog indices */
     size_t nmissing;
-    unsigned more_outcomes; /* outcomes still to meet */
+    unsigned more_outcomes;       /* outcomes still to meet */
     size_t outcomes[CR_MAX_LIST]; /* outcomes not met (candidates), catalog indices */
     size_t noutcomes;
 } cr_next_tier;
@@ -71,7 +70,7 @@ CR_API bool cr_outcome_meets(const cr_outcome_def *def, const cr_outcome_value *
  * outcome results (one per outcome). False when an argument is NULL or |t| is not a tier index
  * (CR_NONE included): it takes no error record. */
 CR_API bool cr_tier_holds(const cr_catalog *cat, size_t t, const cr_answer *answers,
-                   const bool *outcome_met);
+                          const bool *outcome_met);
 
 /* Scores the audited answers into |out|. Fails (CR_EUSAGE) only if the catalog is larger than
  * a scorecard holds (CR_MAX_LIST areas, criteria lists or outcomes). */
@@ -80,7 +79,7 @@ CR_API cr_status cr_score(const cr_audited *a, cr_scorecard *out, cr_error *err)
 /* Fills |out| for answers and outcome results directly (what cr_score does after reading the
  * audited state). Eligibility fields are left as CR_ELIGIBLE / CR_NONE. */
 CR_API cr_status cr_score_answers(const cr_catalog *cat, const cr_answer *answers,
-                           const bool *outcome_met, cr_scorecard *out, cr_error *err);
+                                  const bool *outcome_met, cr_scorecard *out, cr_error *err);
 
 #ifdef __cplusplus
 }

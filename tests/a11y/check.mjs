@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Reads accessible (tagged) PDFs back the way an assistive technology does, with pdf.js, and
 // checks what a reader relies on. usage: node check.mjs --lang LANG [--verbose] FILE.pdf...
 // (--verbose: also a line per file of what was read: pages, text items, figures, tables, ...)

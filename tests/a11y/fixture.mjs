@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // A small hand-made tagged PDF shaped like a certreport report (running header and footer as
 // artifacts, sections with H1/H2, a paragraph with a link, a list, a figure with alternative text,
 // a table continuing on the next page with its header row repeated as an artifact, bookmarks),

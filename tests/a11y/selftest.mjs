@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Shows that check.mjs can fail: it must pass the hand-made tagged PDF of fixture.mjs and fail
 // each broken variant of it on the check that the variant breaks.
 // usage: node selftest.mjs        (prints one line per variant, then "selftest: N passed, N failed")

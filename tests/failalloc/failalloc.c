@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The counting allocator of the CERTREPORT_FAILALLOC test build. $CR_FAILALLOC_NTH = N makes the
  * N-th allocation of certreport's own code fail (NULL, errno ENOMEM), once; $CR_FAILALLOC_COUNT=1
  * prints at exit how many there were. Test code only: the counter is process-wide by nature. */

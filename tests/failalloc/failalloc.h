@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport test build (CERTREPORT_FAILALLOC): every allocation made by certreport's own code
  * goes through a counter that can fail the N-th one (see failalloc.c). Forced into every source
  * of the library and the program with -include; the libraries they call allocate as usual. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the audit-log parser (cr_audit_parse), then applying the log to the sample
  * submission it names (gold-city when it names none of them: the mismatch is refused) and
  * scoring the result. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the catalog loader (cr_catalog_parse). A catalog that loads is then used: the
  * sample submission is read against it, audited, scored and counted into peer statistics, and
  * every tier is checked with all answers yes and all no. */

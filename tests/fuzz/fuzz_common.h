@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport fuzz targets: what they share. Each target (one file, tests/fuzz/NAME.c) defines
  * the two libFuzzer entry points below; built with -DCERTREPORT_FUZZ=ON and clang they link
  * with libFuzzer (fuzz_NAME), and in every build with replay.c (fuzz_replay_NAME), which runs

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Seeds of large shapes for the fuzz targets (up to 2 MiB each), made from the samples.
 
 usage: large_seeds.py SOURCE_DIR OUT_DIR [--size BYTES]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the layout-file loader (cr_layout_spec_parse). A layout that loads then lays
  * out the sample Gold city's report (page size, margins, palette and sections from the input;
  * metrics from the default fonts). */

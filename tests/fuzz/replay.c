@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* certreport fuzz targets: replays a corpus through a target without libFuzzer, so every build
  * (gcc too) runs the committed inputs: `fuzz_replay_NAME DIR_OR_FILE...`. Each file is copied
  * into a buffer of exactly its size (ASan sees any read past the end), run once, and freed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the whole path from a submission to a display list. The input is a submission,
  * optionally followed by its audit log (everything from the first "<audit" on). The submission
  * is parsed; the audit log is the one in the input, else the sample city's with the same id

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the submission parser (cr_submission_parse) against the 2023 catalog. */
 #include "fuzz_common.h"
 

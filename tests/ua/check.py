@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """certreport tests: a PDF/UA-1 checker of our own, on the Matterhorn Protocol 1.1.
 
 Checks the machine-checkable Matterhorn conditions that apply to the PDFs certreport writes (what

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: Apache-2.0
 """certreport tests: the PDF/UA checker (check.py) can fail. A good tagged report (one certreport
 wrote, given as the argument) must pass every check; broken variants of it, each made with
 pikepdf, must each fail the check they break.
