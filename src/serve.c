@@ -52,7 +52,7 @@
 
 #define DEFAULT_TOKENS "certreport.tokens"
 #define DEFAULT_MAX_BODY (1024u * 1024u)
-#define DEFAULT_TIMEOUT 30u      /* seconds a connection may stay idle */
+#define DEFAULT_TIMEOUT 30u /* seconds a connection may stay idle */
 #define DEFAULT_MAX_CONNECTIONS 64u
 #define SHUTDOWN_GRACE_SECONDS 60 /* in-flight requests get this long after SIGTERM */
 #define TOKEN_BYTES 32
@@ -92,7 +92,10 @@ static bool is_word(const char *s, size_t max)
 
 static int hexval(int c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -112,23 +115,26 @@ static char *slurp(const char *path, size_t max, size_t *len, cr_error *err)
     }
     size_t cap = 4096, n = 0;
     char *b = malloc(cap);
-    while (b) {
+    if (!b) {
+        fclose(f);
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+        return NULL;
+    }
+    bool nomem = false;
+    for (size_t got = 1; got > 0 && n <= max;) {
         if (n == cap) {
-            char *nb = cap < max + 1 ? realloc(b, cap * 2) : NULL;
+            char *nb = realloc(b, cap * 2);
             if (!nb) {
-                free(b);
-                b = NULL;
+                nomem = true;
                 break;
             }
             b = nb;
             cap *= 2;
         }
-        size_t r = fread(b + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
+        got = fread(b + n, 1, cap - n, f);
+        n += got;
     }
-    bool bad = !b || ferror(f) || n > max;
+    bool bad = nomem || ferror(f) || n > max;
     fclose(f);
     if (bad) {
         free(b);
@@ -161,7 +167,8 @@ static void tokens_free(token *t, size_t n)
 
 /* Loads a tokens file: lines "NAME ROLE HASH [CITY_ID...]", blank lines and # comments skipped.
  * A missing file is an empty list when |missing_ok|. */
-static cr_status tokens_load(const char *path, bool missing_ok, token **out, size_t *nout, cr_error *err)
+static cr_status tokens_load(const char *path, bool missing_ok, token **out, size_t *nout,
+                             cr_error *err)
 {
     *out = NULL;
     *nout = 0;
@@ -198,23 +205,29 @@ static cr_status tokens_load(const char *path, bool missing_ok, token **out, siz
         token *k = &t[n++];
         memset(k, 0, sizeof *k);
         if (!is_word(name, 64)) {
-            st = cr_error_set(err, CR_EINPUT, path, lineno, "token name '%.64s' is not a word of at most 64 of A-Z a-z 0-9 . _ -", name);
+            st = cr_error_set(err, CR_EINPUT, path, lineno,
+                              "token name '%.64s' is not a word of at most 64 of A-Z a-z 0-9 . _ -",
+                              name);
             break;
         }
         for (size_t i = 0; i + 1 < n; i++)
             if (strcmp(t[i].name, name) == 0)
-                st = cr_error_set(err, CR_EINPUT, path, lineno, "token name '%s' is used twice", name);
+                st = cr_error_set(err, CR_EINPUT, path, lineno, "token name '%s' is used twice",
+                                  name);
         snprintf(k->name, sizeof k->name, "%s", name);
         if (strcmp(role, "staff") == 0)
             k->staff = true;
         else if (strcmp(role, "city") != 0)
-            st = cr_error_set(err, CR_EINPUT, path, lineno, "role '%.32s' is neither staff nor city", role);
+            st = cr_error_set(err, CR_EINPUT, path, lineno,
+                              "role '%.32s' is neither staff nor city", role);
         if (strlen(hash) != 2 * SHA256_DIGEST_SIZE)
-            st = cr_error_set(err, CR_EINPUT, path, lineno, "the hash is not 64 hex digits (SHA-256)");
+            st = cr_error_set(err, CR_EINPUT, path, lineno,
+                              "the hash is not 64 hex digits (SHA-256)");
         for (size_t i = 0; st == CR_OK && i < SHA256_DIGEST_SIZE; i++) {
             int hi = hexval(hash[2 * i]), lo = hexval(hash[2 * i + 1]);
             if (hi < 0 || lo < 0)
-                st = cr_error_set(err, CR_EINPUT, path, lineno, "the hash is not 64 hex digits (SHA-256)");
+                st = cr_error_set(err, CR_EINPUT, path, lineno,
+                                  "the hash is not 64 hex digits (SHA-256)");
             else
                 k->hash[i] = (uint8_t)(hi * 16 + lo);
         }
@@ -248,7 +261,8 @@ static cr_status tokens_load(const char *path, bool missing_ok, token **out, siz
 /* ---- the server ---- */
 
 enum { EP_VALIDATE, EP_SCORE, EP_REPORT, EP_HEALTH, EP_METRICS, EP_OTHER, EP_COUNT };
-static const char *const ep_names[EP_COUNT] = {"validate", "score", "report", "health", "metrics", "other"};
+static const char *const ep_names[EP_COUNT] = {"validate", "score",   "report",
+                                               "health",   "metrics", "other"};
 static const int codes[] = {0, 200, 400, 401, 403, 404, 405, 413, 422, 500, 503};
 #define NCODES (sizeof codes / sizeof codes[0])
 static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
@@ -324,7 +338,8 @@ static bool buf_add(buf *b, const char *data, size_t len)
 static enum MHD_Result reply(struct MHD_Connection *c, request *r, int status, const char *type,
                              const void *body, size_t len, const char *retry_after)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(len, (void *)(uintptr_t)body, MHD_RESPMEM_MUST_COPY);
     if (!resp)
         return MHD_NO;
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
@@ -333,7 +348,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, int status, c
     if (retry_after)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, retry_after);
     if (status == 401)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"certreport\"");
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+                                "Bearer realm=\"certreport\"");
     enum MHD_Result ok = MHD_queue_response(c, (unsigned)status, resp);
     MHD_destroy_response(resp);
     if (ok == MHD_YES && r)
@@ -342,7 +358,8 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, int status, c
 }
 
 /* Queues |j| (stolen) as JSON. */
-static enum MHD_Result reply_json(struct MHD_Connection *c, request *r, int status, json_t *j, const char *retry_after)
+static enum MHD_Result reply_json(struct MHD_Connection *c, request *r, int status, json_t *j,
+                                  const char *retry_after)
 {
     char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
@@ -361,8 +378,9 @@ static enum MHD_Result reply_json(struct MHD_Connection *c, request *r, int stat
 }
 
 /* {"error": message, "diagnostics": diagnostics (stolen; NULL: [])}. */
-static enum MHD_Result reply_error(struct MHD_Connection *c, request *r, int status, const char *message,
-                                   json_t *diagnostics, const char *retry_after)
+static enum MHD_Result reply_error(struct MHD_Connection *c, request *r, int status,
+                                   const char *message, json_t *diagnostics,
+                                   const char *retry_after)
 {
     json_t *j = json_object();
     if (j) {
@@ -436,8 +454,9 @@ static void iso_now(char *out, size_t size)
 }
 
 /* One structured line on stderr for every render, made or failed. */
-static void log_render(const server *s, const request *r, const cr_submission *sub, const peerset *p,
-                       const char *format, const cr_buffer *out, const char *error, double secs)
+static void log_render(const server *s, const request *r, const cr_submission *sub,
+                       const peerset *p, const char *format, const cr_buffer *out,
+                       const char *error, double secs)
 {
     char now[64], hs[65], ha[65] = "", ho[65] = "";
     iso_now(now, sizeof now);
@@ -473,8 +492,8 @@ static void log_render(const server *s, const request *r, const cr_submission *s
 }
 
 /* The report: query ?format=pdf|png&lang=..&page=N (PNG: page N, from 1). */
-static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r, const cr_assessment *a,
-                                 const peerset *p)
+static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r,
+                                 const cr_assessment *a, const peerset *p)
 {
     const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
     const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
@@ -490,7 +509,8 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
     }
     if (lang && *lang) {
         if (!is_word(lang, 16))
-            return reply_error(c, r, 400, "lang must be a language code such as en, es, pt, fr", NULL, NULL);
+            return reply_error(c, r, 400, "lang must be a language code such as en, es, pt, fr",
+                               NULL, NULL);
         opt.lang = lang;
     }
     if (page && *page) {
@@ -500,7 +520,8 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
         if (*end || errno || n < 1 || n > 1000 || page[0] == '-')
             return reply_error(c, r, 400, "page must be a page number from 1", NULL, NULL);
         if (opt.format != CR_OUTPUT_PNG)
-            return reply_error(c, r, 400, "page is for format=png (a PDF has every page)", NULL, NULL);
+            return reply_error(c, r, 400, "page is for format=png (a PDF has every page)", NULL,
+                               NULL);
         opt.page = n - 1;
     }
     /* A render slot, or 503 now: the client retries; the queue is the client's, not ours. */
@@ -518,15 +539,16 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
     err.sink_data = &d;
     cr_buffer out = {0};
     cr_status st = cr_render_city_buffers(s->in, r->submission.data, r->submission.len,
-                                          r->audit.len ? r->audit.data : NULL, r->audit.len, p->bytes,
-                                          p->len, &opt, &out, &err);
+                                          r->audit.len ? r->audit.data : NULL, r->audit.len,
+                                          p->bytes, p->len, &opt, &out, &err);
     atomic_fetch_sub(&s->m.rendering, 1);
     double secs = seconds_since(&t0);
     enum MHD_Result ok;
     if (st == CR_OK) {
         atomic_fetch_add(&s->m.renders, 1);
         log_render(s, r, a->submission, p, format, &out, NULL, secs);
-        ok = reply(c, r, 200, opt.format == CR_OUTPUT_PNG ? "image/png" : "application/pdf", out.data, out.len, NULL);
+        ok = reply(c, r, 200, opt.format == CR_OUTPUT_PNG ? "image/png" : "application/pdf",
+                   out.data, out.len, NULL);
         json_decref(d.errors);
     } else {
         char msg[1200];
@@ -536,7 +558,8 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
         if (json_array_size(d.errors) == 0)
             json_array_append_new(d.errors, json_string(msg));
         /* a page out of range, an unknown language: the request's; anything else: ours */
-        ok = reply_error(c, r, st == CR_EINPUT ? 400 : 500, "the report could not be made", d.errors, NULL);
+        ok = reply_error(c, r, st == CR_EINPUT ? 400 : 500, "the report could not be made",
+                         d.errors, NULL);
     }
     json_decref(d.warnings);
     cr_buffer_free(&out);
@@ -552,10 +575,13 @@ static enum MHD_Result do_post(server *s, struct MHD_Connection *c, request *r)
         return reply_error(c, r, 413, msg, NULL, NULL);
     }
     if (r->bad_form)
-        return reply_error(c, r, 400, "a form takes the fields submission and audit only", NULL, NULL);
+        return reply_error(c, r, 400, "a form takes the fields submission and audit only", NULL,
+                           NULL);
     if (r->submission.len == 0)
-        return reply_error(c, r, 400, "no submission: send it as the body (application/xml) or as the form field submission",
-                           NULL, NULL);
+        return reply_error(
+            c, r, 400,
+            "no submission: send it as the body (application/xml) or as the form field submission",
+            NULL, NULL);
     diagnostics d = {json_array(), json_array()};
     cr_error err;
     cr_error_init(&err);
@@ -564,8 +590,8 @@ static enum MHD_Result do_post(server *s, struct MHD_Connection *c, request *r)
     cr_assessment a;
     memset(&a, 0, sizeof a);
     cr_status st = cr_assessment_parse(&a, r->submission.data, r->submission.len, "submission",
-                                       r->audit.len ? r->audit.data : NULL, r->audit.len, "audit", s->cat,
-                                       s->schemas, &err);
+                                       r->audit.len ? r->audit.data : NULL, r->audit.len, "audit",
+                                       s->cat, s->schemas, &err);
     enum MHD_Result ok;
     if (st != CR_OK && json_array_size(d.errors) == 0) {
         char msg[1200];
@@ -586,11 +612,13 @@ static enum MHD_Result do_post(server *s, struct MHD_Connection *c, request *r)
     }
     if (st != CR_OK) {
         json_decref(d.warnings);
-        return reply_error(c, r, 400, "the submission or its audit log is not valid", d.errors, NULL);
+        return reply_error(c, r, 400, "the submission or its audit log is not valid", d.errors,
+                           NULL);
     }
     if (!may_act_for(r->tok, a.submission->id)) {
         char msg[256];
-        snprintf(msg, sizeof msg, "token %s may not act for city %.100s", r->tok->name, a.submission->id);
+        snprintf(msg, sizeof msg, "token %s may not act for city %.100s", r->tok->name,
+                 a.submission->id);
         ok = reply_error(c, r, 403, msg, NULL, NULL);
         json_decref(d.errors);
         json_decref(d.warnings);
@@ -609,8 +637,9 @@ static enum MHD_Result do_post(server *s, struct MHD_Connection *c, request *r)
     const peerset *p = peers_for(s, a.submission->cycle);
     if (!p) {
         char line[256], msg[96];
-        snprintf(line, sizeof line, "submission:%ld: cycle %d: the service has no peers file for it", a.submission->line,
-                 a.submission->cycle);
+        snprintf(line, sizeof line,
+                 "submission:%ld: cycle %d: the service has no peers file for it",
+                 a.submission->line, a.submission->cycle);
         snprintf(msg, sizeof msg, "no peers for cycle %d", a.submission->cycle);
         json_array_append_new(d.errors, json_string(line));
         ok = reply_error(c, r, 422, msg, d.errors, NULL);
@@ -648,7 +677,8 @@ static enum MHD_Result do_health(server *s, struct MHD_Connection *c, request *r
     for (size_t i = 0; i < s->npeers; i++) {
         json_t *e = json_object();
         json_object_set_new(e, "cycle", json_integer(s->peers[i].cycle));
-        json_object_set_new(e, "applicants", json_integer((json_int_t)s->peers[i].parsed->applicants));
+        json_object_set_new(e, "applicants",
+                            json_integer((json_int_t)s->peers[i].parsed->applicants));
         json_object_set_new(e, "sha256", json_string(s->peers[i].sha256));
         json_array_append_new(cycles, e);
     }
@@ -665,7 +695,8 @@ static enum MHD_Result do_metrics(server *s, struct MHD_Connection *c, request *
     if (!f)
         return reply_error(c, r, 500, "out of memory", NULL, NULL);
     metrics *m = &s->m;
-    fputs("# HELP certreport_requests_total Requests answered, by endpoint and status code (0: none sent).\n"
+    fputs("# HELP certreport_requests_total Requests answered, by endpoint and status code (0: "
+          "none sent).\n"
           "# TYPE certreport_requests_total counter\n",
           f);
     for (int e = 0; e < EP_COUNT; e++)
@@ -674,26 +705,30 @@ static enum MHD_Result do_metrics(server *s, struct MHD_Connection *c, request *
             if (!v)
                 continue;
             if (k < NCODES)
-                fprintf(f, "certreport_requests_total{endpoint=\"%s\",code=\"%d\"} %lu\n", ep_names[e], codes[k], v);
+                fprintf(f, "certreport_requests_total{endpoint=\"%s\",code=\"%d\"} %lu\n",
+                        ep_names[e], codes[k], v);
             else
-                fprintf(f, "certreport_requests_total{endpoint=\"%s\",code=\"other\"} %lu\n", ep_names[e], v);
+                fprintf(f, "certreport_requests_total{endpoint=\"%s\",code=\"other\"} %lu\n",
+                        ep_names[e], v);
         }
-    fprintf(f,
-            "# HELP certreport_renders_total Reports made.\n# TYPE certreport_renders_total counter\n"
-            "certreport_renders_total %lu\n"
-            "# HELP certreport_render_failures_total Reports that could not be made.\n"
-            "# TYPE certreport_render_failures_total counter\ncertreport_render_failures_total %lu\n"
-            "# HELP certreport_busy_total Report requests refused with 503 (every render slot busy).\n"
-            "# TYPE certreport_busy_total counter\ncertreport_busy_total %lu\n"
-            "# HELP certreport_requests_in_flight Requests being handled (this one included).\n"
-            "# TYPE certreport_requests_in_flight gauge\ncertreport_requests_in_flight %ld\n"
-            "# HELP certreport_renders_in_progress Reports being made.\n"
-            "# TYPE certreport_renders_in_progress gauge\ncertreport_renders_in_progress %ld\n"
-            "# HELP certreport_render_slots Reports that may be made at once.\n"
-            "# TYPE certreport_render_slots gauge\ncertreport_render_slots %ld\n",
-            atomic_load(&m->renders), atomic_load(&m->render_failures), atomic_load(&m->busy),
-            atomic_load(&m->in_flight), atomic_load(&m->rendering), s->max_renders);
-    fputs("# HELP certreport_request_duration_seconds Time from the request's headers to its response sent.\n"
+    fprintf(
+        f,
+        "# HELP certreport_renders_total Reports made.\n# TYPE certreport_renders_total counter\n"
+        "certreport_renders_total %lu\n"
+        "# HELP certreport_render_failures_total Reports that could not be made.\n"
+        "# TYPE certreport_render_failures_total counter\ncertreport_render_failures_total %lu\n"
+        "# HELP certreport_busy_total Report requests refused with 503 (every render slot busy).\n"
+        "# TYPE certreport_busy_total counter\ncertreport_busy_total %lu\n"
+        "# HELP certreport_requests_in_flight Requests being handled (this one included).\n"
+        "# TYPE certreport_requests_in_flight gauge\ncertreport_requests_in_flight %ld\n"
+        "# HELP certreport_renders_in_progress Reports being made.\n"
+        "# TYPE certreport_renders_in_progress gauge\ncertreport_renders_in_progress %ld\n"
+        "# HELP certreport_render_slots Reports that may be made at once.\n"
+        "# TYPE certreport_render_slots gauge\ncertreport_render_slots %ld\n",
+        atomic_load(&m->renders), atomic_load(&m->render_failures), atomic_load(&m->busy),
+        atomic_load(&m->in_flight), atomic_load(&m->rendering), s->max_renders);
+    fputs("# HELP certreport_request_duration_seconds Time from the request's headers to its "
+          "response sent.\n"
           "# TYPE certreport_request_duration_seconds histogram\n",
           f);
     for (int e = 0; e < EP_COUNT; e++) {
@@ -701,33 +736,48 @@ static enum MHD_Result do_metrics(server *s, struct MHD_Connection *c, request *
         for (size_t b = 0; b <= NBUCKETS; b++) {
             cum += atomic_load(&m->hist[e][b]);
             if (b < NBUCKETS)
-                fprintf(f, "certreport_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} %lu\n", ep_names[e],
-                        buckets[b], cum);
+                fprintf(
+                    f,
+                    "certreport_request_duration_seconds_bucket{endpoint=\"%s\",le=\"%g\"} %lu\n",
+                    ep_names[e], buckets[b], cum);
             else
-                fprintf(f, "certreport_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %lu\n", ep_names[e], cum);
+                fprintf(
+                    f,
+                    "certreport_request_duration_seconds_bucket{endpoint=\"%s\",le=\"+Inf\"} %lu\n",
+                    ep_names[e], cum);
         }
         fprintf(f, "certreport_request_duration_seconds_sum{endpoint=\"%s\"} %.6f\n", ep_names[e],
                 (double)atomic_load(&m->sum_us[e]) / 1e6);
-        fprintf(f, "certreport_request_duration_seconds_count{endpoint=\"%s\"} %lu\n", ep_names[e], cum);
+        fprintf(f, "certreport_request_duration_seconds_count{endpoint=\"%s\"} %lu\n", ep_names[e],
+                cum);
     }
-    fprintf(f, "# HELP certreport_start_time_seconds When the service started (Unix time).\n"
-               "# TYPE certreport_start_time_seconds gauge\ncertreport_start_time_seconds %lld\n",
+    fprintf(f,
+            "# HELP certreport_start_time_seconds When the service started (Unix time).\n"
+            "# TYPE certreport_start_time_seconds gauge\ncertreport_start_time_seconds %lld\n",
             (long long)s->started);
     bool bad = ferror(f) != 0;
     fclose(f);
-    enum MHD_Result ok = bad ? reply_error(c, r, 500, "out of memory", NULL, NULL)
-                             : reply(c, r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len, NULL);
+    enum MHD_Result ok =
+        bad ? reply_error(c, r, 500, "out of memory", NULL, NULL)
+            : reply(c, r, 200, "text/plain; version=0.0.4; charset=utf-8", text, len, NULL);
     free(text);
     return ok;
 }
 
-static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const char *key, const char *filename,
-                                     const char *content_type, const char *transfer_encoding, const char *data,
-                                     uint64_t off, size_t size)
+static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const char *key,
+                                     const char *filename, const char *content_type,
+                                     const char *transfer_encoding, const char *data, uint64_t off,
+                                     size_t size)
 {
     (void)kind, (void)filename, (void)content_type, (void)transfer_encoding, (void)off;
     request *r = cls;
-    buf *b = strcmp(key, "submission") == 0 ? &r->submission : strcmp(key, "audit") == 0 ? &r->audit : NULL;
+    if (!r || !key)
+        return MHD_NO;
+    buf *b = NULL;
+    if (strcmp(key, "submission") == 0)
+        b = &r->submission;
+    else if (strcmp(key, "audit") == 0)
+        b = &r->audit;
     if (!b) {
         r->bad_form = true;
         return MHD_YES;
@@ -739,7 +789,8 @@ static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const c
 
 static int endpoint_of(const char *url)
 {
-    static const char *const paths[EP_COUNT] = {"/v1/validate", "/v1/score", "/v1/report", "/v1/health", "/metrics", ""};
+    static const char *const paths[EP_COUNT] = {"/v1/validate", "/v1/score", "/v1/report",
+                                                "/v1/health",   "/metrics",  ""};
     for (int e = 0; e < EP_OTHER; e++)
         if (strcmp(url, paths[e]) == 0)
             return e;
@@ -748,7 +799,8 @@ static int endpoint_of(const char *url)
 
 /* The first call for a request: route, authenticate, check the declared size. MHD_YES without a
  * response queued: read the body. */
-static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, request *r, const char *method)
+static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, request *r,
+                                  const char *method)
 {
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
     switch (r->ep) {
@@ -758,38 +810,45 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, request *
         if (!get)
             return reply_error(c, r, 405, "use GET", NULL, NULL);
         if (!(r->tok = authenticate(s, c)))
-            return reply_error(c, r, 401, "a staff token is needed: Authorization: Bearer TOKEN", NULL, NULL);
+            return reply_error(c, r, 401, "a staff token is needed: Authorization: Bearer TOKEN",
+                               NULL, NULL);
         if (!r->tok->staff)
             return reply_error(c, r, 403, "the metrics are for staff tokens", NULL, NULL);
         return do_metrics(s, c, r);
     case EP_OTHER:
-        return reply_error(c, r, 404, "no such endpoint: /v1/validate, /v1/score, /v1/report, /v1/health, /metrics", NULL,
-                           NULL);
+        return reply_error(
+            c, r, 404,
+            "no such endpoint: /v1/validate, /v1/score, /v1/report, /v1/health, /metrics", NULL,
+            NULL);
     default:
         break;
     }
     if (strcmp(method, "POST") != 0)
         return reply_error(c, r, 405, "use POST", NULL, NULL);
     if (!(r->tok = authenticate(s, c)))
-        return reply_error(c, r, 401, "missing or unknown token: Authorization: Bearer TOKEN", NULL, NULL);
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        return reply_error(c, r, 401, "missing or unknown token: Authorization: Bearer TOKEN", NULL,
+                           NULL);
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
     if (cl && strtoull(cl, NULL, 10) > s->max_body) {
         char msg[96];
         snprintf(msg, sizeof msg, "the request body is larger than %zu bytes", s->max_body);
         return reply_error(c, r, 413, msg, NULL, NULL);
     }
-    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    const char *type =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
     if (type && strncasecmp(type, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA,
                             strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) == 0) {
         if (!(r->pp = MHD_create_post_processor(c, 64 * 1024, on_form_field, r)))
-            return reply_error(c, r, 400, "a multipart/form-data body without a boundary", NULL, NULL);
+            return reply_error(c, r, 400, "a multipart/form-data body without a boundary", NULL,
+                               NULL);
     }
     return MHD_YES;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-                                  const char *version, const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls)
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
 {
     (void)version;
     server *s = cls;
@@ -820,7 +879,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return do_post(s, c, r);
 }
 
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
 {
     (void)c, (void)toe;
     server *s = cls;
@@ -850,23 +910,28 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls, en
 /* ---- the command ---- */
 
 static const char *const usage_serve =
-    "usage: certreport serve --peers [CYCLE=]PEERS [--peers ...] [--tokens FILE] [--listen HOST:PORT]\n"
+    "usage: certreport serve --peers [CYCLE=]PEERS [--peers ...] [--tokens FILE] [--listen "
+    "HOST:PORT]\n"
     "                        [--assets DIR] [--max-body BYTES] [--timeout SECONDS]\n"
     "                        [--max-connections N] [--max-renders N]\n"
     "\n"
     "The HTTP service for the portal (put a TLS proxy in front: examples/nginx-certreport.conf).\n"
-    "  POST /v1/validate, /v1/score, /v1/report?format=pdf|png&lang=..&page=N; GET /v1/health, /metrics\n"
+    "  POST /v1/validate, /v1/score, /v1/report?format=pdf|png&lang=..&page=N; GET /v1/health, "
+    "/metrics\n"
     "  A body is the submission (application/xml), or multipart/form-data with fields submission\n"
-    "  and audit. Every request but /v1/health sends Authorization: Bearer TOKEN (certreport token).\n"
+    "  and audit. Every request but /v1/health sends Authorization: Bearer TOKEN (certreport "
+    "token).\n"
     "\n"
-    "  --peers [CYCLE=]FILE  the peers file (certreport stats -o) for submissions of CYCLE (default:\n"
+    "  --peers [CYCLE=]FILE  the peers file (certreport stats -o) for submissions of CYCLE "
+    "(default:\n"
     "                        the catalog's edition); one per cycle\n"
     "  --tokens FILE         the tokens file (default: " DEFAULT_TOKENS ")\n"
     "  --listen HOST:PORT    default 127.0.0.1:8080; port 0 picks a free one (printed on stdout)\n"
     "  --max-body BYTES      larger request bodies get 413 (default 1048576)\n"
     "  --timeout SECONDS     an idle connection is closed after this (default 30)\n"
     "  --max-connections N   connections at once (default 64)\n"
-    "  --max-renders N       reports made at once, beyond it 503 + Retry-After (default: the CPUs)\n"
+    "  --max-renders N       reports made at once, beyond it 503 + Retry-After (default: the "
+    "CPUs)\n"
     "\n"
     "SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n";
 
@@ -927,17 +992,21 @@ static int listen_on(const char *spec)
     }
     freeaddrinfo(ai);
     struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
     socklen_t sl = sizeof ss;
     char nh[NI_MAXHOST], np[NI_MAXSERV];
     if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0 &&
-        getnameinfo((struct sockaddr *)&ss, sl, nh, sizeof nh, np, sizeof np, NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-        printf(ss.ss_family == AF_INET6 ? "listening on [%s]:%s\n" : "listening on %s:%s\n", nh, np);
+        getnameinfo((struct sockaddr *)&ss, sl, nh, sizeof nh, np, sizeof np,
+                    NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
+        printf(ss.ss_family == AF_INET6 ? "listening on [%s]:%s\n" : "listening on %s:%s\n", nh,
+               np);
         fflush(stdout);
     }
     return fd;
 }
 
-/* Where the assets are: --assets, $CERTREPORT_ASSETS, the installed ones, else the source tree's. */
+/* Where the assets are: --assets, $CERTREPORT_ASSETS, the installed ones, else the source tree's.
+ */
 static cr_install *open_install(const char *assets, cr_error *err)
 {
     cr_install *in = cr_install_open(assets, err);
@@ -961,12 +1030,14 @@ static cr_status load_peers(server *s, const char *arg, cr_error *err)
         char num[16];
         snprintf(num, sizeof num, "%.*s", (int)(eq - arg), arg);
         if (!parse_count(num, 2199, &cycle))
-            return cr_error_set(err, CR_EUSAGE, NULL, 0, "--peers %s: the cycle is out of range", arg);
+            return cr_error_set(err, CR_EUSAGE, NULL, 0, "--peers %s: the cycle is out of range",
+                                arg);
         given = true;
         arg = eq + 1;
     }
     if (!given && !parse_count(s->cat->edition, 2199, &cycle))
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "--peers %s: catalog edition %s is not a year: give CYCLE=%s", arg,
+        return cr_error_set(err, CR_EUSAGE, NULL, 0,
+                            "--peers %s: catalog edition %s is not a year: give CYCLE=%s", arg,
                             s->cat->edition, arg);
     p.cycle = (int)cycle;
     p.path = arg;
@@ -1006,7 +1077,8 @@ int cr_cli_serve(int argc, char **argv)
     const char *peers_args[16];
     size_t npeers = 0;
     const char *tokens = DEFAULT_TOKENS, *listen_spec = "127.0.0.1:8080", *assets = NULL;
-    unsigned long max_body = DEFAULT_MAX_BODY, timeout = DEFAULT_TIMEOUT, max_conn = DEFAULT_MAX_CONNECTIONS;
+    unsigned long max_body = DEFAULT_MAX_BODY, timeout = DEFAULT_TIMEOUT,
+                  max_conn = DEFAULT_MAX_CONNECTIONS;
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned long max_renders = cpus > 0 ? (unsigned long)cpus : 1;
     const char *problem = NULL;
@@ -1017,8 +1089,9 @@ int cr_cli_serve(int argc, char **argv)
             fputs(usage_serve, stdout);
             return 0;
         }
-        bool takes = strcmp(a, "--peers") == 0 || strcmp(a, "--tokens") == 0 || strcmp(a, "--listen") == 0 ||
-                     strcmp(a, "--assets") == 0 || strcmp(a, "--max-body") == 0 || strcmp(a, "--timeout") == 0 ||
+        bool takes = strcmp(a, "--peers") == 0 || strcmp(a, "--tokens") == 0 ||
+                     strcmp(a, "--listen") == 0 || strcmp(a, "--assets") == 0 ||
+                     strcmp(a, "--max-body") == 0 || strcmp(a, "--timeout") == 0 ||
                      strcmp(a, "--max-connections") == 0 || strcmp(a, "--max-renders") == 0;
         if (!takes) {
             problem = "unknown argument";
@@ -1086,8 +1159,10 @@ int cr_cli_serve(int argc, char **argv)
     if (tokens_load(tokens, false, &s.tokens, &s.ntokens, &err) != CR_OK)
         goto fail;
     if (s.ntokens == 0)
-        fprintf(stderr, "certreport serve: %s has no tokens: every request but /v1/health gets 401 "
-                        "(certreport token new NAME --staff)\n", tokens);
+        fprintf(stderr,
+                "certreport serve: %s has no tokens: every request but /v1/health gets 401 "
+                "(certreport token new NAME --staff)\n",
+                tokens);
 
     /* SIGINT and SIGTERM: blocked here, so in every thread MHD starts, and taken by sigwait. */
     sigset_t stop;
@@ -1101,18 +1176,18 @@ int cr_cli_serve(int argc, char **argv)
         rc = 1;
         goto done;
     }
-    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-                             MHD_USE_ITC | MHD_USE_ERROR_LOG,
+    d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION |
+                             MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
                          0, NULL, NULL, on_request, &s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
-                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s.timeout, MHD_OPTION_CONNECTION_LIMIT,
-                         (unsigned)s.max_connections, MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
-                         MHD_OPTION_END);
+                         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s.timeout,
+                         MHD_OPTION_CONNECTION_LIMIT, (unsigned)s.max_connections,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "certreport serve: the HTTP server could not start\n");
         goto done;
     }
-    fprintf(stderr, "certreport serve: ready (%zu peers files, %zu tokens, %ld render slots)\n", s.npeers, s.ntokens,
-            s.max_renders);
+    fprintf(stderr, "certreport serve: ready (%zu peers files, %zu tokens, %ld render slots)\n",
+            s.npeers, s.ntokens, s.max_renders);
     int sig = 0;
     while (sigwait(&stop, &sig) != 0)
         ;
@@ -1137,7 +1212,7 @@ int cr_cli_serve(int argc, char **argv)
             left ? "; some requests were cut at the grace period" : "");
     rc = 0;
     goto done;
-fail: {
+fail : {
     char msg[1200];
     cr_error_format(&err, msg, sizeof msg);
     fprintf(stderr, "%s\n", msg);
@@ -1208,7 +1283,8 @@ int cr_cli_token(int argc, char **argv)
     }
     for (size_t i = 0; i < nold; i++)
         if (strcmp(old[i].name, name) == 0) {
-            fprintf(stderr, "certreport token: %s: there is a token named %s already\n", path, name);
+            fprintf(stderr, "certreport token: %s: there is a token named %s already\n", path,
+                    name);
             goto done;
         }
     uint8_t raw[TOKEN_BYTES];
@@ -1245,7 +1321,8 @@ int cr_cli_token(int argc, char **argv)
         goto done;
     }
     printf("%s\n", tok);
-    fprintf(stderr, "certreport token: %s appended to %s; the token above is shown this once\n", name, path);
+    fprintf(stderr, "certreport token: %s appended to %s; the token above is shown this once\n",
+            name, path);
     rc = 0;
 done:
     tokens_free(old, nold);
