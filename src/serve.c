@@ -511,6 +511,12 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
         if (!is_word(lang, 16))
             return reply_error(c, r, 400, "lang must be a language code such as en, es, pt, fr",
                                NULL, NULL);
+        char path[PATH_MAX];
+        int w = snprintf(path, sizeof path, "%s/strings/%s.xml", cr_install_assets(s->in), lang);
+        if (w < 0 || (size_t)w >= sizeof path || access(path, R_OK) != 0)
+            return reply_error(c, r, 400,
+                               "no translation for that lang (the report ships in en, es, pt, fr)",
+                               NULL, NULL);
         opt.lang = lang;
     }
     if (page && *page) {
@@ -557,8 +563,11 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
         log_render(s, r, a->submission, p, format, NULL, msg, secs);
         if (json_array_size(d.errors) == 0)
             json_array_append_new(d.errors, json_string(msg));
-        /* a page out of range, an unknown language: the request's; anything else: ours */
-        ok = reply_error(c, r, st == CR_EINPUT ? 400 : 500, "the report could not be made",
+        /* the input's, or a page past the last (the request's); anything else: ours */
+        bool no_page = st == CR_EUSAGE && opt.format == CR_OUTPUT_PNG;
+        ok = reply_error(c, r, st == CR_EINPUT || no_page ? 400 : 500,
+                         no_page ? "page is past the report's last page"
+                                 : "the report could not be made",
                          d.errors, NULL);
     }
     json_decref(d.warnings);

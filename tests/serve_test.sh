@@ -105,6 +105,10 @@ check "report png page 2: render's 2.png" cmp -s "$TMP/body" "$TMP/cli-png/2.png
 check "report: a render logged with its hashes" bash -c 'grep "\"event\":\"render\"" "$1" | grep "\"token\":\"gold\"" | grep -q "\"output_sha256\":\"$(sha256sum "$2" | cut -c1-64)\""' _ "$TMP/main.err" "$TMP/cli.pdf"
 check "report format=svg 400" test "$(code -H "$A" -F submission=@"$SUB" "$URL/v1/report?format=svg")" = 400
 check "report page for a pdf 400" test "$(code -H "$A" -F submission=@"$SUB" "$URL/v1/report?page=2")" = 400
+check "report png past the last page 400" test "$(code -H "$A" -F submission=@"$SUB" "$URL/v1/report?format=png&page=999")" = 400
+check "report lang without a translation 400" test "$(code -H "$A" -F submission=@"$SUB" "$URL/v1/report?lang=xx")" = 400
+check "... naming no server path" bash -c '! grep -q "$1" "$2"' _ "$SRC" "$TMP/body"
+check "report lang=es 200" test "$(code -H "$A" -F submission=@"$SUB" "$URL/v1/report?lang=es")" = 200
 check "unknown path 404" test "$(code -H "$A" "$URL/v2/x")" = 404
 check "GET on a POST endpoint 405" test "$(code -H "$A" "$URL/v1/score")" = 405
 
@@ -120,7 +124,7 @@ check "metrics without a token 401" test "$(code "$URL/metrics")" = 401
 check "metrics with a city token 403" test "$(code -H "$A" "$URL/metrics")" = 403
 check "metrics with a staff token 200" test "$(code -H "Authorization: Bearer $STAFF" "$URL/metrics")" = 200
 check "metrics: requests by endpoint and code" grep -q '^certreport_requests_total{endpoint="report",code="403"} 1$' "$TMP/body"
-check "metrics: renders, in flight, histogram" bash -c 'grep -q "^certreport_renders_total 3$" "$1" && grep -q "^certreport_requests_in_flight 1$" "$1" && grep -q "^certreport_request_duration_seconds_bucket{endpoint=\"report\",le=\"+Inf\"} " "$1"' _ "$TMP/body"
+check "metrics: renders, in flight, histogram" bash -c 'grep -q "^certreport_renders_total 4$" "$1" && grep -q "^certreport_requests_in_flight 1$" "$1" && grep -q "^certreport_request_duration_seconds_bucket{endpoint=\"report\",le=\"+Inf\"} " "$1"' _ "$TMP/body"
 
 # ---- bad input ----
 head -c 1200000 /dev/zero | tr '\0' 'a' >"$TMP/big"
