@@ -5,7 +5,7 @@ _certreport() {
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD-1]}
     cmd=${COMP_WORDS[1]}
-    local commands="validate score stats render batch cohort merge"
+    local commands="validate score stats render batch cohort merge serve token"
     if [ "$COMP_CWORD" -eq 1 ]; then
         COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
         return
@@ -15,7 +15,7 @@ _certreport() {
         --backend) COMPREPLY=($(compgen -W "haru cairo" -- "$cur")); return ;;
         --lang) COMPREPLY=($(compgen -W "en es pt fr" -- "$cur")); return ;;
         --cohort|--assets) COMPREPLY=($(compgen -d -- "$cur")); return ;;
-        --audit|--peers|--layout|--catalog|--previous|-o)
+        --audit|--peers|--layout|--catalog|--previous|--tokens|-o)
             COMPREPLY=($(compgen -f -- "$cur")); return ;;
         -j|--shard) return ;;
     esac
@@ -28,6 +28,8 @@ _certreport() {
         render) opts="$common --audit --peers --cohort -o --format --backend --layout --previous --lang --no-accessible --dump" ;;
         batch) opts="$common -o -j --peers --format --backend --layout --force --shard --previous --lang --no-accessible --quiet --wait" ;;
         merge) opts="--wait --quiet --help" ;;
+        serve) opts="--peers --tokens --listen --assets --max-body --timeout --max-connections --max-renders --help" ;;
+        token) opts="--staff --city --tokens --help" ;;
         cohort) opts="$common -o --peers --backend --layout --lang --no-accessible" ;;
     esac
     if [[ $cur == -* ]]; then

@@ -16,6 +16,9 @@ packages=(
     libxxhash-dev                      # batch: content hashes of every input of a report
     zlib1g-dev                         # PDF: small objects packed into a compressed object stream
     libutf8proc-dev                    # input: text put in Unicode Normalization Form C
+    libmicrohttpd-dev                  # certreport serve: the HTTP server (program only)
+    nettle-dev                         # certreport serve: SHA-256 of tokens and reports (libmicrohttpd links it already)
+    curl                               # the service's test talks to it with curl
     qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
     valgrind                           # tests: the program under memcheck

@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "certreport/certreport.h"
+#include "serve.h"
 
 #define EXIT_INPUT 1
 #define EXIT_USAGE 2
@@ -419,6 +420,10 @@ static const char *const usage_main =
     "  cohort COHORT_DIR -o OVERVIEW.pdf [--peers FILE]\n"
     "                               the staff's overview of a cohort\n"
     "  merge OUT_DIR [--wait]       the shards' manifests as one run's\n"
+    "  serve --peers PEERS [--tokens FILE] [--listen HOST:PORT]\n"
+    "                               the HTTP service for the portal\n"
+    "  token new NAME (--staff | --city ID...) [--tokens FILE]\n"
+    "                               a new access token for serve\n"
     "\n"
     "common options:\n"
     "  --catalog FILE   edition of the standard (default: assets/" CERTREPORT_DEFAULT_CATALOG ")\n"
@@ -1579,6 +1584,10 @@ int main(int argc, char **argv)
         rc = cmd_cohort(argc - 1, argv + 1);
     } else if (strcmp(argv[1], "merge") == 0) {
         rc = cmd_merge(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "serve") == 0) {
+        rc = cr_cli_serve(argc - 1, argv + 1);
+    } else if (strcmp(argv[1], "token") == 0) {
+        rc = cr_cli_token(argc - 1, argv + 1);
     } else {
         fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
         print_brief(usage_main);
