@@ -185,6 +185,17 @@ static char *trim_slashes(char *path)
     return path;
 }
 
+/* After a cairo PDF was written: it is not tagged, and the program says so (once, on success, so
+ * a failure still prints one line). */
+static void cairo_note(const char *backend, const char *format)
+{
+    if (backend && format && strcmp(backend, "cairo") == 0 && strcmp(format, "pdf") == 0)
+        fprintf(stderr,
+                "%s: note: the cairo PDF is not tagged, so not accessible to screen readers; "
+                "the default (haru) backend writes an accessible PDF\n",
+                prog);
+}
+
 static int exit_for(const cr_error *e)
 {
     return e->code == CR_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
@@ -1055,11 +1066,6 @@ static bool tagged_pdf(const options *o, const char *backend, const char *format
                        const char **problem)
 {
     bool can = strcmp(backend, "haru") == 0 && strcmp(format, "pdf") == 0;
-    if (strcmp(backend, "cairo") == 0 && strcmp(format, "pdf") == 0 && !o->accessible)
-        fprintf(stderr,
-                "%s: note: the cairo PDF is not tagged, so not accessible to screen readers; "
-                "the default (haru) backend writes an accessible PDF\n",
-                prog);
     if (o->accessible > 0 && !can && !*problem)
         *problem = "--accessible needs a PDF from the haru backend (cairo can set neither "
                    "alternative text nor the document language)";
@@ -1251,6 +1257,8 @@ static int cmd_render(int argc, char **argv)
     if (st != CR_OK)
         goto fail;
     rc = write_output(o.output, &out, &err);
+    if (rc == 0)
+        cairo_note(backend, format);
     goto done;
 fail:
     print_error(&err);
@@ -1410,6 +1418,8 @@ static int cmd_batch(int argc, char **argv)
         return 128 + res.signal;
     if (st != CR_OK)
         return exit_for(&err);
+    if (!res.failed && res.rendered)
+        cairo_note(bo.backend, bo.format);
     return res.failed ? EXIT_INPUT : 0;
 }
 
@@ -1494,6 +1504,8 @@ static int cmd_cohort(int argc, char **argv)
         }
     } else {
         rc = write_output(o.output, &out, &err);
+        if (rc == 0)
+            cairo_note(bo.backend, bo.format);
         if (rc == 0 && excluded) {
             fprintf(stderr, "%s cohort: %zu cit%s left out of the overview (invalid files)\n", prog,
                     excluded, excluded == 1 ? "y" : "ies");

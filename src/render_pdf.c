@@ -529,8 +529,10 @@ static void set_document_info(pdf_render *r)
  * document id, so the bytes stay reproducible. */
 
 /* Appends |s| to the growing buffer with XML's five special characters escaped. */
-static void xmp_put(char **buf, size_t *len, size_t *cap, const char *s, bool escape)
+static void xmp_put(char **buf, size_t *len, size_t *cap, const char *s, bool escape, bool *oom)
 {
+    if (*oom)
+        return; /* a piece was lost: the packet is refused whole */
     for (; s && *s; s++) {
         const char *rep = NULL;
         if (escape)
@@ -543,8 +545,10 @@ static void xmp_put(char **buf, size_t *len, size_t *cap, const char *s, bool es
         if (*len + n + 1 > *cap) {
             size_t nc = (*cap ? *cap * 2 : 2048) + n;
             char *g = realloc(*buf, nc);
-            if (!g)
-                return; /* the caller sees the short buffer as out of memory */
+            if (!g) {
+                *oom = true;
+                return;
+            }
             *buf = g;
             *cap = nc;
         }
@@ -566,8 +570,9 @@ static char *xmp_packet(const pdf_render *r, const char *producer)
                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec > 59 ? 59 : tm.tm_sec);
     char *b = NULL;
     size_t len = 0, cap = 0;
-#define RAW(x) xmp_put(&b, &len, &cap, (x), false)
-#define ESC(x) xmp_put(&b, &len, &cap, (x), true)
+    bool oom = false;
+#define RAW(x) xmp_put(&b, &len, &cap, (x), false, &oom)
+#define ESC(x) xmp_put(&b, &len, &cap, (x), true, &oom)
     RAW("<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
         "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
         "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
@@ -625,7 +630,7 @@ static char *xmp_packet(const pdf_render *r, const char *producer)
     RAW("</rdf:Description>\n</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>");
 #undef RAW
 #undef ESC
-    if (!b || !strstr(b, "<?xpacket end=")) { /* a realloc failed on the way */
+    if (!b || oom) { /* a realloc failed on the way */
         free(b);
         return NULL;
     }
