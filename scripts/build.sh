@@ -61,6 +61,7 @@ cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build build -j"$(nproc)"
 
 # The main job on the shipped samples: every city's report and the staff's overview, in out/.
+mkdir -p out
 build/certreport batch samples/cohort -o out/reports --quiet
 build/certreport cohort samples/cohort -o out/overview.pdf
 echo "build.sh: the sample cohort's reports are in out/reports/ (manifest.csv lists them), its overview is out/overview.pdf"
