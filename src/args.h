@@ -21,7 +21,8 @@ bool cr_arg_range(cr_error *err, const char *fn, const char *arg, long long valu
 /* True (with |err| set) when index or enum |v| is not below |n| (a negative enum is above). */
 #define CR_ARG_RANGE(v, n, err)                                                                    \
     ((unsigned long long)(v) >= (unsigned long long)(n)                                            \
-         ? ((void)cr_arg_range((err), __func__, #v, (long long)(v), (unsigned long long)(n)), true) \
+         ? ((void)cr_arg_range((err), __func__, #v, (long long)(v), (unsigned long long)(n)),      \
+            true)                                                                                  \
          : false)
 
 #endif

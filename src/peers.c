@@ -12,7 +12,6 @@
 #include "text.h"
 #include "xmlsafe.h"
 
-
 /* |id| in lower case, into |buf|. */
 static const char *lower(char *buf, size_t size, const char *id)
 {
@@ -153,11 +152,13 @@ cr_status cr_peers_save(const cr_peers *p, const char *path, cr_error *err)
     for (size_t r = 0; r < cat->nregions; r++)
         fprintf(f, "  <region id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", cat->regions[r].id,
                 p->regions[r].applicants, p->regions[r].met);
-    /* Band ids in lower case, as every machine output writes them (json.h); read back in any case. */
+    /* Band ids in lower case, as every machine output writes them (json.h); read back in any case.
+     */
     char band[64];
     for (size_t b = 0; b < cat->nbands; b++)
-        fprintf(f, "  <band id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n", lower(band, sizeof band, cat->bands[b].id),
-                p->bands[b].applicants, p->bands[b].met);
+        fprintf(f, "  <band id=\"%s\" applicants=\"%lu\" met=\"%lu\"/>\n",
+                lower(band, sizeof band, cat->bands[b].id), p->bands[b].applicants,
+                p->bands[b].met);
     for (size_t i = 0; i < cat->ncriteria; i++) {
         fprintf(f, "  <criterion code=\"%s\" yes=\"%lu\">", cat->criteria[i].code, p->yes[i]);
         for (size_t b = 0; b < cat->nbands; b++)
