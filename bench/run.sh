@@ -42,7 +42,7 @@ echo "built in $(($(date +%s) - t0)) s"
 cli="$build/certreport/certreport"
 gen="$build/certreport/certreport-gencohort"
 # Where the tree puts it depends on how it was configured: the one just built is the newest.
-bench="$(ls -t "$build/certreport-bench" "$build/certreport/bench/certreport-bench" 2>/dev/null | head -n 1)"
+bench="$( (ls -t "$build/certreport-bench" "$build/certreport/bench/certreport-bench" 2>/dev/null || true) | head -n 1)"
 [ -n "$bench" ] || { echo "certreport-bench not found under $build" >&2; exit 1; }
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/certreport-bench.XXXXXX")"
