@@ -581,40 +581,26 @@ static char *xmp_packet(const pdf_render *r, const char *producer)
     if (r->tagged)
         RAW("\n xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\"");
     RAW(">\n<dc:format>application/pdf</dc:format>\n");
-    if (in->title && *in->title) {
-        RAW("<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-        ESC(in->title);
-        RAW("</rdf:li></rdf:Alt></dc:title>\n");
-    }
-    if (in->author && *in->author) {
-        RAW("<dc:creator><rdf:Seq><rdf:li>");
-        ESC(in->author);
-        RAW("</rdf:li></rdf:Seq></dc:creator>\n");
-    }
-    if (in->subject && *in->subject) {
-        RAW("<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">");
-        ESC(in->subject);
-        RAW("</rdf:li></rdf:Alt></dc:description>\n");
-    }
-    if (in->lang && *in->lang) {
-        RAW("<dc:language><rdf:Bag><rdf:li>");
-        ESC(in->lang);
-        RAW("</rdf:li></rdf:Bag></dc:language>\n");
-    }
-    if (in->keywords && *in->keywords) {
-        RAW("<pdf:Keywords>");
-        ESC(in->keywords);
-        RAW("</pdf:Keywords>\n");
-    }
-    if (producer && *producer) {
-        RAW("<pdf:Producer>");
-        ESC(producer);
-        RAW("</pdf:Producer>\n");
-    }
-    if (in->creator && *in->creator) {
-        RAW("<xmp:CreatorTool>");
-        ESC(in->creator);
-        RAW("</xmp:CreatorTool>\n");
+    /* Each property: its opening markup, the value (escaped; left out when empty), its closing. */
+    const struct {
+        const char *open, *value, *close;
+    } props[] = {
+        {"<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">", in->title,
+         "</rdf:li></rdf:Alt></dc:title>\n"},
+        {"<dc:creator><rdf:Seq><rdf:li>", in->author, "</rdf:li></rdf:Seq></dc:creator>\n"},
+        {"<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">", in->subject,
+         "</rdf:li></rdf:Alt></dc:description>\n"},
+        {"<dc:language><rdf:Bag><rdf:li>", in->lang, "</rdf:li></rdf:Bag></dc:language>\n"},
+        {"<pdf:Keywords>", in->keywords, "</pdf:Keywords>\n"},
+        {"<pdf:Producer>", producer, "</pdf:Producer>\n"},
+        {"<xmp:CreatorTool>", in->creator, "</xmp:CreatorTool>\n"},
+    };
+    for (size_t k = 0; k < sizeof props / sizeof *props; k++) {
+        if (!props[k].value || !*props[k].value)
+            continue;
+        RAW(props[k].open);
+        ESC(props[k].value);
+        RAW(props[k].close);
     }
     if (date[0]) {
         RAW("<xmp:CreateDate>");

@@ -206,3 +206,32 @@ void write_pdf(const cr_display *d, const cr_fonts *fonts, const char *path)
     assert_int_equal(fclose(f), 0);
     cr_buffer_free(&out);
 }
+
+void lang_cohort_load(lang_cohort *lc, const cr_schemas *schemas, const char *lang)
+{
+    cr_error err;
+    cr_error_init(&err);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/strings/%s.xml", CR_TEST_ASSETS, lang);
+    lc->strings = cr_strings_load(path, schemas, &err);
+    assert_no_error(&err);
+    lc->catalog = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", schemas, &err);
+    assert_no_error(&err);
+    if (strcmp(lang, "en") != 0) {
+        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path,
+                                                sizeof path));
+        assert_int_equal(cr_catalog_translate(lc->catalog, path, schemas, &err), CR_OK);
+    }
+    lc->cohort = cr_cohort_scan(CR_TEST_SAMPLES, &err);
+    lc->peers = lc->cohort ? cr_cohort_stats(lc->cohort, lc->catalog, schemas, NULL, &err) : NULL;
+    assert_no_error(&err);
+    assert_non_null(lc->peers);
+}
+
+void lang_cohort_free(lang_cohort *lc)
+{
+    cr_peers_free(lc->peers);
+    cr_cohort_free(lc->cohort);
+    cr_catalog_free(lc->catalog);
+    cr_strings_free(lc->strings);
+}

@@ -31,6 +31,19 @@ typedef struct layout_fixture {
 void *layout_fixture_new(size_t size);
 void layout_fixture_free(void *state);
 
+/* The sample cohort read in one of the shipped languages: its string table, the catalog
+ * translated into it, the cohort folder and its peer statistics over that catalog. */
+typedef struct lang_cohort {
+    cr_strings *strings;
+    cr_catalog *catalog;
+    struct cr_cohort *cohort;
+    cr_peers *peers;
+} lang_cohort;
+
+/* Loads |lang| (asserts success). Free with lang_cohort_free. */
+void lang_cohort_load(lang_cohort *lc, const cr_schemas *schemas, const char *lang);
+void lang_cohort_free(lang_cohort *lc);
+
 /* The text runs of page |page| (0-based) of |d|, or of every page with page == (size_t)-1, in
  * display order, each followed by a space. malloc'd. */
 char *page_text(const cr_display *d, size_t page);

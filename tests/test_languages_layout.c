@@ -144,23 +144,14 @@ static void check_table_header(const cr_display *d, const cr_strings *strings, c
 static void check_language(state *s, const char *lang)
 {
     const cr_schemas *schemas = s->base.fx->schemas;
+    lang_cohort lc;
+    lang_cohort_load(&lc, schemas, lang);
+    cr_strings *strings = lc.strings;
+    cr_catalog *cat = lc.catalog;
+    cr_cohort *c = lc.cohort;
+    cr_peers *peers = lc.peers;
     cr_error err;
     cr_error_init(&err);
-    char path[1024];
-    snprintf(path, sizeof path, "%s/strings/%s.xml", CR_TEST_ASSETS, lang);
-    cr_strings *strings = cr_strings_load(path, schemas, &err);
-    assert_no_error(&err);
-    cr_catalog *cat = cr_catalog_load(CR_TEST_ASSETS "/catalog-2023.xml", schemas, &err);
-    assert_no_error(&err);
-    if (strcmp(lang, "en") != 0) {
-        assert_true(cr_catalog_translation_path(CR_TEST_ASSETS "/catalog-2023.xml", lang, path,
-                                                sizeof path));
-        assert_int_equal(cr_catalog_translate(cat, path, schemas, &err), CR_OK);
-    }
-    cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, &err);
-    cr_peers *peers = c ? cr_cohort_stats(c, cat, schemas, NULL, &err) : NULL;
-    assert_no_error(&err);
-    assert_non_null(peers);
     cr_assessment prev;
     assert_int_equal(cr_assessment_load(&prev, CR_TEST_DATA "/previous/gold-city.submission.xml",
                                         NULL, cat, schemas, &err),
@@ -191,10 +182,7 @@ static void check_language(state *s, const char *lang)
         cr_assessment_free(&a);
     }
     cr_assessment_free(&prev);
-    cr_peers_free(peers);
-    cr_cohort_free(c);
-    cr_catalog_free(cat);
-    cr_strings_free(strings);
+    lang_cohort_free(&lc);
 }
 
 static void test_en(void **st)
