@@ -282,12 +282,12 @@
         control = el('input', { id, type: 'number', step: 'any', inputmode: 'decimal', 'data-outcome': o.id, 'aria-describedby': id + '-s' });
         control.value = value !== null && value !== undefined ? value : '';
         control.addEventListener('change', () => whatIfOutcome(o.id, control.value.trim()));
-        rule = t('rule_' + o.rule, { n: o.standard, unit: o.unit || '' });
+        const unit = !o.unit ? '' : o.unit === '%' ? '%' : '\u00a0' + o.unit;
+        rule = t('rule_' + o.rule, { n: o.standard, unit });
       }
       const orig = outcomeOf(state.doc, o.id);
       const changed = o.rule !== 'verdict' && (orig ? orig.getAttribute('value') : null) !== (value === undefined ? null : value);
-      fs.append(el('div', { class: 'crit' + (changed ? ' changed' : '') },
-        el('span', { class: 'code', text: o.id }),
+      fs.append(el('div', { class: 'crit outcome' + (changed ? ' changed' : '') },
         el('label', { for: id, class: 'name' }, o.name,
           el('span', { class: 'stmt', id: id + '-s', text: (o.indicator ? o.indicator + ' — ' : '') + rule })),
         control));
