@@ -120,6 +120,17 @@ try {
     .includes(tierName(args.before)));
   check('no what-if badge yet', await page.$eval('#whatif-badge', (e) => e.hidden));
 
+  // ---- keyboard again: from Download PDF, Tab reaches reset and the what-if's first select ----
+  await page.focus('#download');
+  const after1 = [];
+  for (let i = 0; i < 4; i++) {
+    await page.keyboard.press('Tab');
+    after1.push(await page.evaluate(() => document.activeElement.id));
+  }
+  const firstCode = 'wi-' + catalog.areas[0].criteria[0].code;
+  check('Tab goes from Download PDF to Reset and ' + firstCode, after1.includes('reset') && after1.includes(firstCode),
+    after1.join(' '));
+
   // ---- contrast of every visible text against its background ----
   const lowContrast = await page.evaluate(() => {
     const rgb = (s) => (s.match(/[\d.]+/g) || []).map(Number);
