@@ -166,7 +166,9 @@ try {
     catalog.areas.flatMap((a) => a.criteria).find((c) => c.code === flipCode).name));
   await page.focus(sel);
   await page.select(sel, flipAnswer);
-  await page.waitForFunction((t) => document.querySelector('#tier').dataset.tier === t, WAIT, args.after);
+  // bounded wait for the new tier; on a time-out the checks below say what the page shows
+  await page.waitForFunction((t) => document.querySelector('#tier').dataset.tier === t, WAIT, args.after)
+    .catch(() => {});
   const after = await page.evaluate(() => ({
     text: document.querySelector('#tier').textContent,
     met: Number(document.querySelector('#met').dataset.met),
