@@ -376,12 +376,12 @@ static void section_status(report *R)
     /* When it was issued, against which edition; then the outcome in one sentence, on a shaded
      * panel, and how the review changed the count. */
     L->y -= 6;
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                       issued_line(R));
     L->y += 8;
     cr_draw_panel(L, status_sentence(R));
     L->y -= 6;
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY(L), sp->text,
                       review_line(R));
     L->y += 10;
     if (sc->nstale) {
@@ -391,20 +391,20 @@ static void section_status(report *R)
         cr_arg s[] = {{"n", cr_draw_num(L, (long)sc->nstale)},
                       {"list", cr_draw_join(L, codes, sc->nstale)}};
         cr_draw_elem_para(
-            L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text,
+            L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY(L), sp->text,
             cr_draw_tpl(L, sc->nstale == 1 ? "status.stale.one" : "status.stale", s, 2));
         L->y += 8;
     }
 
     /* The band: one box per area with its percentage, each linking to the area's section (a
      * list of links, box by box). */
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
                       cr_draw_str(L, "status.band"));
     cr_draw_begin(L, CR_ROLE_P, NULL);
-    cr_draw_text_right(L, L->x1, L->y + SZ_H2, CR_FACE_ITALIC, SZ_SMALL, sp->muted,
+    cr_draw_text_right(L, L->x1, L->y + SZ_H2(L), CR_FACE_ITALIC, SZ_SMALL(L), sp->muted,
                        cr_draw_str(L, "status.band.hint"));
     cr_draw_end(L);
-    L->y += SZ_H2 + 8;
+    L->y += SZ_H2(L) + 8;
     size_t na = L->cat->nareas;
     float gap = 5, bw = (L->x1 - L->x0 - gap * (float)(na - 1)) / (float)na;
     float name_h = 0, delta_h = 0; /* delta_h: the change since the previous assessment */
@@ -463,13 +463,11 @@ static void section_status(report *R)
      * mark with the tier it holds, and what holds it below the zone its count reaches. */
     const char *blocked = gauge_blocked(R);
     cr_draw_need(L, blocked ? 96 : 84);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
                       cr_draw_str(L, "gauge.title"));
-    L->y += SZ_H2 + 24;
+    L->y += SZ_H2(L) + 24;
     cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? gauge_alt(R, blocked) : NULL);
     float gx = L->x0, gw = L->x1 - L->x0, gy = L->y, gh = 14;
-    static const cr_rgb tier_colors[] = {
-        {0xb8, 0xc2, 0xcc}, {0xd4, 0xa7, 0x2c}, {0x5b, 0x6b, 0x82}};
     cr_draw_rect(L, gx, gy, gw, gh, sp->shade);
     unsigned total = sc->total ? sc->total : 1;
     /* Tick labels under the bar, left to right; one that would run into the one before it (or
@@ -487,7 +485,8 @@ static void section_status(report *R)
         float from = (float)need / (float)total, to = (float)next / (float)total;
         if (t + 1 == L->cat->ntiers)
             to = 1.0f;
-        cr_draw_rect(L, gx + gw * from, gy, gw * (to - from), gh, tier_colors[t < 3 ? t : 2]);
+        cr_draw_rect(L, gx + gw * from, gy, gw * (to - from), gh,
+                     sp->tiers[t < sp->ntiers ? t : sp->ntiers - 1]);
         cr_draw_vline(L, gx + gw * from, gy - 2, gh + 6, sp->text, 0.6f);
         cr_arg a[] = {{"tier", L->cat->tiers[t].name},
                       {"need", cr_draw_num(L, need)},
@@ -498,14 +497,14 @@ static void section_status(report *R)
     }
     float row_end[2] = {gx - 10, gx - 10}, ly_base = gy + gh + 11;
     for (size_t k = 0; k < nl; k++) {
-        float w = cr_draw_width(L, CR_FACE_REGULAR, SZ_SMALL, labels[k]);
+        float w = cr_draw_width(L, CR_FACE_REGULAR, SZ_SMALL(L), labels[k]);
         float x = lx[k];
         if (x + w > gx + gw)
             x = gx + gw - w;
         int row = x < row_end[0] + 6 ? 1 : 0;
         if (row == 1 && x < row_end[1] + 6)
             x = row_end[1] + 6;
-        cr_draw_text(L, x, ly_base + 9.5f * (float)row, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+        cr_draw_text(L, x, ly_base + 9.5f * (float)row, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted,
                      labels[k]);
         row_end[row] = x + w;
     }
@@ -534,14 +533,14 @@ static void section_status(report *R)
     cr_draw_text(L, ylx, gy - 12, CR_FACE_BOLD, 8.5f, sp->text, yl);
     /* What holds the city below its zone, under the ticks, from the mark. */
     if (blocked) {
-        float nw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL + 0.5f, blocked);
+        float nw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL(L) + 0.5f, blocked);
         float bx = mx - 6;
         if (bx + nw > gx + gw)
             bx = gx + gw - nw;
         if (bx < gx)
             bx = gx;
         below += 12;
-        cr_draw_text(L, bx, below, CR_FACE_BOLD, SZ_SMALL + 0.5f, sp->accent, blocked);
+        cr_draw_text(L, bx, below, CR_FACE_BOLD, SZ_SMALL(L) + 0.5f, sp->accent, blocked);
     }
     cr_draw_end(L);
     L->y = below + 11;
@@ -558,7 +557,7 @@ static float *bullet_heights(cr_draw *L, const char *const *items, size_t n, cr_
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
-        h[i] = cr_draw_para_height(L, face, SZ_BODY, items[i], tw) + 3;
+        h[i] = cr_draw_para_height(L, face, SZ_BODY(L), items[i], tw) + 3;
     return h;
 }
 
@@ -593,8 +592,8 @@ static void bullets(cr_draw *L, const char *const *items, size_t n, cr_face face
         if (cr_keep_break(L, &kp, i))
             cr_draw_new_page(L);
         cr_draw_begin(L, CR_ROLE_LI, NULL);
-        cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.65f, 2, L->sp->accent);
-        cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, face, SZ_BODY, L->sp->text, items[i]);
+        cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY(L) * 0.65f, 2, L->sp->accent);
+        cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, face, SZ_BODY(L), L->sp->text, items[i]);
         cr_draw_end(L);
         L->y += 3;
         cr_keep_placed(L, &kp);
@@ -604,9 +603,10 @@ static void bullets(cr_draw *L, const char *const *items, size_t n, cr_face face
 
 static void subheading(cr_draw *L, const char *text, float keep)
 {
-    cr_draw_need(L, SZ_H2 * 1.7f + keep);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, L->sp->text, text);
-    L->y += SZ_H2 * 1.7f;
+    cr_draw_need(L, SZ_H2(L) * 1.7f + keep);
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), L->sp->text,
+                      text);
+    L->y += SZ_H2(L) * 1.7f;
 }
 
 static unsigned outcomes_needed(const cr_catalog *cat, size_t t)
@@ -676,7 +676,7 @@ static void section_requirements(report *R)
                    {"tiers", cr_draw_join_or(L, tiers, cat->ntiers)},
                    {"min", cr_fmt_int(L->tmp, L->st, cat->min_population)},
                    {"total", cr_draw_num(L, total)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                       cr_draw_tpl(L, "req.intro", ia, 5));
     L->y += 8;
 
@@ -692,9 +692,9 @@ static void section_requirements(report *R)
         cr_arg a[] = {{"n", cr_draw_num(L, (long)n)}};
         const char *text = cr_draw_tpl_n(L, "req.core.text", (long)n, a, 1);
         subheading(L, cr_draw_str(L, "req.core.title"),
-                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 +
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), text, L->x1 - L->x0) + 4 +
                        bullets_lead(L, items, n, CR_FACE_REGULAR));
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                           text);
         L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
@@ -713,9 +713,9 @@ static void section_requirements(report *R)
             items[n++] = cr_draw_tpl(L, "req.outcome.item", b, 2);
         }
         subheading(L, cr_draw_str(L, "req.outcomes.title"),
-                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 +
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), text, L->x1 - L->x0) + 4 +
                        bullets_lead(L, items, n, CR_FACE_REGULAR));
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                           text);
         L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
@@ -759,15 +759,10 @@ static void section_requirements(report *R)
             described |= cat->tiers[t].description != NULL;
         cr_table tb = {
             .ncols = described ? 4 : 3,
-            .widths = {80, 130, 130, 164},
             .headers = {cr_draw_str(L, "req.table.tier"), cr_draw_str(L, "req.table.range"),
                         cr_draw_str(L, "req.table.needs"), cr_draw_str(L, "req.table.means")},
             .title = cr_draw_str(L, "section.requirements")};
-        if (!described)
-            tb.widths[2] += tb.widths[3];
-        float scale = (L->x1 - L->x0) / 504.0f;
-        for (size_t c = 0; c < tb.ncols; c++)
-            tb.widths[c] *= scale;
+        cr_table_columns(L, &tb, "tiers"); /* undescribed: "needs" takes the last column's width */
         cr_table_measure(L, &tb);
         float *h = cr_table_heights(L, &tb, cat->ntiers, tier_row, R);
         subheading(L, cr_draw_str(L, "req.tiers.title"),
@@ -791,7 +786,8 @@ static void section_process(report *R)
     for (int s = 0; s < CR_STEP_COUNT; s++) {
         char key[48];
         snprintf(key, sizeof key, "step.%s.text", cr_step_name((cr_step)s));
-        float h = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, cr_draw_str(L, key), colw - 10);
+        float h =
+            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L), cr_draw_str(L, key), colw - 10);
         if (h > texth)
             texth = h;
     }
@@ -835,15 +831,16 @@ static void section_process(report *R)
             state = cr_draw_str(L, skipped ? "step.skipped" : "step.pending");
         }
         y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10,
-                                  CR_FACE_REGULAR, SZ_SMALL, reached ? sp->text : sp->muted, state);
+                                  CR_FACE_REGULAR, SZ_SMALL(L), reached ? sp->text : sp->muted,
+                                  state);
         /* A finished process (certified) has no current step: its last step is done. */
         if (current && !au->steps[CR_STEP_CERTIFIED].reached)
             y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10,
-                                      CR_FACE_BOLD, SZ_SMALL, sp->accent,
+                                      CR_FACE_BOLD, SZ_SMALL(L), sp->accent,
                                       cr_draw_str(L, "step.current"));
         snprintf(key, sizeof key, "step.%s.text", cr_step_name((cr_step)s));
         y += 3 + cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y + 3, colw - 10,
-                                      CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, key));
+                                      CR_FACE_REGULAR, SZ_SMALL(L), sp->muted, cr_draw_str(L, key));
         cr_draw_end(L);
         cr_draw_end(L);
         if (y - L->y > maxh)
@@ -879,9 +876,10 @@ static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
 {
     const cr_layout_spec *sp = L->sp;
     float row = 22, labw = 120, notew = 80;
-    cr_draw_need(L, SZ_H2 * 2 + row * (float)n + 20);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, title);
-    L->y += SZ_H2 + 20;
+    cr_draw_need(L, SZ_H2(L) * 2 + row * (float)n + 20);
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
+                      title);
+    L->y += SZ_H2(L) + 20;
     if (L->tagged) {
         const char *vs[CR_MAX_LIST];
         for (size_t i = 0; i < n && i < CR_MAX_LIST; i++)
@@ -893,19 +891,19 @@ static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
     float top = L->y;
     for (size_t i = 0; i < n; i++) {
         float y = L->y + (float)i * row;
-        cr_draw_text(L, L->x0, y + 12, CR_FACE_REGULAR, SZ_BODY, sp->text, labels[i]);
+        cr_draw_text(L, L->x0, y + 12, CR_FACE_REGULAR, SZ_BODY(L), sp->text, labels[i]);
         cr_draw_rect(L, bx, y + 3, bw, 12, sp->shade);
         cr_draw_rect(L, bx, y + 3, bw * (float)(values[i] / 100.0), 12, sp->peers);
-        cr_draw_text(L, bx + bw + 4, y + 12, CR_FACE_BOLD, SZ_BODY, sp->text,
+        cr_draw_text(L, bx + bw + 4, y + 12, CR_FACE_BOLD, SZ_BODY(L), sp->text,
                      cr_draw_pct(L, values[i]));
-        cr_draw_text_right(L, L->x1, y + 12, CR_FACE_REGULAR, SZ_SMALL, sp->muted, notes[i]);
+        cr_draw_text_right(L, L->x1, y + 12, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted, notes[i]);
     }
     if (mark >= 0) {
         float mx = bx + bw * (float)(mark / 100.0);
         cr_draw_vline(L, mx, top - 4, row * (float)n + 2, sp->accent, 1.5f);
-        float lw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL, mark_label);
+        float lw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL(L), mark_label);
         float lx = mx - lw / 2 < bx ? bx : mx - lw / 2;
-        cr_draw_text(L, lx, top - 7, CR_FACE_BOLD, SZ_SMALL, sp->accent, mark_label);
+        cr_draw_text(L, lx, top - 7, CR_FACE_BOLD, SZ_SMALL(L), sp->accent, mark_label);
     }
     cr_draw_end(L);
     L->y += row * (float)n + 14;
@@ -918,7 +916,7 @@ static void section_field(report *R)
     const cr_peers *p = L->peers;
     cr_draw_section(L, cr_draw_str(L, "section.field"), 140);
     cr_arg a[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->applicants)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->muted,
                       cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1));
     L->y += 10;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
@@ -950,7 +948,7 @@ static void section_measure(report *R)
     const cr_catalog *cat = L->cat;
     size_t band = R->sc->band;
     cr_draw_section(L, cr_draw_str(L, "section.measure"), 120);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                       cr_draw_str(L, "measure.intro"));
     L->y += 8;
     cr_arg b[] = {{"band", band != CR_NONE ? cat->bands[band].name : ""}};
@@ -959,7 +957,7 @@ static void section_measure(report *R)
         cr_draw_tpl(L, band != CR_NONE ? "legend.size" : "legend.size.none", b, 1)};
     float labw = 0;
     for (int k = 0; k < (band != CR_NONE ? 3 : 2); k++) { /* "no size group" spans the bar */
-        float w = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL, series[k]) + 6;
+        float w = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL(L), series[k]) + 6;
         if (w > labw)
             labw = w;
     }
@@ -969,18 +967,18 @@ static void section_measure(report *R)
         const cr_area *a = &cat->areas[k];
         cr_rgb c = cr_draw_area_color(L, k);
         float dh =
-            SZ_BODY * LEAD + 2 +
-            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, a->description, descw - 9);
+            SZ_BODY(L) * LEAD(L) + 2 +
+            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, a->description, descw - 9);
         float ch = 3 * 13 + 4;
         float h = dh > ch ? dh : ch;
         cr_draw_need(L, h + 14);
         float y0 = L->y;
         cr_draw_rect(L, L->x0, y0, 3, h, c);
         /* Each area: its name, its description, then its three bars (a figure). */
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0 + 9, y0 + SZ_BODY + 1, CR_FACE_BOLD, SZ_BODY + 1, c,
-                          a->name);
-        cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + 9, y0 + SZ_BODY * LEAD + 2, descw - 9,
-                             CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, a->description);
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0 + 9, y0 + SZ_BODY(L) + 1, CR_FACE_BOLD,
+                          SZ_BODY(L) + 1, c, a->name);
+        cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + 9, y0 + SZ_BODY(L) * LEAD(L) + 2, descw - 9,
+                             CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, sp->muted, a->description);
         double vals[3] = {R->sc->areas[k].percent, area_share(L, k, CR_NONE),
                           band != CR_NONE ? area_share(L, k, band) : 0};
         if (L->tagged) {
@@ -992,14 +990,14 @@ static void section_measure(report *R)
         cr_rgb colors[3] = {c, sp->peers, sp->size};
         for (int s = 0; s < 3; s++) {
             float y = y0 + 2 + (float)s * 13;
-            cr_draw_text(L, cx, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text,
-                         series[s]);
+            cr_draw_text(L, cx, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL(L),
+                         sp->text, series[s]);
             if (s == 2 && band == CR_NONE)
                 continue; /* no size group: the label says so, no bar */
             cr_draw_rect(L, bx, y + 1, bw, 9, sp->shade);
             cr_draw_rect(L, bx, y + 1, bw * (float)(vals[s] / 100.0), 9, colors[s]);
-            cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL,
-                         sp->text, cr_draw_pct(L, vals[s]));
+            cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR,
+                         SZ_SMALL(L), sp->text, cr_draw_pct(L, vals[s]));
         }
         cr_draw_end(L);
         L->y += h + 12;
@@ -1086,13 +1084,11 @@ static void section_areas(report *R, bool each_page)
     const cr_layout_spec *sp = L->sp;
     const cr_audited *au = R->au;
     cr_table t = {.ncols = 5,
-                  .widths = {206, 66, 50, 50, 132},
                   .headers = {cr_draw_str(L, "table.criterion"), cr_draw_str(L, "table.response"),
                               cr_draw_str(L, "table.all"), cr_draw_str(L, "table.size"),
                               cr_draw_str(L, "table.notes")}};
-    float scale = (L->x1 - L->x0) / 504.0f, w = L->x1 - L->x0;
-    for (size_t c = 0; c < t.ncols; c++)
-        t.widths[c] *= scale;
+    float w = L->x1 - L->x0;
+    cr_table_columns(L, &t, "criteria");
     cr_table_measure(L, &t);
     for (size_t k = 0; k < cat->nareas && !L->oom; k++) {
         const cr_area *a = &cat->areas[k];
@@ -1110,7 +1106,7 @@ static void section_areas(report *R, bool each_page)
         float legend_h = 6;
         for (int g = 0; g < 3; g++)
             if (legends[g])
-                legend_h += cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL,
+                legend_h += cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L),
                                                 cr_draw_str(L, legends[g]), w);
         cr_arg ar[] = {{"percent", cr_draw_num(L, R->sc->areas[k].percent)},
                        {"area", a->name},
@@ -1119,8 +1115,9 @@ static void section_areas(report *R, bool each_page)
         const char *achieved = cr_draw_tpl(L, "area.achieved", ar, 4);
         const char *progress = R->prev ? area_progress_text(R, k) : NULL;
         float head_h =
-            8 + SZ_H1 * 1.5f + cr_draw_para_height(L, CR_FACE_REGULAR, 10, achieved, w) +
-            (progress ? 3 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, progress, w) : 0) + 6;
+            8 + SZ_H1(L) * 1.5f + cr_draw_para_height(L, CR_FACE_REGULAR, 10, achieved, w) +
+            (progress ? 3 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), progress, w) : 0) +
+            6;
         area_rows rows = {R, k};
         t.title = a->name;
         float *h = cr_table_heights(L, &t, a->count, area_row, &rows);
@@ -1149,12 +1146,13 @@ static void section_areas(report *R, bool each_page)
         cr_draw_bookmark(L, a->name, 1, id);
         cr_draw_rect(L, L->x0, L->y, w, 4, color);
         L->y += 8;
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, a->name);
-        L->y += SZ_H1 * 1.5f;
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H1(L), CR_FACE_BOLD, SZ_H1(L), color,
+                          a->name);
+        L->y += SZ_H1(L) * 1.5f;
         cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, 10, sp->text, achieved);
         if (progress) {
             L->y += 3;
-            cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                               progress);
         }
         L->y += 6;
@@ -1165,7 +1163,7 @@ static void section_areas(report *R, bool each_page)
         L->y += 6;
         for (int g = 0; g < 3; g++)
             if (legends[g])
-                cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+                cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted,
                                   cr_draw_str(L, legends[g]));
         cr_draw_end(L);
     }
@@ -1285,25 +1283,22 @@ static void section_outcomes(report *R)
     const cr_layout_spec *sp = L->sp;
     float w = L->x1 - L->x0;
     cr_table t = {.ncols = 6,
-                  .widths = {76, 90, 118, 64, 84, 72},
                   .headers = {cr_draw_str(L, "outcomes.metric"),
                               cr_draw_str(L, "outcomes.indicator"),
                               cr_draw_str(L, "outcomes.standard"), cr_draw_str(L, "outcomes.value"),
                               cr_draw_str(L, "outcomes.source"), cr_draw_str(L, "outcomes.result")},
                   .title = cr_draw_str(L, "section.outcomes")};
-    float scale = w / 504.0f;
-    for (size_t c = 0; c < t.ncols; c++)
-        t.widths[c] *= scale;
+    cr_table_columns(L, &t, "outcomes");
     cr_table_measure(L, &t);
     float *h = cr_table_heights(L, &t, cat->noutcomes, outcome_row, R);
     if (!h)
         return;
     /* The heading keeps the introduction, the table's header and first rows with it. */
     const char *intro = cr_draw_str(L, "outcomes.intro");
-    float keep = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, w) + 8 +
+    float keep = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, w) + 8 +
                  cr_table_lead(L, &t, h, cat->noutcomes, 0);
     cr_draw_section(L, cr_draw_str(L, "section.outcomes"), keep);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY(L), sp->muted, intro);
     L->y += 8;
     cr_table_begin(L, &t);
     cr_table_rows(L, &t, h, cat->noutcomes, 0, outcome_row, R);
@@ -1412,8 +1407,8 @@ static float criterion_item(report *R, size_t i, bool draw)
         cr_arg q[] = {{"comment", g}};
         quote = cr_draw_tpl(L, "next.guidance", q, 1);
     }
-    float small = SZ_SMALL + 0.5f;
-    float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, head, tw) + small * LEAD +
+    float small = SZ_SMALL(L) + 0.5f;
+    float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), head, tw) + small * LEAD(L) +
               (nr ? cr_draw_para_height(L, CR_FACE_REGULAR, small, why, tw) : 0) +
               (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, small, quote, tw) + 2 : 0);
     if (!draw)
@@ -1421,7 +1416,7 @@ static float criterion_item(report *R, size_t i, bool draw)
     cr_draw_begin(L, CR_ROLE_LI, NULL);
     cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
     cr_draw_begin(L, CR_ROLE_LBODY, NULL);
-    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
+    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY(L), sp->text, head);
     cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, cr_draw_area_color(L, c->area),
                       cat->areas[c->area].name);
     if (nr)
@@ -1485,7 +1480,7 @@ static void stale_note(report *R)
     for (size_t i = 0; i < sc->nstale; i++)
         codes[i] = L->cat->criteria[sc->stale[i]].code;
     cr_arg a[] = {{"list", cr_draw_join(L, codes, sc->nstale)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, L->sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY(L), L->sp->text,
                       cr_draw_tpl(L, sc->nstale == 1 ? "next.stale.one" : "next.stale", a, 1));
     L->y += 8;
 }
@@ -1602,7 +1597,7 @@ static void next_ineligible(report *R)
         cr_arg j[] = {{"a", text}, {"b", cr_draw_tpl(L, "next.ineligible.would", w, 1)}};
         text = cr_draw_tpl(L, "sentence.join", j, 2);
     }
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->text,
                       text);
     L->y += 8;
     size_t show = rm->ncandidates < 5 ? rm->ncandidates : 5, crit[5];
@@ -1616,12 +1611,13 @@ static void next_ineligible(report *R)
         intro =
             cr_draw_tpl(L, rm->band != CR_NONE ? "next.focus.size" : "next.focus.nogroup", b, 1);
     }
-    subheading(
-        L, cr_draw_str(L, "next.focus"),
-        (intro ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 6 : 0) +
-            criteria_lead(R, crit, show));
+    subheading(L, cr_draw_str(L, "next.focus"),
+               (intro
+                    ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 6
+                    : 0) +
+                   criteria_lead(R, crit, show));
     if (intro) {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L),
                           L->sp->muted, intro);
         L->y += 6;
     }
@@ -1643,9 +1639,9 @@ static void section_next(report *R)
                                                                       : "next.intro");
     /* The heading keeps the introduction and the next heading with two lines under it. */
     cr_draw_section(L, cr_draw_str(L, "section.next"),
-                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 +
-                        SZ_H2 * 1.7f + SZ_BODY * LEAD * 2);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
+                        SZ_H2(L) * 1.7f + SZ_BODY(L) * LEAD(L) * 2);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                       intro);
     L->y += 8;
     float tx = L->x0 + 16, tw = L->x1 - tx;
@@ -1702,7 +1698,7 @@ static void section_next(report *R)
             cr_arg a[] = {{"list", cr_draw_join(L, parts, np)},
                           {"tier", tier_name(L, st->reaches)}};
             steps[k] = cr_draw_tpl(L, k == 0 ? "next.step.first" : "next.step.then", a, 2);
-            sh[k] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY + 0.5f, steps[k], tw - 4) + 6;
+            sh[k] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L) + 0.5f, steps[k], tw - 4) + 6;
         }
         subheading(L, cr_draw_tpl(L, "next.goal", ga, 1), list_lead(L, sh, p->nsteps));
         cr_keep kp;
@@ -1713,11 +1709,11 @@ static void section_next(report *R)
                 cr_draw_new_page(L);
             cr_draw_begin(L, CR_ROLE_LI, NULL);
             cr_draw_begin(L, CR_ROLE_LBL, NULL);
-            cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.62f, 6.5f, sp->accent);
-            cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY * 0.62f + 3, CR_FACE_BOLD, SZ_SMALL,
-                                CR_WHITE, cr_draw_num(L, (long)k + 1));
+            cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY(L) * 0.62f, 6.5f, sp->accent);
+            cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY(L) * 0.62f + 3, CR_FACE_BOLD,
+                                SZ_SMALL(L), CR_WHITE, cr_draw_num(L, (long)k + 1));
             cr_draw_end(L);
-            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY + 0.5f,
+            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY(L) + 0.5f,
                               sp->text, steps[k]);
             cr_draw_end(L);
             L->y += 6;
@@ -1757,15 +1753,15 @@ static void section_next(report *R)
                                                     : "next.pool.text.all";
             const char *text = cr_draw_tpl_n(L, key, want, b, 3);
             subheading(L, cr_draw_str(L, "next.pool.title"),
-                       cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 6 +
-                           criteria_lead(R, crit, n));
-            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY,
+                       cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), text, L->x1 - L->x0) +
+                           6 + criteria_lead(R, crit, n));
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L),
                               sp->muted, text);
             L->y += 6;
             criteria_list(R, crit, n);
         }
     } else {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                           cr_draw_str(L, "next.none"));
     }
     L->y += 8;
@@ -1786,18 +1782,18 @@ static void section_next(report *R)
         if (!rt[nres] || !ru[nres])
             break;
         rh[nres] =
-            cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, rt[nres], tw) +
-            (rx[nres] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, rx[nres], tw)
+            cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), rt[nres], tw) +
+            (rx[nres] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, rx[nres], tw)
                       : 0) +
-            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, ru[nres], tw) + 6;
+            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L), ru[nres], tw) + 6;
         nres++;
     }
     cr_keep kp;
     cr_keep_init(L, &kp, rh, nres, 0, true);
-    cr_draw_need(L, SZ_H2 * 1.7f + cr_keep_lead(L, &kp));
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+    cr_draw_need(L, SZ_H2(L) * 1.7f + cr_keep_lead(L, &kp));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
                       cr_draw_str(L, "next.resources"));
-    L->y += SZ_H2 * 1.7f;
+    L->y += SZ_H2(L) * 1.7f;
     if (nres) /* a list of links */
         cr_draw_begin(L, CR_ROLE_L, NULL);
     for (size_t r = 0; r < nres; r++) {
@@ -1807,10 +1803,10 @@ static void section_next(report *R)
         cr_draw_begin(L, CR_ROLE_LBODY, NULL);
         cr_draw_begin(L, CR_ROLE_LINK, NULL);
         float y0 = L->y;
-        cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->accent, rt[r]);
+        cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY(L), sp->accent, rt[r]);
         if (rx[r])
-            cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->text, rx[r]);
-        cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL, sp->accent, ru[r]);
+            cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, sp->text, rx[r]);
+        cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL(L), sp->accent, ru[r]);
         /* The whole entry (title, text and address) is the link; its title describes it. */
         cr_draw_link(L, tx, y0, tw, L->y - y0, ru[r], rt[r]);
         cr_draw_end(L);
