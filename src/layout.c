@@ -870,13 +870,21 @@ static const char *chart_alt(cr_draw *L, const char *title, const char *const *l
     return cr_draw_tpl(L, mark_label ? "chart.alt.mark" : "chart.alt", a, 3);
 }
 
+#define CHART_ROW 18.0f /* a bar chart's row */
+
+/* The height of a bar chart of |n| rows with its title (what bar_chart keeps together). */
+static float bar_chart_height(const cr_draw *L, size_t n)
+{
+    return SZ_H2(L) * 2 + CHART_ROW * (float)n + 20;
+}
+
 static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
                       const double *values, const char *const *notes, size_t n, double mark,
                       const char *mark_label)
 {
     const cr_layout_spec *sp = L->sp;
-    float row = 22, labw = 120, notew = 80;
-    cr_draw_need(L, SZ_H2(L) * 2 + row * (float)n + 20);
+    float row = CHART_ROW, labw = 120, notew = 80;
+    cr_draw_need(L, bar_chart_height(L, n));
     cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
                       title);
     L->y += SZ_H2(L) + 20;
@@ -891,12 +899,12 @@ static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
     float top = L->y;
     for (size_t i = 0; i < n; i++) {
         float y = L->y + (float)i * row;
-        cr_draw_text(L, L->x0, y + 12, CR_FACE_REGULAR, SZ_BODY(L), sp->text, labels[i]);
-        cr_draw_rect(L, bx, y + 3, bw, 12, sp->shade);
-        cr_draw_rect(L, bx, y + 3, bw * (float)(values[i] / 100.0), 12, sp->peers);
-        cr_draw_text(L, bx + bw + 4, y + 12, CR_FACE_BOLD, SZ_BODY(L), sp->text,
+        cr_draw_text(L, L->x0, y + 11, CR_FACE_REGULAR, SZ_BODY(L), sp->text, labels[i]);
+        cr_draw_rect(L, bx, y + 3, bw, 11, sp->shade);
+        cr_draw_rect(L, bx, y + 3, bw * (float)(values[i] / 100.0), 11, sp->peers);
+        cr_draw_text(L, bx + bw + 4, y + 11, CR_FACE_BOLD, SZ_BODY(L), sp->text,
                      cr_draw_pct(L, values[i]));
-        cr_draw_text_right(L, L->x1, y + 12, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted, notes[i]);
+        cr_draw_text_right(L, L->x1, y + 11, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted, notes[i]);
     }
     if (mark >= 0) {
         float mx = bx + bw * (float)(mark / 100.0);
@@ -914,10 +922,14 @@ static void section_field(report *R)
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_peers *p = L->peers;
-    cr_draw_section(L, cr_draw_str(L, "section.field"), 140);
     cr_arg a[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->applicants)}};
+    const char *intro = cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1);
+    /* The heading keeps the introduction and the first chart with it. */
+    cr_draw_section(L, cr_draw_str(L, "section.field"),
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 10 +
+                        bar_chart_height(L, cat->nregions));
     cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->muted,
-                      cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1));
+                      intro);
     L->y += 10;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
     double values[CR_MAX_LIST];
@@ -961,7 +973,7 @@ static void section_measure(report *R)
         if (w > labw)
             labw = w;
     }
-    float descw = (L->x1 - L->x0) * 0.48f, cx = L->x0 + descw + 14;
+    float descw = (L->x1 - L->x0) * 0.56f, cx = L->x0 + descw + 14;
     float bx = cx + labw, bw = L->x1 - bx - 30;
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];
@@ -1055,16 +1067,19 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
     size_t np = 0, shown = s->nnotes < MAX_PARS - 6 ? s->nnotes : MAX_PARS - 6;
     for (size_t c = s->nnotes - shown; c < s->nnotes; c++) {
         cells[4].lang[np] = other_lang(L, s->notes[c]->lang);
+        cells[4].size[np] = SZ_SMALL(L);
         cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment, NULL};
     }
     if (shown < s->nnotes) {
         cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
+        cells[4].size[np] = SZ_SMALL(L);
         cells[4].par[np++] =
             (cr_cell_par){CR_FACE_ITALIC, sp->muted,
                           cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1), NULL};
     }
     for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
         cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
+        cells[4].size[np] = SZ_SMALL(L);
         cells[4].par[np++] =
             (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1), NULL};
     }
@@ -1367,17 +1382,18 @@ static const cr_roadmap_candidate *candidate_of(const cr_roadmap *rm, size_t i)
     return NULL;
 }
 
-/* One criterion to work on, as a list item: its code and name, its area, why it is listed (core,
- * required, in progress, the share of peers meeting it, an answer to look at again) and the
- * reviewers' guidance. Returns its height; draws it only when |draw|. */
-static float criterion_item(report *R, size_t i, bool draw)
+/* One criterion to work on, as a list item in the column at |x|, |w| wide: its code and name, its
+ * area, why it is listed (core, required, in progress, the share of peers meeting it, an answer to
+ * look at again) and the reviewers' guidance (in the small type of a note). Returns its height;
+ * draws it only when |draw|. */
+static float criterion_item(report *R, size_t i, float x, float w, bool draw)
 {
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_layout_spec *sp = L->sp;
     const cr_criterion *c = &cat->criteria[i];
     const cr_roadmap_candidate *cd = candidate_of(R->rm, i);
-    float tx = L->x0 + 16, tw = L->x1 - tx;
+    float tx = x + 12, tw = x + w - tx;
     const char *reasons[5];
     size_t nr = 0;
     if (c->core)
@@ -1407,14 +1423,14 @@ static float criterion_item(report *R, size_t i, bool draw)
         cr_arg q[] = {{"comment", g}};
         quote = cr_draw_tpl(L, "next.guidance", q, 1);
     }
-    float small = SZ_SMALL(L) + 0.5f;
+    float small = SZ_SMALL(L) + 0.5f, note = SZ_SMALL(L);
     float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), head, tw) + small * LEAD(L) +
               (nr ? cr_draw_para_height(L, CR_FACE_REGULAR, small, why, tw) : 0) +
-              (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, small, quote, tw) + 2 : 0);
+              (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, note, quote, tw) + 2 : 0);
     if (!draw)
         return h + 6;
     cr_draw_begin(L, CR_ROLE_LI, NULL);
-    cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
+    cr_draw_rect(L, x, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
     cr_draw_begin(L, CR_ROLE_LBODY, NULL);
     cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY(L), sp->text, head);
     cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, cr_draw_area_color(L, c->area),
@@ -1423,7 +1439,7 @@ static float criterion_item(report *R, size_t i, bool draw)
         cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_REGULAR, small, sp->muted, why);
     if (quote) {
         L->y += 2;
-        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, sp->text, quote);
+        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, note, sp->text, quote);
     }
     cr_draw_end(L);
     cr_draw_end(L);
@@ -1431,39 +1447,72 @@ static float criterion_item(report *R, size_t i, bool draw)
     return h + 6;
 }
 
-/* The heights of a list of criteria to work on, in the scratch arena (NULL: out of memory). */
-static float *criteria_heights(report *R, const size_t *crit, size_t n)
+/* A list of criteria to work on takes two columns from CRITERIA_2COL items up (read row by row,
+ * left then right), one below. */
+#define CRITERIA_2COL 4
+#define CRITERIA_GAP 18.0f
+
+static size_t criteria_cols(size_t n)
 {
-    float *h = cr_arena_calloc(R->d.tmp, n ? n : 1, sizeof *h);
+    return n >= CRITERIA_2COL ? 2 : 1;
+}
+
+static float criteria_colw(const cr_draw *L, size_t cols)
+{
+    return (L->x1 - L->x0 - CRITERIA_GAP * (float)(cols - 1)) / (float)cols;
+}
+
+/* The heights of the rows of a list of criteria to work on (a row: the tallest of its items), in
+ * the scratch arena (NULL: out of memory); |rows| gets their number. */
+static float *criteria_heights(report *R, const size_t *crit, size_t n, size_t *rows)
+{
+    size_t cols = criteria_cols(n);
+    float colw = criteria_colw(&R->d, cols);
+    *rows = (n + cols - 1) / cols;
+    float *h = cr_arena_calloc(R->d.tmp, *rows ? *rows : 1, sizeof *h);
     if (!h) {
         R->d.oom = true;
         return NULL;
     }
-    for (size_t k = 0; k < n; k++)
-        h[k] = criterion_item(R, crit[k], false);
+    for (size_t k = 0; k < n; k++) {
+        float hk = criterion_item(R, crit[k], 0, colw, false);
+        if (hk > h[k / cols])
+            h[k / cols] = hk;
+    }
     return h;
 }
 
 /* What of a list of criteria must fit under its heading (cr_keep_lead). */
 static float criteria_lead(report *R, const size_t *crit, size_t n)
 {
-    return list_lead(&R->d, criteria_heights(R, crit, n), n);
+    size_t rows;
+    float *h = criteria_heights(R, crit, n, &rows);
+    return list_lead(&R->d, h, rows);
 }
 
-/* A list of criteria to work on (one item each), kept together across page breaks. */
+/* A list of criteria to work on (one item each), kept together across page breaks a row at a
+ * time. */
 static void criteria_list(report *R, const size_t *crit, size_t n)
 {
     cr_draw *L = &R->d;
-    float *h = n ? criteria_heights(R, crit, n) : NULL;
+    size_t rows = 0, cols = criteria_cols(n);
+    float colw = criteria_colw(L, cols);
+    float *h = n ? criteria_heights(R, crit, n, &rows) : NULL;
     if (!h)
         return;
     cr_keep kp;
-    cr_keep_init(L, &kp, h, n, 0, true);
+    cr_keep_init(L, &kp, h, rows, 0, true);
     cr_draw_begin(L, CR_ROLE_L, NULL);
-    for (size_t k = 0; k < n; k++) {
-        if (cr_keep_break(L, &kp, k))
+    for (size_t r = 0; r < rows; r++) {
+        if (cr_keep_break(L, &kp, r))
             cr_draw_new_page(L);
-        criterion_item(R, crit[k], true);
+        float y0 = L->y;
+        for (size_t c = 0; c < cols && r * cols + c < n; c++) {
+            L->y = y0;
+            criterion_item(R, crit[r * cols + c], L->x0 + (colw + CRITERIA_GAP) * (float)c, colw,
+                           true);
+        }
+        L->y = y0 + h[r];
         cr_keep_placed(L, &kp);
     }
     cr_draw_end(L);

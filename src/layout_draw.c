@@ -851,7 +851,8 @@ void cr_draw_panel(cr_draw *d, const char *text)
 static int heading(cr_draw *d, const char *title, int level, float keep, bool sect)
 {
     float size = level == 0 ? SZ_H1(d) : SZ_H2(d);
-    cr_draw_need(d, size * 2.2f + keep);
+    /* What the heading takes (space above, the line, the rule under a level 0), and |keep|. */
+    cr_draw_need(d, size * 2.1f + (level == 0 ? 8 : 0) + keep);
     if (sect)
         cr_draw_begin(d, CR_ROLE_SECT, NULL);
     if (d->y > d->top + 1)
@@ -888,6 +889,7 @@ void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title)
 
 typedef struct cell_line {
     cr_face face;
+    float size;
     cr_rgb color;
     cr_line line;
     float gap;  /* extra space before this line (between paragraphs) */
@@ -901,7 +903,8 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
     cr_line *lines[MAX_PARS];
     size_t counts[MAX_PARS];
     for (size_t p = 0; p < c->npar; p++) {
-        counts[p] = cr_draw_wrap(d, c->par[p].face, SZ_TABLE(d), c->par[p].text, w, &lines[p]);
+        counts[p] = cr_draw_wrap(d, c->par[p].face, c->size[p] ? c->size[p] : SZ_TABLE(d),
+                                 c->par[p].text, w, &lines[p]);
         total += counts[p];
     }
     cell_line *cl = cr_arena_calloc(d->tmp, total ? total : 1, sizeof *cl);
@@ -914,6 +917,7 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
     for (size_t p = 0; p < c->npar; p++)
         for (size_t i = 0; i < counts[p]; i++) {
             cl[k].face = c->par[p].face;
+            cl[k].size = c->size[p] ? c->size[p] : SZ_TABLE(d);
             cl[k].color = c->par[p].color;
             cl[k].line = lines[p][i];
             cl[k].gap = (i == 0 && p > 0) ? SZ_TABLE(d) * 0.5f : 0;
@@ -923,6 +927,12 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
         }
     *out = cl;
     return total;
+}
+
+/* The height a cell's line takes (with the space above it, between paragraphs). */
+static float line_h(const cr_draw *d, const cell_line *cl)
+{
+    return cl->size * TABLE_LEAD(d) + cl->gap;
 }
 
 void cr_table_columns(cr_draw *d, cr_table *t, const char *name)
@@ -945,16 +955,23 @@ void cr_table_columns(cr_draw *d, cr_table *t, const char *name)
         t->widths[c] = (w - given) / (float)(t->ncols - n);
 }
 
+/* The header row's type size. */
+static float header_size(const cr_draw *d)
+{
+    return SZ_SMALL(d) - 0.5f;
+}
+
 void cr_table_measure(cr_draw *d, cr_table *t)
 {
-    float h = 0;
+    size_t most = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        float hc = cr_draw_para_height(d, CR_FACE_BOLD, SZ_SMALL(d) - 0.5f, t->headers[c],
-                                       t->widths[c] - 2 * PAD(d));
-        if (hc > h)
-            h = hc;
+        cr_line *lines;
+        size_t n = cr_draw_wrap(d, CR_FACE_BOLD, header_size(d), t->headers[c],
+                                t->widths[c] - 2 * PAD(d), &lines);
+        if (n > most)
+            most = n;
     }
-    t->header_h = h + 2 * PAD(d);
+    t->header_h = (float)most * header_size(d) * TABLE_LEAD(d) + 2 * PAD(d);
 }
 
 /* The header row at the cursor; a TR of TH cells when |cells| (else inside an artifact). */
@@ -964,22 +981,17 @@ static void table_header(cr_draw *d, const cr_table *t, bool cells)
         cr_draw_begin(d, CR_ROLE_TR, NULL);
     cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, t->header_h, d->sp->text);
     float x = d->x0;
-    float size = SZ_SMALL(d) - 0.5f;
+    float size = header_size(d);
     for (size_t c = 0; c < t->ncols; c++) {
         if (cells)
             cr_draw_begin(d, CR_ROLE_TH, NULL);
-        if (t->center[c]) {
-            cr_line *lines;
-            size_t n = cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD(d),
-                                    &lines);
-            for (size_t i = 0; i < n; i++)
-                cr_draw_line(d, x + (t->widths[c] - lines[i].width) / 2,
-                             d->y + PAD(d) - 1 + size + (float)i * size * LEAD(d), CR_FACE_BOLD,
-                             size, CR_WHITE, &lines[i]);
-        } else {
-            cr_draw_para_at(d, x + PAD(d), d->y + PAD(d) - 1, t->widths[c] - 2 * PAD(d),
-                            CR_FACE_BOLD, size, CR_WHITE, t->headers[c]);
-        }
+        cr_line *lines;
+        size_t n =
+            cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD(d), &lines);
+        for (size_t i = 0; i < n; i++)
+            cr_draw_line(d, t->center[c] ? x + (t->widths[c] - lines[i].width) / 2 : x + PAD(d),
+                         d->y + PAD(d) - 1 + size + (float)i * size * TABLE_LEAD(d), CR_FACE_BOLD,
+                         size, CR_WHITE, &lines[i]);
         if (cells)
             cr_draw_end(d);
         x += t->widths[c];
@@ -1014,13 +1026,13 @@ void cr_table_continue(cr_draw *d, const cr_table *t)
 
 float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells)
 {
-    float lh = SZ_TABLE(d) * TABLE_LEAD(d), h = 0;
+    float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         cell_line *lines;
         size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD(d), &lines);
         float hc = 0;
         for (size_t i = 0; i < n; i++)
-            hc += lh + lines[i].gap;
+            hc += line_h(d, &lines[i]);
         if (hc > h)
             h = hc;
     }
@@ -1088,13 +1100,13 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
     const cr_layout_spec *sp = d->sp;
     cell_line *lines[CR_TABLE_MAX_COLS];
     size_t n[CR_TABLE_MAX_COLS], next[CR_TABLE_MAX_COLS];
-    float lh = SZ_TABLE(d) * TABLE_LEAD(d), h = 0;
+    float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD(d), &lines[c]);
         next[c] = 0;
         float hc = 0;
         for (size_t i = 0; i < n[c]; i++)
-            hc += lh + lines[c][i].gap;
+            hc += line_h(d, &lines[c][i]);
         if (hc > h)
             h = hc;
     }
@@ -1112,8 +1124,8 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
         for (size_t c = 0; c < t->ncols; c++) {
             float y = 0;
             size_t i = next[c];
-            while (i < n[c] && y + lh + lines[c][i].gap <= avail) {
-                y += lh + lines[c][i].gap;
+            while (i < n[c] && y + line_h(d, &lines[c][i]) <= avail) {
+                y += line_h(d, &lines[c][i]);
                 i++;
             }
             if (y > used)
@@ -1134,7 +1146,7 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
             cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
                 const cell_line *cl = &lines[c][next[c]];
-                if (y - d->y - PAD(d) + lh + cl->gap > avail)
+                if (y - d->y - PAD(d) + line_h(d, cl) > avail)
                     break;
                 if (!started || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par)) {
                     if (link) { /* the paragraph before was a link: its area, then close it */
@@ -1158,8 +1170,8 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                 }
                 y += cl->gap;
                 float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD(d);
-                cr_draw_line(d, tx, y + SZ_TABLE(d), cl->face, SZ_TABLE(d), cl->color, &cl->line);
-                y += lh;
+                cr_draw_line(d, tx, y + cl->size, cl->face, cl->size, cl->color, &cl->line);
+                y += cl->size * TABLE_LEAD(d);
                 next[c]++;
             }
             if (link) {

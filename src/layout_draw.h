@@ -284,6 +284,7 @@ typedef struct cr_cell {
     cr_cell_par par[MAX_PARS];
     const char *lang[MAX_PARS]; /* a paragraph's language when not the report's (it is then a P
                                  * element of its own, with /Lang), or NULL */
+    float size[MAX_PARS];       /* a paragraph's type size; 0: the table's (<type table>) */
     size_t npar;
     bool center;
 } cr_cell;
