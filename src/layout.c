@@ -40,6 +40,7 @@ typedef struct report {
         size_t page, op;
     } band_goto[CR_MAX_LIST];
     size_t nband;
+    float tail; /* what must end on the page of the next steps' last list: the resources */
 } report;
 
 /* ---- peers ---- */
@@ -847,7 +848,7 @@ static void section_process(report *R)
             maxh = y - L->y;
     }
     cr_draw_end(L);
-    L->y += maxh + 12;
+    L->y += maxh + 10;
     cr_draw_end(L);
 }
 
@@ -872,10 +873,11 @@ static const char *chart_alt(cr_draw *L, const char *title, const char *const *l
 
 #define CHART_ROW 18.0f /* a bar chart's row */
 
-/* The height of a bar chart of |n| rows with its title (what bar_chart keeps together). */
+/* The height of a bar chart of |n| rows with its title, the space for the mark's label between
+ * them (what bar_chart keeps together; the space under it may go to the page's end). */
 static float bar_chart_height(const cr_draw *L, size_t n)
 {
-    return SZ_H2(L) * 2 + CHART_ROW * (float)n + 20;
+    return SZ_H2(L) + 20 + CHART_ROW * (float)n;
 }
 
 static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
@@ -926,11 +928,11 @@ static void section_field(report *R)
     const char *intro = cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1);
     /* The heading keeps the introduction and the first chart with it. */
     cr_draw_section(L, cr_draw_str(L, "section.field"),
-                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 10 +
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
                         bar_chart_height(L, cat->nregions));
     cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->muted,
                       intro);
-    L->y += 10;
+    L->y += 8;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
     double values[CR_MAX_LIST];
     cr_arg you[] = {{"percent", cr_draw_num(L, R->sc->percent)}};
@@ -1052,6 +1054,8 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
     if (s->stale) {
         cells[1].par[1] =
             (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale"), NULL};
+        cells[1].size[1] = SZ_SMALL(L);
+        cells[1].tight = true; /* off the statement's lines: text extraction keeps them apart */
         cells[1].npar = 2;
     }
     cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text,
@@ -1282,6 +1286,7 @@ static void outcome_row(cr_draw *L, void *data, size_t o, cr_cell *cells, bool *
     const cr_event *verdict = outcome_verdict(R, o);
     if (verdict && verdict->comment) {
         cells[5].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment, NULL};
+        cells[5].size[1] = SZ_SMALL(L); /* a note, as the reviewers' comments on criteria */
         cells[5].lang[1] = other_lang(L, verdict->lang);
         cells[5].npar = 2;
     }
@@ -1482,17 +1487,29 @@ static float *criteria_heights(report *R, const size_t *crit, size_t n, size_t *
     return h;
 }
 
-/* What of a list of criteria must fit under its heading (cr_keep_lead). */
-static float criteria_lead(report *R, const size_t *crit, size_t n)
+/* How a list of |n| criteria in |rows| rows keeps together: whole when it has at most keep-list
+ * items (as any list), else a row at a time; |tail| ends on the last row's page. */
+static void criteria_keep(cr_draw *L, cr_keep *kp, const float *h, size_t rows, size_t n,
+                          float tail)
+{
+    cr_keep_init(L, kp, h, rows, tail, n <= L->sp->keep_list);
+}
+
+/* What of a list of criteria (and |tail|) must fit under its heading (cr_keep_lead). */
+static float criteria_lead(report *R, const size_t *crit, size_t n, float tail)
 {
     size_t rows;
     float *h = criteria_heights(R, crit, n, &rows);
-    return list_lead(&R->d, h, rows);
+    if (!h)
+        return 0;
+    cr_keep kp;
+    criteria_keep(&R->d, &kp, h, rows, n, tail);
+    return cr_keep_lead(&R->d, &kp);
 }
 
 /* A list of criteria to work on (one item each), kept together across page breaks a row at a
- * time. */
-static void criteria_list(report *R, const size_t *crit, size_t n)
+ * time, its last rows on the page of the |tail| that follows it (0: none). */
+static void criteria_list(report *R, const size_t *crit, size_t n, float tail)
 {
     cr_draw *L = &R->d;
     size_t rows = 0, cols = criteria_cols(n);
@@ -1501,7 +1518,7 @@ static void criteria_list(report *R, const size_t *crit, size_t n)
     if (!h)
         return;
     cr_keep kp;
-    cr_keep_init(L, &kp, h, rows, 0, true);
+    criteria_keep(L, &kp, h, rows, n, tail);
     cr_draw_begin(L, CR_ROLE_L, NULL);
     for (size_t r = 0; r < rows; r++) {
         if (cr_keep_break(L, &kp, r))
@@ -1664,13 +1681,114 @@ static void next_ineligible(report *R)
                (intro
                     ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 6
                     : 0) +
-                   criteria_lead(R, crit, show));
+                   criteria_lead(R, crit, show, R->tail));
     if (intro) {
         cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L),
                           L->sp->muted, intro);
         L->y += 6;
     }
-    criteria_list(R, crit, show);
+    criteria_list(R, crit, show, R->tail);
+}
+
+/* The learning resources (strings resource.N.title, .text, .url): a short list of links in
+ * two columns, read row by row, kept whole with its heading. */
+enum { MAX_RES = 20 };
+typedef struct resource_list {
+    const char *title[MAX_RES], *text[MAX_RES], *url[MAX_RES];
+    size_t n, rows;
+    float h[MAX_RES / 2]; /* each row's height */
+    float colw;
+} resource_list;
+
+static void resource_list_load(cr_draw *L, resource_list *rl)
+{
+    memset(rl, 0, sizeof *rl);
+    rl->colw = criteria_colw(L, 2);
+    for (int r = 1; r <= MAX_RES; r++) {
+        char kt[32], kx[32], ku[32];
+        snprintf(kt, sizeof kt, "resource.%d.title", r);
+        snprintf(kx, sizeof kx, "resource.%d.text", r);
+        snprintf(ku, sizeof ku, "resource.%d.url", r);
+        size_t k = rl->n;
+        rl->title[k] = cr_strings_get(L->st, kt);
+        rl->text[k] = cr_strings_get(L->st, kx);
+        rl->url[k] = cr_strings_get(L->st, ku);
+        if (!rl->title[k] || !rl->url[k])
+            break;
+        float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), rl->title[k], rl->colw) +
+                  (rl->text[k] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f,
+                                                     rl->text[k], rl->colw)
+                               : 0) +
+                  cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L), rl->url[k], rl->colw) + 6;
+        if (h > rl->h[k / 2])
+            rl->h[k / 2] = h;
+        rl->n++;
+    }
+    rl->rows = (rl->n + 1) / 2;
+}
+
+/* What the resources need below the cursor to start on its page: the heading and the list. */
+static float resources_lead(cr_draw *L)
+{
+    resource_list rl;
+    resource_list_load(L, &rl);
+    cr_keep kp;
+    cr_keep_init(L, &kp, rl.h, rl.rows, 0, true);
+    return SZ_H2(L) * 1.7f + cr_keep_lead(L, &kp);
+}
+
+static void resources(report *R)
+{
+    cr_draw *L = &R->d;
+    const cr_layout_spec *sp = L->sp;
+    resource_list rl;
+    resource_list_load(L, &rl);
+    float colw = rl.colw;
+    cr_keep kp;
+    cr_keep_init(L, &kp, rl.h, rl.rows, 0, true);
+    cr_draw_need(L, SZ_H2(L) * 1.7f + cr_keep_lead(L, &kp));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
+                      cr_draw_str(L, "next.resources"));
+    L->y += SZ_H2(L) * 1.7f;
+    if (rl.n) /* a list of links */
+        cr_draw_begin(L, CR_ROLE_L, NULL);
+    for (size_t row = 0; row < rl.rows; row++) {
+        if (cr_keep_break(L, &kp, row))
+            cr_draw_new_page(L);
+        float y0 = L->y;
+        for (size_t r = row * 2; r < row * 2 + 2 && r < rl.n; r++) {
+            float x = L->x0 + (r % 2 ? colw + CRITERIA_GAP : 0);
+            L->y = y0;
+            cr_draw_begin(L, CR_ROLE_LI, NULL);
+            cr_draw_begin(L, CR_ROLE_LBODY, NULL);
+            cr_draw_begin(L, CR_ROLE_LINK, NULL);
+            cr_draw_para(L, x, colw, CR_FACE_BOLD, SZ_BODY(L), sp->accent, rl.title[r]);
+            if (rl.text[r])
+                cr_draw_para(L, x, colw, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, sp->text, rl.text[r]);
+            cr_draw_para(L, x, colw, CR_FACE_REGULAR, SZ_SMALL(L), sp->accent, rl.url[r]);
+            /* The whole entry (title, text and address) is the link; its title describes it. */
+            cr_draw_link(L, x, y0, colw, L->y - y0, rl.url[r], rl.title[r]);
+            cr_draw_end(L);
+            cr_draw_end(L);
+            cr_draw_end(L);
+        }
+        L->y = y0 + rl.h[row];
+        cr_keep_placed(L, &kp);
+    }
+    if (rl.n)
+        cr_draw_end(L);
+}
+
+/* The next steps' heading and introduction, kept with |keep| points of what follows. */
+static void next_heading(report *R, const char *intro, float keep)
+{
+    cr_draw *L = &R->d;
+    cr_draw_section(L, cr_draw_str(L, "section.next"),
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
+                        keep);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->muted,
+                      intro);
+    L->y += 8;
 }
 
 /* Next steps, from the library's roadmap (roadmap.h): the next goal (the tier the cheapest path
@@ -1686,17 +1804,18 @@ static void section_next(report *R)
     const char *intro = cr_draw_str(L, sc->eligibility != CR_ELIGIBLE ? "next.intro.ineligible"
                                        : rm->keep.tier != CR_NONE     ? "next.intro.keep"
                                                                       : "next.intro");
-    /* The heading keeps the introduction and the next heading with two lines under it. */
-    cr_draw_section(L, cr_draw_str(L, "section.next"),
-                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
-                        SZ_H2(L) * 1.7f + SZ_BODY(L) * LEAD(L) * 2);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
-                      intro);
-    L->y += 8;
+    /* The last list ends on the page of the resources (8 points under it), so that they never
+     * make a page of their own. */
+    R->tail = 8 + resources_lead(L);
+    /* The heading keeps the introduction and what follows it: the goal's heading and its steps
+     * when there is a path, else a heading with two lines under it. */
+    float two_lines = SZ_H2(L) * 1.7f + SZ_BODY(L) * LEAD(L) * 2;
     float tx = L->x0 + 16, tw = L->x1 - tx;
     if (sc->eligibility != CR_ELIGIBLE) {
+        next_heading(R, intro, two_lines);
         next_ineligible(R);
     } else if (rm->keep.tier != CR_NONE) {
+        next_heading(R, intro, two_lines);
         next_keep(R);
     } else if (rm->npaths) {
         /* The path shown: the one to the highest tier, when its first step reaches what the
@@ -1749,6 +1868,7 @@ static void section_next(report *R)
             steps[k] = cr_draw_tpl(L, k == 0 ? "next.step.first" : "next.step.then", a, 2);
             sh[k] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L) + 0.5f, steps[k], tw - 4) + 6;
         }
+        next_heading(R, intro, SZ_H2(L) * 1.7f + list_lead(L, sh, p->nsteps));
         subheading(L, cr_draw_tpl(L, "next.goal", ga, 1), list_lead(L, sh, p->nsteps));
         cr_keep kp;
         cr_keep_init(L, &kp, sh, p->nsteps, 0, true);
@@ -1783,8 +1903,10 @@ static void section_next(report *R)
         }
         /* The criteria that move the city: those to meet, then the pool to choose from. */
         if (nnamed) {
-            subheading(L, cr_draw_str(L, "next.named.title"), criteria_lead(R, named, nnamed));
-            criteria_list(R, named, nnamed);
+            float tail = pool_step ? 0 : R->tail;
+            subheading(L, cr_draw_str(L, "next.named.title"),
+                       criteria_lead(R, named, nnamed, tail));
+            criteria_list(R, named, nnamed, tail);
             L->y += 4;
         }
         if (pool_step) {
@@ -1803,69 +1925,20 @@ static void section_next(report *R)
             const char *text = cr_draw_tpl_n(L, key, want, b, 3);
             subheading(L, cr_draw_str(L, "next.pool.title"),
                        cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), text, L->x1 - L->x0) +
-                           6 + criteria_lead(R, crit, n));
+                           6 + criteria_lead(R, crit, n, R->tail));
             cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L),
                               sp->muted, text);
             L->y += 6;
-            criteria_list(R, crit, n);
+            criteria_list(R, crit, n, R->tail);
         }
     } else {
+        next_heading(R, intro, two_lines);
         cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                           cr_draw_str(L, "next.none"));
     }
     L->y += 8;
 
-    /* Learning resources, with clickable links: a short list, kept whole with its heading. */
-    enum { MAX_RES = 20 };
-    const char *rt[MAX_RES], *rx[MAX_RES], *ru[MAX_RES];
-    float rh[MAX_RES];
-    size_t nres = 0;
-    for (int r = 1; r <= MAX_RES; r++) {
-        char kt[32], kx[32], ku[32];
-        snprintf(kt, sizeof kt, "resource.%d.title", r);
-        snprintf(kx, sizeof kx, "resource.%d.text", r);
-        snprintf(ku, sizeof ku, "resource.%d.url", r);
-        rt[nres] = cr_strings_get(L->st, kt);
-        rx[nres] = cr_strings_get(L->st, kx);
-        ru[nres] = cr_strings_get(L->st, ku);
-        if (!rt[nres] || !ru[nres])
-            break;
-        rh[nres] =
-            cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), rt[nres], tw) +
-            (rx[nres] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, rx[nres], tw)
-                      : 0) +
-            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L), ru[nres], tw) + 6;
-        nres++;
-    }
-    cr_keep kp;
-    cr_keep_init(L, &kp, rh, nres, 0, true);
-    cr_draw_need(L, SZ_H2(L) * 1.7f + cr_keep_lead(L, &kp));
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
-                      cr_draw_str(L, "next.resources"));
-    L->y += SZ_H2(L) * 1.7f;
-    if (nres) /* a list of links */
-        cr_draw_begin(L, CR_ROLE_L, NULL);
-    for (size_t r = 0; r < nres; r++) {
-        if (cr_keep_break(L, &kp, r))
-            cr_draw_new_page(L);
-        cr_draw_begin(L, CR_ROLE_LI, NULL);
-        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
-        cr_draw_begin(L, CR_ROLE_LINK, NULL);
-        float y0 = L->y;
-        cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY(L), sp->accent, rt[r]);
-        if (rx[r])
-            cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, sp->text, rx[r]);
-        cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL(L), sp->accent, ru[r]);
-        /* The whole entry (title, text and address) is the link; its title describes it. */
-        cr_draw_link(L, tx, y0, tw, L->y - y0, ru[r], rt[r]);
-        cr_draw_end(L);
-        cr_draw_end(L);
-        cr_draw_end(L);
-        L->y += 6;
-        cr_keep_placed(L, &kp);
-    }
-    if (nres)
-        cr_draw_end(L);
+    resources(R);
     cr_draw_end(L);
 }
 

@@ -920,7 +920,7 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
             cl[k].size = c->size[p] ? c->size[p] : SZ_TABLE(d);
             cl[k].color = c->par[p].color;
             cl[k].line = lines[p][i];
-            cl[k].gap = (i == 0 && p > 0) ? SZ_TABLE(d) * 0.5f : 0;
+            cl[k].gap = (i == 0 && p > 0 && !c->tight) ? SZ_TABLE(d) * 0.5f : 0;
             cl[k].par = p;
             cl[k].lang = c->lang[p];
             k++;
@@ -967,11 +967,11 @@ void cr_table_measure(cr_draw *d, cr_table *t)
     for (size_t c = 0; c < t->ncols; c++) {
         cr_line *lines;
         size_t n = cr_draw_wrap(d, CR_FACE_BOLD, header_size(d), t->headers[c],
-                                t->widths[c] - 2 * PAD(d), &lines);
+                                t->widths[c] - 2 * PAD_X(d), &lines);
         if (n > most)
             most = n;
     }
-    t->header_h = (float)most * header_size(d) * TABLE_LEAD(d) + 2 * PAD(d);
+    t->header_h = (float)most * header_size(d) * TABLE_LEAD(d) + 2 * PAD_Y(d);
 }
 
 /* The header row at the cursor; a TR of TH cells when |cells| (else inside an artifact). */
@@ -987,10 +987,10 @@ static void table_header(cr_draw *d, const cr_table *t, bool cells)
             cr_draw_begin(d, CR_ROLE_TH, NULL);
         cr_line *lines;
         size_t n =
-            cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD(d), &lines);
+            cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD_X(d), &lines);
         for (size_t i = 0; i < n; i++)
-            cr_draw_line(d, t->center[c] ? x + (t->widths[c] - lines[i].width) / 2 : x + PAD(d),
-                         d->y + PAD(d) - 1 + size + (float)i * size * TABLE_LEAD(d), CR_FACE_BOLD,
+            cr_draw_line(d, t->center[c] ? x + (t->widths[c] - lines[i].width) / 2 : x + PAD_X(d),
+                         d->y + PAD_Y(d) - 1 + size + (float)i * size * TABLE_LEAD(d), CR_FACE_BOLD,
                          size, CR_WHITE, &lines[i]);
         if (cells)
             cr_draw_end(d);
@@ -1029,14 +1029,14 @@ float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells)
     float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         cell_line *lines;
-        size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD(d), &lines);
+        size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines);
         float hc = 0;
         for (size_t i = 0; i < n; i++)
             hc += line_h(d, &lines[i]);
         if (hc > h)
             h = hc;
     }
-    return h + 2 * PAD(d);
+    return h + 2 * PAD_Y(d);
 }
 
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data)
@@ -1102,7 +1102,7 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
     size_t n[CR_TABLE_MAX_COLS], next[CR_TABLE_MAX_COLS];
     float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD(d), &lines[c]);
+        n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines[c]);
         next[c] = 0;
         float hc = 0;
         for (size_t i = 0; i < n[c]; i++)
@@ -1112,14 +1112,14 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
     }
     if (d->oom)
         return;
-    h += 2 * PAD(d);
+    h += 2 * PAD_Y(d);
     float page_room = d->bottom - d->top - t->header_h - SZ_BODY(d) * 2;
     if (d->y + h > d->bottom && h <= page_room)
         cr_table_continue(d, t);
     bool more = true;
     while (more) {
         /* Draw as many lines of each cell as fit (all of them, unless the row is huge). */
-        float avail = d->bottom - d->y - 2 * PAD(d), used = 0;
+        float avail = d->bottom - d->y - 2 * PAD_Y(d), used = 0;
         more = false;
         for (size_t c = 0; c < t->ncols; c++) {
             float y = 0;
@@ -1131,13 +1131,13 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
             if (y > used)
                 used = y;
         }
-        float rh = used + 2 * PAD(d);
+        float rh = used + 2 * PAD_Y(d);
         cr_draw_begin(d, CR_ROLE_TR, NULL);
         if (shade)
             cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, rh, sp->shade);
         float x = d->x0;
         for (size_t c = 0; c < t->ncols; c++) {
-            float y = d->y + PAD(d);
+            float y = d->y + PAD_Y(d);
             /* A P per paragraph (one open), when there are several or one in another language. */
             bool pars = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]), open = false;
             bool started = false;
@@ -1146,12 +1146,12 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
             cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
                 const cell_line *cl = &lines[c][next[c]];
-                if (y - d->y - PAD(d) + line_h(d, cl) > avail)
+                if (y - d->y - PAD_Y(d) + line_h(d, cl) > avail)
                     break;
                 if (!started || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par)) {
                     if (link) { /* the paragraph before was a link: its area, then close it */
-                        cr_draw_link(d, x + PAD(d), link_y, t->widths[c] - 2 * PAD(d), y - link_y,
-                                     link->uri, link->text);
+                        cr_draw_link(d, x + PAD_X(d), link_y, t->widths[c] - 2 * PAD_X(d),
+                                     y - link_y, link->uri, link->text);
                         cr_draw_end(d);
                         link = NULL;
                     }
@@ -1169,13 +1169,13 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                     started = true;
                 }
                 y += cl->gap;
-                float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD(d);
+                float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD_X(d);
                 cr_draw_line(d, tx, y + cl->size, cl->face, cl->size, cl->color, &cl->line);
                 y += cl->size * TABLE_LEAD(d);
                 next[c]++;
             }
             if (link) {
-                cr_draw_link(d, x + PAD(d), link_y, t->widths[c] - 2 * PAD(d), y - link_y,
+                cr_draw_link(d, x + PAD_X(d), link_y, t->widths[c] - 2 * PAD_X(d), y - link_y,
                              link->uri, link->text);
                 cr_draw_end(d);
             }

@@ -269,7 +269,8 @@ void cr_keep_placed(const cr_draw *d, cr_keep *kp);
 
 /* ---- tables: a header row repeated after every page break, rows kept whole ---- */
 
-#define PAD(d) ((d)->sp->type.cell_pad) /* inside a table cell, each side */
+#define PAD_X(d) ((d)->sp->type.cell_pad_x) /* inside a table cell, left and right */
+#define PAD_Y(d) ((d)->sp->type.cell_pad_y) /* inside a table cell, top and bottom */
 #define MAX_PARS 32
 #define CR_TABLE_MAX_COLS CR_LAYOUT_MAX_COLS
 
@@ -287,6 +288,7 @@ typedef struct cr_cell {
     float size[MAX_PARS];       /* a paragraph's type size; 0: the table's (<type table>) */
     size_t npar;
     bool center;
+    bool tight; /* its paragraphs follow without a gap (an answer and the note under it) */
 } cr_cell;
 
 typedef struct cr_table {

@@ -26,7 +26,8 @@ typedef struct cr_type_scale {
     float body, small, table, h1, h2;
     float leading;       /* line height / size, in paragraphs */
     float table_leading; /* the same in table cells */
-    float cell_pad;      /* space inside a table cell, on each side */
+    float cell_pad_x;    /* space inside a table cell, left and right */
+    float cell_pad_y;    /* the same, top and bottom */
 } cr_type_scale;
 
 #define CR_LAYOUT_MAX_COLS 12

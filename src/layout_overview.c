@@ -371,8 +371,8 @@ static void section_areas(overview *O)
         rows += cr_draw_para_height(L, CR_FACE_BOLD, SZ_TABLE(L),
                                     k < cat->nareas ? cat->areas[k].name
                                                     : cr_draw_str(L, "overview.areas.total"),
-                                    t.widths[0] - 2 * PAD(L)) +
-                2 * PAD(L);
+                                    t.widths[0] - 2 * PAD_X(L)) +
+                2 * PAD_Y(L);
     cr_draw_section(L, t.title,
                     cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
                         t.header_h + rows);
@@ -441,7 +441,7 @@ static void section_criteria(overview *O)
                       cr_draw_tpl(L, "overview.criteria.intro", ia, 1));
     L->y += 8;
     cr_table_begin(L, &t);
-    float row = SZ_TABLE(L) * TABLE_LEAD(L) + 2 * PAD(L);
+    float row = SZ_TABLE(L) * TABLE_LEAD(L) + 2 * PAD_Y(L);
     bool any_core = false;
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];

@@ -78,7 +78,8 @@ static void type_scale(xmlNodePtr n, cr_type_scale *t)
                          .h2 = 11.5f,
                          .leading = 1.32f,
                          .table_leading = 1.32f,
-                         .cell_pad = 4};
+                         .cell_pad_x = 4,
+                         .cell_pad_y = 4};
     if (n) {
         t->body = number(n, "body", t->body);
         t->small = number(n, "small", t->small);
@@ -87,7 +88,8 @@ static void type_scale(xmlNodePtr n, cr_type_scale *t)
         t->h2 = number(n, "h2", t->h2);
         t->leading = number(n, "leading", t->leading);
         t->table_leading = number(n, "table-leading", t->table_leading);
-        t->cell_pad = number(n, "cell-padding", t->cell_pad);
+        t->cell_pad_x = number(n, "cell-padding-x", t->cell_pad_x);
+        t->cell_pad_y = number(n, "cell-padding-y", t->cell_pad_y);
     }
 }
 
