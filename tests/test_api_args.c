@@ -1091,6 +1091,16 @@ CASE(cr_render_pdf)
     USAGE(cr_render_pdf(W->d, ENV.fonts, NULL, ERR));
 }
 
+CASE(cr_display_check)
+{
+    (void)state;
+    size_t n;
+    USAGE(cr_display_check(NULL, ENV.fonts, &n, ERR));
+    USAGE(cr_display_check(W->d, NULL, &n, ERR));
+    cr_display empty = {.page_w = 100, .page_h = 100, .nops = 3};
+    USAGE(cr_display_check(&empty, ENV.fonts, NULL, ERR)); /* ops NULL, nops 3 */
+}
+
 CASE(cr_render_cairo)
 {
     (void)state;
@@ -1319,6 +1329,7 @@ static const struct {
     C(cr_peers_load),
     C(cr_peers_parse),
     C(cr_render_pdf),
+    C(cr_display_check),
     C(cr_render_cairo),
     C(cr_buffer_free),
     C(cr_write_file_atomic),
