@@ -348,6 +348,38 @@ bool cr_language_files(const char *strings_dir, const char *catalog_path, const 
     return !lacking;
 }
 
+const char *cr_language_choose(const char *strings_dir, const char *catalog_path,
+                               const cr_catalog *cat, const char *forced, const char *own,
+                               char *strings, char *cat_text, size_t size, cr_error *err)
+{
+    if (strings && size)
+        strings[0] = '\0';
+    if (cat_text && size)
+        cat_text[0] = '\0';
+    if (CR_ARG_NULL(strings_dir, err) || CR_ARG_NULL(catalog_path, err) || CR_ARG_NULL(cat, err) ||
+        CR_ARG_NULL(strings, err) || CR_ARG_NULL(cat_text, err))
+        return NULL;
+    if (size == 0) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_language_choose: size is 0");
+        return NULL;
+    }
+    const char *tries[3] = {forced, forced ? NULL : own, forced ? NULL : "en"};
+    const char *missing = NULL;
+    for (int k = 0; k < 3; k++) {
+        if (!tries[k] || (k > 0 && !*tries[k]))
+            continue;
+        if (cr_language_files(strings_dir, catalog_path, cat, tries[k], strings, cat_text, size,
+                              &missing))
+            return tries[k];
+        if (k == 0) {
+            cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found", tries[k]);
+            return NULL;
+        }
+    }
+    cr_error_set(err, CR_EIO, missing, 0, "string table not found");
+    return NULL;
+}
+
 size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
                           void (*missing)(void *data, const char *key), void *data)
 {
