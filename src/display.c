@@ -377,7 +377,8 @@ static const char *bad_op(const cr_display *d, const struct cr_fonts *fonts, con
             return "structure nested too deep";
         else
             ++*depth;
-        return NULL;
+        u = bad_utf8(op->text) ? bad_utf8(op->text) : bad_utf8(op->lang); /* alt text, language */
+        break;
     case CR_OP_END:
         if (*artifact)
             *artifact = false;

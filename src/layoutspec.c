@@ -60,14 +60,6 @@ static void color(xmlNodePtr n, const char *attr, cr_rgb *out)
     xmlFree(v);
 }
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name)
-{
-    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
-        if (cr_xml_is(c, name))
-            return c;
-    return NULL;
-}
-
 cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *path,
                                      const char *fonts_dir, const cr_schemas *schemas,
                                      cr_error *err)
@@ -108,7 +100,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
         bad = true;
         goto done;
     }
-    xmlNodePtr fonts = child(root, "fonts");
+    xmlNodePtr fonts = cr_xml_child(root, "fonts");
     xmlNodePtr fb = cr_xml_elem(fonts->children);
     for (int k = 0; k < CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK; k++) {
         /* The schema allows only plain file names ([A-Za-z0-9._-], no slash), so a font can't
@@ -140,7 +132,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
             fb = cr_xml_elem(fb->next);
         }
     }
-    xmlNodePtr pal = child(root, "palette");
+    xmlNodePtr pal = cr_xml_child(root, "palette");
     color(pal, "text", &s->text);
     color(pal, "muted", &s->muted);
     color(pal, "accent", &s->accent);
@@ -161,7 +153,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
         color(c, "color", &s->areas[s->nareas].color);
         s->nareas++;
     }
-    for (xmlNodePtr c = cr_xml_elem(child(root, "sections")->children); c;
+    for (xmlNodePtr c = cr_xml_elem(cr_xml_child(root, "sections")->children); c;
          c = cr_xml_elem(c->next)) {
         xmlChar *name = xmlGetNoNsProp(c, (const xmlChar *)"name");
         for (int k = 0; k < CR_SEC_COUNT; k++)
@@ -182,7 +174,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     s->keep_max = 50;
     s->min_fill = 40;
     s->area_gap = 14;
-    xmlNodePtr pg = child(root, "pagination");
+    xmlNodePtr pg = cr_xml_child(root, "pagination");
     if (pg) {
         s->keep_rows = (unsigned)number(pg, "keep-rows", s->keep_rows);
         s->keep_list = (unsigned)number(pg, "keep-list", s->keep_list);

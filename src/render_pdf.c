@@ -50,47 +50,18 @@
 #include "certreport/render.h"
 #include "args.h"
 #include "pdf_pack.h"
+#include "text.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Text conversion */
 
-/* Decodes the code point at |s| (NUL-terminated UTF-8) and stores its length in *n (at least 1).
- * Malformed sequences decode as U+FFFD, one byte at a time. */
+/* Decodes the code point at |s| (NUL-terminated UTF-8, checked by cr_display_check) and stores
+ * its length in *n (at least 1): text.h's one decoder. */
 static uint32_t utf8_next(const unsigned char *s, size_t *n)
 {
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp, min;
-    if (c < 0x80) {
-        *n = 1;
-        return c;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
-        *n = 1;
-        return 0xFFFD;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) { /* also stops at the terminating NUL */
-            *n = i;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    *n = len;
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0xFFFD;
+    const char *p = (const char *)s;
+    uint32_t cp = cr_utf8_next(&p);
+    *n = (size_t)(p - (const char *)s);
     return cp;
 }
 
