@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -42,6 +43,7 @@ typedef struct reply {
     int32_t outcome; /* CR_OUT_OK written, CR_OUT_CITY the city failed, CR_OUT_FATAL the output */
     cr_batch_output out;
 } reply;
+_Static_assert(sizeof(reply) <= PIPE_BUF, "a reply must arrive whole");
 
 /* A run: the library's plan, and what the program adds to it. */
 typedef struct batch_run {

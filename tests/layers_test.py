@@ -5,7 +5,8 @@
 Every public header, private header and library source belongs to one stage; a file may include
 the headers of its own stage and of earlier stages, never of a later one. A file missing from the
 table fails too, so a new file gets its stage when it is added. Also: only the backend files
-include their library (hpdf.h in render_pdf.c, cairo's headers in render_cairo.c).
+include their library (hpdf.h in render_pdf.c, cairo's headers in render_cairo.c), and only the
+program's files (app/, serve.c) fork, block or handle signals.
 
 usage: python3 layers_test.py SOURCE_DIR
 """
@@ -43,6 +44,10 @@ ONLY = {
     r"cairo[\w.-]*\.h|cairo/.*": {"render_cairo.c"},
 }
 
+# What only the program may do: fork, block or handle signals (CONTRIBUTING.md, "The library is
+# a library"). A library file (any stage but "program") that calls one of these fails.
+PROGRAM_ONLY = re.compile(r"\b(fork|vfork|sigprocmask|pthread_sigmask|signalfd|sigaction|signal)\s*\(")
+
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 
 
@@ -67,6 +72,10 @@ def main():
             continue
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
+        if stage[me][1] != "program":
+            for m in PROGRAM_ONLY.finditer(text):
+                line = text.count("\n", 0, m.start()) + 1
+                problems.append(f"{rel}:{line}: calls {m.group(1)}(): only the program (app/) may")
         for m in INCLUDE.finditer(text):
             inc = m.group(1)
             line = text.count("\n", 0, m.start()) + 1
