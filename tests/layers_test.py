@@ -32,10 +32,10 @@ STAGES = [
     ("render", ["render.h", "render.c", "render_pdf.c", "render_cairo.c",
                 "pdf_pack.c", "pdf_pack.h", "pdf_untag.c", "pdf_untag.h"]),
     ("api", ["api.h", "batch.h", "api.c", "batch.c", "batch_plan.h", "manifest.c", "outdir.c"]),
-    # The program (app/, and serve.c, the HTTP service, still in src/): the only files that may
-    # fork, handle signals or print; nothing of the library includes them.
+    # The program (app/, and serve: the HTTP service and its page, still in src/): the only files
+    # that may fork, handle signals or print; nothing of the library includes them.
     ("program", ["certreport.h", "cli.c", "batch_run.c", "batch_run.h", "progress.c",
-                 "progress.h", "serve.c", "serve.h"]),
+                 "progress.h", "serve.c", "serve.h", "serve_web.c", "serve_web.h"]),
 ]
 
 # Third-party headers that only the backend's own file may include.
