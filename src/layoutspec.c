@@ -60,14 +60,6 @@ static void color(xmlNodePtr n, const char *attr, cr_rgb *out)
     xmlFree(v);
 }
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name)
-{
-    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
-        if (cr_xml_is(c, name))
-            return c;
-    return NULL;
-}
-
 /* The type scale (<type>), each size its default when absent (the schema bounds the values). */
 static void type_scale(xmlNodePtr n, cr_type_scale *t)
 {
@@ -180,7 +172,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
         bad = true;
         goto done;
     }
-    xmlNodePtr fonts = child(root, "fonts");
+    xmlNodePtr fonts = cr_xml_child(root, "fonts");
     xmlNodePtr fb = cr_xml_elem(fonts->children);
     for (int k = 0; k < CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK; k++) {
         /* The schema allows only plain file names ([A-Za-z0-9._-], no slash), so a font can't
@@ -212,7 +204,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
             fb = cr_xml_elem(fb->next);
         }
     }
-    xmlNodePtr pal = child(root, "palette");
+    xmlNodePtr pal = cr_xml_child(root, "palette");
     color(pal, "text", &s->text);
     color(pal, "muted", &s->muted);
     color(pal, "accent", &s->accent);
@@ -242,9 +234,9 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     }
     if (!s->ntiers)
         s->tiers[s->ntiers++] = s->peers;
-    type_scale(child(root, "type"), &s->type);
+    type_scale(cr_xml_child(root, "type"), &s->type);
     xmlNodePtr wide = NULL;
-    if (!tables(child(root, "tables"), s, arena, &oom, &wide)) {
+    if (!tables(cr_xml_child(root, "tables"), s, arena, &oom, &wide)) {
         if (wide) {
             cr_error_set(err, CR_EINPUT, path, cr_xml_line(wide),
                          "the table's columns are wider than the grid");
@@ -252,7 +244,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
         }
         goto done;
     }
-    for (xmlNodePtr c = cr_xml_elem(child(root, "sections")->children); c;
+    for (xmlNodePtr c = cr_xml_elem(cr_xml_child(root, "sections")->children); c;
          c = cr_xml_elem(c->next)) {
         xmlChar *name = xmlGetNoNsProp(c, (const xmlChar *)"name");
         for (int k = 0; k < CR_SEC_COUNT; k++)
@@ -273,7 +265,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     s->keep_max = 50;
     s->min_fill = 40;
     s->area_gap = 14;
-    xmlNodePtr pg = child(root, "pagination");
+    xmlNodePtr pg = cr_xml_child(root, "pagination");
     if (pg) {
         s->keep_rows = (unsigned)number(pg, "keep-rows", s->keep_rows);
         s->keep_list = (unsigned)number(pg, "keep-list", s->keep_list);
@@ -437,6 +429,38 @@ bool cr_language_files(const char *strings_dir, const char *catalog_path, const 
     if (missing)
         *missing = lacking;
     return !lacking;
+}
+
+const char *cr_language_choose(const char *strings_dir, const char *catalog_path,
+                               const cr_catalog *cat, const char *forced, const char *own,
+                               char *strings, char *cat_text, size_t size, cr_error *err)
+{
+    if (strings && size)
+        strings[0] = '\0';
+    if (cat_text && size)
+        cat_text[0] = '\0';
+    if (CR_ARG_NULL(strings_dir, err) || CR_ARG_NULL(catalog_path, err) || CR_ARG_NULL(cat, err) ||
+        CR_ARG_NULL(strings, err) || CR_ARG_NULL(cat_text, err))
+        return NULL;
+    if (size == 0) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_language_choose: size is 0");
+        return NULL;
+    }
+    const char *tries[3] = {forced, forced ? NULL : own, forced ? NULL : "en"};
+    const char *missing = NULL;
+    for (int k = 0; k < 3; k++) {
+        if (!tries[k] || (k > 0 && !*tries[k]))
+            continue;
+        if (cr_language_files(strings_dir, catalog_path, cat, tries[k], strings, cat_text, size,
+                              &missing))
+            return tries[k];
+        if (k == 0) {
+            cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found", tries[k]);
+            return NULL;
+        }
+    }
+    cr_error_set(err, CR_EIO, missing, 0, "string table not found");
+    return NULL;
 }
 
 size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
