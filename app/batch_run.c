@@ -205,13 +205,8 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
         if (b->rows[i].valid && b->rows[i].st == CR_ROW_PENDING)
             todo[ntodo++] = i;
     unsigned jobs = b->o->jobs;
-    if (!jobs) { /* the CPUs this process may use (taskset, cgroups, a Slurm allocation) */
-        cpu_set_t set;
-        CPU_ZERO(&set);
-        long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-                                                             : sysconf(_SC_NPROCESSORS_ONLN);
-        jobs = n > 0 ? (unsigned)n : 1;
-    }
+    if (!jobs)
+        jobs = app_cpu_count();
     br->nworkers = jobs < ntodo ? jobs : ntodo;
     br->workers = calloc(br->nworkers ? br->nworkers : 1, sizeof *br->workers);
     struct pollfd *fds = calloc(br->nworkers + 1, sizeof *fds);
@@ -450,6 +445,15 @@ static void run_free(batch_run *br)
     close_fd(&br->sfd);
     close_fd(&br->shard_lock_fd);
     close_fd(&br->lock_fd); /* closing the last descriptor releases it */
+}
+
+unsigned app_cpu_count(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                         : sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
 }
 
 cr_status app_batch_run(const cr_batch_options *o, const cr_catalog *cat, const cr_schemas *schemas,

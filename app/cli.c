@@ -462,8 +462,8 @@ static const char *const usage_score =
     "SUBMISSION or the audit log may be - (standard input). --strict: warnings are errors.\n";
 
 static const char *const usage_stats =
-    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [--strict] [--catalog FILE] [--assets "
-    "DIR]\n"
+    "usage: certreport stats COHORT_DIR [-o PEERS] [--json] [-j N] [--strict] [--catalog FILE]\n"
+    "                        [--assets DIR]\n"
     "\n"
     "Scores every city of COHORT_DIR (ID.submission.xml, each with an optional ID.audit.xml) and\n"
     "computes the peer statistics: applicants and average score per region and population band,\n"
@@ -477,7 +477,9 @@ static const char *const usage_stats =
     "files are invalid is named (file:line: message) and left out; the statistics are over the\n"
     "others, and the peers file records how many cities were used and which were left out.\n"
     "Exit status 0. --strict: any warning or city left out is an error (exit 1, nothing "
-    "written).\n";
+    "written).\n"
+    "-j N: cities read in N threads (default: the CPUs this process may use); the output is the\n"
+    "same for any N.\n";
 
 static const char *const usage_render =
     "usage: certreport render SUBMISSION [--audit FILE] (--peers FILE | --cohort DIR [--strict]) "
@@ -913,13 +915,35 @@ static int cmd_score(int argc, char **argv)
 
 /* ---- stats ---- */
 
+/* -j N (1 to 256) as |*jobs|; none: the CPUs this process may use (its affinity: taskset, a
+ * cgroup cpuset, a Slurm allocation). False when N is not such a number. */
+static bool parse_jobs(const char *arg, unsigned *jobs)
+{
+    if (arg) {
+        char *end;
+        unsigned long n = strtoul(arg, &end, 10);
+        *jobs = (unsigned)n;
+        return end != arg && !*end && n >= 1 && n <= 256 && arg[0] != '-';
+    }
+    *jobs = app_cpu_count();
+    if (*jobs > 256)
+        *jobs = 256;
+    return true;
+}
+
 static int cmd_stats(int argc, char **argv)
 {
     options o = {0};
-    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, OPT_JSON, 'o', 0};
+    static const int allowed[] = {OPT_CATALOG, OPT_ASSETS, OPT_STRICT, OPT_JSON, 'o', 'j', 0};
     int rc = parse_options(argc, argv, &o, usage_stats, allowed);
     if (rc >= 0)
         return rc;
+    unsigned threads;
+    if (!parse_jobs(o.jobs, &threads)) {
+        fprintf(stderr, "%s stats: -j takes a number of threads from 1 to 256\n", prog);
+        print_brief(usage_stats);
+        return EXIT_USAGE;
+    }
     if (argc - optind != 1) {
         fprintf(stderr, "%s stats: give exactly one cohort folder\n", prog);
         print_brief(usage_stats);
@@ -946,7 +970,7 @@ static int cmd_stats(int argc, char **argv)
     err.sink = sink_print; /* from here on, every warning and every city left out is named */
     cr_cohort *c = cr_cohort_scan(argv[optind], &err);
     cr_cohort_run run = {.cancelled = stop_requested};
-    cr_peers *p = c ? cr_cohort_stats(c, e.catalog, e.schemas, &run, &err) : NULL;
+    cr_peers *p = c ? cr_cohort_stats_parallel(c, e.catalog, e.schemas, &run, threads, &err) : NULL;
     char *line = NULL;
     if (stop_signal)
         rc = stopped("stats");

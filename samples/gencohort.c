@@ -3,6 +3,7 @@
  * ID.audit.xml) for benchmarks and stress tests. Deterministic: the same N and seed give the same
  * bytes. The criteria, outcomes and tiers come from the catalog, so any edition works.
  *
+ * N is 1 to 9,999,999 (ids city-00001 ..., with 7 digits above 99,999).
  * usage: certreport-gencohort N OUTDIR [--seed S] [--catalog FILE] [--assets DIR] */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -47,10 +48,11 @@ static const char *const la_names[] = {"São José", "Ciudad Juárez", "Bogotá 
                                        "Curitiba", "Concepción",    "León",         "Querétaro"};
 static const char *const la_countries[] = {"MX", "BR", "CO", "AR", "CL", "PE", "EC", "CR"};
 
-static int write_city(const char *dir, unsigned i, rng *r, const cr_catalog *cat)
+/* |digits|: 5 up to 99,999 cities (the ids of every cohort made before), 7 above. */
+static int write_city(const char *dir, unsigned i, int digits, rng *r, const cr_catalog *cat)
 {
     char id[32], path[4096];
-    snprintf(id, sizeof id, "city-%05u", i);
+    snprintf(id, sizeof id, "city-%0*u", digits, i);
     double region = uniform(r);
     const char *country, *name, *lang;
     if (region < 0.86) {
@@ -182,7 +184,7 @@ int main(int argc, char **argv)
         else
             n = 0, dir = NULL, i = argc;
     }
-    if (!n || !dir || n > 99999) {
+    if (!n || !dir || n > 9999999) {
         fprintf(
             stderr,
             "usage: certreport-gencohort N OUTDIR [--seed S] [--catalog FILE] [--assets DIR]\n");
@@ -212,7 +214,7 @@ int main(int argc, char **argv)
     rng r = {.s = seed};
     int rc = 0;
     for (unsigned i = 1; i <= n && rc == 0; i++)
-        if (write_city(dir, i, &r, cat) != 0) {
+        if (write_city(dir, i, n > 99999 ? 7 : 5, &r, cat) != 0) {
             fprintf(stderr, "%s: cannot write: %s\n", dir, strerror(errno));
             rc = 1;
         }

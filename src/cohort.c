@@ -8,6 +8,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include <unistd.h>
 
 #include "text.h"
+
+#include <libxml/parser.h>
 
 static const char SUB_SUFFIX[] = ".submission.xml";
 static const char AUDIT_SUFFIX[] = ".audit.xml";
@@ -366,6 +370,33 @@ static void forward_warning(void *data, const cr_error *problem)
         err->sink(err->sink_data, problem);
 }
 
+/* After city |i| was loaded (|rc|, |a|, |one|): adds it to |p|, or leaves it out and lists it.
+ * Frees |a|. CR_OK, or the error that stops the run (set in |err|). */
+static cr_status take_city(cr_peers *p, const cr_cohort *c, size_t i, cr_status rc,
+                           cr_assessment *a, const cr_error *one, const cr_cohort_run *run,
+                           cr_error *err)
+{
+    if (rc != CR_OK) {
+        if (one->code == CR_ENOMEM)
+            return cr_error_set(err, one->code, one->file, one->line, "%s", one->message);
+        /* Listed with its own file and line, but the run goes on: not |err|'s problem. */
+        if (err && err->sink)
+            err->sink(err->sink_data, one);
+        cr_status st = cr_peers_leave_out(p, c->entries[i].id, err);
+        if (st != CR_OK)
+            return st;
+        if (run->left_out)
+            run->left_out(run->data, i, one);
+        return CR_OK;
+    }
+    cr_peers_add(p, a->audited, &a->score);
+    cr_status st = run->city ? run->city(run->data, i, a, err) : CR_OK;
+    cr_assessment_free(a);
+    if (st != CR_OK && err && err->code == CR_OK)
+        cr_error_set(err, st, NULL, 0, "stopped");
+    return st;
+}
+
 cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
                           const cr_cohort_run *run, cr_error *err)
 {
@@ -390,31 +421,170 @@ cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_sc
             one.sink = forward_warning;
             one.sink_data = err;
         }
-        if (cr_cohort_load(e, &a, cat, schemas, &one) != CR_OK) {
-            if (one.code == CR_ENOMEM) {
-                cr_error_set(err, one.code, one.file, one.line, "%s", one.message);
-                goto fail;
-            }
-            /* Listed with its own file and line, but the run goes on: not |err|'s problem. */
-            if (err && err->sink)
-                err->sink(err->sink_data, &one);
-            if (cr_peers_leave_out(p, e->id, err) != CR_OK)
-                goto fail;
-            if (run->left_out)
-                run->left_out(run->data, i, &one);
-            continue;
-        }
-        cr_peers_add(p, a.audited, &a.score);
-        cr_status st = run->city ? run->city(run->data, i, &a, err) : CR_OK;
-        cr_assessment_free(&a);
-        if (st != CR_OK) {
-            if (err && err->code == CR_OK)
-                cr_error_set(err, st, NULL, 0, "stopped");
+        cr_status rc = cr_cohort_load(e, &a, cat, schemas, &one);
+        if (take_city(p, c, i, rc, &a, &one, run, err) != CR_OK)
             goto fail;
-        }
     }
     return p;
 fail:
+    cr_peers_free(p);
+    return NULL;
+}
+
+/* ---- the same over threads ---- */
+
+/* One city of a parallel run: loaded by any thread of the pool, merged by the calling thread in
+ * the cohort's order. Its warnings wait here (copied), so they reach the caller's sink in that
+ * order and from the calling thread only. */
+typedef struct city_slot {
+    size_t index;
+    cr_status rc;
+    cr_assessment a;
+    cr_error one; /* its first error, when rc != CR_OK */
+    cr_error *warns;
+    size_t nwarns, capwarns;
+    bool lost; /* a warning could not be kept: out of memory */
+} city_slot;
+
+typedef struct stats_pool {
+    const cr_cohort *c;
+    const cr_catalog *cat;
+    const cr_schemas *schemas;
+    const cr_cohort_run *run;
+    city_slot *slots;
+    size_t nslots;
+    atomic_size_t next;  /* the next slot to load */
+    atomic_bool stopped; /* run->cancelled said so */
+} stats_pool;
+
+static void keep_warning(void *data, const cr_error *problem)
+{
+    city_slot *s = data;
+    if (!problem->warning)
+        return;
+    if (s->nwarns == s->capwarns) {
+        size_t cap = s->capwarns ? s->capwarns * 2 : 4;
+        cr_error *w = realloc(s->warns, cap * sizeof *w);
+        if (!w) {
+            s->lost = true;
+            return;
+        }
+        s->warns = w;
+        s->capwarns = cap;
+    }
+    cr_error *w = &s->warns[s->nwarns++];
+    *w = *problem;
+    w->sink = NULL;
+    w->sink_data = NULL;
+}
+
+static void *stats_worker(void *arg)
+{
+    stats_pool *pool = arg;
+    const cr_cohort_run *run = pool->run;
+    for (;;) {
+        size_t k = atomic_fetch_add(&pool->next, 1);
+        if (k >= pool->nslots || atomic_load(&pool->stopped))
+            break;
+        if (run->cancelled && run->cancelled(run->data)) {
+            atomic_store(&pool->stopped, true);
+            break;
+        }
+        city_slot *s = &pool->slots[k];
+        cr_error_init(&s->one);
+        s->one.sink = keep_warning;
+        s->one.sink_data = s;
+        s->rc =
+            cr_cohort_load(&pool->c->entries[s->index], &s->a, pool->cat, pool->schemas, &s->one);
+        s->one.sink = NULL;
+        s->one.sink_data = NULL;
+    }
+    return NULL;
+}
+
+static void slot_clear(city_slot *s)
+{
+    cr_assessment_free(&s->a);
+    free(s->warns);
+    s->warns = NULL;
+    s->nwarns = s->capwarns = 0;
+    s->lost = false;
+}
+
+/* Cities per thread and batch: enough that the wait for the slowest city of a batch is small
+ * against the batch, few enough that the batch's assessments stay a few MB. */
+enum { SLOTS_PER_THREAD = 32, MAX_THREADS = 256 };
+
+cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
+                                   const cr_schemas *schemas, const cr_cohort_run *run,
+                                   unsigned threads, cr_error *err)
+{
+    static const cr_cohort_run none = {0};
+    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
+    if (threads > MAX_THREADS) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0,
+                     "cr_cohort_stats_parallel: threads is %u (at most %d)", threads, MAX_THREADS);
+        return NULL;
+    }
+    if (threads <= 1)
+        return cr_cohort_stats(c, cat, schemas, run, err);
+    if (!run)
+        run = &none;
+    xmlInitParser(); /* once, before any thread parses (it does nothing the second time) */
+    size_t cap = (size_t)threads * SLOTS_PER_THREAD;
+    stats_pool pool = {.c = c, .cat = cat, .schemas = schemas, .run = run};
+    pool.slots = calloc(cap, sizeof *pool.slots);
+    pthread_t *tids = calloc(threads, sizeof *tids);
+    cr_peers *p = pool.slots && tids ? cr_peers_new(cat, err) : NULL;
+    if (!p && (!pool.slots || !tids))
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    size_t i = 0;
+    while (p && i < c->n) {
+        if (run->cancelled && run->cancelled(run->data)) {
+            cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
+            goto fail;
+        }
+        size_t n = 0;
+        for (; i < c->n && n < cap; i++)
+            if (!run->want || run->want(run->data, i, &c->entries[i]))
+                pool.slots[n++].index = i;
+        pool.nslots = n;
+        atomic_store(&pool.next, 0);
+        atomic_store(&pool.stopped, false);
+        /* The calling thread loads too; a thread that cannot start leaves its share to it. */
+        unsigned started = 0;
+        for (unsigned t = 1; t < threads && n > t; t++)
+            if (pthread_create(&tids[started], NULL, stats_worker, &pool) == 0)
+                started++;
+        stats_worker(&pool);
+        for (unsigned t = 0; t < started; t++)
+            pthread_join(tids[t], NULL);
+        bool stop = atomic_load(&pool.stopped);
+        cr_status st = CR_OK;
+        for (size_t k = 0; k < n; k++) {
+            city_slot *s = &pool.slots[k];
+            if (!stop && st == CR_OK) {
+                for (size_t w = 0; err && w < s->nwarns; w++)
+                    forward_warning(err, &s->warns[w]);
+                st = s->lost ? cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory")
+                             : take_city(p, c, s->index, s->rc, &s->a, &s->one, run, err);
+            }
+            slot_clear(s);
+        }
+        if (stop) {
+            cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
+            goto fail;
+        }
+        if (st != CR_OK)
+            goto fail;
+    }
+    free(pool.slots);
+    free(tids);
+    return p;
+fail:
+    free(pool.slots);
+    free(tids);
     cr_peers_free(p);
     return NULL;
 }

@@ -4,6 +4,8 @@
 # certreport's own code is made to fail in turn (CR_FAILALLOC_NTH=1, 2, ... up to the number a
 # run makes), for validate, score, stats, render (both backends) and batch. Every run must either
 # succeed with a correct output, or exit 1 with exactly one line on stderr and write no file.
+# stats runs with -j 1: the counter is one per process, so a single thread numbers the
+# allocations the same way in every run.
 # usage: bash failalloc_test.sh CERTREPORT_FAILALLOC_BINARY SOURCE_DIR
 set -u
 if [ $# -ne 2 ]; then
@@ -19,7 +21,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/certreport-failalloc.XXXXXX") || exit 1
 trap 'rm -rf "$TMP"' EXIT
 passed=0
 failed=0
-"$CR" stats "$C" -o "$TMP/peers.xml" 2>/dev/null || { echo "stats failed without injection"; exit 1; }
+"$CR" stats "$C" -j 1 -o "$TMP/peers.xml" 2>/dev/null || { echo "stats failed without injection"; exit 1; }
 
 # sweep NAME OUTPUT CMD...: OUTPUT is the file the command writes ("" for stdout only).
 sweep() {
@@ -64,7 +66,7 @@ sweep() {
 
 sweep "validate" "" "$CR" validate "$C/gold-city.submission.xml" "$C/gold-city.audit.xml" "$TMP/peers.xml"
 sweep "score --json" "" "$CR" score "$C/gold-city.submission.xml" --audit "$C/gold-city.audit.xml" --json
-sweep "stats -o" "$TMP/p2.xml" "$CR" stats "$C" -o "$TMP/p2.xml"
+sweep "stats -o" "$TMP/p2.xml" "$CR" stats "$C" -j 1 -o "$TMP/p2.xml"
 sweep "render (haru)" "$TMP/r.pdf" "$CR" render "$C/gold-city.submission.xml" --audit "$C/gold-city.audit.xml" --peers "$TMP/peers.xml" -o "$TMP/r.pdf"
 sweep "render (cairo)" "$TMP/r.pdf" "$CR" render "$C/gold-city.submission.xml" --audit "$C/gold-city.audit.xml" --peers "$TMP/peers.xml" --backend cairo -o "$TMP/r.pdf"
 # A batch reports per city and sums up, so more than one line is right; it must still never

@@ -436,6 +436,15 @@ CASE(cr_cohort_stats)
     REFUSED(cr_cohort_stats(W->cohort, CAT, NULL, NULL, ERR));
 }
 
+CASE(cr_cohort_stats_parallel)
+{
+    (void)state;
+    REFUSED(cr_cohort_stats_parallel(NULL, CAT, SCH, NULL, 2, ERR));
+    REFUSED(cr_cohort_stats_parallel(W->cohort, NULL, SCH, NULL, 2, ERR));
+    REFUSED(cr_cohort_stats_parallel(W->cohort, CAT, NULL, NULL, 2, ERR));
+    REFUSED(cr_cohort_stats_parallel(W->cohort, CAT, SCH, NULL, 257, ERR));
+}
+
 CASE(cr_cohort_summary)
 {
     (void)state;
@@ -1287,6 +1296,7 @@ static const struct {
     C(cr_cohort_free),
     C(cr_cohort_load),
     C(cr_cohort_stats),
+    C(cr_cohort_stats_parallel),
     C(cr_cohort_summary),
     C(cr_role_name),
     C(cr_display_free),

@@ -103,6 +103,18 @@ CR_API cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat,
                                  const cr_schemas *schemas, const cr_cohort_run *run,
                                  cr_error *err);
 
+/* The same over |threads| threads (0 or 1: the calling thread alone, as cr_cohort_stats; at
+ * most 256): the cities are loaded and scored in parallel, a few dozen per thread at a time, and
+ * added in the cohort's order by the calling thread, so the result, every message to |err|'s sink
+ * and every call of |run|->want, city and left_out (all made from the calling thread) are the
+ * same as cr_cohort_stats's for any |threads|. Only |run|->cancelled is also asked from the
+ * other threads, before each city: it must be safe to call from any thread (a flag a signal
+ * handler sets is). The library's threads handle no signal; libxml2 is initialised
+ * (xmlInitParser) before they start. */
+CR_API cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
+                                          const cr_schemas *schemas, const cr_cohort_run *run,
+                                          unsigned threads, cr_error *err);
+
 /* One line saying what the statistics of |p| were computed over, the same for every command:
  * "peer statistics over 11 cities" or "peer statistics over 10 of 12 cities; left out
  * (invalid files): a, b" (at most 20 ids, then "and N more"); for a peers file that does not
