@@ -130,14 +130,72 @@ static bool valid_id(const char *s, size_t n)
     return true;
 }
 
-static char *join(const char *dir, const char *name)
+/* The cohort's strings (ids and paths: three per city) live in a few large blocks, not in a
+ * small allocation each: at 100,000 cities, 300,000 small blocks kept for the whole run, mixed
+ * with what each city's parse allocates and frees, fragmented the heap so much that malloc's
+ * searches made a run grow faster than its cohort. */
+typedef struct str_block {
+    struct str_block *next;
+    size_t used, size;
+    char data[];
+} str_block;
+
+typedef struct str_pool {
+    str_block *head;
+} str_pool;
+
+enum { STR_BLOCK_SIZE = 64 * 1024 - 64 };
+
+static char *pool_alloc(str_pool *sp, size_t n)
 {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s/%s", dir, name);
+    str_block *b = sp->head;
+    if (!b || b->size - b->used < n) {
+        size_t size = n > STR_BLOCK_SIZE ? n : STR_BLOCK_SIZE;
+        if (!(b = malloc(sizeof *b + size)))
+            return NULL;
+        b->next = sp->head;
+        b->used = 0;
+        b->size = size;
+        sp->head = b;
+    }
+    char *p = b->data + b->used;
+    b->used += n;
     return p;
 }
+
+static void pool_free(str_pool *sp)
+{
+    while (sp->head) {
+        str_block *next = sp->head->next;
+        free(sp->head);
+        sp->head = next;
+    }
+}
+
+/* |a| (|alen| bytes) then |b|, joined by |sep| when it is not 0, in |sp|. */
+static char *pool_cat(str_pool *sp, const char *a, size_t alen, char sep, const char *b)
+{
+    size_t blen = strlen(b), n = alen + (sep != 0) + blen + 1;
+    char *p = pool_alloc(sp, n);
+    if (p) {
+        memcpy(p, a, alen);
+        if (sep)
+            p[alen] = sep;
+        memcpy(p + alen + (sep != 0), b, blen + 1);
+    }
+    return p;
+}
+
+static char *join(str_pool *sp, const char *dir, const char *name)
+{
+    return pool_cat(sp, dir, strlen(dir), '/', name);
+}
+
+/* A cohort as cr_cohort_scan makes it: the public part, then its strings. */
+typedef struct cohort_impl {
+    cr_cohort pub;
+    str_pool strings;
+} cohort_impl;
 
 static int by_id(const void *a, const void *b)
 {
@@ -148,13 +206,10 @@ void cr_cohort_free(cr_cohort *c)
 {
     if (!c)
         return;
-    for (size_t i = 0; i < c->n; i++) {
-        free(c->entries[i].id);
-        free(c->entries[i].submission);
-        free(c->entries[i].audit);
-    }
+    cohort_impl *ci = (cohort_impl *)c;
+    pool_free(&ci->strings);
     free(c->entries);
-    free(c);
+    free(ci);
 }
 
 static const char *file_kind(mode_t m)
@@ -194,21 +249,21 @@ static bool regular_file(int dfd, const char *path, const char *name, cr_error *
 }
 
 typedef struct scan_list {
-    char **names; /* audit logs' ids */
+    char **names; /* audit logs' ids, in |pool| */
     size_t n, cap;
+    str_pool pool;
 } scan_list;
 
-static bool list_add(scan_list *l, char *s)
+static bool list_add(scan_list *l, const char *name, size_t len)
 {
+    char *s = pool_cat(&l->pool, name, len, 0, "");
     if (!s)
         return false;
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 64;
         char **nn = realloc(l->names, cap * sizeof *nn);
-        if (!nn) {
-            free(s);
+        if (!nn)
             return false;
-        }
         l->names = nn;
         l->cap = cap;
     }
@@ -218,13 +273,13 @@ static bool list_add(scan_list *l, char *s)
 
 static void list_free(scan_list *l)
 {
-    for (size_t k = 0; k < l->n; k++)
-        free(l->names[k]);
+    pool_free(&l->pool);
     free(l->names);
 }
 
-static bool add_entry(cr_cohort *c, size_t *cap, const char *dir, const char *name, size_t stem)
+static bool add_entry(cohort_impl *ci, size_t *cap, const char *dir, const char *name, size_t stem)
 {
+    cr_cohort *c = &ci->pub;
     if (c->n == *cap) {
         size_t ncap = *cap ? *cap * 2 : 64;
         cr_cohort_entry *ne = realloc(c->entries, ncap * sizeof *ne);
@@ -235,8 +290,8 @@ static bool add_entry(cr_cohort *c, size_t *cap, const char *dir, const char *na
     }
     cr_cohort_entry *e = &c->entries[c->n];
     memset(e, 0, sizeof *e);
-    e->id = strndup(name, stem);
-    e->submission = join(dir, name);
+    e->id = pool_cat(&ci->strings, name, stem, 0, "");
+    e->submission = join(&ci->strings, dir, name);
     c->n++;
     return e->id && e->submission;
 }
@@ -253,7 +308,8 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
             close(dfd);
         return NULL;
     }
-    cr_cohort *c = calloc(1, sizeof *c);
+    cohort_impl *ci = calloc(1, sizeof *ci);
+    cr_cohort *c = ci ? &ci->pub : NULL;
     size_t cap = 0;
     scan_list audits = {0};
     bool oom = !c;
@@ -287,14 +343,14 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
             /* Not checked here: a city whose audit log is not a regular file must not be scored
              * without it, so its load refuses it (cr_read_file, without blocking) and the city is
              * left out and listed. */
-            oom = !list_add(&audits, strndup(name, stem));
+            oom = !list_add(&audits, name, stem);
             continue;
         }
         if (!regular_file(dfd, path, name, err)) {
             c->skipped++;
             continue;
         }
-        oom = !add_entry(c, &cap, dir, name, stem);
+        oom = !add_entry(ci, &cap, dir, name, stem);
     }
     closedir(d);
     if (oom) {
@@ -307,22 +363,18 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
         cr_cohort_entry key = {.id = audits.names[k]};
         cr_cohort_entry *e =
             c->n ? bsearch(&key, c->entries, c->n, sizeof *c->entries, by_id) : NULL;
-        size_t n = strlen(audits.names[k]) + sizeof AUDIT_SUFFIX;
-        char *name = malloc(n);
-        if (name)
-            snprintf(name, n, "%s%s", audits.names[k], AUDIT_SUFFIX);
-        if (name && !e) {
+        char name[128]; /* an id is at most 64 bytes (valid_id) */
+        snprintf(name, sizeof name, "%s%s", audits.names[k], AUDIT_SUFFIX);
+        if (!e) {
             char path[4352];
             snprintf(path, sizeof path, "%s/%s", dir, name);
             cr_error_warn(err, path, 0, "an audit log without its submission (%s%s); skipped",
                           audits.names[k], SUB_SUFFIX);
             c->skipped++;
-        } else if (!name || !(e->audit = join(dir, name))) {
-            free(name);
+        } else if (!(e->audit = join(&ci->strings, dir, name))) {
             cr_error_set(err, CR_ENOMEM, dir, 0, "out of memory");
             goto fail;
         }
-        free(name);
     }
     if (c->n == 0) {
         cr_error_set(err, CR_EINPUT, dir, 0, "no submissions (*%s) in the cohort folder",
