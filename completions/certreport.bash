@@ -24,7 +24,7 @@ _certreport() {
     case $cmd in
         validate) opts="$common" ;;
         score) opts="$common --audit --json" ;;
-        stats) opts="$common -o --json" ;;
+        stats) opts="$common -o --json -j" ;;
         render) opts="$common --audit --peers --cohort -o --format --backend --layout --previous --lang --no-accessible --dump" ;;
         batch) opts="$common -o -j --peers --format --backend --layout --force --shard --previous --lang --no-accessible --quiet --wait" ;;
         merge) opts="--wait --quiet --help" ;;

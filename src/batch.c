@@ -23,6 +23,7 @@
 
 #include "certreport/json.h"
 #include "certreport/overview.h"
+#include "arena.h"
 #include "fileio.h"
 
 /* ---- small helpers ---- */
@@ -40,11 +41,6 @@ void cr_batch_log_error(const cr_batch *b, const cr_error *e)
     char line[1200];
     cr_error_format(e, line, sizeof line);
     cr_batch_logf(b, "%s\n", line);
-}
-
-static char *xstrdup(const char *s)
-{
-    return s ? strdup(s) : NULL;
 }
 
 void cr_batch_hex(const unsigned char *h, size_t n, char *out)
@@ -180,7 +176,7 @@ static char *codes(const cr_batch *b, const size_t *idx, size_t n)
     size_t len = 1;
     for (size_t i = 0; i < n; i++)
         len += strlen(b->cat->criteria[idx[i]].code) + 1;
-    char *s = malloc(len), *p = s;
+    char *s = cr_arena_alloc(b->row_strings, len), *p = s;
     if (!s)
         return NULL;
     *p = '\0';
@@ -295,8 +291,9 @@ static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_er
     cr_error one;
     cr_error_init(&one);
     r->valid = true;
-    r->name = xstrdup(a->submission->city.name);
-    r->country = xstrdup(a->submission->city.country);
+    /* In the run's arena (see cr_batch): no small block per row left between the parses. */
+    r->name = cr_arena_strdup(b->row_strings, a->submission->city.name);
+    r->country = cr_arena_strdup(b->row_strings, a->submission->city.country);
     r->region = sc->region;
     r->band = sc->band;
     r->met = sc->met;
@@ -309,8 +306,10 @@ static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_er
     r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
     r->cycle = a->submission->cycle;
     r->date = cr_assessment_date(a);
-    r->area_met = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met);
-    r->area_pct = calloc(b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_pct);
+    r->area_met =
+        cr_arena_calloc(b->row_strings, b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met);
+    r->area_pct =
+        cr_arena_calloc(b->row_strings, b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_pct);
     if (r->area_met && r->area_pct)
         for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++) {
             r->area_met[k] = sc->areas[k].met;
@@ -481,7 +480,8 @@ cr_status cr_batch_prepare(cr_batch *b, cr_error *err)
     if (!(b->fonts = cr_layout_spec_load_fonts(b->spec, err)))
         return err->code;
     b->rows = calloc(b->cohort->n ? b->cohort->n : 1, sizeof *b->rows);
-    if (!b->rows)
+    b->row_strings = cr_arena_new();
+    if (!b->rows || !b->row_strings)
         return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < b->cohort->n; i++)
         if (cr_batch_in_shard(b, b->cohort->entries[i].id)) {
@@ -600,9 +600,25 @@ int cr_batch_render_city(const cr_batch *b, const cr_batch_row *r, cr_batch_outp
                           .wrote = wrote,
                           .wrote_data = &w};
     bool write_failed = false;
-    if (cr_render(d, b->fonts, &t, path, NULL, &write_failed, &err) != CR_OK) {
-        outcome = write_failed ? CR_OUT_FATAL : CR_OUT_CITY;
-        goto done;
+    if (cr_batch_is_png(b)) { /* a page set: each page flushed, the set swapped in (fileio.h) */
+        if (cr_render(d, b->fonts, &t, path, NULL, &write_failed, &err) != CR_OK) {
+            outcome = write_failed ? CR_OUT_FATAL : CR_OUT_CITY;
+            goto done;
+        }
+    } else {
+        /* A PDF: written and renamed whole, not flushed one by one; the run syncs the folder
+         * once, before its manifest names the report (cr_batch_write_manifest). */
+        cr_buffer file = {0};
+        if (cr_render(d, b->fonts, &t, NULL, &file, NULL, &err) != CR_OK)
+            goto done;
+        cr_status ws = cr_write_atomic_nosync(path, file.data, file.len, &err);
+        if (ws == CR_OK)
+            wrote(&w, file.data, file.len);
+        cr_buffer_free(&file);
+        if (ws != CR_OK) {
+            outcome = CR_OUT_FATAL;
+            goto done;
+        }
     }
     cr_batch_digest(hs, out->content);
     out->pages = (uint32_t)d->npages;
@@ -646,15 +662,11 @@ void cr_batch_init(cr_batch *b, const cr_batch_options *o, const cr_catalog *cat
 void cr_batch_free(cr_batch *b)
 {
     for (size_t i = 0; i < b->nrows; i++) {
-        free(b->rows[i].name);
-        free(b->rows[i].country);
-        free(b->rows[i].core_missing);
-        free(b->rows[i].area_met);
-        free(b->rows[i].area_pct);
         free(b->rows[i].message);
         free(b->rows[i].warnings);
     }
     free(b->rows);
+    cr_arena_free(b->row_strings);
     for (size_t l = 0; l < b->nlangs; l++)
         lang_free(&b->langs[l]);
     cr_fonts_free(b->fonts);

@@ -74,6 +74,7 @@ typedef struct cr_batch {
     cr_cohort *cohort;
     cr_batch_row *rows;
     size_t nrows;
+    struct cr_arena *row_strings; /* the rows' names, countries, codes and area arrays */
     cr_peers *peers;
     cr_layout_spec *spec;
     cr_fonts *fonts;

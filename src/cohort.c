@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "text.h"
 
 #include <libxml/parser.h>
@@ -130,53 +131,17 @@ static bool valid_id(const char *s, size_t n)
     return true;
 }
 
-/* The cohort's strings (ids and paths: three per city) live in a few large blocks, not in a
- * small allocation each: at 100,000 cities, 300,000 small blocks kept for the whole run, mixed
- * with what each city's parse allocates and frees, fragmented the heap so much that malloc's
- * searches made a run grow faster than its cohort. */
-typedef struct str_block {
-    struct str_block *next;
-    size_t used, size;
-    char data[];
-} str_block;
-
-typedef struct str_pool {
-    str_block *head;
-} str_pool;
-
-enum { STR_BLOCK_SIZE = 64 * 1024 - 64 };
-
-static char *pool_alloc(str_pool *sp, size_t n)
-{
-    str_block *b = sp->head;
-    if (!b || b->size - b->used < n) {
-        size_t size = n > STR_BLOCK_SIZE ? n : STR_BLOCK_SIZE;
-        if (!(b = malloc(sizeof *b + size)))
-            return NULL;
-        b->next = sp->head;
-        b->used = 0;
-        b->size = size;
-        sp->head = b;
-    }
-    char *p = b->data + b->used;
-    b->used += n;
-    return p;
-}
-
-static void pool_free(str_pool *sp)
-{
-    while (sp->head) {
-        str_block *next = sp->head->next;
-        free(sp->head);
-        sp->head = next;
-    }
-}
+/* The cohort's strings (ids and paths: three per city) live in an arena, not in a small
+ * allocation each: at 100,000 cities, 300,000 small blocks kept for the whole run, mixed with what
+ * each city's parse allocates and frees, fragmented the heap so much that malloc's searches made
+ * a run grow faster than its cohort. */
+typedef cr_arena *str_pool;
 
 /* |a| (|alen| bytes) then |b|, joined by |sep| when it is not 0, in |sp|. */
 static char *pool_cat(str_pool *sp, const char *a, size_t alen, char sep, const char *b)
 {
     size_t blen = strlen(b), n = alen + (sep != 0) + blen + 1;
-    char *p = pool_alloc(sp, n);
+    char *p = cr_arena_alloc(*sp, n);
     if (p) {
         memcpy(p, a, alen);
         if (sep)
@@ -207,7 +172,7 @@ void cr_cohort_free(cr_cohort *c)
     if (!c)
         return;
     cohort_impl *ci = (cohort_impl *)c;
-    pool_free(&ci->strings);
+    cr_arena_free(ci->strings);
     free(c->entries);
     free(ci);
 }
@@ -273,7 +238,7 @@ static bool list_add(scan_list *l, const char *name, size_t len)
 
 static void list_free(scan_list *l)
 {
-    pool_free(&l->pool);
+    cr_arena_free(l->pool);
     free(l->names);
 }
 
@@ -311,8 +276,10 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
     cohort_impl *ci = calloc(1, sizeof *ci);
     cr_cohort *c = ci ? &ci->pub : NULL;
     size_t cap = 0;
-    scan_list audits = {0};
-    bool oom = !c;
+    scan_list audits = {.pool = cr_arena_new()};
+    if (ci)
+        ci->strings = cr_arena_new();
+    bool oom = !c || !ci->strings || !audits.pool;
     struct dirent *de;
     while (!oom && (de = readdir(d))) {
         const char *name = de->d_name;

@@ -85,7 +85,98 @@ static void fsync_dir_of(const char *path)
     free(dir);
 }
 
+static cr_status write_atomic(const char *path, const void *data, size_t len, bool sync,
+                              cr_error *err);
+
 cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_error *err)
+{
+    return write_atomic(path, data, len, true, err);
+}
+
+cr_status cr_write_atomic_nosync(const char *path, const void *data, size_t len, cr_error *err)
+{
+    return write_atomic(path, data, len, false, err);
+}
+
+cr_status cr_sync_folder(const char *dir, cr_error *err)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return cr_error_set(err, CR_EIO, dir, 0, "cannot write: %s", strerror(errno));
+    /* syncfs: every file written on that file system (and, since Linux 5.8, the first error
+     * writing any of them back), in one call; then the folder itself (its new names). */
+    int rc = syncfs(fd) != 0 || fsync(fd) != 0 ? errno : 0;
+    close(fd);
+    if (rc)
+        return cr_error_set(err, CR_EIO, dir, 0, "cannot write: %s", strerror(rc));
+    return CR_OK;
+}
+
+cr_status cr_atomic_open(cr_atomic_file *a, const char *path, cr_error *err)
+{
+    memset(a, 0, sizeof *a);
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return CR_EUSAGE; /* not a plain file: the caller writes through cr_write_atomic */
+    if (!(a->tmp = temp_name(path)))
+        return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    int fd = mkstemp(a->tmp);
+    if (fd < 0) {
+        cr_error_set(err, CR_EIO, path, 0, "cannot write: %s",
+                     errno == ENOENT ? "its folder does not exist" : strerror(errno));
+        free(a->tmp);
+        a->tmp = NULL;
+        return CR_EIO;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    (void)fchmod(fd, 0666 & ~mask);
+    if (!(a->f = fdopen(fd, "w"))) {
+        close(fd);
+        unlink(a->tmp);
+        free(a->tmp);
+        a->tmp = NULL;
+        return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    }
+    a->path = path;
+    return CR_OK;
+}
+
+cr_status cr_atomic_commit(cr_atomic_file *a, cr_error *err)
+{
+    int e = 0;
+    if (fflush(a->f) != 0 || ferror(a->f))
+        e = errno ? errno : EIO;
+    if (!e && fsync(fileno(a->f)) != 0)
+        e = errno;
+    if (fclose(a->f) != 0 && !e)
+        e = errno;
+    a->f = NULL;
+    if (!e && rename(a->tmp, a->path) != 0)
+        e = errno;
+    if (e) {
+        unlink(a->tmp);
+        cr_error_set(err, CR_EIO, a->path, 0, "cannot write: %s", strerror(e));
+    } else {
+        fsync_dir_of(a->path);
+    }
+    free(a->tmp);
+    a->tmp = NULL;
+    return e ? CR_EIO : CR_OK;
+}
+
+void cr_atomic_abort(cr_atomic_file *a)
+{
+    if (a->f)
+        fclose(a->f);
+    if (a->tmp)
+        unlink(a->tmp);
+    free(a->tmp);
+    memset(a, 0, sizeof *a);
+}
+
+static cr_status write_atomic(const char *path, const void *data, size_t len, bool sync,
+                              cr_error *err)
 {
     struct stat st;
     if (is_own_stream(path))
@@ -123,7 +214,7 @@ cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_err
     (void)fchmod(fd, 0666 & ~mask);
     if (write_all_fd(fd, path, data, len, err) != CR_OK)
         goto fail;
-    if (fsync(fd) != 0) {
+    if (sync && fsync(fd) != 0) {
         cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
         goto fail;
     }
@@ -137,7 +228,8 @@ cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_err
         cr_error_set(err, CR_EIO, path, 0, "cannot write: %s", strerror(errno));
         goto fail;
     }
-    fsync_dir_of(path);
+    if (sync)
+        fsync_dir_of(path);
     free(tmp);
     return CR_OK;
 fail:

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "certreport/error.h"
 
@@ -12,6 +13,28 @@
  * disk, then renamed over |path|. On any failure the temporary file is removed, |path| is left
  * as it was, and |err| says why (CR_EIO). */
 cr_status cr_write_atomic(const char *path, const void *data, size_t len, cr_error *err);
+/* The same without flushing to disk: written and renamed, whole for every reader at once (a
+ * process killed at any point leaves the old file or the new one), but after a power loss the
+ * new name may hold fewer bytes until cr_sync_folder has run. A batch writes its reports so and
+ * syncs once, before its manifest. */
+cr_status cr_write_atomic_nosync(const char *path, const void *data, size_t len, cr_error *err);
+/* Flushes to disk every file written on |dir|'s file system (syncfs), then |dir| itself. CR_EIO
+ * when either fails (a write-back error of any file, e.g. the disk full). */
+cr_status cr_sync_folder(const char *dir, cr_error *err);
+
+/* A file written in pieces (a manifest of a million lines, never whole in memory) and put in
+ * place as cr_write_atomic puts one: a temporary file beside |path|, flushed and renamed by
+ * cr_atomic_commit, removed by cr_atomic_abort. cr_atomic_open returns CR_EUSAGE, setting no
+ * error, when |path| is something other than a regular file (a link, a device): such a path
+ * goes through cr_write_atomic, which refuses or writes it as its rules say. */
+typedef struct cr_atomic_file {
+    FILE *f; /* write here */
+    char *tmp;
+    const char *path; /* borrowed */
+} cr_atomic_file;
+cr_status cr_atomic_open(cr_atomic_file *a, const char *path, cr_error *err);
+cr_status cr_atomic_commit(cr_atomic_file *a, cr_error *err);
+void cr_atomic_abort(cr_atomic_file *a);
 
 /* Every temporary file or folder certreport makes starts so ("DIR/.certreport-tmp-NAME.XXXXXX",
  * beside NAME): a run that holds the output folder's lock removes those a killed run left. */

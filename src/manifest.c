@@ -341,20 +341,71 @@ static void csv_row(FILE *f, json_t *j, json_t *area_codes)
 /* Where the lines of a manifest come from: a run's rows, or the shards' lines (merge). */
 typedef json_t *(*manifest_line_fn)(void *data, size_t i); /* a new reference */
 
+/* A manifest file being written: streamed into its temporary file (cr_atomic_open), so memory
+ * does not grow with the cohort; or, when its path is not a regular file, into memory and then
+ * through cr_write_atomic, which refuses a link or writes a device as it always did. */
+typedef struct out_file {
+    cr_atomic_file a;
+    bool mem;
+    char *buf;
+    size_t len;
+    FILE *f;
+} out_file;
+
+static cr_status out_open(out_file *o, const char *path, cr_error *err)
+{
+    memset(o, 0, sizeof *o);
+    cr_status st = cr_atomic_open(&o->a, path, err);
+    if (st == CR_OK) {
+        o->f = o->a.f;
+        return CR_OK;
+    }
+    if (st != CR_EUSAGE)
+        return st;
+    o->mem = true;
+    if (!(o->f = open_memstream(&o->buf, &o->len)))
+        return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    return CR_OK;
+}
+
+static cr_status out_close(out_file *o, const char *path, cr_error *err)
+{
+    if (!o->mem)
+        return cr_atomic_commit(&o->a, err);
+    if (fclose(o->f) != 0) {
+        free(o->buf);
+        return cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
+    }
+    cr_status st = cr_write_atomic(path, o->buf, o->len, err);
+    free(o->buf);
+    return st;
+}
+
+static void out_abort(out_file *o)
+{
+    if (!o->mem) {
+        cr_atomic_abort(&o->a);
+        return;
+    }
+    fclose(o->f);
+    free(o->buf);
+}
+
 /* Writes manifest.csv, then manifest.json: |head| (its keys first: "format", "certreport",
  * "catalog", "output", "areas" and a shard's "shard"), then "cities", one line per city, the
  * lines of |line|. The CSV first: manifest.json decides what the next run re-renders, so it is
  * written last and only when the CSV could be; a run that cannot write it renders more next
- * time, never less. Row by row: memory does not grow with a tree of the whole cohort. */
+ * time, never less. Row by row, straight to the temporary files: memory does not grow with the
+ * cohort. */
 static cr_status manifest_write(const char *csv_path, const char *json_path, const json_t *head,
                                 manifest_line_fn line, void *data, size_t n, cr_error *err)
 {
-    char *buf = NULL;
-    size_t len = 0;
     json_t *codes = json_object_get(head, "areas");
-    FILE *f = open_memstream(&buf, &len);
-    if (!f)
-        return cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
+    out_file o;
+    cr_status st = out_open(&o, csv_path, err);
+    if (st != CR_OK)
+        return st;
+    FILE *f = o.f;
     for (size_t c = 0; c < NCOLS; c++) {
         if (strcmp(CSV_COLUMNS[c], "areas") == 0) {
             json_t *code;
@@ -372,28 +423,22 @@ static cr_status manifest_write(const char *csv_path, const char *json_path, con
     for (size_t i = 0; i < n; i++) {
         json_t *j = line(data, i);
         if (!j) {
-            fclose(f);
-            free(buf);
+            out_abort(&o);
             return cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
         }
         csv_row(f, j, codes);
         json_decref(j);
     }
-    if (fclose(f) != 0) {
-        free(buf);
-        return cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
-    }
-    cr_status st = cr_write_atomic(csv_path, buf, len, err);
-    free(buf);
-    if (st != CR_OK)
+    if ((st = out_close(&o, csv_path, err)) != CR_OK)
         return st;
     char *text = json_dumps(head, JSON_PRESERVE_ORDER | JSON_COMPACT);
-    buf = NULL;
-    len = 0;
-    if (!text || !(f = open_memstream(&buf, &len))) {
-        free(text);
+    if (!text)
         return cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
+    if ((st = out_open(&o, json_path, err)) != CR_OK) {
+        free(text);
+        return st;
     }
+    f = o.f;
     /* {"format":2,...} -> {"format":2,...,"cities":[ ... ]} */
     fprintf(f, "%.*s,\n\"cities\": [\n", (int)strlen(text) - 1, text);
     free(text);
@@ -402,21 +447,14 @@ static cr_status manifest_write(const char *csv_path, const char *json_path, con
         char *one = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
         json_decref(j);
         if (!one) {
-            fclose(f);
-            free(buf);
+            out_abort(&o);
             return cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
         }
         fprintf(f, "  %s%s\n", one, i + 1 < n ? "," : "");
         free(one);
     }
     fputs("]}\n", f);
-    if (fclose(f) != 0) {
-        free(buf);
-        return cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
-    }
-    st = cr_write_atomic(json_path, buf, len, err);
-    free(buf);
-    return st;
+    return out_close(&o, json_path, err);
 }
 
 static json_t *manifest_head(const char *version, const char *edition, const char *format,
@@ -439,6 +477,10 @@ static json_t *batch_line(void *data, size_t i)
 
 cr_status cr_batch_write_manifest(const cr_batch *b, cr_error *err)
 {
+    /* The reports were written without a flush each (cr_write_atomic_nosync): one sync of the
+     * folder's file system first, so a manifest never names a report a power loss can take. */
+    if (b->o->out_dir && cr_sync_folder(b->o->out_dir, err) != CR_OK)
+        return CR_EIO;
     json_t *areas = json_array();
     for (size_t k = 0; k < b->cat->nareas; k++)
         json_array_append_new(areas, json_string(b->cat->areas[k].code));
