@@ -306,7 +306,7 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
     ctxt->sax->comment = NULL;
     ctxt->sax->processingInstruction = NULL;
     /* NONET: never fetch; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. BIG_LINES: real lines. */
-    int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
+    int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
     if (!st.failed && (!doc || !ctxt->wellFormed)) {
         cr_error_set(err, CR_EINPUT, name, ctxt->input ? ctxt->input->line : 0, "malformed XML");
