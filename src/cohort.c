@@ -550,7 +550,12 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
         return cr_cohort_stats(c, cat, schemas, run, err);
     if (!run)
         run = &none;
-    xmlInitParser(); /* once, before any thread parses (it does nothing the second time) */
+    /* Once, before any thread parses (it does nothing the second time). The schemas were
+     * compiled before this call (|schemas|): xmlSchemaParse, whose lazy xmlSchemaInitTypes is not
+     * thread-safe (libxml2 issue 930), never runs in a thread; each thread validates with its own
+     * xmlSchemaValidCtxt over the shared, read-only compiled schema, and parses with its own
+     * parser context and dictionary. */
+    xmlInitParser();
     size_t cap = (size_t)threads * SLOTS_PER_THREAD;
     stats_pool pool = {.c = c, .cat = cat, .schemas = schemas, .run = run};
     pool.slots = calloc(cap, sizeof *pool.slots);
