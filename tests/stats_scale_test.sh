@@ -62,6 +62,10 @@ if ! command -v valgrind >/dev/null; then
     echo "valgrind not found: the work count is skipped"
     exit $fail
 fi
+if ldd "$CR" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+    echo "a sanitizer build (valgrind cannot run it): the work count is skipped"
+    exit $fail
+fi
 copies() { # N DIR: N copies of one city (submission and audit log), ids c001...
     mkdir -p "$2"
     for i in $(seq -f '%03g' 1 "$1"); do
