@@ -6,7 +6,8 @@
  * stage with CLOCK_MONOTONIC:
  *
  *   load+score   cr_cohort_load: read and validate the submission and audit log, apply, score
- *   layout       cr_layout_report: the display list
+ *   layout       cr_layout_report: the display list (with one cr_layout_cache shared by the
+ *                reports, as a worker making many reports would; --cache no: each report its own)
  *   haru         cr_render_pdf: the PDF through libharu (the default writer)
  *   cairo        cr_render_cairo(CR_CAIRO_PDF): the PDF through cairo
  *
@@ -15,7 +16,7 @@
  * size of the PDFs, and the process's peak RSS. Nothing is written to disk.
  *
  * usage: certreport-bench [--cohort DIR] [--n N] [--backend haru|cairo|both] [--warmup W]
- *                         [--assets DIR]
+ *                         [--tagged yes|no] [--cache yes|no] [--assets DIR]
  * No global mutable state: everything lives in main's frame. */
 #define _POSIX_C_SOURCE 200809L
 #include <limits.h>
@@ -53,6 +54,7 @@ typedef struct bench_options {
     unsigned long n, warmup;
     int haru, cairo;
     int untagged; /* --tagged no: plain PDFs (no structure ops) */
+    int nocache;  /* --cache no: no cache shared by the reports' layouts */
 } bench_options;
 
 /* Everything loaded once and shared by every report. */
@@ -65,6 +67,7 @@ typedef struct bench_env {
     cr_layout_spec *spec;
     cr_strings *strings[NLANGS]; /* NULL: falls back to strings[0] (en) */
     cr_fonts *fonts;
+    cr_layout_cache *cache; /* shared by every report's layout (NULL: --cache no) */
 } bench_env;
 
 typedef struct bench_results {
@@ -100,6 +103,8 @@ static int usage(FILE *f)
         "  --backend B    haru, cairo or both (default both)\n"
         "  --warmup W     untimed reports made first (default 5)\n"
         "  --tagged yes|no  tagged (accessible) PDF, as the CLI's default, or plain (default yes)\n"
+        "  --cache yes|no   one layout cache shared by the reports, or one per report (default "
+        "yes)\n"
         "  --assets DIR   assets folder (default: the source tree's assets/)\n",
         f);
     return f == stdout ? 0 : 2;
@@ -124,6 +129,8 @@ static int parse_args(int argc, char **argv, bench_options *o, char *cohort_buf,
             o->backend = v;
         else if (strcmp(a, "--tagged") == 0 && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0))
             o->untagged = strcmp(v, "no") == 0;
+        else if (strcmp(a, "--cache") == 0 && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0))
+            o->nocache = strcmp(v, "no") == 0;
         else if (strcmp(a, "--n") == 0) {
             o->n = strtoul(v, &end, 10);
             if (*end || o->n == 0)
@@ -186,6 +193,8 @@ static int env_open(bench_env *e, const bench_options *o, bench_results *r, cr_e
     }
     if (!(e->fonts = cr_layout_spec_load_fonts(e->spec, err)))
         return fail("fonts", err), -1;
+    if (!o->nocache && !(e->cache = cr_layout_cache_new(e->fonts, 0, err)))
+        return fail("layout cache", err), -1;
     double t1 = now_ms();
     if (!(e->cohort = cr_cohort_scan(o->cohort, err)))
         return fail("cohort", err), -1;
@@ -198,6 +207,7 @@ static int env_open(bench_env *e, const bench_options *o, bench_results *r, cr_e
 
 static void env_close(bench_env *e)
 {
+    cr_layout_cache_free(e->cache);
     cr_fonts_free(e->fonts);
     for (size_t i = 0; i < NLANGS; i++)
         cr_strings_free(e->strings[i]);
@@ -256,7 +266,8 @@ static int one_report(const bench_env *e, const bench_options *o, const cr_cohor
                              .strings = strings_for(e, a.submission->lang),
                              .fonts = e->fonts,
                              .created = document_date(&a),
-                             .untagged = o->untagged};
+                             .untagged = o->untagged,
+                             .cache = e->cache};
     if (!(d = cr_layout_report(&req, &err))) {
         fail(ce->id, &err);
         goto done;
@@ -364,6 +375,17 @@ static void print_results(const bench_options *o, const bench_env *e, bench_resu
     if (o->cairo)
         printf("bytes per report, cairo: %.0f (%.1f KB)\n", (double)r->bytes_cairo / (double)r->n,
                (double)r->bytes_cairo / (double)r->n / 1024.0);
+    if (e->cache) {
+        cr_layout_cache_stats cs;
+        cr_layout_cache_get_stats(e->cache, &cs);
+        printf(
+            "layout cache: %llu hits, %llu misses (%.1f%% hits), %zu entries, %zu KB of %zu KB\n",
+            cs.hits, cs.misses,
+            cs.hits + cs.misses ? 100.0 * (double)cs.hits / (double)(cs.hits + cs.misses) : 0.0,
+            cs.entries, cs.bytes / 1024, cs.max_bytes / 1024);
+    } else {
+        printf("layout cache: one per report (--cache no)\n");
+    }
     printf("peak RSS: %ld KB\n", ru.ru_maxrss);
 }
 

@@ -25,7 +25,7 @@ STAGES = [
     ("score", ["score.h", "score.c"]),
     ("peers", ["peers.h", "cohort.h", "roadmap.h", "json.h",
                "peers.c", "cohort.c", "roadmap.c", "json.c"]),
-    ("display", ["display.h", "fonts.h", "display.c", "dlist.h", "fonts.c"]),
+    ("display", ["display.h", "fonts.h", "display.c", "dlist.h", "fonts.c", "fonts_internal.h"]),
     ("layout", ["layout.h", "overview.h",
                 "layout.c", "layout_draw.c", "layout_draw.h", "layout_internal.h",
                 "layout_overview.c", "layout_text.c", "layout_text.h", "layoutspec.c"]),
