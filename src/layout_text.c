@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "args.h"
 #include "fonts_internal.h"
@@ -326,16 +327,11 @@ static uint32_t float_bits(float v)
     return b;
 }
 
-/* FNV-1a over the text and the rest of the key. */
+/* XXH3 over the text, seeded with the rest of the key. */
 static uint64_t key_hash(cr_face face, float size, float maxw, const char *text, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ (unsigned char)text[i]) * 0x100000001b3ull;
-    uint32_t more[3] = {(uint32_t)face, float_bits(size), float_bits(maxw)};
-    for (int k = 0; k < 3; k++)
-        h = (h ^ more[k]) * 0x100000001b3ull;
-    return h ^ (h >> 29);
+    uint64_t seed = ((uint64_t)float_bits(size) << 32 | float_bits(maxw)) ^ (uint64_t)face;
+    return XXH3_64bits_withSeed(text, len, seed);
 }
 
 static bool entry_is(const cache_entry *e, uint64_t hash, cr_face face, float size, float maxw,
