@@ -109,6 +109,13 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
         d->oom = true;
         return NULL;
     }
+    /* Room for every op at once (the pages' and some 16 of decoration each), instead of growing
+     * the list by doubling and copying it each time. */
+    size_t want = 8 + d->npages * 16;
+    for (size_t pi = 0; pi < d->npages; pi++)
+        want += d->pages[pi].n;
+    if ((dl.ops = malloc(want * sizeof *dl.ops)))
+        dl.cap = want; /* else cr_dlist_add grows it as it goes */
     const cr_op begin_doc = {.kind = CR_OP_BEGIN, .role = CR_ROLE_DOCUMENT},
                 end = {.kind = CR_OP_END};
     for (size_t pi = 0; pi < d->npages; pi++) {
@@ -297,7 +304,7 @@ static void emit_to(cr_draw *d, size_t page, const cr_op *op)
         return;
     cr_page *p = &d->pages[page];
     if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 256;
+        size_t cap = p->cap ? p->cap * 2 : 512;
         cr_op *n = realloc(p->ops, cap * sizeof *n);
         if (!n) {
             d->oom = true;
