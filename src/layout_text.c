@@ -114,11 +114,45 @@ const char *cr_fmt_date(cr_arena *a, const cr_strings *s, int year, int month, i
 #define WRAP_STACK_LINES 64
 #define WRAP_STACK_BYTES 1024
 
+/* Whether |text| has a character after which a line must break (UAX #14 classes BK, CR, LF, NL:
+ * VT, FF, CR, LF, U+0085, U+2028, U+2029). */
+static bool has_hard_break(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if ((c >= 0x0A && c <= 0x0D) ||
+            (c == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] == 0x85) ||
+            (c == 0xE2 && i + 2 < len && (unsigned char)text[i + 1] == 0x80 &&
+             ((unsigned char)text[i + 2] == 0xA8 || (unsigned char)text[i + 2] == 0xA9)))
+            return true;
+    }
+    return false;
+}
+
 /* The greedy line breaking of cr_wrap, without the cache. */
 static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size, const char *text,
                         size_t len, float maxw, cr_line **lines)
 {
     *lines = NULL;
+    /* A text that fits one line and has no hard break is that line, whatever its break
+     * opportunities: every candidate line below is a prefix of it, no wider (advances are not
+     * negative), so the greedy loop would take the last. Most table cells are such texts. */
+    size_t first = 0, stop = len;
+    while (first < len && text[first] == ' ')
+        first++;
+    while (stop > first && text[stop - 1] == ' ')
+        stop--;
+    if (!has_hard_break(text, len)) {
+        float w = cr_fonts_width(f, face, size, text + first, stop - first);
+        if (w <= maxw) {
+            cr_line *one = cr_arena_alloc(a, sizeof *one);
+            if (!one)
+                return 0;
+            *one = (cr_line){.start = text + first, .len = stop - first, .width = w};
+            *lines = one;
+            return first < len; /* no line at all when it is only spaces */
+        }
+    }
     char stack_brks[WRAP_STACK_BYTES];
     cr_line stack_lines[WRAP_STACK_LINES];
     char *brks = len < sizeof stack_brks ? stack_brks : cr_arena_alloc(a, len + 1);

@@ -8,6 +8,7 @@
  * reports laid out without it. */
 #include "testutil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,54 @@ static void test_widths_whole(void **st)
     cr_arena_free(a);
 }
 
+/* A text with no hard break that fits its width is one line, found without libunibreak: the
+ * same line as the full breaker gives for the text with a newline after it (which it must take
+ * the long way), at the text's own width and above; a hair narrower, more lines. */
+static void test_one_line_texts(void **st)
+{
+    state *s = *st;
+    const cr_fonts *f = s->base.env.fonts;
+    const char *texts[128];
+    size_t nt = sample_texts(s->base.fx->catalog, texts, 128), checked = 0;
+    cr_arena *a = cr_arena_new();
+    assert_non_null(a);
+    for (size_t t = 0; t < nt; t++) {
+        size_t len = strlen(texts[t]);
+        if (strspn(texts[t], " ") == len) { /* nothing to draw: no line (a newline would add one) */
+            cr_line *none;
+            assert_int_equal(cr_wrap(a, f, CR_FACE_REGULAR, 9, texts[t], 100, &none), 0);
+            continue;
+        }
+        if (strchr(texts[t], '\n'))
+            continue;
+        char *nl = cr_arena_alloc(a, len + 2);
+        assert_non_null(nl);
+        memcpy(nl, texts[t], len);
+        nl[len] = '\n';
+        for (int face = 0; face < CR_FACE_COUNT; face++) {
+            cr_line *whole;
+            float w = 0;
+            if (cr_wrap(a, f, (cr_face)face, 9, texts[t], 1e9f, &whole) == 1)
+                w = whole[0].width;
+            static const float scale[] = {1, 1.5f};
+            for (int k = 0; k < 2; k++) {
+                cr_line *fast, *full;
+                size_t nf = cr_wrap(a, f, (cr_face)face, 9, texts[t], w * scale[k], &fast);
+                size_t nl_n = cr_wrap(a, f, (cr_face)face, 9, nl, w * scale[k], &full);
+                assert_same_lines(nl, full, nl_n, texts[t], fast, nf);
+                assert_true(nf <= 1);
+                checked++;
+            }
+            cr_line *narrow;
+            if (w > 0 && strchr(texts[t] + strspn(texts[t], " "), ' ')) /* two words at least */
+                assert_true(cr_wrap(a, f, (cr_face)face, 9, texts[t], nextafterf(w, 0), &narrow) >
+                            1);
+        }
+    }
+    assert_true(checked > 100);
+    cr_arena_free(a);
+}
+
 /* A small cache fed thousands of distinct texts, short ones (entries dropped from their slots)
  * and long ones (the cache emptied when full): never over its bound, and still right. */
 static void test_bound_holds(void **st)
@@ -302,9 +351,8 @@ static void test_reports_unchanged(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hits_equal_fresh),
-        cmocka_unit_test(test_widths_whole),
-        cmocka_unit_test(test_bound_holds),
+        cmocka_unit_test(test_hits_equal_fresh),  cmocka_unit_test(test_widths_whole),
+        cmocka_unit_test(test_one_line_texts),    cmocka_unit_test(test_bound_holds),
         cmocka_unit_test(test_reports_unchanged),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
