@@ -142,7 +142,9 @@ static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size
         first++;
     while (stop > first && text[stop - 1] == ' ')
         stop--;
-    if (!has_hard_break(text, len)) {
+    /* Not tried for a text too long to fit even were each byte 0.15 em wide (no Latin letter is
+     * that narrow): measuring it whole would be a wasted pass. */
+    if ((float)(stop - first) * size * 0.15f <= maxw && !has_hard_break(text, len)) {
         float w = cr_fonts_width(f, face, size, text + first, stop - first);
         if (w <= maxw) {
             cr_line *one = cr_arena_alloc(a, sizeof *one);
