@@ -1,13 +1,19 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* certreport (private): packs a PDF's small objects into a compressed object stream.
+/* certreport (private): packs a PDF's small objects into a compressed object stream, and
+ * compresses its streams.
  *
  * libharu 2.3.0 writes every object uncompressed with a classic cross-reference table. A tagged
  * report has hundreds of small structure elements (about 100 bytes each in that form), which
  * more than doubled the file. PDF 1.5 (ISO 32000-1, 7.5.7-7.5.8) lets such objects live in one
  * Flate-compressed object stream, indexed by a cross-reference stream. qpdf's C API does this
- * too, but took 15 ms per report here (three times the whole render); this pass costs about
- * 0.6 ms (zlib at its fastest level) and halves a tagged report (119 KB to 59 KB), because it only
- * has to handle libharu's own, regular output. */
+ * too, but took 15 ms per report here (three times the whole render); this pass costs well under
+ * a millisecond and halves a tagged report, because it only has to handle libharu's own,
+ * regular output.
+ *
+ * The same pass compresses the streams (page content, font files, CMaps): the renderer switches
+ * libharu's own zlib compression off and this pass deflates every unfiltered stream with
+ * libdeflate, which is 2-3 times faster than zlib at the same size, giving it a direct /Length
+ * (libharu writes each length as an object of its own, which is dropped). */
 #ifndef CR_PDF_PACK_H
 #define CR_PDF_PACK_H
 
@@ -15,9 +21,16 @@
 
 #include "certreport/error.h"
 
+/* The Flate level of every stream written (libdeflate 1..12; see bench/README.md for sizes and
+ * times per level). */
+#ifndef CR_PDF_PACK_LEVEL
+#define CR_PDF_PACK_LEVEL 6
+#endif
+
 /* Rewrites the PDF |in| (|len| bytes, as libharu writes it: objects "N 0 obj ... endobj", a
  * classic xref table, a trailer with /Root and /Info) with every object that is not a stream
- * moved into one object stream, and a cross-reference stream instead of the table. The objects
+ * moved into one object stream, every unfiltered stream but the XMP metadata compressed
+ * (/FlateDecode), and a cross-reference stream instead of the table. The objects
  * keep their numbers; the content is unchanged.
  *
  * Returns CR_OK with *out (malloc'd, caller frees) and *out_len set; CR_OK with *out NULL when

@@ -1555,7 +1555,9 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory (PDF writer)");
         goto done;
     }
-    HPDF_SetCompressionMode(r.pdf, HPDF_COMP_ALL);
+    /* libharu writes every stream uncompressed; cr_pdf_pack compresses them all in one pass
+     * (libdeflate, 2-3 times faster than libharu's zlib at the same size). */
+    HPDF_SetCompressionMode(r.pdf, HPDF_COMP_NONE);
     /* PDF 1.5: object streams (save), /Tabs (tagged pages); 1.4: /DisplayDocTitle. */
     r.pdf->pdf_version = HPDF_VER_15;
     set_document_info(&r);
