@@ -49,6 +49,7 @@
 
 #include "certreport/render.h"
 #include "args.h"
+#include "pdf_ops.h"
 #include "pdf_pack.h"
 
 /* ---------------------------------------------------------------------------------------------
@@ -198,10 +199,15 @@ typedef struct pdf_render {
     size_t nannots, annots_cap;
     size_t *goto_elem; /* per GOTO op: 1 + the element index it belongs to, or 0 */
 
-    /* Per page: the graphics state as last written, to skip redundant operators. */
+    /* Per page: its content stream, written by us (pdf_ops.h) and handed to libharu whole when
+     * the page is done (flush_page), and the graphics state as last written, to skip redundant
+     * operators. In a text object, (tx, ty) is the start of the current line in hundredths of a
+     * point: each run moves there with Td from the last one, exactly. */
+    cr_ops ops;
     HPDF_Page page;
     float page_h;
     bool in_text;
+    long tx, ty;
     HPDF_Font cur_font;
     float cur_size;
     bool fill_set, stroke_set, width_set;
@@ -653,7 +659,7 @@ static void set_metadata(pdf_render *r)
 static void end_text(pdf_render *r)
 {
     if (r->in_text) {
-        HPDF_Page_EndText(r->page);
+        cr_ops_raw(&r->ops, "ET\n", 3);
         r->in_text = false;
     }
 }
@@ -662,7 +668,7 @@ static void set_fill(pdf_render *r, cr_rgb c)
 {
     if (r->fill_set && r->fill.r == c.r && r->fill.g == c.g && r->fill.b == c.b)
         return;
-    HPDF_Page_SetRGBFill(r->page, c.r / 255.0f, c.g / 255.0f, c.b / 255.0f);
+    cr_ops_rgb(&r->ops, c.r, c.g, c.b, "rg");
     r->fill = c;
     r->fill_set = true;
 }
@@ -670,12 +676,13 @@ static void set_fill(pdf_render *r, cr_rgb c)
 static void set_stroke(pdf_render *r, cr_rgb c, float width)
 {
     if (!(r->stroke_set && r->stroke.r == c.r && r->stroke.g == c.g && r->stroke.b == c.b)) {
-        HPDF_Page_SetRGBStroke(r->page, c.r / 255.0f, c.g / 255.0f, c.b / 255.0f);
+        cr_ops_rgb(&r->ops, c.r, c.g, c.b, "RG");
         r->stroke = c;
         r->stroke_set = true;
     }
     if (!(r->width_set && r->width == width)) {
-        HPDF_Page_SetLineWidth(r->page, width);
+        cr_ops_num(&r->ops, width, 2);
+        cr_ops_raw(&r->ops, "w\n", 2);
         r->width = width;
         r->width_set = true;
     }
@@ -761,7 +768,7 @@ static void close_mc(pdf_render *r)
     if (r->mc == MC_NONE)
         return;
     end_text(r);
-    HPDF_Stream_WriteStr(((HPDF_PageAttr)r->page->attr)->stream, "EMC\n");
+    cr_ops_raw(&r->ops, "EMC\n", 4);
     r->mc = MC_NONE;
 }
 
@@ -771,16 +778,15 @@ static void open_mc(pdf_render *r, int target)
     if (r->mc == target)
         return;
     close_mc(r);
-    HPDF_Stream st = ((HPDF_PageAttr)r->page->attr)->stream;
     r->mc = target;
     if (target == MC_ARTIFACT) {
-        HPDF_Stream_WriteStr(st, "/Artifact BMC\n");
+        cr_ops_str(&r->ops, "/Artifact BMC\n");
         return;
     }
     sx_elem *e = &r->elems[target];
     char buf[64];
     snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", cr_role_name(e->role), r->mcid);
-    HPDF_Stream_WriteStr(st, buf);
+    cr_ops_str(&r->ops, buf);
     if (e->page == r->page) {
         if (!e->has_pg) { /* /Pg: only elements with content by MCID on their first page */
             HPDF_Dict_Add(e->dict, "Pg", r->page);
@@ -935,11 +941,25 @@ static void struct_finish(pdf_render *r)
     HPDF_Dict_AddNumber(r->struct_root, "ParentTreeNextKey", (HPDF_INT32)(r->npages + r->nannots));
 }
 
+/* Hands the finished content stream of the current page to libharu, in one piece. */
+static void flush_page(pdf_render *r)
+{
+    if (r->ops.oom) {
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return;
+    }
+    if (r->page && r->ops.n && !failed(r))
+        HPDF_Stream_Write(((HPDF_PageAttr)r->page->attr)->stream, (const HPDF_BYTE *)r->ops.p,
+                          (HPDF_UINT)r->ops.n);
+    r->ops.n = 0;
+}
+
 static void new_page(pdf_render *r, const cr_op *op)
 {
     if (r->tagged && r->page)
         close_mc(r);
     end_text(r);
+    flush_page(r);
     float w = op->w > 0 ? op->w : r->d->page_w, h = op->h > 0 ? op->h : r->d->page_h;
     snprintf(r->activity_buf, sizeof r->activity_buf, "on page %zu", r->npages + 1);
     r->activity = r->activity_buf;
@@ -1023,8 +1043,7 @@ static bool to_bmp_utf8(pdf_render *r, const char *text, uint32_t *used, uint32_
 static void begin_actual_text(pdf_render *r, const char *text)
 {
     end_text(r);
-    HPDF_Stream st = ((HPDF_PageAttr)r->page->attr)->stream;
-    HPDF_Stream_WriteStr(st, "/Span <</ActualText <FEFF");
+    cr_ops_str(&r->ops, "/Span <</ActualText <FEFF");
     const unsigned char *p = (const unsigned char *)text;
     char hex[16];
     while (*p) {
@@ -1038,32 +1057,48 @@ static void begin_actual_text(pdf_render *r, const char *text)
         } else {
             snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
         }
-        HPDF_Stream_WriteStr(st, hex);
+        cr_ops_str(&r->ops, hex);
     }
-    HPDF_Stream_WriteStr(st, ">>> BDC\n");
+    cr_ops_str(&r->ops, ">>> BDC\n");
 }
 
 static void end_actual_text(pdf_render *r)
 {
     end_text(r);
-    HPDF_Stream_WriteStr(((HPDF_PageAttr)r->page->attr)->stream, "EMC\n");
+    cr_ops_raw(&r->ops, "EMC\n", 4);
 }
 
-/* Writes the BMP UTF-8 text in r->scratch as a Tj of 2-byte codes (Identity-H), which is what
- * libharu would write. (HPDF_Page_TextWidth has already marked the glyphs used for embedding.) */
-static void show_zero_width(pdf_render *r)
+/* Writes the text in r->scratch with |font|: CP1252 bytes as a literal string (|single|), else
+ * BMP UTF-8 as 2-byte codes (Identity-H, the code being the character). libharu embeds the glyphs
+ * its width functions have seen: HPDF_Font_TextWidth marks them (for a CP1252 font, only the
+ * bytes this document has not drawn yet, which it remembers in attr->used). */
+static void show_text(pdf_render *r, HPDF_Font font, bool single)
 {
-    HPDF_Stream st = ((HPDF_PageAttr)r->page->attr)->stream;
-    HPDF_Stream_WriteStr(st, "<");
-    char hex[8];
-    for (const unsigned char *p = (const unsigned char *)r->scratch; *p;) {
-        size_t n;
-        uint32_t cp = utf8_next(p, &n);
-        p += n;
-        snprintf(hex, sizeof hex, "%04X", (unsigned)cp);
-        HPDF_Stream_WriteStr(st, hex);
+    const unsigned char *t = (const unsigned char *)r->scratch;
+    size_t len = strlen(r->scratch);
+    if (single) {
+        const HPDF_BYTE *used = ((HPDF_FontAttr)font->attr)->used;
+        for (size_t i = 0; i < len; i++)
+            if (!used[t[i]])
+                HPDF_Font_TextWidth(font, t + i, 1);
+        cr_ops_literal(&r->ops, t, len);
+    } else {
+        HPDF_Font_TextWidth(font, t, (HPDF_UINT)len);
+        cr_ops_hex16_begin(&r->ops);
+        for (const unsigned char *p = t; *p;) {
+            size_t n;
+            cr_ops_hex16(&r->ops, utf8_next(p, &n));
+            p += n;
+        }
+        cr_ops_hex16_end(&r->ops);
     }
-    HPDF_Stream_WriteStr(st, "> Tj\n");
+    cr_ops_raw(&r->ops, " Tj\n", 4);
+}
+
+/* Rounds |v| to hundredths of a point. */
+static long cents(float v)
+{
+    return lroundf(v * 100.0f);
 }
 
 static void draw_text(pdf_render *r, const cr_op *op)
@@ -1105,20 +1140,33 @@ static void draw_text(pdf_render *r, const cr_op *op)
     if (actual)
         begin_actual_text(r, op->text);
     if (!r->in_text) {
-        HPDF_Page_BeginText(r->page);
+        cr_ops_raw(&r->ops, "BT\n", 3);
         r->in_text = true;
+        r->tx = r->ty = 0;
     }
     if (font != r->cur_font || op->size != r->cur_size) {
-        HPDF_Page_SetFontAndSize(r->page, font, op->size);
+        const char *name = HPDF_Page_GetLocalFontName(r->page, font); /* in /Resources */
+        if (!name) {
+            if (!failed(r))
+                on_error(HPDF_PAGE_FONT_NOT_FOUND, 0, &r->errs);
+            return;
+        }
+        cr_ops_raw(&r->ops, "/", 1);
+        cr_ops_str(&r->ops, name);
+        cr_ops_raw(&r->ops, " ", 1);
+        cr_ops_num(&r->ops, op->size, 2);
+        cr_ops_raw(&r->ops, "Tf\n", 3);
         r->cur_font = font;
         r->cur_size = op->size;
     }
     set_fill(r, op->color);
-    HPDF_Page_SetTextMatrix(r->page, 1, 0, 0, 1, op->x, r->page_h - op->y);
-    if (op->font != CR_FONT_FACE && HPDF_Page_TextWidth(r->page, r->scratch) == 0)
-        show_zero_width(r); /* combining marks: libharu's ShowText skips text of no width */
-    else
-        HPDF_Page_ShowText(r->page, r->scratch);
+    long x = cents(op->x), y = cents(r->page_h - op->y);
+    cr_ops_cents(&r->ops, x - r->tx);
+    cr_ops_cents(&r->ops, y - r->ty);
+    cr_ops_raw(&r->ops, "Td\n", 3);
+    r->tx = x;
+    r->ty = y;
+    show_text(r, font, op->font == CR_FONT_FACE && font == r->single[r->canon[op->face]]);
     if (actual)
         end_actual_text(r);
 }
@@ -1180,13 +1228,11 @@ static void draw_rect(pdf_render *r, const cr_op *op)
         set_fill(r, op->color);
     if (op->stroke)
         set_stroke(r, op->stroke_color, op->line_width);
-    HPDF_Page_Rectangle(r->page, op->x, r->page_h - op->y - op->h, op->w, op->h);
-    if (op->fill && op->stroke)
-        HPDF_Page_FillStroke(r->page);
-    else if (op->fill)
-        HPDF_Page_Fill(r->page);
-    else
-        HPDF_Page_Stroke(r->page);
+    cr_ops_num(&r->ops, op->x, 2);
+    cr_ops_num(&r->ops, r->page_h - op->y - op->h, 2);
+    cr_ops_num(&r->ops, op->w, 2);
+    cr_ops_num(&r->ops, op->h, 2);
+    cr_ops_str(&r->ops, op->fill && op->stroke ? "re\nB\n" : op->fill ? "re\nf\n" : "re\nS\n");
 }
 
 static void draw_line(pdf_render *r, const cr_op *op)
@@ -1194,9 +1240,12 @@ static void draw_line(pdf_render *r, const cr_op *op)
     mark_content(r, op);
     end_text(r);
     set_stroke(r, op->stroke_color, op->line_width);
-    HPDF_Page_MoveTo(r->page, op->x, r->page_h - op->y);
-    HPDF_Page_LineTo(r->page, op->x + op->w, r->page_h - (op->y + op->h));
-    HPDF_Page_Stroke(r->page);
+    cr_ops_num(&r->ops, op->x, 2);
+    cr_ops_num(&r->ops, r->page_h - op->y, 2);
+    cr_ops_raw(&r->ops, "m\n", 2);
+    cr_ops_num(&r->ops, op->x + op->w, 2);
+    cr_ops_num(&r->ops, r->page_h - (op->y + op->h), 2);
+    cr_ops_raw(&r->ops, "l\nS\n", 4);
 }
 
 static void draw_poly(pdf_render *r, const cr_op *op)
@@ -1206,11 +1255,12 @@ static void draw_poly(pdf_render *r, const cr_op *op)
     mark_content(r, op);
     end_text(r);
     set_fill(r, op->color);
-    HPDF_Page_MoveTo(r->page, op->pts[0].x, r->page_h - op->pts[0].y);
-    for (size_t i = 1; i < op->npoints; i++)
-        HPDF_Page_LineTo(r->page, op->pts[i].x, r->page_h - op->pts[i].y);
-    HPDF_Page_ClosePath(r->page);
-    HPDF_Page_Fill(r->page);
+    for (size_t i = 0; i < op->npoints; i++) {
+        cr_ops_num(&r->ops, op->pts[i].x, 2);
+        cr_ops_num(&r->ops, r->page_h - op->pts[i].y, 2);
+        cr_ops_raw(&r->ops, i == 0 ? "m\n" : "l\n", 2);
+    }
+    cr_ops_raw(&r->ops, "h\nf\n", 4);
 }
 
 static HPDF_Rect annot_rect(const cr_op *op, float page_h)
@@ -1618,6 +1668,7 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
             goto done;
     }
     struct_finish(&r);
+    flush_page(&r);
     if (!failed(&r)) {
         status = save(&r, out, err);
         if (status != CR_OK)
@@ -1648,5 +1699,6 @@ done:
     free(r.annot_elem);
     free(r.goto_elem);
     free(r.scratch);
+    cr_ops_free(&r.ops);
     return status;
 }

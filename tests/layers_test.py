@@ -29,7 +29,7 @@ STAGES = [
                 "layout.c", "layout_draw.c", "layout_draw.h", "layout_internal.h",
                 "layout_overview.c", "layout_text.c", "layout_text.h", "layoutspec.c"]),
     ("render", ["render.h", "render_pdf.c", "render_cairo.c",
-                "pdf_pack.c", "pdf_pack.h", "pdf_untag.c", "pdf_untag.h"]),
+                "pdf_pack.c", "pdf_pack.h", "pdf_ops.c", "pdf_ops.h", "pdf_untag.c", "pdf_untag.h"]),
     ("api", ["api.h", "batch.h", "api.c", "batch.c"]),
     ("program", ["certreport.h", "cli.c", "serve.c", "serve.h"]),  # serve: the HTTP service
 ]
