@@ -4,7 +4,8 @@
  * This is the only file that includes hpdf.h. It paints a display list and decides nothing about
  * layout. Design notes:
  *
- * - Fonts. Each face is loaded (embedded, libharu subsets it) only when the document uses it, and
+ * - Fonts. Each face is loaded (embedded, libharu subsets it) only when the document uses it,
+ *   from the bytes cr_fonts read once (load_ttf_from_memory: never the file again), and
  *   drawn as a single-byte font with libharu's CP1252 encoding; the UTF-8 -> CP1252 conversion is
  *   ours. Its /Encoding is written as plain /WinAnsiEncoding, without the /Differences [127
  *   /.notdef] libharu adds, which PDF/UA-1 7.21.6 does not allow (fix_single_fonts); code 127 is
@@ -30,6 +31,8 @@
  *   as UTF-16BE with a byte order mark, built here, so every script comes out right.
  * - Links to anchors may precede the anchor (the status page links forward), so annotations and
  *   bookmarks are made after every page and anchor exists.
+ * - Page content is written by us (pdf_ops.h) and handed to libharu whole per page: libharu
+ *   does not measure the text again (the layout did), it only marks the glyphs for the subset.
  * - Errors: libharu reports to a handler that records the first one in a struct owned by the
  *   call (no longjmp, no globals; renders may run in parallel threads, each with its own doc);
  *   its internal functions only leave the error in the document, which failed() also reads.
@@ -262,7 +265,59 @@ static const char *slot_path(const cr_fonts *fonts, int slot)
                                 : cr_fonts_fallback_path(fonts, (size_t)(slot - CR_FACE_COUNT));
 }
 
-/* Loads the font file of slot |face| (once per document and file). false on error (recorded). */
+/* The bytes of the font file of slot |slot| (cr_fonts read them once, when it was loaded). */
+static const unsigned char *slot_data(const cr_fonts *fonts, int slot, size_t *len)
+{
+    return slot < CR_FACE_COUNT
+               ? cr_fonts_data(fonts, (cr_face)slot, len)
+               : cr_fonts_fallback_data(fonts, (size_t)(slot - CR_FACE_COUNT), len);
+}
+
+/* libharu's font loading (HPDF_LoadTTFontFromFile) from the bytes cr_fonts already holds, not
+ * from the file: libharu 2.3.0 has no public loader from memory, but its TrueType parser takes
+ * any stream, and a memory stream spares the file reads (and a seek and read for every glyph
+ * when the subset is written). The rest is what HPDF_LoadTTFontFromFile does: a font already
+ * loaded under the same name is reused, and an embedded font gets the next subset tag (HPDFAA,
+ * HPDFAB, ...). Returns the font's name, or NULL (the error left in the document). */
+static const char *load_ttf_from_memory(HPDF_Doc pdf, const unsigned char *data, size_t len)
+{
+    if (len == 0 || len > 0x7FFFFFFF)
+        return NULL;
+    HPDF_Stream s = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)len);
+    if (!s)
+        return NULL;
+    if (HPDF_Stream_Write(s, data, (HPDF_UINT)len) != HPDF_OK) {
+        HPDF_Stream_Free(s);
+        return NULL;
+    }
+    HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, s, HPDF_TRUE); /* owns |s| from here */
+    if (!def)
+        return NULL;
+    HPDF_FontDef known = HPDF_Doc_FindFontDef(pdf, def->base_font);
+    if (known) {
+        HPDF_FontDef_Free(def);
+        return known->base_font;
+    }
+    if (HPDF_List_Add(pdf->fontdef_list, def) != HPDF_OK) {
+        HPDF_FontDef_Free(def);
+        return NULL;
+    }
+    if (pdf->ttfont_tag[0] == 0) {
+        memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+    } else {
+        for (int i = 5; i >= 0; i--) {
+            pdf->ttfont_tag[i] += 1;
+            if (pdf->ttfont_tag[i] > 'Z')
+                pdf->ttfont_tag[i] = 'A';
+            else
+                break;
+        }
+    }
+    HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
+    return def->base_font;
+}
+
+/* Loads the font of slot |face| (once per document and file). false on error (recorded). */
 static bool load_face(pdf_render *r, int face)
 {
     int c = r->canon[face];
@@ -271,7 +326,9 @@ static bool load_face(pdf_render *r, int face)
     const char *path = slot_path(r->fonts, c);
     snprintf(r->activity_buf, sizeof r->activity_buf, "loading font %s", path);
     r->activity = r->activity_buf;
-    r->font_name[c] = HPDF_LoadTTFontFromFile(r->pdf, path, HPDF_TRUE);
+    size_t len = 0;
+    const unsigned char *data = slot_data(r->fonts, c, &len);
+    r->font_name[c] = data ? load_ttf_from_memory(r->pdf, data, len) : NULL;
     if (!r->font_name[c] && !failed(r))
         on_error(HPDF_TTF_INVALID_FOMAT, 0, &r->errs);
     return r->font_name[c] != NULL;
