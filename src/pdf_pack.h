@@ -24,7 +24,7 @@
 /* The Flate level of every stream written (libdeflate 1..12; see bench/README.md for sizes and
  * times per level). */
 #ifndef CR_PDF_PACK_LEVEL
-#define CR_PDF_PACK_LEVEL 6
+#define CR_PDF_PACK_LEVEL 1
 #endif
 
 /* Rewrites the PDF |in| (|len| bytes, as libharu writes it: objects "N 0 obj ... endobj", a

@@ -419,7 +419,11 @@ static void test_full_document(void **st)
     if (status != 0)
         fail_msg("qpdf exited %d: %s", status, o);
     free(o);
-    o = read_file(plain, NULL);
+    size_t plain_len;
+    o = read_file(plain, &plain_len);
+    for (size_t i = 0; i < plain_len; i++) /* binary streams (font files): search past them */
+        if (o[i] == '\0')
+            o[i] = ' ';
     assert_int_equal(count(o, "/Subtype /Link"), 3);
     assert_int_equal(count(o, "/Border [ 0 0 0 ]"), 3);
     assert_contains(o, "/URI (" URI ")", "links");
