@@ -173,6 +173,7 @@ typedef struct obj {
      * A dropped object (the number libharu writes a stream's length into) becomes free. */
     bool compress, dropped;
     size_t dict, dict_end, len_key, len_end, data, data_len, len_obj;
+    size_t value; /* 1 + the index of its value in the caller's values, or 0 */
 } obj;
 
 /* Parses a decimal number at *p (no sign), at most |maxd| digits. */
@@ -426,6 +427,13 @@ static void put_compressed(obuf *res, const unsigned char *in, const obj *x,
 cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len,
                       cr_error *err)
 {
+    return cr_pdf_pack_values(in, len, NULL, NULL, 0, out, out_len, err);
+}
+
+cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *text,
+                             const cr_pdf_value *values, size_t nvalues, unsigned char **out,
+                             size_t *out_len, cr_error *err)
+{
     *out = NULL;
     *out_len = 0;
     /* PDF 1.5 or later, and offsets that fit the 4 bytes of the xref stream's entries. */
@@ -454,6 +462,17 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
     for (size_t i = 0; i < n; i++)
         if (!o[i].packed)
             plan_stream(in, o, i, index_of, size);
+    for (size_t v = 0; v < nvalues; v++) { /* the caller's values: placeholders, not streams */
+        size_t id = values[v].id;
+        obj *x = id < size && index_of[id] != SIZE_MAX ? &o[index_of[id]] : NULL;
+        if (!x || !x->packed || x->value) {
+            free(index_of);
+            libdeflate_free_compressor(c);
+            free(o);
+            return CR_OK;
+        }
+        x->value = v + 1;
+    }
     for (size_t i = 0; i < n; i++)
         if (o[i].compress && o[i].len_obj && index_of[o[i].len_obj] != SIZE_MAX) {
             obj *l = &o[index_of[o[i].len_obj]];
@@ -475,7 +494,10 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
         o[i].index = k++;
         put_num(&hdr, o[i].id, " ");
         put_num(&hdr, bodies.n, " ");
-        put_min(&bodies, in + o[i].body, o[i].body_end - o[i].body);
+        if (o[i].value)
+            put(&bodies, text + values[o[i].value - 1].off, values[o[i].value - 1].len);
+        else
+            put_min(&bodies, in + o[i].body, o[i].body_end - o[i].body);
         put(&bodies, "\n", 1);
     }
     size_t first = hdr.n;
@@ -490,10 +512,15 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
         if (o[i].packed || o[i].dropped)
             continue;
         o[i].new_off = res.n;
-        if (o[i].compress)
+        if (o[i].compress) {
             put_compressed(&res, in, &o[i], c, &zs);
-        else
+        } else if (o[i].value) { /* past the object stream's 65535: an object of its own */
+            put_num(&res, o[i].id, " 0 obj\n");
+            put(&res, text + values[o[i].value - 1].off, values[o[i].value - 1].len);
+            put_str(&res, "\nendobj\n");
+        } else {
             put(&res, in + o[i].off, o[i].end - o[i].off);
+        }
     }
     size_t stm_off = res.n;
     char dict[96];

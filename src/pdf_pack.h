@@ -38,4 +38,19 @@
 cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len,
                       cr_error *err);
 
+/* An object whose value the caller wrote itself (the tagged PDF's structure tree, which libharu
+ * would build from thousands of small objects): libharu wrote a placeholder for object |id|
+ * (any value that is not a stream), and the value is |len| bytes at |off| of the caller's text. */
+typedef struct cr_pdf_value {
+    size_t id, off, len;
+} cr_pdf_value;
+
+/* cr_pdf_pack, with the |n| objects of |values| (any order, each id once) given the values in
+ * |text| instead of their placeholders'. When |in| is not in the form expected, or an id is not a
+ * placeholder object of |in|, returns CR_OK with *out NULL, as cr_pdf_pack does: the caller then
+ * has no file with its values (the renderer reports an error). */
+cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *text,
+                             const cr_pdf_value *values, size_t n, unsigned char **out,
+                             size_t *out_len, cr_error *err);
+
 #endif

@@ -144,13 +144,26 @@ static bool is_ascii(const char *s)
 
 enum { MC_NONE = -2, MC_ARTIFACT = -1 };
 
-/* A structure element being built. */
+/* A kid of a structure element, in a list per element (see "Structure"). */
+enum { KID_MCID, KID_MCR, KID_ELEM, KID_OBJR };
+typedef struct sx_kid {
+    int type;
+    uint32_t a, b; /* MCID: a = MCID; MCR: a = page, b = MCID; ELEM: a = element index;
+                    * OBJR: a = annotation, b = page (objects by number) */
+    size_t next;   /* 1 + the index of the next kid, or 0 */
+} sx_kid;
+
+/* A structure element being built: libharu holds only a placeholder object for it (its number),
+ * whose value struct_finish writes. */
 typedef struct sx_elem {
-    HPDF_Dict dict;  /* the /StructElem (indirect) */
-    HPDF_Array kids; /* its /K */
-    HPDF_Page page;  /* the page where it begins: its /Pg, once it has content there */
-    bool has_pg;
+    uint32_t id;        /* its object number */
+    size_t parent;      /* 1 + the parent element's index, or 0: the root */
+    size_t first, last; /* its kids: 1 + index into r->kids, or 0 */
+    size_t nkids;
+    HPDF_Page page; /* the page where it begins: its /Pg, once it has content there */
+    uint32_t pg;    /* that page's object number once it is its /Pg, else 0 */
     cr_role role;
+    const char *alt, *lang; /* from the display list (borrowed) */
 } sx_elem;
 
 /* What libharu's error handler records: the first error of the document. */
@@ -188,19 +201,28 @@ typedef struct pdf_render {
 
     /* Structure (tagged documents only: the display list has BEGIN ops). See "Structure". */
     bool tagged;
-    HPDF_Dict struct_root; /* /StructTreeRoot */
-    struct sx_elem *elems; /* every element, in order of BEGIN */
+    uint32_t root_id;             /* /StructTreeRoot's object number */
+    size_t root_first, root_last; /* its kids (elements), as an element's */
+    struct sx_elem *elems;        /* every element, in order of BEGIN */
     size_t nelems, elems_cap;
+    sx_kid *kids; /* every element's kids, in lists (sx_elem.first, .next) */
+    size_t nkids, kids_cap;
     size_t stack[CR_MAX_STRUCT_DEPTH]; /* open elements (indices into elems) */
     size_t depth;
-    size_t artifact;          /* open ARTIFACT elements (0 or 1: they hold no element) */
-    size_t figure;            /* open FIGURE elements */
-    HPDF_Array *page_parents; /* per page: MCID -> element (the parent tree's page entries) */
-    int mcid;                 /* the next MCID on this page */
-    int mc;                   /* open marked content: MC_NONE, MC_ARTIFACT or an element index */
-    HPDF_Dict *annot_elem;    /* per annotation with a /StructParent: its Link element */
+    size_t artifact;        /* open ARTIFACT elements (0 or 1: they hold no element) */
+    size_t figure;          /* open FIGURE elements */
+    uint32_t *page_parents; /* per page: the object number of its parent tree array */
+    size_t *mc_elem;        /* per MCID, all pages in order: its element's index */
+    size_t nmc, mc_cap;
+    size_t *page_mc;    /* per page: the index of its first MCID in mc_elem */
+    int mcid;           /* the next MCID on this page */
+    int mc;             /* open marked content: MC_NONE, MC_ARTIFACT or an element index */
+    size_t *annot_elem; /* per annotation with a /StructParent: its Link element */
     size_t nannots, annots_cap;
-    size_t *goto_elem; /* per GOTO op: 1 + the element index it belongs to, or 0 */
+    size_t *goto_elem;    /* per GOTO op: 1 + the element index it belongs to, or 0 */
+    cr_ops tree;          /* the structure tree's objects as text (struct_finish) */
+    cr_pdf_value *values; /* where each object's text is in |tree| */
+    size_t nvalues, values_cap;
 
     /* Per page: its content stream, written by us (pdf_ops.h) and handed to libharu whole when
      * the page is done (flush_page), and the graphics state as last written, to skip redundant
@@ -754,25 +776,35 @@ static void set_stroke(pdf_render *r, cr_rgb c, float width)
  * parent tree mapping each page's MCIDs (and each link annotation) back to its element. What is
  * not content of an element is wrapped as `/Artifact BMC ... EMC`: decoration, the running header
  * and footer, repeated table headers (see display.h for the rules). libharu has no tagging API;
- * we write the operators into the page's content stream and build the objects with the internals
- * its headers expose, as for the fonts above. Marked content never crosses a text object: the
+ * we write the operators into the page's content stream, and the tree's objects ourselves: a
+ * report has some 600 elements, which as libharu objects (a dictionary, an array, names and
+ * numbers each, serialised and freed one by one) cost about a millisecond. libharu holds one
+ * placeholder object per element (its number, for references), each element records its kids
+ * in a list, and struct_finish writes every object's value as text, which cr_pdf_pack puts in
+ * the placeholders' place (cr_pdf_pack_values). Marked content never crosses a text object: the
  * text object is ended before BDC and EMC. */
 
-/* A new indirect dictionary or array (NULL on error, left in the document). */
-static HPDF_Dict indirect_dict(pdf_render *r)
+/* The object number of a libharu object in the document. */
+static uint32_t object_id(const void *obj)
 {
-    HPDF_Dict d = HPDF_Dict_New(r->pdf->mmgr);
-    if (d && HPDF_Xref_Add(r->pdf->xref, d) != HPDF_OK)
-        return NULL; /* HPDF_Xref_Add freed it */
-    return d;
+    return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFFu;
 }
 
-static HPDF_Array indirect_array(pdf_render *r)
+/* A placeholder object (its value written by struct_finish, see cr_pdf_pack_values), or NULL on
+ * error (left in the document). */
+static HPDF_Number placeholder_obj(pdf_render *r)
 {
-    HPDF_Array a = HPDF_Array_New(r->pdf->mmgr);
-    if (a && HPDF_Xref_Add(r->pdf->xref, a) != HPDF_OK)
+    HPDF_Number n = HPDF_Number_New(r->pdf->mmgr, 0);
+    if (!n || HPDF_Xref_Add(r->pdf->xref, n) != HPDF_OK) /* HPDF_Xref_Add frees it */
         return NULL;
-    return a;
+    return n;
+}
+
+/* The object number of a new placeholder, or 0 on error. */
+static uint32_t placeholder(pdf_render *r)
+{
+    HPDF_Number n = placeholder_obj(r);
+    return n ? object_id(n) : 0;
 }
 
 /* Makes room for one more item in the array |p| of |n| items of |size| bytes (capacity *|cap|).
@@ -791,25 +823,37 @@ static void *grow(pdf_render *r, void *p, size_t *cap, size_t n, size_t size)
     return q;
 }
 
-static HPDF_Array root_kids(pdf_render *r)
+/* Appends a kid to the list [*first, *last]. */
+static void add_kid(pdf_render *r, size_t *first, size_t *last, size_t *count, sx_kid kid)
 {
-    return HPDF_Dict_GetItem(r->struct_root, "K", HPDF_OCLASS_ARRAY);
+    sx_kid *k = grow(r, r->kids, &r->kids_cap, r->nkids, sizeof *k);
+    if (!k)
+        return;
+    r->kids = k;
+    kid.next = 0;
+    r->kids[r->nkids++] = kid;
+    if (*last)
+        r->kids[*last - 1].next = r->nkids;
+    else
+        *first = r->nkids;
+    *last = r->nkids;
+    if (count)
+        (*count)++;
 }
 
-/* Sets up the structure tree root and the catalog entries of a tagged document. */
+/* Sets up the structure tree root (a placeholder) and the catalog entries of a tagged document. */
 static void struct_start(pdf_render *r)
 {
     HPDF_Doc pdf = r->pdf;
-    r->struct_root = indirect_dict(r);
-    HPDF_Array kids = HPDF_Array_New(pdf->mmgr);
+    HPDF_Number root = placeholder_obj(r);
     HPDF_Dict mark = HPDF_Dict_New(pdf->mmgr);
-    if (!r->struct_root || !kids || !mark) {
-        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+    if (!root || !mark) {
+        if (!failed(r))
+            on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
         return;
     }
-    HPDF_Dict_AddName(r->struct_root, "Type", "StructTreeRoot");
-    HPDF_Dict_Add(r->struct_root, "K", kids);
-    HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", r->struct_root);
+    r->root_id = object_id(root);
+    HPDF_Dict_Add(pdf->catalog, "StructTreeRoot", root); /* a reference: it is indirect */
     HPDF_Dict_AddBoolean(mark, "Marked", HPDF_TRUE);
     HPDF_Dict_Add(pdf->catalog, "MarkInfo", mark);
 }
@@ -844,24 +888,20 @@ static void open_mc(pdf_render *r, int target)
     char buf[64];
     snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", cr_role_name(e->role), r->mcid);
     cr_ops_str(&r->ops, buf);
-    if (e->page == r->page) {
-        if (!e->has_pg) { /* /Pg: only elements with content by MCID on their first page */
-            HPDF_Dict_Add(e->dict, "Pg", r->page);
-            e->has_pg = true;
-        }
-        HPDF_Array_AddNumber(e->kids, r->mcid);
+    uint32_t page = object_id(r->page);
+    if (e->page == r->page) { /* /Pg: only elements with content by MCID on their first page */
+        e->pg = page;
+        add_kid(r, &e->first, &e->last, &e->nkids,
+                (sx_kid){.type = KID_MCID, .a = (uint32_t)r->mcid});
     } else { /* content on a later page than the element's /Pg: a marked-content reference */
-        HPDF_Dict mcr = HPDF_Dict_New(r->pdf->mmgr);
-        if (!mcr) {
-            on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
-            return;
-        }
-        HPDF_Dict_AddName(mcr, "Type", "MCR");
-        HPDF_Dict_Add(mcr, "Pg", r->page);
-        HPDF_Dict_AddNumber(mcr, "MCID", r->mcid);
-        HPDF_Array_Add(e->kids, mcr);
+        add_kid(r, &e->first, &e->last, &e->nkids,
+                (sx_kid){.type = KID_MCR, .a = page, .b = (uint32_t)r->mcid});
     }
-    HPDF_Array_Add(r->page_parents[page_index(r)], e->dict);
+    size_t *mc = grow(r, r->mc_elem, &r->mc_cap, r->nmc, sizeof *mc);
+    if (!mc)
+        return;
+    r->mc_elem = mc;
+    r->mc_elem[r->nmc++] = (size_t)target;
     r->mcid++;
 }
 
@@ -887,35 +927,21 @@ static void begin_element(pdf_render *r, const cr_op *op)
         return;
     r->elems = elems;
     sx_elem *e = &r->elems[r->nelems];
-    HPDF_Dict parent = r->depth ? r->elems[r->stack[r->depth - 1]].dict : r->struct_root;
-    HPDF_Array siblings = r->depth ? r->elems[r->stack[r->depth - 1]].kids : root_kids(r);
-    e->role = op->role;
-    e->page = r->page;
-    e->has_pg = false;
-    e->dict = indirect_dict(r);
-    e->kids = HPDF_Array_New(r->pdf->mmgr);
-    if (!e->dict || !e->kids || !siblings) {
+    *e = (sx_elem){.role = op->role, .page = r->page, .alt = op->text, .lang = op->lang};
+    e->id = placeholder(r);
+    if (!e->id) {
         if (!failed(r))
             on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
         return;
     }
-    /* /Type /StructElem is optional and left out: a report has hundreds of elements. */
-    HPDF_Dict_AddName(e->dict, "S", cr_role_name(op->role));
-    HPDF_Dict_Add(e->dict, "P", parent);
-    HPDF_Dict_Add(e->dict, "K", e->kids);
-    if (op->text)
-        set_text(r, e->dict, "Alt", op->text);
-    if (op->lang)
-        set_text(r, e->dict, "Lang", op->lang);
-    if (op->role == CR_ROLE_TH) { /* a header of its column */
-        HPDF_Dict a = HPDF_Dict_New(r->pdf->mmgr);
-        if (a) {
-            HPDF_Dict_AddName(a, "O", "Table");
-            HPDF_Dict_AddName(a, "Scope", "Column");
-            HPDF_Dict_Add(e->dict, "A", a);
-        }
+    sx_kid kid = {.type = KID_ELEM, .a = (uint32_t)r->nelems};
+    if (r->depth) {
+        sx_elem *parent = &r->elems[r->stack[r->depth - 1]];
+        e->parent = r->stack[r->depth - 1] + 1;
+        add_kid(r, &parent->first, &parent->last, &parent->nkids, kid);
+    } else {
+        add_kid(r, &r->root_first, &r->root_last, NULL, kid);
     }
-    HPDF_Array_Add(siblings, e->dict);
     r->stack[r->depth++] = r->nelems++;
     if (op->role == CR_ROLE_FIGURE)
         r->figure++;
@@ -933,7 +959,7 @@ static void end_element(pdf_render *r)
      * gets an empty marked-content sequence: readers that walk the tree from the page content
      * (pdf.js) would not see it otherwise. */
     size_t idx = r->stack[r->depth - 1];
-    if (HPDF_Array_Items(r->elems[idx].kids) == 0) {
+    if (r->elems[idx].nkids == 0) {
         open_mc(r, (int)idx);
         close_mc(r);
     }
@@ -956,46 +982,153 @@ static sx_elem *open_link(pdf_render *r)
  * /StructParent key: the parent tree's keys after the pages' ones. */
 static void tag_annotation(pdf_render *r, HPDF_Annotation a, HPDF_Page page, sx_elem *e)
 {
-    HPDF_Dict *annots = grow(r, r->annot_elem, &r->annots_cap, r->nannots, sizeof *annots);
+    size_t *annots = grow(r, r->annot_elem, &r->annots_cap, r->nannots, sizeof *annots);
     if (!annots)
         return;
     r->annot_elem = annots;
-    HPDF_Dict objr = HPDF_Dict_New(r->pdf->mmgr);
-    if (!objr) {
-        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
-        return;
-    }
     HPDF_Dict_AddNumber(a, "StructParent", (HPDF_INT32)(r->total_pages + r->nannots));
-    r->annot_elem[r->nannots++] = e->dict;
-    HPDF_Dict_AddName(objr, "Type", "OBJR");
-    HPDF_Dict_Add(objr, "Obj", a);
-    HPDF_Dict_Add(objr, "Pg", page);
-    HPDF_Array_Add(e->kids, objr);
+    r->annot_elem[r->nannots++] = (size_t)(e - r->elems);
+    add_kid(r, &e->first, &e->last, &e->nkids,
+            (sx_kid){.type = KID_OBJR, .a = object_id(a), .b = object_id(page)});
 }
 
-/* Closes the last marked content and writes the parent tree. */
+/* Appends "N 0 R " for object |id|. */
+static void put_ref(cr_ops *o, uint32_t id)
+{
+    cr_ops_num(o, id, 0);
+    cr_ops_raw(o, "0 R ", 4);
+}
+
+/* Appends |s| (UTF-8) as a PDF text string: literal when ASCII, else UTF-16BE with a byte order
+ * mark, in hex. */
+static void put_text_string(cr_ops *o, const char *s)
+{
+    if (is_ascii(s)) {
+        cr_ops_literal(o, (const unsigned char *)s, strlen(s));
+        return;
+    }
+    cr_ops_hex16_begin(o);
+    cr_ops_hex16(o, 0xFEFF);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n;
+        uint32_t cp = utf8_next(p, &n);
+        p += n;
+        if (cp >= 0x10000) {
+            cp -= 0x10000;
+            cr_ops_hex16(o, 0xD800 + (cp >> 10));
+            cr_ops_hex16(o, 0xDC00 + (cp & 0x3FF));
+        } else {
+            cr_ops_hex16(o, cp);
+        }
+    }
+    cr_ops_hex16_end(o);
+}
+
+/* Records that the text in r->tree from |start| is the value of object |id|. */
+static void add_value(pdf_render *r, uint32_t id, size_t start)
+{
+    cr_pdf_value *v = grow(r, r->values, &r->values_cap, r->nvalues, sizeof *v);
+    if (!v)
+        return;
+    r->values = v;
+    r->values[r->nvalues++] = (cr_pdf_value){.id = id, .off = start, .len = r->tree.n - start};
+}
+
+/* Closes the last marked content and writes the values of the structure tree's objects (the
+ * root with its parent tree, each page's parent tree array, each element) as text, for
+ * cr_pdf_pack to put in the placeholders' place. Every object is known by now: elements, pages,
+ * annotations. */
 static void struct_finish(pdf_render *r)
 {
     if (!r->tagged || failed(r))
         return;
     close_mc(r);
-    HPDF_Dict tree = HPDF_Dict_New(r->pdf->mmgr);
-    HPDF_Array nums = HPDF_Array_New(r->pdf->mmgr);
-    if (!tree || !nums) {
+    cr_ops *t = &r->tree;
+    for (size_t k = 0; k < r->npages; k++) { /* each page's MCIDs -> elements */
+        r->page_parents[k] = placeholder(r);
+        if (!r->page_parents[k]) {
+            if (!failed(r))
+                on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+            return;
+        }
+        size_t start = t->n, end = k + 1 < r->npages ? r->page_mc[k + 1] : r->nmc;
+        cr_ops_raw(t, "[", 1);
+        for (size_t m = r->page_mc[k]; m < end; m++)
+            put_ref(t, r->elems[r->mc_elem[m]].id);
+        cr_ops_raw(t, "]", 1);
+        add_value(r, r->page_parents[k], start);
+    }
+    size_t start = t->n;
+    cr_ops_str(t, "<</Type/StructTreeRoot/K[");
+    for (size_t k = r->root_first; k; k = r->kids[k - 1].next)
+        put_ref(t, r->elems[r->kids[k - 1].a].id);
+    cr_ops_str(t, "]/ParentTree<</Nums[");
+    for (size_t k = 0; k < r->npages; k++) {
+        cr_ops_num(t, (double)k, 0);
+        put_ref(t, r->page_parents[k]);
+    }
+    for (size_t j = 0; j < r->nannots; j++) {
+        cr_ops_num(t, (double)(r->npages + j), 0);
+        put_ref(t, r->elems[r->annot_elem[j]].id);
+    }
+    cr_ops_str(t, "]>>/ParentTreeNextKey ");
+    cr_ops_num(t, (double)(r->npages + r->nannots), 0);
+    cr_ops_raw(t, ">>", 2);
+    add_value(r, r->root_id, start);
+    for (size_t i = 0; i < r->nelems && !failed(r); i++) {
+        const sx_elem *e = &r->elems[i];
+        start = t->n;
+        /* /Type /StructElem is optional and left out: a report has hundreds of elements. */
+        cr_ops_str(t, "<</S/");
+        cr_ops_str(t, cr_role_name(e->role));
+        cr_ops_str(t, "/P ");
+        put_ref(t, e->parent ? r->elems[e->parent - 1].id : r->root_id);
+        cr_ops_str(t, "/K[");
+        for (size_t k = e->first; k; k = r->kids[k - 1].next) {
+            const sx_kid *kid = &r->kids[k - 1];
+            switch (kid->type) {
+            case KID_MCID:
+                cr_ops_num(t, kid->a, 0);
+                break;
+            case KID_MCR:
+                cr_ops_str(t, "<</Type/MCR/Pg ");
+                put_ref(t, kid->a);
+                cr_ops_str(t, "/MCID ");
+                cr_ops_num(t, kid->b, 0);
+                cr_ops_raw(t, ">>", 2);
+                break;
+            case KID_ELEM:
+                put_ref(t, r->elems[kid->a].id);
+                break;
+            default: /* KID_OBJR */
+                cr_ops_str(t, "<</Type/OBJR/Obj ");
+                put_ref(t, kid->a);
+                cr_ops_str(t, "/Pg ");
+                put_ref(t, kid->b);
+                cr_ops_raw(t, ">>", 2);
+                break;
+            }
+        }
+        cr_ops_raw(t, "]", 1);
+        if (e->pg) {
+            cr_ops_str(t, "/Pg ");
+            put_ref(t, e->pg);
+        }
+        if (e->alt && *e->alt) {
+            cr_ops_str(t, "/Alt");
+            put_text_string(t, e->alt);
+        }
+        if (e->lang && *e->lang) {
+            cr_ops_str(t, "/Lang");
+            put_text_string(t, e->lang);
+        }
+        if (e->role == CR_ROLE_TH) /* a header of its column */
+            cr_ops_str(t, "/A<</O/Table/Scope/Column>>");
+        cr_ops_raw(t, ">>", 2);
+        add_value(r, e->id, start);
+    }
+    if (t->oom && !failed(r))
         on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
-        return;
-    }
-    HPDF_Dict_Add(r->struct_root, "ParentTree", tree);
-    HPDF_Dict_Add(tree, "Nums", nums);
-    for (size_t k = 0; k < r->npages && !failed(r); k++) {
-        HPDF_Array_AddNumber(nums, (HPDF_INT32)k);
-        HPDF_Array_Add(nums, r->page_parents[k]);
-    }
-    for (size_t j = 0; j < r->nannots && !failed(r); j++) {
-        HPDF_Array_AddNumber(nums, (HPDF_INT32)(r->npages + j));
-        HPDF_Array_Add(nums, r->annot_elem[j]);
-    }
-    HPDF_Dict_AddNumber(r->struct_root, "ParentTreeNextKey", (HPDF_INT32)(r->npages + r->nannots));
 }
 
 /* Hands the finished content stream of the current page to libharu, in one piece. */
@@ -1033,10 +1166,7 @@ static void new_page(pdf_render *r, const cr_op *op)
     r->fill_set = r->stroke_set = r->width_set = false;
     if (r->tagged) {
         r->mcid = 0;
-        HPDF_Array parents = indirect_array(r);
-        r->page_parents[page_index(r)] = parents;
-        if (!parents)
-            return;
+        r->page_mc[page_index(r)] = r->nmc;
         HPDF_Dict_AddNumber(page, "StructParents", (HPDF_INT32)page_index(r));
         HPDF_Dict_AddName(page, "Tabs", "S"); /* tab order = structure order */
     }
@@ -1597,10 +1727,16 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
     /* The small objects (structure elements above all) into one compressed object stream. */
     unsigned char *packed = NULL;
     size_t plen = 0;
-    cr_status st = cr_pdf_pack(data, size, &packed, &plen, err);
+    cr_status st =
+        cr_pdf_pack_values(data, size, r->tree.p, r->values, r->nvalues, &packed, &plen, err);
     if (st != CR_OK) {
         free(data);
         return st;
+    }
+    if (!packed && r->nvalues) { /* the structure tree is only in the packed file */
+        free(data);
+        return cr_error_set(err, CR_EIO, NULL, 0,
+                            "PDF writer: cannot place the structure tree in the file");
     }
     if (packed) {
         free(data);
@@ -1657,10 +1793,11 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
     r.dest = calloc(d->nanchors > 0 ? (size_t)d->nanchors : 1, sizeof *r.dest);
     if (r.tagged) {
         r.page_parents = calloc(npages ? npages : 1, sizeof *r.page_parents);
+        r.page_mc = calloc(npages ? npages : 1, sizeof *r.page_mc);
         r.goto_elem = calloc(d->nops, sizeof *r.goto_elem);
     }
     if (!r.pages || !r.dest || !scratch_reserve(&r, 256) ||
-        (r.tagged && (!r.page_parents || !r.goto_elem))) {
+        (r.tagged && (!r.page_parents || !r.page_mc || !r.goto_elem))) {
         status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
@@ -1762,6 +1899,11 @@ done:
     free(r.pages);
     free(r.dest);
     free(r.elems);
+    free(r.kids);
+    free(r.mc_elem);
+    free(r.page_mc);
+    free(r.values);
+    cr_ops_free(&r.tree);
     free(r.page_parents);
     free(r.annot_elem);
     free(r.goto_elem);

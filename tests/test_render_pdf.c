@@ -930,6 +930,57 @@ static void test_object_streams(void **st)
     cr_display_free(d);
 }
 
+/* Objects given their values by the caller (the structure tree, cr_pdf_pack_values): written
+ * instead of their placeholders; an id that is no placeholder leaves the file unpacked (NULL). */
+static void test_pack_values(void **st)
+{
+    (void)st;
+    char pdf[512];
+    size_t n = 0, o1, o2, xo;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n, "%%PDF-1.5\n");
+    o1 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "1 0 obj\n<< /Type /Catalog /X 2 0 R >>\nendobj\n");
+    o2 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n, "2 0 obj\n0\nendobj\n");
+    xo = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "xref\n0 3\n0000000000 65535 f\r\n%010zu 00000 n\r\n%010zu 00000 n\r\n"
+                          "trailer\n<< /Root 1 0 R /Size 3 >>\nstartxref\n%zu\n%%%%EOF\n",
+                          o1, o2, xo);
+    static const char text[] = "junk<</Y(a b)/Z[1 2]>>junk";
+    cr_pdf_value v = {.id = 2, .off = 4, .len = sizeof text - 9};
+    unsigned char *packed = NULL;
+    size_t plen = 0;
+    cr_error err;
+    cr_error_init(&err);
+    assert_int_equal(cr_pdf_pack_values((unsigned char *)pdf, n, text, &v, 1, &packed, &plen, &err),
+                     CR_OK);
+    assert_non_null(packed);
+    cr_buffer b = {packed, plen};
+    const char *path = CR_TEST_TMP "/test_render_pdf_values.pdf";
+    write_file(path, &b);
+    free(packed);
+    char cmd[700];
+    int status;
+    snprintf(cmd, sizeof cmd, "qpdf --show-object=2 '%s'", path);
+    char *o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    assert_contains(o, "<< /Y (a b) /Z [ 1 2 ] >>", "qpdf --show-object=2");
+    free(o);
+
+    /* Not a placeholder of the file (no object 5; object 2 twice): nothing packed. */
+    cr_pdf_value bad[2] = {{.id = 5, .off = 4, .len = 2}, {.id = 2, .off = 4, .len = 2}};
+    assert_int_equal(
+        cr_pdf_pack_values((unsigned char *)pdf, n, text, bad, 1, &packed, &plen, &err), CR_OK);
+    assert_null(packed);
+    bad[0].id = 2;
+    assert_int_equal(
+        cr_pdf_pack_values((unsigned char *)pdf, n, text, bad, 2, &packed, &plen, &err), CR_OK);
+    assert_null(packed);
+    assert_no_error(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -937,7 +988,7 @@ int main(void)
         cmocka_unit_test(test_only_what_is_used),    cmocka_unit_test(test_one_file_for_all_faces),
         cmocka_unit_test(test_font_file_not_reread), cmocka_unit_test(test_bad_display),
         cmocka_unit_test(test_tagged_document),      cmocka_unit_test(test_bad_structure),
-        cmocka_unit_test(test_object_streams),
+        cmocka_unit_test(test_object_streams),       cmocka_unit_test(test_pack_values),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
