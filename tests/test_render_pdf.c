@@ -167,6 +167,20 @@ static size_t count(const char *haystack, const char *needle)
     return n;
 }
 
+/* Writes |b| to |path| and returns what `TOOL 'path'` prints (stdout and stderr; caller frees),
+ * which must exit 0. */
+static char *tool_output(const cr_buffer *b, const char *path, const char *tool)
+{
+    write_file(path, b);
+    char cmd[1000];
+    int status;
+    snprintf(cmd, sizeof cmd, "%s '%s' 2>&1", tool, path);
+    char *o = run(cmd, &status);
+    if (status != 0)
+        fail_msg("%s exited %d: %s", tool, status, o);
+    return o;
+}
+
 static void add(cr_dlist *l, cr_op op)
 {
     assert_non_null(cr_dlist_add(l, &op));
@@ -556,14 +570,7 @@ static void test_font_file_not_reread(void **st)
     cr_status status = cr_render_pdf(d, fonts, &out, &err);
     if (status != CR_OK)
         fail_msg("render: %s", err.message);
-    char path[700];
-    snprintf(path, sizeof path, "%s/test_render_pdf_gone.pdf", CR_TEST_TMP);
-    write_file(path, &out);
-    char cmd[900];
-    int rc;
-    snprintf(cmd, sizeof cmd, "pdffonts '%s' 2>&1", path);
-    char *o = run(cmd, &rc);
-    assert_int_equal(rc, 0);
+    char *o = tool_output(&out, CR_TEST_TMP "/test_render_pdf_gone.pdf", "pdffonts");
     /* The regular face, from the file that is gone, embedded (emb yes) as a subset. */
     assert_contains(o, "+NotoSans-Regular ", "pdffonts");
     assert_null(strstr(o, "WinAnsi          no")); /* the emb column */
@@ -958,14 +965,8 @@ static void test_pack_values(void **st)
                      CR_OK);
     assert_non_null(packed);
     cr_buffer b = {packed, plen};
-    const char *path = CR_TEST_TMP "/test_render_pdf_values.pdf";
-    write_file(path, &b);
+    char *o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_values.pdf", "qpdf --show-object=2");
     free(packed);
-    char cmd[700];
-    int status;
-    snprintf(cmd, sizeof cmd, "qpdf --show-object=2 '%s'", path);
-    char *o = run(cmd, &status);
-    assert_int_equal(status, 0);
     assert_contains(o, "<< /Y (a b) /Z [ 1 2 ] >>", "qpdf --show-object=2");
     free(o);
 
