@@ -277,15 +277,18 @@ static unsigned char *inflate_all(const unsigned char *p, size_t n, size_t *out_
         return NULL;
     size_t cap = 4 * n + 1024, len = 0;
     unsigned char *out = malloc(cap);
+    if (!out) {
+        inflateEnd(&z);
+        return NULL;
+    }
     z.next_in = (unsigned char *)p;
     z.avail_in = (uInt)n;
     int rc = Z_OK;
-    while (out && rc == Z_OK) {
+    while (rc == Z_OK) {
         if (len == cap) {
             unsigned char *g = realloc(out, cap *= 2);
             if (!g) {
-                free(out);
-                out = NULL;
+                rc = Z_MEM_ERROR;
                 break;
             }
             out = g;
