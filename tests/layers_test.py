@@ -31,7 +31,8 @@ STAGES = [
     ("render", ["render.h", "render_pdf.c", "render_cairo.c",
                 "pdf_pack.c", "pdf_pack.h", "pdf_untag.c", "pdf_untag.h"]),
     ("api", ["api.h", "batch.h", "api.c", "batch.c"]),
-    ("program", ["certreport.h", "cli.c", "serve.c", "serve.h"]),  # serve: the HTTP service
+    ("program", ["certreport.h", "cli.c", "serve.c", "serve.h",
+                 "serve_pool.c", "serve_pool.h"]),  # serve: the HTTP service, its workers
 ]
 
 # Third-party headers that only the backend's own file may include.
