@@ -168,7 +168,7 @@ static int msg_recv(int fd, pool_msg *m, int64_t deadline)
     memset(m, 0, sizeof *m);
     wire_head h;
     int r = read_all(fd, &h, sizeof h, deadline);
-    if (r <= 0 || r == -2)
+    if (r <= 0)
         return r;
     if (h.magic != MAGIC || h.nparts > POOL_MAX_PARTS) {
         errno = EPROTO;
