@@ -171,7 +171,7 @@ check "... no worker died" metric_is certreport_worker_deaths_total 0
 check "--workers 1: one worker" test "$(workers_of "$PID" | wc -l)" = 1
 last=$(workers_of "$PID")
 kill -9 "$PID"
-wait "$PID" 2>/dev/null
+{ wait "$PID"; } 2>/dev/null
 # shellcheck disable=SC2086
 check "the parent killed with SIGKILL: its worker exits too" until_true gone $last
 
