@@ -75,19 +75,23 @@ for i in $(seq -f '%04g' 1 "$batch_n"); do
     sed "s/submission=\"gold-city\"/submission=\"gold-city-$i\"/" "$aud" \
         >"$tmp/cohort/gold-city-$i.audit.xml"
 done
-batch_rate=$(python3 - "$batch_n" "$cli" batch "$tmp/cohort" -o "$tmp/out" -j "$jobs" --quiet <<'EOF'
-import subprocess, sys, time
+batch_out=$(python3 - "$batch_n" "$cli" batch "$tmp/cohort" -o "$tmp/out" -j "$jobs" --quiet <<'EOF'
+import resource, subprocess, sys, time
 n, cmd = int(sys.argv[1]), sys.argv[2:]
 t0 = time.monotonic()
 r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 wall = time.monotonic() - t0
 if r.returncode != 0:
     sys.exit(f"batch: exit {r.returncode}\n{r.stderr}")
-print(f"{n / wall:.1f}")
-print(f"batch: {n} reports in {wall:.2f} s = {n / wall:.1f} reports/s ({1000 * wall / n:.2f} ms each)",
-      file=sys.stderr)
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+cpu = ru.ru_utime + ru.ru_stime
+print(f"{n / wall:.1f} {1000 * cpu / n:.2f}")
+print(f"batch: {n} reports in {wall:.2f} s = {n / wall:.1f} reports/s ({1000 * wall / n:.2f} ms each;"
+      f" CPU {1000 * cpu / n:.2f} ms per report)", file=sys.stderr)
 EOF
 )
+batch_rate=${batch_out% *}
+batch_cpu=${batch_out#* }
 rm -rf "$tmp/out" "$tmp/cohort"
 
 # ---- the service ----
@@ -114,6 +118,15 @@ done
 url="http://127.0.0.1:$port"
 say "certreport serve on $url: $(sed -n 's/^certreport serve: ready (\(.*\))$/\1/p' "$tmp/serve.err")"
 
+# cpu_ticks: user + system CPU of the server and its workers, live and reaped (clock ticks).
+cpu_ticks() {
+    local t=0 p
+    for p in $server $(pgrep -P "$server"); do
+        t=$((t + $(awk '{print $14 + $15 + $16 + $17}' /proc/"$p"/stat)))
+    done
+    echo "$t"
+}
+hz=$(getconf CLK_TCK)
 renders() { curl -s -H "Authorization: Bearer $BENCH_TOKEN" "$url/metrics" | sed -n 's/^certreport_renders_total //p'; }
 # memory LABEL: RSS and PSS (shared pages split between the processes) of the parent + workers.
 memory() {
@@ -145,19 +158,25 @@ say "memory"
 memory "after $(renders) reports"
 
 say "load: wrk, ${seconds} s per concurrency"
-printf '%-8s %10s %10s %9s %9s %9s %9s %8s\n' clients reports/s "of batch" p50_ms p90_ms p99_ms max_ms non200
+printf '%-8s %10s %10s %9s %9s %9s %9s %8s %8s\n' clients reports/s "of batch" p50_ms p90_ms \
+    p99_ms max_ms non200 cpu_ms
+# cpu_ms: CPU (user + system) of the server and its workers per report, which the other load on
+# a shared machine changes less than the rates (batch's is printed above)
 for c in $clients; do
     t=$((c < 2 ? 1 : 2))
+    r0=$(renders)
+    c0=$(cpu_ticks)
     line=$(wrk -t"$t" -c"$c" -d"${seconds}s" --timeout 10s -s "$root/bench/serve.lua" "$url" |
         grep '^BENCH ')
     eval "${line#BENCH }" # requests= non200= errors= elapsed= p50_ms= ...
     # shellcheck disable=SC2154
     rate=$(echo "$requests / $elapsed" | bc -l)
-    printf '%-8s %10.1f %9.0f%% %9s %9s %9s %9s %8s\n' "$c" "$rate" \
+    cpu_ms=$(echo "1000 * ($(cpu_ticks) - $c0) / $hz / ($(renders) - $r0)" | bc -l)
+    printf '%-8s %10.1f %9.0f%% %9s %9s %9s %9s %8s %8.2f\n' "$c" "$rate" \
         "$(echo "100 * $rate / $batch_rate" | bc -l)" "$p50_ms" "$p90_ms" "$p99_ms" "$max_ms" \
-        "$((non200 + errors))"
+        "$((non200 + errors))" "$cpu_ms"
 done
-echo "batch (CLI, -j$jobs): $batch_rate reports/s"
+echo "batch (CLI, -j$jobs): $batch_rate reports/s, CPU $batch_cpu ms per report"
 
 while [ "$(renders)" -lt "$total" ]; do
     wrk -t2 -c8 -d5s --timeout 10s -s "$root/bench/serve.lua" "$url" >/dev/null
