@@ -341,57 +341,36 @@ void pool_tick(serve_pool *p)
     pthread_mutex_unlock(&p->mu);
 }
 
-pool_result pool_run(serve_pool *p, const pool_msg *job, pool_msg *answer, unsigned wait_ms,
-                     unsigned job_limit_s, pool_death *death)
+/* Takes an idle worker, waiting until |until| for one. NULL: none (or stopping). */
+static slot *take_idle(serve_pool *p, const struct timespec *until, pid_t *pid, int *fd)
 {
-    memset(answer, 0, sizeof *answer);
-    memset(death, 0, sizeof *death);
-
-    /* An idle worker, waiting at most |wait_ms| for one. */
-    struct timespec until;
-    clock_gettime(CLOCK_MONOTONIC, &until);
-    until.tv_sec += wait_ms / 1000;
-    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-    if (until.tv_nsec >= 1000000000L) {
-        until.tv_sec++;
-        until.tv_nsec -= 1000000000L;
-    }
     pthread_mutex_lock(&p->mu);
     slot *s = NULL;
     for (;;) {
         for (unsigned i = 0; i < p->n && !s; i++)
             if (p->slots[i].state == SLOT_IDLE)
                 s = &p->slots[i];
-        if (s || p->stopping || pthread_cond_timedwait(&p->idle, &p->mu, &until) == ETIMEDOUT)
+        if (s || p->stopping || pthread_cond_timedwait(&p->idle, &p->mu, until) == ETIMEDOUT)
             break;
     }
     for (unsigned i = 0; i < p->n && !s && !p->stopping; i++) /* one last look */
         if (p->slots[i].state == SLOT_IDLE)
             s = &p->slots[i];
-    if (!s) {
-        pthread_mutex_unlock(&p->mu);
-        return POOL_BUSY;
+    if (s) {
+        s->state = SLOT_BUSY;
+        *pid = s->pid;
+        *fd = s->fd;
     }
-    s->state = SLOT_BUSY;
-    pid_t pid = s->pid;
-    int fd = s->fd;
     pthread_mutex_unlock(&p->mu);
+    return s;
+}
 
-    /* The job and its answer. Anything but an answer: the worker is finished. */
-    int r = -1;
-    if (msg_send(fd, job))
-        r = msg_recv(fd, answer, now_ms() + (int64_t)job_limit_s * 1000);
-    if (r == 1) {
-        pthread_mutex_lock(&p->mu);
-        s->state = SLOT_IDLE;
-        pthread_cond_signal(&p->idle);
-        pthread_mutex_unlock(&p->mu);
-        return POOL_OK;
-    }
-    int e = errno;
-    bool nomem = r == -1 && e == ENOMEM;
-    if (r == -2 || r == -1)
-        kill(pid, SIGKILL); /* past the limit, broken protocol, or unread: it cannot go on */
+/* The busy worker of |s| is finished: killed if it may still run, reaped, its slot left for
+ * pool_tick to fill. Returns its wait status. */
+static int retire(serve_pool *p, slot *s, pid_t pid, int fd, bool kill_it)
+{
+    if (kill_it)
+        kill(pid, SIGKILL);
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
         ;
@@ -401,14 +380,60 @@ pool_result pool_run(serve_pool *p, const pool_msg *job, pool_msg *answer, unsig
     s->state = SLOT_DEAD;
     p->deaths++;
     pthread_mutex_unlock(&p->mu);
-    death->pid = pid;
-    death->status = status;
-    death->timed_out = r == -2;
-    if (nomem) {
-        errno = ENOMEM;
-        return POOL_ERROR;
+    return status;
+}
+
+pool_result pool_run(serve_pool *p, const pool_msg *job, pool_msg *answer, unsigned wait_ms,
+                     unsigned job_limit_s, pool_death *death)
+{
+    memset(answer, 0, sizeof *answer);
+    memset(death, 0, sizeof *death);
+    struct timespec until;
+    clock_gettime(CLOCK_MONOTONIC, &until);
+    until.tv_sec += wait_ms / 1000;
+    until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
+    if (until.tv_nsec >= 1000000000L) {
+        until.tv_sec++;
+        until.tv_nsec -= 1000000000L;
     }
-    return POOL_DIED;
+    for (unsigned attempt = 0;; attempt++) {
+        pid_t pid;
+        int fd;
+        slot *s = take_idle(p, &until, &pid, &fd);
+        if (!s)
+            return POOL_BUSY;
+        /* A worker reads a whole job before it starts on it, so a job it could not be sent was
+         * never begun: that worker died idle, before pool_tick saw it; try another. */
+        if (!msg_send(fd, job)) {
+            int status = retire(p, s, pid, fd, true);
+            if (p->on_death)
+                p->on_death(p->death_ctx, pid, status);
+            if (attempt < p->n)
+                continue;
+            death->pid = pid;
+            death->status = status;
+            return POOL_DIED;
+        }
+        int r = msg_recv(fd, answer, now_ms() + (int64_t)job_limit_s * 1000);
+        if (r == 1) {
+            pthread_mutex_lock(&p->mu);
+            s->state = SLOT_IDLE;
+            pthread_cond_signal(&p->idle);
+            pthread_mutex_unlock(&p->mu);
+            return POOL_OK;
+        }
+        /* No answer: end of file (it died), past the limit, a broken protocol, or no memory for
+         * the answer (left unread): the worker cannot go on. */
+        bool nomem = r == -1 && errno == ENOMEM;
+        death->pid = pid;
+        death->status = retire(p, s, pid, fd, r != 0);
+        death->timed_out = r == -2;
+        if (nomem) {
+            errno = ENOMEM;
+            return POOL_ERROR;
+        }
+        return POOL_DIED;
+    }
 }
 
 void pool_get_stats(serve_pool *p, pool_stats *out)

@@ -42,7 +42,8 @@ typedef void (*pool_idle_death)(void *ctx, pid_t pid, int status);
  * Call with SIGINT and SIGTERM blocked (the workers keep them blocked: a worker stops when the
  * parent closes its socket or dies), from the thread that will call pool_tick: a worker's
  * parent-death signal is tied to the thread that forked it. NULL with errno set when a worker
- * cannot be started. |on_death| (may be NULL) is called from pool_tick. */
+ * cannot be started. |on_death| (may be NULL) is called from pool_tick, or from pool_run when
+ * the worker it took had died before it could be sent the job (the job then goes to another). */
 serve_pool *pool_start(unsigned n, pool_handler handler, void *ctx, pool_idle_death on_death,
                        void *death_ctx);
 

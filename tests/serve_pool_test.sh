@@ -169,9 +169,18 @@ code=$(curl -s --max-time 60 -o /dev/null -w '%{http_code}' -H "$A" \
 check "without --test-hooks the hook header is ignored (200)" test "$code" = 200
 check "... no worker died" metric_is certreport_worker_deaths_total 0
 check "--workers 1: one worker" test "$(workers_of "$PID" | wc -l)" = 1
+# Its worker killed while idle, and a report sent at once (before the service has noticed, most
+# times): the job goes to the replacement, never to the dead worker (200).
+w=$(workers_of "$PID")
+kill -9 "$w"
+check "the idle worker is dead (a zombie)" until_true bash -c '[ "$(cut -d" " -f3 /proc/"$1"/stat 2>/dev/null)" != S ]' _ "$w"
+report "$TMP/z.pdf" "$TMP/z.code"
+wait "$CURL"
+check "a report sent just after: 200 from the replacement" test "$(cat "$TMP/z.code")" = 200
+check "... with the report's bytes" cmp -s "$TMP/z.pdf" "$TMP/cli.pdf"
 last=$(workers_of "$PID")
+disown "$PID" # no "Killed" line from the shell
 kill -9 "$PID"
-{ wait "$PID"; } 2>/dev/null
 # shellcheck disable=SC2086
 check "the parent killed with SIGKILL: its worker exits too" until_true gone $last
 
