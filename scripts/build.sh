@@ -29,6 +29,7 @@ packages=(
     clang-format                       # tests: the sources are formatted (.clang-format)
     locales                            # tests: the output under another locale (fr_CA.UTF-8)
     nodejs                             # the accessibility test reads the PDFs back with pdf.js
+    chromium                           # the page test (tests/web_test.sh) drives it headless with puppeteer-core
 )
 
 missing=()
@@ -41,7 +42,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-# npm installs pdf.js for the accessibility test (tests/a11y_test.sh runs npm ci in tests/a11y).
+# npm installs pdf.js for the accessibility test (tests/a11y_test.sh runs npm ci in tests/a11y) and
+# puppeteer-core for the page test (tests/web_test.sh: npm ci in tests/web, no browser download).
 # Debian 12's nodejs comes without it, hence the npm package; a nodejs from elsewhere (NodeSource)
 # brings its own npm and conflicts with Debian's npm package: install it only when none is there.
 if ! command -v npm >/dev/null; then

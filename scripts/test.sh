@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 jobs="$(nproc)"
 
 echo "== format (clang-format --dry-run, style in .clang-format)"
-find src include tests samples bench \( -path tests/fuzz/corpus -o -path tests/a11y/node_modules \) \
+find src app include tests samples bench \( -path tests/fuzz/corpus -o -path tests/a11y/node_modules \) \
     -prune -o -name '*.[ch]' -print0 | sort -z | xargs -0 clang-format --dry-run --Werror
 # Every source, header and script of ours names its licence in its first comment (not fonts,
 # corpora or generated data).
@@ -23,7 +23,7 @@ fi
 
 echo "== static analysis (cppcheck)"
 cppcheck --enable=warning,performance,portability --std=c11 --inline-suppr --quiet --error-exitcode=1 \
-    -I include -I src --suppress=missingIncludeSystem src/ samples/ bench/
+    -I include -I src -I app --suppress=missingIncludeSystem src/ app/ samples/ bench/
 
 echo "== tests (build/)"
 cmake -S . -B build >/dev/null # (re)writes compile_commands.json for clang-tidy
@@ -31,7 +31,7 @@ cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure -j"$jobs"
 
 echo "== static analysis (clang-tidy, checks in .clang-tidy)"
-clang-tidy -p build --quiet src/*.c samples/gencohort.c
+clang-tidy -p build --quiet src/*.c app/*.c samples/gencohort.c
 
 echo "== allocation failures (build-failalloc/: each of certreport's allocations fails in turn)"
 cmake -S . -B build-failalloc -DCMAKE_BUILD_TYPE=Debug -DCERTREPORT_FAILALLOC=ON \

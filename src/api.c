@@ -43,16 +43,6 @@ static bool is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Source tree: assets/../REL; installed: share/certreport/REL. */
-static bool dir_or_file(char *out, size_t size, const char *assets, const char *rel)
-{
-    int w = snprintf(out, size, "%s/%s", assets, rel);
-    if (w > 0 && (size_t)w < size && access(out, R_OK) == 0)
-        return true;
-    w = snprintf(out, size, "%s/../%s", assets, rel);
-    return w > 0 && (size_t)w < size && access(out, R_OK) == 0;
-}
-
 /* share/certreport beside the lib folder of the library holding this function. */
 static bool beside_library(char *out, size_t size)
 {
@@ -121,11 +111,12 @@ cr_install *cr_install_open(const char *assets_dir, cr_error *err)
     if (!(in->schemas = cr_schemas_load(path, err)) ||
         !(in->catalog = cr_catalog_load(in->catalog_path, in->schemas, err)))
         goto fail;
-    if (!dir_or_file(in->fonts_dir, sizeof in->fonts_dir, in->assets, "fonts")) {
+    if (!cr_beside_assets(in->fonts_dir, sizeof in->fonts_dir, in->assets, "fonts")) {
         cr_error_set(err, CR_EIO, in->assets, 0, "fonts folder not found beside the assets");
         goto fail;
     }
-    if (!dir_or_file(in->layout_path, sizeof in->layout_path, in->assets, "layouts/default.xml")) {
+    if (!cr_beside_assets(in->layout_path, sizeof in->layout_path, in->assets,
+                          "layouts/default.xml")) {
         cr_error_set(err, CR_EIO, in->assets, 0, "default layout not found beside the assets");
         goto fail;
     }
@@ -173,25 +164,12 @@ static cr_status render(const cr_install *in, const cr_assessment *a, const cr_p
             !(fonts = cr_layout_spec_load_fonts(spec, err)))
             goto done;
     }
-    /* The report's language: |lang|, else the submission's when translated, else English. */
+    /* The report's language: the one rule (cr_language_choose). */
     char strings_path[PATH_MAX + 64], cat_text[PATH_MAX + 64];
-    const char *missing = NULL;
-    const char *tries[3] = {opt->lang, opt->lang ? NULL : a->submission->lang,
-                            opt->lang ? NULL : "en"};
-    bool found = false;
-    for (int k = 0; k < 3 && !found; k++) {
-        if (!tries[k])
-            continue;
-        found = cr_language_files(in->strings_dir, in->catalog_path, in->catalog, tries[k],
-                                  strings_path, cat_text, sizeof strings_path, &missing);
-        if (!found && k == 0) {
-            st = cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found",
-                              tries[k]);
-            goto done;
-        }
-    }
-    if (!found) {
-        st = cr_error_set(err, CR_EIO, missing, 0, "string table not found");
+    if (!cr_language_choose(in->strings_dir, in->catalog_path, in->catalog, opt->lang,
+                            a->submission->lang, strings_path, cat_text, sizeof strings_path,
+                            err)) {
+        st = err && err->code ? err->code : CR_EINPUT;
         goto done;
     }
     if (!(strings = cr_strings_load(strings_path, in->schemas, err)))
@@ -213,14 +191,11 @@ static cr_status render(const cr_install *in, const cr_assessment *a, const cr_p
                              .untagged = opt->untagged || !haru};
     if (!(d = cr_layout_report(&req, err)))
         goto done;
-    if (haru)
-        st = cr_render_pdf(d, f, out, err);
-    else
-        st = cr_render_cairo(d, f,
-                             pdf                            ? CR_CAIRO_PDF
-                             : opt->format == CR_OUTPUT_SVG ? CR_CAIRO_SVG
-                                                            : CR_CAIRO_PNG,
-                             opt->page, opt->dpi > 0 ? opt->dpi : 96, out, err);
+    cr_render_target t = {.format = opt->format,
+                          .backend = opt->backend,
+                          .page = opt->page,
+                          .dpi = opt->dpi > 0 ? opt->dpi : 96};
+    st = cr_render(d, f, &t, NULL, out, NULL, err);
 done:
     if (st != CR_OK && err && err->code == CR_OK)
         cr_error_set(err, st, NULL, 0, "the report could not be made");

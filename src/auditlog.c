@@ -237,9 +237,7 @@ cr_audit_log *cr_audit_parse(const char *buf, size_t len, const char *name, cons
     cr_xml_warn_attrs(root, audit_attrs, name, err);
     log->submission = cr_xml_attr(r.arena, root, "submission", &r.oom);
     r.lang = lang_of(&r, root, NULL);
-    size_t n = 0;
-    for (xmlNodePtr c = cr_xml_elem(root->children); c; c = cr_xml_elem(c->next))
-        n++;
+    size_t n = cr_xml_count(root, NULL);
     cr_event *ev = cr_arena_calloc(r.arena, n ? n : 1, sizeof *ev);
     if (r.oom || !ev) {
         r.oom = true;

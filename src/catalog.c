@@ -27,22 +27,6 @@ static const char *attr(loader *l, xmlNodePtr n, const char *a)
     return cr_xml_attr(l->arena, n, a, &l->oom);
 }
 
-static size_t count_children(xmlNodePtr parent, const char *name)
-{
-    size_t n = 0;
-    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
-        n += cr_xml_is(c, name);
-    return n;
-}
-
-static xmlNodePtr child(xmlNodePtr parent, const char *name)
-{
-    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
-        if (cr_xml_is(c, name))
-            return c;
-    return NULL;
-}
-
 static bool fail(loader *l, xmlNodePtr n, const char *msg, const char *what)
 {
     cr_error_set(l->err, CR_EINPUT, l->name, cr_xml_line(n), "%s: %s", msg, what);
@@ -63,7 +47,7 @@ static bool number(loader *l, xmlNodePtr n, const char *a, unsigned long max, un
 static bool load_regions(loader *l, xmlNodePtr regions)
 {
     cr_catalog *cat = l->cat;
-    size_t n = count_children(regions, "region");
+    size_t n = cr_xml_count(regions, "region");
     cr_region *r = cr_arena_calloc(l->arena, n, sizeof *r);
     if (!r)
         return !(l->oom = true);
@@ -109,7 +93,7 @@ static bool load_regions(loader *l, xmlNodePtr regions)
 
 static bool load_bands(loader *l, xmlNodePtr bands)
 {
-    size_t n = count_children(bands, "band");
+    size_t n = cr_xml_count(bands, "band");
     cr_band *b = cr_arena_calloc(l->arena, n, sizeof *b);
     if (!b)
         return !(l->oom = true);
@@ -142,7 +126,7 @@ static bool load_bands(loader *l, xmlNodePtr bands)
 
 static bool load_outcomes(loader *l, xmlNodePtr outcomes)
 {
-    size_t n = count_children(outcomes, "outcome");
+    size_t n = cr_xml_count(outcomes, "outcome");
     cr_outcome_def *o = cr_arena_calloc(l->arena, n, sizeof *o);
     if (!o)
         return !(l->oom = true);
@@ -153,11 +137,11 @@ static bool load_outcomes(loader *l, xmlNodePtr outcomes)
         o[i].unit = attr(l, c, "unit");
         const char *rule = attr(l, c, "rule");
         const char *standard = attr(l, c, "standard");
-        o[i].indicator = cr_xml_text(l->arena, child(c, "indicator"), &l->oom);
-        o[i].standard_text = cr_xml_text(l->arena, child(c, "standard-text"), &l->oom);
-        xmlNodePtr ref = child(c, "reference");
+        o[i].indicator = cr_xml_text(l->arena, cr_xml_child(c, "indicator"), &l->oom);
+        o[i].standard_text = cr_xml_text(l->arena, cr_xml_child(c, "standard-text"), &l->oom);
+        xmlNodePtr ref = cr_xml_child(c, "reference");
         o[i].reference = ref ? attr(l, ref, "href") : NULL;
-        size_t ns = count_children(c, "source");
+        size_t ns = cr_xml_count(c, "source");
         cr_outcome_source *src = cr_arena_calloc(l->arena, ns ? ns : 1, sizeof *src);
         if (!src)
             return !(l->oom = true);
@@ -198,9 +182,9 @@ static bool load_outcomes(loader *l, xmlNodePtr outcomes)
 
 static bool load_areas(loader *l, xmlNodePtr areas)
 {
-    size_t na = count_children(areas, "area"), nc = 0;
+    size_t na = cr_xml_count(areas, "area"), nc = 0;
     for (xmlNodePtr a = cr_xml_elem(areas->children); a; a = cr_xml_elem(a->next))
-        nc += count_children(a, "criterion");
+        nc += cr_xml_count(a, "criterion");
     cr_area *ar = cr_arena_calloc(l->arena, na, sizeof *ar);
     cr_criterion *cr = cr_arena_calloc(l->arena, nc, sizeof *cr);
     if (!ar || !cr)
@@ -212,7 +196,7 @@ static bool load_areas(loader *l, xmlNodePtr areas)
         ar[i].code = attr(l, a, "code");
         ar[i].name = attr(l, a, "name");
         ar[i].short_name = attr(l, a, "short");
-        ar[i].description = cr_xml_text(l->arena, child(a, "description"), &l->oom);
+        ar[i].description = cr_xml_text(l->arena, cr_xml_child(a, "description"), &l->oom);
         ar[i].first = k;
         if (l->oom)
             return false;
@@ -225,7 +209,7 @@ static bool load_areas(loader *l, xmlNodePtr areas)
             cr[k].code = attr(l, c, "code");
             cr[k].name = attr(l, c, "name");
             const char *core = attr(l, c, "core");
-            cr[k].statement = cr_xml_text(l->arena, child(c, "statement"), &l->oom);
+            cr[k].statement = cr_xml_text(l->arena, cr_xml_child(c, "statement"), &l->oom);
             if (l->oom)
                 return false;
             cr[k].core = core && (strcmp(core, "true") == 0 || strcmp(core, "1") == 0);
@@ -249,7 +233,7 @@ static bool load_tiers(loader *l, xmlNodePtr tiers)
     if (!number(l, tiers, "verification", 100, &verification))
         return false;
     cat->verification_percent = (unsigned)verification;
-    size_t n = count_children(tiers, "tier");
+    size_t n = cr_xml_count(tiers, "tier");
     cr_tier *t = cr_arena_calloc(l->arena, n, sizeof *t);
     if (!t)
         return !(l->oom = true);
@@ -258,7 +242,7 @@ static bool load_tiers(loader *l, xmlNodePtr tiers)
         unsigned long percent, mo;
         t[i].id = attr(l, c, "id");
         t[i].name = attr(l, c, "name");
-        xmlNodePtr desc = child(c, "description");
+        xmlNodePtr desc = cr_xml_child(c, "description");
         t[i].description = desc ? cr_xml_text(l->arena, desc, &l->oom) : NULL;
         const char *outcomes = attr(l, c, "min-outcomes");
         const char *req = attr(l, c, "requires");
@@ -326,13 +310,16 @@ cr_catalog *cr_catalog_parse(const char *buf, size_t len, const char *name,
     cat->title = attr(&l, root, "title");
     cat->lang = attr(&l, root, "lang");
     unsigned long minpop;
-    if (l.oom || !number(&l, child(root, "eligibility"), "min-population", 1000000000ul, &minpop))
+    if (l.oom ||
+        !number(&l, cr_xml_child(root, "eligibility"), "min-population", 1000000000ul, &minpop))
         goto done;
     cat->min_population = (long)minpop;
     /* Order matters: tiers refer to criteria and count outcomes. */
-    if (!load_regions(&l, child(root, "regions")) || !load_bands(&l, child(root, "bands")) ||
-        !load_outcomes(&l, child(root, "outcomes")) || !load_areas(&l, child(root, "areas")) ||
-        !load_tiers(&l, child(root, "tiers")))
+    if (!load_regions(&l, cr_xml_child(root, "regions")) ||
+        !load_bands(&l, cr_xml_child(root, "bands")) ||
+        !load_outcomes(&l, cr_xml_child(root, "outcomes")) ||
+        !load_areas(&l, cr_xml_child(root, "areas")) ||
+        !load_tiers(&l, cr_xml_child(root, "tiers")))
         goto done;
     if (cat->ncriteria > CR_MAX_LIST || cat->nareas > CR_MAX_LIST || cat->noutcomes > CR_MAX_LIST) {
         cr_error_set(err, CR_EINPUT, name, cr_xml_line(root),
@@ -448,17 +435,18 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
                 if (k == 3) {
                     cr_outcome_def *o = (cr_outcome_def *)item;
                     o->name = name;
-                    o->indicator = cr_xml_text(l.arena, child(c, "indicator"), &l.oom);
-                    o->standard_text = cr_xml_text(l.arena, child(c, "standard-text"), &l.oom);
+                    o->indicator = cr_xml_text(l.arena, cr_xml_child(c, "indicator"), &l.oom);
+                    o->standard_text =
+                        cr_xml_text(l.arena, cr_xml_child(c, "standard-text"), &l.oom);
                 } else if (k == 4) {
                     cr_area *a = (cr_area *)item;
                     a->name = name;
                     a->short_name = attr(&l, c, "short"); /* never the English one */
-                    a->description = cr_xml_text(l.arena, child(c, "description"), &l.oom);
+                    a->description = cr_xml_text(l.arena, cr_xml_child(c, "description"), &l.oom);
                 } else if (k == 5) {
                     cr_criterion *cr = (cr_criterion *)item;
                     cr->name = name;
-                    cr->statement = cr_xml_text(l.arena, child(c, "statement"), &l.oom);
+                    cr->statement = cr_xml_text(l.arena, cr_xml_child(c, "statement"), &l.oom);
                 } else if (k == 0) {
                     ((cr_region *)item)->name = name;
                 } else if (k == 1) {
@@ -466,7 +454,7 @@ cr_status cr_catalog_translate(cr_catalog *cat, const char *path, const cr_schem
                 } else {
                     /* A tier the catalog describes needs its description translated too. */
                     cr_tier *tr = (cr_tier *)item;
-                    xmlNodePtr desc = child(c, "description");
+                    xmlNodePtr desc = cr_xml_child(c, "description");
                     tr->name = name;
                     if (tr->description && !desc)
                         ok = fail(&l, c, "no translation of the description of tier", tr->id);

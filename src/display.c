@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* certreport: the display list (see certreport/display.h and dlist.h). */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "certreport/display.h"
+#include "certreport/fonts.h"
 #include "certreport/io.h"
 #include "args.h"
 #include "dlist.h"
+#include "text.h"
 
 bool cr_dlist_init(cr_dlist *l, float w, float h)
 {
@@ -283,4 +286,168 @@ void cr_buffer_free(cr_buffer *b)
     free(b->data);
     b->data = NULL;
     b->len = 0;
+}
+
+/* ---- the one check of a display list, before any backend paints it ---- */
+
+static bool finite4(const cr_op *op)
+{
+    return isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h);
+}
+
+static bool page_side(float v)
+{
+    return v >= CR_DISPLAY_MIN_PAGE && v <= CR_DISPLAY_MAX_PAGE;
+}
+
+static const char *bad_utf8(const char *s)
+{
+    long line;
+    const char *why = NULL;
+    if (s && !cr_utf8_check(s, strlen(s), &line, &why))
+        return why ? why : "invalid";
+    return NULL;
+}
+
+/* What is wrong with op |i| taken alone (NULL: nothing); |depth|, |artifact| and |placed| follow
+ * the structure and the anchors. */
+static const char *bad_op(const cr_display *d, const struct cr_fonts *fonts, const cr_op *op,
+                          size_t pages, size_t *depth, bool *artifact, unsigned char *placed,
+                          char *why, size_t size)
+{
+    const char *u = NULL;
+    if (op->kind != CR_OP_PAGE && op->kind != CR_OP_BOOKMARK && pages == 0)
+        return "drawing before the first page";
+    if (op->kind != CR_OP_POLY && op->kind != CR_OP_BOOKMARK &&
+        (!finite4(op) || !isfinite(op->size) || !isfinite(op->line_width)))
+        return "non-finite coordinates";
+    switch (op->kind) {
+    case CR_OP_PAGE:
+        if ((op->w > 0 && !page_side(op->w)) || (op->h > 0 && !page_side(op->h)))
+            return "bad page size";
+        return NULL;
+    case CR_OP_TEXT:
+        if ((unsigned)op->face >= CR_FACE_COUNT)
+            return "no such face";
+        if (!(op->size > 0 && op->size <= CR_DISPLAY_MAX_FONT_SIZE))
+            return "bad font size";
+        if (op->font != CR_FONT_FACE && op->font != CR_FONT_PLACEHOLDER &&
+            op->font > cr_fonts_fallback_count(fonts))
+            return "no such fallback font";
+        u = bad_utf8(op->text);
+        break;
+    case CR_OP_RECT:
+    case CR_OP_LINE:
+        if ((op->kind == CR_OP_LINE || op->stroke) &&
+            !(op->line_width >= 0 && op->line_width <= CR_DISPLAY_MAX_LINE_WIDTH))
+            return "bad line width";
+        return NULL;
+    case CR_OP_POLY:
+        if (op->npoints > 0 && !op->pts)
+            return "polygon without points";
+        for (size_t k = 0; k < op->npoints; k++)
+            if (!isfinite(op->pts[k].x) || !isfinite(op->pts[k].y))
+                return "non-finite coordinates";
+        return NULL;
+    case CR_OP_LINK:
+        u = bad_utf8(op->uri);
+        break;
+    case CR_OP_GOTO:
+        return op->target < 0 || op->target >= d->nanchors ? "anchor number out of range" : NULL;
+    case CR_OP_BOOKMARK:
+        if (op->target < 0 || op->target >= d->nanchors)
+            return "anchor number out of range";
+        u = bad_utf8(op->text);
+        break;
+    case CR_OP_ANCHOR:
+        if (op->target < 0 || op->target >= d->nanchors)
+            return "anchor number out of range";
+        if (placed[op->target])
+            return "anchor placed twice";
+        placed[op->target] = 1;
+        return NULL;
+    case CR_OP_BEGIN:
+        if (!cr_role_name(op->role))
+            return "no such structure role";
+        if (*artifact)
+            return "structure element inside an artifact";
+        if (op->role == CR_ROLE_ARTIFACT)
+            *artifact = true;
+        else if (*depth == CR_DISPLAY_MAX_DEPTH)
+            return "structure nested too deep";
+        else
+            ++*depth;
+        u = bad_utf8(op->text) ? bad_utf8(op->text) : bad_utf8(op->lang); /* alt text, language */
+        break;
+    case CR_OP_END:
+        if (*artifact)
+            *artifact = false;
+        else if (*depth == 0)
+            return "END without BEGIN";
+        else
+            --*depth;
+        return NULL;
+    default:
+        return "unknown op";
+    }
+    if (!u)
+        return NULL;
+    snprintf(why, size, "invalid UTF-8 in the display list (%s)", u);
+    return why;
+}
+
+cr_status cr_display_check(const cr_display *d, const struct cr_fonts *fonts, size_t *npages,
+                           cr_error *err)
+{
+    if (npages)
+        *npages = 0;
+    if (CR_ARG_NULL(d, err) || CR_ARG_NULL(fonts, err))
+        return CR_EUSAGE;
+    if (!page_side(d->page_w) || !page_side(d->page_h))
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: bad page size %.2f x %.2f",
+                            (double)d->page_w, (double)d->page_h);
+    if (d->nops > 0 && !d->ops)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_display_check: ops NULL with nops %zu",
+                            d->nops);
+    if (d->nanchors < 0)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: negative anchor count");
+    const char *const info[] = {d->info.title,   d->info.author,   d->info.subject,
+                                d->info.creator, d->info.keywords, d->info.lang};
+    for (size_t k = 0; k < sizeof info / sizeof *info; k++) {
+        const char *u = bad_utf8(info[k]);
+        if (u)
+            return cr_error_set(err, CR_EUSAGE, NULL, 0,
+                                "invalid UTF-8 in the display list (document info: %s)", u);
+    }
+    unsigned char *placed = calloc(d->nanchors > 0 ? (size_t)d->nanchors : 1, 1);
+    if (!placed)
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    cr_status st = CR_OK;
+    size_t pages = 0, depth = 0;
+    bool artifact = false;
+    char why[200];
+    for (size_t i = 0; i < d->nops && st == CR_OK; i++) {
+        const cr_op *op = &d->ops[i];
+        pages += op->kind == CR_OP_PAGE;
+        const char *bad = bad_op(d, fonts, op, pages, &depth, &artifact, placed, why, sizeof why);
+        if (bad)
+            st = cr_error_set(err, CR_EUSAGE, NULL, 0, "display list op %zu: %s", i, bad);
+    }
+    if (st == CR_OK && pages == 0)
+        st = cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: no pages");
+    /* Links and bookmarks may point forward: checked once every anchor is known. */
+    for (size_t i = 0; i < d->nops && st == CR_OK; i++) {
+        const cr_op *op = &d->ops[i];
+        if ((op->kind == CR_OP_GOTO || op->kind == CR_OP_BOOKMARK) && !placed[op->target])
+            st = cr_error_set(err, CR_EUSAGE, NULL, 0,
+                              "display list op %zu: %s to anchor %d, which is not placed", i,
+                              op->kind == CR_OP_GOTO ? "link" : "bookmark", op->target);
+    }
+    free(placed);
+    if (st == CR_OK && (depth || artifact))
+        st = cr_error_set(err, CR_EUSAGE, NULL, 0,
+                          "display list: a structure element is never closed");
+    if (st == CR_OK && npages)
+        *npages = pages;
+    return st;
 }

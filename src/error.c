@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <utf8proc.h>
+
 void cr_error_init(cr_error *e)
 {
     if (e)
@@ -31,23 +33,13 @@ bool cr_arg_range(cr_error *err, const char *fn, const char *arg, long long valu
 
 /* The length of the valid UTF-8 sequence at |s| (1 to 4 bytes), or 0 when the byte at |s| does
  * not start one (a stray continuation byte, an overlong form, a surrogate, past U+10FFFF, or a
- * sequence cut short). */
+ * sequence cut short). utf8proc_iterate decodes, as everywhere in the library (text.h wraps it
+ * for the later stages). */
 static size_t utf8_len(const unsigned char *s)
 {
-    unsigned c = s[0];
-    if (c < 0x80)
-        return 1;
-    size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? (c < 0xf0 ? 3 : 0) : c >= 0xc2 ? 2 : 0;
-    if (!n)
-        return 0;
-    for (size_t k = 1; k < n; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-    if (n == 3 && ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)))
-        return 0;
-    if (n == 4 && ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)))
-        return 0;
-    return n;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(s, -1, &cp);
+    return n > 0 ? (size_t)n : 0;
 }
 
 size_t cr_escape(char *dst, size_t size, const char *src)

@@ -343,6 +343,15 @@ cr_status cr_write_pages_atomic(const char *dir, const cr_buffer *pages, size_t 
     return st;
 }
 
+bool cr_beside_assets(char *out, size_t size, const char *assets, const char *rel)
+{
+    int w = snprintf(out, size, "%s/%s", assets, rel);
+    if (w > 0 && (size_t)w < size && access(out, R_OK) == 0)
+        return true;
+    w = snprintf(out, size, "%s/../%s", assets, rel);
+    return w > 0 && (size_t)w < size && access(out, R_OK) == 0;
+}
+
 cr_status cr_write_file_atomic(const char *path, const void *data, size_t len, cr_error *err)
 {
     if (CR_ARG_NULL(path, err) || (len && CR_ARG_NULL(data, err)))

@@ -3,6 +3,7 @@
 #ifndef CR_FILEIO_H
 #define CR_FILEIO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "certreport/error.h"
@@ -41,6 +42,12 @@ void cr_stage_abort(cr_stage *s);
 
 /* Removes a temporary certreport made: a file, or a page set folder (its N.png, then itself). */
 void cr_temp_remove(const char *path);
+
+/* A file or folder |rel| of an installation whose assets folder is |assets|: assets/REL (installed:
+ * share/certreport/REL), else assets/../REL (the source tree: fonts/, layouts/ beside assets/).
+ * True, with the path in |out| (|size| bytes), when it is there and readable. The one rule of the
+ * program and the library (cr_install_open). */
+bool cr_beside_assets(char *out, size_t size, const char *assets, const char *rel);
 
 /* Reads a whole regular file of at most |cap| bytes into a malloc'd, NUL-terminated buffer
  * (caller frees). Opened without blocking: a FIFO, device or socket is refused at once, never

@@ -277,14 +277,6 @@ static void read_programs(reader *r, xmlNodePtr list, cr_submission *s)
     }
 }
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name)
-{
-    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
-        if (cr_xml_is(c, name))
-            return c;
-    return NULL;
-}
-
 cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name,
                                    const cr_catalog *cat, const cr_schemas *schemas, cr_error *err)
 {
@@ -332,12 +324,12 @@ cr_submission *cr_submission_parse(const char *buf, size_t len, const char *name
     if (!cr_parse_date(submitted, &s->submitted))
         problem(&r, root, "submitted date %s is not a real date (YYYY-MM-DD, 1900-2199)",
                 submitted);
-    read_city(&r, child(root, "city"), s);
+    read_city(&r, cr_xml_child(root, "city"), s);
     if (!r.oom)
-        read_responses(&r, child(root, "responses"), s);
+        read_responses(&r, cr_xml_child(root, "responses"), s);
     if (!r.oom)
-        read_outcomes(&r, child(root, "outcomes"), s);
-    xmlNodePtr programs = child(root, "programs");
+        read_outcomes(&r, cr_xml_child(root, "outcomes"), s);
+    xmlNodePtr programs = cr_xml_child(root, "programs");
     if (!r.oom && programs)
         read_programs(&r, programs, s);
 done:

@@ -40,6 +40,7 @@ typedef struct report {
         size_t page, op;
     } band_goto[CR_MAX_LIST];
     size_t nband;
+    float tail; /* what must end on the page of the next steps' last list: the resources */
 } report;
 
 /* ---- peers ---- */
@@ -376,12 +377,12 @@ static void section_status(report *R)
     /* When it was issued, against which edition; then the outcome in one sentence, on a shaded
      * panel, and how the review changed the count. */
     L->y -= 6;
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                       issued_line(R));
     L->y += 8;
     cr_draw_panel(L, status_sentence(R));
     L->y -= 6;
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY(L), sp->text,
                       review_line(R));
     L->y += 10;
     if (sc->nstale) {
@@ -391,20 +392,20 @@ static void section_status(report *R)
         cr_arg s[] = {{"n", cr_draw_num(L, (long)sc->nstale)},
                       {"list", cr_draw_join(L, codes, sc->nstale)}};
         cr_draw_elem_para(
-            L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY, sp->text,
+            L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_ITALIC, SZ_BODY(L), sp->text,
             cr_draw_tpl(L, sc->nstale == 1 ? "status.stale.one" : "status.stale", s, 2));
         L->y += 8;
     }
 
     /* The band: one box per area with its percentage, each linking to the area's section (a
      * list of links, box by box). */
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
                       cr_draw_str(L, "status.band"));
     cr_draw_begin(L, CR_ROLE_P, NULL);
-    cr_draw_text_right(L, L->x1, L->y + SZ_H2, CR_FACE_ITALIC, SZ_SMALL, sp->muted,
+    cr_draw_text_right(L, L->x1, L->y + SZ_H2(L), CR_FACE_ITALIC, SZ_SMALL(L), sp->muted,
                        cr_draw_str(L, "status.band.hint"));
     cr_draw_end(L);
-    L->y += SZ_H2 + 8;
+    L->y += SZ_H2(L) + 8;
     size_t na = L->cat->nareas;
     float gap = 5, bw = (L->x1 - L->x0 - gap * (float)(na - 1)) / (float)na;
     float name_h = 0, delta_h = 0; /* delta_h: the change since the previous assessment */
@@ -463,13 +464,11 @@ static void section_status(report *R)
      * mark with the tier it holds, and what holds it below the zone its count reaches. */
     const char *blocked = gauge_blocked(R);
     cr_draw_need(L, blocked ? 96 : 84);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
                       cr_draw_str(L, "gauge.title"));
-    L->y += SZ_H2 + 24;
+    L->y += SZ_H2(L) + 24;
     cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? gauge_alt(R, blocked) : NULL);
     float gx = L->x0, gw = L->x1 - L->x0, gy = L->y, gh = 14;
-    static const cr_rgb tier_colors[] = {
-        {0xb8, 0xc2, 0xcc}, {0xd4, 0xa7, 0x2c}, {0x5b, 0x6b, 0x82}};
     cr_draw_rect(L, gx, gy, gw, gh, sp->shade);
     unsigned total = sc->total ? sc->total : 1;
     /* Tick labels under the bar, left to right; one that would run into the one before it (or
@@ -487,7 +486,8 @@ static void section_status(report *R)
         float from = (float)need / (float)total, to = (float)next / (float)total;
         if (t + 1 == L->cat->ntiers)
             to = 1.0f;
-        cr_draw_rect(L, gx + gw * from, gy, gw * (to - from), gh, tier_colors[t < 3 ? t : 2]);
+        cr_draw_rect(L, gx + gw * from, gy, gw * (to - from), gh,
+                     sp->tiers[t < sp->ntiers ? t : sp->ntiers - 1]);
         cr_draw_vline(L, gx + gw * from, gy - 2, gh + 6, sp->text, 0.6f);
         cr_arg a[] = {{"tier", L->cat->tiers[t].name},
                       {"need", cr_draw_num(L, need)},
@@ -498,14 +498,14 @@ static void section_status(report *R)
     }
     float row_end[2] = {gx - 10, gx - 10}, ly_base = gy + gh + 11;
     for (size_t k = 0; k < nl; k++) {
-        float w = cr_draw_width(L, CR_FACE_REGULAR, SZ_SMALL, labels[k]);
+        float w = cr_draw_width(L, CR_FACE_REGULAR, SZ_SMALL(L), labels[k]);
         float x = lx[k];
         if (x + w > gx + gw)
             x = gx + gw - w;
         int row = x < row_end[0] + 6 ? 1 : 0;
         if (row == 1 && x < row_end[1] + 6)
             x = row_end[1] + 6;
-        cr_draw_text(L, x, ly_base + 9.5f * (float)row, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+        cr_draw_text(L, x, ly_base + 9.5f * (float)row, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted,
                      labels[k]);
         row_end[row] = x + w;
     }
@@ -534,14 +534,14 @@ static void section_status(report *R)
     cr_draw_text(L, ylx, gy - 12, CR_FACE_BOLD, 8.5f, sp->text, yl);
     /* What holds the city below its zone, under the ticks, from the mark. */
     if (blocked) {
-        float nw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL + 0.5f, blocked);
+        float nw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL(L) + 0.5f, blocked);
         float bx = mx - 6;
         if (bx + nw > gx + gw)
             bx = gx + gw - nw;
         if (bx < gx)
             bx = gx;
         below += 12;
-        cr_draw_text(L, bx, below, CR_FACE_BOLD, SZ_SMALL + 0.5f, sp->accent, blocked);
+        cr_draw_text(L, bx, below, CR_FACE_BOLD, SZ_SMALL(L) + 0.5f, sp->accent, blocked);
     }
     cr_draw_end(L);
     L->y = below + 11;
@@ -558,7 +558,7 @@ static float *bullet_heights(cr_draw *L, const char *const *items, size_t n, cr_
         return NULL;
     }
     for (size_t i = 0; i < n; i++)
-        h[i] = cr_draw_para_height(L, face, SZ_BODY, items[i], tw) + 3;
+        h[i] = cr_draw_para_height(L, face, SZ_BODY(L), items[i], tw) + 3;
     return h;
 }
 
@@ -593,8 +593,8 @@ static void bullets(cr_draw *L, const char *const *items, size_t n, cr_face face
         if (cr_keep_break(L, &kp, i))
             cr_draw_new_page(L);
         cr_draw_begin(L, CR_ROLE_LI, NULL);
-        cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.65f, 2, L->sp->accent);
-        cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, face, SZ_BODY, L->sp->text, items[i]);
+        cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY(L) * 0.65f, 2, L->sp->accent);
+        cr_draw_elem_para(L, CR_ROLE_LBODY, tx, tw, face, SZ_BODY(L), L->sp->text, items[i]);
         cr_draw_end(L);
         L->y += 3;
         cr_keep_placed(L, &kp);
@@ -604,9 +604,10 @@ static void bullets(cr_draw *L, const char *const *items, size_t n, cr_face face
 
 static void subheading(cr_draw *L, const char *text, float keep)
 {
-    cr_draw_need(L, SZ_H2 * 1.7f + keep);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, L->sp->text, text);
-    L->y += SZ_H2 * 1.7f;
+    cr_draw_need(L, SZ_H2(L) * 1.7f + keep);
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), L->sp->text,
+                      text);
+    L->y += SZ_H2(L) * 1.7f;
 }
 
 static unsigned outcomes_needed(const cr_catalog *cat, size_t t)
@@ -676,7 +677,7 @@ static void section_requirements(report *R)
                    {"tiers", cr_draw_join_or(L, tiers, cat->ntiers)},
                    {"min", cr_fmt_int(L->tmp, L->st, cat->min_population)},
                    {"total", cr_draw_num(L, total)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                       cr_draw_tpl(L, "req.intro", ia, 5));
     L->y += 8;
 
@@ -692,9 +693,9 @@ static void section_requirements(report *R)
         cr_arg a[] = {{"n", cr_draw_num(L, (long)n)}};
         const char *text = cr_draw_tpl_n(L, "req.core.text", (long)n, a, 1);
         subheading(L, cr_draw_str(L, "req.core.title"),
-                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 +
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), text, L->x1 - L->x0) + 4 +
                        bullets_lead(L, items, n, CR_FACE_REGULAR));
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                           text);
         L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
@@ -713,9 +714,9 @@ static void section_requirements(report *R)
             items[n++] = cr_draw_tpl(L, "req.outcome.item", b, 2);
         }
         subheading(L, cr_draw_str(L, "req.outcomes.title"),
-                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 4 +
+                   cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), text, L->x1 - L->x0) + 4 +
                        bullets_lead(L, items, n, CR_FACE_REGULAR));
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                           text);
         L->y += 4;
         bullets(L, items, n, CR_FACE_REGULAR);
@@ -759,15 +760,10 @@ static void section_requirements(report *R)
             described |= cat->tiers[t].description != NULL;
         cr_table tb = {
             .ncols = described ? 4 : 3,
-            .widths = {80, 130, 130, 164},
             .headers = {cr_draw_str(L, "req.table.tier"), cr_draw_str(L, "req.table.range"),
                         cr_draw_str(L, "req.table.needs"), cr_draw_str(L, "req.table.means")},
             .title = cr_draw_str(L, "section.requirements")};
-        if (!described)
-            tb.widths[2] += tb.widths[3];
-        float scale = (L->x1 - L->x0) / 504.0f;
-        for (size_t c = 0; c < tb.ncols; c++)
-            tb.widths[c] *= scale;
+        cr_table_columns(L, &tb, "tiers"); /* undescribed: "needs" takes the last column's width */
         cr_table_measure(L, &tb);
         float *h = cr_table_heights(L, &tb, cat->ntiers, tier_row, R);
         subheading(L, cr_draw_str(L, "req.tiers.title"),
@@ -791,7 +787,8 @@ static void section_process(report *R)
     for (int s = 0; s < CR_STEP_COUNT; s++) {
         char key[48];
         snprintf(key, sizeof key, "step.%s.text", cr_step_name((cr_step)s));
-        float h = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, cr_draw_str(L, key), colw - 10);
+        float h =
+            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L), cr_draw_str(L, key), colw - 10);
         if (h > texth)
             texth = h;
     }
@@ -835,22 +832,23 @@ static void section_process(report *R)
             state = cr_draw_str(L, skipped ? "step.skipped" : "step.pending");
         }
         y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10,
-                                  CR_FACE_REGULAR, SZ_SMALL, reached ? sp->text : sp->muted, state);
+                                  CR_FACE_REGULAR, SZ_SMALL(L), reached ? sp->text : sp->muted,
+                                  state);
         /* A finished process (certified) has no current step: its last step is done. */
         if (current && !au->steps[CR_STEP_CERTIFIED].reached)
             y += cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y, colw - 10,
-                                      CR_FACE_BOLD, SZ_SMALL, sp->accent,
+                                      CR_FACE_BOLD, SZ_SMALL(L), sp->accent,
                                       cr_draw_str(L, "step.current"));
         snprintf(key, sizeof key, "step.%s.text", cr_step_name((cr_step)s));
         y += 3 + cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + colw * (float)s + 5, y + 3, colw - 10,
-                                      CR_FACE_REGULAR, SZ_SMALL, sp->muted, cr_draw_str(L, key));
+                                      CR_FACE_REGULAR, SZ_SMALL(L), sp->muted, cr_draw_str(L, key));
         cr_draw_end(L);
         cr_draw_end(L);
         if (y - L->y > maxh)
             maxh = y - L->y;
     }
     cr_draw_end(L);
-    L->y += maxh + 12;
+    L->y += maxh + 10;
     cr_draw_end(L);
 }
 
@@ -873,15 +871,25 @@ static const char *chart_alt(cr_draw *L, const char *title, const char *const *l
     return cr_draw_tpl(L, mark_label ? "chart.alt.mark" : "chart.alt", a, 3);
 }
 
+#define CHART_ROW 18.0f /* a bar chart's row */
+
+/* The height of a bar chart of |n| rows with its title, the space for the mark's label between
+ * them (what bar_chart keeps together; the space under it may go to the page's end). */
+static float bar_chart_height(const cr_draw *L, size_t n)
+{
+    return SZ_H2(L) + 20 + CHART_ROW * (float)n;
+}
+
 static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
                       const double *values, const char *const *notes, size_t n, double mark,
                       const char *mark_label)
 {
     const cr_layout_spec *sp = L->sp;
-    float row = 22, labw = 120, notew = 80;
-    cr_draw_need(L, SZ_H2 * 2 + row * (float)n + 20);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text, title);
-    L->y += SZ_H2 + 20;
+    float row = CHART_ROW, labw = 120, notew = 80;
+    cr_draw_need(L, bar_chart_height(L, n));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
+                      title);
+    L->y += SZ_H2(L) + 20;
     if (L->tagged) {
         const char *vs[CR_MAX_LIST];
         for (size_t i = 0; i < n && i < CR_MAX_LIST; i++)
@@ -893,19 +901,19 @@ static void bar_chart(cr_draw *L, const char *title, const char *const *labels,
     float top = L->y;
     for (size_t i = 0; i < n; i++) {
         float y = L->y + (float)i * row;
-        cr_draw_text(L, L->x0, y + 12, CR_FACE_REGULAR, SZ_BODY, sp->text, labels[i]);
-        cr_draw_rect(L, bx, y + 3, bw, 12, sp->shade);
-        cr_draw_rect(L, bx, y + 3, bw * (float)(values[i] / 100.0), 12, sp->peers);
-        cr_draw_text(L, bx + bw + 4, y + 12, CR_FACE_BOLD, SZ_BODY, sp->text,
+        cr_draw_text(L, L->x0, y + 11, CR_FACE_REGULAR, SZ_BODY(L), sp->text, labels[i]);
+        cr_draw_rect(L, bx, y + 3, bw, 11, sp->shade);
+        cr_draw_rect(L, bx, y + 3, bw * (float)(values[i] / 100.0), 11, sp->peers);
+        cr_draw_text(L, bx + bw + 4, y + 11, CR_FACE_BOLD, SZ_BODY(L), sp->text,
                      cr_draw_pct(L, values[i]));
-        cr_draw_text_right(L, L->x1, y + 12, CR_FACE_REGULAR, SZ_SMALL, sp->muted, notes[i]);
+        cr_draw_text_right(L, L->x1, y + 11, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted, notes[i]);
     }
     if (mark >= 0) {
         float mx = bx + bw * (float)(mark / 100.0);
         cr_draw_vline(L, mx, top - 4, row * (float)n + 2, sp->accent, 1.5f);
-        float lw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL, mark_label);
+        float lw = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL(L), mark_label);
         float lx = mx - lw / 2 < bx ? bx : mx - lw / 2;
-        cr_draw_text(L, lx, top - 7, CR_FACE_BOLD, SZ_SMALL, sp->accent, mark_label);
+        cr_draw_text(L, lx, top - 7, CR_FACE_BOLD, SZ_SMALL(L), sp->accent, mark_label);
     }
     cr_draw_end(L);
     L->y += row * (float)n + 14;
@@ -916,11 +924,15 @@ static void section_field(report *R)
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_peers *p = L->peers;
-    cr_draw_section(L, cr_draw_str(L, "section.field"), 140);
     cr_arg a[] = {{"n", cr_fmt_int(L->tmp, L->st, (long)p->applicants)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->muted,
-                      cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1));
-    L->y += 10;
+    const char *intro = cr_draw_tpl_n(L, "field.intro", (long)p->applicants, a, 1);
+    /* The heading keeps the introduction and the first chart with it. */
+    cr_draw_section(L, cr_draw_str(L, "section.field"),
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
+                        bar_chart_height(L, cat->nregions));
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->muted,
+                      intro);
+    L->y += 8;
     const char *labels[CR_MAX_LIST], *notes[CR_MAX_LIST];
     double values[CR_MAX_LIST];
     cr_arg you[] = {{"percent", cr_draw_num(L, R->sc->percent)}};
@@ -950,7 +962,7 @@ static void section_measure(report *R)
     const cr_catalog *cat = L->cat;
     size_t band = R->sc->band;
     cr_draw_section(L, cr_draw_str(L, "section.measure"), 120);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                       cr_draw_str(L, "measure.intro"));
     L->y += 8;
     cr_arg b[] = {{"band", band != CR_NONE ? cat->bands[band].name : ""}};
@@ -959,28 +971,28 @@ static void section_measure(report *R)
         cr_draw_tpl(L, band != CR_NONE ? "legend.size" : "legend.size.none", b, 1)};
     float labw = 0;
     for (int k = 0; k < (band != CR_NONE ? 3 : 2); k++) { /* "no size group" spans the bar */
-        float w = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL, series[k]) + 6;
+        float w = cr_draw_width(L, CR_FACE_BOLD, SZ_SMALL(L), series[k]) + 6;
         if (w > labw)
             labw = w;
     }
-    float descw = (L->x1 - L->x0) * 0.48f, cx = L->x0 + descw + 14;
+    float descw = (L->x1 - L->x0) * 0.56f, cx = L->x0 + descw + 14;
     float bx = cx + labw, bw = L->x1 - bx - 30;
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];
         cr_rgb c = cr_draw_area_color(L, k);
         float dh =
-            SZ_BODY * LEAD + 2 +
-            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, a->description, descw - 9);
+            SZ_BODY(L) * LEAD(L) + 2 +
+            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, a->description, descw - 9);
         float ch = 3 * 13 + 4;
         float h = dh > ch ? dh : ch;
         cr_draw_need(L, h + 14);
         float y0 = L->y;
         cr_draw_rect(L, L->x0, y0, 3, h, c);
         /* Each area: its name, its description, then its three bars (a figure). */
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0 + 9, y0 + SZ_BODY + 1, CR_FACE_BOLD, SZ_BODY + 1, c,
-                          a->name);
-        cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + 9, y0 + SZ_BODY * LEAD + 2, descw - 9,
-                             CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->muted, a->description);
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0 + 9, y0 + SZ_BODY(L) + 1, CR_FACE_BOLD,
+                          SZ_BODY(L) + 1, c, a->name);
+        cr_draw_elem_para_at(L, CR_ROLE_P, L->x0 + 9, y0 + SZ_BODY(L) * LEAD(L) + 2, descw - 9,
+                             CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, sp->muted, a->description);
         double vals[3] = {R->sc->areas[k].percent, area_share(L, k, CR_NONE),
                           band != CR_NONE ? area_share(L, k, band) : 0};
         if (L->tagged) {
@@ -992,14 +1004,14 @@ static void section_measure(report *R)
         cr_rgb colors[3] = {c, sp->peers, sp->size};
         for (int s = 0; s < 3; s++) {
             float y = y0 + 2 + (float)s * 13;
-            cr_draw_text(L, cx, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL, sp->text,
-                         series[s]);
+            cr_draw_text(L, cx, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL(L),
+                         sp->text, series[s]);
             if (s == 2 && band == CR_NONE)
                 continue; /* no size group: the label says so, no bar */
             cr_draw_rect(L, bx, y + 1, bw, 9, sp->shade);
             cr_draw_rect(L, bx, y + 1, bw * (float)(vals[s] / 100.0), 9, colors[s]);
-            cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR, SZ_SMALL,
-                         sp->text, cr_draw_pct(L, vals[s]));
+            cr_draw_text(L, bx + bw + 3, y + 8, s == 0 ? CR_FACE_BOLD : CR_FACE_REGULAR,
+                         SZ_SMALL(L), sp->text, cr_draw_pct(L, vals[s]));
         }
         cr_draw_end(L);
         L->y += h + 12;
@@ -1042,6 +1054,8 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
     if (s->stale) {
         cells[1].par[1] =
             (cr_cell_par){CR_FACE_ITALIC, sp->accent, cr_draw_str(L, "answer.stale"), NULL};
+        cells[1].size[1] = SZ_SMALL(L);
+        cells[1].tight = true; /* off the statement's lines: text extraction keeps them apart */
         cells[1].npar = 2;
     }
     cells[2].par[0] = (cr_cell_par){CR_FACE_REGULAR, sp->text,
@@ -1057,16 +1071,19 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
     size_t np = 0, shown = s->nnotes < MAX_PARS - 6 ? s->nnotes : MAX_PARS - 6;
     for (size_t c = s->nnotes - shown; c < s->nnotes; c++) {
         cells[4].lang[np] = other_lang(L, s->notes[c]->lang);
+        cells[4].size[np] = SZ_SMALL(L);
         cells[4].par[np++] = (cr_cell_par){CR_FACE_REGULAR, sp->text, s->notes[c]->comment, NULL};
     }
     if (shown < s->nnotes) {
         cr_arg ma[] = {{"n", cr_draw_num(L, (long)(s->nnotes - shown))}};
+        cells[4].size[np] = SZ_SMALL(L);
         cells[4].par[np++] =
             (cr_cell_par){CR_FACE_ITALIC, sp->muted,
                           cr_draw_tpl_n(L, "note.more", (long)(s->nnotes - shown), ma, 1), NULL};
     }
     for (size_t p = 0; p < s->nprograms && np < MAX_PARS; p++) {
         cr_arg pa[] = {{"program", R->sub->programs[s->programs[p]].name}};
+        cells[4].size[np] = SZ_SMALL(L);
         cells[4].par[np++] =
             (cr_cell_par){CR_FACE_ITALIC, sp->muted, cr_draw_tpl(L, "note.program", pa, 1), NULL};
     }
@@ -1086,13 +1103,11 @@ static void section_areas(report *R, bool each_page)
     const cr_layout_spec *sp = L->sp;
     const cr_audited *au = R->au;
     cr_table t = {.ncols = 5,
-                  .widths = {206, 66, 50, 50, 132},
                   .headers = {cr_draw_str(L, "table.criterion"), cr_draw_str(L, "table.response"),
                               cr_draw_str(L, "table.all"), cr_draw_str(L, "table.size"),
                               cr_draw_str(L, "table.notes")}};
-    float scale = (L->x1 - L->x0) / 504.0f, w = L->x1 - L->x0;
-    for (size_t c = 0; c < t.ncols; c++)
-        t.widths[c] *= scale;
+    float w = L->x1 - L->x0;
+    cr_table_columns(L, &t, "criteria");
     cr_table_measure(L, &t);
     for (size_t k = 0; k < cat->nareas && !L->oom; k++) {
         const cr_area *a = &cat->areas[k];
@@ -1110,7 +1125,7 @@ static void section_areas(report *R, bool each_page)
         float legend_h = 6;
         for (int g = 0; g < 3; g++)
             if (legends[g])
-                legend_h += cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL,
+                legend_h += cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L),
                                                 cr_draw_str(L, legends[g]), w);
         cr_arg ar[] = {{"percent", cr_draw_num(L, R->sc->areas[k].percent)},
                        {"area", a->name},
@@ -1119,8 +1134,9 @@ static void section_areas(report *R, bool each_page)
         const char *achieved = cr_draw_tpl(L, "area.achieved", ar, 4);
         const char *progress = R->prev ? area_progress_text(R, k) : NULL;
         float head_h =
-            8 + SZ_H1 * 1.5f + cr_draw_para_height(L, CR_FACE_REGULAR, 10, achieved, w) +
-            (progress ? 3 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, progress, w) : 0) + 6;
+            8 + SZ_H1(L) * 1.5f + cr_draw_para_height(L, CR_FACE_REGULAR, 10, achieved, w) +
+            (progress ? 3 + cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), progress, w) : 0) +
+            6;
         area_rows rows = {R, k};
         t.title = a->name;
         float *h = cr_table_heights(L, &t, a->count, area_row, &rows);
@@ -1149,12 +1165,13 @@ static void section_areas(report *R, bool each_page)
         cr_draw_bookmark(L, a->name, 1, id);
         cr_draw_rect(L, L->x0, L->y, w, 4, color);
         L->y += 8;
-        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H1, CR_FACE_BOLD, SZ_H1, color, a->name);
-        L->y += SZ_H1 * 1.5f;
+        cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H1(L), CR_FACE_BOLD, SZ_H1(L), color,
+                          a->name);
+        L->y += SZ_H1(L) * 1.5f;
         cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, 10, sp->text, achieved);
         if (progress) {
             L->y += 3;
-            cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                               progress);
         }
         L->y += 6;
@@ -1165,7 +1182,7 @@ static void section_areas(report *R, bool each_page)
         L->y += 6;
         for (int g = 0; g < 3; g++)
             if (legends[g])
-                cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+                cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted,
                                   cr_draw_str(L, legends[g]));
         cr_draw_end(L);
     }
@@ -1269,6 +1286,7 @@ static void outcome_row(cr_draw *L, void *data, size_t o, cr_cell *cells, bool *
     const cr_event *verdict = outcome_verdict(R, o);
     if (verdict && verdict->comment) {
         cells[5].par[1] = (cr_cell_par){CR_FACE_ITALIC, sp->muted, verdict->comment, NULL};
+        cells[5].size[1] = SZ_SMALL(L); /* a note, as the reviewers' comments on criteria */
         cells[5].lang[1] = other_lang(L, verdict->lang);
         cells[5].npar = 2;
     }
@@ -1285,25 +1303,22 @@ static void section_outcomes(report *R)
     const cr_layout_spec *sp = L->sp;
     float w = L->x1 - L->x0;
     cr_table t = {.ncols = 6,
-                  .widths = {76, 90, 118, 64, 84, 72},
                   .headers = {cr_draw_str(L, "outcomes.metric"),
                               cr_draw_str(L, "outcomes.indicator"),
                               cr_draw_str(L, "outcomes.standard"), cr_draw_str(L, "outcomes.value"),
                               cr_draw_str(L, "outcomes.source"), cr_draw_str(L, "outcomes.result")},
                   .title = cr_draw_str(L, "section.outcomes")};
-    float scale = w / 504.0f;
-    for (size_t c = 0; c < t.ncols; c++)
-        t.widths[c] *= scale;
+    cr_table_columns(L, &t, "outcomes");
     cr_table_measure(L, &t);
     float *h = cr_table_heights(L, &t, cat->noutcomes, outcome_row, R);
     if (!h)
         return;
     /* The heading keeps the introduction, the table's header and first rows with it. */
     const char *intro = cr_draw_str(L, "outcomes.intro");
-    float keep = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, w) + 8 +
+    float keep = cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, w) + 8 +
                  cr_table_lead(L, &t, h, cat->noutcomes, 0);
     cr_draw_section(L, cr_draw_str(L, "section.outcomes"), keep);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY, sp->muted, intro);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, w, CR_FACE_REGULAR, SZ_BODY(L), sp->muted, intro);
     L->y += 8;
     cr_table_begin(L, &t);
     cr_table_rows(L, &t, h, cat->noutcomes, 0, outcome_row, R);
@@ -1372,17 +1387,18 @@ static const cr_roadmap_candidate *candidate_of(const cr_roadmap *rm, size_t i)
     return NULL;
 }
 
-/* One criterion to work on, as a list item: its code and name, its area, why it is listed (core,
- * required, in progress, the share of peers meeting it, an answer to look at again) and the
- * reviewers' guidance. Returns its height; draws it only when |draw|. */
-static float criterion_item(report *R, size_t i, bool draw)
+/* One criterion to work on, as a list item in the column at |x|, |w| wide: its code and name, its
+ * area, why it is listed (core, required, in progress, the share of peers meeting it, an answer to
+ * look at again) and the reviewers' guidance (in the small type of a note). Returns its height;
+ * draws it only when |draw|. */
+static float criterion_item(report *R, size_t i, float x, float w, bool draw)
 {
     cr_draw *L = &R->d;
     const cr_catalog *cat = L->cat;
     const cr_layout_spec *sp = L->sp;
     const cr_criterion *c = &cat->criteria[i];
     const cr_roadmap_candidate *cd = candidate_of(R->rm, i);
-    float tx = L->x0 + 16, tw = L->x1 - tx;
+    float tx = x + 12, tw = x + w - tx;
     const char *reasons[5];
     size_t nr = 0;
     if (c->core)
@@ -1412,23 +1428,23 @@ static float criterion_item(report *R, size_t i, bool draw)
         cr_arg q[] = {{"comment", g}};
         quote = cr_draw_tpl(L, "next.guidance", q, 1);
     }
-    float small = SZ_SMALL + 0.5f;
-    float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, head, tw) + small * LEAD +
+    float small = SZ_SMALL(L) + 0.5f, note = SZ_SMALL(L);
+    float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), head, tw) + small * LEAD(L) +
               (nr ? cr_draw_para_height(L, CR_FACE_REGULAR, small, why, tw) : 0) +
-              (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, small, quote, tw) + 2 : 0);
+              (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, note, quote, tw) + 2 : 0);
     if (!draw)
         return h + 6;
     cr_draw_begin(L, CR_ROLE_LI, NULL);
-    cr_draw_rect(L, L->x0, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
+    cr_draw_rect(L, x, L->y + 1, 4, h - 2, cr_draw_area_color(L, c->area));
     cr_draw_begin(L, CR_ROLE_LBODY, NULL);
-    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->text, head);
+    cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY(L), sp->text, head);
     cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, cr_draw_area_color(L, c->area),
                       cat->areas[c->area].name);
     if (nr)
         cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_REGULAR, small, sp->muted, why);
     if (quote) {
         L->y += 2;
-        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, sp->text, quote);
+        cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, note, sp->text, quote);
     }
     cr_draw_end(L);
     cr_draw_end(L);
@@ -1436,39 +1452,84 @@ static float criterion_item(report *R, size_t i, bool draw)
     return h + 6;
 }
 
-/* The heights of a list of criteria to work on, in the scratch arena (NULL: out of memory). */
-static float *criteria_heights(report *R, const size_t *crit, size_t n)
+/* A list of criteria to work on takes two columns from CRITERIA_2COL items up (read row by row,
+ * left then right), one below. */
+#define CRITERIA_2COL 4
+#define CRITERIA_GAP 18.0f
+
+static size_t criteria_cols(size_t n)
 {
-    float *h = cr_arena_calloc(R->d.tmp, n ? n : 1, sizeof *h);
+    return n >= CRITERIA_2COL ? 2 : 1;
+}
+
+static float criteria_colw(const cr_draw *L, size_t cols)
+{
+    return (L->x1 - L->x0 - CRITERIA_GAP * (float)(cols - 1)) / (float)cols;
+}
+
+/* The heights of the rows of a list of criteria to work on (a row: the tallest of its items), in
+ * the scratch arena (NULL: out of memory); |rows| gets their number. */
+static float *criteria_heights(report *R, const size_t *crit, size_t n, size_t *rows)
+{
+    size_t cols = criteria_cols(n);
+    float colw = criteria_colw(&R->d, cols);
+    *rows = (n + cols - 1) / cols;
+    float *h = cr_arena_calloc(R->d.tmp, *rows ? *rows : 1, sizeof *h);
     if (!h) {
         R->d.oom = true;
         return NULL;
     }
-    for (size_t k = 0; k < n; k++)
-        h[k] = criterion_item(R, crit[k], false);
+    for (size_t k = 0; k < n; k++) {
+        float hk = criterion_item(R, crit[k], 0, colw, false);
+        if (hk > h[k / cols])
+            h[k / cols] = hk;
+    }
     return h;
 }
 
-/* What of a list of criteria must fit under its heading (cr_keep_lead). */
-static float criteria_lead(report *R, const size_t *crit, size_t n)
+/* How a list of |n| criteria in |rows| rows keeps together: whole when it has at most keep-list
+ * items (as any list), else a row at a time; |tail| ends on the last row's page. */
+static void criteria_keep(cr_draw *L, cr_keep *kp, const float *h, size_t rows, size_t n,
+                          float tail)
 {
-    return list_lead(&R->d, criteria_heights(R, crit, n), n);
+    cr_keep_init(L, kp, h, rows, tail, n <= L->sp->keep_list);
 }
 
-/* A list of criteria to work on (one item each), kept together across page breaks. */
-static void criteria_list(report *R, const size_t *crit, size_t n)
+/* What of a list of criteria (and |tail|) must fit under its heading (cr_keep_lead). */
+static float criteria_lead(report *R, const size_t *crit, size_t n, float tail)
+{
+    size_t rows;
+    float *h = criteria_heights(R, crit, n, &rows);
+    if (!h)
+        return 0;
+    cr_keep kp;
+    criteria_keep(&R->d, &kp, h, rows, n, tail);
+    return cr_keep_lead(&R->d, &kp);
+}
+
+/* A list of criteria to work on (one item each), kept together across page breaks a row at a
+ * time, its last rows on the page of the |tail| that follows it (0: none). */
+static void criteria_list(report *R, const size_t *crit, size_t n, float tail)
 {
     cr_draw *L = &R->d;
-    float *h = n ? criteria_heights(R, crit, n) : NULL;
+    size_t rows = 0, cols = criteria_cols(n);
+    float colw = criteria_colw(L, cols);
+    float *h = n ? criteria_heights(R, crit, n, &rows) : NULL;
     if (!h)
         return;
     cr_keep kp;
-    cr_keep_init(L, &kp, h, n, 0, true);
+    criteria_keep(L, &kp, h, rows, n, tail);
     cr_draw_begin(L, CR_ROLE_L, NULL);
-    for (size_t k = 0; k < n; k++) {
-        if (cr_keep_break(L, &kp, k))
+    for (size_t r = 0; r < rows; r++) {
+        if (cr_keep_break(L, &kp, r))
             cr_draw_new_page(L);
-        criterion_item(R, crit[k], true);
+        float y0 = L->y;
+        for (size_t c = 0; c < cols && r * cols + c < n; c++) {
+            L->y = y0;
+            criterion_item(R, crit[r * cols + c], L->x0 + (colw + CRITERIA_GAP) * (float)c, colw,
+                           true);
+        }
+        L->y = y0 + h[r];
         cr_keep_placed(L, &kp);
     }
     cr_draw_end(L);
@@ -1485,7 +1546,7 @@ static void stale_note(report *R)
     for (size_t i = 0; i < sc->nstale; i++)
         codes[i] = L->cat->criteria[sc->stale[i]].code;
     cr_arg a[] = {{"list", cr_draw_join(L, codes, sc->nstale)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY, L->sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_BOLD, SZ_BODY(L), L->sp->text,
                       cr_draw_tpl(L, sc->nstale == 1 ? "next.stale.one" : "next.stale", a, 1));
     L->y += 8;
 }
@@ -1602,7 +1663,7 @@ static void next_ineligible(report *R)
         cr_arg j[] = {{"a", text}, {"b", cr_draw_tpl(L, "next.ineligible.would", w, 1)}};
         text = cr_draw_tpl(L, "sentence.join", j, 2);
     }
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, L->sp->text,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->text,
                       text);
     L->y += 8;
     size_t show = rm->ncandidates < 5 ? rm->ncandidates : 5, crit[5];
@@ -1616,16 +1677,118 @@ static void next_ineligible(report *R)
         intro =
             cr_draw_tpl(L, rm->band != CR_NONE ? "next.focus.size" : "next.focus.nogroup", b, 1);
     }
-    subheading(
-        L, cr_draw_str(L, "next.focus"),
-        (intro ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 6 : 0) +
-            criteria_lead(R, crit, show));
+    subheading(L, cr_draw_str(L, "next.focus"),
+               (intro
+                    ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 6
+                    : 0) +
+                   criteria_lead(R, crit, show, R->tail));
     if (intro) {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY,
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L),
                           L->sp->muted, intro);
         L->y += 6;
     }
-    criteria_list(R, crit, show);
+    criteria_list(R, crit, show, R->tail);
+}
+
+/* The learning resources (strings resource.N.title, .text, .url): a short list of links in
+ * two columns, read row by row, kept whole with its heading. */
+enum { MAX_RES = 20 };
+typedef struct resource_list {
+    const char *title[MAX_RES], *text[MAX_RES], *url[MAX_RES];
+    size_t n, rows;
+    float h[MAX_RES / 2]; /* each row's height */
+    float colw;
+} resource_list;
+
+static void resource_list_load(cr_draw *L, resource_list *rl)
+{
+    memset(rl, 0, sizeof *rl);
+    rl->colw = criteria_colw(L, 2);
+    for (int r = 1; r <= MAX_RES; r++) {
+        char kt[32], kx[32], ku[32];
+        snprintf(kt, sizeof kt, "resource.%d.title", r);
+        snprintf(kx, sizeof kx, "resource.%d.text", r);
+        snprintf(ku, sizeof ku, "resource.%d.url", r);
+        size_t k = rl->n;
+        rl->title[k] = cr_strings_get(L->st, kt);
+        rl->text[k] = cr_strings_get(L->st, kx);
+        rl->url[k] = cr_strings_get(L->st, ku);
+        if (!rl->title[k] || !rl->url[k])
+            break;
+        float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), rl->title[k], rl->colw) +
+                  (rl->text[k] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f,
+                                                     rl->text[k], rl->colw)
+                               : 0) +
+                  cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL(L), rl->url[k], rl->colw) + 6;
+        if (h > rl->h[k / 2])
+            rl->h[k / 2] = h;
+        rl->n++;
+    }
+    rl->rows = (rl->n + 1) / 2;
+}
+
+/* What the resources need below the cursor to start on its page: the heading and the list. */
+static float resources_lead(cr_draw *L)
+{
+    resource_list rl;
+    resource_list_load(L, &rl);
+    cr_keep kp;
+    cr_keep_init(L, &kp, rl.h, rl.rows, 0, true);
+    return SZ_H2(L) * 1.7f + cr_keep_lead(L, &kp);
+}
+
+static void resources(report *R)
+{
+    cr_draw *L = &R->d;
+    const cr_layout_spec *sp = L->sp;
+    resource_list rl;
+    resource_list_load(L, &rl);
+    float colw = rl.colw;
+    cr_keep kp;
+    cr_keep_init(L, &kp, rl.h, rl.rows, 0, true);
+    cr_draw_need(L, SZ_H2(L) * 1.7f + cr_keep_lead(L, &kp));
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
+                      cr_draw_str(L, "next.resources"));
+    L->y += SZ_H2(L) * 1.7f;
+    if (rl.n) /* a list of links */
+        cr_draw_begin(L, CR_ROLE_L, NULL);
+    for (size_t row = 0; row < rl.rows; row++) {
+        if (cr_keep_break(L, &kp, row))
+            cr_draw_new_page(L);
+        float y0 = L->y;
+        for (size_t r = row * 2; r < row * 2 + 2 && r < rl.n; r++) {
+            float x = L->x0 + (r % 2 ? colw + CRITERIA_GAP : 0);
+            L->y = y0;
+            cr_draw_begin(L, CR_ROLE_LI, NULL);
+            cr_draw_begin(L, CR_ROLE_LBODY, NULL);
+            cr_draw_begin(L, CR_ROLE_LINK, NULL);
+            cr_draw_para(L, x, colw, CR_FACE_BOLD, SZ_BODY(L), sp->accent, rl.title[r]);
+            if (rl.text[r])
+                cr_draw_para(L, x, colw, CR_FACE_REGULAR, SZ_SMALL(L) + 0.5f, sp->text, rl.text[r]);
+            cr_draw_para(L, x, colw, CR_FACE_REGULAR, SZ_SMALL(L), sp->accent, rl.url[r]);
+            /* The whole entry (title, text and address) is the link; its title describes it. */
+            cr_draw_link(L, x, y0, colw, L->y - y0, rl.url[r], rl.title[r]);
+            cr_draw_end(L);
+            cr_draw_end(L);
+            cr_draw_end(L);
+        }
+        L->y = y0 + rl.h[row];
+        cr_keep_placed(L, &kp);
+    }
+    if (rl.n)
+        cr_draw_end(L);
+}
+
+/* The next steps' heading and introduction, kept with |keep| points of what follows. */
+static void next_heading(report *R, const char *intro, float keep)
+{
+    cr_draw *L = &R->d;
+    cr_draw_section(L, cr_draw_str(L, "section.next"),
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
+                        keep);
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), L->sp->muted,
+                      intro);
+    L->y += 8;
 }
 
 /* Next steps, from the library's roadmap (roadmap.h): the next goal (the tier the cheapest path
@@ -1641,17 +1804,18 @@ static void section_next(report *R)
     const char *intro = cr_draw_str(L, sc->eligibility != CR_ELIGIBLE ? "next.intro.ineligible"
                                        : rm->keep.tier != CR_NONE     ? "next.intro.keep"
                                                                       : "next.intro");
-    /* The heading keeps the introduction and the next heading with two lines under it. */
-    cr_draw_section(L, cr_draw_str(L, "section.next"),
-                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 +
-                        SZ_H2 * 1.7f + SZ_BODY * LEAD * 2);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
-                      intro);
-    L->y += 8;
+    /* The last list ends on the page of the resources (8 points under it), so that they never
+     * make a page of their own. */
+    R->tail = 8 + resources_lead(L);
+    /* The heading keeps the introduction and what follows it: the goal's heading and its steps
+     * when there is a path, else a heading with two lines under it. */
+    float two_lines = SZ_H2(L) * 1.7f + SZ_BODY(L) * LEAD(L) * 2;
     float tx = L->x0 + 16, tw = L->x1 - tx;
     if (sc->eligibility != CR_ELIGIBLE) {
+        next_heading(R, intro, two_lines);
         next_ineligible(R);
     } else if (rm->keep.tier != CR_NONE) {
+        next_heading(R, intro, two_lines);
         next_keep(R);
     } else if (rm->npaths) {
         /* The path shown: the one to the highest tier, when its first step reaches what the
@@ -1702,8 +1866,9 @@ static void section_next(report *R)
             cr_arg a[] = {{"list", cr_draw_join(L, parts, np)},
                           {"tier", tier_name(L, st->reaches)}};
             steps[k] = cr_draw_tpl(L, k == 0 ? "next.step.first" : "next.step.then", a, 2);
-            sh[k] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY + 0.5f, steps[k], tw - 4) + 6;
+            sh[k] = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L) + 0.5f, steps[k], tw - 4) + 6;
         }
+        next_heading(R, intro, SZ_H2(L) * 1.7f + list_lead(L, sh, p->nsteps));
         subheading(L, cr_draw_tpl(L, "next.goal", ga, 1), list_lead(L, sh, p->nsteps));
         cr_keep kp;
         cr_keep_init(L, &kp, sh, p->nsteps, 0, true);
@@ -1713,11 +1878,11 @@ static void section_next(report *R)
                 cr_draw_new_page(L);
             cr_draw_begin(L, CR_ROLE_LI, NULL);
             cr_draw_begin(L, CR_ROLE_LBL, NULL);
-            cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY * 0.62f, 6.5f, sp->accent);
-            cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY * 0.62f + 3, CR_FACE_BOLD, SZ_SMALL,
-                                CR_WHITE, cr_draw_num(L, (long)k + 1));
+            cr_draw_circle(L, L->x0 + 6, L->y + SZ_BODY(L) * 0.62f, 6.5f, sp->accent);
+            cr_draw_text_center(L, L->x0 + 6, L->y + SZ_BODY(L) * 0.62f + 3, CR_FACE_BOLD,
+                                SZ_SMALL(L), CR_WHITE, cr_draw_num(L, (long)k + 1));
             cr_draw_end(L);
-            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY + 0.5f,
+            cr_draw_elem_para(L, CR_ROLE_LBODY, tx + 4, tw - 4, CR_FACE_BOLD, SZ_BODY(L) + 0.5f,
                               sp->text, steps[k]);
             cr_draw_end(L);
             L->y += 6;
@@ -1738,8 +1903,10 @@ static void section_next(report *R)
         }
         /* The criteria that move the city: those to meet, then the pool to choose from. */
         if (nnamed) {
-            subheading(L, cr_draw_str(L, "next.named.title"), criteria_lead(R, named, nnamed));
-            criteria_list(R, named, nnamed);
+            float tail = pool_step ? 0 : R->tail;
+            subheading(L, cr_draw_str(L, "next.named.title"),
+                       criteria_lead(R, named, nnamed, tail));
+            criteria_list(R, named, nnamed, tail);
             L->y += 4;
         }
         if (pool_step) {
@@ -1757,70 +1924,21 @@ static void section_next(report *R)
                                                     : "next.pool.text.all";
             const char *text = cr_draw_tpl_n(L, key, want, b, 3);
             subheading(L, cr_draw_str(L, "next.pool.title"),
-                       cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, text, L->x1 - L->x0) + 6 +
-                           criteria_lead(R, crit, n));
-            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY,
+                       cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), text, L->x1 - L->x0) +
+                           6 + criteria_lead(R, crit, n, R->tail));
+            cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L),
                               sp->muted, text);
             L->y += 6;
-            criteria_list(R, crit, n);
+            criteria_list(R, crit, n, R->tail);
         }
     } else {
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->text,
+        next_heading(R, intro, two_lines);
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->text,
                           cr_draw_str(L, "next.none"));
     }
     L->y += 8;
 
-    /* Learning resources, with clickable links: a short list, kept whole with its heading. */
-    enum { MAX_RES = 20 };
-    const char *rt[MAX_RES], *rx[MAX_RES], *ru[MAX_RES];
-    float rh[MAX_RES];
-    size_t nres = 0;
-    for (int r = 1; r <= MAX_RES; r++) {
-        char kt[32], kx[32], ku[32];
-        snprintf(kt, sizeof kt, "resource.%d.title", r);
-        snprintf(kx, sizeof kx, "resource.%d.text", r);
-        snprintf(ku, sizeof ku, "resource.%d.url", r);
-        rt[nres] = cr_strings_get(L->st, kt);
-        rx[nres] = cr_strings_get(L->st, kx);
-        ru[nres] = cr_strings_get(L->st, ku);
-        if (!rt[nres] || !ru[nres])
-            break;
-        rh[nres] =
-            cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY, rt[nres], tw) +
-            (rx[nres] ? cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL + 0.5f, rx[nres], tw)
-                      : 0) +
-            cr_draw_para_height(L, CR_FACE_REGULAR, SZ_SMALL, ru[nres], tw) + 6;
-        nres++;
-    }
-    cr_keep kp;
-    cr_keep_init(L, &kp, rh, nres, 0, true);
-    cr_draw_need(L, SZ_H2 * 1.7f + cr_keep_lead(L, &kp));
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
-                      cr_draw_str(L, "next.resources"));
-    L->y += SZ_H2 * 1.7f;
-    if (nres) /* a list of links */
-        cr_draw_begin(L, CR_ROLE_L, NULL);
-    for (size_t r = 0; r < nres; r++) {
-        if (cr_keep_break(L, &kp, r))
-            cr_draw_new_page(L);
-        cr_draw_begin(L, CR_ROLE_LI, NULL);
-        cr_draw_begin(L, CR_ROLE_LBODY, NULL);
-        cr_draw_begin(L, CR_ROLE_LINK, NULL);
-        float y0 = L->y;
-        cr_draw_para(L, tx, tw, CR_FACE_BOLD, SZ_BODY, sp->accent, rt[r]);
-        if (rx[r])
-            cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL + 0.5f, sp->text, rx[r]);
-        cr_draw_para(L, tx, tw, CR_FACE_REGULAR, SZ_SMALL, sp->accent, ru[r]);
-        /* The whole entry (title, text and address) is the link; its title describes it. */
-        cr_draw_link(L, tx, y0, tw, L->y - y0, ru[r], rt[r]);
-        cr_draw_end(L);
-        cr_draw_end(L);
-        cr_draw_end(L);
-        L->y += 6;
-        cr_keep_placed(L, &kp);
-    }
-    if (nres)
-        cr_draw_end(L);
+    resources(R);
     cr_draw_end(L);
 }
 

@@ -196,14 +196,14 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
                        .x = d->x0,
                        .y = fy,
                        .face = CR_FACE_REGULAR,
-                       .size = SZ_SMALL,
+                       .size = SZ_SMALL(d),
                        .color = sp->muted,
                        .text = ed};
     ops[k++] = (cr_op){.kind = CR_OP_TEXT,
-                       .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, pageno),
+                       .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL(d), pageno),
                        .y = fy,
                        .face = CR_FACE_REGULAR,
-                       .size = SZ_SMALL,
+                       .size = SZ_SMALL(d),
                        .color = sp->muted,
                        .text = pageno};
     if (page > 0) {
@@ -212,14 +212,14 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
                            .x = d->x0,
                            .y = hy,
                            .face = CR_FACE_BOLD,
-                           .size = SZ_SMALL,
+                           .size = SZ_SMALL(d),
                            .color = sp->muted,
                            .text = left};
         ops[k++] = (cr_op){.kind = CR_OP_TEXT,
-                           .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL, right),
+                           .x = d->x1 - cr_draw_width(d, CR_FACE_REGULAR, SZ_SMALL(d), right),
                            .y = hy,
                            .face = CR_FACE_REGULAR,
-                           .size = SZ_SMALL,
+                           .size = SZ_SMALL(d),
                            .color = sp->muted,
                            .text = right};
         ops[k++] = (cr_op){.kind = CR_OP_LINE,
@@ -718,7 +718,7 @@ void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb
 float cr_draw_para_height(cr_draw *d, cr_face face, float size, const char *s, float w)
 {
     cr_line *lines;
-    return (float)cr_draw_wrap(d, face, size, s, w, &lines) * size * LEAD;
+    return (float)cr_draw_wrap(d, face, size, s, w, &lines) * size * LEAD(d);
 }
 
 /* A paragraph at the cursor, as an element of |role| unless |tag| is false. */
@@ -727,7 +727,7 @@ static void para(cr_draw *d, bool tag, cr_role role, float x, float w, cr_face f
 {
     cr_line *lines;
     size_t n = cr_draw_wrap(d, face, size, s, w, &lines);
-    float lh = size * LEAD;
+    float lh = size * LEAD(d);
     tag = tag && n > 0;
     if (tag) {
         cr_draw_need(d, lh); /* what the first line does: the element opens on its page */
@@ -763,10 +763,10 @@ static float para_at(cr_draw *d, bool tag, cr_role role, float x, float y, float
     if (tag)
         cr_draw_begin(d, role, NULL);
     for (size_t i = 0; i < n; i++)
-        cr_draw_line(d, x, y + size + (float)i * size * LEAD, face, size, c, &lines[i]);
+        cr_draw_line(d, x, y + size + (float)i * size * LEAD(d), face, size, c, &lines[i]);
     if (tag)
         cr_draw_end(d);
-    return (float)n * size * LEAD;
+    return (float)n * size * LEAD(d);
 }
 
 float cr_draw_para_at(cr_draw *d, float x, float y, float w, cr_face face, float size, cr_rgb c,
@@ -830,7 +830,7 @@ int cr_draw_title_section(cr_draw *d, const char *kicker, const char *title, con
     d->y += cr_draw_elem_para_at(d, CR_ROLE_H1, d->x0, d->y, d->x1 - d->x0, CR_FACE_BOLD, 24,
                                  sp->text, title) +
             2;
-    cr_draw_elem_para(d, CR_ROLE_P, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(d, CR_ROLE_P, d->x0, d->x1 - d->x0, CR_FACE_REGULAR, SZ_BODY(d), sp->muted,
                       meta);
     d->y += 10;
     return id;
@@ -850,8 +850,9 @@ void cr_draw_panel(cr_draw *d, const char *text)
 /* A heading, after opening a Sect when |sect|. */
 static int heading(cr_draw *d, const char *title, int level, float keep, bool sect)
 {
-    float size = level == 0 ? SZ_H1 : SZ_H2;
-    cr_draw_need(d, size * 2.2f + keep);
+    float size = level == 0 ? SZ_H1(d) : SZ_H2(d);
+    /* What the heading takes (space above, the line, the rule under a level 0), and |keep|. */
+    cr_draw_need(d, size * 2.1f + (level == 0 ? 8 : 0) + keep);
     if (sect)
         cr_draw_begin(d, CR_ROLE_SECT, NULL);
     if (d->y > d->top + 1)
@@ -888,6 +889,7 @@ void cr_draw_unseen_heading(cr_draw *d, cr_role role, const char *title)
 
 typedef struct cell_line {
     cr_face face;
+    float size;
     cr_rgb color;
     cr_line line;
     float gap;  /* extra space before this line (between paragraphs) */
@@ -901,7 +903,8 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
     cr_line *lines[MAX_PARS];
     size_t counts[MAX_PARS];
     for (size_t p = 0; p < c->npar; p++) {
-        counts[p] = cr_draw_wrap(d, c->par[p].face, SZ_TABLE, c->par[p].text, w, &lines[p]);
+        counts[p] = cr_draw_wrap(d, c->par[p].face, c->size[p] ? c->size[p] : SZ_TABLE(d),
+                                 c->par[p].text, w, &lines[p]);
         total += counts[p];
     }
     cell_line *cl = cr_arena_calloc(d->tmp, total ? total : 1, sizeof *cl);
@@ -914,9 +917,10 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
     for (size_t p = 0; p < c->npar; p++)
         for (size_t i = 0; i < counts[p]; i++) {
             cl[k].face = c->par[p].face;
+            cl[k].size = c->size[p] ? c->size[p] : SZ_TABLE(d);
             cl[k].color = c->par[p].color;
             cl[k].line = lines[p][i];
-            cl[k].gap = (i == 0 && p > 0) ? SZ_TABLE * 0.5f : 0;
+            cl[k].gap = (i == 0 && p > 0 && !c->tight) ? SZ_TABLE(d) * 0.5f : 0;
             cl[k].par = p;
             cl[k].lang = c->lang[p];
             k++;
@@ -925,16 +929,49 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
     return total;
 }
 
+/* The height a cell's line takes (with the space above it, between paragraphs). */
+static float line_h(const cr_draw *d, const cell_line *cl)
+{
+    return cl->size * TABLE_LEAD(d) + cl->gap;
+}
+
+void cr_table_columns(cr_draw *d, cr_table *t, const char *name)
+{
+    const cr_layout_spec *sp = d->sp;
+    const cr_columns *cols = NULL;
+    for (size_t k = 0; k < sp->ntables && !cols; k++)
+        if (strcmp(sp->tables[k].name, name) == 0)
+            cols = &sp->tables[k];
+    float w = d->x1 - d->x0, given = 0;
+    size_t n = cols ? cols->n : 0;
+    if (n > t->ncols)
+        n = t->ncols;
+    for (size_t c = 0; c < n; c++) {
+        t->widths[c] = cols->widths[c] * w / sp->grid;
+        given += t->widths[c];
+    }
+    /* The columns the layout does not give share what is left of the width. */
+    for (size_t c = n; c < t->ncols; c++)
+        t->widths[c] = (w - given) / (float)(t->ncols - n);
+}
+
+/* The header row's type size. */
+static float header_size(const cr_draw *d)
+{
+    return SZ_SMALL(d) - 0.5f;
+}
+
 void cr_table_measure(cr_draw *d, cr_table *t)
 {
-    float h = 0;
+    size_t most = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        float hc = cr_draw_para_height(d, CR_FACE_BOLD, SZ_SMALL - 0.5f, t->headers[c],
-                                       t->widths[c] - 2 * PAD);
-        if (hc > h)
-            h = hc;
+        cr_line *lines;
+        size_t n = cr_draw_wrap(d, CR_FACE_BOLD, header_size(d), t->headers[c],
+                                t->widths[c] - 2 * PAD_X(d), &lines);
+        if (n > most)
+            most = n;
     }
-    t->header_h = h + 2 * PAD;
+    t->header_h = (float)most * header_size(d) * TABLE_LEAD(d) + 2 * PAD_Y(d);
 }
 
 /* The header row at the cursor; a TR of TH cells when |cells| (else inside an artifact). */
@@ -944,22 +981,17 @@ static void table_header(cr_draw *d, const cr_table *t, bool cells)
         cr_draw_begin(d, CR_ROLE_TR, NULL);
     cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, t->header_h, d->sp->text);
     float x = d->x0;
-    float size = SZ_SMALL - 0.5f;
+    float size = header_size(d);
     for (size_t c = 0; c < t->ncols; c++) {
         if (cells)
             cr_draw_begin(d, CR_ROLE_TH, NULL);
-        if (t->center[c]) {
-            cr_line *lines;
-            size_t n =
-                cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD, &lines);
-            for (size_t i = 0; i < n; i++)
-                cr_draw_line(d, x + (t->widths[c] - lines[i].width) / 2,
-                             d->y + PAD - 1 + size + (float)i * size * LEAD, CR_FACE_BOLD, size,
-                             CR_WHITE, &lines[i]);
-        } else {
-            cr_draw_para_at(d, x + PAD, d->y + PAD - 1, t->widths[c] - 2 * PAD, CR_FACE_BOLD, size,
-                            CR_WHITE, t->headers[c]);
-        }
+        cr_line *lines;
+        size_t n =
+            cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD_X(d), &lines);
+        for (size_t i = 0; i < n; i++)
+            cr_draw_line(d, t->center[c] ? x + (t->widths[c] - lines[i].width) / 2 : x + PAD_X(d),
+                         d->y + PAD_Y(d) - 1 + size + (float)i * size * TABLE_LEAD(d), CR_FACE_BOLD,
+                         size, CR_WHITE, &lines[i]);
         if (cells)
             cr_draw_end(d);
         x += t->widths[c];
@@ -985,26 +1017,26 @@ void cr_table_continue(cr_draw *d, const cr_table *t)
     cr_draw_new_page(d);
     cr_draw_begin(d, CR_ROLE_ARTIFACT, NULL);
     cr_arg a[] = {{"title", t->title}};
-    cr_draw_text(d, d->x0, d->y + SZ_BODY, CR_FACE_BOLD, SZ_BODY, d->sp->muted,
+    cr_draw_text(d, d->x0, d->y + SZ_BODY(d), CR_FACE_BOLD, SZ_BODY(d), d->sp->muted,
                  cr_draw_tpl(d, "continued", a, 1));
-    d->y += SZ_BODY * 1.8f;
+    d->y += SZ_BODY(d) * 1.8f;
     table_header(d, t, false);
     cr_draw_end(d);
 }
 
 float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells)
 {
-    float lh = SZ_TABLE * LEAD, h = 0;
+    float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
         cell_line *lines;
-        size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD, &lines);
+        size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines);
         float hc = 0;
         for (size_t i = 0; i < n; i++)
-            hc += lh + lines[i].gap;
+            hc += line_h(d, &lines[i]);
         if (hc > h)
             h = hc;
     }
-    return h + 2 * PAD;
+    return h + 2 * PAD_Y(d);
 }
 
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data)
@@ -1068,44 +1100,44 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
     const cr_layout_spec *sp = d->sp;
     cell_line *lines[CR_TABLE_MAX_COLS];
     size_t n[CR_TABLE_MAX_COLS], next[CR_TABLE_MAX_COLS];
-    float lh = SZ_TABLE * LEAD, h = 0;
+    float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD, &lines[c]);
+        n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines[c]);
         next[c] = 0;
         float hc = 0;
         for (size_t i = 0; i < n[c]; i++)
-            hc += lh + lines[c][i].gap;
+            hc += line_h(d, &lines[c][i]);
         if (hc > h)
             h = hc;
     }
     if (d->oom)
         return;
-    h += 2 * PAD;
-    float page_room = d->bottom - d->top - t->header_h - SZ_BODY * 2;
+    h += 2 * PAD_Y(d);
+    float page_room = d->bottom - d->top - t->header_h - SZ_BODY(d) * 2;
     if (d->y + h > d->bottom && h <= page_room)
         cr_table_continue(d, t);
     bool more = true;
     while (more) {
         /* Draw as many lines of each cell as fit (all of them, unless the row is huge). */
-        float avail = d->bottom - d->y - 2 * PAD, used = 0;
+        float avail = d->bottom - d->y - 2 * PAD_Y(d), used = 0;
         more = false;
         for (size_t c = 0; c < t->ncols; c++) {
             float y = 0;
             size_t i = next[c];
-            while (i < n[c] && y + lh + lines[c][i].gap <= avail) {
-                y += lh + lines[c][i].gap;
+            while (i < n[c] && y + line_h(d, &lines[c][i]) <= avail) {
+                y += line_h(d, &lines[c][i]);
                 i++;
             }
             if (y > used)
                 used = y;
         }
-        float rh = used + 2 * PAD;
+        float rh = used + 2 * PAD_Y(d);
         cr_draw_begin(d, CR_ROLE_TR, NULL);
         if (shade)
             cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, rh, sp->shade);
         float x = d->x0;
         for (size_t c = 0; c < t->ncols; c++) {
-            float y = d->y + PAD;
+            float y = d->y + PAD_Y(d);
             /* A P per paragraph (one open), when there are several or one in another language. */
             bool pars = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]), open = false;
             bool started = false;
@@ -1114,12 +1146,12 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
             cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
                 const cell_line *cl = &lines[c][next[c]];
-                if (y - d->y - PAD + lh + cl->gap > avail)
+                if (y - d->y - PAD_Y(d) + line_h(d, cl) > avail)
                     break;
                 if (!started || (next[c] > 0 && cl->par != lines[c][next[c] - 1].par)) {
                     if (link) { /* the paragraph before was a link: its area, then close it */
-                        cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y,
-                                     link->uri, link->text);
+                        cr_draw_link(d, x + PAD_X(d), link_y, t->widths[c] - 2 * PAD_X(d),
+                                     y - link_y, link->uri, link->text);
                         cr_draw_end(d);
                         link = NULL;
                     }
@@ -1137,14 +1169,14 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                     started = true;
                 }
                 y += cl->gap;
-                float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD;
-                cr_draw_line(d, tx, y + SZ_TABLE, cl->face, SZ_TABLE, cl->color, &cl->line);
-                y += lh;
+                float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD_X(d);
+                cr_draw_line(d, tx, y + cl->size, cl->face, cl->size, cl->color, &cl->line);
+                y += cl->size * TABLE_LEAD(d);
                 next[c]++;
             }
             if (link) {
-                cr_draw_link(d, x + PAD, link_y, t->widths[c] - 2 * PAD, y - link_y, link->uri,
-                             link->text);
+                cr_draw_link(d, x + PAD_X(d), link_y, t->widths[c] - 2 * PAD_X(d), y - link_y,
+                             link->uri, link->text);
                 cr_draw_end(d);
             }
             if (open)

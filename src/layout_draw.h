@@ -22,13 +22,14 @@
 #include "layout_internal.h"
 #include "layout_text.h"
 
-/* Type scale, points. */
-#define SZ_BODY 9.0f
-#define SZ_SMALL 7.5f
-#define SZ_TABLE 8.0f
-#define SZ_H1 15.0f
-#define SZ_H2 11.5f
-#define LEAD 1.32f /* line height / size */
+/* The layout file's type scale (<type>), points, for the cr_draw |d|. */
+#define SZ_BODY(d) ((d)->sp->type.body)
+#define SZ_SMALL(d) ((d)->sp->type.small)
+#define SZ_TABLE(d) ((d)->sp->type.table)
+#define SZ_H1(d) ((d)->sp->type.h1)
+#define SZ_H2(d) ((d)->sp->type.h2)
+#define LEAD(d) ((d)->sp->type.leading)             /* line height / size */
+#define TABLE_LEAD(d) ((d)->sp->type.table_leading) /* the same in table cells */
 
 #define CR_WHITE ((cr_rgb){255, 255, 255})
 
@@ -268,9 +269,10 @@ void cr_keep_placed(const cr_draw *d, cr_keep *kp);
 
 /* ---- tables: a header row repeated after every page break, rows kept whole ---- */
 
-#define PAD 4.0f
+#define PAD_X(d) ((d)->sp->type.cell_pad_x) /* inside a table cell, left and right */
+#define PAD_Y(d) ((d)->sp->type.cell_pad_y) /* inside a table cell, top and bottom */
 #define MAX_PARS 32
-#define CR_TABLE_MAX_COLS 12
+#define CR_TABLE_MAX_COLS CR_LAYOUT_MAX_COLS
 
 typedef struct cr_cell_par {
     cr_face face;
@@ -283,8 +285,10 @@ typedef struct cr_cell {
     cr_cell_par par[MAX_PARS];
     const char *lang[MAX_PARS]; /* a paragraph's language when not the report's (it is then a P
                                  * element of its own, with /Lang), or NULL */
+    float size[MAX_PARS];       /* a paragraph's type size; 0: the table's (<type table>) */
     size_t npar;
     bool center;
+    bool tight; /* its paragraphs follow without a gap (an answer and the note under it) */
 } cr_cell;
 
 typedef struct cr_table {
@@ -296,6 +300,10 @@ typedef struct cr_table {
     float header_h;                 /* set once by cr_table_measure, used on every page and row */
 } cr_table;
 
+/* Sets |t|'s column widths (its ncols set) from the layout file's table |name|, scaled from the
+ * grid to the content width; columns it does not give share what is left (all of the width when
+ * the layout has no such table). */
+void cr_table_columns(cr_draw *d, cr_table *t, const char *name);
 /* Measures the header row once per table. */
 void cr_table_measure(cr_draw *d, cr_table *t);
 /* Opens the Table element and draws the header row at the cursor (a TR of TH cells). */

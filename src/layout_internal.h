@@ -21,6 +21,27 @@ typedef enum cr_section {
     CR_SEC_COUNT
 } cr_section;
 
+/* The type scale the sections share (<type>): sizes in points, line height per size. */
+typedef struct cr_type_scale {
+    float body, small, table, h1, h2;
+    float leading;       /* line height / size, in paragraphs */
+    float table_leading; /* the same in table cells */
+    float cell_pad_x;    /* space inside a table cell, left and right */
+    float cell_pad_y;    /* the same, top and bottom */
+} cr_type_scale;
+
+#define CR_LAYOUT_MAX_COLS 12
+#define CR_LAYOUT_MAX_TIERS 8
+
+/* A table's column widths (<tables><table name columns>), in points of the layout's grid, which
+ * is scaled to the content width; the table's columns after the |n| given share what the grid
+ * has left (tables whose column count follows the catalog). */
+typedef struct cr_columns {
+    const char *name;
+    float widths[CR_LAYOUT_MAX_COLS];
+    size_t n;
+} cr_columns;
+
 typedef struct cr_area_color {
     const char *code;
     cr_rgb color;
@@ -35,6 +56,12 @@ struct cr_layout_spec {
     cr_rgb text, muted, accent, rule, shade, peers, size;
     cr_area_color *areas;
     size_t nareas;
+    cr_rgb tiers[CR_LAYOUT_MAX_TIERS]; /* the gauge's tier zones, lowest first */
+    size_t ntiers;
+    cr_type_scale type;
+    float grid; /* the width the tables' columns are given in */
+    cr_columns *tables;
+    size_t ntables;
     cr_section sections[16];
     bool new_page[16]; /* the section starts a page (areas: each practice area does) */
     size_t nsections;

@@ -262,7 +262,7 @@ static void tier_chart(overview *O)
         cr_arg a[] = {{"n", count(O, v)}, {"percent", cr_draw_num(L, share)}};
         values[k] = cr_draw_tpl(
             L, v && !share ? "overview.tiers.value.small" : "overview.tiers.value", a, 2);
-        float w = cr_draw_width(L, CR_FACE_BOLD, SZ_TABLE, values[k]) + 8;
+        float w = cr_draw_width(L, CR_FACE_BOLD, SZ_TABLE(L), values[k]) + 8;
         if (w > valw)
             valw = w;
     }
@@ -271,39 +271,39 @@ static void tier_chart(overview *O)
     float labw = 0, serw = 0;
     for (size_t t = 0; t <= nt; t++) {
         float w =
-            cr_draw_width(L, CR_FACE_BOLD, SZ_BODY,
+            cr_draw_width(L, CR_FACE_BOLD, SZ_BODY(L),
                           t < nt ? cat->tiers[t].name : cr_draw_str(L, "overview.tiers.none"));
         if (w > labw)
             labw = w;
     }
     for (int s = 0; s < 2; s++) {
-        float w = cr_draw_width(L, CR_FACE_REGULAR, SZ_SMALL, series[s]);
+        float w = cr_draw_width(L, CR_FACE_REGULAR, SZ_SMALL(L), series[s]);
         if (w > serw)
             serw = w;
     }
     float sub = 13, group = 2 * sub + 8;
     float sx = L->x0 + labw + 16, bx = sx + serw + 10;
     float bw = L->x1 - bx - valw;
-    cr_draw_need(L, SZ_H2 * 2 + group * (float)(nt + 1) + 30);
-    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2, CR_FACE_BOLD, SZ_H2, sp->text,
+    cr_draw_need(L, SZ_H2(L) * 2 + group * (float)(nt + 1) + 30);
+    cr_draw_elem_text(L, CR_ROLE_H2, L->x0, L->y + SZ_H2(L), CR_FACE_BOLD, SZ_H2(L), sp->text,
                       cr_draw_str(L, "overview.tiers"));
-    L->y += SZ_H2 + 10;
+    L->y += SZ_H2(L) + 10;
     cr_draw_begin(L, CR_ROLE_FIGURE, L->tagged ? tier_alt(O, values) : NULL);
     cr_rgb colors[2] = {sp->peers, sp->accent};
     for (size_t r = 0; r <= nt; r++) {
         size_t t = r < nt ? nt - 1 - r : nt; /* the top tier first; t == nt: not certified */
         float y = L->y + (float)r * group;
-        cr_draw_text(L, L->x0, y + 10, CR_FACE_BOLD, SZ_BODY, sp->text,
+        cr_draw_text(L, L->x0, y + 10, CR_FACE_BOLD, SZ_BODY(L), sp->text,
                      t < nt ? cat->tiers[t].name : cr_draw_str(L, "overview.tiers.none"));
         for (int s = 0; s < 2; s++) {
             size_t v = s == 0 ? qual[t] : award[t];
             float yy = y + (float)s * sub;
             double share = n ? 100.0 * (double)v / (double)n : 0;
-            cr_draw_text(L, sx, yy + 10, CR_FACE_REGULAR, SZ_SMALL, sp->muted, series[s]);
+            cr_draw_text(L, sx, yy + 10, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted, series[s]);
             cr_draw_rect(L, bx, yy + 2, bw, 10, sp->shade);
             if (v)
                 cr_draw_rect(L, bx, yy + 2, bw * (float)(share / 100.0), 10, colors[s]);
-            cr_draw_text(L, bx + bw + 6, yy + 10, CR_FACE_BOLD, SZ_TABLE, sp->text,
+            cr_draw_text(L, bx + bw + 6, yy + 10, CR_FACE_BOLD, SZ_TABLE(L), sp->text,
                          values[s * (nt + 1) + t]);
         }
         if (r < nt)
@@ -312,7 +312,7 @@ static void tier_chart(overview *O)
     cr_draw_end(L);
     L->y += group * (float)(nt + 1) + 4;
     cr_arg na[] = {{"n", count(O, n)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL(L), sp->muted,
                       cr_draw_tpl(L, "overview.tiers.note", na, 1));
 }
 
@@ -353,34 +353,30 @@ static void section_areas(overview *O)
     const cr_catalog *cat = L->cat;
     size_t nr = cat->nregions, nb = cat->nbands;
     cr_table t = {.ncols = 2 + nr + nb, .title = cr_draw_str(L, "overview.section.areas")};
-    float first = 140, rest = (504 - first) / (float)(nr + nb + 1),
-          scale = (L->x1 - L->x0) / 504.0f;
-    t.widths[0] = first * scale;
+    cr_table_columns(L, &t, "overview-areas"); /* the groups share what the area's name leaves */
     t.headers[0] = cr_draw_str(L, "overview.areas.area");
     for (size_t r = 0; r < nr; r++)
         t.headers[1 + r] = group_header(O, cat->regions[r].name, O->n_region[r]);
     for (size_t b = 0; b < nb; b++)
         t.headers[1 + nr + b] = group_header(O, cat->bands[b].name, O->n_band[b]);
     t.headers[1 + nr + nb] = group_header(O, cr_draw_str(L, "overview.areas.all"), O->n_eligible);
-    for (size_t c = 1; c < t.ncols; c++) {
-        t.widths[c] = rest * scale;
+    for (size_t c = 1; c < t.ncols; c++)
         t.center[c] = true;
-    }
     cr_table_measure(L, &t);
     cr_arg ia[] = {{"n", count(O, O->n_eligible)}};
     const char *intro = cr_draw_tpl(L, "overview.areas.intro", ia, 1);
     /* The whole table on one page when it fits (only the area names wrap). */
     float rows = 0;
     for (size_t k = 0; k <= cat->nareas; k++)
-        rows += cr_draw_para_height(L, CR_FACE_BOLD, SZ_TABLE,
+        rows += cr_draw_para_height(L, CR_FACE_BOLD, SZ_TABLE(L),
                                     k < cat->nareas ? cat->areas[k].name
                                                     : cr_draw_str(L, "overview.areas.total"),
-                                    t.widths[0] - 2 * PAD) +
-                2 * PAD;
+                                    t.widths[0] - 2 * PAD_X(L)) +
+                2 * PAD_Y(L);
     cr_draw_section(L, t.title,
-                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY, intro, L->x1 - L->x0) + 8 +
+                    cr_draw_para_height(L, CR_FACE_REGULAR, SZ_BODY(L), intro, L->x1 - L->x0) + 8 +
                         t.header_h + rows);
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                       intro);
     L->y += 8;
     cr_table_begin(L, &t);
@@ -429,27 +425,23 @@ static void section_criteria(overview *O)
     const cr_peers *p = L->peers;
     size_t nb = cat->nbands;
     cr_table t = {.ncols = 3 + nb, .title = cr_draw_str(L, "overview.section.criteria")};
-    float num = 260.0f / (float)(nb + 1), scale = (L->x1 - L->x0) / 504.0f;
-    t.widths[0] = 46 * scale;
-    t.widths[1] = (504 - 46 - 260) * scale;
+    cr_table_columns(L, &t, "overview-criteria"); /* the shares: what code and name leave */
     t.headers[0] = cr_draw_str(L, "overview.criteria.code");
     t.headers[1] = cr_draw_str(L, "overview.criteria.name");
     t.headers[2] = group_header(O, cr_draw_str(L, "overview.criteria.all"), p->applicants);
     for (size_t b = 0; b < nb; b++)
         t.headers[3 + b] = group_header(O, cat->bands[b].name, p->bands[b].applicants);
-    for (size_t c = 2; c < t.ncols; c++) {
-        t.widths[c] = num * scale;
+    for (size_t c = 2; c < t.ncols; c++)
         t.center[c] = true;
-    }
     cr_table_measure(L, &t);
     cr_draw_new_page(L);
     cr_draw_section(L, t.title, 100);
     cr_arg ia[] = {{"n", count(O, p->applicants)}};
-    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+    cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
                       cr_draw_tpl(L, "overview.criteria.intro", ia, 1));
     L->y += 8;
     cr_table_begin(L, &t);
-    float row = SZ_TABLE * LEAD + 2 * PAD;
+    float row = SZ_TABLE(L) * TABLE_LEAD(L) + 2 * PAD_Y(L);
     bool any_core = false;
     for (size_t k = 0; k < cat->nareas; k++) {
         const cr_area *a = &cat->areas[k];
@@ -492,8 +484,8 @@ static void section_criteria(overview *O)
     cr_table_end(L);
     L->y += 6;
     if (any_core)
-        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL, sp->muted,
-                          cr_draw_str(L, "legend.core"));
+        cr_draw_elem_para(L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_SMALL(L),
+                          sp->muted, cr_draw_str(L, "legend.core"));
     cr_draw_end(L);
 }
 
@@ -505,7 +497,6 @@ static void section_cities(overview *O)
     const cr_layout_spec *sp = L->sp;
     const cr_catalog *cat = L->cat;
     cr_table t = {.ncols = 8,
-                  .widths = {100, 54, 68, 60, 50, 38, 66, 68},
                   .headers = {cr_draw_str(L, "overview.cities.city"),
                               cr_draw_str(L, "overview.cities.country"),
                               cr_draw_str(L, "overview.cities.region"),
@@ -516,15 +507,13 @@ static void section_cities(overview *O)
                               cr_draw_str(L, "overview.cities.awarded")},
                   .center = {[4] = true, [5] = true},
                   .title = cr_draw_str(L, "overview.section.cities")};
-    float scale = (L->x1 - L->x0) / 504.0f;
-    for (size_t c = 0; c < t.ncols; c++)
-        t.widths[c] *= scale;
+    cr_table_columns(L, &t, "overview-cities");
     cr_table_measure(L, &t);
     cr_draw_new_page(L);
     cr_draw_section(L, t.title, 100);
     cr_arg ia[] = {{"n", count(O, O->req->ncities)}};
     cr_draw_elem_para(
-        L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY, sp->muted,
+        L, CR_ROLE_P, L->x0, L->x1 - L->x0, CR_FACE_REGULAR, SZ_BODY(L), sp->muted,
         cr_draw_tpl(L, O->req->ncities == 1 ? "overview.cities.intro.one" : "overview.cities.intro",
                     ia, 1));
     L->y += 8;

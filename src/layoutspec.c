@@ -60,12 +60,76 @@ static void color(xmlNodePtr n, const char *attr, cr_rgb *out)
     xmlFree(v);
 }
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name)
+/* The type scale (<type>), each size its default when absent (the schema bounds the values). */
+static void type_scale(xmlNodePtr n, cr_type_scale *t)
 {
-    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
-        if (cr_xml_is(c, name))
-            return c;
-    return NULL;
+    *t = (cr_type_scale){.body = 9,
+                         .small = 7.5f,
+                         .table = 8,
+                         .h1 = 15,
+                         .h2 = 11.5f,
+                         .leading = 1.32f,
+                         .table_leading = 1.32f,
+                         .cell_pad_x = 4,
+                         .cell_pad_y = 4};
+    if (n) {
+        t->body = number(n, "body", t->body);
+        t->small = number(n, "small", t->small);
+        t->table = number(n, "table", t->table);
+        t->h1 = number(n, "h1", t->h1);
+        t->h2 = number(n, "h2", t->h2);
+        t->leading = number(n, "leading", t->leading);
+        t->table_leading = number(n, "table-leading", t->table_leading);
+        t->cell_pad_x = number(n, "cell-padding-x", t->cell_pad_x);
+        t->cell_pad_y = number(n, "cell-padding-y", t->cell_pad_y);
+    }
+}
+
+/* The tables' columns (<tables grid><table name columns>): widths in points of the grid
+ * separated by spaces, a last "*" for columns that share what is left. false when out of memory
+ * (|oom| set) or a table's columns are wider than the grid (|bad| set to it). */
+static bool tables(xmlNodePtr n, cr_layout_spec *s, cr_arena *arena, bool *oom, xmlNodePtr *bad)
+{
+    s->grid = n ? number(n, "grid", 0) : 0;
+    size_t nt = 0;
+    for (xmlNodePtr c = n ? cr_xml_elem(n->children) : NULL; c; c = cr_xml_elem(c->next))
+        nt++;
+    s->tables = cr_arena_calloc(arena, nt ? nt : 1, sizeof *s->tables);
+    if (!s->tables) {
+        *oom = true;
+        return false;
+    }
+    for (xmlNodePtr c = n ? cr_xml_elem(n->children) : NULL; c; c = cr_xml_elem(c->next)) {
+        cr_columns *t = &s->tables[s->ntables++];
+        t->name = cr_xml_attr(arena, c, "name", oom);
+        const char *cols = cr_xml_attr(arena, c, "columns", oom);
+        if (*oom)
+            return false;
+        float sum = 0;
+        for (const char *p = cols; *p;) {
+            while (*p == ' ')
+                p++;
+            size_t len = strcspn(p, " ");
+            if (!len)
+                break;
+            if (t->n == CR_LAYOUT_MAX_COLS) /* the schema allows no more */
+                break;
+            if (*p != '*') { /* "*" (last, by the schema): the others share what is left */
+                char num[16];
+                double v = 0;
+                snprintf(num, sizeof num, "%.*s", (int)(len < 15 ? len : 15), p);
+                cr_parse_decimal(num, &v);
+                t->widths[t->n++] = (float)v;
+                sum += (float)v;
+            }
+            p += len;
+        }
+        if (sum > s->grid + 0.01f) {
+            *bad = c;
+            return false;
+        }
+    }
+    return true;
 }
 
 cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *path,
@@ -108,7 +172,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
         bad = true;
         goto done;
     }
-    xmlNodePtr fonts = child(root, "fonts");
+    xmlNodePtr fonts = cr_xml_child(root, "fonts");
     xmlNodePtr fb = cr_xml_elem(fonts->children);
     for (int k = 0; k < CR_FACE_COUNT + CR_FONTS_MAX_FALLBACK; k++) {
         /* The schema allows only plain file names ([A-Za-z0-9._-], no slash), so a font can't
@@ -140,7 +204,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
             fb = cr_xml_elem(fb->next);
         }
     }
-    xmlNodePtr pal = child(root, "palette");
+    xmlNodePtr pal = cr_xml_child(root, "palette");
     color(pal, "text", &s->text);
     color(pal, "muted", &s->muted);
     color(pal, "accent", &s->accent);
@@ -150,18 +214,37 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     color(pal, "size", &s->size);
     size_t na = 0;
     for (xmlNodePtr c = cr_xml_elem(pal->children); c; c = cr_xml_elem(c->next))
-        na++;
+        na += cr_xml_is(c, "area");
     s->areas = cr_arena_calloc(arena, na ? na : 1, sizeof *s->areas);
     if (!s->areas) {
         oom = true;
         goto done;
     }
+    /* The areas' colours, then the gauge's tier zones (at most CR_LAYOUT_MAX_TIERS by the
+     * schema; without them every zone takes the peers colour). */
     for (xmlNodePtr c = cr_xml_elem(pal->children); c; c = cr_xml_elem(c->next)) {
+        if (cr_xml_is(c, "tier")) {
+            if (s->ntiers < CR_LAYOUT_MAX_TIERS)
+                color(c, "color", &s->tiers[s->ntiers++]);
+            continue;
+        }
         s->areas[s->nareas].code = cr_xml_attr(arena, c, "code", &oom);
         color(c, "color", &s->areas[s->nareas].color);
         s->nareas++;
     }
-    for (xmlNodePtr c = cr_xml_elem(child(root, "sections")->children); c;
+    if (!s->ntiers)
+        s->tiers[s->ntiers++] = s->peers;
+    type_scale(cr_xml_child(root, "type"), &s->type);
+    xmlNodePtr wide = NULL;
+    if (!tables(cr_xml_child(root, "tables"), s, arena, &oom, &wide)) {
+        if (wide) {
+            cr_error_set(err, CR_EINPUT, path, cr_xml_line(wide),
+                         "the table's columns are wider than the grid");
+            bad = true;
+        }
+        goto done;
+    }
+    for (xmlNodePtr c = cr_xml_elem(cr_xml_child(root, "sections")->children); c;
          c = cr_xml_elem(c->next)) {
         xmlChar *name = xmlGetNoNsProp(c, (const xmlChar *)"name");
         for (int k = 0; k < CR_SEC_COUNT; k++)
@@ -182,7 +265,7 @@ cr_layout_spec *cr_layout_spec_parse(const char *buf, size_t len, const char *pa
     s->keep_max = 50;
     s->min_fill = 40;
     s->area_gap = 14;
-    xmlNodePtr pg = child(root, "pagination");
+    xmlNodePtr pg = cr_xml_child(root, "pagination");
     if (pg) {
         s->keep_rows = (unsigned)number(pg, "keep-rows", s->keep_rows);
         s->keep_list = (unsigned)number(pg, "keep-list", s->keep_list);
@@ -346,6 +429,38 @@ bool cr_language_files(const char *strings_dir, const char *catalog_path, const 
     if (missing)
         *missing = lacking;
     return !lacking;
+}
+
+const char *cr_language_choose(const char *strings_dir, const char *catalog_path,
+                               const cr_catalog *cat, const char *forced, const char *own,
+                               char *strings, char *cat_text, size_t size, cr_error *err)
+{
+    if (strings && size)
+        strings[0] = '\0';
+    if (cat_text && size)
+        cat_text[0] = '\0';
+    if (CR_ARG_NULL(strings_dir, err) || CR_ARG_NULL(catalog_path, err) || CR_ARG_NULL(cat, err) ||
+        CR_ARG_NULL(strings, err) || CR_ARG_NULL(cat_text, err))
+        return NULL;
+    if (size == 0) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_language_choose: size is 0");
+        return NULL;
+    }
+    const char *tries[3] = {forced, forced ? NULL : own, forced ? NULL : "en"};
+    const char *missing = NULL;
+    for (int k = 0; k < 3; k++) {
+        if (!tries[k] || (k > 0 && !*tries[k]))
+            continue;
+        if (cr_language_files(strings_dir, catalog_path, cat, tries[k], strings, cat_text, size,
+                              &missing))
+            return tries[k];
+        if (k == 0) {
+            cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found", tries[k]);
+            return NULL;
+        }
+    }
+    cr_error_set(err, CR_EIO, missing, 0, "string table not found");
+    return NULL;
 }
 
 size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,

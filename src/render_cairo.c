@@ -158,126 +158,6 @@ static cairo_font_face_t *make_face(const cr_fonts *fonts, int face, cr_error *e
     return ff;
 }
 
-/* ---- checking the display list ---- */
-
-static int finite4(const cr_op *o)
-{
-    return isfinite(o->x) && isfinite(o->y) && isfinite(o->w) && isfinite(o->h);
-}
-
-static cr_status check_utf8(const char *s, size_t i, const char *what, cr_error *err)
-{
-    long line;
-    const char *why;
-    if (s && !cr_utf8_check(s, strlen(s), &line, &why))
-        return cr_error_set(err, CR_EINPUT, NULL, 0,
-                            "invalid UTF-8 in the display list (%s of op %zu: %s)", what, i, why);
-    return CR_OK;
-}
-
-/* Checks everything cairo would choke on; counts the pages. */
-static cr_status check_display(const cr_display *d, const cr_fonts *fonts, size_t *npages,
-                               cr_error *err)
-{
-    if (!isfinite(d->page_w) || !isfinite(d->page_h) || d->page_w < 1.0f || d->page_h < 1.0f ||
-        d->page_w > 14400.0f || d->page_h > 14400.0f)
-        return cr_error_set(err, CR_EINPUT, NULL, 0, "page size %.2f x %.2f pt is not usable",
-                            (double)d->page_w, (double)d->page_h);
-    if (d->nops > 0 && !d->ops)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list without ops");
-    if (d->nanchors < 0)
-        return cr_error_set(err, CR_EINPUT, NULL, 0, "negative anchor count in the display list");
-    const char *const info[] = {d->info.title, d->info.author, d->info.subject, d->info.creator,
-                                d->info.keywords};
-    for (size_t k = 0; k < sizeof info / sizeof *info; k++) {
-        long line;
-        const char *why;
-        if (info[k] && !cr_utf8_check(info[k], strlen(info[k]), &line, &why))
-            return cr_error_set(err, CR_EINPUT, NULL, 0,
-                                "invalid UTF-8 in the display list (document info: %s)", why);
-    }
-    unsigned char *placed = calloc(d->nanchors > 0 ? (size_t)d->nanchors : 1, 1);
-    if (!placed)
-        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
-    cr_status st = CR_OK;
-    size_t pages = 0;
-    for (size_t i = 0; i < d->nops && st == CR_OK; i++) {
-        const cr_op *o = &d->ops[i];
-        if (o->kind == CR_OP_PAGE) {
-            pages++;
-            continue;
-        }
-        if (pages == 0) {
-            st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                              "display list op %zu comes before the first page", i);
-            break;
-        }
-        if (!finite4(o) || !isfinite(o->size) || !isfinite(o->line_width)) {
-            st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                              "non-finite number in the display list (op %zu)", i);
-            break;
-        }
-        switch (o->kind) {
-        case CR_OP_TEXT:
-            if ((unsigned)o->face >= CR_FACE_COUNT || !(o->size > 0.0f) || o->size > 10000.0f ||
-                (o->font != CR_FONT_FACE && o->font != CR_FONT_PLACEHOLDER &&
-                 o->font > cr_fonts_fallback_count(fonts)))
-                st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                                  "bad face, font or font size in the display list (op %zu)", i);
-            else
-                st = check_utf8(o->text, i, "text", err);
-            break;
-        case CR_OP_POLY:
-            if (o->npoints > 0 && !o->pts) {
-                st = cr_error_set(err, CR_EUSAGE, NULL, 0, "polygon without points (op %zu)", i);
-                break;
-            }
-            for (size_t k = 0; k < o->npoints; k++)
-                if (!isfinite(o->pts[k].x) || !isfinite(o->pts[k].y)) {
-                    st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                                      "non-finite number in the display list (op %zu)", i);
-                    break;
-                }
-            break;
-        case CR_OP_LINK:
-            st = check_utf8(o->uri, i, "uri", err);
-            break;
-        case CR_OP_ANCHOR:
-            if (o->target < 0 || o->target >= d->nanchors)
-                st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                                  "anchor %d out of range in the display list (op %zu)", o->target,
-                                  i);
-            else if (placed[o->target])
-                st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                                  "anchor %d placed twice in the display list (op %zu)", o->target,
-                                  i);
-            else
-                placed[o->target] = 1;
-            break;
-        case CR_OP_BOOKMARK:
-            st = check_utf8(o->text, i, "bookmark", err);
-            break;
-        default:
-            break;
-        }
-    }
-    /* Goto links and bookmarks may point forward: check them once every anchor is known. */
-    for (size_t i = 0; i < d->nops && st == CR_OK; i++) {
-        const cr_op *o = &d->ops[i];
-        if ((o->kind == CR_OP_GOTO || o->kind == CR_OP_BOOKMARK) &&
-            (o->target < 0 || o->target >= d->nanchors || !placed[o->target]))
-            st = cr_error_set(err, CR_EINPUT, NULL, 0,
-                              "%s in the display list points at anchor %d, which is not placed "
-                              "(op %zu)",
-                              o->kind == CR_OP_GOTO ? "a link" : "a bookmark", o->target, i);
-    }
-    free(placed);
-    if (st == CR_OK && pages == 0)
-        st = cr_error_set(err, CR_EINPUT, NULL, 0, "the display list has no pages");
-    *npages = pages;
-    return st;
-}
-
 /* ---- attribute strings for cairo tags (C locale by hand: snprintf's %f follows setlocale) ---- */
 
 typedef struct attrs {
@@ -560,7 +440,7 @@ cr_status cr_render_cairo(const cr_display *d, const cr_fonts *fonts, cr_cairo_f
         return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_render_cairo: unknown format %d",
                             (int)format);
     size_t npages = 0;
-    cr_status st = check_display(d, fonts, &npages, err);
+    cr_status st = cr_display_check(d, fonts, &npages, err);
     if (st != CR_OK)
         return st;
     if (format != CR_CAIRO_PDF && page >= npages)

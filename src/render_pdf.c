@@ -50,47 +50,18 @@
 #include "certreport/render.h"
 #include "args.h"
 #include "pdf_pack.h"
+#include "text.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Text conversion */
 
-/* Decodes the code point at |s| (NUL-terminated UTF-8) and stores its length in *n (at least 1).
- * Malformed sequences decode as U+FFFD, one byte at a time. */
+/* Decodes the code point at |s| (NUL-terminated UTF-8, checked by cr_display_check) and stores
+ * its length in *n (at least 1): text.h's one decoder. */
 static uint32_t utf8_next(const unsigned char *s, size_t *n)
 {
-    unsigned c = s[0];
-    size_t len;
-    uint32_t cp, min;
-    if (c < 0x80) {
-        *n = 1;
-        return c;
-    }
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        cp = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        cp = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        cp = c & 0x07;
-        min = 0x10000;
-    } else {
-        *n = 1;
-        return 0xFFFD;
-    }
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) { /* also stops at the terminating NUL */
-            *n = i;
-            return 0xFFFD;
-        }
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    *n = len;
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0xFFFD;
+    const char *p = (const char *)s;
+    uint32_t cp = cr_utf8_next(&p);
+    *n = (size_t)(p - (const char *)s);
     return cp;
 }
 
@@ -136,7 +107,7 @@ static bool is_ascii(const char *s)
 #define PUA_COUNT (PUA_LAST - PUA_FIRST + 1)
 
 /* Deeper nesting than this is refused as a malformed display list. */
-#define CR_MAX_STRUCT_DEPTH 64
+#define CR_MAX_STRUCT_DEPTH CR_DISPLAY_MAX_DEPTH
 
 enum { MC_NONE = -2, MC_ARTIFACT = -1 };
 
@@ -864,7 +835,7 @@ static void end_element(pdf_render *r)
         r->artifact--;
         return;
     }
-    if (r->depth == 0) /* check_display refuses this; only after an error */
+    if (r->depth == 0) /* cr_display_check refuses this; only after an error */
         return;
     /* An element without content or kids (a heading told only by its /Alt, an empty table cell)
      * gets an empty marked-content sequence: readers that walk the tree from the page content
@@ -1284,103 +1255,6 @@ static void place_anchor(pdf_render *r, const cr_op *op)
 }
 
 /* ---------------------------------------------------------------------------------------------
- * Checks: a malformed display list is the caller's bug (CR_EUSAGE), not a writer error. */
-
-static bool finite4(const cr_op *op)
-{
-    return isfinite(op->x) && isfinite(op->y) && isfinite(op->w) && isfinite(op->h);
-}
-
-static cr_status check_display(const cr_display *d, const cr_fonts *fonts, cr_error *err)
-{
-    size_t pages = 0, depth = 0;
-    bool artifact = false;
-    if (!(d->page_w >= HPDF_MIN_PAGE_SIZE && d->page_w <= HPDF_MAX_PAGE_SIZE &&
-          d->page_h >= HPDF_MIN_PAGE_SIZE && d->page_h <= HPDF_MAX_PAGE_SIZE))
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: bad page size %g x %g",
-                            (double)d->page_w, (double)d->page_h);
-    if (d->nanchors < 0)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: negative anchor count");
-    for (size_t i = 0; i < d->nops; i++) {
-        const cr_op *op = &d->ops[i];
-        const char *bad = NULL;
-        if (op->kind != CR_OP_PAGE && op->kind != CR_OP_BOOKMARK && pages == 0)
-            bad = "drawing before the first page";
-        else if (op->kind != CR_OP_POLY && op->kind != CR_OP_BOOKMARK && !finite4(op))
-            bad = "coordinates not finite";
-        switch (op->kind) {
-        case CR_OP_PAGE:
-            pages++;
-            if ((op->w > 0 && op->w > HPDF_MAX_PAGE_SIZE) ||
-                (op->h > 0 && op->h > HPDF_MAX_PAGE_SIZE) ||
-                (op->w > 0 && op->w < HPDF_MIN_PAGE_SIZE) ||
-                (op->h > 0 && op->h < HPDF_MIN_PAGE_SIZE))
-                bad = "bad page size";
-            break;
-        case CR_OP_TEXT:
-            if ((int)op->face < 0 || op->face >= CR_FACE_COUNT)
-                bad = "no such face";
-            else if (!(op->size > 0 && op->size <= HPDF_MAX_FONTSIZE))
-                bad = "bad font size";
-            else if (op->font != CR_FONT_FACE && op->font != CR_FONT_PLACEHOLDER &&
-                     op->font > cr_fonts_fallback_count(fonts))
-                bad = "no such fallback font";
-            break;
-        case CR_OP_RECT:
-        case CR_OP_LINE:
-            if ((op->kind == CR_OP_LINE || op->stroke) &&
-                !(op->line_width >= 0 && op->line_width <= HPDF_MAX_LINEWIDTH))
-                bad = "bad line width";
-            break;
-        case CR_OP_POLY:
-            for (size_t k = 0; k < op->npoints && op->pts && !bad; k++)
-                if (!isfinite(op->pts[k].x) || !isfinite(op->pts[k].y))
-                    bad = "coordinates not finite";
-            break;
-        case CR_OP_GOTO:
-        case CR_OP_ANCHOR:
-        case CR_OP_BOOKMARK:
-            if (op->target < 0 || op->target >= d->nanchors)
-                bad = "anchor number out of range";
-            break;
-        case CR_OP_LINK:
-            break;
-        case CR_OP_BEGIN:
-            if (!cr_role_name(op->role))
-                bad = "no such structure role";
-            else if (artifact)
-                bad = "structure element inside an artifact";
-            else if (op->role == CR_ROLE_ARTIFACT)
-                artifact = true;
-            else if (depth == CR_MAX_STRUCT_DEPTH)
-                bad = "structure nested too deep";
-            else
-                depth++;
-            break;
-        case CR_OP_END:
-            if (artifact)
-                artifact = false;
-            else if (depth == 0)
-                bad = "END without BEGIN";
-            else
-                depth--;
-            break;
-        default:
-            bad = "unknown op";
-            break;
-        }
-        if (bad)
-            return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list op %zu: %s", i, bad);
-    }
-    if (pages == 0)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0, "display list: no pages");
-    if (depth || artifact)
-        return cr_error_set(err, CR_EUSAGE, NULL, 0,
-                            "display list: a structure element is never closed");
-    return CR_OK;
-}
-
-/* ---------------------------------------------------------------------------------------------
  * The document */
 
 /* Links to anchors and the outline, once every anchor exists. */
@@ -1511,7 +1385,7 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
     if (CR_ARG_NULL(d, err) || CR_ARG_NULL(fonts, err) || CR_ARG_NULL(out, err))
         return CR_EUSAGE;
 
-    cr_status status = check_display(d, fonts, err);
+    cr_status status = cr_display_check(d, fonts, NULL, err);
     if (status != CR_OK)
         return status;
     int nslot = CR_FACE_COUNT + (int)cr_fonts_fallback_count(fonts);

@@ -49,6 +49,7 @@
 
 #include "certreport/certreport.h"
 #include "serve_pool.h"
+#include "serve_web.h"
 
 #ifndef CERTREPORT_VERSION
 #define CERTREPORT_VERSION "unknown"
@@ -265,10 +266,10 @@ static cr_status tokens_load(const char *path, bool missing_ok, token **out, siz
 
 /* ---- the server ---- */
 
-enum { EP_VALIDATE, EP_SCORE, EP_REPORT, EP_HEALTH, EP_METRICS, EP_OTHER, EP_COUNT };
-static const char *const ep_names[EP_COUNT] = {"validate", "score",   "report",
-                                               "health",   "metrics", "other"};
-static const int codes[] = {0, 200, 400, 401, 403, 404, 405, 413, 422, 500, 503};
+enum { EP_VALIDATE, EP_SCORE, EP_REPORT, EP_HEALTH, EP_METRICS, EP_WEB, EP_OTHER, EP_COUNT };
+static const char *const ep_names[EP_COUNT] = {"validate", "score", "report", "health",
+                                               "metrics",  "web",   "other"};
+static const int codes[] = {0, 200, 304, 400, 401, 403, 404, 405, 413, 422, 500, 503};
 #define NCODES (sizeof codes / sizeof codes[0])
 static const double buckets[] = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
 #define NBUCKETS (sizeof buckets / sizeof buckets[0])
@@ -293,6 +294,7 @@ typedef struct peerset {
 
 typedef struct server {
     cr_install *in;
+    serve_web *web; /* the page and the catalog it shows (serve_web.c) */
     const cr_catalog *cat;
     const cr_schemas *schemas;
     token *tokens;
@@ -1060,9 +1062,11 @@ static enum MHD_Result on_form_field(void *cls, enum MHD_ValueKind kind, const c
 
 static int endpoint_of(const char *url)
 {
-    static const char *const paths[EP_COUNT] = {"/v1/validate", "/v1/score", "/v1/report",
-                                                "/v1/health",   "/metrics",  ""};
-    for (int e = 0; e < EP_OTHER; e++)
+    static const char *const paths[EP_WEB] = {"/v1/validate", "/v1/score", "/v1/report",
+                                              "/v1/health", "/metrics"};
+    if (serve_web_owns(url))
+        return EP_WEB;
+    for (int e = 0; e < EP_WEB; e++)
         if (strcmp(url, paths[e]) == 0)
             return e;
     return EP_OTHER;
@@ -1070,7 +1074,7 @@ static int endpoint_of(const char *url)
 
 /* The first call for a request: route, authenticate, check the declared size. MHD_YES without a
  * response queued: read the body. */
-static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, request *r,
+static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, request *r, const char *url,
                                   const char *method)
 {
     bool get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
@@ -1086,11 +1090,13 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, request *
         if (!r->tok->staff)
             return reply_error(c, r, 403, "the metrics are for staff tokens", NULL, NULL);
         return do_metrics(s, c, r);
+    case EP_WEB:
+        return serve_web_answer(s->web, c, url, method, &r->status);
     case EP_OTHER:
-        return reply_error(
-            c, r, 404,
-            "no such endpoint: /v1/validate, /v1/score, /v1/report, /v1/health, /metrics", NULL,
-            NULL);
+        return reply_error(c, r, 404,
+                           "no such endpoint: /v1/validate, /v1/score, /v1/report, /v1/health, "
+                           "/v1/catalog, /metrics, / (the page)",
+                           NULL, NULL);
     default:
         break;
     }
@@ -1131,7 +1137,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         r->ep = endpoint_of(url);
         *con_cls = r;
         atomic_fetch_add(&s->m.in_flight, 1);
-        return on_headers(s, c, r, method);
+        return on_headers(s, c, r, url, method);
     }
     if (r->status)
         return MHD_YES; /* answered already: the rest of the body is dropped */
@@ -1189,6 +1195,8 @@ static const char *const usage_serve =
     "The HTTP service for the portal (put a TLS proxy in front: examples/nginx-certreport.conf).\n"
     "  POST /v1/validate, /v1/score, /v1/report?format=pdf|png&lang=..&page=N; GET /v1/health, "
     "/metrics\n"
+    "  GET / is a page for cities and staff (upload, scorecard, previews, what-if), and\n"
+    "  GET /v1/catalog?lang=.. the standard's texts it shows; neither needs a token.\n"
     "  A body is the submission (application/xml), or multipart/form-data with fields submission\n"
     "  and audit. Every request but /v1/health sends Authorization: Bearer TOKEN (certreport "
     "token).\n"
@@ -1347,6 +1355,7 @@ static void server_free(server *s)
     }
     free(s->peers);
     tokens_free(s->tokens, s->ntokens);
+    serve_web_close(s->web);
     cr_install_close(s->in);
 }
 
@@ -1444,6 +1453,8 @@ int cr_cli_serve(int argc, char **argv)
         goto fail;
     s.cat = cr_install_catalog(s.in);
     s.schemas = cr_install_schemas(s.in);
+    if (!(s.web = serve_web_open(s.in, &err)))
+        goto fail;
     for (size_t i = 0; i < npeers; i++)
         if (load_peers(&s, peers_args[i], &err) != CR_OK)
             goto fail;

@@ -5,6 +5,21 @@
 
 #include <string.h>
 
+#include <utf8proc.h>
+
+/* UTF-8 is decoded in one place: utf8proc_iterate (well-formed sequences only: no overlongs,
+ * surrogates or code points past U+10FFFF). These two wrap it for the rest of the library. */
+
+/* The length a sequence starting with |c| claims, 0 for a byte that starts none. */
+static size_t lead_length(unsigned c)
+{
+    return c < 0x80                 ? 1
+           : c >= 0xc2 && c <= 0xdf ? 2
+           : c >= 0xe0 && c <= 0xef ? 3
+           : c >= 0xf0 && c <= 0xf4 ? 4
+                                    : 0;
+}
+
 bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
 {
     const unsigned char *s = (const unsigned char *)buf;
@@ -26,41 +41,13 @@ bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
             i++;
             continue;
         }
-        size_t n;
-        uint32_t cp, min;
-        if (c >= 0xc2 && c <= 0xdf) {
-            n = 1;
-            cp = c & 0x1f;
-            min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            n = 2;
-            cp = c & 0x0f;
-            min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            n = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
+        size_t need = lead_length(c);
+        utf8proc_int32_t cp = -1;
+        utf8proc_ssize_t n = need ? utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp)
+                                  : UTF8PROC_ERROR_INVALIDUTF8;
+        if (n <= 0) {
             *line = ln;
-            *what = "invalid UTF-8";
-            return false;
-        }
-        if (len - i <= n) {
-            *line = ln;
-            *what = "truncated UTF-8 sequence";
-            return false;
-        }
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xc0) != 0x80) {
-                *line = ln;
-                *what = "invalid UTF-8";
-                return false;
-            }
-            cp = (cp << 6) | (s[i + k] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-            *line = ln;
-            *what = "invalid UTF-8";
+            *what = need && len - i < need ? "truncated UTF-8 sequence" : "invalid UTF-8";
             return false;
         }
         if (cp >= 0x80 && cp <= 0x9f) {
@@ -68,30 +55,21 @@ bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
             *what = "control character";
             return false;
         }
-        i += n + 1;
+        i += (size_t)n;
     }
     return true;
 }
 
 uint32_t cr_utf8_next(const char **p)
 {
-    const unsigned char *s = (const unsigned char *)*p;
-    uint32_t c = s[0];
-    size_t n = 0;
-    if (c >= 0xf0) {
-        c &= 0x07;
-        n = 3;
-    } else if (c >= 0xe0) {
-        c &= 0x0f;
-        n = 2;
-    } else if (c >= 0xc0) {
-        c &= 0x1f;
-        n = 1;
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)*p, -1, &cp);
+    if (n <= 0) { /* not UTF-8 (never in checked text): one byte, shown as U+FFFD */
+        *p += 1;
+        return 0xFFFD;
     }
-    for (size_t k = 1; k <= n && s[k]; k++)
-        c = (c << 6) | (s[k] & 0x3f);
-    *p += n + 1;
-    return c;
+    *p += n;
+    return (uint32_t)cp;
 }
 
 static bool is_space(char c)

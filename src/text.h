@@ -14,7 +14,9 @@
  * and C1). On failure returns false and sets *line (1-based) and *what to a short reason. */
 bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what);
 
-/* Decodes one code point at *p (already validated); advances *p. */
+/* Decodes one code point at *p (NUL-terminated, already checked) and advances *p past it; a byte
+ * that starts no well-formed sequence decodes as U+FFFD and is skipped alone. The library's one
+ * UTF-8 decoder, with cr_utf8_check (both wrap utf8proc_iterate). */
 uint32_t cr_utf8_next(const char **p);
 
 /* ASCII letters of |s| to upper or lower case, in place (other bytes unchanged). */

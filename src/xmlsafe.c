@@ -450,6 +450,22 @@ bool cr_xml_is(xmlNodePtr node, const char *name)
            xmlStrcmp(node->name, (const xmlChar *)name) == 0;
 }
 
+xmlNodePtr cr_xml_child(xmlNodePtr parent, const char *name)
+{
+    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
+        if (cr_xml_is(c, name))
+            return c;
+    return NULL;
+}
+
+size_t cr_xml_count(xmlNodePtr parent, const char *name)
+{
+    size_t n = 0;
+    for (xmlNodePtr c = cr_xml_elem(parent->children); c; c = cr_xml_elem(c->next))
+        n += !name || cr_xml_is(c, name);
+    return n;
+}
+
 static void on_schema_error(void *ctx, xmlErrorPtr e)
 {
     valid_state *st = ctx;

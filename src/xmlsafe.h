@@ -71,4 +71,10 @@ void cr_xml_warn_attrs(xmlNodePtr node, const char *const *known, const char *na
 /* True when |node| is an element named |name|. */
 bool cr_xml_is(xmlNodePtr node, const char *name);
 
+/* The first child element of |parent| named |name|, or NULL. */
+xmlNodePtr cr_xml_child(xmlNodePtr parent, const char *name);
+
+/* How many child elements of |parent| are named |name| (NULL: of any name). */
+size_t cr_xml_count(xmlNodePtr parent, const char *name);
+
 #endif

@@ -510,7 +510,7 @@ check "a usage error prints the message and the usage lines, not the whole help"
 
 t_man_and_completion() {
     local opts o st=0
-    opts=$(sed -n '/long_opts\[\] = {/,/{NULL, 0, NULL, 0}/p' "$SRC/src/cli.c" | grep -o '{"[a-z-]*"' | tr -d '{"')
+    opts=$(sed -n '/long_opts\[\] = {/,/{NULL, 0, NULL, 0}/p' "$SRC/app/cli.c" | grep -o '{"[a-z-]*"' | tr -d '{"')
     [ "$(echo "$opts" | wc -w)" -ge 20 ] || { echo "read no options from cli.c"; return 1; }
     for o in $opts; do
         case $o in help | version | output | jobs | accessible) continue ;; esac

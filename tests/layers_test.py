@@ -5,7 +5,8 @@
 Every public header, private header and library source belongs to one stage; a file may include
 the headers of its own stage and of earlier stages, never of a later one. A file missing from the
 table fails too, so a new file gets its stage when it is added. Also: only the backend files
-include their library (hpdf.h in render_pdf.c, cairo's headers in render_cairo.c).
+include their library (hpdf.h in render_pdf.c, cairo's headers in render_cairo.c), and only the
+program's files (app/, serve.c) fork, block or handle signals.
 
 usage: python3 layers_test.py SOURCE_DIR
 """
@@ -28,11 +29,14 @@ STAGES = [
     ("layout", ["layout.h", "overview.h",
                 "layout.c", "layout_draw.c", "layout_draw.h", "layout_internal.h",
                 "layout_overview.c", "layout_text.c", "layout_text.h", "layoutspec.c"]),
-    ("render", ["render.h", "render_pdf.c", "render_cairo.c",
+    ("render", ["render.h", "render.c", "render_pdf.c", "render_cairo.c",
                 "pdf_pack.c", "pdf_pack.h", "pdf_untag.c", "pdf_untag.h"]),
-    ("api", ["api.h", "batch.h", "api.c", "batch.c"]),
-    ("program", ["certreport.h", "cli.c", "serve.c", "serve.h",
-                 "serve_pool.c", "serve_pool.h"]),  # serve: the HTTP service, its workers
+    ("api", ["api.h", "batch.h", "api.c", "batch.c", "batch_plan.h", "manifest.c", "outdir.c"]),
+    # The program (app/, and serve: the HTTP service and its page, still in src/): the only files
+    # that may fork, handle signals or print; nothing of the library includes them.
+    ("program", ["certreport.h", "cli.c", "batch_run.c", "batch_run.h", "progress.c",
+                 "progress.h", "serve.c", "serve.h", "serve_web.c", "serve_web.h",
+                 "serve_pool.c", "serve_pool.h"]),
 ]
 
 # Third-party headers that only the backend's own file may include.
@@ -40,6 +44,10 @@ ONLY = {
     r"hpdf[\w.]*\.h": {"render_pdf.c"},
     r"cairo[\w.-]*\.h|cairo/.*": {"render_cairo.c"},
 }
+
+# What only the program may do: fork, block or handle signals (CONTRIBUTING.md, "The library is
+# a library"). A library file (any stage but "program") that calls one of these fails.
+PROGRAM_ONLY = re.compile(r"\b(fork|vfork|sigprocmask|pthread_sigmask|signalfd|sigaction|signal)\s*\(")
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 
@@ -53,9 +61,9 @@ def main():
     files = []
     pub = os.path.join(root, "include", "certreport")
     files += [os.path.join(pub, f) for f in sorted(os.listdir(pub)) if f.endswith(".h")]
-    src = os.path.join(root, "src")
-    for dirpath, _, names in sorted(os.walk(src)):
-        files += [os.path.join(dirpath, f) for f in sorted(names) if f.endswith((".c", ".h"))]
+    for top in ("src", "app"):
+        for dirpath, _, names in sorted(os.walk(os.path.join(root, top))):
+            files += [os.path.join(dirpath, f) for f in sorted(names) if f.endswith((".c", ".h"))]
     problems = []
     for path in files:
         me = os.path.basename(path)
@@ -65,6 +73,10 @@ def main():
             continue
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
+        if stage[me][1] != "program":
+            for m in PROGRAM_ONLY.finditer(text):
+                line = text.count("\n", 0, m.start()) + 1
+                problems.append(f"{rel}:{line}: calls {m.group(1)}(): only the program (app/) may")
         for m in INCLUDE.finditer(text):
             inc = m.group(1)
             line = text.count("\n", 0, m.start()) + 1

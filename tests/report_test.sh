@@ -88,7 +88,7 @@ done
 # ---- the Python side: reading PDFs' text, outlines, PNGs and dumps back ----
 PY=$TMP/report_check.py
 cat >"$PY" <<'PYEOF'
-import json, re, struct, subprocess, sys, unicodedata, zlib
+import json, os, re, struct, subprocess, sys, unicodedata, zlib
 import xml.etree.ElementTree as ET
 
 
@@ -185,17 +185,27 @@ def cmd_statements(txt, cat):
 # of the criterion cell) reads "CODE NAME" in full ("CODE** NAME" for a core criterion).
 def cmd_headings(cat, *dumps):
     msgs = []
+    # The cell's left edge and line height: the default layout's margin, cell padding, table
+    # type size and leading (<type>, defaults as in layout.xsd).
+    lay = ET.parse(os.path.join(os.path.dirname(cat), '..', 'layouts', 'default.xml')).getroot()
+    ty = lay.find('type')
+    ty = ty.attrib if ty is not None else {}
+    size = float(ty.get('table', '8'))
+    x = float(lay.get('margin-left')) + float(ty.get('cell-padding-x', '4'))
+    lead = size * float(ty.get('table-leading', '1.32'))
+    at = re.compile(r'text %s ([\d.]+) bold %s #[0-9a-f]{6} "(.*)"$' %
+                    (re.escape('%.2f' % x), re.escape('%.2f' % size)))
     for path in dumps:
         runs, cur, last_y = [], None, None
         for ops in dump_pages(path):
             for k, f, ln in ops:
-                m = re.match(r'text 58\.00 ([\d.]+) bold 8\.00 #[0-9a-f]{6} "(.*)"$', ln)
+                m = at.match(ln)
                 if not m:
                     if k == 'text':
                         cur = None
                     continue
                 y, t = float(m.group(1)), m.group(2).replace('\\"', '"')
-                if cur is not None and abs(y - last_y - 8 * 1.32) < 0.1:
+                if cur is not None and abs(y - last_y - lead) < 0.1:
                     cur[0] = cur[0] + t if cur[0].endswith('-') else cur[0] + ' ' + t
                 else:
                     cur = [t]

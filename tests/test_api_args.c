@@ -184,8 +184,8 @@ static cr_batch_options batch_options(void)
 {
     cr_batch_options o = {.cohort_dir = CR_TEST_SAMPLES,
                           .out_dir = CR_TEST_TMP "/api_args_never",
-                          .format = "pdf",
-                          .backend = "haru",
+                          .format = CR_OUTPUT_PDF,
+                          .backend = CR_BACKEND_HARU,
                           .catalog_path = CR_TEST_ASSETS "/catalog-2023.xml",
                           .layout_path = CR_TEST_ASSETS "/../layouts/default.xml",
                           .fonts_dir = CR_TEST_ASSETS "/../fonts",
@@ -203,26 +203,6 @@ static cr_batch_options batch_options(void)
         call;                                                                                      \
     } while (0)
 
-CASE(cr_batch_run)
-{
-    (void)state;
-    cr_batch_result res;
-    cr_batch_options o = batch_options();
-    USAGE(cr_batch_run(NULL, CAT, SCH, &res, ERR));
-    USAGE(cr_batch_run(&o, NULL, SCH, &res, ERR));
-    USAGE(cr_batch_run(&o, CAT, NULL, &res, ERR));
-    USAGE(cr_batch_run(&o, CAT, SCH, NULL, ERR));
-    EACH_OPTION(cohort_dir, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(out_dir, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(format, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(backend, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(catalog_path, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(layout_path, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(fonts_dir, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(strings_dir, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-    EACH_OPTION(version, USAGE(cr_batch_run(&o, CAT, SCH, &res, ERR)));
-}
-
 CASE(cr_batch_overview)
 {
     (void)state;
@@ -235,7 +215,9 @@ CASE(cr_batch_overview)
     USAGE(cr_batch_overview(&o, CAT, SCH, NULL, &excluded, ERR));
     USAGE(cr_batch_overview(&o, CAT, SCH, &out, NULL, ERR));
     EACH_OPTION(cohort_dir, USAGE(cr_batch_overview(&o, CAT, SCH, &out, &excluded, ERR)));
-    EACH_OPTION(backend, USAGE(cr_batch_overview(&o, CAT, SCH, &out, &excluded, ERR)));
+    o.backend = (cr_backend)7;
+    USAGE(cr_batch_overview(&o, CAT, SCH, &out, &excluded, ERR));
+    o.backend = CR_BACKEND_HARU;
     EACH_OPTION(catalog_path, USAGE(cr_batch_overview(&o, CAT, SCH, &out, &excluded, ERR)));
     EACH_OPTION(layout_path, USAGE(cr_batch_overview(&o, CAT, SCH, &out, &excluded, ERR)));
     EACH_OPTION(fonts_dir, USAGE(cr_batch_overview(&o, CAT, SCH, &out, &excluded, ERR)));
@@ -901,6 +883,30 @@ CASE(cr_language_files)
     assert_true(cr_language_files(dir, cp, CAT, "es", s, c, sizeof s, NULL));
 }
 
+CASE(cr_language_choose)
+{
+    (void)state;
+    char s[4096], c[4096];
+    const char *dir = CR_TEST_ASSETS "/strings", *cp = CR_TEST_ASSETS "/catalog-2023.xml";
+    REFUSED(cr_language_choose(NULL, cp, CAT, "es", NULL, s, c, sizeof s, ERR));
+    REFUSED(cr_language_choose(dir, NULL, CAT, "es", NULL, s, c, sizeof s, ERR));
+    REFUSED(cr_language_choose(dir, cp, NULL, "es", NULL, s, c, sizeof s, ERR));
+    REFUSED(cr_language_choose(dir, cp, CAT, "es", NULL, NULL, c, sizeof s, ERR));
+    REFUSED(cr_language_choose(dir, cp, CAT, "es", NULL, s, NULL, sizeof s, ERR));
+    REFUSED(cr_language_choose(dir, cp, CAT, "es", NULL, s, c, 0, ERR));
+    /* The rule: forced, else own when translated, else English; forced untranslated fails. */
+    cr_error e;
+    cr_error_init(&e);
+    assert_string_equal(cr_language_choose(dir, cp, CAT, "es", "pt", s, c, sizeof s, &e), "es");
+    assert_string_equal(cr_language_choose(dir, cp, CAT, NULL, "pt", s, c, sizeof s, &e), "pt");
+    assert_string_equal(cr_language_choose(dir, cp, CAT, NULL, "xx", s, c, sizeof s, &e), "en");
+    assert_string_equal(cr_language_choose(dir, cp, CAT, NULL, NULL, s, c, sizeof s, &e), "en");
+    assert_int_equal(e.code, CR_OK);
+    assert_null(cr_language_choose(dir, cp, CAT, "xx", "es", s, c, sizeof s, &e));
+    assert_int_equal(e.code, CR_EINPUT);
+    assert_non_null(strstr(e.message, "no xx translation"));
+}
+
 CASE(cr_strings_get)
 {
     (void)state;
@@ -1091,6 +1097,33 @@ CASE(cr_render_pdf)
     USAGE(cr_render_pdf(W->d, ENV.fonts, NULL, ERR));
 }
 
+CASE(cr_display_check)
+{
+    (void)state;
+    size_t n;
+    USAGE(cr_display_check(NULL, ENV.fonts, &n, ERR));
+    USAGE(cr_display_check(W->d, NULL, &n, ERR));
+    cr_display empty = {.page_w = 100, .page_h = 100, .nops = 3};
+    USAGE(cr_display_check(&empty, ENV.fonts, NULL, ERR)); /* ops NULL, nops 3 */
+}
+
+CASE(cr_render)
+{
+    (void)state;
+    cr_buffer out;
+    cr_render_target t = CR_RENDER_TARGET_INIT;
+    USAGE(cr_render(NULL, ENV.fonts, &t, NULL, &out, NULL, ERR));
+    USAGE(cr_render(W->d, NULL, &t, NULL, &out, NULL, ERR));
+    USAGE(cr_render(W->d, ENV.fonts, NULL, NULL, &out, NULL, ERR));
+    USAGE(cr_render(W->d, ENV.fonts, &t, NULL, NULL, NULL, ERR));    /* neither */
+    USAGE(cr_render(W->d, ENV.fonts, &t, "x.pdf", &out, NULL, ERR)); /* both */
+    t.format = (cr_output_format)9;
+    USAGE(cr_render(W->d, ENV.fonts, &t, NULL, &out, NULL, ERR));
+    t.format = CR_OUTPUT_PDF;
+    t.backend = (cr_backend)-1;
+    USAGE(cr_render(W->d, ENV.fonts, &t, NULL, &out, NULL, ERR));
+}
+
 CASE(cr_render_cairo)
 {
     (void)state;
@@ -1229,7 +1262,6 @@ static const struct {
     C(cr_render_city_file),
     C(cr_audit_apply),
     C(cr_audited_free),
-    C(cr_batch_run),
     C(cr_batch_overview),
     C(cr_schemas_load),
     C(cr_schemas_free),
@@ -1303,6 +1335,7 @@ static const struct {
     C(cr_strings_load),
     C(cr_strings_free),
     C(cr_language_files),
+    C(cr_language_choose),
     C(cr_strings_get),
     C(cr_strings_compare),
     C(cr_layout_check_texts),
@@ -1319,6 +1352,8 @@ static const struct {
     C(cr_peers_load),
     C(cr_peers_parse),
     C(cr_render_pdf),
+    C(cr_display_check),
+    C(cr_render),
     C(cr_render_cairo),
     C(cr_buffer_free),
     C(cr_write_file_atomic),

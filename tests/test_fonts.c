@@ -321,6 +321,37 @@ static void test_bad_font_index(void **st)
     assert_null(out.data);
 }
 
+/* The one UTF-8 decoder (text.h over utf8proc_iterate): code points of every length, and a byte
+ * that starts no well-formed sequence (a stray continuation, an overlong form, a surrogate, a
+ * sequence cut short) as U+FFFD, one byte at a time; cr_utf8_check names what is wrong. */
+static void test_utf8_decoder(void **st)
+{
+    (void)st;
+    const char *p = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x91\x8d";
+    const uint32_t want[] = {'a', 0xE9, 0x20AC, 0x1F44D};
+    for (size_t i = 0; i < 4; i++)
+        assert_int_equal(cr_utf8_next(&p), want[i]);
+    assert_int_equal(*p, '\0');
+    static const char *const bad[] = {"\x80", "\xc0\xaf", "\xed\xa0\x80", "\xe2\x82"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *q = bad[i];
+        assert_int_equal(cr_utf8_next(&q), 0xFFFD);
+        assert_ptr_equal(q, bad[i] + 1);
+    }
+    long line = 0;
+    const char *what = NULL;
+    assert_true(cr_utf8_check("caf\xc3\xa9\n\xf0\x9f\x91\x8d", 10, &line, &what));
+    assert_false(cr_utf8_check("ok\ncaf\xc3", 7, &line, &what));
+    assert_int_equal(line, 2);
+    assert_string_equal(what, "truncated UTF-8 sequence");
+    assert_false(cr_utf8_check("\xc0\xaf", 2, &line, &what));
+    assert_string_equal(what, "invalid UTF-8");
+    assert_false(cr_utf8_check("\xed\xa0\x80", 3, &line, &what));
+    assert_string_equal(what, "invalid UTF-8");
+    assert_false(cr_utf8_check("\xc2\x85", 2, &line, &what)); /* C1 control */
+    assert_string_equal(what, "control character");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_check_inputs),
         cmocka_unit_test(test_backends),
         cmocka_unit_test(test_bad_font_index),
+        cmocka_unit_test(test_utf8_decoder),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1413,6 +1413,13 @@ static void test_layout_from_memory(void **state)
     assert_input_error(&err, line_of(bad, "<layout "), "margins leave too little room");
     free(bad);
 
+    /* The columns of a table are given in points of the grid, and fit it. */
+    bad = replace(buf, "grid=\"504\"", "grid=\"100\"");
+    cr_error_init(&err);
+    assert_null(cr_layout_spec_parse(bad, strlen(bad), "mem.xml", fonts, f->schemas, &err));
+    assert_input_error(&err, line_of(bad, "<table name=\"criteria\""), "wider than the grid");
+    free(bad);
+
     bad = replace(buf, "bold=\"NotoSans-Bold.ttf\"", "bold=\"a..ttf\"");
     cr_error_init(&err);
     assert_null(cr_layout_spec_parse(bad, strlen(bad), "mem.xml", fonts, f->schemas, &err));

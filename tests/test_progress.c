@@ -193,9 +193,10 @@ static void test_area_progress(void **st)
     static const char *const si[] = {"No change since the 2022 assessment (67%)."};
     expect_on_area_page(d, "has achieved 67% of Stakeholder Impact criteria", si, 1, lc_absent, 2);
 
-    /* The same report otherwise: same page count, and the PDF renders. */
+    /* The same report otherwise (the progress lines may push it onto one more page), and the
+     * PDF renders. */
     cr_display *plain = layout(s, NULL);
-    assert_int_equal(d->npages, plain->npages);
+    assert_true(d->npages >= plain->npages && d->npages <= plain->npages + 1);
     assert_int_equal(d->nanchors, plain->nanchors);
     write_pdf(d, s->base.env.fonts, CR_TEST_TMP "/progress.pdf");
     cr_display_free(plain);

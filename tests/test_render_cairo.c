@@ -490,7 +490,8 @@ static void test_errors(void **state)
     expect_failure(w, w->d, CR_CAIRO_PNG, 0, 4000, CR_EUSAGE, "too large");
     expect_failure(w, w->d, (cr_cairo_format)7, 0, 72, CR_EUSAGE, "format");
 
-    /* Broken display lists are refused before cairo sees them, whatever the format. */
+    /* Broken display lists are refused before cairo sees them, whatever the format, by
+     * cr_display_check: the caller's bug, CR_EUSAGE, as the libharu backend says. */
     cr_display bad = *w->d;
     cr_op ops[3];
     memcpy(ops, w->d->ops, sizeof ops);
@@ -498,22 +499,22 @@ static void test_errors(void **state)
     bad.nops = 3;
     ops[1].text = "caf\xc3"; /* truncated sequence */
     for (int f = CR_CAIRO_PDF; f <= CR_CAIRO_PNG; f++)
-        expect_failure(w, &bad, (cr_cairo_format)f, 0, 72, CR_EINPUT,
+        expect_failure(w, &bad, (cr_cairo_format)f, 0, 72, CR_EUSAGE,
                        "invalid UTF-8 in the display list");
     ops[1].text = "\xc0\xaf"; /* overlong */
-    expect_failure(w, &bad, CR_CAIRO_PDF, 0, 72, CR_EINPUT, "invalid UTF-8");
+    expect_failure(w, &bad, CR_CAIRO_PDF, 0, 72, CR_EUSAGE, "invalid UTF-8");
     memcpy(ops, w->d->ops, sizeof ops);
     ops[1].size = 0;
-    expect_failure(w, &bad, CR_CAIRO_PNG, 0, 72, CR_EINPUT, "font size");
+    expect_failure(w, &bad, CR_CAIRO_PNG, 0, 72, CR_EUSAGE, "font size");
     memcpy(ops, w->d->ops, sizeof ops);
     ops[2].x = NAN;
-    expect_failure(w, &bad, CR_CAIRO_SVG, 0, 72, CR_EINPUT, "non-finite");
+    expect_failure(w, &bad, CR_CAIRO_SVG, 0, 72, CR_EUSAGE, "non-finite");
     memcpy(ops, w->d->ops, sizeof ops);
     ops[1] = (cr_op){.kind = CR_OP_GOTO, .w = 10, .h = 10, .target = 1};
-    expect_failure(w, &bad, CR_CAIRO_PDF, 0, 72, CR_EINPUT, "not placed");
+    expect_failure(w, &bad, CR_CAIRO_PDF, 0, 72, CR_EUSAGE, "not placed");
     memcpy(ops, w->d->ops, sizeof ops);
     bad.nops = 0;
-    expect_failure(w, &bad, CR_CAIRO_PDF, 0, 72, CR_EINPUT, "no pages");
+    expect_failure(w, &bad, CR_CAIRO_PDF, 0, 72, CR_EUSAGE, "no pages");
     bad = *w->d;
     bad.info.created = 400000000000LL;
     expect_failure(w, &bad, CR_CAIRO_PDF, 0, 72, CR_EINPUT, "creation date");

@@ -601,6 +601,62 @@ static void test_bad_display(void **st)
     cr_display_free(d);
 }
 
+/* One check for every backend (cr_display_check): the same fault gets the same code and message
+ * from libharu and from cairo, whatever cairo's format. */
+static void test_one_check_for_both_backends(void **st)
+{
+    state *s = *st;
+    static const struct {
+        cr_op op;
+        const char *message;
+    } faults[] = {
+        {{.kind = CR_OP_TEXT, .x = 56, .y = 80, .size = 0, .text = "x"}, "bad font size"},
+        {{.kind = CR_OP_TEXT, .x = 56, .y = 80, .size = 10, .text = "caf\xc3"}, "invalid UTF-8"},
+        {{.kind = CR_OP_GOTO, .x = 1, .y = 1, .w = 10, .h = 10, .target = 0}, "not placed"},
+        {{.kind = CR_OP_LINE, .x = 1, .y = 1, .w = 10, .line_width = 500}, "bad line width"},
+        {{.kind = CR_OP_END}, "END without BEGIN"},
+    };
+    for (size_t i = 0; i < sizeof faults / sizeof *faults; i++) {
+        cr_dlist l;
+        assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+        add(&l, (cr_op){.kind = CR_OP_PAGE});
+        add(&l, faults[i].op);
+        cr_display *d = cr_dlist_finish(&l);
+        assert_non_null(d);
+        d->nanchors = 1;
+        cr_error e0, e1, e2;
+        cr_error_init(&e0);
+        cr_error_init(&e1);
+        cr_buffer out = {0};
+        assert_int_equal(cr_display_check(d, s->fonts, NULL, &e0), CR_EUSAGE);
+        assert_int_equal(cr_render_pdf(d, s->fonts, &out, &e1), CR_EUSAGE);
+        assert_null(out.data);
+        assert_string_equal(e1.message, e0.message);
+        for (int f = CR_CAIRO_PDF; f <= CR_CAIRO_PNG; f++) {
+            cr_error_init(&e2);
+            assert_int_equal(cr_render_cairo(d, s->fonts, (cr_cairo_format)f, 0, 72, &out, &e2),
+                             CR_EUSAGE);
+            assert_null(out.data);
+            assert_string_equal(e2.message, e0.message);
+        }
+        if (!strstr(e0.message, faults[i].message))
+            fail_msg("fault %zu: \"%s\" lacks \"%s\"", i, e0.message, faults[i].message);
+        cr_display_free(d);
+    }
+    size_t pages = 9;
+    cr_dlist l;
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    text(&l, CR_FACE_REGULAR, 56, 80, 10, "x");
+    cr_display *d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    cr_error e;
+    cr_error_init(&e);
+    assert_int_equal(cr_display_check(d, s->fonts, &pages, &e), CR_OK);
+    assert_int_equal(pages, 1);
+    cr_display_free(d);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Tagged documents */
 
@@ -921,11 +977,16 @@ static void test_object_streams(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_full_document),     cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_only_what_is_used), cmocka_unit_test(test_one_file_for_all_faces),
-        cmocka_unit_test(test_missing_font_file), cmocka_unit_test(test_bad_display),
-        cmocka_unit_test(test_tagged_document),   cmocka_unit_test(test_bad_structure),
+        cmocka_unit_test(test_full_document),
+        cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_only_what_is_used),
+        cmocka_unit_test(test_one_file_for_all_faces),
+        cmocka_unit_test(test_missing_font_file),
+        cmocka_unit_test(test_bad_display),
+        cmocka_unit_test(test_tagged_document),
+        cmocka_unit_test(test_bad_structure),
         cmocka_unit_test(test_object_streams),
+        cmocka_unit_test(test_one_check_for_both_backends),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

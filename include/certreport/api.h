@@ -49,9 +49,7 @@ CR_API const char *cr_install_assets(const cr_install *in);
 CR_API const cr_catalog *cr_install_catalog(const cr_install *in);
 CR_API const cr_schemas *cr_install_schemas(const cr_install *in);
 
-typedef enum cr_output_format { CR_OUTPUT_PDF, CR_OUTPUT_PNG, CR_OUTPUT_SVG } cr_output_format;
-typedef enum cr_backend { CR_BACKEND_HARU, CR_BACKEND_CAIRO } cr_backend;
-
+/* cr_output_format and cr_backend: render.h. */
 typedef struct cr_render_options {
     cr_output_format format; /* PDF (default), or one PNG / SVG page (see page) */
     cr_backend backend;      /* haru (default for PDF; PNG and SVG are always cairo) */

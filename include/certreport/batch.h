@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* certreport: a whole cohort's reports in one run.
+/* certreport: the options of a cohort run, and the staff's cohort overview.
  *
- * Two passes. First every city is scored, one at a time, and the cohort's peer statistics are
- * computed over the valid cities (or a frozen peers file is loaded). Then the reports are
- * rendered by worker processes, each holding one city at a time, and written atomically into
- * the output folder. A city whose files are invalid is reported and skipped; a worker that
- * crashes costs only its city. A report is re-rendered only when the hash of everything that went
- * into it changed (manifest.json keeps the hashes). SIGINT, SIGTERM and SIGHUP stop the run
- * cleanly: no temporary file is left and every existing report stays whole. */
+ * The library scores a whole cohort one city at a time, computes the cohort's peer statistics
+ * over the valid cities (or loads a frozen peers file) and lays out the overview
+ * (cr_batch_overview). Rendering every city's report in worker processes, with signals and a
+ * progress display, is the program's (`certreport batch`, app/batch_run.c): cr_batch_run was
+ * removed from the library (issue #13), which forks no processes and handles no signals. A
+ * program that renders many reports calls cr_render_city (api.h) per city, in its own threads or
+ * processes. */
 #ifndef CERTREPORT_BATCH_H
 #define CERTREPORT_BATCH_H
 
@@ -35,11 +35,11 @@ typedef enum cr_progress_mode {
 typedef struct cr_batch_options {
     const char *cohort_dir;    /* ID.submission.xml (+ ID.audit.xml) per city */
     const char *out_dir;       /* created if missing; reports, manifest.csv and manifest.json */
-    unsigned jobs;             /* worker processes; 0: one per core */
+    unsigned jobs;             /* the program's batch: worker processes; 0: one per core */
     const char *peers_path;    /* a frozen peers file, or NULL: computed from the cohort */
     const char *previous_dir;  /* the previous cycle's cohort folder, or NULL */
-    const char *format;        /* "pdf" (ID.pdf) or "png" (a folder of pages: ID.png.d/1.png ...) */
-    const char *backend;       /* "haru" or "cairo" (PDF); PNG is always cairo */
+    cr_output_format format;   /* PDF (ID.pdf) or PNG (a folder of pages: ID.png.d/1.png ...) */
+    cr_backend backend;        /* haru or cairo (PDF); PNG is always cairo */
     const char *catalog_path;  /* the catalog the caller loaded (hashed into every report) */
     const char *layout_path;   /* layout file */
     const char *fonts_dir;     /* the layout's fonts are found here */
@@ -52,14 +52,13 @@ typedef struct cr_batch_options {
     unsigned shard_k, shard_n; /* only the k-th (1-based) of n slices of the cohort; n = 0: all */
     long long date;            /* document date of every report, or < 0: each city's own */
     const char *version;       /* program version (part of every report's hash) */
-    cr_progress_mode progress;
-    FILE *log;   /* progress, warnings and per-city problems; NULL: stderr */
+    cr_progress_mode progress; /* the program's batch and merge */
+    FILE *log;                 /* progress, warnings and per-city problems; NULL: stderr */
     bool strict; /* a warning (about the folder or a city) or a city left out stops the
                     run after pass 1: nothing rendered or written */
-    /* Optional: asked between cities (pass 1) and between reports; true stops the run as a
-     * signal would. The library installs no signal handler: a caller that wants SIGTERM to stop
-     * cr_batch_overview sets a flag in its own handler and says so here (cr_batch_run also
-     * reads SIGINT, SIGTERM and SIGHUP itself, from a signalfd). */
+    /* Optional: asked between cities; true stops the run (CR_EIO). The library installs no
+     * signal handler: a caller that wants SIGTERM to stop cr_batch_overview sets a flag in its
+     * own handler and says so here. */
     bool (*cancelled)(void *data);
     void *cancel_data;
 } cr_batch_options;
@@ -75,26 +74,11 @@ typedef struct cr_batch_result {
     char manifest[4096]; /* path of manifest.csv */
 } cr_batch_result;
 
-/* Runs a batch. The cohort folder is read as every command reads it (cr_cohort_scan,
- * cr_cohort_stats): warnings about it and per-city problems go to o->log ("file:line: message"),
- * then one line with what the peer statistics were computed over; per-city problems count in |res|;
- * CR_OK means the run finished (even when cities failed: see res->failed). Anything that stops
- * the whole run (an unreadable cohort or peers file, an output folder that cannot be written,
- * out of memory) returns an error in |err|; a signal returns CR_EIO with res->signal set. */
-CR_API cr_status cr_batch_run(const cr_batch_options *o, const cr_catalog *cat,
-                              const cr_schemas *schemas, cr_batch_result *res, cr_error *err);
-
-/* Merges the manifests the shards of a run wrote into o->out_dir (manifest-K-of-N.csv/json,
- * K = 1..N, all of one N) into manifest.csv and manifest.json, the very files one run over the
- * whole cohort writes (its lines in the cohort's order, by id, no "shard"). Refused while a run
- * writes to the folder (o->wait: waits). Uses out_dir, wait, log, progress, cancelled; |res|
- * gets the counts by status and the manifest's path. */
-cr_status cr_batch_merge(const cr_batch_options *o, cr_batch_result *res, cr_error *err);
-
 /* The staff's cohort overview (certreport cohort): scores every valid city of o->cohort_dir
  * (invalid ones are reported to o->log and left out), computes or loads the peers and lays out
  * the overview into a PDF in |out| (o->backend). Uses cohort_dir, peers_path, layout_path,
- * fonts_dir, strings_dir, lang, date, log. */
+ * fonts_dir, strings_dir, lang, date, log, cancelled. CR_EUSAGE for a NULL pointer or a
+ * backend out of its enum. */
 CR_API cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
                                    const cr_schemas *schemas, cr_buffer *out, size_t *excluded,
                                    cr_error *err);

@@ -135,6 +135,26 @@ typedef struct cr_display {
 
 CR_API void cr_display_free(cr_display *d);
 
+/* The limits every backend can paint (libharu's are the narrowest: page sides of 3 to 14,400 pt,
+ * font sizes up to 600 pt, line widths up to 100 pt); structure nests at most this deep. */
+#define CR_DISPLAY_MIN_PAGE 3.0f
+#define CR_DISPLAY_MAX_PAGE 14400.0f
+#define CR_DISPLAY_MAX_FONT_SIZE 600.0f
+#define CR_DISPLAY_MAX_LINE_WIDTH 100.0f
+#define CR_DISPLAY_MAX_DEPTH 64
+
+struct cr_fonts;
+
+/* Checks that |d| is a display list every backend can paint, the one check cr_render_pdf and
+ * cr_render_cairo make before they draw: page sizes, finite numbers, faces, fonts (a fallback
+ * font |fonts| has) and sizes, line widths, valid UTF-8 in every string, anchors placed once and
+ * every link and bookmark to a placed one, structure elements nested and closed, at least one
+ * page. A malformed display list is the caller's bug, never the city's data: every fault is
+ * CR_EUSAGE ("display list op N: what"), as is a NULL |d| or |fonts|; CR_ENOMEM when out of
+ * memory. |npages| (optional) gets the page count. */
+CR_API cr_status cr_display_check(const cr_display *d, const struct cr_fonts *fonts, size_t *npages,
+                                  cr_error *err);
+
 /* Writes the display list as text, one op per line, numbers rounded to 0.01 pt in the C locale:
  * for golden tests and debugging. Returns a malloc'd string (caller frees), NULL on ENOMEM, or
  * with CR_EUSAGE for a NULL |d| (or ops NULL with nops > 0). A face or role out of its enum is

@@ -59,6 +59,16 @@ CR_API void cr_strings_free(cr_strings *s);
 CR_API bool cr_language_files(const char *strings_dir, const char *catalog_path,
                               const cr_catalog *cat, const char *lang, char *strings,
                               char *cat_text, size_t size, const char **missing);
+/* The one language rule of a report: |forced| (--lang, cr_render_options.lang) when given, an
+ * error when it is not translated (CR_EINPUT, "no LANG translation: file not found", naming the
+ * missing file); else |own| (the submission's language) when it is translated; else English
+ * (CR_EIO, "string table not found", when even English is missing). Fills |strings| and
+ * |cat_text| as cr_language_files does and returns the language chosen (|forced|, |own| or "en":
+ * borrowed), or NULL with |err|. CR_EUSAGE when an argument but |forced| and |own| is NULL or
+ * |size| is 0. */
+CR_API const char *cr_language_choose(const char *strings_dir, const char *catalog_path,
+                                      const cr_catalog *cat, const char *forced, const char *own,
+                                      char *strings, char *cat_text, size_t size, cr_error *err);
 /* The string for |key|, or NULL (also for a NULL |s| or |key|). Borrowed. */
 CR_API const char *cr_strings_get(const cr_strings *s, const char *key);
 

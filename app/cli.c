@@ -18,6 +18,8 @@
 #include <libxml/parser.h>
 
 #include "certreport/certreport.h"
+#include "batch_run.h"
+#include "fileio.h"
 #include "serve.h"
 
 #define EXIT_INPUT 1
@@ -187,9 +189,9 @@ static char *trim_slashes(char *path)
 
 /* After a cairo PDF was written: it is not tagged, and the program says so (once, on success, so
  * a failure still prints one line). */
-static void cairo_note(const char *backend, const char *format)
+static void cairo_note(cr_backend backend, cr_output_format format)
 {
-    if (backend && format && strcmp(backend, "cairo") == 0 && strcmp(format, "pdf") == 0)
+    if (backend == CR_BACKEND_CAIRO && format == CR_OUTPUT_PDF)
         fprintf(stderr,
                 "%s: note: the cairo PDF is not tagged, so not accessible to screen readers; "
                 "the default (haru) backend writes an accessible PDF\n",
@@ -205,7 +207,7 @@ static int exit_for(const cr_error *e)
  * the signal; the library asks (cr_cohort_run.cancelled, cr_batch_options.cancelled) between
  * cities and stops, and the command exits 128 + the signal without writing anything. The one
  * piece of global mutable state the program has: a signal handler can reach nothing else.
- * (batch reads its signals from a signalfd in the library.) */
+ * (batch reads its signals from a signalfd: app/batch_run.c.) */
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int sig)
@@ -971,25 +973,15 @@ static int cmd_stats(int argc, char **argv)
 
 /* ---- render ---- */
 
-static bool dir_or_file(char *out, size_t size, const char *assets, const char *rel)
-{
-    /* Source tree: assets/../REL; installed: share/certreport/REL. */
-    int w = snprintf(out, size, "%s/../%s", assets, rel);
-    if (w > 0 && (size_t)w < size && access(out, R_OK) == 0)
-        return true;
-    w = snprintf(out, size, "%s/%s", assets, rel);
-    return w > 0 && (size_t)w < size && access(out, R_OK) == 0;
-}
-
 /* The layout (|layout|, else the default) and its fonts with their fallback chain: what render
  * draws with, and what validate and score check the inputs' characters against. */
 static cr_status load_fonts(const env *e, const char *layout, cr_layout_spec **spec,
                             cr_fonts **fonts, cr_error *err)
 {
     char fonts_dir[PATH_MAX + 64], path[PATH_MAX + 64];
-    if (!dir_or_file(fonts_dir, sizeof fonts_dir, e->assets, "fonts"))
+    if (!cr_beside_assets(fonts_dir, sizeof fonts_dir, e->assets, "fonts"))
         return cr_error_set(err, CR_EIO, fonts_dir, 0, "fonts folder not found");
-    if (!layout && !dir_or_file(path, sizeof path, e->assets, "layouts/default.xml"))
+    if (!layout && !cr_beside_assets(path, sizeof path, e->assets, "layouts/default.xml"))
         return cr_error_set(err, CR_EIO, path, 0, "default layout not found");
     if (!(*spec = cr_layout_spec_load(layout ? layout : path, fonts_dir, e->schemas, err)))
         return err->code;
@@ -1036,36 +1028,41 @@ static int write_output(const char *path, const cr_buffer *b, cr_error *err)
     return 0;
 }
 
-/* The string table (|strings|) and catalog translation (|cat_text|, "" for the catalog's own
- * language) of a report: --lang |forced| when given (an error if it is not translated), else the
- * submission's language |own| when it is translated, else English. */
-static cr_status language_files(const env *e, const char *forced, const char *own, char *strings,
-                                char *cat_text, size_t size, cr_error *err)
+/* --format and --backend as the library's enums: the one place their names are read. |svg|: the
+ * command takes SVG too (render). Returns NULL, or the problem to print. */
+static const char *output_choice(const options *o, bool svg, cr_output_format *format,
+                                 cr_backend *backend)
 {
-    char dir[PATH_MAX + 64];
-    snprintf(dir, sizeof dir, "%s/strings", e->assets);
-    const char *tries[3] = {forced, forced ? NULL : own, forced ? NULL : "en"};
-    const char *missing = NULL;
-    for (int k = 0; k < 3; k++) {
-        if (!tries[k])
-            continue;
-        if (cr_language_files(dir, e->catalog_path, e->catalog, tries[k], strings, cat_text, size,
-                              &missing))
-            return CR_OK;
-        if (k == 0)
-            return cr_error_set(err, CR_EINPUT, missing, 0, "no %s translation: file not found",
-                                tries[k]);
+    static const char *const formats[] = {"pdf", "png", "svg"};
+    const char *f = o->format ? o->format : "pdf";
+    int k = 0;
+    while (k < (svg ? 3 : 2) && strcmp(f, formats[k]) != 0)
+        k++;
+    *format = (cr_output_format)k;
+    if (k == (svg ? 3 : 2)) {
+        *format = CR_OUTPUT_PDF;
+        return svg ? "--format must be pdf, png or svg" : "--format must be pdf or png";
     }
-    return cr_error_set(err, CR_EIO, missing, 0, "string table not found");
+    const char *b = o->backend ? o->backend : *format == CR_OUTPUT_PDF ? "haru" : "cairo";
+    if (strcmp(b, "haru") == 0)
+        *backend = CR_BACKEND_HARU;
+    else if (strcmp(b, "cairo") == 0)
+        *backend = CR_BACKEND_CAIRO;
+    else
+        return "--backend must be haru or cairo";
+    if (*backend == CR_BACKEND_HARU && *format != CR_OUTPUT_PDF)
+        return svg ? "the haru backend writes PDF only; use --backend cairo for png or svg"
+                   : "the haru backend writes PDF only; use --backend cairo for png";
+    return NULL;
 }
 
 /* Whether the PDF is tagged (accessible): --accessible / --no-accessible, by default whenever
  * the haru backend writes a PDF. Only that backend tags: cairo 1.16 can set neither alternative
  * text nor the document language. Sets *problem when --accessible asks for another backend. */
-static bool tagged_pdf(const options *o, const char *backend, const char *format,
+static bool tagged_pdf(const options *o, cr_backend backend, cr_output_format format,
                        const char **problem)
 {
-    bool can = strcmp(backend, "haru") == 0 && strcmp(format, "pdf") == 0;
+    bool can = backend == CR_BACKEND_HARU && format == CR_OUTPUT_PDF;
     if (o->accessible > 0 && !can && !*problem)
         *problem = "--accessible needs a PDF from the haru backend (cairo can set neither "
                    "alternative text nor the document language)";
@@ -1082,8 +1079,9 @@ static int cmd_render(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, usage_render, allowed);
     if (rc >= 0)
         return rc;
-    const char *format = o.format ? o.format : "pdf";
-    const char *backend = o.backend ? o.backend : (strcmp(format, "pdf") == 0 ? "haru" : "cairo");
+    cr_output_format format = CR_OUTPUT_PDF;
+    cr_backend backend = CR_BACKEND_HARU;
+    const char *choice = output_choice(&o, true, &format, &backend);
     const char *problem = NULL;
     if (argc - optind != 1)
         problem = "give exactly one submission";
@@ -1091,16 +1089,12 @@ static int cmd_render(int argc, char **argv)
         problem = "give either --peers FILE or --cohort DIR";
     else if (!o.output && !o.dump)
         problem = "give -o OUT (or --dump)";
-    else if (o.output && strcmp(o.output, "-") == 0 && strcmp(format, "png") == 0)
+    else if (o.output && strcmp(o.output, "-") == 0 && !choice && format == CR_OUTPUT_PNG)
         problem = "-o - takes one file: a PDF or an SVG (PNG writes one file per page)";
     else if (o.output && strcmp(o.output, "-") == 0 && isatty(STDOUT_FILENO))
         problem = "-o - would write the file to the terminal: redirect it (-o - > report.pdf)";
-    else if (strcmp(format, "pdf") != 0 && strcmp(format, "png") != 0 && strcmp(format, "svg") != 0)
-        problem = "--format must be pdf, png or svg";
-    else if (strcmp(backend, "haru") != 0 && strcmp(backend, "cairo") != 0)
-        problem = "--backend must be haru or cairo";
-    else if (strcmp(backend, "haru") == 0 && strcmp(format, "pdf") != 0)
-        problem = "the haru backend writes PDF only; use --backend cairo for png or svg";
+    else if (choice)
+        problem = choice;
     bool tagged = tagged_pdf(&o, backend, format, &problem);
     if (problem) {
         fprintf(stderr, "%s render: %s\n", prog, problem);
@@ -1188,8 +1182,11 @@ static int cmd_render(int argc, char **argv)
         goto fail;
     if (load_fonts(&e, o.layout, &spec, &fonts, &err) != CR_OK)
         goto fail;
-    /* The report's language: --lang, else the submission's when it is translated, else English. */
-    if (language_files(&e, o.lang, a.submission->lang, path, cpath, sizeof path, &err) != CR_OK)
+    /* The report's language: the one rule (cr_language_choose). */
+    char strings_dir[PATH_MAX + 64];
+    snprintf(strings_dir, sizeof strings_dir, "%s/strings", e.assets);
+    if (!cr_language_choose(strings_dir, e.catalog_path, e.catalog, o.lang, a.submission->lang,
+                            path, cpath, sizeof path, &err))
         goto fail;
     if (!(strings = cr_strings_load(path, e.schemas, &err)))
         goto fail;
@@ -1228,33 +1225,16 @@ static int cmd_render(int argc, char **argv)
         rc = 0;
         goto done;
     }
-    if (strcmp(format, "png") == 0) {
-        /* The folder OUT of the pages, 1.png ... N.png, put in place as one unit: every page is
-         * rendered first, then written beside it and swapped in (the old set goes in that step). */
-        cr_buffer *pages = calloc(d->npages ? d->npages : 1, sizeof *pages);
-        if (!pages) {
-            cr_error_set(&err, CR_ENOMEM, NULL, 0, "out of memory");
-            goto fail;
-        }
-        cr_status pst = CR_OK;
-        for (size_t p = 0; p < d->npages && pst == CR_OK; p++)
-            pst = cr_render_cairo(d, fonts, CR_CAIRO_PNG, p, 96, &pages[p], &err);
-        if (pst == CR_OK)
-            pst = cr_write_pages_atomic(o.output, pages, d->npages, &err);
-        for (size_t p = 0; p < d->npages; p++)
-            cr_buffer_free(&pages[p]);
-        free(pages);
-        if (pst != CR_OK)
+    /* PNG: the folder OUT of the pages, 1.png ... N.png, put in place as one set; PDF and SVG
+     * to memory, then to the file or standard output. */
+    cr_render_target t = {.format = format, .backend = backend, .dpi = 96};
+    if (format == CR_OUTPUT_PNG) {
+        if (cr_render(d, fonts, &t, o.output, NULL, NULL, &err) != CR_OK)
             goto fail;
         rc = 0;
         goto done;
     }
-    cr_status st =
-        strcmp(backend, "haru") == 0
-            ? cr_render_pdf(d, fonts, &out, &err)
-            : cr_render_cairo(d, fonts, strcmp(format, "svg") == 0 ? CR_CAIRO_SVG : CR_CAIRO_PDF, 0,
-                              96, &out, &err);
-    if (st != CR_OK)
+    if (cr_render(d, fonts, &t, NULL, &out, NULL, &err) != CR_OK)
         goto fail;
     rc = write_output(o.output, &out, &err);
     if (rc == 0)
@@ -1285,13 +1265,13 @@ static int report_files(const env *e, const options *o, char *fonts_dir, char *l
                         char *strings_dir, size_t size)
 {
     snprintf(strings_dir, size, "%s/strings", e->assets);
-    if (!dir_or_file(fonts_dir, size, e->assets, "fonts")) {
+    if (!cr_beside_assets(fonts_dir, size, e->assets, "fonts")) {
         fprintf(stderr, "%s: fonts folder not found\n", fonts_dir);
         return EXIT_INPUT;
     }
     if (o->layout)
         snprintf(layout, size, "%s", o->layout);
-    else if (!dir_or_file(layout, size, e->assets, "layouts/default.xml")) {
+    else if (!cr_beside_assets(layout, size, e->assets, "layouts/default.xml")) {
         fprintf(stderr, "%s: default layout not found\n", layout);
         return EXIT_INPUT;
     }
@@ -1326,12 +1306,9 @@ static int cmd_batch(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, usage_batch, allowed);
     if (rc >= 0)
         return rc;
-    cr_batch_options bo = {.format = o.format ? o.format : "pdf",
-                           .force = o.force,
-                           .date = -1,
-                           .version = CERTREPORT_VERSION,
-                           .log = stderr};
-    bo.backend = o.backend ? o.backend : strcmp(bo.format, "png") == 0 ? "cairo" : "haru";
+    cr_batch_options bo = {
+        .force = o.force, .date = -1, .version = CERTREPORT_VERSION, .log = stderr};
+    const char *choice = output_choice(&o, false, &bo.format, &bo.backend);
     const char *problem = NULL;
     char *end = NULL;
     unsigned long jobs = o.jobs ? strtoul(o.jobs, &end, 10) : 0;
@@ -1341,12 +1318,8 @@ static int cmd_batch(int argc, char **argv)
         problem = "give the output folder: -o OUT_DIR";
     else if (o.jobs && (end == o.jobs || *end || jobs < 1 || jobs > 256))
         problem = "-j takes a number of workers from 1 to 256";
-    else if (strcmp(bo.format, "pdf") != 0 && strcmp(bo.format, "png") != 0)
-        problem = "--format must be pdf or png";
-    else if (strcmp(bo.backend, "haru") != 0 && strcmp(bo.backend, "cairo") != 0)
-        problem = "--backend must be haru or cairo";
-    else if (strcmp(bo.backend, "haru") == 0 && strcmp(bo.format, "pdf") != 0)
-        problem = "the haru backend writes PDF only; use --backend cairo for png";
+    else if (choice)
+        problem = choice;
     else if (o.shard && !parse_shard(o.shard, &bo.shard_k, &bo.shard_n))
         problem = "--shard takes K/N with 1 <= K <= N, e.g. --shard 2/8";
     else if (o.shard && !o.peers)
@@ -1392,7 +1365,7 @@ static int cmd_batch(int argc, char **argv)
     bo.fonts_dir = fonts_dir;
     bo.strings_dir = strings_dir;
     cr_batch_result res;
-    cr_status st = cr_batch_run(&bo, e.catalog, e.schemas, &res, &err);
+    cr_status st = app_batch_run(&bo, e.catalog, e.schemas, &res, &err);
     if (st != CR_OK && !res.signal)
         print_error(&err);
     if (res.cities) {
@@ -1447,18 +1420,15 @@ static int cmd_cohort(int argc, char **argv)
     int rc = parse_options(argc, argv, &o, usage_cohort, allowed);
     if (rc >= 0)
         return rc;
-    cr_batch_options bo = {.format = "pdf",
-                           .backend = o.backend ? o.backend : "haru",
-                           .date = -1,
-                           .version = CERTREPORT_VERSION,
-                           .log = stderr};
+    cr_batch_options bo = {.date = -1, .version = CERTREPORT_VERSION, .log = stderr};
+    const char *choice = output_choice(&o, false, &bo.format, &bo.backend);
     const char *problem = NULL;
     if (argc - optind != 1)
         problem = "give exactly one cohort folder";
     else if (!o.output)
         problem = "give the output file: -o OVERVIEW.pdf";
-    else if (strcmp(bo.backend, "haru") != 0 && strcmp(bo.backend, "cairo") != 0)
-        problem = "--backend must be haru or cairo";
+    else if (choice)
+        problem = choice;
     bo.untagged = !tagged_pdf(&o, bo.backend, bo.format, &problem);
     if (problem) {
         fprintf(stderr, "%s cohort: %s\n", prog, problem);
@@ -1551,7 +1521,7 @@ static int cmd_merge(int argc, char **argv)
     cr_batch_result res;
     cr_error err;
     cr_error_init(&err);
-    cr_status st = cr_batch_merge(&bo, &res, &err);
+    cr_status st = app_batch_merge(&bo, &res, &err);
     if (stop_signal)
         return stopped("merge");
     if (st != CR_OK) {
