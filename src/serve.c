@@ -1451,6 +1451,10 @@ int cr_cli_serve(int argc, char **argv)
     struct MHD_Daemon *d = NULL;
     if (!(s.in = open_install(assets, &err)))
         goto fail;
+    /* Every language's strings and translated catalog, once, before the workers are forked:
+     * otherwise each report would load its own (a 60 KB XML file checked against its schema). */
+    if (cr_install_preload(s.in, &err) != CR_OK)
+        goto fail;
     s.cat = cr_install_catalog(s.in);
     s.schemas = cr_install_schemas(s.in);
     if (!(s.web = serve_web_open(s.in, &err)))

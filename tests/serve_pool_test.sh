@@ -169,6 +169,16 @@ code=$(curl -s --max-time 60 -o /dev/null -w '%{http_code}' -H "$A" \
 check "without --test-hooks the hook header is ignored (200)" test "$code" = 200
 check "... no worker died" metric_is certreport_worker_deaths_total 0
 check "--workers 1: one worker" test "$(workers_of "$PID" | wc -l)" = 1
+# The workers render from the string tables and translated catalogs preloaded before the fork
+# (cr_install_preload): each language's report is still the CLI's, byte for byte.
+langs_ok=1
+for l in en es pt fr; do
+    "$CR" render "$SUB" --audit "$AUD" --peers "$TMP/peers.xml" --lang "$l" -o "$TMP/cli-$l.pdf" 2>/dev/null
+    curl -s --max-time 120 -o "$TMP/s-$l.pdf" -w '%{http_code}' -H "$A" -F submission=@"$SUB" \
+        -F audit=@"$AUD" "$URL/v1/report?lang=$l" >"$TMP/s-$l.code"
+    [ "$(cat "$TMP/s-$l.code")" = 200 ] && cmp -s "$TMP/s-$l.pdf" "$TMP/cli-$l.pdf" || langs_ok=0
+done
+check "reports in en, es, pt, fr: the CLI's bytes" test "$langs_ok" = 1
 # Its worker killed while idle, and a report sent at once (before the service has noticed, most
 # times): the job goes to the replacement, never to the dead worker (200).
 w=$(workers_of "$PID")
