@@ -787,6 +787,8 @@ static void serve_job(void *ctx, const pool_msg *in, pool_msg *out)
             run_test_hook(in->part[JOB_HOOK].data);
         job_post(s, &jb, &ans);
     }
+    if (!ans.type) /* every path answers; should one not, an answer all the same */
+        answer_error(&ans, 500, "the job made no answer", NULL);
     out->code = (uint32_t)ans.status;
     out->flags = ans.counted;
     out->nparts = 2;
