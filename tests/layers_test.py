@@ -30,7 +30,8 @@ STAGES = [
                 "layout.c", "layout_draw.c", "layout_draw.h", "layout_internal.h",
                 "layout_overview.c", "layout_text.c", "layout_text.h", "layoutspec.c"]),
     ("render", ["render.h", "render.c", "render_pdf.c", "render_cairo.c",
-                "pdf_pack.c", "pdf_pack.h", "pdf_untag.c", "pdf_untag.h"]),
+                "pdf_pack.c", "pdf_pack.h", "pdf_ops.c", "pdf_ops.h",
+                "pdf_untag.c", "pdf_untag.h"]),
     ("api", ["api.h", "batch.h", "api.c", "batch.c", "batch_plan.h", "manifest.c", "outdir.c"]),
     # The program (app/, and serve: the HTTP service and its page, still in src/): the only files
     # that may fork, handle signals or print; nothing of the library includes them.
