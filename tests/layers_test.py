@@ -36,7 +36,8 @@ STAGES = [
     # The program (app/, and serve: the HTTP service and its page, still in src/): the only files
     # that may fork, handle signals or print; nothing of the library includes them.
     ("program", ["certreport.h", "cli.c", "batch_run.c", "batch_run.h", "progress.c",
-                 "progress.h", "serve.c", "serve.h", "serve_web.c", "serve_web.h"]),
+                 "progress.h", "serve.c", "serve.h", "serve_web.c", "serve_web.h",
+                 "serve_pool.c", "serve_pool.h"]),
 ]
 
 # Third-party headers that only the backend's own file may include.
