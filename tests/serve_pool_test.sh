@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# certreport tests: the service's worker processes (certreport serve, src/serve_pool.c).
+# certreport tests: the service's worker processes (certreport serve, app/serve_pool.c).
 # usage: bash serve_pool_test.sh CERTREPORT_BINARY SOURCE_DIR
 # A worker killed (SIGKILL) or crashing (abort) with a request costs that request only (500 with a
 # request id, logged, counted) and is replaced; a request on another worker is unaffected; busy

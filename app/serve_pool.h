@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* certreport serve's worker processes (src/serve_pool.c): N pre-started processes, forked once the
+/* certreport serve's worker processes (app/serve_pool.c): N pre-started processes, forked once the
  * installation and peers are loaded, each answering one job at a time over a socketpair, so that a
  * crash costs one request. Part of the program, not of the library: it forks and reaps. */
 #ifndef CERTREPORT_SERVE_POOL_H

@@ -19,7 +19,7 @@
  *
  * A job and its answer are each one message; nparts <= 8, the parts together <= POOL_MAX_BYTES;
  * anything else breaks the protocol, and the worker on the other end is killed. What code, flags
- * and the parts mean is the caller's (src/serve.c says).
+ * and the parts mean is the caller's (app/serve.c says).
  *
  * A worker: closes every file descriptor but 0, 1, 2 and its socket (so it holds no client
  * connection, no listening socket and no other worker's socket), asks for SIGKILL when its parent

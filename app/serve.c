@@ -515,7 +515,7 @@ static void iso_now(char *out, size_t size)
 
 static bool parse_count(const char *s, unsigned long max, unsigned long *out);
 
-/* ---- jobs: what a worker process does (src/serve_pool.c runs them) ----
+/* ---- jobs: what a worker process does (app/serve_pool.c runs them) ----
  *
  * validate, score and report parse the city's files, and report renders them: all of it in a
  * worker, so a crash there costs one request. A job (a pool message): code = the endpoint, with
