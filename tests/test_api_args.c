@@ -102,6 +102,12 @@ CASE(cr_install_close)
     cr_install_close(NULL);
 }
 
+CASE(cr_install_preload)
+{
+    (void)state;
+    USAGE(cr_install_preload(NULL, ERR));
+}
+
 CASE(cr_install_assets)
 {
     (void)state;
@@ -1293,6 +1299,7 @@ static const struct {
 } CASES[] = {
     C(cr_install_open),
     C(cr_install_close),
+    C(cr_install_preload),
     C(cr_install_assets),
     C(cr_install_catalog),
     C(cr_install_schemas),
