@@ -251,9 +251,17 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
             st = cr_error_set(err, CR_EIO, NULL, 0, "poll: %s", strerror(errno));
             break;
         }
-        if ((br->sig = signal_arrived(br))) {
-            st = CR_EIO;
-            break;
+        /* A signal: no city is started after it, and the cities being rendered finish (a city
+         * takes milliseconds), so every report on disk is in the manifest as rendered. A second
+         * signal stops at once: those workers are killed and their cities stay "not rendered". */
+        int sig = signal_arrived(br);
+        if (sig) {
+            if (br->sig)
+                break;
+            br->sig = sig;
+            stopping = true;
+            if (st == CR_OK)
+                st = CR_EIO;
         }
         for (size_t k = 0; k < br->nworkers; k++) {
             worker *w = &br->workers[k];

@@ -1561,6 +1561,23 @@ static int cmd_merge(int argc, char **argv)
     return res.failed || pending ? EXIT_INPUT : 0;
 }
 
+/* The subcommands: each takes its own argv (argv[0] its name) and returns the exit status. */
+static int (*command(const char *name))(int, char **)
+{
+    static const struct {
+        const char *name;
+        int (*run)(int, char **);
+    } commands[] = {
+        {"validate", cmd_validate}, {"score", cmd_score},    {"stats", cmd_stats},
+        {"render", cmd_render},     {"batch", cmd_batch},    {"cohort", cmd_cohort},
+        {"merge", cmd_merge},       {"serve", cr_cli_serve}, {"token", cr_cli_token},
+    };
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(name, commands[i].name) == 0)
+            return commands[i].run;
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
     xmlInitParser();
@@ -1576,28 +1593,15 @@ int main(int argc, char **argv)
     } else if (strcmp(argv[1], "--version") == 0) {
         printf("certreport %s\n", CERTREPORT_VERSION);
         rc = 0;
-    } else if (strcmp(argv[1], "validate") == 0) {
-        rc = cmd_validate(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "score") == 0) {
-        rc = cmd_score(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "stats") == 0) {
-        rc = cmd_stats(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "render") == 0) {
-        rc = cmd_render(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "batch") == 0) {
-        rc = cmd_batch(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "cohort") == 0) {
-        rc = cmd_cohort(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "merge") == 0) {
-        rc = cmd_merge(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "serve") == 0) {
-        rc = cr_cli_serve(argc - 1, argv + 1);
-    } else if (strcmp(argv[1], "token") == 0) {
-        rc = cr_cli_token(argc - 1, argv + 1);
     } else {
-        fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
-        print_brief(usage_main);
-        rc = EXIT_USAGE;
+        int (*run)(int, char **) = command(argv[1]);
+        if (run)
+            rc = run(argc - 1, argv + 1);
+        else {
+            fprintf(stderr, "%s: unknown command '%s'\n", prog, argv[1]);
+            print_brief(usage_main);
+            rc = EXIT_USAGE;
+        }
     }
     xmlCleanupParser();
     if (fflush(stdout) != 0 || ferror(stdout)) {

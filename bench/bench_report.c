@@ -6,19 +6,28 @@
  * stage with CLOCK_MONOTONIC:
  *
  *   load+score   cr_cohort_load: read and validate the submission and audit log, apply, score
- *   layout       cr_layout_report: the display list
+ *   layout       cr_layout_report: the display list (with one cr_layout_cache shared by the
+ *                reports, as a worker making many reports would; --cache no: each report its own)
  *   haru         cr_render_pdf: the PDF through libharu (the default writer)
  *   cairo        cr_render_cairo(CR_CAIRO_PDF): the PDF through cairo
+ *
+ * The floor: for the first --floor reports (default 50), the page content streams of the haru PDF
+ * are inflated again and compressed alone, timed (zlib level 6, what libharu used; libdeflate
+ * level 1) and at the best ratio (zlib 9, libdeflate 12): what no PDF of this content can beat
+ * (the time nothing but compressing the pages; the size of the pages alone), printed with the
+ * ratio of ours to it.
  *
  * and prints the median and 90th percentile of each stage, of the whole report per backend
  * (load+score + layout + render, taken per report, not summed from the stage medians), the mean
  * size of the PDFs, and the process's peak RSS. Nothing is written to disk.
  *
  * usage: certreport-bench [--cohort DIR] [--n N] [--backend haru|cairo|both] [--warmup W]
+ *                         [--tagged yes|no] [--clock wall|cpu] [--floor N] [--cache yes|no]
  *                         [--assets DIR]
  * No global mutable state: everything lives in main's frame. */
-#define _POSIX_C_SOURCE 200809L
+#define _GNU_SOURCE /* memmem */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libdeflate.h>
 #include <libxml/parser.h>
+#include <zlib.h>
 
 #include "certreport/certreport.h"
 
@@ -52,7 +63,10 @@ typedef struct bench_options {
     const char *cohort, *assets, *backend;
     unsigned long n, warmup;
     int haru, cairo;
-    int untagged; /* --tagged no: plain PDFs (no structure ops) */
+    int untagged;        /* --tagged no: plain PDFs (no structure ops) */
+    int nocache;         /* --cache no: no cache shared by the reports' layouts */
+    unsigned long floor; /* --floor N: reports whose floor is measured */
+    clockid_t clock;
 } bench_options;
 
 /* Everything loaded once and shared by every report. */
@@ -65,7 +79,17 @@ typedef struct bench_env {
     cr_layout_spec *spec;
     cr_strings *strings[NLANGS]; /* NULL: falls back to strings[0] (en) */
     cr_fonts *fonts;
+    cr_layout_cache *cache; /* shared by every report's layout (NULL: --cache no) */
 } bench_env;
+
+/* The floor (see the top): sums over the reports measured. */
+typedef struct floor_acc {
+    unsigned long reports;
+    double raw, z9, dz12; /* bytes of the page content streams: as they are, compressed */
+    double ms_z6, ms_d1;  /* time to compress them */
+    double pdf;           /* bytes of those reports' PDFs */
+    struct libdeflate_compressor *d1, *d12;
+} floor_acc;
 
 typedef struct bench_results {
     double *ms[NSERIES]; /* one sample per measured report */
@@ -76,10 +100,12 @@ typedef struct bench_results {
     double first[NSERIES]; /* the process's first report */
 } bench_results;
 
-static double now_ms(void)
+/* |clock|: CLOCK_MONOTONIC (wall time, the default) or CLOCK_PROCESS_CPUTIME_ID (--clock cpu:
+ * the CPU this process used, which other jobs on a loaded machine disturb less; A/B runs). */
+static double now_ms(clockid_t clock)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(clock, &ts);
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -94,12 +120,17 @@ static int usage(FILE *f)
 {
     fputs(
         "usage: certreport-bench [--cohort DIR] [--n N] [--backend haru|cairo|both]\n"
-        "                        [--warmup W] [--assets DIR]\n"
+        "                        [--warmup W] [--tagged yes|no] [--clock wall|cpu] [--floor N]\n"
+        "                        [--cache yes|no] [--assets DIR]\n"
         "  --cohort DIR   cohort folder (default: the samples/cohort next to the assets)\n"
         "  --n N          reports to time, cycling over the cohort's cities (default 500)\n"
         "  --backend B    haru, cairo or both (default both)\n"
         "  --warmup W     untimed reports made first (default 5)\n"
         "  --tagged yes|no  tagged (accessible) PDF, as the CLI's default, or plain (default yes)\n"
+        "  --clock wall|cpu wall time (default), or the process's CPU time (A/B runs on a busy\n"
+        "                 machine)\n"
+        "  --floor N      measure the compression floor on the first N haru reports (default 50)\n"
+        "  --cache yes|no one layout cache shared by the reports, or one per report (default yes)\n"
         "  --assets DIR   assets folder (default: the source tree's assets/)\n",
         f);
     return f == stdout ? 0 : 2;
@@ -107,7 +138,12 @@ static int usage(FILE *f)
 
 static int parse_args(int argc, char **argv, bench_options *o, char *cohort_buf, size_t size)
 {
-    *o = (bench_options){.n = 500, .warmup = 5, .backend = "both", .assets = NULL};
+    *o = (bench_options){.n = 500,
+                         .warmup = 5,
+                         .backend = "both",
+                         .assets = NULL,
+                         .clock = CLOCK_MONOTONIC,
+                         .floor = 50};
     for (int i = 1; i < argc; i += 2) { /* options come in pairs: --name value */
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -122,9 +158,17 @@ static int parse_args(int argc, char **argv, bench_options *o, char *cohort_buf,
             o->assets = v;
         else if (strcmp(a, "--backend") == 0)
             o->backend = v;
+        else if (strcmp(a, "--clock") == 0 && (strcmp(v, "wall") == 0 || strcmp(v, "cpu") == 0))
+            o->clock = strcmp(v, "cpu") == 0 ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_MONOTONIC;
         else if (strcmp(a, "--tagged") == 0 && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0))
             o->untagged = strcmp(v, "no") == 0;
-        else if (strcmp(a, "--n") == 0) {
+        else if (strcmp(a, "--cache") == 0 && (strcmp(v, "yes") == 0 || strcmp(v, "no") == 0))
+            o->nocache = strcmp(v, "no") == 0;
+        else if (strcmp(a, "--floor") == 0) {
+            o->floor = strtoul(v, &end, 10);
+            if (*end)
+                return usage(stderr);
+        } else if (strcmp(a, "--n") == 0) {
             o->n = strtoul(v, &end, 10);
             if (*end || o->n == 0)
                 return usage(stderr);
@@ -163,7 +207,7 @@ static int find_rel(char *out, size_t size, const char *assets, const char *rel)
 static int env_open(bench_env *e, const bench_options *o, bench_results *r, cr_error *err)
 {
     char path[PATH_MAX + 64], fonts_dir[PATH_MAX + 64];
-    double t0 = now_ms();
+    double t0 = now_ms(o->clock);
     snprintf(e->assets, sizeof e->assets, "%s", o->assets);
     snprintf(path, sizeof path, "%s/schemas", e->assets);
     if (!(e->schemas = cr_schemas_load(path, err)))
@@ -186,18 +230,21 @@ static int env_open(bench_env *e, const bench_options *o, bench_results *r, cr_e
     }
     if (!(e->fonts = cr_layout_spec_load_fonts(e->spec, err)))
         return fail("fonts", err), -1;
-    double t1 = now_ms();
+    if (!o->nocache && !(e->cache = cr_layout_cache_new(e->fonts, 0, err)))
+        return fail("layout cache", err), -1;
+    double t1 = now_ms(o->clock);
     if (!(e->cohort = cr_cohort_scan(o->cohort, err)))
         return fail("cohort", err), -1;
     if (!(e->peers = cr_cohort_stats(e->cohort, e->catalog, e->schemas, NULL, err)))
         return fail("peers", err), -1;
     r->setup_ms = t1 - t0;
-    r->peers_ms = now_ms() - t1;
+    r->peers_ms = now_ms(o->clock) - t1;
     return 0;
 }
 
 static void env_close(bench_env *e)
 {
+    cr_layout_cache_free(e->cache);
     cr_fonts_free(e->fonts);
     for (size_t i = 0; i < NLANGS; i++)
         cr_strings_free(e->strings[i]);
@@ -231,9 +278,110 @@ static long long document_date(const cr_assessment *a)
     return (long long)(era * 146097 + doe - 719468) * 86400;
 }
 
+/* Inflates the zlib stream [p, p + n) into a malloc'd buffer; NULL when it is not one. */
+static unsigned char *inflate_all(const unsigned char *p, size_t n, size_t *out_len)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit(&z) != Z_OK)
+        return NULL;
+    size_t cap = 4 * n + 1024, len = 0;
+    unsigned char *out = malloc(cap);
+    if (!out) {
+        inflateEnd(&z);
+        return NULL;
+    }
+    z.next_in = (unsigned char *)p;
+    z.avail_in = (uInt)n;
+    int rc = Z_OK;
+    while (rc == Z_OK) {
+        if (len == cap) {
+            unsigned char *g = realloc(out, cap *= 2);
+            if (!g) {
+                rc = Z_MEM_ERROR;
+                break;
+            }
+            out = g;
+        }
+        z.next_out = out + len;
+        z.avail_out = (uInt)(cap - len);
+        rc = inflate(&z, Z_NO_FLUSH);
+        len = cap - z.avail_out;
+    }
+    inflateEnd(&z);
+    if (rc != Z_STREAM_END) {
+        free(out);
+        return NULL;
+    }
+    *out_len = len;
+    return out;
+}
+
+/* The page content streams of |pdf| (as cr_pdf_pack writes it: "N 0 obj\n<<DICT>>\nstream\n"):
+ * the Flate streams that are no font file (/Length1), have no /Type, and hold no NUL byte (a
+ * CIDToGIDMap does). Each is compressed alone, as a PDF must. */
+static void measure_floor(const unsigned char *pdf, size_t len, floor_acc *f, clockid_t clock)
+{
+    const unsigned char *p = pdf, *end = pdf + len;
+    double raw = 0, z9 = 0, d12 = 0, ms_z6 = 0, ms_d1 = 0;
+    while (p < end) {
+        const unsigned char *d = memmem(p, (size_t)(end - p), " obj\n<<", 7);
+        if (!d)
+            break;
+        const unsigned char *s = memmem(d, (size_t)(end - d), ">>\nstream\n", 10);
+        const unsigned char *eo = memmem(d, (size_t)(end - d), "endobj", 6);
+        if (!s || (eo && eo < s)) { /* not a stream object */
+            p = eo ? eo + 6 : end;
+            continue;
+        }
+        size_t dn = (size_t)(s - d);
+        const unsigned char *l = memmem(d, dn, "/Length ", 8);
+        const unsigned char *data = s + 10;
+        size_t n = l ? strtoul((const char *)l + 8, NULL, 10) : 0;
+        p = data + n;
+        if (!l || n > (size_t)(end - data) || !memmem(d, dn, "/FlateDecode", 12) ||
+            memmem(d, dn, "/Type", 5) || memmem(d, dn, "/Length1", 8))
+            continue;
+        size_t rn;
+        unsigned char *r = inflate_all(data, n, &rn);
+        if (!r)
+            continue;
+        if (!memchr(r, 0, rn)) {
+            uLongf zcap = compressBound((uLong)rn);
+            size_t dcap = libdeflate_zlib_compress_bound(f->d12, rn);
+            unsigned char *buf = malloc(zcap > dcap ? zcap : dcap);
+            if (buf) {
+                uLongf got = zcap;
+                double t0 = now_ms(clock);
+                compress2(buf, &got, r, (uLong)rn, 6);
+                double t1 = now_ms(clock);
+                libdeflate_zlib_compress(f->d1, r, rn, buf, dcap);
+                double t2 = now_ms(clock);
+                ms_z6 += t1 - t0;
+                ms_d1 += t2 - t1;
+                got = zcap;
+                compress2(buf, &got, r, (uLong)rn, 9);
+                z9 += (double)got;
+                d12 += (double)libdeflate_zlib_compress(f->d12, r, rn, buf, dcap);
+                raw += (double)rn;
+                free(buf);
+            }
+        }
+        free(r);
+    }
+    f->raw += raw;
+    f->z9 += z9;
+    f->dz12 += d12;
+    f->ms_z6 += ms_z6;
+    f->ms_d1 += ms_d1;
+    f->pdf += (double)len;
+    f->reports++;
+}
+
 /* One report: every stage timed into |ms| (NSERIES entries). Returns 0 or -1. */
 static int one_report(const bench_env *e, const bench_options *o, const cr_cohort_entry *ce,
-                      double *ms, size_t *bytes_haru, size_t *bytes_cairo, size_t *pages)
+                      double *ms, size_t *bytes_haru, size_t *bytes_cairo, size_t *pages,
+                      floor_acc *floor)
 {
     cr_error err;
     cr_error_init(&err);
@@ -243,12 +391,12 @@ static int one_report(const bench_env *e, const bench_options *o, const cr_cohor
     cr_buffer out = {0};
     int rc = -1;
 
-    double t0 = now_ms();
+    double t0 = now_ms(o->clock);
     if (cr_cohort_load(ce, &a, e->catalog, e->schemas, &err) != CR_OK) {
         fail(ce->id, &err);
         return -1;
     }
-    double t1 = now_ms();
+    double t1 = now_ms(o->clock);
     cr_report_request req = {.catalog = e->catalog,
                              .assessment = &a,
                              .peers = e->peers,
@@ -256,37 +404,40 @@ static int one_report(const bench_env *e, const bench_options *o, const cr_cohor
                              .strings = strings_for(e, a.submission->lang),
                              .fonts = e->fonts,
                              .created = document_date(&a),
-                             .untagged = o->untagged};
+                             .untagged = o->untagged,
+                             .cache = e->cache};
     if (!(d = cr_layout_report(&req, &err))) {
         fail(ce->id, &err);
         goto done;
     }
-    double t2 = now_ms();
+    double t2 = now_ms(o->clock);
     ms[STAGE_LOAD] = t1 - t0;
     ms[STAGE_LAYOUT] = t2 - t1;
     *pages = d->npages;
     if (o->haru) {
-        double t = now_ms();
+        double t = now_ms(o->clock);
         if (cr_render_pdf(d, e->fonts, &out, &err) != CR_OK) {
             fail(ce->id, &err);
             goto done;
         }
-        ms[STAGE_HARU] = now_ms() - t;
+        ms[STAGE_HARU] = now_ms(o->clock) - t;
         if (out.len < 5 || memcmp(out.data, "%PDF-", 5) != 0) {
             fprintf(stderr, "certreport-bench: %s: haru wrote no PDF\n", ce->id);
             goto done;
         }
         ms[TOTAL_HARU] = ms[STAGE_LOAD] + ms[STAGE_LAYOUT] + ms[STAGE_HARU];
         *bytes_haru = out.len;
+        if (floor)
+            measure_floor(out.data, out.len, floor, o->clock);
         cr_buffer_free(&out);
     }
     if (o->cairo) {
-        double t = now_ms();
+        double t = now_ms(o->clock);
         if (cr_render_cairo(d, e->fonts, CR_CAIRO_PDF, 0, 72, &out, &err) != CR_OK) {
             fail(ce->id, &err);
             goto done;
         }
-        ms[STAGE_CAIRO] = now_ms() - t;
+        ms[STAGE_CAIRO] = now_ms(o->clock) - t;
         if (out.len < 5 || memcmp(out.data, "%PDF-", 5) != 0) {
             fprintf(stderr, "certreport-bench: %s: cairo wrote no PDF\n", ce->id);
             goto done;
@@ -325,7 +476,8 @@ static double median(const double *v, size_t n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
-static void print_results(const bench_options *o, const bench_env *e, bench_results *r)
+static void print_results(const bench_options *o, const bench_env *e, bench_results *r,
+                          const floor_acc *f)
 {
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
@@ -358,12 +510,38 @@ static void print_results(const bench_options *o, const bench_env *e, bench_resu
                percentile(v, r->n, 90), sum / (double)r->n, v[r->n - 1]);
     }
     putchar('\n');
+    if (o->haru && f->reports) {
+        double k = (double)f->reports, total = median(r->ms[TOTAL_HARU], r->n);
+        double best = f->z9 < f->dz12 ? f->z9 : f->dz12;
+        printf("floor over the first %lu reports: their page content streams alone, %.1f KB "
+               "raw per report\n",
+               f->reports, f->raw / k / 1024.0);
+        printf("  floor, size: zlib-9 %.1f KB, libdeflate-12 %.1f KB per report; our PDF %.1f KB "
+               "= %.2fx the floor\n",
+               f->z9 / k / 1024.0, f->dz12 / k / 1024.0, f->pdf / k / 1024.0,
+               best > 0 ? f->pdf / best : 0.0);
+        printf("  floor, time: zlib-6 %.3f ms, libdeflate-1 %.3f ms per report to compress them; "
+               "TOTAL haru median = %.2fx the zlib-6 floor (render haru alone %.2fx)\n",
+               f->ms_z6 / k, f->ms_d1 / k, f->ms_z6 > 0 ? total / (f->ms_z6 / k) : 0.0,
+               f->ms_z6 > 0 ? median(r->ms[STAGE_HARU], r->n) / (f->ms_z6 / k) : 0.0);
+    }
     if (o->haru)
         printf("bytes per report, haru:  %.0f (%.1f KB)\n", (double)r->bytes_haru / (double)r->n,
                (double)r->bytes_haru / (double)r->n / 1024.0);
     if (o->cairo)
         printf("bytes per report, cairo: %.0f (%.1f KB)\n", (double)r->bytes_cairo / (double)r->n,
                (double)r->bytes_cairo / (double)r->n / 1024.0);
+    if (e->cache) {
+        cr_layout_cache_stats cs;
+        cr_layout_cache_get_stats(e->cache, &cs);
+        printf(
+            "layout cache: %llu hits, %llu misses (%.1f%% hits), %zu entries, %zu KB of %zu KB\n",
+            cs.hits, cs.misses,
+            cs.hits + cs.misses ? 100.0 * (double)cs.hits / (double)(cs.hits + cs.misses) : 0.0,
+            cs.entries, cs.bytes / 1024, cs.max_bytes / 1024);
+    } else {
+        printf("layout cache: one per report (--cache no)\n");
+    }
     printf("peak RSS: %ld KB\n", ru.ru_maxrss);
 }
 
@@ -383,7 +561,15 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     cr_error err;
     cr_error_init(&err);
+    floor_acc fl;
+    memset(&fl, 0, sizeof fl);
     rc = 1;
+    fl.d1 = libdeflate_alloc_compressor(1);
+    fl.d12 = libdeflate_alloc_compressor(12);
+    if (!fl.d1 || !fl.d12) {
+        fputs("certreport-bench: out of memory\n", stderr);
+        goto out;
+    }
     if (env_open(&e, &o, &r, &err) != 0)
         goto out;
     for (int s = 0; s < NSERIES; s++)
@@ -399,7 +585,8 @@ int main(int argc, char **argv)
         size_t bh = 0, bc = 0, pages = 0;
         size_t city = (i < o.warmup ? i : i - o.warmup) % e.cohort->n;
         const cr_cohort_entry *ce = &e.cohort->entries[city];
-        if (one_report(&e, &o, ce, ms, &bh, &bc, &pages))
+        bool floor = i >= o.warmup && i - o.warmup < o.floor;
+        if (one_report(&e, &o, ce, ms, &bh, &bc, &pages, floor ? &fl : NULL))
             goto out;
         if (i == 0)
             memcpy(r.first, ms, sizeof ms);
@@ -413,11 +600,13 @@ int main(int argc, char **argv)
         r.pages += pages;
         r.n++;
     }
-    print_results(&o, &e, &r);
+    print_results(&o, &e, &r, &fl);
     rc = 0;
 out:
     for (int s = 0; s < NSERIES; s++)
         free(r.ms[s]);
+    libdeflate_free_compressor(fl.d1);
+    libdeflate_free_compressor(fl.d12);
     env_close(&e);
     xmlCleanupParser();
     return rc;

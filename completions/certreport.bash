@@ -28,7 +28,7 @@ _certreport() {
         render) opts="$common --audit --peers --cohort -o --format --backend --layout --previous --lang --no-accessible --dump" ;;
         batch) opts="$common -o -j --peers --format --backend --layout --force --shard --previous --lang --no-accessible --quiet --wait" ;;
         merge) opts="--wait --quiet --help" ;;
-        serve) opts="--peers --tokens --listen --assets --max-body --timeout --max-connections --max-renders --help" ;;
+        serve) opts="--peers --tokens --listen --assets --max-body --timeout --max-connections --workers --queue-wait --test-hooks --help" ;;
         token) opts="--staff --city --tokens --help" ;;
         cohort) opts="$common -o --peers --backend --layout --lang --no-accessible" ;;
     esac

@@ -120,9 +120,9 @@ EOF
         --unicodes="$unicodes" \
         --layout-features='' \
         --no-hinting \
-        --glyph-names \
+        --no-glyph-names \
         --notdef-outline \
-        --name-IDs='*' \
+        --name-IDs=0,1,2,6 \
         --drop-tables+=DSIG
 done
 
@@ -210,9 +210,9 @@ EOF
         --unicodes="$unicodes" \
         --layout-features='' \
         --no-hinting \
-        --glyph-names \
+        --no-glyph-names \
         --notdef-outline \
-        --name-IDs='*' \
+        --name-IDs=0,1,2,6 \
         --drop-tables+=DSIG
     # A subset of Noto Sans Regular must not share its PostScript name with
     # NotoSans-Regular.ttf (PDF writers would take the two for one font);

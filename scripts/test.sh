@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 jobs="$(nproc)"
 
 echo "== format (clang-format --dry-run, style in .clang-format)"
-find src app include tests samples bench \( -path tests/fuzz/corpus -o -path tests/a11y/node_modules \) \
+find src app include tests samples bench \( -path tests/fuzz/corpus -o -name node_modules \) \
     -prune -o -name '*.[ch]' -print0 | sort -z | xargs -0 clang-format --dry-run --Werror
 # Every source, header and script of ours names its licence in its first comment (not fonts,
 # corpora or generated data).

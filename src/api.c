@@ -5,6 +5,7 @@
 #define _GNU_SOURCE /* dladdr */
 #include "certreport/api.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
 #include <stdio.h>
@@ -35,6 +36,14 @@ struct cr_install {
     cr_catalog *catalog;
     cr_layout_spec *spec; /* the default layout */
     cr_fonts *fonts;      /* its fonts */
+    /* cr_install_preload: every language's string table and translated catalog, by the string
+     * table's path; render() uses them instead of loading its own. Empty unless preloaded. */
+    struct preloaded {
+        char strings_path[PATH_MAX + 64];
+        cr_strings *strings;
+        cr_catalog *tcat; /* NULL: the catalog's own language */
+    } pre[CR_PRELOAD_MAX];
+    size_t npre;
 };
 
 static bool is_dir(const char *p)
@@ -84,6 +93,10 @@ void cr_install_close(cr_install *in)
 {
     if (!in)
         return;
+    for (size_t i = 0; i < in->npre; i++) {
+        cr_strings_free(in->pre[i].strings);
+        cr_catalog_free(in->pre[i].tcat);
+    }
     cr_fonts_free(in->fonts);
     cr_layout_spec_free(in->spec);
     cr_catalog_free(in->catalog);
@@ -144,6 +157,47 @@ const cr_schemas *cr_install_schemas(const cr_install *in)
     return in ? in->schemas : NULL;
 }
 
+cr_status cr_install_preload(cr_install *in, cr_error *err)
+{
+    if (!in)
+        return cr_error_set(err, CR_EUSAGE, NULL, 0, "cr_install_preload: in is NULL");
+    if (in->npre)
+        return CR_OK;
+    DIR *dir = opendir(in->strings_dir);
+    if (!dir)
+        return cr_error_set(err, CR_EIO, in->strings_dir, 0, "cannot read the folder");
+    cr_status st = CR_OK;
+    for (struct dirent *e; st == CR_OK && (e = readdir(dir));) {
+        size_t n = strlen(e->d_name);
+        char lang[64], strings_path[PATH_MAX + 64], cat_text[PATH_MAX + 64];
+        if (n < 5 || n - 4 >= sizeof lang || strcmp(e->d_name + n - 4, ".xml") != 0)
+            continue;
+        snprintf(lang, sizeof lang, "%.*s", (int)(n - 4), e->d_name);
+        if (!cr_language_files(in->strings_dir, in->catalog_path, in->catalog, lang, strings_path,
+                               cat_text, sizeof strings_path, NULL))
+            continue; /* a string table without its catalog translation: never chosen */
+        if (in->npre == CR_PRELOAD_MAX)
+            break; /* the rest load per report, as without preloading */
+        struct preloaded *p = &in->pre[in->npre];
+        memcpy(p->strings_path, strings_path, sizeof strings_path);
+        p->tcat = NULL;
+        bool ok = (p->strings = cr_strings_load(strings_path, in->schemas, err)) != NULL &&
+                  (!cat_text[0] ||
+                   ((p->tcat = cr_catalog_load(in->catalog_path, in->schemas, err)) != NULL &&
+                    cr_catalog_translate(p->tcat, cat_text, in->schemas, err) == CR_OK));
+        if (!ok)
+            st = err && err->code ? err->code : CR_EINPUT;
+        if (st != CR_OK) {
+            cr_strings_free(p->strings);
+            cr_catalog_free(p->tcat);
+        } else {
+            in->npre++;
+        }
+    }
+    closedir(dir);
+    return st;
+}
+
 /* Lays out and renders |a| against |peers|: the command line's render path. */
 static cr_status render(const cr_install *in, const cr_assessment *a, const cr_peers *peers,
                         const cr_render_options *opt, cr_buffer *out, cr_error *err)
@@ -172,20 +226,32 @@ static cr_status render(const cr_install *in, const cr_assessment *a, const cr_p
         st = err && err->code ? err->code : CR_EINPUT;
         goto done;
     }
-    if (!(strings = cr_strings_load(strings_path, in->schemas, err)))
-        goto done;
-    if (cat_text[0] && (!(tcat = cr_catalog_load(in->catalog_path, in->schemas, err)) ||
-                        cr_catalog_translate(tcat, cat_text, in->schemas, err) != CR_OK))
-        goto done;
+    const cr_strings *use_strings = NULL;
+    const cr_catalog *use_cat = in->catalog;
+    for (size_t i = 0; i < in->npre && !use_strings; i++)
+        if (strcmp(in->pre[i].strings_path, strings_path) == 0) {
+            use_strings = in->pre[i].strings;
+            if (in->pre[i].tcat)
+                use_cat = in->pre[i].tcat;
+        }
+    if (!use_strings) {
+        if (!(strings = cr_strings_load(strings_path, in->schemas, err)))
+            goto done;
+        if (cat_text[0] && (!(tcat = cr_catalog_load(in->catalog_path, in->schemas, err)) ||
+                            cr_catalog_translate(tcat, cat_text, in->schemas, err) != CR_OK))
+            goto done;
+        use_strings = strings;
+        use_cat = tcat ? tcat : in->catalog;
+    }
     const cr_fonts *f = fonts ? fonts : in->fonts;
     cr_fonts_check_inputs(f, a->submission, a->log, err); /* warnings only */
     bool pdf = opt->format == CR_OUTPUT_PDF;
     bool haru = pdf && opt->backend == CR_BACKEND_HARU;
-    cr_report_request req = {.catalog = tcat ? tcat : in->catalog,
+    cr_report_request req = {.catalog = use_cat,
                              .assessment = a,
                              .peers = peers,
                              .spec = spec ? spec : in->spec,
-                             .strings = strings,
+                             .strings = use_strings,
                              .fonts = f,
                              .created = opt->created >= 0 ? opt->created : cr_assessment_date(a),
                              .untagged = opt->untagged || !haru};

@@ -6,6 +6,7 @@
  * table, no outline loaded): a chain of some 6,000 glyphs costs well under a millisecond. */
 #include "certreport/fonts.h"
 #include "args.h"
+#include "fonts_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -265,6 +266,12 @@ size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t le
     if (p >= end)
         return 0;
     *font = classify(f, face, cr_utf8_next(&p), &adv);
+    if (*font == CR_FONT_FACE) { /* a run of ASCII the face has (or controls): no decoding */
+        const int32_t *direct = f->face[face].direct;
+        while (p < end && (unsigned char)*p < 0x80 &&
+               (direct[(unsigned char)*p] >= 0 || (unsigned char)*p < 0x20))
+            p++;
+    }
     while (p < end) {
         const char *q = p;
         if (classify(f, face, cr_utf8_next(&q), &adv) != *font)
@@ -274,35 +281,54 @@ size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t le
     return (size_t)(p - text);
 }
 
-float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len)
+void cr_fonts_units_add(const cr_fonts *f, cr_face face, const char *text, size_t len, cr_units *u)
 {
     if (!usable(f, face) || !text)
-        return 0;
+        return;
     const face_metrics *m = &f->face[face];
     const char *p = text, *end = text + len;
-    long units = 0; /* the face's own (and its placeholders) */
-    long fb[CR_FONTS_MAX_FALLBACK] = {0};
-    bool any_fb = false;
     while (p < end) {
+        unsigned char b = (unsigned char)*p;
+        int32_t a;
+        if (b < 0x80 && (a = m->direct[b]) >= 0) { /* ASCII the face has: most of every text */
+            u->face += a;
+            p++;
+            continue;
+        }
         uint32_t cp = cr_utf8_next(&p);
-        int32_t a = advance_of(m, cp);
+        a = advance_of(m, cp);
         if (a >= 0) { /* the common case first */
-            units += a;
+            u->face += a;
             continue;
         }
         unsigned font = classify(f, face, cp, &a);
         if (font >= 1 && font <= CR_FONTS_MAX_FALLBACK) {
-            fb[font - 1] += a;
-            any_fb = true;
+            u->fb[font - 1] += a;
+            u->any_fb = true;
         } else {
-            units += a;
+            u->face += a;
         }
     }
-    float w = (float)units * size / (float)m->units_per_em;
-    for (size_t k = 0; any_fb && k < f->nfallback; k++)
-        if (fb[k])
-            w += (float)fb[k] * size / (float)f->fallback[k].units_per_em;
+}
+
+float cr_fonts_units_width(const cr_fonts *f, cr_face face, float size, const cr_units *u)
+{
+    if (!usable(f, face))
+        return 0;
+    float w = (float)u->face * size / (float)f->face[face].units_per_em;
+    for (size_t k = 0; u->any_fb && k < f->nfallback; k++)
+        if (u->fb[k])
+            w += (float)u->fb[k] * size / (float)f->fallback[k].units_per_em;
     return w;
+}
+
+float cr_fonts_width(const cr_fonts *f, cr_face face, float size, const char *text, size_t len)
+{
+    if (!usable(f, face) || !text)
+        return 0;
+    cr_units u = {0};
+    cr_fonts_units_add(f, face, text, len, &u);
+    return cr_fonts_units_width(f, face, size, &u);
 }
 
 bool cr_fonts_has(const cr_fonts *f, cr_face face, uint32_t cp)

@@ -2143,7 +2143,12 @@ cr_display *cr_layout_report(const cr_report_request *req, cr_error *err)
     if (!cr_draw_init(L, req->catalog, req->spec, req->strings, req->fonts, req->peers, err))
         goto done;
     L->tagged = !req->untagged;
-    if (L->cat->nareas > CR_MAX_LIST || !check_previous(R))
+    if (req->cache && cr_layout_cache_fonts(req->cache) != req->fonts) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0,
+                     "cr_layout_report: the cache was made for another set of fonts");
+        goto done;
+    }
+    if (!cr_draw_use_cache(L, req->cache) || L->cat->nareas > CR_MAX_LIST || !check_previous(R))
         goto done;
     for (size_t k = 0; k < CR_MAX_LIST; k++)
         R->area_anchor[k] = -1;

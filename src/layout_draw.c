@@ -27,6 +27,21 @@ bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp, c
     return !d->oom;
 }
 
+bool cr_draw_use_cache(cr_draw *d, cr_layout_cache *cache)
+{
+    if (cache) {
+        d->cache = cache;
+        return true;
+    }
+    cr_error ignored;
+    cr_error_init(&ignored);
+    d->cache = cr_layout_cache_new(d->f, 1024u * 1024u, &ignored);
+    d->own_cache = d->cache != NULL;
+    if (!d->cache)
+        d->oom = true;
+    return !d->oom;
+}
+
 bool cr_draw_balance(cr_draw *d)
 {
     if (d->oom || d->npages < 2)
@@ -73,6 +88,10 @@ void cr_draw_release(cr_draw *d)
         free(d->pages[i].ops);
     free(d->pages);
     cr_arena_free(d->tmp);
+    if (d->own_cache)
+        cr_layout_cache_free(d->cache);
+    d->cache = NULL;
+    d->own_cache = false;
     d->pages = NULL;
     d->npages = d->pcap = 0;
     d->tmp = NULL;
@@ -90,6 +109,13 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
         d->oom = true;
         return NULL;
     }
+    /* Room for every op at once (the pages' and some 16 of decoration each), instead of growing
+     * the list by doubling and copying it each time. */
+    size_t want = 8 + d->npages * 16;
+    for (size_t pi = 0; pi < d->npages; pi++)
+        want += d->pages[pi].n;
+    if ((dl.ops = malloc(want * sizeof *dl.ops)))
+        dl.cap = want; /* else cr_dlist_add grows it as it goes */
     const cr_op begin_doc = {.kind = CR_OP_BEGIN, .role = CR_ROLE_DOCUMENT},
                 end = {.kind = CR_OP_END};
     for (size_t pi = 0; pi < d->npages; pi++) {
@@ -278,7 +304,7 @@ static void emit_to(cr_draw *d, size_t page, const cr_op *op)
         return;
     cr_page *p = &d->pages[page];
     if (p->n == p->cap) {
-        size_t cap = p->cap ? p->cap * 2 : 256;
+        size_t cap = p->cap ? p->cap * 2 : 512;
         cr_op *n = realloc(p->ops, cap * sizeof *n);
         if (!n) {
             d->oom = true;
@@ -691,7 +717,7 @@ float cr_draw_fit_size(cr_draw *d, cr_face face, float size, float min, const ch
 
 size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w, cr_line **lines)
 {
-    size_t n = cr_wrap(d->tmp, d->f, face, size, s ? s : "", w, lines);
+    size_t n = cr_wrap_cached(d->cache, d->tmp, d->f, face, size, s ? s : "", w, lines);
     if (!*lines)
         d->oom = true;
     return n;
@@ -1049,7 +1075,7 @@ float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill f
     cr_cell cells[CR_TABLE_MAX_COLS];
     for (size_t r = 0; r < n && !d->oom; r++) {
         bool shade = false;
-        memset(cells, 0, sizeof cells);
+        memset(cells, 0, t->ncols * sizeof *cells); /* a cell is 1.4 KB: just the table's */
         fill(d, data, r, cells, &shade);
         h[r] = cr_table_row_height(d, t, cells);
     }
@@ -1076,7 +1102,7 @@ void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, floa
     cr_cell cells[CR_TABLE_MAX_COLS];
     for (size_t r = 0; r < n && !d->oom; r++) {
         bool shade = false;
-        memset(cells, 0, sizeof cells);
+        memset(cells, 0, t->ncols * sizeof *cells); /* a cell is 1.4 KB: just the table's */
         fill(d, data, r, cells, &shade);
         /* A break an earlier pass asked for, when this page keeps enough rows before it. */
         bool asked = false;

@@ -55,7 +55,9 @@ typedef struct cr_draw {
     const cr_strings *st;
     const cr_fonts *f;
     const cr_peers *peers;
-    cr_arena *tmp; /* scratch strings, freed with the layout */
+    cr_arena *tmp;          /* scratch strings, freed with the layout */
+    cr_layout_cache *cache; /* line breaks measured (cr_draw_use_cache) */
+    bool own_cache;         /* |cache| is the layout's own, freed with it */
     cr_error *err;
     bool oom;
     float x0, x1, top, bottom, y; /* the content box and the cursor */
@@ -84,6 +86,10 @@ typedef struct cr_draw {
  * out of memory. Always pair with cr_draw_release. */
 bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp, const cr_strings *st,
                   const cr_fonts *f, const cr_peers *peers, cr_error *err);
+
+/* Breaks lines through |cache| (made for the fonts of |d|), or through a cache of the layout's
+ * own when NULL. false (and d->oom) when out of memory. */
+bool cr_draw_use_cache(cr_draw *d, cr_layout_cache *cache);
 
 /* After a pass of the layout: whether a page (not the last) is filled less than the layout's
  * min-fill while it starts with the last rows of a table split from the page before; if so, asks

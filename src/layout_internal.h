@@ -4,6 +4,7 @@
 #define CR_LAYOUT_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "certreport/display.h"
@@ -84,6 +85,10 @@ struct cr_strings {
     const char *lang;
     cr_string_entry *entries; /* sorted by key */
     size_t n;
+    /* A hash index of the keys (the layout looks up about a thousand per report): slot i holds
+     * 1 + the index of an entry, or 0; open addressing, |mask| + 1 slots (NULL: bsearch). */
+    uint32_t *index;
+    size_t mask;
     cr_arena *arena;
 };
 

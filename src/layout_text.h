@@ -54,4 +54,13 @@ typedef struct cr_line {
 size_t cr_wrap(cr_arena *a, const cr_fonts *f, cr_face face, float size, const char *text,
                float maxw, cr_line **lines);
 
+/* cr_wrap through cache |c| (layout.h): the same lines, from the cache when it has this face,
+ * size, width and text, else broken and kept. Without |c|, or with one made for other fonts than
+ * |f|, just cr_wrap. */
+size_t cr_wrap_cached(cr_layout_cache *c, cr_arena *a, const cr_fonts *f, cr_face face, float size,
+                      const char *text, float maxw, cr_line **lines);
+
+/* The fonts cache |c| was made for (NULL for a NULL |c|). */
+const cr_fonts *cr_layout_cache_fonts(const cr_layout_cache *c);
+
 #endif

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #include "layout_internal.h"
 #include "args.h"
@@ -328,6 +329,29 @@ static int by_key(const void *a, const void *b)
     return strcmp(((const cr_string_entry *)a)->key, ((const cr_string_entry *)b)->key);
 }
 
+static uint64_t key_hash(const char *key)
+{
+    return XXH3_64bits(key, strlen(key));
+}
+
+/* The hash index of the sorted entries (see cr_strings.index). false when out of memory. */
+static bool index_keys(cr_strings *s)
+{
+    size_t slots = 16;
+    while (slots < 2 * s->n)
+        slots *= 2;
+    if (s->n >= UINT32_MAX || !(s->index = cr_arena_calloc(s->arena, slots, sizeof *s->index)))
+        return false;
+    s->mask = slots - 1;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t at = (size_t)key_hash(s->entries[i].key) & s->mask;
+        while (s->index[at])
+            at = (at + 1) & s->mask;
+        s->index[at] = (uint32_t)i + 1;
+    }
+    return true;
+}
+
 cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_error *err)
 {
     if (CR_ARG_NULL(path, err) || CR_ARG_NULL(schemas, err))
@@ -379,6 +403,7 @@ cr_strings *cr_strings_load(const char *path, const cr_schemas *schemas, cr_erro
             break;
         }
     }
+    oom = !bad && !index_keys(s);
 done:
     if (oom)
         cr_error_set(err, CR_ENOMEM, path, 0, "out of memory");
@@ -400,6 +425,14 @@ const char *cr_strings_get(const cr_strings *s, const char *key)
 {
     if (!s || !key)
         return NULL;
+    if (s->index) {
+        for (size_t at = (size_t)key_hash(key) & s->mask; s->index[at]; at = (at + 1) & s->mask) {
+            const cr_string_entry *e = &s->entries[s->index[at] - 1];
+            if (strcmp(e->key, key) == 0)
+                return e->value;
+        }
+        return NULL;
+    }
     cr_string_entry k = {.key = key};
     const cr_string_entry *e = bsearch(&k, s->entries, s->n, sizeof *s->entries, by_key);
     return e ? e->value : NULL;

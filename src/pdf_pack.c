@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* certreport: packs a PDF's small objects into an object stream (see pdf_pack.h). */
+/* certreport: packs a PDF's small objects into an object stream and compresses its streams (see
+ * pdf_pack.h). */
 #define _GNU_SOURCE /* memmem */
 #include "pdf_pack.h"
 
@@ -9,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <zlib.h>
+#include <libdeflate.h>
 
 /* ---- a growable output buffer ---- */
 
@@ -57,13 +58,15 @@ static void put_num(obuf *b, size_t v, const char *after)
     put_str(b, after);
 }
 
-/* Flate-compresses |b| into |z| (replacing its content). */
-static void deflate_into(const obuf *b, obuf *z)
+/* Flate-compresses (zlib format, as /FlateDecode reads it) the |n| bytes at |in| into |z|
+ * (replacing its content), with |c|. */
+static void deflate_bytes(struct libdeflate_compressor *c, const unsigned char *in, size_t n,
+                          obuf *z)
 {
     z->n = 0;
-    if (b->oom || z->oom)
+    if (z->oom)
         return;
-    uLongf cap = compressBound((uLong)b->n);
+    size_t cap = libdeflate_zlib_compress_bound(c, n);
     if (!z->p || z->cap < cap) {
         unsigned char *q = realloc(z->p, cap);
         if (!q) {
@@ -73,11 +76,20 @@ static void deflate_into(const obuf *b, obuf *z)
         z->p = q;
         z->cap = cap;
     }
-    uLongf got = cap;
-    if (compress2(z->p, &got, b->p, (uLong)b->n, Z_BEST_SPEED) != Z_OK)
-        z->oom = true; /* only Z_MEM_ERROR can happen with a large enough buffer */
+    size_t got = libdeflate_zlib_compress(c, in, n, z->p, cap);
+    if (got == 0)
+        z->oom = true; /* cannot happen with a buffer of the bound's size */
     else
         z->n = got;
+}
+
+static void deflate_into(struct libdeflate_compressor *c, const obuf *b, obuf *z)
+{
+    if (b->oom) {
+        z->oom = true;
+        return;
+    }
+    deflate_bytes(c, b->p, b->n, z);
 }
 
 /* A stream object: "ID 0 obj\n<<DICT /Filter /FlateDecode /Length N>>\nstream\n...". */
@@ -91,6 +103,64 @@ static void put_stream(obuf *o, size_t id, const char *dict, const obuf *z)
     put(o, "\nendstream\nendobj\n", 18);
 }
 
+/* ---- objects without their layout whitespace ---- */
+
+static bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\0';
+}
+
+static bool is_delim(unsigned char c)
+{
+    return c == '(' || c == ')' || c == '<' || c == '>' || c == '[' || c == ']' || c == '{' ||
+           c == '}' || c == '/' || c == '%';
+}
+
+/* Appends the object value [s, s + n) with the whitespace libharu lays it out with removed:
+ * a run of whitespace is dropped next to a delimiter ("<<\n/S /P\n>>" becomes "<</S/P>>") and
+ * becomes one space between two other tokens ("12 0 R"). Strings are copied as they are: a
+ * literal string with its nested parentheses and escapes, a hex string up to its ">". The
+ * value means the same (ISO 32000-1, 7.2); a tagged report's small objects shrink by a third
+ * before compression. */
+static void put_min(obuf *b, const unsigned char *s, size_t n)
+{
+    size_t i = 0, start = b->n;
+    while (i < n && !b->oom) {
+        unsigned char c = s[i];
+        if (is_space(c)) {
+            while (i < n && is_space(s[i]))
+                i++;
+            if (b->n > start && i < n && !is_delim(b->p[b->n - 1]) && !is_delim(s[i]))
+                put(b, " ", 1);
+        } else if (c == '(') { /* a literal string */
+            size_t j = i + 1;
+            int depth = 1;
+            while (j < n && depth > 0) {
+                if (s[j] == '\\')
+                    j++;
+                else if (s[j] == '(')
+                    depth++;
+                else if (s[j] == ')')
+                    depth--;
+                j++;
+            }
+            put(b, s + i, (j < n ? j : n) - i);
+            i = j;
+        } else if (c == '<' && i + 1 < n && s[i + 1] != '<') { /* a hex string */
+            const unsigned char *e = memchr(s + i, '>', n - i);
+            size_t j = e ? (size_t)(e - s) + 1 : n;
+            put(b, s + i, j - i);
+            i = j;
+        } else {
+            size_t j = i + 1;
+            while (j < n && !is_space(s[j]) && s[j] != '(' && !(s[j] == '<' && s[j - 1] != '<'))
+                j++;
+            put(b, s + i, j - i);
+            i = j;
+        }
+    }
+}
+
 /* ---- reading libharu's output ---- */
 
 typedef struct obj {
@@ -98,6 +168,12 @@ typedef struct obj {
     size_t body, body_end; /* its value, between "obj" and "endobj" */
     bool packed;
     size_t new_off, index; /* where it went: offset in the output, or index in the stream */
+    /* A stream that goes out compressed: its dictionary [dict, dict_end) (up to its closing
+     * ">>"), the /Length entry [len_key, len_end) left out of it, its data [data, data + data_len).
+     * A dropped object (the number libharu writes a stream's length into) becomes free. */
+    bool compress, dropped;
+    size_t dict, dict_end, len_key, len_end, data, data_len, len_obj;
+    size_t value; /* 1 + the index of its value in the caller's values, or 0 */
 } obj;
 
 /* Parses a decimal number at *p (no sign), at most |maxd| digits. */
@@ -254,8 +330,109 @@ bad:
     return false;
 }
 
+/* The body of object |id| as a number (libharu's indirect stream lengths), or SIZE_MAX. */
+static size_t number_object(const unsigned char *in, const obj *o, const size_t *index_of,
+                            size_t size, size_t id)
+{
+    if (id == 0 || id >= size || index_of[id] == SIZE_MAX)
+        return SIZE_MAX;
+    const obj *x = &o[index_of[id]];
+    const unsigned char *p = in + x->body, *end = in + x->body_end;
+    size_t v;
+    if (!number(&p, end, 12, &v) || p != end)
+        return SIZE_MAX;
+    return v;
+}
+
+/* Decides whether stream object |x| goes out compressed: a stream libharu wrote unfiltered
+ * (every stream but the XMP metadata, which readers scan for uncompressed), whose dictionary and
+ * /Length are in the form libharu writes. Fills in the fields the rewrite needs. */
+static void plan_stream(const unsigned char *in, obj *o, size_t i, const size_t *index_of,
+                        size_t size)
+{
+    obj *x = &o[i];
+    const unsigned char *b = in + x->body, *be = in + x->body_end;
+    if (be - b < 2 || b[0] != '<' || b[1] != '<')
+        return;
+    const unsigned char *kw = memmem(b, (size_t)(be - b), "\nstream", 7);
+    if (!kw)
+        return;
+    const unsigned char *de = kw;
+    while (de > b && (de[-1] == ' ' || de[-1] == '\r' || de[-1] == '\n'))
+        de--;
+    if (de - b < 4 || de[-1] != '>' || de[-2] != '>')
+        return;
+    de -= 2; /* the closing ">>" */
+    if (memmem(b, (size_t)(de - b), "/Filter", 7) || memmem(b, (size_t)(de - b), "/Metadata", 9))
+        return;
+    const unsigned char *lk = memmem(b, (size_t)(de - b), "/Length ", 8);
+    if (!lk)
+        return;
+    const unsigned char *p = lk + 8;
+    size_t v, gen, len;
+    if (!number(&p, de, 12, &v))
+        return;
+    size_t len_obj = 0;
+    if (de - p > 3 && p[0] == ' ' && p[2] == ' ' && p[3] == 'R') { /* "N 0 R" */
+        const unsigned char *q = p + 1;
+        if (!number(&q, de, 1, &gen) || gen != 0)
+            return;
+        p += 4;
+        len_obj = v;
+        len = number_object(in, o, index_of, size, v);
+        if (len == SIZE_MAX)
+            return;
+    } else {
+        len = v;
+    }
+    while (p < de && (*p == ' ' || *p == '\r' || *p == '\n'))
+        p++;
+    const unsigned char *data = kw + 7;
+    if (data < be && *data == '\r')
+        data++;
+    if (data >= be || *data != '\n')
+        return;
+    data++;
+    if ((size_t)(be - data) < len)
+        return;
+    const unsigned char *after = data + len;
+    while (after < be && (*after == '\r' || *after == '\n'))
+        after++;
+    if (be - after < 9 || memcmp(after, "endstream", 9) != 0)
+        return;
+    x->compress = true;
+    x->dict = x->body;
+    x->dict_end = (size_t)(de - in);
+    x->len_key = (size_t)(lk - in);
+    x->len_end = (size_t)(p - in);
+    x->data = (size_t)(data - in);
+    x->data_len = len;
+    x->len_obj = len_obj;
+}
+
+/* The stream object |x| written with its data compressed. */
+static void put_compressed(obuf *res, const unsigned char *in, const obj *x,
+                           struct libdeflate_compressor *c, obuf *z)
+{
+    deflate_bytes(c, in + x->data, x->data_len, z);
+    put_num(res, x->id, " 0 obj\n");
+    put(res, in + x->dict, x->len_key - x->dict);
+    put(res, in + x->len_end, x->dict_end - x->len_end);
+    put_str(res, "/Filter /FlateDecode /Length ");
+    put_num(res, z->n, ">>\nstream\n");
+    put(res, z->p, z->n);
+    put(res, "\nendstream\nendobj\n", 18);
+}
+
 cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, size_t *out_len,
                       cr_error *err)
+{
+    return cr_pdf_pack_values(in, len, NULL, NULL, 0, out, out_len, err);
+}
+
+cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *text,
+                             const cr_pdf_value *values, size_t nvalues, unsigned char **out,
+                             size_t *out_len, cr_error *err)
 {
     *out = NULL;
     *out_len = 0;
@@ -268,6 +445,41 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
     bool oom = false;
     if (!read_objects(in, len, &o, &n, &size, &root, &info, &xo, &oom))
         return oom ? cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory") : CR_OK;
+
+    /* The streams to compress, and their length objects, which are dropped. */
+    size_t *index_of = malloc(size * sizeof *index_of);
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(CR_PDF_PACK_LEVEL);
+    if (!index_of || !c) {
+        free(index_of);
+        libdeflate_free_compressor(c);
+        free(o);
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    }
+    for (size_t id = 0; id < size; id++)
+        index_of[id] = SIZE_MAX;
+    for (size_t i = 0; i < n; i++)
+        index_of[o[i].id] = i;
+    for (size_t i = 0; i < n; i++)
+        if (!o[i].packed)
+            plan_stream(in, o, i, index_of, size);
+    for (size_t v = 0; v < nvalues; v++) { /* the caller's values: placeholders, not streams */
+        size_t id = values[v].id;
+        obj *x = id < size && index_of[id] != SIZE_MAX ? &o[index_of[id]] : NULL;
+        if (!x || !x->packed || x->value) {
+            free(index_of);
+            libdeflate_free_compressor(c);
+            free(o);
+            return CR_OK;
+        }
+        x->value = v + 1;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (o[i].compress && o[i].len_obj && index_of[o[i].len_obj] != SIZE_MAX) {
+            obj *l = &o[index_of[o[i].len_obj]];
+            l->dropped = true;
+            l->packed = false;
+        }
+    free(index_of);
 
     obuf res = {0}, hdr = {0}, bodies = {0}, z = {0};
     size_t stm = size, xref = size + 1, k = 0; /* the two new objects' numbers */
@@ -282,21 +494,33 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
         o[i].index = k++;
         put_num(&hdr, o[i].id, " ");
         put_num(&hdr, bodies.n, " ");
-        put(&bodies, in + o[i].body, o[i].body_end - o[i].body);
+        if (o[i].value)
+            put(&bodies, text + values[o[i].value - 1].off, values[o[i].value - 1].len);
+        else
+            put_min(&bodies, in + o[i].body, o[i].body_end - o[i].body);
         put(&bodies, "\n", 1);
     }
     size_t first = hdr.n;
     put(&hdr, bodies.p, bodies.n);
-    deflate_into(&hdr, &z);
+    deflate_into(c, &hdr, &z);
 
     /* The file: the header (up to the first object), the objects left as they were, the object
      * stream, the xref stream. */
     put(&res, in, o[0].off);
+    obuf zs = {0};
     for (size_t i = 0; i < n; i++) {
-        if (o[i].packed)
+        if (o[i].packed || o[i].dropped)
             continue;
         o[i].new_off = res.n;
-        put(&res, in + o[i].off, o[i].end - o[i].off);
+        if (o[i].compress) {
+            put_compressed(&res, in, &o[i], c, &zs);
+        } else if (o[i].value) { /* past the object stream's 65535: an object of its own */
+            put_num(&res, o[i].id, " 0 obj\n");
+            put(&res, text + values[o[i].value - 1].off, values[o[i].value - 1].len);
+            put_str(&res, "\nendobj\n");
+        } else {
+            put(&res, in + o[i].off, o[i].end - o[i].off);
+        }
     }
     size_t stm_off = res.n;
     char dict[96];
@@ -312,6 +536,8 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
         size_t f2 = 0, f3 = 0;
         if (id == 0) {
             f3 = 65535;
+        } else if (j < n && o[j].id == id && o[j].dropped) {
+            j++; /* a free object */
         } else if (j < n && o[j].id == id) {
             row[0] = o[j].packed ? 2 : 1;
             f2 = o[j].packed ? stm : o[j].new_off;
@@ -329,7 +555,7 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
         row[6] = (unsigned char)f3;
         put(&rows, row, sizeof row);
     }
-    deflate_into(&rows, &z);
+    deflate_into(c, &rows, &z);
     char xdict[160];
     if (info)
         snprintf(xdict, sizeof xdict,
@@ -342,7 +568,9 @@ cr_status cr_pdf_pack(const unsigned char *in, size_t len, unsigned char **out, 
     put_str(&res, "startxref\n");
     put_num(&res, xref_off, "\n%%EOF\n");
 
-    bool failed = res.oom || hdr.oom || bodies.oom || z.oom || rows.oom;
+    bool failed = res.oom || hdr.oom || bodies.oom || z.oom || rows.oom || zs.oom;
+    libdeflate_free_compressor(c);
+    free(zs.p);
     free(o);
     free(hdr.p);
     free(bodies.p);

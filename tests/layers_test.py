@@ -6,7 +6,7 @@ Every public header, private header and library source belongs to one stage; a f
 the headers of its own stage and of earlier stages, never of a later one. A file missing from the
 table fails too, so a new file gets its stage when it is added. Also: only the backend files
 include their library (hpdf.h in render_pdf.c, cairo's headers in render_cairo.c), and only the
-program's files (app/, serve.c) fork, block or handle signals.
+program's files (app/) fork, block or handle signals.
 
 usage: python3 layers_test.py SOURCE_DIR
 """
@@ -25,17 +25,19 @@ STAGES = [
     ("score", ["score.h", "score.c"]),
     ("peers", ["peers.h", "cohort.h", "roadmap.h", "json.h",
                "peers.c", "cohort.c", "roadmap.c", "json.c"]),
-    ("display", ["display.h", "fonts.h", "display.c", "dlist.h", "fonts.c"]),
+    ("display", ["display.h", "fonts.h", "display.c", "dlist.h", "fonts.c", "fonts_internal.h"]),
     ("layout", ["layout.h", "overview.h",
                 "layout.c", "layout_draw.c", "layout_draw.h", "layout_internal.h",
                 "layout_overview.c", "layout_text.c", "layout_text.h", "layoutspec.c"]),
     ("render", ["render.h", "render.c", "render_pdf.c", "render_cairo.c",
-                "pdf_pack.c", "pdf_pack.h", "pdf_untag.c", "pdf_untag.h"]),
+                "pdf_pack.c", "pdf_pack.h", "pdf_ops.c", "pdf_ops.h",
+                "pdf_untag.c", "pdf_untag.h"]),
     ("api", ["api.h", "batch.h", "api.c", "batch.c", "batch_plan.h", "manifest.c", "outdir.c"]),
-    # The program (app/, and serve: the HTTP service and its page, still in src/): the only files
+    # The program (app/: the command, batch runs, the HTTP service and its page): the only files
     # that may fork, handle signals or print; nothing of the library includes them.
     ("program", ["certreport.h", "cli.c", "batch_run.c", "batch_run.h", "progress.c",
-                 "progress.h", "serve.c", "serve.h", "serve_web.c", "serve_web.h"]),
+                 "progress.h", "serve.c", "serve.h", "serve_web.c", "serve_web.h",
+                 "serve_pool.c", "serve_pool.h"]),
 ]
 
 # Third-party headers that only the backend's own file may include.
@@ -72,6 +74,11 @@ def main():
             continue
         with open(path, encoding="utf-8") as fh:
             text = fh.read()
+        in_app = rel.startswith("app" + os.sep)
+        if (stage[me][1] == "program") != in_app and not rel.startswith("include"):
+            problems.append(f"{rel}: stage {stage[me][1]}, so it belongs in "
+                            f"{'app/' if stage[me][1] == 'program' else 'src/'}: app/ is the "
+                            "program's, never compiled into the library")
         if stage[me][1] != "program":
             for m in PROGRAM_ONLY.finditer(text):
                 line = text.count("\n", 0, m.start()) + 1

@@ -102,6 +102,12 @@ CASE(cr_install_close)
     cr_install_close(NULL);
 }
 
+CASE(cr_install_preload)
+{
+    (void)state;
+    USAGE(cr_install_preload(NULL, ERR));
+}
+
 CASE(cr_install_assets)
 {
     (void)state;
@@ -986,6 +992,45 @@ CASE(cr_layout_report)
 #undef WITHOUT
 }
 
+CASE(cr_layout_cache_new)
+{
+    (void)state;
+    REFUSED(cr_layout_cache_new(NULL, 0, ERR));
+    /* A cache made for other fonts is refused by the layout. */
+    cr_fonts *other = cr_layout_spec_load_fonts(ENV.spec, NULL);
+    assert_non_null(other);
+    cr_layout_cache *c = cr_layout_cache_new(other, 0, NULL);
+    assert_non_null(c);
+    cr_report_request r = report_request();
+    r.cache = c;
+    assert_null(cr_layout_report(&r, NULL));
+    cr_error e;
+    cr_error_init(&e);
+    assert_null(cr_layout_report(&r, &e));
+    assert_int_equal(e.code, CR_EUSAGE);
+    cr_layout_cache_free(c);
+    cr_fonts_free(other);
+}
+
+CASE(cr_layout_cache_free)
+{
+    (void)state;
+    cr_layout_cache_free(NULL);
+}
+
+CASE(cr_layout_cache_get_stats)
+{
+    (void)state;
+    cr_layout_cache_stats st;
+    memset(&st, 0xff, sizeof st);
+    cr_layout_cache_get_stats(NULL, &st);
+    assert_true(st.hits == 0 && st.misses == 0 && st.entries == 0 && st.max_bytes == 0);
+    cr_layout_cache *c = cr_layout_cache_new(ENV.fonts, 0, NULL);
+    assert_non_null(c);
+    cr_layout_cache_get_stats(c, NULL);
+    cr_layout_cache_free(c);
+}
+
 CASE(cr_layout_overview)
 {
     (void)state;
@@ -1263,6 +1308,7 @@ static const struct {
 } CASES[] = {
     C(cr_install_open),
     C(cr_install_close),
+    C(cr_install_preload),
     C(cr_install_assets),
     C(cr_install_catalog),
     C(cr_install_schemas),
@@ -1337,6 +1383,9 @@ static const struct {
     C(cr_scorecard_json_peers),
     C(cr_peers_json),
     C(cr_layout_spec_load),
+    C(cr_layout_cache_new),
+    C(cr_layout_cache_free),
+    C(cr_layout_cache_get_stats),
     C(cr_layout_spec_parse),
     C(cr_layout_spec_free),
     C(cr_layout_spec_fonts),

@@ -43,6 +43,15 @@ typedef struct cr_install cr_install;
 CR_API cr_install *cr_install_open(const char *assets_dir, cr_error *err);
 CR_API void cr_install_close(cr_install *in);
 
+/* Loads every language's string table and translated catalog into |in| now (at most
+ * CR_PRELOAD_MAX languages), so that the renders that follow (cr_render_city*) do not load their
+ * own: for a process that makes many reports, such as a service. Call it before sharing |in|
+ * between threads or processes; the output is the same with or without it. CR_OK when done (or
+ * done before); CR_EIO when the strings folder cannot be read; a table that does not load sets
+ * |err| as cr_strings_load does (the ones loaded before it stay). CR_EUSAGE for a NULL |in|. */
+#define CR_PRELOAD_MAX 16
+CR_API cr_status cr_install_preload(cr_install *in, cr_error *err);
+
 /* The folder it found (borrowed). These three return NULL for a NULL |in|. */
 CR_API const char *cr_install_assets(const cr_install *in);
 /* The catalog (borrowed), for callers that score or validate with the lower-level API. */

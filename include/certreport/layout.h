@@ -77,6 +77,35 @@ CR_API const char *cr_strings_get(const cr_strings *s, const char *key);
 CR_API size_t cr_strings_compare(const cr_strings *ref, const cr_strings *s,
                                  void (*missing)(void *data, const char *key), void *data);
 
+/* A cache of the layout's line breaks, per face, size, width and text: the catalog's statements,
+ * the headings and the legends are the same in every report, and a report measures many of its
+ * texts more than once (a table's rows are measured, then drawn; pages are balanced by laying the
+ * report out again). A program that lays out many reports gives each the same cache
+ * (cr_report_request.cache); the display lists are the same, byte for byte, with it or without
+ * it. Without one, each report makes its own. */
+typedef struct cr_layout_cache cr_layout_cache;
+
+/* A cache for laying out with |fonts|, holding at most |max_bytes| (0: 4 MiB; less than 64 KiB
+ * is taken as 64 KiB), its own size included: an entry is dropped for a newer one when its slot
+ * is wanted, and the whole cache is emptied when an entry would go over the bound. It borrows
+ * |fonts| (free the cache first) and may serve one thread at a time: one cache per thread or
+ * process. Free with cr_layout_cache_free. NULL with |err| set: CR_EUSAGE for a NULL |fonts|,
+ * CR_ENOMEM. */
+CR_API cr_layout_cache *cr_layout_cache_new(const cr_fonts *fonts, size_t max_bytes, cr_error *err);
+CR_API void cr_layout_cache_free(cr_layout_cache *c);
+
+/* What a cache did so far: look-ups answered from it and not, entries dropped for a newer one
+ * in their slot, times it was emptied because full, the entries and bytes it holds now and its
+ * bound. */
+typedef struct cr_layout_cache_stats {
+    unsigned long long hits, misses, evictions;
+    unsigned long flushes;
+    size_t entries, bytes, max_bytes;
+} cr_layout_cache_stats;
+
+/* Fills |out| with |c|'s figures (all 0 for a NULL |c|; nothing for a NULL |out|). */
+CR_API void cr_layout_cache_get_stats(const cr_layout_cache *c, cr_layout_cache_stats *out);
+
 typedef struct cr_report_request {
     const cr_catalog *catalog;
     const cr_assessment *assessment;
@@ -91,6 +120,9 @@ typedef struct cr_report_request {
     /* false (the default): the display list carries the report's structure (BEGIN/END ops, see
      * display.h) for a tagged, accessible PDF. true: no structure ops (a plain PDF). */
     bool untagged;
+    /* A cache of measured text made for |fonts| (cr_layout_cache_new), shared by the reports of
+     * a thread or process, or NULL (the report makes its own). */
+    cr_layout_cache *cache;
 } cr_report_request;
 
 /* Checks once, for a run, that the fonts cover every text of the catalog and the string table:
@@ -111,7 +143,8 @@ CR_API size_t cr_fonts_check_inputs(const cr_fonts *fonts, const cr_submission *
 
 /* Lays out the report. Returns a display list owned by the caller (cr_display_free), or NULL
  * with |err| set: CR_EINPUT when |previous| is another city's (by submission id) or not of an
- * earlier cycle; CR_EUSAGE when |previous| was scored against other criteria, or |req| or one of
+ * earlier cycle; CR_EUSAGE when |previous| was scored against other criteria, |cache| was made
+ * for other fonts than |fonts|, or |req| or one of
  * its members other than |previous| is NULL (an assessment must hold its submission and audited
  * state); CR_ENOMEM. A
  * character no font has is drawn as a placeholder, never an error (cr_fonts_check_inputs warns

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* certreport serve and certreport token: the HTTP service for the program's portal (src/serve.c).
+/* certreport serve and certreport token: the HTTP service for the program's portal (app/serve.c).
  * Part of the program, not of the library: the service handles signals and sockets. */
 #ifndef CERTREPORT_SERVE_H
 #define CERTREPORT_SERVE_H

@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <netdb.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -37,6 +38,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -46,6 +48,7 @@
 #include <nettle/sha2.h>
 
 #include "certreport/certreport.h"
+#include "serve_pool.h"
 #include "serve_web.h"
 
 #ifndef CERTREPORT_VERSION
@@ -56,7 +59,8 @@
 #define DEFAULT_MAX_BODY (1024u * 1024u)
 #define DEFAULT_TIMEOUT 30u /* seconds a connection may stay idle */
 #define DEFAULT_MAX_CONNECTIONS 64u
-#define SHUTDOWN_GRACE_SECONDS 60 /* in-flight requests get this long after SIGTERM */
+#define SHUTDOWN_GRACE_SECONDS 60   /* in-flight requests get this long after SIGTERM */
+#define DEFAULT_QUEUE_WAIT_MS 5000u /* a job waits this long for an idle worker, then 503 */
 #define TOKEN_BYTES 32
 
 /* ---- small helpers ---- */
@@ -275,6 +279,7 @@ typedef struct metrics {
     atomic_ulong hist[EP_COUNT][NBUCKETS + 1];   /* per bucket, not cumulative; the last: +Inf */
     atomic_ullong sum_us[EP_COUNT];
     atomic_ulong renders, render_failures, busy;
+    atomic_ulong jobs_lost, request_ids; /* requests whose worker died; ids given out */
     atomic_long in_flight, rendering;
 } metrics;
 
@@ -298,7 +303,9 @@ typedef struct server {
     size_t npeers;
     size_t max_body;
     unsigned timeout, max_connections;
-    long max_renders;
+    unsigned workers, queue_wait_ms;
+    bool test_hooks; /* --test-hooks: X-Certreport-Test-Hook reaches the worker */
+    serve_pool *pool;
     time_t started;
     metrics m;
 } server;
@@ -360,14 +367,35 @@ static enum MHD_Result reply(struct MHD_Connection *c, request *r, int status, c
     return ok;
 }
 
-/* Queues |j| (stolen) as JSON. */
-static enum MHD_Result reply_json(struct MHD_Connection *c, request *r, int status, json_t *j,
-                                  const char *retry_after)
+/* A response, made in a worker or here: |body| malloc'd. */
+typedef struct answer {
+    int status;
+    const char *type;
+    char *body;
+    size_t len;
+    unsigned counted; /* ANSWER_* */
+} answer;
+
+static void answer_set(answer *a, int status, const char *type, const void *data, size_t len)
+{
+    free(a->body);
+    a->body = malloc(len ? len : 1);
+    a->status = a->body ? status : 500;
+    a->type = a->body ? type : "application/json";
+    a->len = a->body ? len : 0;
+    if (a->body && len)
+        memcpy(a->body, data, len);
+}
+
+/* |j| (stolen) as JSON, with a final newline. */
+static void answer_json(answer *a, int status, json_t *j)
 {
     char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
     json_decref(j);
-    if (!s)
-        return reply(c, r, 500, "application/json", "{\"error\": \"out of memory\"}\n", 26, NULL);
+    if (!s) {
+        answer_set(a, 500, "application/json", "{\"error\": \"out of memory\"}\n", 26);
+        return;
+    }
     size_t n = strlen(s);
     char *t = realloc(s, n + 2);
     if (t) {
@@ -375,9 +403,43 @@ static enum MHD_Result reply_json(struct MHD_Connection *c, request *r, int stat
         s[n++] = '\n';
         s[n] = '\0';
     }
-    enum MHD_Result ok = reply(c, r, status, "application/json", s, n, retry_after);
-    free(s);
+    free(a->body);
+    a->status = status;
+    a->type = "application/json";
+    a->body = s;
+    a->len = n;
+}
+
+/* {"error": message, "diagnostics": diags (stolen; NULL: [])}. */
+static void answer_error(answer *a, int status, const char *message, json_t *diags)
+{
+    json_t *j = json_object();
+    if (j) {
+        json_object_set_new(j, "error", json_string(message));
+        json_object_set_new(j, "diagnostics", diags ? diags : json_array());
+    } else {
+        json_decref(diags);
+    }
+    answer_json(a, status, j);
+}
+
+/* Queues |a|'s response and frees its body. */
+static enum MHD_Result reply_answer(struct MHD_Connection *c, request *r, answer *a,
+                                    const char *retry_after)
+{
+    enum MHD_Result ok = reply(c, r, a->status, a->type, a->body, a->len, retry_after);
+    free(a->body);
+    a->body = NULL;
     return ok;
+}
+
+/* Queues |j| (stolen) as JSON. */
+static enum MHD_Result reply_json(struct MHD_Connection *c, request *r, int status, json_t *j,
+                                  const char *retry_after)
+{
+    answer a = {0};
+    answer_json(&a, status, j);
+    return reply_answer(c, r, &a, retry_after);
 }
 
 /* {"error": message, "diagnostics": diagnostics (stolen; NULL: [])}. */
@@ -385,14 +447,9 @@ static enum MHD_Result reply_error(struct MHD_Connection *c, request *r, int sta
                                    const char *message, json_t *diagnostics,
                                    const char *retry_after)
 {
-    json_t *j = json_object();
-    if (j) {
-        json_object_set_new(j, "error", json_string(message));
-        json_object_set_new(j, "diagnostics", diagnostics ? diagnostics : json_array());
-    } else {
-        json_decref(diagnostics);
-    }
-    return reply_json(c, r, status, j, retry_after);
+    answer a = {0};
+    answer_error(&a, status, message, diagnostics);
+    return reply_answer(c, r, &a, retry_after);
 }
 
 /* The token the request presents, or NULL. */
@@ -456,16 +513,44 @@ static void iso_now(char *out, size_t size)
     snprintf(out, size, "%s.%03ldZ", day, t.tv_nsec / 1000000);
 }
 
+static bool parse_count(const char *s, unsigned long max, unsigned long *out);
+
+/* ---- jobs: what a worker process does (app/serve_pool.c runs them) ----
+ *
+ * validate, score and report parse the city's files, and report renders them: all of it in a
+ * worker, so a crash there costs one request. A job (a pool message): code = the endpoint, with
+ * JOB_HAS_* bits for the query values present; flags = the token's index in the tokens file (the
+ * worker's copy is the parent's); parts = JOB_* below. Its answer: code = the HTTP status, flags =
+ * ANSWER_* (what the parent counts), parts = the content type and the body. */
+
+enum { JOB_SUBMISSION, JOB_AUDIT, JOB_FORMAT, JOB_LANG, JOB_PAGE, JOB_HOOK, JOB_NPARTS };
+#define JOB_HAS_FORMAT 0x100u
+#define JOB_HAS_LANG 0x200u
+#define JOB_HAS_PAGE 0x400u
+#define JOB_HAS_HOOK 0x800u
+#define JOB_EP_MASK 0xffu
+#define ANSWER_RENDERED 1u
+#define ANSWER_RENDER_FAILED 2u
+#define JOB_LIMIT_SECONDS 60u /* a worker still busy with one job after this is killed (500) */
+#define HOOK_SLEEP_MAX_MS 30000ul
+
+typedef struct job {
+    int ep;
+    const token *tok;
+    const char *sub, *aud; /* aud NULL: none */
+    size_t sub_len, aud_len;
+    const char *format, *lang, *page; /* NULL: not in the query */
+} job;
+
 /* One structured line on stderr for every render, made or failed. */
-static void log_render(const server *s, const request *r, const cr_submission *sub,
-                       const peerset *p, const char *format, const cr_buffer *out,
-                       const char *error, double secs)
+static void log_render(const job *jb, const cr_submission *sub, const peerset *p,
+                       const char *format, const cr_buffer *out, const char *error, double secs)
 {
     char now[64], hs[65], ha[65] = "", ho[65] = "";
     iso_now(now, sizeof now);
-    sha256_hex(r->submission.data, r->submission.len, hs);
-    if (r->audit.len)
-        sha256_hex(r->audit.data, r->audit.len, ha);
+    sha256_hex(jb->sub, jb->sub_len, hs);
+    if (jb->aud_len)
+        sha256_hex(jb->aud, jb->aud_len, ha);
     if (out && out->len)
         sha256_hex(out->data, out->len, ho);
     json_t *j = json_object();
@@ -473,7 +558,7 @@ static void log_render(const server *s, const request *r, const cr_submission *s
         return;
     json_object_set_new(j, "time", json_string(now));
     json_object_set_new(j, "event", json_string("render"));
-    json_object_set_new(j, "token", json_string(r->tok->name));
+    json_object_set_new(j, "token", json_string(jb->tok->name));
     json_object_set_new(j, "city", json_string(sub->id));
     json_object_set_new(j, "cycle", json_integer(sub->cycle));
     json_object_set_new(j, "format", json_string(format));
@@ -487,7 +572,6 @@ static void log_render(const server *s, const request *r, const cr_submission *s
         json_object_set_new(j, "error", json_string(error));
     char *line = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(j);
-    (void)s;
     if (line) {
         fprintf(stderr, "%s\n", line);
         free(line);
@@ -495,12 +579,10 @@ static void log_render(const server *s, const request *r, const cr_submission *s
 }
 
 /* The report: query ?format=pdf|png&lang=..&page=N (PNG: page N, from 1). */
-static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r,
-                                 const cr_assessment *a, const peerset *p)
+static void job_report(const server *s, const job *jb, const cr_assessment *a, const peerset *p,
+                       answer *ans)
 {
-    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
-    const char *lang = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
-    const char *page = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "page");
+    const char *format = jb->format, *lang = jb->lang, *page = jb->page;
     cr_render_options opt = CR_RENDER_OPTIONS_INIT;
     if (!format || strcmp(format, "pdf") == 0) {
         format = "pdf";
@@ -508,36 +590,36 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
         opt.format = CR_OUTPUT_PNG;
         opt.backend = CR_BACKEND_CAIRO;
     } else {
-        return reply_error(c, r, 400, "format must be pdf or png", NULL, NULL);
+        answer_error(ans, 400, "format must be pdf or png", NULL);
+        return;
     }
     if (lang && *lang) {
-        if (!is_word(lang, 16))
-            return reply_error(c, r, 400, "lang must be a language code such as en, es, pt, fr",
-                               NULL, NULL);
+        if (!is_word(lang, 16)) {
+            answer_error(ans, 400, "lang must be a language code such as en, es, pt, fr", NULL);
+            return;
+        }
         char path[PATH_MAX];
         int w = snprintf(path, sizeof path, "%s/strings/%s.xml", cr_install_assets(s->in), lang);
-        if (w < 0 || (size_t)w >= sizeof path || access(path, R_OK) != 0)
-            return reply_error(c, r, 400,
-                               "no translation for that lang (the report ships in en, es, pt, fr)",
-                               NULL, NULL);
+        if (w < 0 || (size_t)w >= sizeof path || access(path, R_OK) != 0) {
+            answer_error(ans, 400,
+                         "no translation for that lang (the report ships in en, es, pt, fr)", NULL);
+            return;
+        }
         opt.lang = lang;
     }
     if (page && *page) {
         char *end;
         errno = 0;
         unsigned long n = strtoul(page, &end, 10);
-        if (*end || errno || n < 1 || n > 1000 || page[0] == '-')
-            return reply_error(c, r, 400, "page must be a page number from 1", NULL, NULL);
-        if (opt.format != CR_OUTPUT_PNG)
-            return reply_error(c, r, 400, "page is for format=png (a PDF has every page)", NULL,
-                               NULL);
+        if (*end || errno || n < 1 || n > 1000 || page[0] == '-') {
+            answer_error(ans, 400, "page must be a page number from 1", NULL);
+            return;
+        }
+        if (opt.format != CR_OUTPUT_PNG) {
+            answer_error(ans, 400, "page is for format=png (a PDF has every page)", NULL);
+            return;
+        }
         opt.page = n - 1;
-    }
-    /* A render slot, or 503 now: the client retries; the queue is the client's, not ours. */
-    if (atomic_fetch_add(&s->m.rendering, 1) >= s->max_renders) {
-        atomic_fetch_sub(&s->m.rendering, 1);
-        atomic_fetch_add(&s->m.busy, 1);
-        return reply_error(c, r, 503, "every render slot is busy: retry shortly", NULL, "1");
     }
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -547,38 +629,231 @@ static enum MHD_Result do_report(server *s, struct MHD_Connection *c, request *r
     err.sink = collect;
     err.sink_data = &d;
     cr_buffer out = {0};
-    cr_status st = cr_render_city_buffers(s->in, r->submission.data, r->submission.len,
-                                          r->audit.len ? r->audit.data : NULL, r->audit.len,
+    cr_status st = cr_render_city_buffers(s->in, jb->sub, jb->sub_len, jb->aud, jb->aud_len,
                                           p->bytes, p->len, &opt, &out, &err);
-    atomic_fetch_sub(&s->m.rendering, 1);
     double secs = seconds_since(&t0);
-    enum MHD_Result ok;
     if (st == CR_OK) {
-        atomic_fetch_add(&s->m.renders, 1);
-        log_render(s, r, a->submission, p, format, &out, NULL, secs);
-        ok = reply(c, r, 200, opt.format == CR_OUTPUT_PNG ? "image/png" : "application/pdf",
-                   out.data, out.len, NULL);
+        ans->counted = ANSWER_RENDERED;
+        log_render(jb, a->submission, p, format, &out, NULL, secs);
+        answer_set(ans, 200, opt.format == CR_OUTPUT_PNG ? "image/png" : "application/pdf",
+                   out.data, out.len);
         json_decref(d.errors);
     } else {
         char msg[1200];
         cr_error_format(&err, msg, sizeof msg);
-        atomic_fetch_add(&s->m.render_failures, 1);
-        log_render(s, r, a->submission, p, format, NULL, msg, secs);
+        ans->counted = ANSWER_RENDER_FAILED;
+        log_render(jb, a->submission, p, format, NULL, msg, secs);
         if (json_array_size(d.errors) == 0)
             json_array_append_new(d.errors, json_string(msg));
         /* the input's, or a page past the last (the request's); anything else: ours */
         bool no_page = st == CR_EUSAGE && opt.format == CR_OUTPUT_PNG;
-        ok = reply_error(c, r, st == CR_EINPUT || no_page ? 400 : 500,
-                         no_page ? "page is past the report's last page"
-                                 : "the report could not be made",
-                         d.errors, NULL);
+        answer_error(ans, st == CR_EINPUT || no_page ? 400 : 500,
+                     no_page ? "page is past the report's last page"
+                             : "the report could not be made",
+                     d.errors);
     }
     json_decref(d.warnings);
     cr_buffer_free(&out);
-    return ok;
 }
 
-/* validate, score, report, once the whole body is in. */
+/* validate, score, report: parse, check the token's city, then the endpoint's work. */
+static void job_post(const server *s, const job *jb, answer *ans)
+{
+    diagnostics d = {json_array(), json_array()};
+    cr_error err;
+    cr_error_init(&err);
+    err.sink = collect;
+    err.sink_data = &d;
+    cr_assessment a;
+    memset(&a, 0, sizeof a);
+    cr_status st = cr_assessment_parse(&a, jb->sub, jb->sub_len, "submission", jb->aud, jb->aud_len,
+                                       "audit", s->cat, s->schemas, &err);
+    if (st != CR_OK && json_array_size(d.errors) == 0) {
+        char msg[1200];
+        cr_error_format(&err, msg, sizeof msg);
+        json_array_append_new(d.errors, json_string(msg));
+    }
+    if (st == CR_ENOMEM) {
+        answer_error(ans, 500, "out of memory", d.errors);
+        json_decref(d.warnings);
+        return;
+    }
+    if (st != CR_OK && jb->ep == EP_VALIDATE) {
+        json_t *j = json_object();
+        json_object_set_new(j, "valid", json_false());
+        json_object_set_new(j, "diagnostics", d.errors);
+        json_object_set_new(j, "warnings", d.warnings);
+        answer_json(ans, 200, j);
+        return;
+    }
+    if (st != CR_OK) {
+        json_decref(d.warnings);
+        answer_error(ans, 400, "the submission or its audit log is not valid", d.errors);
+        return;
+    }
+    if (!may_act_for(jb->tok, a.submission->id)) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "token %s may not act for city %.100s", jb->tok->name,
+                 a.submission->id);
+        answer_error(ans, 403, msg, NULL);
+        json_decref(d.errors);
+        json_decref(d.warnings);
+        cr_assessment_free(&a);
+        return;
+    }
+    if (jb->ep == EP_VALIDATE) {
+        json_t *j = json_object();
+        json_object_set_new(j, "valid", json_true());
+        json_object_set_new(j, "diagnostics", d.errors);
+        json_object_set_new(j, "warnings", d.warnings);
+        cr_assessment_free(&a);
+        answer_json(ans, 200, j);
+        return;
+    }
+    json_decref(d.warnings);
+    const peerset *p = peers_for(s, a.submission->cycle);
+    if (!p) {
+        char line[256], msg[96];
+        snprintf(line, sizeof line,
+                 "submission:%ld: cycle %d: the service has no peers file for it",
+                 a.submission->line, a.submission->cycle);
+        snprintf(msg, sizeof msg, "no peers for cycle %d", a.submission->cycle);
+        json_array_append_new(d.errors, json_string(line));
+        answer_error(ans, 422, msg, d.errors);
+        cr_assessment_free(&a);
+        return;
+    }
+    json_decref(d.errors);
+    if (jb->ep == EP_SCORE) {
+        cr_error jerr;
+        cr_error_init(&jerr);
+        char *json = cr_scorecard_json_peers(a.audited, &a.score, p->parsed, &jerr);
+        if (json) {
+            free(ans->body);
+            ans->status = 200;
+            ans->type = "application/json";
+            ans->body = json;
+            ans->len = strlen(json);
+        } else {
+            char msg[1200];
+            cr_error_format(&jerr, msg, sizeof msg);
+            answer_error(ans, 500, msg, NULL);
+        }
+    } else {
+        job_report(s, jb, &a, p, ans);
+    }
+    cr_assessment_free(&a);
+}
+
+/* --test-hooks only (the test suite's): "abort" crashes the worker, "sleep=MS" delays the job;
+ * either is logged first with the worker's pid (anything else is ignored). */
+static void run_test_hook(const char *hook)
+{
+    unsigned long ms = 0;
+    bool crash = strcmp(hook, "abort") == 0;
+    if (!crash &&
+        (strncmp(hook, "sleep=", 6) != 0 || !parse_count(hook + 6, HOOK_SLEEP_MAX_MS, &ms)))
+        return;
+    fprintf(stderr, "{\"event\":\"test_hook\",\"hook\":\"%s\",\"worker_pid\":%ld}\n", hook,
+            (long)getpid());
+    if (crash)
+        abort();
+    struct timespec nap = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    while (nanosleep(&nap, &nap) != 0 && errno == EINTR)
+        ;
+}
+
+/* The pool's handler: runs in a worker. */
+static void serve_job(void *ctx, const pool_msg *in, pool_msg *out)
+{
+    const server *s = ctx;
+    answer ans = {0};
+    job jb;
+    memset(&jb, 0, sizeof jb);
+    jb.ep = (int)(in->code & JOB_EP_MASK);
+    if (in->nparts != JOB_NPARTS || in->flags >= s->ntokens ||
+        (jb.ep != EP_VALIDATE && jb.ep != EP_SCORE && jb.ep != EP_REPORT)) {
+        answer_error(&ans, 500, "a job the worker does not understand", NULL);
+    } else {
+        jb.tok = &s->tokens[in->flags];
+        jb.sub = in->part[JOB_SUBMISSION].data;
+        jb.sub_len = in->part[JOB_SUBMISSION].len;
+        jb.aud = in->part[JOB_AUDIT].len ? in->part[JOB_AUDIT].data : NULL;
+        jb.aud_len = in->part[JOB_AUDIT].len;
+        jb.format = in->code & JOB_HAS_FORMAT ? in->part[JOB_FORMAT].data : NULL;
+        jb.lang = in->code & JOB_HAS_LANG ? in->part[JOB_LANG].data : NULL;
+        jb.page = in->code & JOB_HAS_PAGE ? in->part[JOB_PAGE].data : NULL;
+        if (s->test_hooks && (in->code & JOB_HAS_HOOK))
+            run_test_hook(in->part[JOB_HOOK].data);
+        job_post(s, &jb, &ans);
+    }
+    if (!ans.type) /* every path answers; should one not, an answer all the same */
+        answer_error(&ans, 500, "the job made no answer", NULL);
+    out->code = (uint32_t)ans.status;
+    out->flags = ans.counted;
+    out->nparts = 2;
+    out->part[0].data = ans.type;
+    out->part[0].len = strlen(ans.type);
+    out->part[1].data = ans.body;
+    out->part[1].len = ans.len;
+    out->owned = ans.body;
+}
+
+/* ---- the parent's side of a job ---- */
+
+/* A worker died while idle: one structured line. */
+static void on_worker_death(void *ctx, pid_t pid, int status)
+{
+    (void)ctx;
+    char now[64];
+    iso_now(now, sizeof now);
+    fprintf(stderr, "{\"time\":\"%s\",\"event\":\"worker_died\",\"worker_pid\":%ld,\"%s\":%d}\n",
+            now, (long)pid, WIFSIGNALED(status) ? "signal" : "exit_status",
+            WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
+}
+
+/* The worker that had this request died: 500 with a request id, one structured line. */
+static enum MHD_Result reply_worker_died(server *s, struct MHD_Connection *c, request *r,
+                                         const pool_death *death)
+{
+    char id[48], now[64];
+    snprintf(id, sizeof id, "%llx-%lu", (unsigned long long)s->started,
+             atomic_fetch_add(&s->m.request_ids, 1) + 1);
+    atomic_fetch_add(&s->m.jobs_lost, 1);
+    iso_now(now, sizeof now);
+    json_t *line = json_object();
+    if (line) {
+        json_object_set_new(line, "time", json_string(now));
+        json_object_set_new(line, "event", json_string("worker_died"));
+        json_object_set_new(line, "request_id", json_string(id));
+        json_object_set_new(line, "endpoint", json_string(ep_names[r->ep]));
+        json_object_set_new(line, "token", json_string(r->tok->name));
+        json_object_set_new(line, "worker_pid", json_integer(death->pid));
+        if (WIFSIGNALED(death->status))
+            json_object_set_new(line, "signal", json_integer(WTERMSIG(death->status)));
+        else
+            json_object_set_new(line, "exit_status", json_integer(WEXITSTATUS(death->status)));
+        json_object_set_new(line, "job_limit_passed", json_boolean(death->timed_out));
+        char *text = json_dumps(line, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(line);
+        if (text) {
+            fprintf(stderr, "%s\n", text);
+            free(text);
+        }
+    }
+    json_t *j = json_object();
+    if (j) {
+        json_object_set_new(j, "error",
+                            json_string(death->timed_out ? "the request ran past the job limit"
+                                                         : "the process making this request died"));
+        json_object_set_new(j, "request_id", json_string(id));
+        json_object_set_new(j, "diagnostics", json_array());
+    }
+    return reply_json(c, r, 500, j, NULL);
+}
+
+/* validate, score, report, once the whole body is in: checks that need no parsing here, the rest
+ * in a worker (job_post). */
 static enum MHD_Result do_post(server *s, struct MHD_Connection *c, request *r)
 {
     if (r->too_big) {
@@ -594,88 +869,58 @@ static enum MHD_Result do_post(server *s, struct MHD_Connection *c, request *r)
             c, r, 400,
             "no submission: send it as the body (application/xml) or as the form field submission",
             NULL, NULL);
-    diagnostics d = {json_array(), json_array()};
-    cr_error err;
-    cr_error_init(&err);
-    err.sink = collect;
-    err.sink_data = &d;
-    cr_assessment a;
-    memset(&a, 0, sizeof a);
-    cr_status st = cr_assessment_parse(&a, r->submission.data, r->submission.len, "submission",
-                                       r->audit.len ? r->audit.data : NULL, r->audit.len, "audit",
-                                       s->cat, s->schemas, &err);
-    enum MHD_Result ok;
-    if (st != CR_OK && json_array_size(d.errors) == 0) {
-        char msg[1200];
-        cr_error_format(&err, msg, sizeof msg);
-        json_array_append_new(d.errors, json_string(msg));
-    }
-    if (st == CR_ENOMEM) {
-        ok = reply_error(c, r, 500, "out of memory", d.errors, NULL);
-        json_decref(d.warnings);
-        return ok;
-    }
-    if (st != CR_OK && r->ep == EP_VALIDATE) {
-        json_t *j = json_object();
-        json_object_set_new(j, "valid", json_false());
-        json_object_set_new(j, "diagnostics", d.errors);
-        json_object_set_new(j, "warnings", d.warnings);
-        return reply_json(c, r, 200, j, NULL);
-    }
-    if (st != CR_OK) {
-        json_decref(d.warnings);
-        return reply_error(c, r, 400, "the submission or its audit log is not valid", d.errors,
-                           NULL);
-    }
-    if (!may_act_for(r->tok, a.submission->id)) {
-        char msg[256];
-        snprintf(msg, sizeof msg, "token %s may not act for city %.100s", r->tok->name,
-                 a.submission->id);
-        ok = reply_error(c, r, 403, msg, NULL, NULL);
-        json_decref(d.errors);
-        json_decref(d.warnings);
-        cr_assessment_free(&a);
-        return ok;
-    }
-    if (r->ep == EP_VALIDATE) {
-        json_t *j = json_object();
-        json_object_set_new(j, "valid", json_true());
-        json_object_set_new(j, "diagnostics", d.errors);
-        json_object_set_new(j, "warnings", d.warnings);
-        cr_assessment_free(&a);
-        return reply_json(c, r, 200, j, NULL);
-    }
-    json_decref(d.warnings);
-    const peerset *p = peers_for(s, a.submission->cycle);
-    if (!p) {
-        char line[256], msg[96];
-        snprintf(line, sizeof line,
-                 "submission:%ld: cycle %d: the service has no peers file for it",
-                 a.submission->line, a.submission->cycle);
-        snprintf(msg, sizeof msg, "no peers for cycle %d", a.submission->cycle);
-        json_array_append_new(d.errors, json_string(line));
-        ok = reply_error(c, r, 422, msg, d.errors, NULL);
-        cr_assessment_free(&a);
-        return ok;
-    }
-    json_decref(d.errors);
-    if (r->ep == EP_SCORE) {
-        cr_error jerr;
-        cr_error_init(&jerr);
-        char *json = cr_scorecard_json_peers(a.audited, &a.score, p->parsed, &jerr);
-        if (json) {
-            ok = reply(c, r, 200, "application/json", json, strlen(json), NULL);
-            free(json);
-        } else {
-            char msg[1200];
-            cr_error_format(&jerr, msg, sizeof msg);
-            ok = reply_error(c, r, 500, msg, NULL, NULL);
+    static const char *const query[] = {
+        [JOB_FORMAT] = "format", [JOB_LANG] = "lang", [JOB_PAGE] = "page"};
+    static const uint32_t has[] = {[JOB_FORMAT] = JOB_HAS_FORMAT,
+                                   [JOB_LANG] = JOB_HAS_LANG,
+                                   [JOB_PAGE] = JOB_HAS_PAGE,
+                                   [JOB_HOOK] = JOB_HAS_HOOK};
+    pool_msg jm;
+    memset(&jm, 0, sizeof jm);
+    jm.code = (uint32_t)r->ep;
+    jm.flags = (uint32_t)(r->tok - s->tokens);
+    jm.nparts = JOB_NPARTS;
+    jm.part[JOB_SUBMISSION] = (pool_part){r->submission.data, r->submission.len};
+    jm.part[JOB_AUDIT] = (pool_part){r->audit.data, r->audit.len};
+    for (int k = JOB_FORMAT; k <= JOB_HOOK; k++) {
+        const char *v = k == JOB_HOOK
+                            ? (s->test_hooks ? MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                                           "X-Certreport-Test-Hook")
+                                             : NULL)
+                            : MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, query[k]);
+        if (v) {
+            jm.code |= has[k];
+            jm.part[k] = (pool_part){v, strlen(v)};
         }
-    } else {
-        ok = do_report(s, c, r, &a, p);
     }
-    cr_assessment_free(&a);
-    return ok;
+    if (r->ep == EP_REPORT)
+        atomic_fetch_add(&s->m.rendering, 1);
+    pool_msg am;
+    pool_death death;
+    pool_result pr = pool_run(s->pool, &jm, &am, s->queue_wait_ms, JOB_LIMIT_SECONDS, &death);
+    if (r->ep == EP_REPORT)
+        atomic_fetch_sub(&s->m.rendering, 1);
+    enum MHD_Result ok;
+    switch (pr) {
+    case POOL_OK:
+        if (am.flags & ANSWER_RENDERED)
+            atomic_fetch_add(&s->m.renders, 1);
+        if (am.flags & ANSWER_RENDER_FAILED)
+            atomic_fetch_add(&s->m.render_failures, 1);
+        ok = am.nparts == 2
+                 ? reply(c, r, (int)am.code, am.part[0].data, am.part[1].data, am.part[1].len, NULL)
+                 : reply_error(c, r, 500, "a worker's answer was malformed", NULL, NULL);
+        pool_msg_free(&am);
+        return ok;
+    case POOL_BUSY:
+        atomic_fetch_add(&s->m.busy, 1);
+        return reply_error(c, r, 503, "every worker is busy: retry shortly", NULL, "1");
+    case POOL_DIED:
+        return reply_worker_died(s, c, r, &death);
+    case POOL_ERROR:
+    default:
+        return reply_error(c, r, 500, "out of memory", NULL, NULL);
+    }
 }
 
 static enum MHD_Result do_health(server *s, struct MHD_Connection *c, request *r)
@@ -729,16 +974,34 @@ static enum MHD_Result do_metrics(server *s, struct MHD_Connection *c, request *
         "certreport_renders_total %lu\n"
         "# HELP certreport_render_failures_total Reports that could not be made.\n"
         "# TYPE certreport_render_failures_total counter\ncertreport_render_failures_total %lu\n"
-        "# HELP certreport_busy_total Report requests refused with 503 (every render slot busy).\n"
+        "# HELP certreport_busy_total Requests refused with 503 (no worker idle within the wait).\n"
         "# TYPE certreport_busy_total counter\ncertreport_busy_total %lu\n"
         "# HELP certreport_requests_in_flight Requests being handled (this one included).\n"
         "# TYPE certreport_requests_in_flight gauge\ncertreport_requests_in_flight %ld\n"
         "# HELP certreport_renders_in_progress Reports being made.\n"
         "# TYPE certreport_renders_in_progress gauge\ncertreport_renders_in_progress %ld\n"
-        "# HELP certreport_render_slots Reports that may be made at once.\n"
-        "# TYPE certreport_render_slots gauge\ncertreport_render_slots %ld\n",
+        "# HELP certreport_render_slots Jobs that may run at once (the worker processes).\n"
+        "# TYPE certreport_render_slots gauge\ncertreport_render_slots %u\n",
         atomic_load(&m->renders), atomic_load(&m->render_failures), atomic_load(&m->busy),
-        atomic_load(&m->in_flight), atomic_load(&m->rendering), s->max_renders);
+        atomic_load(&m->in_flight), atomic_load(&m->rendering), s->workers);
+    pool_stats ps;
+    pool_get_stats(s->pool, &ps);
+    fprintf(f,
+            "# HELP certreport_workers Worker processes alive.\n"
+            "# TYPE certreport_workers gauge\ncertreport_workers %u\n"
+            "# HELP certreport_workers_busy Worker processes with a job.\n"
+            "# TYPE certreport_workers_busy gauge\ncertreport_workers_busy %u\n"
+            "# HELP certreport_worker_starts_total Worker processes started (replacements "
+            "included).\n"
+            "# TYPE certreport_worker_starts_total counter\ncertreport_worker_starts_total %lu\n"
+            "# HELP certreport_worker_deaths_total Worker processes that died (crash or kill), "
+            "idle or with a job.\n"
+            "# TYPE certreport_worker_deaths_total counter\ncertreport_worker_deaths_total %lu\n"
+            "# HELP certreport_worker_lost_requests_total Requests answered 500 because their "
+            "worker died.\n"
+            "# TYPE certreport_worker_lost_requests_total counter\n"
+            "certreport_worker_lost_requests_total %lu\n",
+            ps.alive, ps.busy, ps.started, ps.deaths, atomic_load(&m->jobs_lost));
     fputs("# HELP certreport_request_duration_seconds Time from the request's headers to its "
           "response sent.\n"
           "# TYPE certreport_request_duration_seconds histogram\n",
@@ -929,7 +1192,7 @@ static const char *const usage_serve =
     "usage: certreport serve --peers [CYCLE=]PEERS [--peers ...] [--tokens FILE] [--listen "
     "HOST:PORT]\n"
     "                        [--assets DIR] [--max-body BYTES] [--timeout SECONDS]\n"
-    "                        [--max-connections N] [--max-renders N]\n"
+    "                        [--max-connections N] [--workers N] [--queue-wait MS]\n"
     "\n"
     "The HTTP service for the portal (put a TLS proxy in front: examples/nginx-certreport.conf).\n"
     "  POST /v1/validate, /v1/score, /v1/report?format=pdf|png&lang=..&page=N; GET /v1/health, "
@@ -948,8 +1211,15 @@ static const char *const usage_serve =
     "  --max-body BYTES      larger request bodies get 413 (default 1048576)\n"
     "  --timeout SECONDS     an idle connection is closed after this (default 30)\n"
     "  --max-connections N   connections at once (default 64)\n"
-    "  --max-renders N       reports made at once, beyond it 503 + Retry-After (default: the "
-    "CPUs)\n"
+    "  --workers N           worker processes making the reports, validating and scoring, "
+    "one job\n"
+    "                        each at a time (default: the CPUs this process may run on); "
+    "--max-renders\n"
+    "                        is its former name\n"
+    "  --queue-wait MS       a job waits this long for an idle worker, then 503 + Retry-After\n"
+    "                        (default 5000)\n"
+    "  --test-hooks          for the test suite only: the header X-Certreport-Test-Hook: abort |\n"
+    "                        sleep=MS makes the worker abort or wait before the job\n"
     "\n"
     "SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0.\n";
 
@@ -1098,8 +1368,11 @@ int cr_cli_serve(int argc, char **argv)
     const char *tokens = DEFAULT_TOKENS, *listen_spec = "127.0.0.1:8080", *assets = NULL;
     unsigned long max_body = DEFAULT_MAX_BODY, timeout = DEFAULT_TIMEOUT,
                   max_conn = DEFAULT_MAX_CONNECTIONS;
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned long max_renders = cpus > 0 ? (unsigned long)cpus : 1;
+    cpu_set_t cpus;
+    unsigned long workers = 1, queue_wait = DEFAULT_QUEUE_WAIT_MS;
+    if (sched_getaffinity(0, sizeof cpus, &cpus) == 0 && CPU_COUNT(&cpus) > 0)
+        workers = (unsigned long)CPU_COUNT(&cpus);
+    bool test_hooks = false;
     const char *problem = NULL;
     for (int i = 1; i < argc && !problem; i++) {
         const char *a = argv[i];
@@ -1108,10 +1381,15 @@ int cr_cli_serve(int argc, char **argv)
             fputs(usage_serve, stdout);
             return 0;
         }
+        if (strcmp(a, "--test-hooks") == 0) {
+            test_hooks = true;
+            continue;
+        }
         bool takes = strcmp(a, "--peers") == 0 || strcmp(a, "--tokens") == 0 ||
                      strcmp(a, "--listen") == 0 || strcmp(a, "--assets") == 0 ||
                      strcmp(a, "--max-body") == 0 || strcmp(a, "--timeout") == 0 ||
-                     strcmp(a, "--max-connections") == 0 || strcmp(a, "--max-renders") == 0;
+                     strcmp(a, "--max-connections") == 0 || strcmp(a, "--max-renders") == 0 ||
+                     strcmp(a, "--workers") == 0 || strcmp(a, "--queue-wait") == 0;
         if (!takes) {
             problem = "unknown argument";
             fprintf(stderr, "certreport serve: unknown argument '%s'\n", a);
@@ -1143,8 +1421,11 @@ int cr_cli_serve(int argc, char **argv)
         } else if (strcmp(a, "--max-connections") == 0) {
             if (!parse_count(v, 10000, &max_conn) || max_conn < 1)
                 problem = "--max-connections takes 1 to 10000";
-        } else if (!parse_count(v, 1024, &max_renders) || max_renders < 1) {
-            problem = "--max-renders takes 1 to 1024";
+        } else if (strcmp(a, "--queue-wait") == 0) {
+            if (!parse_count(v, 600000, &queue_wait))
+                problem = "--queue-wait takes milliseconds, 0 to 600000";
+        } else if (!parse_count(v, 1024, &workers) || workers < 1) {
+            problem = "--workers takes 1 to 1024";
         }
     }
     if (!problem && npeers == 0)
@@ -1161,7 +1442,9 @@ int cr_cli_serve(int argc, char **argv)
     s.max_body = max_body;
     s.timeout = (unsigned)timeout;
     s.max_connections = (unsigned)max_conn;
-    s.max_renders = (long)max_renders;
+    s.workers = (unsigned)workers;
+    s.queue_wait_ms = (unsigned)queue_wait;
+    s.test_hooks = test_hooks;
     s.started = time(NULL);
     cr_error err;
     cr_error_init(&err);
@@ -1169,6 +1452,10 @@ int cr_cli_serve(int argc, char **argv)
     int fd = -1;
     struct MHD_Daemon *d = NULL;
     if (!(s.in = open_install(assets, &err)))
+        goto fail;
+    /* Every language's strings and translated catalog, once, before the workers are forked:
+     * otherwise each report would load its own (a 60 KB XML file checked against its schema). */
+    if (cr_install_preload(s.in, &err) != CR_OK)
         goto fail;
     s.cat = cr_install_catalog(s.in);
     s.schemas = cr_install_schemas(s.in);
@@ -1185,7 +1472,8 @@ int cr_cli_serve(int argc, char **argv)
                 "(certreport token new NAME --staff)\n",
                 tokens);
 
-    /* SIGINT and SIGTERM: blocked here, so in every thread MHD starts, and taken by sigwait. */
+    /* SIGINT and SIGTERM: blocked here, so in every thread MHD starts and in every worker, and
+     * taken by sigtimedwait in this thread. */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
@@ -1193,6 +1481,12 @@ int cr_cli_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* The workers, forked now that everything is loaded and before any socket is open. */
+    if (!(s.pool = pool_start(s.workers, serve_job, &s, on_worker_death, &s))) {
+        fprintf(stderr, "certreport serve: cannot start %u worker processes: %s\n", s.workers,
+                strerror(errno));
+        goto done;
+    }
     if ((fd = listen_on(listen_spec)) < 0) {
         rc = 1;
         goto done;
@@ -1207,11 +1501,13 @@ int cr_cli_serve(int argc, char **argv)
         fprintf(stderr, "certreport serve: the HTTP server could not start\n");
         goto done;
     }
-    fprintf(stderr, "certreport serve: ready (%zu peers files, %zu tokens, %ld render slots)\n",
-            s.npeers, s.ntokens, s.max_renders);
-    int sig = 0;
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    fprintf(stderr, "certreport serve: ready (%zu peers files, %zu tokens, %u workers%s)\n",
+            s.npeers, s.ntokens, s.workers, s.test_hooks ? ", TEST HOOKS ON" : "");
+    /* Until a signal: every 100 ms, replace the workers that died. */
+    int sig;
+    const struct timespec tick = {0, 100 * 1000 * 1000};
+    while ((sig = sigtimedwait(&stop, NULL, &tick)) < 0)
+        pool_tick(s.pool);
     /* Stop accepting; the requests in flight are answered (bounded by the grace), then stop. */
     MHD_socket ls = MHD_quiesce_daemon(d);
     if (ls != MHD_INVALID_SOCKET) {
@@ -1225,10 +1521,13 @@ int cr_cli_serve(int argc, char **argv)
     while (atomic_load(&s.m.in_flight) > 0 && seconds_since(&t0) < SHUTDOWN_GRACE_SECONDS) {
         struct timespec nap = {0, 20 * 1000 * 1000};
         nanosleep(&nap, NULL);
+        pool_tick(s.pool);
     }
     long left = atomic_load(&s.m.in_flight);
     MHD_stop_daemon(d);
     d = NULL;
+    pool_stop(s.pool); /* no job in flight now: each worker reads end-of-file and exits */
+    s.pool = NULL;
     fprintf(stderr, "certreport serve: stopped (%lu reports made)%s\n", atomic_load(&s.m.renders),
             left ? "; some requests were cut at the grace period" : "");
     rc = 0;
@@ -1242,6 +1541,7 @@ fail : {
 done:
     if (d)
         MHD_stop_daemon(d);
+    pool_stop(s.pool);
     if (fd >= 0)
         close(fd);
     server_free(&s);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* certreport serve: the page for cities and staff (GET /, its static files from assets/web/) and
- * the standard's texts it shows (GET /v1/catalog?lang=). Part of the program (src/serve_web.c);
- * src/serve.c routes to it. */
+ * the standard's texts it shows (GET /v1/catalog?lang=). Part of the program (app/serve_web.c);
+ * app/serve.c routes to it. */
 #ifndef CERTREPORT_SERVE_WEB_H
 #define CERTREPORT_SERVE_WEB_H
 
