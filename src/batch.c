@@ -477,7 +477,8 @@ cr_status cr_batch_prepare(cr_batch *b, cr_error *err)
                             local.message);
     if (!(b->spec = cr_layout_spec_load(o->layout_path, o->fonts_dir, b->schemas, err)))
         return err->code;
-    if (!(b->fonts = cr_layout_spec_load_fonts(b->spec, err)))
+    if (!(b->fonts = cr_layout_spec_load_fonts(b->spec, err)) ||
+        !(b->cache = cr_layout_cache_new(b->fonts, 0, err)))
         return err->code;
     b->rows = calloc(b->cohort->n ? b->cohort->n : 1, sizeof *b->rows);
     b->row_strings = cr_arena_new();
@@ -583,6 +584,7 @@ int cr_batch_render_city(const cr_batch *b, const cr_batch_row *r, cr_batch_outp
                              .spec = b->spec,
                              .strings = b->langs[r->lang].strings,
                              .fonts = b->fonts,
+                             .cache = b->cache,
                              .created = b->o->date >= 0 ? b->o->date : cr_assessment_date(&a),
                              .previous = have_prev ? &prev : NULL,
                              .untagged = b->o->untagged};
@@ -669,6 +671,7 @@ void cr_batch_free(cr_batch *b)
     cr_arena_free(b->row_strings);
     for (size_t l = 0; l < b->nlangs; l++)
         lang_free(&b->langs[l]);
+    cr_layout_cache_free(b->cache);
     cr_fonts_free(b->fonts);
     cr_layout_spec_free(b->spec);
     cr_peers_free(b->peers);

@@ -78,6 +78,8 @@ typedef struct cr_batch {
     cr_peers *peers;
     cr_layout_spec *spec;
     cr_fonts *fonts;
+    cr_layout_cache
+        *cache; /* measured text, shared by the reports of one process (a worker's copy) */
     cr_batch_lang langs[CR_BATCH_MAX_LANGS];
     size_t nlangs;
     unsigned char global_hash[16];
