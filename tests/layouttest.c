@@ -235,3 +235,34 @@ void lang_cohort_free(lang_cohort *lc)
     cr_catalog_free(lc->catalog);
     cr_strings_free(lc->strings);
 }
+
+void lang_cohort_each(const cr_schemas *schemas, const layout_env *e, const char *lang,
+                      report_fn fn, void *data)
+{
+    lang_cohort lc;
+    lang_cohort_load(&lc, schemas, lang);
+    cr_error err;
+    cr_error_init(&err);
+    for (size_t k = 0; k < lc.cohort->n; k++) {
+        const cr_cohort_entry *city = &lc.cohort->entries[k];
+        cr_assessment a;
+        assert_int_equal(
+            cr_assessment_load(&a, city->submission, city->audit, lc.catalog, schemas, &err),
+            CR_OK);
+        cr_report_request req = {.catalog = lc.catalog,
+                                 .assessment = &a,
+                                 .peers = lc.peers,
+                                 .spec = e->spec,
+                                 .strings = lc.strings,
+                                 .fonts = e->fonts};
+        cr_display *d = cr_layout_report(&req, &err);
+        assert_no_error(&err);
+        assert_non_null(d);
+        char what[128];
+        snprintf(what, sizeof what, "%s %s", lang, a.submission->id);
+        fn(d, &a, lc.strings, what, data);
+        cr_display_free(d);
+        cr_assessment_free(&a);
+    }
+    lang_cohort_free(&lc);
+}

@@ -44,6 +44,14 @@ typedef struct lang_cohort {
 void lang_cohort_load(lang_cohort *lc, const cr_schemas *schemas, const char *lang);
 void lang_cohort_free(lang_cohort *lc);
 
+/* Lays out every city of |lang|'s sample cohort with |e|'s layout and fonts (asserts success)
+ * and calls |fn| with each report's display list, its assessment, the language's string table
+ * and the report's name ("LANG ID"). */
+typedef void (*report_fn)(const cr_display *d, const cr_assessment *a, const cr_strings *strings,
+                          const char *what, void *data);
+void lang_cohort_each(const cr_schemas *schemas, const layout_env *e, const char *lang,
+                      report_fn fn, void *data);
+
 /* The text runs of page |page| (0-based) of |d|, or of every page with page == (size_t)-1, in
  * display order, each followed by a space. malloc'd. */
 char *page_text(const cr_display *d, size_t page);

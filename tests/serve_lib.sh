@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: Apache-2.0
-# certreport tests: what the service's tests share (sourced by serve_test.sh and
+# certreport tests: what the service's tests share (sourced by serve_test.sh, web_test.sh and
 # serve_pool_test.sh, which set CR, TMP and PIDS first).
 
 passed=0

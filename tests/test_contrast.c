@@ -122,40 +122,19 @@ static void test_palette(void **st)
     assert_true(contrast((cr_rgb){0x1f, 0x29, 0x33}, (cr_rgb){255, 255, 255}) > 4.5);
 }
 
+static void count_checked(const cr_display *d, const cr_assessment *a, const cr_strings *strings,
+                          const char *what, void *data)
+{
+    (void)a;
+    (void)strings;
+    *(size_t *)data += check_display(d, what);
+}
+
 static void check_language(state *s, const char *lang)
 {
-    const cr_schemas *schemas = s->base.fx->schemas;
-    lang_cohort lc;
-    lang_cohort_load(&lc, schemas, lang);
-    cr_strings *strings = lc.strings;
-    cr_catalog *cat = lc.catalog;
-    cr_cohort *c = lc.cohort;
-    cr_peers *peers = lc.peers;
-    cr_error err;
-    cr_error_init(&err);
     size_t checked = 0;
-    for (size_t k = 0; k < c->n; k++) {
-        const cr_cohort_entry *city = &c->entries[k];
-        cr_assessment a;
-        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err),
-                         CR_OK);
-        cr_report_request req = {.catalog = cat,
-                                 .assessment = &a,
-                                 .peers = peers,
-                                 .spec = s->base.env.spec,
-                                 .strings = strings,
-                                 .fonts = s->base.env.fonts};
-        cr_display *d = cr_layout_report(&req, &err);
-        assert_no_error(&err);
-        assert_non_null(d);
-        char what[128];
-        snprintf(what, sizeof what, "%s %s", lang, a.submission->id);
-        checked += check_display(d, what);
-        cr_display_free(d);
-        cr_assessment_free(&a);
-    }
+    lang_cohort_each(s->base.fx->schemas, &s->base.env, lang, count_checked, &checked);
     assert_true(checked > 1000); /* every report's text, not a few */
-    lang_cohort_free(&lc);
 }
 
 static void test_en(void **st)

@@ -223,49 +223,33 @@ static size_t check_report(const cr_display *d, const layout_env *e, const cr_st
     return npages;
 }
 
+typedef struct language_run {
+    const layout_env *env;
+    const char *lang;
+    size_t nproblems;
+} language_run;
+
+static void check_one(const cr_display *d, const cr_assessment *a, const cr_strings *strings,
+                      const char *what, void *data)
+{
+    language_run *run = data;
+    size_t problems = 0;
+    size_t pages = check_report(d, run->env, strings, what, &problems);
+    assert_int_equal(pages, d->npages);
+    size_t most = strcmp(run->lang, "en") == 0 ? REFERENCE_PAGES : REFERENCE_PAGES_OTHER;
+    if (strcmp(a->submission->id, REFERENCE_CITY) == 0 && pages > most) {
+        print_error("%s: %zu pages, more than %zu\n", what, pages, most);
+        problems++;
+    }
+    run->nproblems += problems;
+}
+
 static void check_language(state *s, const char *lang)
 {
-    const cr_schemas *schemas = s->base.fx->schemas;
-    lang_cohort lc;
-    lang_cohort_load(&lc, schemas, lang);
-    cr_strings *strings = lc.strings;
-    cr_catalog *cat = lc.catalog;
-    cr_cohort *c = lc.cohort;
-    cr_peers *peers = lc.peers;
-    cr_error err;
-    cr_error_init(&err);
-    size_t nproblems = 0;
-    for (size_t k = 0; k < c->n; k++) {
-        const cr_cohort_entry *city = &c->entries[k];
-        cr_assessment a;
-        assert_int_equal(cr_assessment_load(&a, city->submission, city->audit, cat, schemas, &err),
-                         CR_OK);
-        cr_report_request req = {.catalog = cat,
-                                 .assessment = &a,
-                                 .peers = peers,
-                                 .spec = s->base.env.spec,
-                                 .strings = strings,
-                                 .fonts = s->base.env.fonts};
-        cr_display *d = cr_layout_report(&req, &err);
-        assert_no_error(&err);
-        assert_non_null(d);
-        char what[128];
-        snprintf(what, sizeof what, "%s %s", lang, a.submission->id);
-        size_t problems = 0;
-        size_t pages = check_report(d, &s->base.env, strings, what, &problems);
-        assert_int_equal(pages, d->npages);
-        size_t most = strcmp(lang, "en") == 0 ? REFERENCE_PAGES : REFERENCE_PAGES_OTHER;
-        if (strcmp(a.submission->id, REFERENCE_CITY) == 0 && pages > most) {
-            print_error("%s: %zu pages, more than %zu\n", what, pages, most);
-            problems++;
-        }
-        nproblems += problems;
-        cr_display_free(d);
-        cr_assessment_free(&a);
-    }
-    lang_cohort_free(&lc);
-    if (nproblems)
-        fail_msg("%s: %zu page-break problems (above)", lang, nproblems);
+    language_run run = {.env = &s->base.env, .lang = lang};
+    lang_cohort_each(s->base.fx->schemas, &s->base.env, lang, check_one, &run);
+    if (run.nproblems)
+        fail_msg("%s: %zu page-break problems (above)", lang, run.nproblems);
 }
 
 static void test_en(void **st)

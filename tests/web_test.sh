@@ -37,8 +37,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-passed=0
-failed=0
+PIDS=()
+# start_service (and a check this file redefines below: it keeps each check's output)
+# shellcheck source=serve_lib.sh
+. "$SRC/tests/serve_lib.sh"
 check() {
     local name=$1
     shift
@@ -87,24 +89,9 @@ assert d[\"tier\"] == \"silver\" and gold[\"cost\"] == 1 and gold[\"more_criteri
 check "certreport render made both references" test -s "$TMP/cli.pdf" -a -s "$TMP/cli-audit.pdf"
 
 # ---- the service, on a free port ----
-"$CR" serve --peers "$TMP/peers.xml" --tokens "$TMP/tokens" --listen 127.0.0.1:0 \
-    >"$TMP/serve.out" 2>"$TMP/serve.err" &
-PID=$!
-port=""
-for _ in $(seq 1 100); do
-    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$TMP/serve.out")
-    [ -n "$port" ] && break
-    sleep 0.1
-done
-URL=http://127.0.0.1:$port
-up=false
-for _ in $(seq 1 50); do
-    curl -s -o /dev/null --max-time 5 "$URL/v1/health" && up=true && break
-    sleep 0.1
-done
-if ! $up; then
+if ! start_service serve 2>"$TMP/why"; then
     echo "FAIL the service did not start"
-    sed 's/^/     /' "$TMP/serve.err"
+    sed 's/^/     /' "$TMP/why"
     failed=$((failed + 1))
     finish
 fi
