@@ -198,12 +198,14 @@ static void stop_worker(batch_run *br, worker *w, bool kill_it)
 static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
 {
     cr_batch *b = &br->b;
-    size_t *todo = malloc((b->nrows ? b->nrows : 1) * sizeof *todo), ntodo = 0, next = 0, done = 0;
+    /* 4 bytes per city to render (rows hold 8): the parent's memory at 1,000,000 cities */
+    uint32_t *todo = malloc((b->nrows ? b->nrows : 1) * sizeof *todo);
+    size_t ntodo = 0, next = 0, done = 0;
     if (!todo)
         return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < b->nrows; i++)
         if (b->rows[i].valid && b->rows[i].st == CR_ROW_PENDING)
-            todo[ntodo++] = i;
+            todo[ntodo++] = (uint32_t)i;
     unsigned jobs = b->o->jobs;
     if (!jobs)
         jobs = app_cpu_count();
@@ -233,7 +235,7 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
                 stopping = true;
                 break;
             }
-            uint32_t i = (uint32_t)todo[next];
+            uint32_t i = todo[next];
             w->current = (long)todo[next++];
             if (!write_all(w->cmd, &i, sizeof i))
                 close_fd(&w->cmd); /* it died between two cities: the read below says so */
@@ -282,16 +284,18 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
                 cr_batch_remove_temporaries(b, r);
                 cr_error e;
                 cr_error_init(&e);
+                cr_cohort_paths paths;
+                const char *sub = cr_cohort_entry_at(b->cohort, r->entry, &paths)->submission;
                 if (WIFSIGNALED(status))
-                    cr_error_set(&e, CR_EINPUT, b->cohort->entries[r->entry].submission, 0,
+                    cr_error_set(&e, CR_EINPUT, sub, 0,
                                  "rendering crashed (signal %d); the report was not written",
                                  WTERMSIG(status));
                 else
-                    cr_error_set(&e, CR_EINPUT, b->cohort->entries[r->entry].submission, 0,
+                    cr_error_set(&e, CR_EINPUT, sub, 0,
                                  "rendering stopped (exit status %d); the report was not written",
                                  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
                 cr_batch_log_error(b, &e);
-                cr_batch_fail_row(r, &e);
+                cr_batch_fail_row(b, r, &e);
                 w->current = -1;
                 res->failed++;
                 done++;
@@ -301,16 +305,11 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
             w->current = -1;
             done++;
             if (rep.outcome == CR_OUT_OK) {
-                r->st = CR_ROW_RENDERED;
-                r->bytes = rep.out.bytes;
-                r->pages = rep.out.pages;
-                cr_batch_hex(rep.out.content, 16, r->content);
+                cr_batch_row_written(b, r, &rep.out);
                 res->rendered++;
             } else {
                 rep.out.message[sizeof rep.out.message - 1] = '\0';
-                free(r->message);
-                r->message = strdup(rep.out.message);
-                r->st = CR_ROW_FAILED;
+                cr_batch_fail_row_message(b, r, rep.out.message);
                 if (rep.outcome == CR_OUT_FATAL && !stopping) {
                     /* The output folder cannot take more (full, read-only, gone): stop here. */
                     stopping = true;

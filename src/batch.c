@@ -12,6 +12,7 @@
 #include "args.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -23,7 +24,6 @@
 
 #include "certreport/json.h"
 #include "certreport/overview.h"
-#include "arena.h"
 #include "fileio.h"
 
 /* ---- small helpers ---- */
@@ -91,7 +91,7 @@ bool cr_batch_is_png(const cr_batch *b)
  * digit, so no report's name is another's, a manifest's, the lock's or a temporary's. */
 void cr_batch_out_name(const cr_batch *b, const cr_batch_row *r, char *buf, size_t size)
 {
-    const char *id = b->cohort->entries[r->entry].id;
+    const char *id = cr_cohort_id(b->cohort, r->entry);
     snprintf(buf, size, "%s%s", id, cr_batch_is_png(b) ? ".png.d" : ".pdf");
 }
 
@@ -171,18 +171,216 @@ static size_t lang_index(cr_batch *b, const char *forced, const char *submission
 
 /* ---- pass 1: score every city ---- */
 
-static char *codes(const cr_batch *b, const size_t *idx, size_t n)
+/* ---- the rows' records: the spill file ---- */
+
+/* An unlinked temporary file in $TMPDIR (else /tmp): nothing of it outlives the run, however it
+ * ends. Its records are at fixed places (row i at i records), its texts after them. */
+static cr_status spill_open(cr_batch *b, cr_error *err)
 {
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += strlen(b->cat->criteria[idx[i]].code) + 1;
-    char *s = cr_arena_alloc(b->row_strings, len), *p = s;
-    if (!s)
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !dir[0])
+        dir = "/tmp";
+    int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) { /* a file system without O_TMPFILE */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/certreport-rows.XXXXXX", dir);
+        fd = mkostemp(path, O_CLOEXEC);
+        if (fd >= 0)
+            unlink(path);
+    }
+    if (fd < 0)
+        return cr_error_set(err, CR_EIO, dir, 0, "cannot make the run's temporary file: %s",
+                            strerror(errno));
+    b->spill = fd;
+    b->spill_end = (uint64_t)b->nrows * sizeof(cr_batch_city);
+    return CR_OK;
+}
+
+static cr_status spill_io(const cr_batch *b, bool writing, void *data, size_t len, uint64_t at,
+                          cr_error *err)
+{
+    char *p = data;
+    while (len) {
+        ssize_t k =
+            writing ? pwrite(b->spill, p, len, (off_t)at) : pread(b->spill, p, len, (off_t)at);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            return cr_error_set(err, CR_EIO, NULL, 0, "the run's temporary file: %s",
+                                strerror(errno));
+        if (k == 0) { /* past its end: a record never written, zeros */
+            if (writing)
+                return cr_error_set(err, CR_EIO, NULL, 0, "the run's temporary file: short write");
+            memset(p, 0, len);
+            break;
+        }
+        p += k;
+        len -= (size_t)k;
+        at += (uint64_t)k;
+    }
+    return CR_OK;
+}
+
+/* Appends |len| bytes to the spill file; where they are in *|at|. */
+static cr_status spill_append(cr_batch *b, const void *data, size_t len, uint64_t *at,
+                              cr_error *err)
+{
+    *at = b->spill_end;
+    cr_status st = spill_io(b, true, (void *)(uintptr_t)data, len, b->spill_end, err);
+    if (st == CR_OK)
+        b->spill_end += len;
+    return st;
+}
+
+static uint64_t record_at(const cr_batch *b, const cr_batch_row *r)
+{
+    return (uint64_t)(size_t)(r - b->rows) * sizeof(cr_batch_city);
+}
+
+cr_status cr_batch_city_get(const cr_batch *b, const cr_batch_row *r, cr_batch_city *c, bool texts,
+                            cr_error *err)
+{
+    cr_status st = spill_io(b, false, c, sizeof *c, record_at(b, r), err);
+    if (st != CR_OK)
+        return st;
+    if (!c->stored) {
+        memset(c, 0, sizeof *c);
+        c->region = c->band = c->eligible = c->awarded = CR_NONE;
+    }
+    c->entry = r->entry;
+    c->valid = r->valid;
+    c->st = (cr_row_status)r->st;
+    c->lang = r->lang;
+    c->name = c->country = c->core_missing = c->message = c->warnings = c->buf = NULL;
+    c->area_met = c->area_pct = NULL;
+    if (!texts)
+        return CR_OK;
+    size_t total = (size_t)c->texts_len + c->message_len + c->warnings_len;
+    if (!total)
+        return CR_OK;
+    if (!(c->buf = malloc(total)))
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    char *p = c->buf;
+    st = spill_io(b, false, p, c->texts_len, c->texts_at, err);
+    if (st == CR_OK && c->texts_len) {
+        size_t na = b->cat->nareas ? b->cat->nareas : 1;
+        c->area_met = (unsigned *)(void *)p;
+        c->area_pct = c->area_met + na;
+        c->name = (char *)(c->area_pct + na);
+        c->country = c->name + strlen(c->name) + 1;
+        c->core_missing = c->country + strlen(c->country) + 1;
+    }
+    p += c->texts_len;
+    if (st == CR_OK && c->message_len &&
+        (st = spill_io(b, false, p, c->message_len, c->message_at, err)) == CR_OK)
+        c->message = p;
+    p += c->message_len;
+    if (st == CR_OK && c->warnings_len &&
+        (st = spill_io(b, false, p, c->warnings_len, c->warnings_at, err)) == CR_OK)
+        c->warnings = p;
+    if (st != CR_OK)
+        cr_batch_city_free(c);
+    return st;
+}
+
+cr_status cr_batch_city_put(cr_batch *b, const cr_batch_row *r, const cr_batch_city *c,
+                            cr_error *err)
+{
+    cr_batch_city rec = *c;
+    rec.name = rec.country = rec.core_missing = rec.message = rec.warnings = rec.buf = NULL;
+    rec.area_met = rec.area_pct = NULL;
+    rec.stored = true;
+    return spill_io(b, true, &rec, sizeof rec, record_at(b, r), err);
+}
+
+void cr_batch_city_free(cr_batch_city *c)
+{
+    free(c->buf);
+    c->name = c->country = c->core_missing = c->message = c->warnings = c->buf = NULL;
+    c->area_met = c->area_pct = NULL;
+}
+
+/* Keeps the first failed write: the manifest reports it (a row's record is then unknown). */
+static void spill_failed(cr_batch *b, const cr_error *e)
+{
+    if (b->spill_error.code == CR_OK)
+        b->spill_error = *e;
+}
+
+/* Sets row |r|'s message (|len| bytes with its NUL, or the warnings when |warnings|). */
+static void record_text(cr_batch *b, cr_batch_row *r, const char *text, size_t len, bool warnings)
+{
+    cr_error e;
+    cr_error_init(&e);
+    cr_batch_city c;
+    uint64_t at = 0;
+    cr_status st = cr_batch_city_get(b, r, &c, false, &e);
+    if (st == CR_OK)
+        st = spill_append(b, text, len, &at, &e);
+    if (st == CR_OK) {
+        if (warnings) {
+            c.warnings_at = at;
+            c.warnings_len = (uint32_t)len;
+        } else {
+            c.message_at = at;
+            c.message_len = (uint32_t)len;
+        }
+        st = cr_batch_city_put(b, r, &c, &e);
+    }
+    if (st != CR_OK)
+        spill_failed(b, &e);
+}
+
+void cr_batch_fail_row_message(cr_batch *b, cr_batch_row *r, const char *message)
+{
+    r->st = CR_ROW_FAILED;
+    record_text(b, r, message, strlen(message) + 1, false);
+}
+
+void cr_batch_row_written(cr_batch *b, cr_batch_row *r, const cr_batch_output *out)
+{
+    cr_error e;
+    cr_error_init(&e);
+    cr_batch_city c;
+    r->st = CR_ROW_RENDERED;
+    cr_status st = cr_batch_city_get(b, r, &c, false, &e);
+    if (st == CR_OK) {
+        c.bytes = out->bytes;
+        c.pages = out->pages;
+        cr_batch_hex(out->content, 16, c.content);
+        st = cr_batch_city_put(b, r, &c, &e);
+    }
+    if (st != CR_OK)
+        spill_failed(b, &e);
+}
+
+/* The texts of a valid city's record, one block: the area arrays (|nareas| each, at least 1),
+ * then its name, country and missing core criteria ("LC1 PA1"), each ended by a NUL. */
+static char *city_texts(const cr_batch *b, const cr_assessment *a, size_t *len)
+{
+    const cr_scorecard *sc = &a->score;
+    const char *name = a->submission->city.name ? a->submission->city.name : "";
+    const char *country = a->submission->city.country ? a->submission->city.country : "";
+    size_t na = b->cat->nareas ? b->cat->nareas : 1;
+    size_t n = 2 * na * sizeof(unsigned) + strlen(name) + strlen(country) + 3;
+    for (size_t i = 0; i < sc->ncore_missing; i++)
+        n += strlen(b->cat->criteria[sc->core_missing[i]].code) + 1;
+    char *buf = calloc(1, n);
+    if (!buf)
         return NULL;
+    unsigned *met = (unsigned *)(void *)buf, *pct = met + na;
+    for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++) {
+        met[k] = sc->areas[k].met;
+        pct[k] = sc->areas[k].percent;
+    }
+    char *p = (char *)(pct + na);
+    p += sprintf(p, "%s", name) + 1;
+    p += sprintf(p, "%s", country) + 1;
     *p = '\0';
-    for (size_t i = 0; i < n; i++)
-        p += sprintf(p, "%s%s", i ? " " : "", b->cat->criteria[idx[i]].code);
-    return s;
+    for (size_t i = 0; i < sc->ncore_missing; i++)
+        p += sprintf(p, "%s%s", i ? " " : "", b->cat->criteria[sc->core_missing[i]].code);
+    *len = n;
+    return buf;
 }
 
 bool cr_batch_in_shard(const cr_batch *b, const char *id)
@@ -206,9 +404,10 @@ static bool previous_files(const cr_batch *b, const char *id, char *sub, char *a
     return true;
 }
 
-static cr_status hash_city(cr_batch *b, cr_batch_row *r, cr_error *err)
+static cr_status hash_city(cr_batch *b, cr_batch_city *r, cr_error *err)
 {
-    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+    cr_cohort_paths paths;
+    const cr_cohort_entry *e = cr_cohort_entry_at(b->cohort, r->entry, &paths);
     XXH3_state_t *s = XXH3_createState();
     if (!s)
         return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
@@ -227,13 +426,11 @@ static cr_status hash_city(cr_batch *b, cr_batch_row *r, cr_error *err)
     return st;
 }
 
-void cr_batch_fail_row(cr_batch_row *r, const cr_error *e)
+void cr_batch_fail_row(cr_batch *b, cr_batch_row *r, const cr_error *e)
 {
     char line[1200];
     cr_error_format(e, line, sizeof line);
-    free(r->message);
-    r->message = strdup(line);
-    r->st = CR_ROW_FAILED;
+    cr_batch_fail_row_message(b, r, line);
 }
 
 /* Pass 1 goes through cr_cohort_stats, the one reading of a cohort every command shares: these
@@ -242,8 +439,18 @@ typedef struct pass1_state {
     cr_batch *b;
     size_t next; /* the next row to look at: cities come in the cohort's order */
     cr_batch_row
-        *current; /* the row of the city being loaded (its warnings go to its manifest line) */
+        *current;   /* the row of the city being loaded (its warnings go to its manifest line) */
+    char *warnings; /* its warnings so far, one per line (recorded when the next city comes) */
+    size_t nwarnings;
 } pass1_state;
+
+/* The warnings of the city just loaded into its record. */
+static void flush_warnings(pass1_state *ps)
+{
+    if (ps->current && ps->nwarnings)
+        record_text(ps->b, ps->current, ps->warnings, ps->nwarnings + 1, true);
+    ps->nwarnings = 0;
+}
 
 static cr_batch_row *row_of(pass1_state *ps, size_t entry)
 {
@@ -257,6 +464,7 @@ static bool p1_want(void *data, size_t index, const cr_cohort_entry *e)
 {
     pass1_state *ps = data;
     bool want = cr_batch_in_shard(ps->b, e->id);
+    flush_warnings(ps);
     ps->current = want ? row_of(ps, index) : NULL;
     return want;
 }
@@ -276,7 +484,7 @@ static void p1_left_out(void *data, size_t index, const cr_error *problem)
     cr_batch_row *r = row_of(ps, index);
     cr_batch_log_error(ps->b, problem);
     if (r)
-        cr_batch_fail_row(r, problem);
+        cr_batch_fail_row(ps->b, r, problem);
 }
 
 static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_error *err)
@@ -286,46 +494,49 @@ static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_er
     cr_batch_row *r = row_of(ps, index);
     if (!r)
         return CR_OK;
-    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+    cr_cohort_paths paths;
+    const cr_cohort_entry *e = cr_cohort_entry_at(b->cohort, r->entry, &paths);
     const cr_scorecard *sc = &a->score;
     cr_error one;
     cr_error_init(&one);
+    cr_batch_city c;
+    if (cr_batch_city_get(b, r, &c, false, err) != CR_OK)
+        return err->code;
     r->valid = true;
-    /* In the run's arena (see cr_batch): no small block per row left between the parses. */
-    r->name = cr_arena_strdup(b->row_strings, a->submission->city.name);
-    r->country = cr_arena_strdup(b->row_strings, a->submission->city.country);
-    r->region = sc->region;
-    r->band = sc->band;
-    r->met = sc->met;
-    r->total = sc->total;
-    r->percent = sc->percent;
-    r->outcomes_met = sc->outcomes_met;
-    r->eligible = sc->tier;
-    r->awarded = sc->awarded;
-    r->in_review = !a->audited->steps[CR_STEP_CERTIFIED].reached;
-    r->core_missing = codes(b, sc->core_missing, sc->ncore_missing);
-    r->cycle = a->submission->cycle;
-    r->date = cr_assessment_date(a);
-    r->area_met =
-        cr_arena_calloc(b->row_strings, b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_met);
-    r->area_pct =
-        cr_arena_calloc(b->row_strings, b->cat->nareas ? b->cat->nareas : 1, sizeof *r->area_pct);
-    if (r->area_met && r->area_pct)
-        for (size_t k = 0; k < b->cat->nareas && k < sc->nareas; k++) {
-            r->area_met[k] = sc->areas[k].met;
-            r->area_pct[k] = sc->areas[k].percent;
-        }
-    size_t lang = lang_index(b, b->o->lang, a->submission->lang, &one);
-    if (!r->name || !r->country || !r->core_missing || !r->area_met || !r->area_pct)
+    c.valid = true;
+    c.region = sc->region;
+    c.band = sc->band;
+    c.met = sc->met;
+    c.total = sc->total;
+    c.percent = sc->percent;
+    c.outcomes_met = sc->outcomes_met;
+    c.eligible = sc->tier;
+    c.awarded = sc->awarded;
+    c.in_review = !a->audited->steps[CR_STEP_CERTIFIED].reached;
+    c.cycle = a->submission->cycle;
+    c.date = cr_assessment_date(a);
+    size_t len = 0;
+    char *texts = city_texts(b, a, &len);
+    if (!texts)
         return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
+    cr_status st = spill_append(b, texts, len, &c.texts_at, err);
+    c.texts_len = (uint32_t)len;
+    free(texts);
+    if (st != CR_OK)
+        return st;
+    size_t lang = lang_index(b, b->o->lang, a->submission->lang, &one);
     if (lang == CR_NONE) /* a missing or broken string table stops the run */
         return cr_error_set(err, one.code, one.file, one.line, "%s", one.message);
-    r->lang = lang;
+    r->lang = (uint8_t)lang;
+    c.lang = lang;
     /* Characters no font has: warnings (to |err|'s sink, so to this city's line). */
     cr_fonts_check_inputs(b->fonts, a->submission, a->log, err);
-    if (hash_city(b, r, &one) != CR_OK) {
+    bool hashed = hash_city(b, &c, &one) == CR_OK;
+    if ((st = cr_batch_city_put(b, r, &c, err)) != CR_OK)
+        return st;
+    if (!hashed) {
         cr_batch_log_error(b, &one);
-        cr_batch_fail_row(r, &one);
+        cr_batch_fail_row(b, r, &one);
         r->valid = false;
     }
     return CR_OK;
@@ -339,19 +550,19 @@ static void log_warning(void *data, const cr_error *problem)
     if (!problem->warning)
         return;
     cr_batch_log_error(ps->b, problem);
-    cr_batch_row *r = ps->current;
-    if (!r)
+    if (!ps->current)
         return; /* about the folder, not a city */
     char line[1200];
     cr_error_format(problem, line, sizeof line);
-    size_t old = r->warnings ? strlen(r->warnings) : 0, add = strlen(line);
-    char *grown = realloc(r->warnings, old + add + 2);
+    size_t old = ps->nwarnings, add = strlen(line);
+    char *grown = realloc(ps->warnings, old + add + 2);
     if (!grown)
         return; /* the warning was logged; the manifest keeps the ones before it */
     if (old)
         grown[old++] = '\n';
     memcpy(grown + old, line, add + 1);
-    r->warnings = grown;
+    ps->warnings = grown;
+    ps->nwarnings = old + add;
 }
 
 /* Scores every city of the shard into its row and computes the cohort's peer statistics (kept
@@ -370,6 +581,8 @@ static cr_status pass1(cr_batch *b, cr_error *err)
     local.sink = log_warning;
     local.sink_data = &ps;
     cr_peers *p = cr_cohort_stats(b->cohort, b->cat, b->schemas, &run, &local);
+    flush_warnings(&ps);
+    free(ps.warnings);
     b->warnings += local.warnings;
     if (!p)
         return b->cancelled ? CR_EIO
@@ -437,12 +650,15 @@ static cr_status hash_global(cr_batch *b, cr_error *err)
     return st;
 }
 
-static void hash_rows(cr_batch *b)
+static cr_status hash_rows(cr_batch *b, cr_error *err)
 {
     for (size_t i = 0; i < b->nrows; i++) {
-        cr_batch_row *r = &b->rows[i];
-        if (!r->valid)
+        cr_batch_row *row = &b->rows[i];
+        cr_batch_city rec, *r = &rec;
+        if (!row->valid)
             continue;
+        if (cr_batch_city_get(b, row, &rec, false, err) != CR_OK)
+            return err->code;
         unsigned char all[48], h[16];
         memcpy(all, b->global_hash, 16);
         memcpy(all + 16, b->langs[r->lang].hash, 16);
@@ -451,14 +667,17 @@ static void hash_rows(cr_batch *b)
         XXH128_canonicalFromHash(&c, XXH3_128bits(all, sizeof all));
         memcpy(h, c.digest, 16);
         cr_batch_hex(h, 16, r->hash);
+        if (cr_batch_city_put(b, row, &rec, err) != CR_OK)
+            return err->code;
     }
+    return CR_OK;
 }
 
 cr_status cr_batch_hash(cr_batch *b, cr_error *err)
 {
     cr_status st = hash_global(b, err);
     if (st == CR_OK)
-        hash_rows(b);
+        st = hash_rows(b, err);
     return st;
 }
 
@@ -470,7 +689,7 @@ cr_status cr_batch_prepare(cr_batch *b, cr_error *err)
     pass1_state scan = {.b = b}; /* no city yet: the folder's warnings go to the log only */
     local.sink = log_warning;
     local.sink_data = &scan;
-    b->cohort = cr_cohort_scan(o->cohort_dir, &local);
+    b->cohort = cr_cohort_scan_compact(o->cohort_dir, &local);
     b->warnings += local.warnings;
     if (!b->cohort)
         return cr_error_set(err, local.code, local.file[0] ? local.file : NULL, local.line, "%s",
@@ -480,17 +699,19 @@ cr_status cr_batch_prepare(cr_batch *b, cr_error *err)
     if (!(b->fonts = cr_layout_spec_load_fonts(b->spec, err)) ||
         !(b->cache = cr_layout_cache_new(b->fonts, 0, err)))
         return err->code;
-    b->rows = calloc(b->cohort->n ? b->cohort->n : 1, sizeof *b->rows);
-    b->row_strings = cr_arena_new();
-    if (!b->rows || !b->row_strings)
+    if (b->cohort->n > UINT32_MAX)
+        return cr_error_set(err, CR_EINPUT, o->cohort_dir, 0, "more than %u cities", UINT32_MAX);
+    size_t n = 0;
+    for (size_t i = 0; i < b->cohort->n; i++)
+        n += cr_batch_in_shard(b, cr_cohort_id(b->cohort, i));
+    b->rows = calloc(n ? n : 1, sizeof *b->rows);
+    if (!b->rows)
         return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     for (size_t i = 0; i < b->cohort->n; i++)
-        if (cr_batch_in_shard(b, b->cohort->entries[i].id)) {
-            b->rows[b->nrows].entry = i;
-            b->rows[b->nrows].region = b->rows[b->nrows].band = CR_NONE;
-            b->rows[b->nrows].eligible = b->rows[b->nrows].awarded = CR_NONE;
-            b->nrows++;
-        }
+        if (cr_batch_in_shard(b, cr_cohort_id(b->cohort, i)))
+            b->rows[b->nrows++].entry = (uint32_t)i;
+    if (spill_open(b, err) != CR_OK)
+        return err->code;
     if (o->peers_path && !(b->peers = cr_peers_load(o->peers_path, b->cat, b->schemas, err)))
         return err->code;
     cr_status st = pass1(b, err);
@@ -551,7 +772,8 @@ static void wrote(void *data, const void *bytes, size_t len)
 
 int cr_batch_render_city(const cr_batch *b, const cr_batch_row *r, cr_batch_output *out)
 {
-    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
+    cr_cohort_paths paths;
+    const cr_cohort_entry *e = cr_cohort_entry_at(b->cohort, r->entry, &paths);
     cr_error err;
     cr_error_init(&err);
     cr_assessment a, prev;
@@ -648,6 +870,8 @@ void cr_batch_init(cr_batch *b, const cr_batch_options *o, const cr_catalog *cat
     b->schemas = schemas;
     b->log = o->log ? o->log : stderr;
     b->command = command;
+    b->spill = -1;
+    cr_error_init(&b->spill_error);
     if (!o->out_dir)
         return;
     if (o->shard_n) {
@@ -663,12 +887,10 @@ void cr_batch_init(cr_batch *b, const cr_batch_options *o, const cr_catalog *cat
 
 void cr_batch_free(cr_batch *b)
 {
-    for (size_t i = 0; i < b->nrows; i++) {
-        free(b->rows[i].message);
-        free(b->rows[i].warnings);
-    }
     free(b->rows);
-    cr_arena_free(b->row_strings);
+    if (b->spill >= 0)
+        close(b->spill);
+    b->spill = -1;
     for (size_t l = 0; l < b->nlangs; l++)
         lang_free(&b->langs[l]);
     cr_layout_cache_free(b->cache);
@@ -702,23 +924,27 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
     cr_batch b;
     cr_batch_init(&b, o, cat, schemas, "cohort");
     cr_overview_city *cities = NULL;
+    cr_batch_city *recs = NULL;
     cr_display *d = NULL;
     cr_status st = cr_batch_prepare(&b, err);
     size_t lang = st == CR_OK ? lang_index(&b, o->lang, NULL, err) : CR_NONE;
     if (st == CR_OK && lang == CR_NONE)
         st = err->code != CR_OK ? err->code : CR_EINPUT;
-    if (st == CR_OK && !(cities = calloc(b.nrows ? b.nrows : 1, sizeof *cities)))
+    if (st == CR_OK && (!(cities = calloc(b.nrows ? b.nrows : 1, sizeof *cities)) ||
+                        !(recs = calloc(b.nrows ? b.nrows : 1, sizeof *recs))))
         st = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     size_t n = 0;
     long long latest = 0;
     int cycle = 0;
     for (size_t i = 0; st == CR_OK && cities && i < b.nrows; i++) {
-        const cr_batch_row *r = &b.rows[i];
-        if (!r->valid) {
+        if (!b.rows[i].valid) {
             (*excluded)++;
             continue;
         }
-        cities[n++] = (cr_overview_city){.id = b.cohort->entries[r->entry].id,
+        const cr_batch_city *r = &recs[n];
+        if ((st = cr_batch_city_get(&b, &b.rows[i], &recs[n], true, err)) != CR_OK)
+            break;
+        cities[n++] = (cr_overview_city){.id = cr_cohort_id(b.cohort, r->entry),
                                          .name = r->name,
                                          .country = r->country,
                                          .region = r->region,
@@ -758,6 +984,9 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
         st = cr_render(d, b.fonts, &t, NULL, out, NULL, err);
     }
     cr_display_free(d);
+    for (size_t i = 0; recs && i < n; i++)
+        cr_batch_city_free(&recs[i]);
+    free(recs);
     free(cities);
     cr_batch_free(&b);
     return st;

@@ -21,6 +21,7 @@
 #include "certreport/cohort.h"
 #include "certreport/layout.h"
 #include "certreport/peers.h"
+#include "cohort_compact.h"
 
 #define CR_BATCH_MAX_LANGS 8
 #define CR_BATCH_MSG_MAX 1000
@@ -34,8 +35,21 @@ typedef enum cr_row_status {
     CR_ROW_FAILED
 } cr_row_status;
 
-/* One city, as the manifest and the overview need it. */
+/* One city of the run, as the parent holds it for the whole run: 8 bytes, so that a run over
+ * 1,000,000 cities stays some tens of MB. The rest of what the manifest and the overview say of
+ * it (a cr_batch_city) waits in the run's spill file: an unlinked temporary file written and read
+ * with pwrite and pread (not mapped: its pages are the kernel's cache, not the parent's memory). */
 typedef struct cr_batch_row {
+    uint32_t entry; /* index in the cohort */
+    uint8_t valid;  /* bool */
+    uint8_t st;     /* cr_row_status */
+    uint8_t lang;   /* index in the string tables */
+    uint8_t spare;
+} cr_batch_row;
+
+/* One city, as the manifest and the overview need it: a row's record in the spill file
+ * (cr_batch_city_get), with its texts. */
+typedef struct cr_batch_city {
     size_t entry; /* index in the cohort */
     bool valid;
     char *name, *country;
@@ -57,7 +71,13 @@ typedef struct cr_batch_row {
     unsigned long long bytes;
     unsigned pages;
     char content[33]; /* XXH3-128 of the bytes on disk (a PNG set: its pages in order), hex */
-} cr_batch_row;
+    /* Where its texts are in the spill file: name, country, core_missing and the two area arrays
+     * (|texts|, none when name is NULL), message, warnings (0 bytes: NULL). */
+    uint64_t texts_at, message_at, warnings_at;
+    uint32_t texts_len, message_len, warnings_len;
+    bool stored; /* the record was written (a record never written reads as zeros) */
+    char *buf;   /* what the pointers above point into, after cr_batch_city_get */
+} cr_batch_city;
 
 typedef struct cr_batch_lang {
     char code[8];
@@ -74,7 +94,9 @@ typedef struct cr_batch {
     cr_cohort *cohort;
     cr_batch_row *rows;
     size_t nrows;
-    struct cr_arena *row_strings; /* the rows' names, countries, codes and area arrays */
+    int spill;            /* the rows' records (cr_batch_city) then their texts; -1 when closed */
+    uint64_t spill_end;   /* where the next text goes */
+    cr_error spill_error; /* the first write to it that failed (the manifest then fails) */
     cr_peers *peers;
     cr_layout_spec *spec;
     cr_fonts *fonts;
@@ -155,8 +177,22 @@ void cr_batch_remove_temporaries(const cr_batch *b, const cr_batch_row *r);
 
 void cr_batch_logf(const cr_batch *b, const char *fmt, ...) CR_PRINTF(2, 3);
 void cr_batch_log_error(const cr_batch *b, const cr_error *e);
-/* Marks |r| failed with |e|'s message. */
-void cr_batch_fail_row(cr_batch_row *r, const cr_error *e);
+/* Marks |r| failed with |e|'s message (cr_batch_fail_row_message: with |message|). */
+void cr_batch_fail_row(cr_batch *b, cr_batch_row *r, const cr_error *e);
+void cr_batch_fail_row_message(cr_batch *b, cr_batch_row *r, const char *message);
+/* Records what a worker wrote for |r| (rendered). */
+void cr_batch_row_written(cr_batch *b, cr_batch_row *r, const cr_batch_output *out);
+
+/* ---- the rows' records (the spill file) ---- */
+
+/* Row |r|'s record into |c| (a row never recorded: its defaults), its texts too when |texts| is
+ * true (free them with cr_batch_city_free). CR_EIO or CR_ENOMEM with |err|. */
+cr_status cr_batch_city_get(const cr_batch *b, const cr_batch_row *r, cr_batch_city *c, bool texts,
+                            cr_error *err);
+/* Writes |c| as row |r|'s record (its texts' places as they are in |c|). */
+cr_status cr_batch_city_put(cr_batch *b, const cr_batch_row *r, const cr_batch_city *c,
+                            cr_error *err);
+void cr_batch_city_free(cr_batch_city *c);
 void cr_batch_hex(const unsigned char *h, size_t n, char *out);
 /* The XXH3-128 of what |s| was fed, in canonical (big-endian) bytes. */
 void cr_batch_digest(XXH3_state_t *s, unsigned char out[16]);

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "certreport/cohort.h"
 #include "args.h"
+#include "cohort_compact.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -10,6 +11,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,11 +158,45 @@ static char *join(str_pool *sp, const char *dir, const char *name)
     return pool_cat(sp, dir, strlen(dir), '/', name);
 }
 
-/* A cohort as cr_cohort_scan makes it: the public part, then its strings. */
+/* A cohort as cr_cohort_scan makes it: the public part, then its strings. A compact one
+ * (cr_cohort_scan_compact) has no entries: its ids back to back in |ids|, and where each starts
+ * in |at|, the top bit saying the city has an audit log; its paths are made from |dir|. */
 typedef struct cohort_impl {
     cr_cohort pub;
     str_pool strings;
+    char *dir;
+    char *ids;
+    size_t ids_len, ids_cap;
+    uint32_t *at;
+    size_t at_cap;
 } cohort_impl;
+
+#define ID_AUDIT 0x80000000u
+#define ID_AT(x) ((x) & ~ID_AUDIT)
+
+const char *cr_cohort_id(const cr_cohort *c, size_t i)
+{
+    const cohort_impl *ci = (const cohort_impl *)c;
+    return ci->at ? ci->ids + ID_AT(ci->at[i]) : c->entries[i].id;
+}
+
+const cr_cohort_entry *cr_cohort_entry_at(const cr_cohort *c, size_t i, cr_cohort_paths *buf)
+{
+    const cohort_impl *ci = (const cohort_impl *)c;
+    if (!ci->at)
+        return &c->entries[i];
+    const char *id = ci->ids + ID_AT(ci->at[i]);
+    /* the folder is at most 4096 bytes and an id 64 (cr_cohort_scan_compact): it fits */
+    snprintf(buf->submission, sizeof buf->submission, "%s/%s%s", ci->dir, id, SUB_SUFFIX);
+    buf->e.id = (char *)(uintptr_t)id;
+    buf->e.submission = buf->submission;
+    buf->e.audit = NULL;
+    if (ci->at[i] & ID_AUDIT) {
+        snprintf(buf->audit, sizeof buf->audit, "%s/%s%s", ci->dir, id, AUDIT_SUFFIX);
+        buf->e.audit = buf->audit;
+    }
+    return &buf->e;
+}
 
 static int by_id(const void *a, const void *b)
 {
@@ -174,6 +210,9 @@ void cr_cohort_free(cr_cohort *c)
     cohort_impl *ci = (cohort_impl *)c;
     cr_arena_free(ci->strings);
     free(c->entries);
+    free(ci->dir);
+    free(ci->ids);
+    free(ci->at);
     free(ci);
 }
 
@@ -261,10 +300,89 @@ static bool add_entry(cohort_impl *ci, size_t *cap, const char *dir, const char 
     return e->id && e->submission;
 }
 
+/* A compact cohort's next id (|stem| bytes of |name|). */
+static bool add_id(cohort_impl *ci, const char *name, size_t stem)
+{
+    if (ci->pub.n == ci->at_cap) {
+        size_t cap = ci->at_cap ? ci->at_cap * 2 : 1024;
+        uint32_t *na = realloc(ci->at, cap * sizeof *na);
+        if (!na)
+            return false;
+        ci->at = na;
+        ci->at_cap = cap;
+    }
+    if (ci->ids_len + stem + 1 > ci->ids_cap) {
+        size_t cap = ci->ids_cap ? ci->ids_cap * 2 : 16384;
+        char *ni = realloc(ci->ids, cap);
+        if (!ni)
+            return false;
+        ci->ids = ni;
+        ci->ids_cap = cap;
+    }
+    if (ci->ids_len + stem + 1 > ID_AUDIT)
+        return false; /* 2 GB of ids: some 100 million cities */
+    memcpy(ci->ids + ci->ids_len, name, stem);
+    ci->ids[ci->ids_len + stem] = '\0';
+    ci->at[ci->pub.n++] = (uint32_t)ci->ids_len;
+    ci->ids_len += stem + 1;
+    return true;
+}
+
+static int by_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Sorts a compact cohort's ids (through an array of pointers: qsort has no context). */
+static bool sort_ids(cohort_impl *ci)
+{
+    size_t n = ci->pub.n;
+    const char **p = malloc((n ? n : 1) * sizeof *p);
+    if (!p)
+        return false;
+    for (size_t k = 0; k < n; k++)
+        p[k] = ci->ids + ci->at[k];
+    qsort(p, n, sizeof *p, by_str);
+    for (size_t k = 0; k < n; k++)
+        ci->at[k] = (uint32_t)(p[k] - ci->ids);
+    free(p);
+    return true;
+}
+
+/* bsearch over a compact cohort's sorted ids: the key carries where they are. */
+typedef struct id_key {
+    const char *id;
+    const char *ids;
+} id_key;
+
+static int by_id_at(const void *key, const void *elem)
+{
+    const id_key *k = key;
+    return strcmp(k->id, k->ids + ID_AT(*(const uint32_t *)elem));
+}
+
+static cr_cohort *scan(const char *dir, bool compact, cr_error *err);
+
 cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
 {
     if (CR_ARG_NULL(dir, err))
         return NULL;
+    return scan(dir, false, err);
+}
+
+cr_cohort *cr_cohort_scan_compact(const char *dir, cr_error *err)
+{
+    if (CR_ARG_NULL(dir, err))
+        return NULL;
+    if (strlen(dir) > 4096) {
+        cr_error_set(err, CR_EIO, NULL, 0, "cannot read the cohort folder: path too long");
+        return NULL;
+    }
+    return scan(dir, true, err);
+}
+
+static cr_cohort *scan(const char *dir, bool compact, cr_error *err)
+{
     int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     DIR *d = dfd >= 0 ? fdopendir(dfd) : NULL;
     if (!d) {
@@ -277,9 +395,11 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
     cr_cohort *c = ci ? &ci->pub : NULL;
     size_t cap = 0;
     scan_list audits = {.pool = cr_arena_new()};
-    if (ci)
+    if (ci && !compact)
         ci->strings = cr_arena_new();
-    bool oom = !c || !ci->strings || !audits.pool;
+    if (ci && compact)
+        ci->dir = strdup(dir);
+    bool oom = !c || !(compact ? (void *)ci->dir : (void *)ci->strings) || !audits.pool;
     struct dirent *de;
     while (!oom && (de = readdir(d))) {
         const char *name = de->d_name;
@@ -317,19 +437,31 @@ cr_cohort *cr_cohort_scan(const char *dir, cr_error *err)
             c->skipped++;
             continue;
         }
-        oom = !add_entry(ci, &cap, dir, name, stem);
+        oom = compact ? !add_id(ci, name, stem) : !add_entry(ci, &cap, dir, name, stem);
     }
     closedir(d);
     if (oom) {
         cr_error_set(err, CR_ENOMEM, dir, 0, "out of memory");
         goto fail;
     }
-    if (c->n)
+    if (compact && !sort_ids(ci)) {
+        cr_error_set(err, CR_ENOMEM, dir, 0, "out of memory");
+        goto fail;
+    }
+    if (c->n && !compact)
         qsort(c->entries, c->n, sizeof *c->entries, by_id);
     for (size_t k = 0; k < audits.n; k++) {
+        if (compact) {
+            id_key key = {.id = audits.names[k], .ids = ci->ids};
+            uint32_t *at = c->n ? bsearch(&key, ci->at, c->n, sizeof *ci->at, by_id_at) : NULL;
+            if (at) {
+                *at |= ID_AUDIT;
+                continue;
+            }
+        }
         cr_cohort_entry key = {.id = audits.names[k]};
         cr_cohort_entry *e =
-            c->n ? bsearch(&key, c->entries, c->n, sizeof *c->entries, by_id) : NULL;
+            c->n && !compact ? bsearch(&key, c->entries, c->n, sizeof *c->entries, by_id) : NULL;
         char name[128]; /* an id is at most 64 bytes (valid_id) */
         snprintf(name, sizeof name, "%s%s", audits.names[k], AUDIT_SUFFIX);
         if (!e) {
@@ -401,7 +533,7 @@ static cr_status take_city(cr_peers *p, const cr_cohort *c, size_t i, cr_status 
         /* Listed with its own file and line, but the run goes on: not |err|'s problem. */
         if (err && err->sink)
             err->sink(err->sink_data, one);
-        cr_status st = cr_peers_leave_out(p, c->entries[i].id, err);
+        cr_status st = cr_peers_leave_out(p, cr_cohort_id(c, i), err);
         if (st != CR_OK)
             return st;
         if (run->left_out)
@@ -430,7 +562,8 @@ cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_sc
             cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
             goto fail;
         }
-        const cr_cohort_entry *e = &c->entries[i];
+        cr_cohort_paths paths;
+        const cr_cohort_entry *e = cr_cohort_entry_at(c, i, &paths);
         if (run->want && !run->want(run->data, i, e))
             continue;
         cr_assessment a;
@@ -510,11 +643,12 @@ static void *stats_worker(void *arg)
             break;
         }
         city_slot *s = &pool->slots[k];
+        cr_cohort_paths paths;
         cr_error_init(&s->one);
         s->one.sink = keep_warning;
         s->one.sink_data = s;
-        s->rc =
-            cr_cohort_load(&pool->c->entries[s->index], &s->a, pool->cat, pool->schemas, &s->one);
+        s->rc = cr_cohort_load(cr_cohort_entry_at(pool->c, s->index, &paths), &s->a, pool->cat,
+                               pool->schemas, &s->one);
         s->one.sink = NULL;
         s->one.sink_data = NULL;
     }
@@ -572,8 +706,9 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
             goto fail;
         }
         size_t n = 0;
+        cr_cohort_paths paths;
         for (; i < c->n && n < cap; i++)
-            if (!run->want || run->want(run->data, i, &c->entries[i]))
+            if (!run->want || run->want(run->data, i, cr_cohort_entry_at(c, i, &paths)))
                 pool.slots[n++].index = i;
         pool.nslots = n;
         atomic_store(&pool.next, 0);

@@ -48,7 +48,7 @@ static const char *status_name(cr_row_status s)
 static int row_by_id(const void *key, const void *elem, void *ctx)
 {
     const cr_batch *b = ctx;
-    return strcmp(key, b->cohort->entries[((const cr_batch_row *)elem)->entry].id);
+    return strcmp(key, cr_cohort_id(b->cohort, ((const cr_batch_row *)elem)->entry));
 }
 
 static cr_batch_row *find_row(cr_batch *b, const char *id)
@@ -146,14 +146,20 @@ static void mark_one(cr_batch *b, json_t *c)
         (strcmp(st, "rendered") != 0 && strcmp(st, "unchanged") != 0))
         return;
     cr_batch_row *r = find_row(b, id);
-    if (!r || !r->valid || strcmp(r->hash, hash) != 0 || pages < 1 || bytes < 0)
+    cr_batch_city rec;
+    cr_error e;
+    cr_error_init(&e);
+    if (!r || !r->valid || pages < 1 || bytes < 0)
         return;
+    if (cr_batch_city_get(b, r, &rec, false, &e) != CR_OK || strcmp(rec.hash, hash) != 0)
+        return; /* a record that cannot be read: rendered again */
     if (!output_matches(b, r, (unsigned)pages, (unsigned long long)bytes, content))
         return; /* missing, truncated, replaced or grown: rendered again */
-    r->st = CR_ROW_UNCHANGED;
-    r->bytes = (unsigned long long)bytes;
-    r->pages = (unsigned)pages;
-    snprintf(r->content, sizeof r->content, "%s", content);
+    rec.bytes = (unsigned long long)bytes;
+    rec.pages = (unsigned)pages;
+    snprintf(rec.content, sizeof rec.content, "%s", content);
+    if (cr_batch_city_put(b, r, &rec, &e) == CR_OK)
+        r->st = CR_ROW_UNCHANGED;
 }
 
 /* Reads the last run's manifest.json one city (one line, as write_manifest writes it) at a time,
@@ -187,15 +193,14 @@ void cr_batch_mark_unchanged(cr_batch *b)
 
 /* One city's line. The vocabulary of score --json: tier and band ids ("gold", "100K-250K"),
  * criteria codes; null for what is absent (a failed city's scores, a tier not reached). */
-static json_t *row_json(const cr_batch *b, const cr_batch_row *r)
+static json_t *row_json(const cr_batch *b, const cr_batch_row *row, const cr_batch_city *r)
 {
-    const cr_cohort_entry *e = &b->cohort->entries[r->entry];
     const cr_catalog *cat = b->cat;
     char name[1200] = "";
     if (r->st == CR_ROW_RENDERED || r->st == CR_ROW_UNCHANGED)
-        cr_batch_out_name(b, r, name, sizeof name);
+        cr_batch_out_name(b, row, name, sizeof name);
     json_t *j = json_object();
-    json_object_set_new(j, "id", json_string(e->id));
+    json_object_set_new(j, "id", json_string(cr_cohort_id(b->cohort, row->entry)));
     json_object_set_new(j, "city", r->name ? json_string(r->name) : json_null());
     json_object_set_new(j, "country", r->country ? json_string(r->country) : json_null());
     /* The vocabulary of score --json (json.h): ids in lower case. */
@@ -339,7 +344,8 @@ static void csv_row(FILE *f, json_t *j, json_t *area_codes)
 }
 
 /* Where the lines of a manifest come from: a run's rows, or the shards' lines (merge). */
-typedef json_t *(*manifest_line_fn)(void *data, size_t i); /* a new reference */
+/* A new reference, or NULL with |err| set (when it is not: out of memory). */
+typedef json_t *(*manifest_line_fn)(void *data, size_t i, cr_error *err);
 
 /* A manifest file being written: streamed into its temporary file (cr_atomic_open), so memory
  * does not grow with the cohort; or, when its path is not a regular file, into memory and then
@@ -421,10 +427,12 @@ static cr_status manifest_write(const char *csv_path, const char *json_path, con
         csv_field(f, CSV_COLUMNS[c], c + 1 == NCOLS);
     }
     for (size_t i = 0; i < n; i++) {
-        json_t *j = line(data, i);
+        json_t *j = line(data, i, err);
         if (!j) {
             out_abort(&o);
-            return cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
+            return err && err->code != CR_OK
+                       ? err->code
+                       : cr_error_set(err, CR_ENOMEM, csv_path, 0, "out of memory");
         }
         csv_row(f, j, codes);
         json_decref(j);
@@ -443,12 +451,14 @@ static cr_status manifest_write(const char *csv_path, const char *json_path, con
     fprintf(f, "%.*s,\n\"cities\": [\n", (int)strlen(text) - 1, text);
     free(text);
     for (size_t i = 0; i < n; i++) {
-        json_t *j = line(data, i);
+        json_t *j = line(data, i, err);
         char *one = j ? json_dumps(j, JSON_PRESERVE_ORDER | JSON_COMPACT) : NULL;
         json_decref(j);
         if (!one) {
             out_abort(&o);
-            return cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
+            return err && err->code != CR_OK
+                       ? err->code
+                       : cr_error_set(err, CR_ENOMEM, json_path, 0, "out of memory");
         }
         fprintf(f, "  %s%s\n", one, i + 1 < n ? "," : "");
         free(one);
@@ -469,10 +479,15 @@ static json_t *manifest_head(const char *version, const char *edition, const cha
     return head;
 }
 
-static json_t *batch_line(void *data, size_t i)
+static json_t *batch_line(void *data, size_t i, cr_error *err)
 {
     const cr_batch *b = data;
-    return row_json(b, &b->rows[i]);
+    cr_batch_city c;
+    if (cr_batch_city_get(b, &b->rows[i], &c, true, err) != CR_OK)
+        return NULL;
+    json_t *j = row_json(b, &b->rows[i], &c);
+    cr_batch_city_free(&c);
+    return j;
 }
 
 cr_status cr_batch_write_manifest(const cr_batch *b, cr_error *err)
@@ -481,6 +496,8 @@ cr_status cr_batch_write_manifest(const cr_batch *b, cr_error *err)
      * folder's file system first, so a manifest never names a report a power loss can take. */
     if (b->o->out_dir && cr_sync_folder(b->o->out_dir, err) != CR_OK)
         return CR_EIO;
+    if (b->spill_error.code != CR_OK) /* a row's record is not known */
+        return cr_error_set(err, b->spill_error.code, NULL, 0, "%s", b->spill_error.message);
     json_t *areas = json_array();
     for (size_t k = 0; k < b->cat->nareas; k++)
         json_array_append_new(areas, json_string(b->cat->areas[k].code));
@@ -504,8 +521,9 @@ typedef struct merge_state {
     size_t n, cap;
 } merge_state;
 
-static json_t *merge_line(void *data, size_t i)
+static json_t *merge_line(void *data, size_t i, cr_error *err)
 {
+    (void)err;
     merge_state *m = data;
     return json_incref(m->lines[i]);
 }

@@ -24,7 +24,7 @@ STAGES = [
     ("audit", ["audit.h", "audit.c"]),
     ("score", ["score.h", "score.c"]),
     ("peers", ["peers.h", "cohort.h", "roadmap.h", "json.h",
-               "peers.c", "cohort.c", "roadmap.c", "json.c"]),
+               "peers.c", "cohort.c", "cohort_compact.h", "roadmap.c", "json.c"]),
     ("display", ["display.h", "fonts.h", "display.c", "dlist.h", "fonts.c", "fonts_internal.h"]),
     ("layout", ["layout.h", "overview.h",
                 "layout.c", "layout_draw.c", "layout_draw.h", "layout_internal.h",

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* certreport (private): a cohort folder listed compactly, for runs over very large cohorts (the
+ * batch parent holds its cohort for the whole run). The same rule and the same warnings as
+ * cr_cohort_scan, but the cohort keeps only its ids, back to back with one 4-byte offset each
+ * (about 17 bytes a city instead of some 100): its |entries| is NULL, and a city's paths are
+ * made again from the folder and its id when they are needed (cr_cohort_entry_at). Every
+ * function of cohort.h takes such a cohort, cr_cohort_stats and cr_cohort_stats_parallel
+ * included; code that reads c->entries itself must go through these functions instead. */
+#ifndef CR_COHORT_COMPACT_H
+#define CR_COHORT_COMPACT_H
+
+#include <stddef.h>
+
+#include "certreport/cohort.h"
+
+/* Longest path of a city's file: the folder (at most 4096 bytes), '/', the id, the suffix. */
+#define CR_COHORT_PATH_MAX 4200
+
+/* A city's entry as cr_cohort_entry_at makes it: the entry and the paths it points to. */
+typedef struct cr_cohort_paths {
+    cr_cohort_entry e;
+    char submission[CR_COHORT_PATH_MAX];
+    char audit[CR_COHORT_PATH_MAX];
+} cr_cohort_paths;
+
+/* cr_cohort_scan's listing of |dir|, kept compact (see above). Free with cr_cohort_free. */
+cr_cohort *cr_cohort_scan_compact(const char *dir, cr_error *err);
+
+/* City |i|'s id (stable for the cohort's life), of any cohort. */
+const char *cr_cohort_id(const cr_cohort *c, size_t i);
+
+/* City |i|'s entry, of any cohort: &c->entries[i], or for a compact one, made in |buf| (valid
+ * until |buf| is reused). */
+const cr_cohort_entry *cr_cohort_entry_at(const cr_cohort *c, size_t i, cr_cohort_paths *buf);
+
+#endif
