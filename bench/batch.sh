@@ -18,6 +18,9 @@
 #                      generator takes up to 9,999,999; 100,000 cities take some 700 MB)
 #   BENCH_SEED       cohort seed (default 2023)
 #   BENCH_TMP        where cohorts and reports go (default: $TMPDIR or /tmp; prefer a local disk)
+#   BENCH_COHORTS    a folder where the generated cohorts are kept (cohort-N-seed-S) and used again
+#                    by later runs, instead of being made and removed each time (1,000,000 cities
+#                    are some 7 GB and take minutes to make); remove it yourself when done
 #   JOBS             parallel build jobs (default: nproc)
 set -euo pipefail
 
@@ -43,6 +46,35 @@ export CERTREPORT_ASSETS="$root/assets"
 
 tmp="$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/certreport-batch-bench.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
+kept="${BENCH_COHORTS:-}"
+[ -z "$kept" ] || mkdir -p "$kept"
+
+# cohort N: prints the folder of the generated cohort of N cities (made now, or kept from an
+# earlier run in $BENCH_COHORTS: its .complete file says it was made whole).
+cohort() {
+    local n=$1 dir
+    if [ -n "$kept" ]; then
+        dir="$kept/cohort-$n-seed-$seed"
+        if [ -f "$dir/.complete" ]; then
+            echo "cohort of $n cities kept in $dir" >&2
+            echo "$dir"
+            return
+        fi
+        rm -rf "$dir"
+    else
+        dir="$tmp/cohort-$n"
+    fi
+    SECONDS=0
+    "$gen" "$n" "$dir" --seed "$seed" >/dev/null
+    echo "cohort generated in ${SECONDS} s" >&2
+    [ -z "$kept" ] || touch "$dir/.complete"
+    echo "$dir"
+}
+
+# drop_cohort DIR: removes a cohort made for this run alone.
+drop_cohort() {
+    [ -n "$kept" ] || rm -rf "$1"
+}
 
 # timed LABEL N ARGS...: runs the CLI, prints wall time, rate, ms/report and peak RSS.
 timed() {
@@ -65,17 +97,15 @@ EOF
 
 for n in $sizes; do
     say "$n cities"
-    cohort="$tmp/cohort-$n"
-    SECONDS=0
-    "$gen" "$n" "$cohort" --seed "$seed" >/dev/null
-    echo "cohort generated in ${SECONDS} s"
+    cohort="$(cohort "$n")"
     for j in 1 2; do
         rm -rf "$tmp/out"
         timed "batch -j$j (all new)" "$n" batch "$cohort" -o "$tmp/out" -j "$j" --quiet
     done
     timed "batch -j2 (nothing changed)" "$n" batch "$cohort" -o "$tmp/out" -j 2 --quiet
     du -sh "$tmp/out" | awk '{print "output: " $1}'
-    rm -rf "$tmp/out" "$cohort"
+    rm -rf "$tmp/out"
+    drop_cohort "$cohort"
 done
 
 # stats_timed LABEL N ARGS...: wall and CPU time (user + system) and peak RSS of one run.
@@ -129,10 +159,7 @@ EOF
 
 for n in $stats_sizes; do
     say "stats and the batch parent, $n cities"
-    cohort="$tmp/cohort-$n"
-    SECONDS=0
-    "$gen" "$n" "$cohort" --seed "$seed" >/dev/null
-    echo "cohort generated in ${SECONDS} s"
+    cohort="$(cohort "$n")"
     for j in 1 2; do
         stats_timed "stats -j$j" "$n" stats "$cohort" -j "$j" -o "$tmp/peers-$j.xml"
     done
@@ -144,5 +171,6 @@ for n in $stats_sizes; do
     rm -rf "$tmp/out"
     parent_rss "batch parent, all planned" "$n" 20 "$tmp/out" batch "$cohort" -o "$tmp/out" \
         -j 2 --quiet
-    rm -rf "$tmp/out" "$cohort" "$tmp/peers-"*
+    rm -rf "$tmp/out" "$tmp/peers-"*
+    drop_cohort "$cohort"
 done
