@@ -286,7 +286,8 @@ cr_status cr_batch_city_get(const cr_batch *b, const cr_batch_row *r, cr_batch_c
 cr_status cr_batch_city_put(cr_batch *b, const cr_batch_row *r, const cr_batch_city *c,
                             cr_error *err)
 {
-    cr_batch_city rec = *c;
+    cr_batch_city rec;
+    memcpy(&rec, c, sizeof rec); /* its padding too: every byte written was read or zeroed */
     rec.name = rec.country = rec.core_missing = rec.message = rec.warnings = rec.buf = NULL;
     rec.area_met = rec.area_pct = NULL;
     rec.stored = true;
