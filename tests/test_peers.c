@@ -2,6 +2,7 @@
 /* certreport tests: peer statistics over the sample cohort, the peers file round trip, and
  * broken peers files. */
 #include "testutil.h"
+#include "cohort_compact.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -319,6 +320,83 @@ static void test_skip_invalid(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The compact listing (the batch's) is the same cohort: the same cities in the same order, the
+ * same paths made again from the folder and the id, the same warnings in the same order, and the
+ * same statistics, on one thread and on two. */
+static void test_compact_scan(void **state)
+{
+    fixture *f = *state;
+    char dir[] = CR_TEST_TMP "/compactXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml && "
+             "cp %s/bogota.audit.xml %s/orphan.audit.xml && mkfifo %s/fifo.submission.xml && "
+             "cp %s/bogota.audit.xml '%s/bad id.audit.xml' && echo '<a/>' > %s/notes.xml",
+             CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    cr_error err, cerr;
+    cr_error_init(&err);
+    cr_error_init(&cerr);
+    seen got = {0}, cgot = {0};
+    err.sink = collect;
+    err.sink_data = &got;
+    cerr.sink = collect;
+    cerr.sink_data = &cgot;
+    cr_cohort *c = cr_cohort_scan(dir, &err);
+    cr_cohort *k = cr_cohort_scan_compact(dir, &cerr);
+    assert_non_null(c);
+    assert_non_null(k);
+    assert_null(k->entries);
+    assert_int_equal(k->n, c->n);
+    assert_int_equal(k->n, 12);
+    assert_int_equal(k->skipped, c->skipped);
+    assert_int_equal(cgot.warnings, got.warnings);
+    assert_int_equal(cgot.warnings, 4);
+    for (unsigned i = 0; i < got.warnings; i++)
+        assert_string_equal(cgot.text[i], got.text[i]);
+    size_t audits = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        cr_cohort_paths pa, pb;
+        const cr_cohort_entry *a = cr_cohort_entry_at(c, i, &pa);
+        const cr_cohort_entry *b = cr_cohort_entry_at(k, i, &pb);
+        assert_ptr_equal(a, &c->entries[i]);
+        assert_string_equal(cr_cohort_id(k, i), c->entries[i].id);
+        assert_string_equal(b->id, a->id);
+        assert_string_equal(b->submission, a->submission);
+        assert_int_equal(b->audit != NULL, a->audit != NULL);
+        if (a->audit) {
+            assert_string_equal(b->audit, a->audit);
+            audits++;
+        }
+    }
+    assert_int_equal(audits, 10); /* the samples' audit logs; not the orphan's */
+    char *want = NULL;
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        cr_peers *p = cr_cohort_stats_parallel(threads == 1 ? c : k, f->catalog, f->schemas, NULL,
+                                               threads, NULL);
+        cr_peers *q = cr_cohort_stats_parallel(k, f->catalog, f->schemas, NULL, threads, NULL);
+        assert_non_null(p);
+        assert_non_null(q);
+        assert_int_equal(q->nleft_out, 1);
+        assert_string_equal(q->left_out[0], "broken");
+        char *a = cr_peers_json(p, NULL), *b = cr_peers_json(q, NULL);
+        assert_string_equal(a, b);
+        if (want)
+            assert_string_equal(a, want);
+        free(want);
+        want = a;
+        free(b);
+        cr_peers_free(p);
+        cr_peers_free(q);
+    }
+    free(want);
+    cr_cohort_free(k);
+    cr_cohort_free(c);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* A peers file written before the cohort was recorded still loads, and says it does not know. */
 static void test_old_peers_file(void **state)
 {
@@ -361,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_share_above_applicants), cmocka_unit_test(test_missing_criterion),
         cmocka_unit_test(test_save_into_missing_dir),  cmocka_unit_test(test_skip_invalid),
         cmocka_unit_test(test_old_peers_file),         cmocka_unit_test(test_cohort_counts_checked),
+        cmocka_unit_test(test_compact_scan),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
