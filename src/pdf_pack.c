@@ -226,6 +226,18 @@ static int by_id(const void *a, const void *b)
     return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* Sorts |o| by |cmp| unless it is in that order already: libharu writes its objects in the order
+ * of their numbers, so both orders are usually the one the xref table gives (and glibc's qsort
+ * copies the 130-byte entries about even when nothing moves). */
+static void sort_objs(obj *o, size_t n, int (*cmp)(const void *, const void *))
+{
+    for (size_t i = 1; i < n; i++)
+        if (cmp(&o[i - 1], &o[i]) > 0) {
+            qsort(o, n, sizeof *o, cmp);
+            return;
+        }
+}
+
 /* Reads the xref table and trailer of |in|: the objects (sorted by id) and /Root, /Info. false
  * when |in| is not in the form libharu writes. */
 static bool read_objects(const unsigned char *in, size_t len, obj **objs, size_t *nobjs,
@@ -290,7 +302,7 @@ static bool read_objects(const unsigned char *in, size_t len, obj **objs, size_t
     }
     if (n == 0)
         goto bad;
-    qsort(o, n, sizeof *o, by_offset);
+    sort_objs(o, n, by_offset);
     for (size_t i = 0; i < n; i++) {
         o[i].end = i + 1 < n ? o[i + 1].off : xo;
         const unsigned char *s = in + o[i].off, *e = in + o[i].end;
@@ -528,7 +540,7 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
     put_stream(&res, stm, dict, &z);
     size_t xref_off = res.n;
 
-    qsort(o, n, sizeof *o, by_id);
+    sort_objs(o, n, by_id);
     obuf rows = {0};
     size_t j = 0;
     for (size_t id = 0; id < size + 2; id++) {

@@ -140,7 +140,6 @@ typedef struct sx_elem {
 /* What libharu's error handler records: the first error of the document. */
 typedef struct pdf_errors {
     HPDF_STATUS code, detail;
-    bool reading; /* copying the saved file out: the end-of-stream "error" is expected */
 } pdf_errors;
 
 typedef struct pdf_render {
@@ -214,8 +213,6 @@ typedef struct pdf_render {
 static void on_error(HPDF_STATUS code, HPDF_STATUS detail, void *data)
 {
     pdf_errors *e = data;
-    if (e->reading && code == HPDF_STREAM_EOF)
-        return;
     if (e->code == HPDF_OK) {
         e->code = code;
         e->detail = detail;
@@ -266,23 +263,74 @@ static const unsigned char *slot_data(const cr_fonts *fonts, int slot, size_t *l
                : cr_fonts_fallback_data(fonts, (size_t)(slot - CR_FACE_COUNT), len);
 }
 
+/* A read-only libharu stream over bytes held elsewhere (a font file cr_fonts read): libharu's
+ * memory stream would copy the file in and copy every read out byte by byte (HPDF_MemCpy, an
+ * eighth of a report's render); this one reads with memcpy from where the bytes are. */
+typedef struct byte_reader {
+    const unsigned char *p;
+    size_t len, pos;
+} byte_reader;
+
+static HPDF_STATUS reader_read(HPDF_Stream stream, HPDF_BYTE *ptr, HPDF_UINT *siz)
+{
+    byte_reader *b = stream->attr;
+    size_t want = *siz, left = b->len - b->pos, n = want < left ? want : left;
+    memcpy(ptr, b->p + b->pos, n);
+    b->pos += n;
+    *siz = (HPDF_UINT)n;
+    return n < want ? HPDF_STREAM_EOF : HPDF_OK; /* as libharu's memory stream */
+}
+
+static HPDF_STATUS reader_seek(HPDF_Stream stream, HPDF_INT pos, HPDF_WhenceMode mode)
+{
+    byte_reader *b = stream->attr;
+    long long at = mode == HPDF_SEEK_CUR   ? (long long)b->pos + pos
+                   : mode == HPDF_SEEK_END ? (long long)b->len - pos
+                                           : (long long)pos;
+    if (at < 0 || at > (long long)b->len)
+        return HPDF_SetError(stream->error, HPDF_STREAM_EOF, 0);
+    b->pos = (size_t)at;
+    return HPDF_OK;
+}
+
+static HPDF_INT32 reader_tell(HPDF_Stream stream)
+{
+    return (HPDF_INT32)((byte_reader *)stream->attr)->pos;
+}
+
+static HPDF_UINT32 reader_size(HPDF_Stream stream)
+{
+    return (HPDF_UINT32)((byte_reader *)stream->attr)->len;
+}
+
+static void reader_free(HPDF_Stream stream)
+{
+    HPDF_FreeMem(stream->mmgr, stream->attr);
+    stream->attr = NULL;
+}
+
 /* libharu's font loading (HPDF_LoadTTFontFromFile) from the bytes cr_fonts already holds, not
  * from the file: libharu 2.3.0 has no public loader from memory, but its TrueType parser takes
- * any stream, and a memory stream spares the file reads (and a seek and read for every glyph
- * when the subset is written). The rest is what HPDF_LoadTTFontFromFile does: a font already
- * loaded under the same name is reused, and an embedded font gets the next subset tag (HPDFAA,
- * HPDFAB, ...). Returns the font's name, or NULL (the error left in the document). */
+ * any stream, and a stream over those bytes (byte_reader) spares the file reads (and a seek and
+ * read for every glyph when the subset is written) and any copy of the file. The bytes outlive
+ * the document (cr_fonts outlives the render). The rest is what HPDF_LoadTTFontFromFile does: a
+ * font already loaded under the same name is reused, and an embedded font gets the next subset
+ * tag (HPDFAA, HPDFAB, ...). Returns the font's name, or NULL (the error left in the document). */
 static const char *load_ttf_from_memory(HPDF_Doc pdf, const unsigned char *data, size_t len)
 {
     if (len == 0 || len > 0x7FFFFFFF)
         return NULL;
-    HPDF_Stream s = HPDF_MemStream_New(pdf->mmgr, (HPDF_UINT)len);
-    if (!s)
+    byte_reader *b = HPDF_GetMem(pdf->mmgr, sizeof *b);
+    if (!b)
         return NULL;
-    if (HPDF_Stream_Write(s, data, (HPDF_UINT)len) != HPDF_OK) {
-        HPDF_Stream_Free(s);
+    *b = (byte_reader){.p = data, .len = len};
+    HPDF_Stream s =
+        HPDF_CallbackReader_New(pdf->mmgr, reader_read, reader_seek, reader_tell, reader_size, b);
+    if (!s) {
+        HPDF_FreeMem(pdf->mmgr, b);
         return NULL;
     }
+    s->free_fn = reader_free;                                        /* the stream owns |b| */
     HPDF_FontDef def = HPDF_TTFontDef_Load(pdf->mmgr, s, HPDF_TRUE); /* owns |s| from here */
     if (!def)
         return NULL;
@@ -1554,7 +1602,32 @@ static cr_status link_anchors(pdf_render *r, cr_error *err)
     return CR_OK;
 }
 
-/* Saves into memory and copies the file into |out|. */
+/* Where libharu writes the file as it saves it (save_write): one growing buffer of ours, so the
+ * file is neither copied into libharu's 4 KB memory-stream blocks nor read back out of them. */
+typedef struct save_sink {
+    unsigned char *p;
+    size_t n, cap;
+} save_sink;
+
+static HPDF_STATUS save_write(HPDF_Stream stream, const HPDF_BYTE *ptr, HPDF_UINT siz)
+{
+    save_sink *s = stream->attr;
+    if (siz > s->cap - s->n) {
+        size_t cap = s->cap ? s->cap : 1;
+        while (cap - s->n < siz)
+            cap *= 2;
+        unsigned char *q = realloc(s->p, cap);
+        if (!q)
+            return HPDF_SetError(stream->error, HPDF_FAILD_TO_ALLOC_MEM, 0);
+        s->p = q;
+        s->cap = cap;
+    }
+    memcpy(s->p + s->n, ptr, siz);
+    s->n += siz;
+    return HPDF_OK;
+}
+
+/* Saves into memory and puts the file into |out|. */
 static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
 {
     set_metadata(r);
@@ -1564,40 +1637,23 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
             fix_cid_font(r, c);
     if (!failed(r))
         fix_single_fonts(r);
-    if (failed(r) || HPDF_SaveToStream(r->pdf) != HPDF_OK || failed(r))
+    if (failed(r))
         return CR_OK; /* reported by the caller */
-    HPDF_UINT32 size = HPDF_GetStreamSize(r->pdf);
-    if (size == 0) {
-        on_error(HPDF_INVALID_STREAM, 0, &r->errs);
-        return CR_OK;
-    }
-    unsigned char *data = malloc(size);
-    if (!data)
+    /* A tagged report is some 200 KB before compression: one buffer of that size to start. */
+    save_sink sink = {.p = malloc(256 * 1024), .cap = 256 * 1024};
+    if (!sink.p)
         return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
-    HPDF_UINT32 got = 0;
-    r->errs.reading = true;
-    if (HPDF_ResetStream(r->pdf) != HPDF_OK)
-        got = size + 1; /* fail below */
-    while (got < size) {
-        HPDF_UINT32 n = size - got;
-        HPDF_STATUS st = HPDF_ReadFromStream(r->pdf, data + got, &n);
-        got += n;
-        if (st == HPDF_STREAM_EOF || n == 0)
-            break;
-        if (st != HPDF_OK) {
-            on_error(st, 0, &r->errs);
-            break;
-        }
-    }
-    r->errs.reading = false;
-    if (HPDF_GetError(r->pdf) == HPDF_STREAM_EOF && r->errs.code == HPDF_OK)
-        HPDF_ResetError(r->pdf); /* the end of the file, expected */
-    if (got != size || failed(r)) {
-        free(data);
+    /* HPDF_SaveToStream writes into the document's stream, making a memory stream only when it
+     * has none; libharu frees it with the document. */
+    r->pdf->stream = HPDF_CallbackWriter_New(r->pdf->mmgr, save_write, &sink);
+    if (!r->pdf->stream || HPDF_SaveToStream(r->pdf) != HPDF_OK || failed(r)) {
+        free(sink.p);
         if (!failed(r))
             on_error(HPDF_INVALID_STREAM, 0, &r->errs);
         return CR_OK;
     }
+    unsigned char *data = sink.p;
+    size_t size = sink.n;
     /* The small objects (structure elements above all) into one compressed object stream. */
     unsigned char *packed = NULL;
     size_t plen = 0;
