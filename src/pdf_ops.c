@@ -94,6 +94,17 @@ void cr_ops_num(cr_ops *o, double v, int decimals)
     put_fixed(o, neg, units / scale[decimals], units % scale[decimals], decimals);
 }
 
+void cr_ops_uint(cr_ops *o, unsigned long v)
+{
+    char d[24];
+    size_t k = sizeof d;
+    do {
+        d[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    cr_ops_raw(o, d + k, sizeof d - k);
+}
+
 void cr_ops_cents(cr_ops *o, long hundredths)
 {
     bool neg = hundredths < 0;

@@ -34,6 +34,9 @@ void cr_ops_str(cr_ops *o, const char *s);
  * never "-0", then a space. Values beyond +-1e9 are clamped (no page coordinate comes near). */
 void cr_ops_num(cr_ops *o, double v, int decimals);
 
+/* Appends the whole number |v| in decimal, with no space after it (object numbers, MCIDs). */
+void cr_ops_uint(cr_ops *o, unsigned long v);
+
 /* Appends |hundredths| / 100 (exact), then a space. */
 void cr_ops_cents(cr_ops *o, long hundredths);
 

@@ -306,12 +306,21 @@ static bool read_objects(const unsigned char *in, size_t len, obj **objs, size_t
     for (size_t i = 0; i < n; i++) {
         o[i].end = i + 1 < n ? o[i + 1].off : xo;
         const unsigned char *s = in + o[i].off, *e = in + o[i].end;
-        char head[40];
-        int hl = snprintf(head, sizeof head, "%zu 0 obj", o[i].id);
-        if (hl <= 0 || e - s < hl || memcmp(s, head, (size_t)hl) != 0)
+        const unsigned char *b = s, *last = NULL;
+        size_t head_id;
+        if (!number(&b, e, 20, &head_id) || head_id != o[i].id || e - b < 6 ||
+            memcmp(b, " 0 obj", 6) != 0)
             goto bad;
-        const unsigned char *b = s + hl, *last = NULL;
-        for (const unsigned char *q = b; q < e;) { /* the last "endobj" of the span */
+        b += 6;
+        /* The last "endobj" of the span: libharu ends every object with one, followed only by a
+         * line end, so it is found from the end of the span (a stream's data is not scanned). */
+        const unsigned char *t = e;
+        while (t > b && (t[-1] == '\r' || t[-1] == '\n' || t[-1] == ' '))
+            t--;
+        bool at_end = t - b >= 6 && memcmp(t - 6, "endobj", 6) == 0;
+        if (at_end)
+            last = t - 6;
+        for (const unsigned char *q = b; !at_end && q < e;) { /* else search the span */
             const unsigned char *hit = memmem(q, (size_t)(e - q), "endobj", 6);
             if (!hit)
                 break;
@@ -329,8 +338,9 @@ static bool read_objects(const unsigned char *in, size_t len, obj **objs, size_t
             goto bad;
         o[i].body = (size_t)(b - in);
         o[i].body_end = (size_t)(be - in);
-        /* Streams stay where they are (and so does anything that mentions one). */
-        o[i].packed = !memmem(b, (size_t)(be - b), "stream", 6);
+        /* Streams stay where they are: a stream's body ends with "endstream" (no other value
+         * can end so but a name, which would only keep that object out of the object stream). */
+        o[i].packed = be - b < 9 || memcmp(be - 9, "endstream", 9) != 0;
     }
     *objs = o;
     *nobjs = n;

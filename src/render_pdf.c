@@ -1011,20 +1011,59 @@ static void tag_annotation(pdf_render *r, HPDF_Annotation a, HPDF_Page page, sx_
             (sx_kid){.type = KID_OBJR, .a = object_id(a), .b = object_id(page)});
 }
 
-/* Appends "N 0 R " for object |id|. */
+/* Appends "N 0 R" for object |id|. */
 static void put_ref(cr_ops *o, uint32_t id)
 {
-    cr_ops_num(o, id, 0);
-    cr_ops_raw(o, "0 R ", 4);
+    cr_ops_uint(o, id);
+    cr_ops_raw(o, " 0 R", 4);
 }
 
-/* Appends |s| (UTF-8) as a PDF text string: literal when ASCII, else UTF-16BE with a byte order
- * mark, in hex. */
+/* PDFDocEncoding's bytes 0x80-0x9E (ISO 32000-1, D.2), where it differs from Latin-1. */
+static const uint16_t pdfdoc_high[31] = {
+    0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044, 0x2039, 0x203A, 0x2212,
+    0x2030, 0x201E, 0x201C, 0x201D, 0x2018, 0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141,
+    0x0152, 0x0160, 0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E};
+
+/* The PDFDocEncoding byte of |cp| (printable characters only), or -1. */
+static int pdfdoc_byte(uint32_t cp)
+{
+    if ((cp >= 0x20 && cp < 0x7F) || (cp >= 0xA1 && cp <= 0xFF && cp != 0xAD))
+        return (int)cp;
+    if (cp == 0x20AC)
+        return 0xA0;
+    for (int i = 0; i < 31; i++)
+        if (pdfdoc_high[i] == cp)
+            return 0x80 + i;
+    return -1;
+}
+
+/* Appends |s| (UTF-8) as a PDF text string: a literal string in PDFDocEncoding when every
+ * character has a byte there (Latin-1 letters, dashes, quotes: a quarter of the UTF-16 form's
+ * size), else UTF-16BE with a byte order mark, in hex. A PDFDocEncoded string may not begin
+ * with the bytes of a byte order mark (FE FF, or PDF 2.0's EF BB BF). */
 static void put_text_string(cr_ops *o, const char *s)
 {
     if (is_ascii(s)) {
         cr_ops_literal(o, (const unsigned char *)s, strlen(s));
         return;
+    }
+    unsigned char doc[256];
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p && k < sizeof doc;) {
+        size_t n;
+        int b = pdfdoc_byte(utf8_next(p, &n));
+        if (b < 0)
+            break;
+        doc[k++] = (unsigned char)b;
+        p += n;
+        if (!*p) {
+            bool bom = (k >= 2 && doc[0] == 0xFE && doc[1] == 0xFF) ||
+                       (k >= 3 && doc[0] == 0xEF && doc[1] == 0xBB && doc[2] == 0xBF);
+            if (!bom) {
+                cr_ops_literal(o, doc, k);
+                return;
+            }
+        }
     }
     cr_ops_hex16_begin(o);
     cr_ops_hex16(o, 0xFEFF);
@@ -1072,52 +1111,64 @@ static void struct_finish(pdf_render *r)
         }
         size_t start = t->n, end = k + 1 < r->npages ? r->page_mc[k + 1] : r->nmc;
         cr_ops_raw(t, "[", 1);
-        for (size_t m = r->page_mc[k]; m < end; m++)
+        for (size_t m = r->page_mc[k]; m < end; m++) {
+            if (m > r->page_mc[k])
+                cr_ops_raw(t, " ", 1);
             put_ref(t, r->elems[r->mc_elem[m]].id);
+        }
         cr_ops_raw(t, "]", 1);
         add_value(r, r->page_parents[k], start);
     }
     size_t start = t->n;
     cr_ops_str(t, "<</Type/StructTreeRoot/K[");
-    for (size_t k = r->root_first; k; k = r->kids[k - 1].next)
+    for (size_t k = r->root_first; k; k = r->kids[k - 1].next) {
         put_ref(t, r->elems[r->kids[k - 1].a].id);
+        if (r->kids[k - 1].next)
+            cr_ops_raw(t, " ", 1);
+    }
     cr_ops_str(t, "]/ParentTree<</Nums[");
     for (size_t k = 0; k < r->npages; k++) {
         cr_ops_num(t, (double)k, 0);
         put_ref(t, r->page_parents[k]);
+        cr_ops_raw(t, " ", 1);
     }
     for (size_t j = 0; j < r->nannots; j++) {
         cr_ops_num(t, (double)(r->npages + j), 0);
         put_ref(t, r->elems[r->annot_elem[j]].id);
+        cr_ops_raw(t, " ", 1);
     }
     cr_ops_str(t, "]>>/ParentTreeNextKey ");
-    cr_ops_num(t, (double)(r->npages + r->nannots), 0);
+    cr_ops_uint(t, r->npages + r->nannots);
     cr_ops_raw(t, ">>", 2);
     add_value(r, r->root_id, start);
     for (size_t i = 0; i < r->nelems && !failed(r); i++) {
         const sx_elem *e = &r->elems[i];
         start = t->n;
-        /* /Type /StructElem is optional and left out: a report has hundreds of elements. */
+        /* /Type /StructElem is optional and left out: a report has hundreds of elements. A single
+         * kid is written alone, not in an array (ISO 32000-1, table 323: either form). */
         cr_ops_str(t, "<</S/");
         cr_ops_str(t, cr_role_name(e->role));
         cr_ops_str(t, "/P ");
         put_ref(t, e->parent ? r->elems[e->parent - 1].id : r->root_id);
-        cr_ops_str(t, "/K[");
+        cr_ops_raw(t, e->nkids == 1 ? "/K" : "/K[", e->nkids == 1 ? 2 : 3);
         for (size_t k = e->first; k; k = r->kids[k - 1].next) {
             const sx_kid *kid = &r->kids[k - 1];
             switch (kid->type) {
             case KID_MCID:
-                cr_ops_num(t, kid->a, 0);
+            case KID_ELEM:
+                if (k != e->first || e->nkids == 1)
+                    cr_ops_raw(t, " ", 1);
+                if (kid->type == KID_MCID)
+                    cr_ops_uint(t, kid->a);
+                else
+                    put_ref(t, r->elems[kid->a].id);
                 break;
             case KID_MCR:
                 cr_ops_str(t, "<</Type/MCR/Pg ");
                 put_ref(t, kid->a);
                 cr_ops_str(t, "/MCID ");
-                cr_ops_num(t, kid->b, 0);
+                cr_ops_uint(t, kid->b);
                 cr_ops_raw(t, ">>", 2);
-                break;
-            case KID_ELEM:
-                put_ref(t, r->elems[kid->a].id);
                 break;
             default: /* KID_OBJR */
                 cr_ops_str(t, "<</Type/OBJR/Obj ");
@@ -1128,7 +1179,8 @@ static void struct_finish(pdf_render *r)
                 break;
             }
         }
-        cr_ops_raw(t, "]", 1);
+        if (e->nkids != 1)
+            cr_ops_raw(t, "]", 1);
         if (e->pg) {
             cr_ops_str(t, "/Pg ");
             put_ref(t, e->pg);
