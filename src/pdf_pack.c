@@ -173,7 +173,8 @@ typedef struct obj {
      * A dropped object (the number libharu writes a stream's length into) becomes free. */
     bool compress, dropped;
     size_t dict, dict_end, len_key, len_end, data, data_len, len_obj;
-    size_t value; /* 1 + the index of its value in the caller's values, or 0 */
+    size_t value;  /* 1 + the index of its value in the caller's values, or 0 */
+    size_t svalue; /* 1 + the index of its data in the caller's streams, or 0 */
 } obj;
 
 /* Parses a decimal number at *p (no sign), at most |maxd| digits. */
@@ -432,11 +433,16 @@ static void plan_stream(const unsigned char *in, obj *o, size_t i, const size_t 
     x->len_obj = len_obj;
 }
 
-/* The stream object |x| written with its data compressed. */
+/* The stream object |x| written with its data compressed: its own, or the caller's. */
 static void put_compressed(obuf *res, const unsigned char *in, const obj *x,
-                           struct libdeflate_compressor *c, obuf *z)
+                           const cr_pdf_values *streams, struct libdeflate_compressor *c, obuf *z)
 {
-    deflate_bytes(c, in + x->data, x->data_len, z);
+    if (x->svalue) {
+        const cr_pdf_value *v = &streams->v[x->svalue - 1];
+        deflate_bytes(c, (const unsigned char *)streams->text + v->off, v->len, z);
+    } else {
+        deflate_bytes(c, in + x->data, x->data_len, z);
+    }
     put_num(res, x->id, " 0 obj\n");
     put(res, in + x->dict, x->len_key - x->dict);
     put(res, in + x->len_end, x->dict_end - x->len_end);
@@ -456,6 +462,17 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
                              const cr_pdf_value *values, size_t nvalues, unsigned char **out,
                              size_t *out_len, cr_error *err)
 {
+    cr_pdf_values objs = {.text = text, .v = values, .n = nvalues};
+    return cr_pdf_pack_all(in, len, &objs, NULL, out, out_len, err);
+}
+
+cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, unsigned char **out, size_t *out_len,
+                          cr_error *err)
+{
+    const char *text = objs ? objs->text : NULL;
+    const cr_pdf_value *values = objs ? objs->v : NULL;
+    size_t nvalues = objs ? objs->n : 0;
     *out = NULL;
     *out_len = 0;
     /* PDF 1.5 or later, and offsets that fit the 4 bytes of the xref stream's entries. */
@@ -494,6 +511,17 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
             return CR_OK;
         }
         x->value = v + 1;
+    }
+    for (size_t v = 0; streams && v < streams->n; v++) { /* the caller's stream data */
+        size_t id = streams->v[v].id;
+        obj *x = id < size && index_of[id] != SIZE_MAX ? &o[index_of[id]] : NULL;
+        if (!x || !x->compress || x->data_len != 0 || x->svalue) {
+            free(index_of);
+            libdeflate_free_compressor(c);
+            free(o);
+            return CR_OK;
+        }
+        x->svalue = v + 1;
     }
     for (size_t i = 0; i < n; i++)
         if (o[i].compress && o[i].len_obj && index_of[o[i].len_obj] != SIZE_MAX) {
@@ -535,7 +563,7 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
             continue;
         o[i].new_off = res.n;
         if (o[i].compress) {
-            put_compressed(&res, in, &o[i], c, &zs);
+            put_compressed(&res, in, &o[i], streams, c, &zs);
         } else if (o[i].value) { /* past the object stream's 65535: an object of its own */
             put_num(&res, o[i].id, " 0 obj\n");
             put(&res, text + values[o[i].value - 1].off, values[o[i].value - 1].len);

@@ -53,4 +53,20 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
                              const cr_pdf_value *values, size_t n, unsigned char **out,
                              size_t *out_len, cr_error *err);
 
+/* Values of one kind given by the caller: |n| objects, each |len| bytes at |off| of |text|. */
+typedef struct cr_pdf_values {
+    const char *text;
+    const cr_pdf_value *v;
+    size_t n;
+} cr_pdf_values;
+
+/* cr_pdf_pack_values with, besides the placeholder objects' values (|objs|), the data of stream
+ * objects (|streams|): libharu wrote each of these as an empty stream (the page content, which
+ * the renderer writes itself, so libharu neither copies it in nor out), and the data given goes
+ * out compressed in its place. Either may be NULL. An id of |streams| that is not an empty,
+ * unfiltered stream of |in| gives CR_OK with *out NULL, as an unknown placeholder does. */
+cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, unsigned char **out, size_t *out_len,
+                          cr_error *err);
+
 #endif

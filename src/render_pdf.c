@@ -199,6 +199,9 @@ typedef struct pdf_render {
      * operators. In a text object, (tx, ty) is the start of the current line in hundredths of a
      * point: each run moves there with Td from the last one, exactly. */
     cr_ops ops;
+    size_t page_start;     /* where the current page's content begins in |ops| */
+    cr_pdf_value *streams; /* each finished page's content in |ops| (flush_page) */
+    size_t nstreams, streams_cap;
     HPDF_Page page;
     float page_h;
     bool in_text;
@@ -904,9 +907,11 @@ static void open_mc(pdf_render *r, int target)
         return;
     }
     sx_elem *e = &r->elems[target];
-    char buf[64];
-    snprintf(buf, sizeof buf, "/%s <</MCID %d>> BDC\n", cr_role_name(e->role), r->mcid);
-    cr_ops_str(&r->ops, buf);
+    cr_ops_raw(&r->ops, "/", 1);
+    cr_ops_str(&r->ops, cr_role_name(e->role));
+    cr_ops_raw(&r->ops, " <</MCID ", 9);
+    cr_ops_uint(&r->ops, (unsigned long)r->mcid);
+    cr_ops_raw(&r->ops, ">> BDC\n", 7);
     uint32_t page = object_id(r->page);
     if (e->page == r->page) { /* /Pg: only elements with content by MCID on their first page */
         e->pg = page;
@@ -1202,17 +1207,31 @@ static void struct_finish(pdf_render *r)
         on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
 }
 
-/* Hands the finished content stream of the current page to libharu, in one piece. */
+/* The current page's content is done: it stays in r->ops, and cr_pdf_pack_all puts it in the
+ * place of the page's content stream, which libharu writes empty (so it neither copies the
+ * content into its memory stream nor out of it, byte by byte). Should libharu have written into
+ * the page's stream itself, the content is appended there instead, as before. */
 static void flush_page(pdf_render *r)
 {
     if (r->ops.oom) {
         on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
         return;
     }
-    if (r->page && r->ops.n && !failed(r))
-        HPDF_Stream_Write(((HPDF_PageAttr)r->page->attr)->stream, (const HPDF_BYTE *)r->ops.p,
-                          (HPDF_UINT)r->ops.n);
-    r->ops.n = 0;
+    size_t n = r->ops.n - r->page_start;
+    if (r->page && n && !failed(r)) {
+        HPDF_PageAttr a = (HPDF_PageAttr)r->page->attr;
+        cr_pdf_value *v = NULL;
+        if (a->contents && a->stream && a->stream->size == 0 &&
+            (v = grow(r, r->streams, &r->streams_cap, r->nstreams, sizeof *v)) != NULL) {
+            r->streams = v;
+            r->streams[r->nstreams++] =
+                (cr_pdf_value){.id = object_id(a->contents), .off = r->page_start, .len = n};
+        } else if (!failed(r)) {
+            HPDF_Stream_Write(a->stream, (const HPDF_BYTE *)r->ops.p + r->page_start, (HPDF_UINT)n);
+            r->ops.n = r->page_start;
+        }
+    }
+    r->page_start = r->ops.n;
 }
 
 static void new_page(pdf_render *r, const cr_op *op)
@@ -1249,6 +1268,10 @@ static bool to_cp1252(pdf_render *r, const char *text)
     const unsigned char *p = (const unsigned char *)text;
     char *o = r->scratch;
     while (*p) {
+        if (*p < 0x7F) { /* ASCII (but DEL) is its own byte */
+            *o++ = (char)*p++;
+            continue;
+        }
         size_t n;
         int b = cp1252_byte(utf8_next(p, &n));
         if (b < 0)
@@ -1706,19 +1729,21 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
     }
     unsigned char *data = sink.p;
     size_t size = sink.n;
-    /* The small objects (structure elements above all) into one compressed object stream. */
+    /* The small objects (structure elements above all) into one compressed object stream, and
+     * the page content in place of the empty streams libharu wrote. */
     unsigned char *packed = NULL;
     size_t plen = 0;
-    cr_status st =
-        cr_pdf_pack_values(data, size, r->tree.p, r->values, r->nvalues, &packed, &plen, err);
+    cr_pdf_values objs = {.text = r->tree.p, .v = r->values, .n = r->nvalues};
+    cr_pdf_values streams = {.text = r->ops.p, .v = r->streams, .n = r->nstreams};
+    cr_status st = cr_pdf_pack_all(data, size, &objs, &streams, &packed, &plen, err);
     if (st != CR_OK) {
         free(data);
         return st;
     }
-    if (!packed && r->nvalues) { /* the structure tree is only in the packed file */
+    if (!packed && (r->nvalues || r->nstreams)) { /* the tree and pages are only in it */
         free(data);
         return cr_error_set(err, CR_EIO, NULL, 0,
-                            "PDF writer: cannot place the structure tree in the file");
+                            "PDF writer: cannot place the structure tree and pages in the file");
     }
     if (packed) {
         free(data);
@@ -1885,6 +1910,7 @@ done:
     free(r.mc_elem);
     free(r.page_mc);
     free(r.values);
+    free(r.streams);
     cr_ops_free(&r.tree);
     free(r.page_parents);
     free(r.annot_elem);

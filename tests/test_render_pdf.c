@@ -1039,6 +1039,65 @@ static void test_pack_values(void **st)
     assert_no_error(&err);
 }
 
+/* Stream data given by the caller (the page content, cr_pdf_pack_all): written compressed in
+ * place of the empty stream libharu wrote; a stream that is not empty, or an object that is no
+ * stream, leaves the file unpacked (NULL). */
+static void test_pack_streams(void **st)
+{
+    (void)st;
+    char pdf[512];
+    size_t n = 0, o1, o2, o3, xo;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n, "%%PDF-1.5\n");
+    o1 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "1 0 obj\n<< /Type /Catalog /X 2 0 R /Y 3 0 R >>\nendobj\n");
+    o2 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "2 0 obj\n<<\n/Length 0\n>>\nstream\r\n\r\nendstream\nendobj\n");
+    o3 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "3 0 obj\n<<\n/Length 2\n>>\nstream\r\nab\r\nendstream\nendobj\n");
+    xo = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "xref\n0 4\n0000000000 65535 f\r\n%010zu 00000 n\r\n%010zu 00000 n\r\n"
+                          "%010zu 00000 n\r\ntrailer\n<< /Root 1 0 R /Size 4 >>\nstartxref\n%zu\n"
+                          "%%%%EOF\n",
+                          o1, o2, o3, xo);
+    static const char text[] = "junkBT /F1 12 Tf (page content) Tj ETjunk";
+    cr_pdf_value v = {.id = 2, .off = 4, .len = sizeof text - 9};
+    cr_pdf_values streams = {.text = text, .v = &v, .n = 1};
+    unsigned char *packed = NULL;
+    size_t plen = 0;
+    cr_error err;
+    cr_error_init(&err);
+    assert_int_equal(cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, &packed, &plen, &err),
+                     CR_OK);
+    assert_non_null(packed);
+    cr_buffer b = {packed, plen};
+    char *o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_streams.pdf", "qpdf --show-object=2");
+    assert_contains(o, "/Filter /FlateDecode", "qpdf --show-object=2");
+    free(o);
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_streams.pdf",
+                    "qpdf --show-object=2 --filtered-stream-data");
+    assert_string_equal(o, "BT /F1 12 Tf (page content) Tj ET");
+    free(o);
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_streams.pdf",
+                    "qpdf --show-object=3 --filtered-stream-data");
+    assert_string_equal(o, "ab"); /* a stream of the file's own, kept */
+    free(o);
+    free(packed);
+
+    v.id = 3; /* not empty */
+    assert_int_equal(cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, &packed, &plen, &err),
+                     CR_OK);
+    assert_null(packed);
+    v.id = 1; /* no stream */
+    assert_int_equal(cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, &packed, &plen, &err),
+                     CR_OK);
+    assert_null(packed);
+    assert_no_error(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1052,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_bad_structure),
         cmocka_unit_test(test_object_streams),
         cmocka_unit_test(test_pack_values),
+        cmocka_unit_test(test_pack_streams),
         cmocka_unit_test(test_one_check_for_both_backends),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
