@@ -173,8 +173,9 @@ typedef struct obj {
      * A dropped object (the number libharu writes a stream's length into) becomes free. */
     bool compress, dropped;
     size_t dict, dict_end, len_key, len_end, data, data_len, len_obj;
-    size_t value;  /* 1 + the index of its value in the caller's values, or 0 */
-    size_t svalue; /* 1 + the index of its data in the caller's streams, or 0 */
+    size_t value;   /* 1 + the index of its value in the caller's values, or 0 */
+    size_t svalue;  /* 1 + the index of its data in the caller's streams or deflated, or 0 */
+    bool sdeflated; /* that data is in |deflated|, compressed already */
 } obj;
 
 /* Parses a decimal number at *p (no sign), at most |maxd| digits. */
@@ -435,9 +436,14 @@ static void plan_stream(const unsigned char *in, obj *o, size_t i, const size_t 
 
 /* The stream object |x| written with its data compressed: its own, or the caller's. */
 static void put_compressed(obuf *res, const unsigned char *in, const obj *x,
-                           const cr_pdf_values *streams, struct libdeflate_compressor *c, obuf *z)
+                           const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                           struct libdeflate_compressor *c, obuf *z)
 {
-    if (x->svalue) {
+    if (x->svalue && x->sdeflated) {
+        const cr_pdf_value *v = &deflated->v[x->svalue - 1];
+        z->n = 0;
+        put(z, deflated->text + v->off, v->len);
+    } else if (x->svalue) {
         const cr_pdf_value *v = &streams->v[x->svalue - 1];
         deflate_bytes(c, (const unsigned char *)streams->text + v->off, v->len, z);
     } else {
@@ -463,12 +469,31 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
                              size_t *out_len, cr_error *err)
 {
     cr_pdf_values objs = {.text = text, .v = values, .n = nvalues};
-    return cr_pdf_pack_all(in, len, &objs, NULL, out, out_len, err);
+    return cr_pdf_pack_all(in, len, &objs, NULL, NULL, out, out_len, err);
+}
+
+cr_status cr_pdf_deflate(const unsigned char *in, size_t n, int level, unsigned char **out,
+                         size_t *out_len, cr_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+    obuf z = {0};
+    if (c)
+        deflate_bytes(c, in, n, &z);
+    libdeflate_free_compressor(c);
+    if (!c || z.oom) {
+        free(z.p);
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    }
+    *out = z.p;
+    *out_len = z.n;
+    return CR_OK;
 }
 
 cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_values *objs,
-                          const cr_pdf_values *streams, unsigned char **out, size_t *out_len,
-                          cr_error *err)
+                          const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                          unsigned char **out, size_t *out_len, cr_error *err)
 {
     const char *text = objs ? objs->text : NULL;
     const cr_pdf_value *values = objs ? objs->v : NULL;
@@ -512,16 +537,20 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
         }
         x->value = v + 1;
     }
-    for (size_t v = 0; streams && v < streams->n; v++) { /* the caller's stream data */
-        size_t id = streams->v[v].id;
-        obj *x = id < size && index_of[id] != SIZE_MAX ? &o[index_of[id]] : NULL;
-        if (!x || !x->compress || x->data_len != 0 || x->svalue) {
-            free(index_of);
-            libdeflate_free_compressor(c);
-            free(o);
-            return CR_OK;
+    for (int kind = 0; kind < 2; kind++) { /* the caller's stream data */
+        const cr_pdf_values *sv = kind ? deflated : streams;
+        for (size_t v = 0; sv && v < sv->n; v++) {
+            size_t id = sv->v[v].id;
+            obj *x = id < size && index_of[id] != SIZE_MAX ? &o[index_of[id]] : NULL;
+            if (!x || !x->compress || x->data_len != 0 || x->svalue) {
+                free(index_of);
+                libdeflate_free_compressor(c);
+                free(o);
+                return CR_OK;
+            }
+            x->svalue = v + 1;
+            x->sdeflated = kind == 1;
         }
-        x->svalue = v + 1;
     }
     for (size_t i = 0; i < n; i++)
         if (o[i].compress && o[i].len_obj && index_of[o[i].len_obj] != SIZE_MAX) {
@@ -563,7 +592,7 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
             continue;
         o[i].new_off = res.n;
         if (o[i].compress) {
-            put_compressed(&res, in, &o[i], streams, c, &zs);
+            put_compressed(&res, in, &o[i], streams, deflated, c, &zs);
         } else if (o[i].value) { /* past the object stream's 65535: an object of its own */
             put_num(&res, o[i].id, " 0 obj\n");
             put(&res, text + values[o[i].value - 1].off, values[o[i].value - 1].len);

@@ -16,6 +16,7 @@
 #include "certreport/render.h"
 #include "pdf_pack.h"
 #include "dlist.h"
+#include "fonts_internal.h"
 
 static const char *const FACE_FILES[CR_FACE_COUNT] = {
     "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"};
@@ -473,18 +474,82 @@ static void test_reproducible(void **st)
     cr_display_free(d);
 }
 
+/* One page of |s| in the regular face. */
+static cr_display *one_text(const char *s)
+{
+    cr_dlist l;
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    text(&l, CR_FACE_REGULAR, 56, 100, 11, s);
+    cr_display *d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    return d;
+}
+
+/* The font programs cr_fonts keeps (fonts_internal.h): a hit gives the file a miss gave, byte
+ * for byte; another glyph set is another entry; the bound holds (emptied, never passed). */
+static void test_font_cache(void **st)
+{
+    state *s = *st;
+    cr_fonts_embed_set_bound(s->fonts, CR_FONTS_EMBED_BOUND); /* empty */
+    cr_fonts_embed_stats s0 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s0.entries, 0);
+    cr_display *d = one_text(SAMPLE), *d2 = one_text("Quebec, Zurich: 0123456789");
+    cr_buffer a = {0}, b = {0}, c = {0};
+    render_checked(d, s->fonts, &a, CR_TEST_TMP "/test_render_pdf_cache_miss.pdf");
+    cr_fonts_embed_stats s1 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s1.misses, s0.misses + 1);
+    assert_int_equal(s1.hits, s0.hits);
+    assert_int_equal(s1.entries, 1);
+    assert_true(s1.bytes > 0 && s1.bytes <= s1.bound);
+    render_checked(d, s->fonts, &b, CR_TEST_TMP "/test_render_pdf_cache_hit.pdf");
+    cr_fonts_embed_stats s2 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s2.hits, s1.hits + 1);
+    assert_int_equal(s2.entries, 1);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+
+    /* Other glyphs: a miss, a second entry. */
+    render_ok(d2, s->fonts, &c);
+    cr_fonts_embed_stats s3 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s3.misses, s2.misses + 1);
+    assert_int_equal(s3.entries, 2);
+    cr_buffer_free(&c);
+
+    /* A bound of one entry: the second one empties the cache first. */
+    cr_fonts_embed_set_bound(s->fonts, s1.bytes);
+    render_ok(d, s->fonts, &c);
+    cr_buffer_free(&c);
+    render_ok(d2, s->fonts, &c);
+    cr_fonts_embed_stats s4 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s4.entries, 1);
+    assert_true(s4.bytes <= s4.bound);
+    cr_buffer_free(&c);
+
+    /* Nothing kept (bound 0): every render a miss, the same file. */
+    cr_fonts_embed_set_bound(s->fonts, 0);
+    render_ok(d, s->fonts, &c);
+    cr_fonts_embed_stats s5 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s5.entries, 0);
+    assert_int_equal(s5.bytes, 0);
+    assert_int_equal(c.len, a.len);
+    assert_memory_equal(c.data, a.data, a.len);
+    cr_fonts_embed_set_bound(s->fonts, CR_FONTS_EMBED_BOUND);
+
+    cr_buffer_free(&a);
+    cr_buffer_free(&b);
+    cr_buffer_free(&c);
+    cr_display_free(d);
+    cr_display_free(d2);
+}
+
 /* A document in CP1252 and one face embeds that face only, as a simple font (no CID font, no
  * UTF-8 encoder). */
 static void test_only_what_is_used(void **st)
 {
     state *s = *st;
     require_tool("pdffonts", "poppler-utils");
-    cr_dlist l;
-    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
-    add(&l, (cr_op){.kind = CR_OP_PAGE});
-    text(&l, CR_FACE_REGULAR, 56, 100, 11, SAMPLE);
-    cr_display *d = cr_dlist_finish(&l);
-    assert_non_null(d);
+    cr_display *d = one_text(SAMPLE);
     cr_buffer out = {0};
     render_ok(d, s->fonts, &out);
     const char *path = CR_TEST_TMP "/test_render_pdf_simple.pdf";
@@ -1070,8 +1135,9 @@ static void test_pack_streams(void **st)
     size_t plen = 0;
     cr_error err;
     cr_error_init(&err);
-    assert_int_equal(cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, &packed, &plen, &err),
-                     CR_OK);
+    assert_int_equal(
+        cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, NULL, &packed, &plen, &err),
+        CR_OK);
     assert_non_null(packed);
     cr_buffer b = {packed, plen};
     char *o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_streams.pdf", "qpdf --show-object=2");
@@ -1088,12 +1154,14 @@ static void test_pack_streams(void **st)
     free(packed);
 
     v.id = 3; /* not empty */
-    assert_int_equal(cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, &packed, &plen, &err),
-                     CR_OK);
+    assert_int_equal(
+        cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, NULL, &packed, &plen, &err),
+        CR_OK);
     assert_null(packed);
     v.id = 1; /* no stream */
-    assert_int_equal(cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, &packed, &plen, &err),
-                     CR_OK);
+    assert_int_equal(
+        cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, NULL, &packed, &plen, &err),
+        CR_OK);
     assert_null(packed);
     assert_no_error(&err);
 }
@@ -1103,6 +1171,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_document),
         cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_font_cache),
         cmocka_unit_test(test_only_what_is_used),
         cmocka_unit_test(test_one_file_for_all_faces),
         cmocka_unit_test(test_font_file_not_reread),
