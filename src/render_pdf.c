@@ -1746,13 +1746,14 @@ static void embed_font(pdf_render *r, int c)
             free(raw);
         }
     }
+    /* Whatever failed (memory), the file would differ: an error, never another file. */
     if (ff && z && !failed(r)) {
         cr_ops_raw(&r->fontz, (const char *)z, zlen);
         r->fontv[r->nfontv++] =
             (cr_pdf_value){.id = object_id(ff), .off = r->fontz.n - zlen, .len = zlen};
-    } else if (!failed(r) && (hit || !ff)) {
-        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
     }
+    if (!failed(r) && (!ff || !z || r->fontz.oom))
+        on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
     free(z);
     free(used);
 }
@@ -1812,7 +1813,7 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
         fix_single_fonts(r);
     if (!failed(r))
         embed_fonts(r);
-    if (failed(r) || r->fontz.oom)
+    if (failed(r))
         return CR_OK; /* reported by the caller */
     /* A tagged report is some 200 KB before compression: one buffer of that size to start. */
     save_sink sink = {.p = malloc(256 * 1024), .cap = 256 * 1024};
