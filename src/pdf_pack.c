@@ -608,8 +608,12 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
     size_t xref_off = res.n;
 
     sort_objs(o, n, by_id);
+    /* The xref stream's rows with the PNG "Up" predictor (each row the difference from the
+     * one above, after a filter-type byte 2): consecutive entries differ in a byte or two, so
+     * 1.6 KB compressed becomes 0.4 KB (gold-city). */
     obuf rows = {0};
     size_t j = 0;
+    unsigned char above[7] = {0};
     for (size_t id = 0; id < size + 2; id++) {
         unsigned char row[7] = {0};
         size_t f2 = 0, f3 = 0;
@@ -632,17 +636,24 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
         row[4] = (unsigned char)f2;
         row[5] = (unsigned char)(f3 >> 8);
         row[6] = (unsigned char)f3;
-        put(&rows, row, sizeof row);
+        unsigned char up[1 + sizeof row] = {2};
+        for (size_t b = 0; b < sizeof row; b++)
+            up[1 + b] = (unsigned char)(row[b] - above[b]);
+        memcpy(above, row, sizeof row);
+        put(&rows, up, sizeof up);
     }
     deflate_into(c, &rows, &z);
-    char xdict[160];
+    char xdict[224];
     if (info)
         snprintf(xdict, sizeof xdict,
-                 "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R", size + 2, root,
-                 info);
+                 "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R "
+                 "/DecodeParms <</Columns 7 /Predictor 12>>",
+                 size + 2, root, info);
     else
-        snprintf(xdict, sizeof xdict, "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R", size + 2,
-                 root);
+        snprintf(xdict, sizeof xdict,
+                 "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R "
+                 "/DecodeParms <</Columns 7 /Predictor 12>>",
+                 size + 2, root);
     put_stream(&res, xref, xdict, &z);
     put_str(&res, "startxref\n");
     put_num(&res, xref_off, "\n%%EOF\n");
