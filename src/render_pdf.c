@@ -31,8 +31,12 @@
  *   as UTF-16BE with a byte order mark, built here, so every script comes out right.
  * - Links to anchors may precede the anchor (the status page links forward), so annotations and
  *   bookmarks are made after every page and anchor exists.
- * - Page content is written by us (pdf_ops.h) and handed to libharu whole per page: libharu
- *   does not measure the text again (the layout did), it only marks the glyphs for the subset.
+ * - Page content is written by us (pdf_ops.h) and never goes through libharu: it writes each
+ *   page's content stream empty and cr_pdf_pack_all puts ours in its place. libharu does not
+ *   measure the text again (the layout did), it only marks the glyphs for the subset.
+ * - Font programs (the CP1252 fonts' subsets) are made and compressed once per process: cr_fonts
+ *   keeps them by font and glyph set (fonts_internal.h, embed_font), and libharu makes a subset
+ *   only for a glyph set not seen before.
  * - Errors: libharu reports to a handler that records the first one in a struct owned by the
  *   call (no longjmp, no globals; renders may run in parallel threads, each with its own doc);
  *   its internal functions only leave the error in the document, which failed() also reads.
