@@ -495,6 +495,14 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
                           const cr_pdf_values *streams, const cr_pdf_values *deflated,
                           unsigned char **out, size_t *out_len, cr_error *err)
 {
+    return cr_pdf_pack_add(in, len, objs, streams, deflated, NULL, out, out_len, err);
+}
+
+cr_status cr_pdf_pack_add(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                          const cr_pdf_values *added, unsigned char **out, size_t *out_len,
+                          cr_error *err)
+{
     const char *text = objs ? objs->text : NULL;
     const cr_pdf_value *values = objs ? objs->v : NULL;
     size_t nvalues = objs ? objs->n : 0;
@@ -552,6 +560,14 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
             x->sdeflated = kind == 1;
         }
     }
+    size_t nadded = added ? added->n : 0;
+    for (size_t v = 0; v < nadded; v++)
+        if (added->v[v].id != size + v) {
+            free(index_of);
+            libdeflate_free_compressor(c);
+            free(o);
+            return CR_OK;
+        }
     for (size_t i = 0; i < n; i++)
         if (o[i].compress && o[i].len_obj && index_of[o[i].len_obj] != SIZE_MAX) {
             obj *l = &o[index_of[o[i].len_obj]];
@@ -561,7 +577,8 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
     free(index_of);
 
     obuf res = {0}, hdr = {0}, bodies = {0}, z = {0};
-    size_t stm = size, xref = size + 1, k = 0; /* the two new objects' numbers */
+    /* The new objects' numbers: the added ones, the object stream, the xref stream. */
+    size_t stm = size + nadded, xref = stm + 1, k = 0;
     /* The object stream: "id offset" pairs, then the values. At most 65535 (the index field). */
     for (size_t i = 0; i < n; i++) {
         if (!o[i].packed)
@@ -579,6 +596,21 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
             put_min(&bodies, in + o[i].body, o[i].body_end - o[i].body);
         put(&bodies, "\n", 1);
     }
+    if (k + nadded > 65535) { /* the added objects have no other place */
+        free(hdr.p);
+        free(bodies.p);
+        free(o);
+        libdeflate_free_compressor(c);
+        return CR_OK;
+    }
+    size_t added_index = k;
+    for (size_t v = 0; v < nadded; v++) {
+        put_num(&hdr, added->v[v].id, " ");
+        put_num(&hdr, bodies.n, " ");
+        put(&bodies, added->text + added->v[v].off, added->v[v].len);
+        put(&bodies, "\n", 1);
+    }
+    k += nadded;
     size_t first = hdr.n;
     put(&hdr, bodies.p, bodies.n);
     deflate_into(c, &hdr, &z);
@@ -614,7 +646,7 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
     obuf rows = {0};
     size_t j = 0;
     unsigned char above[7] = {0};
-    for (size_t id = 0; id < size + 2; id++) {
+    for (size_t id = 0; id < xref + 1; id++) {
         unsigned char row[7] = {0};
         size_t f2 = 0, f3 = 0;
         if (id == 0) {
@@ -626,6 +658,10 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
             f2 = o[j].packed ? stm : o[j].new_off;
             f3 = o[j].packed ? o[j].index : 0;
             j++;
+        } else if (id >= size && id < size + nadded) {
+            row[0] = 2;
+            f2 = stm;
+            f3 = added_index + (id - size);
         } else if (id == stm || id == xref) {
             row[0] = 1;
             f2 = id == stm ? stm_off : xref_off;
@@ -648,12 +684,12 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
         snprintf(xdict, sizeof xdict,
                  "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R "
                  "/DecodeParms <</Columns 7 /Predictor 12>>",
-                 size + 2, root, info);
+                 xref + 1, root, info);
     else
         snprintf(xdict, sizeof xdict,
                  "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R "
                  "/DecodeParms <</Columns 7 /Predictor 12>>",
-                 size + 2, root);
+                 xref + 1, root);
     put_stream(&res, xref, xdict, &z);
     put_str(&res, "startxref\n");
     put_num(&res, xref_off, "\n%%EOF\n");

@@ -71,6 +71,15 @@ cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_valu
                           const cr_pdf_values *streams, const cr_pdf_values *deflated,
                           unsigned char **out, size_t *out_len, cr_error *err);
 
+/* cr_pdf_pack_all with new objects besides |in|'s: |added| gives the values of objects |in| does
+ * not have, numbered on from its last (the k-th has id N + k, N being |in|'s xref size: the
+ * structure tree's elements, which need no object in libharu), all in the object stream. An id
+ * out of that order gives CR_OK with *out NULL. */
+cr_status cr_pdf_pack_add(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                          const cr_pdf_values *added, unsigned char **out, size_t *out_len,
+                          cr_error *err);
+
 /* Compresses |n| bytes at |in| in the zlib format at libdeflate |level| (1..12) into *out
  * (malloc'd, caller frees), *out_len. CR_ENOMEM. */
 cr_status cr_pdf_deflate(const unsigned char *in, size_t n, int level, unsigned char **out,

@@ -129,8 +129,8 @@ typedef struct sx_kid {
     size_t next;   /* 1 + the index of the next kid, or 0 */
 } sx_kid;
 
-/* A structure element being built: libharu holds only a placeholder object for it (its number),
- * whose value struct_finish writes. */
+/* A structure element being built: not a libharu object; struct_finish numbers it after
+ * libharu's objects and writes its value, which cr_pdf_pack_add adds to the file. */
 typedef struct sx_elem {
     uint32_t id;        /* its object number */
     size_t parent;      /* 1 + the parent element's index, or 0: the root */
@@ -146,6 +146,13 @@ typedef struct sx_elem {
 typedef struct pdf_errors {
     HPDF_STATUS code, detail;
 } pdf_errors;
+
+/* A list of objects' values in the structure tree's text (the placeholders', or the objects
+ * added after libharu's). */
+typedef struct value_list {
+    cr_pdf_value *v;
+    size_t n, cap;
+} value_list;
 
 typedef struct pdf_render {
     HPDF_Doc pdf;
@@ -194,10 +201,10 @@ typedef struct pdf_render {
     int mc;             /* open marked content: MC_NONE, MC_ARTIFACT or an element index */
     size_t *annot_elem; /* per annotation with a /StructParent: its Link element */
     size_t nannots, annots_cap;
-    size_t *goto_elem;    /* per GOTO op: 1 + the element index it belongs to, or 0 */
-    cr_ops tree;          /* the structure tree's objects as text (struct_finish) */
-    cr_pdf_value *values; /* where each object's text is in |tree| */
-    size_t nvalues, values_cap;
+    size_t *goto_elem; /* per GOTO op: 1 + the element index it belongs to, or 0 */
+    cr_ops tree;       /* the structure tree's objects as text (struct_finish) */
+    value_list values; /* where each placeholder's text is in |tree| (the root) */
+    value_list added;  /* likewise, the objects added (page parent arrays, elements) */
 
     /* Per page: its content stream, written by us (pdf_ops.h) and handed to libharu whole when
      * the page is done (flush_page), and the graphics state as last written, to skip redundant
@@ -809,10 +816,11 @@ static void set_stroke(pdf_render *r, cr_rgb c, float width)
  * we write the operators into the page's content stream, and the tree's objects ourselves: a
  * report has some 600 elements, which as libharu objects (a dictionary, an array, names and
  * numbers each, serialised and freed one by one) cost about a millisecond. libharu holds one
- * placeholder object per element (its number, for references), each element records its kids
- * in a list, and struct_finish writes every object's value as text, which cr_pdf_pack puts in
- * the placeholders' place (cr_pdf_pack_values). Marked content never crosses a text object: the
- * text object is ended before BDC and EMC. */
+ * placeholder object, the root (the catalog names it); each element records its kids in a list,
+ * and once libharu has saved, struct_finish numbers the elements and the pages' parent tree
+ * arrays on from libharu's last object and writes every value as text, which cr_pdf_pack_add
+ * puts in the root placeholder's place and adds as new objects. Marked content never crosses a
+ * text object: the text object is ended before BDC and EMC. */
 
 /* The object number of a libharu object in the document. */
 static uint32_t object_id(const void *obj)
@@ -820,21 +828,14 @@ static uint32_t object_id(const void *obj)
     return ((const HPDF_Obj_Header *)obj)->obj_id & 0x00FFFFFFu;
 }
 
-/* A placeholder object (its value written by struct_finish, see cr_pdf_pack_values), or NULL on
- * error (left in the document). */
+/* A placeholder object (the root's: its value written by struct_finish, see cr_pdf_pack_add), or
+ * NULL on error (left in the document). */
 static HPDF_Number placeholder_obj(pdf_render *r)
 {
     HPDF_Number n = HPDF_Number_New(r->pdf->mmgr, 0);
     if (!n || HPDF_Xref_Add(r->pdf->xref, n) != HPDF_OK) /* HPDF_Xref_Add frees it */
         return NULL;
     return n;
-}
-
-/* The object number of a new placeholder, or 0 on error. */
-static uint32_t placeholder(pdf_render *r)
-{
-    HPDF_Number n = placeholder_obj(r);
-    return n ? object_id(n) : 0;
 }
 
 /* Makes room for one more item in the array |p| of |n| items of |size| bytes (capacity *|cap|).
@@ -959,13 +960,8 @@ static void begin_element(pdf_render *r, const cr_op *op)
         return;
     r->elems = elems;
     sx_elem *e = &r->elems[r->nelems];
+    /* Its object number is given when the tree is written (struct_finish): no libharu object. */
     *e = (sx_elem){.role = op->role, .page = r->page, .alt = op->text, .lang = op->lang};
-    e->id = placeholder(r);
-    if (!e->id) {
-        if (!failed(r))
-            on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
-        return;
-    }
     sx_kid kid = {.type = KID_ELEM, .a = (uint32_t)r->nelems};
     if (r->depth) {
         sx_elem *parent = &r->elems[r->stack[r->depth - 1]];
@@ -1095,33 +1091,31 @@ static void put_text_string(cr_ops *o, const char *s)
     cr_ops_hex16_end(o);
 }
 
-/* Records that the text in r->tree from |start| is the value of object |id|. */
-static void add_value(pdf_render *r, uint32_t id, size_t start)
+/* Records in |l| that the text in r->tree from |start| is the value of object |id|. */
+static void add_value(pdf_render *r, value_list *l, uint32_t id, size_t start)
 {
-    cr_pdf_value *v = grow(r, r->values, &r->values_cap, r->nvalues, sizeof *v);
+    cr_pdf_value *v = grow(r, l->v, &l->cap, l->n, sizeof *v);
     if (!v)
         return;
-    r->values = v;
-    r->values[r->nvalues++] = (cr_pdf_value){.id = id, .off = start, .len = r->tree.n - start};
+    l->v = v;
+    l->v[l->n++] = (cr_pdf_value){.id = id, .off = start, .len = r->tree.n - start};
 }
 
-/* Closes the last marked content and writes the values of the structure tree's objects (the
- * root with its parent tree, each page's parent tree array, each element) as text, for
- * cr_pdf_pack to put in the placeholders' place. Every object is known by now: elements, pages,
- * annotations. */
-static void struct_finish(pdf_render *r)
+/* Writes the values of the structure tree's objects as text, once libharu has saved the file
+ * (|first|: the number its objects end at): the root (libharu's placeholder, which the catalog
+ * names) with its parent tree, and, numbered on from |first|, each page's parent tree array and
+ * each element, objects libharu never had (cr_pdf_pack_add adds them). Every object the tree
+ * names is known by now: pages, annotations. */
+static void struct_finish(pdf_render *r, uint32_t first)
 {
     if (!r->tagged || failed(r))
         return;
-    close_mc(r);
     cr_ops *t = &r->tree;
+    for (size_t k = 0; k < r->npages; k++)
+        r->page_parents[k] = first + (uint32_t)k;
+    for (size_t i = 0; i < r->nelems; i++)
+        r->elems[i].id = first + (uint32_t)(r->npages + i);
     for (size_t k = 0; k < r->npages; k++) { /* each page's MCIDs -> elements */
-        r->page_parents[k] = placeholder(r);
-        if (!r->page_parents[k]) {
-            if (!failed(r))
-                on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
-            return;
-        }
         size_t start = t->n, end = k + 1 < r->npages ? r->page_mc[k + 1] : r->nmc;
         cr_ops_raw(t, "[", 1);
         for (size_t m = r->page_mc[k]; m < end; m++) {
@@ -1130,7 +1124,7 @@ static void struct_finish(pdf_render *r)
             put_ref(t, r->elems[r->mc_elem[m]].id);
         }
         cr_ops_raw(t, "]", 1);
-        add_value(r, r->page_parents[k], start);
+        add_value(r, &r->added, r->page_parents[k], start);
     }
     size_t start = t->n;
     cr_ops_str(t, "<</Type/StructTreeRoot/K[");
@@ -1153,7 +1147,7 @@ static void struct_finish(pdf_render *r)
     cr_ops_str(t, "]>>/ParentTreeNextKey ");
     cr_ops_uint(t, r->npages + r->nannots);
     cr_ops_raw(t, ">>", 2);
-    add_value(r, r->root_id, start);
+    add_value(r, &r->values, r->root_id, start);
     for (size_t i = 0; i < r->nelems && !failed(r); i++) {
         const sx_elem *e = &r->elems[i];
         start = t->n;
@@ -1209,7 +1203,7 @@ static void struct_finish(pdf_render *r)
         if (e->role == CR_ROLE_TH) /* a header of its column */
             cr_ops_str(t, "/A<</O/Table/Scope/Column>>");
         cr_ops_raw(t, ">>", 2);
-        add_value(r, e->id, start);
+        add_value(r, &r->added, e->id, start);
     }
     if (t->oom && !failed(r))
         on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
@@ -1913,20 +1907,30 @@ static cr_status save(pdf_render *r, cr_buffer *out, cr_error *err)
     }
     unsigned char *data = sink.p;
     size_t size = sink.n;
+    /* The structure tree, its elements numbered on from libharu's objects (all made by now). */
+    struct_finish(r, (uint32_t)((HPDF_Xref)r->pdf->xref)->entries->count);
+    if (failed(r) || r->tree.oom) {
+        free(data);
+        if (!failed(r))
+            on_error(HPDF_FAILD_TO_ALLOC_MEM, 0, &r->errs);
+        return CR_OK;
+    }
     /* The small objects (structure elements above all) into one compressed object stream, and
      * the page content in place of the empty streams libharu wrote. */
     unsigned char *packed = NULL;
     size_t plen = 0;
-    cr_pdf_values objs = {.text = r->tree.p, .v = r->values, .n = r->nvalues};
+    cr_pdf_values objs = {.text = r->tree.p, .v = r->values.v, .n = r->values.n};
+    cr_pdf_values added = {.text = r->tree.p, .v = r->added.v, .n = r->added.n};
     cr_pdf_values streams = {.text = r->ops.p, .v = r->streams, .n = r->nstreams};
     cr_pdf_values fonts = {.text = r->fontz.p, .v = r->fontv, .n = r->nfontv};
-    cr_status st = cr_pdf_pack_all(data, size, &objs, &streams, &fonts, &packed, &plen, err);
+    cr_status st =
+        cr_pdf_pack_add(data, size, &objs, &streams, &fonts, &added, &packed, &plen, err);
     if (st != CR_OK) {
         free(data);
         return st;
     }
-    if (!packed &&
-        (r->nvalues || r->nstreams || r->nfontv)) { /* the tree and pages are only in it */
+    if (!packed && (r->values.n || r->added.n || r->nstreams ||
+                    r->nfontv)) { /* the tree and pages are only in it */
         free(data);
         return cr_error_set(err, CR_EIO, NULL, 0,
                             "PDF writer: cannot place the structure tree and pages in the file");
@@ -2064,7 +2068,8 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         if (status != CR_OK)
             goto done;
     }
-    struct_finish(&r);
+    if (r.tagged && !failed(&r))
+        close_mc(&r); /* the last marked content */
     flush_page(&r);
     if (!failed(&r)) {
         status = save(&r, out, err);
@@ -2095,7 +2100,8 @@ done:
     free(r.kids);
     free(r.mc_elem);
     free(r.page_mc);
-    free(r.values);
+    free(r.values.v);
+    free(r.added.v);
     free(r.streams);
     cr_ops_free(&r.fontz);
     cr_ops_free(&r.tree);

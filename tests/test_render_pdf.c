@@ -1092,6 +1092,29 @@ static void test_pack_values(void **st)
     assert_contains(o, "<< /Y (a b) /Z [ 1 2 ] >>", "qpdf --show-object=2");
     free(o);
 
+    /* Objects added after the file's (cr_pdf_pack_add): numbered on from its xref size, 3. */
+    static const char more[] = "<</A 1>>[3 0 R 2 0 R]";
+    cr_pdf_value av[2] = {{.id = 3, .off = 0, .len = 8}, {.id = 4, .off = 8, .len = 13}};
+    cr_pdf_values add = {.text = more, .v = av, .n = 2};
+    cr_pdf_values objs = {.text = text, .v = &v, .n = 1};
+    assert_int_equal(
+        cr_pdf_pack_add((unsigned char *)pdf, n, &objs, NULL, NULL, &add, &packed, &plen, &err),
+        CR_OK);
+    assert_non_null(packed);
+    b = (cr_buffer){packed, plen};
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_values.pdf", "qpdf --show-object=4");
+    assert_contains(o, "[ 3 0 R 2 0 R ]", "qpdf --show-object=4");
+    free(o);
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_values.pdf", "qpdf --show-object=3");
+    assert_contains(o, "<< /A 1 >>", "qpdf --show-object=3");
+    free(o);
+    free(packed);
+    av[1].id = 5; /* not the next number */
+    assert_int_equal(
+        cr_pdf_pack_add((unsigned char *)pdf, n, &objs, NULL, NULL, &add, &packed, &plen, &err),
+        CR_OK);
+    assert_null(packed);
+
     /* Not a placeholder of the file (no object 5; object 2 twice): nothing packed. */
     cr_pdf_value bad[2] = {{.id = 5, .off = 4, .len = 2}, {.id = 2, .off = 4, .len = 2}};
     assert_int_equal(
