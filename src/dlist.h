@@ -9,13 +9,17 @@
 
 typedef struct cr_dlist {
     cr_display *d;
-    cr_op *ops;
+    cr_op *ops; /* in the display's arena */
     size_t cap;
     bool oom;
 } cr_dlist;
 
 /* A new, empty list with pages of |w| x |h| points. false when out of memory. */
 bool cr_dlist_init(cr_dlist *l, float w, float h);
+
+/* Makes room for |cap| ops in all (in the list's arena). false when out of memory (then l->oom
+ * is set). */
+bool cr_dlist_reserve(cr_dlist *l, size_t cap);
 
 /* Appends |op| (strings and points copied). Returns the stored op, or NULL when out of memory
  * (then l->oom is set and later appends do nothing). */

@@ -114,8 +114,7 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
     size_t want = 8 + d->npages * 16;
     for (size_t pi = 0; pi < d->npages; pi++)
         want += d->pages[pi].n;
-    if ((dl.ops = malloc(want * sizeof *dl.ops)))
-        dl.cap = want; /* else cr_dlist_add grows it as it goes */
+    cr_dlist_reserve(&dl, want); /* else cr_dlist_add grows it as it goes */
     const cr_op begin_doc = {.kind = CR_OP_BEGIN, .role = CR_ROLE_DOCUMENT},
                 end = {.kind = CR_OP_END};
     for (size_t pi = 0; pi < d->npages; pi++) {
@@ -158,13 +157,12 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
  * (cr_fonts_run): each run an op of its own, placed after the runs before it, with its font in
  * op.font; ignorable characters are left out. A text the face covers (every Latin text) stays one
  * op, exactly as it was. */
-static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
+static void text_runs_n(cr_draw *d, cr_dlist *dl, const cr_op *o, size_t len, bool in_face)
 {
-    if (!o->text || !*o->text)
+    if (!len)
         return;
-    size_t len = strlen(o->text);
-    unsigned font;
-    size_t n = cr_fonts_run(d->f, o->face, o->text, len, &font);
+    unsigned font = CR_FONT_FACE;
+    size_t n = in_face ? len : cr_fonts_run(d->f, o->face, o->text, len, &font);
     if (n == len && font == CR_FONT_FACE) {
         if (dl)
             cr_dlist_add(dl, o);
@@ -194,6 +192,12 @@ static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
         }
         x += cr_fonts_width(d->f, o->face, o->size, o->text + at, n);
     }
+}
+
+static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
+{
+    if (o->text)
+        text_runs_n(d, dl, o, strlen(o->text), false);
 }
 
 void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *left,
@@ -362,6 +366,10 @@ static void word_boundary(cr_draw *d, float x, float y, char first)
     struct cr_last_text *l = &d->last;
     if (!l->set || !l->open || l->bounds != d->bounds || is_space(first) || d->artifact || d->oom)
         return;
+    if (!l->measured) { /* measured only now that it is needed */
+        l->x_end = l->x + cr_fonts_width(d->f, l->face, l->size, l->text, l->len);
+        l->measured = true;
+    }
     if (fabsf(y - l->y) < 0.01f && fabsf(x - l->x_end) <= 0.25f * l->size)
         return; /* it goes on where the last run ended */
     l->open = false;
@@ -477,27 +485,38 @@ void cr_keep_placed(const cr_draw *d, cr_keep *kp)
     kp->k++;
 }
 
-void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
+/* cr_draw_text of the |len| bytes of |s| (s[len] is NUL); |in_face|: every character is in the
+ * face's own font (cr_line.face), else not known. */
+static void draw_text_n(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
+                        const char *s, size_t len, bool in_face)
 {
-    if (!s || !*s || !d->npages)
+    if (!len || !d->npages)
         return;
     word_boundary(d, x, y, s[0]);
     cr_op o = {
         .kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
     cr_page *p = &d->pages[d->npages - 1];
     size_t before = p->n;
-    text_runs(d, NULL, &o);
+    text_runs_n(d, NULL, &o, len, in_face);
     if (d->oom || p->n == before)
         return;
-    size_t len = strlen(s);
     d->last = (struct cr_last_text){.set = true,
                                     .bounds = d->bounds,
                                     .page = d->npages - 1,
                                     .op = p->n - 1,
-                                    .x_end = x + cr_draw_width(d, face, size, s),
+                                    .x = x,
+                                    .text = s,
+                                    .len = len,
+                                    .face = face,
                                     .y = y,
                                     .size = size,
                                     .open = !is_space(s[len - 1])};
+}
+
+void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
+{
+    if (s)
+        draw_text_n(d, x, y, face, size, c, s, strlen(s), false);
 }
 
 void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
@@ -733,10 +752,13 @@ void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb
     }
     memcpy(s, ln->start, ln->len);
     size_t n = ln->len;
-    if (ln->space && n > 0)
+    bool in_face = ln->face;
+    if (ln->space && n > 0) {
         s[n++] = ' ';
+        in_face = in_face && cr_fonts_pick(d->f, face, ' ') == CR_FONT_FACE;
+    }
     s[n] = '\0';
-    cr_draw_text(d, x, y, face, size, c, s);
+    draw_text_n(d, x, y, face, size, c, s, n, in_face);
     if (ln->joined)
         d->last.open = false; /* the next line goes on with this word */
 }
@@ -1065,6 +1087,23 @@ float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells)
     return h + 2 * PAD_Y(d);
 }
 
+/* Zeroes what a fill wrote into |cells| (see cr_table_fill: nothing past each cell's npar), so
+ * the next row starts from zeroed cells without clearing all 1.4 KB of each. */
+static void cells_clear(cr_cell *cells, size_t ncols)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        cr_cell *cl = &cells[c];
+        size_t n = cl->npar ? cl->npar : 1;
+        if (n > MAX_PARS)
+            n = MAX_PARS;
+        memset(cl->par, 0, n * sizeof cl->par[0]);
+        memset(cl->lang, 0, n * sizeof cl->lang[0]);
+        memset(cl->size, 0, n * sizeof cl->size[0]);
+        cl->npar = 0;
+        cl->center = cl->tight = false;
+    }
+}
+
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data)
 {
     float *h = cr_arena_calloc(d->tmp, n ? n : 1, sizeof *h);
@@ -1073,11 +1112,12 @@ float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill f
         return NULL;
     }
     cr_cell cells[CR_TABLE_MAX_COLS];
+    memset(cells, 0, t->ncols * sizeof *cells);
     for (size_t r = 0; r < n && !d->oom; r++) {
         bool shade = false;
-        memset(cells, 0, t->ncols * sizeof *cells); /* a cell is 1.4 KB: just the table's */
         fill(d, data, r, cells, &shade);
         h[r] = cr_table_row_height(d, t, cells);
+        cells_clear(cells, t->ncols);
     }
     return d->oom ? NULL : h;
 }
@@ -1100,9 +1140,11 @@ void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, floa
     kp.page = d->npages; /* the header row is on this page: the rows continue under it */
     size_t table = d->ntables++;
     cr_cell cells[CR_TABLE_MAX_COLS];
+    memset(cells, 0, t->ncols * sizeof *cells);
     for (size_t r = 0; r < n && !d->oom; r++) {
         bool shade = false;
-        memset(cells, 0, t->ncols * sizeof *cells); /* a cell is 1.4 KB: just the table's */
+        if (r > 0)
+            cells_clear(cells, t->ncols);
         fill(d, data, r, cells, &shade);
         /* A break an earlier pass asked for, when this page keeps enough rows before it. */
         bool asked = false;

@@ -74,7 +74,12 @@ typedef struct cr_draw {
         bool set;
         unsigned long bounds; /* d->bounds when it was drawn */
         size_t page, op;      /* its last op */
-        float x_end, y, size;
+        float x, y, size;
+        const char *text; /* the run drawn at x, |len| bytes, in |face| */
+        size_t len;
+        cr_face face;
+        bool measured; /* x_end is known (measured when a word boundary first needs it) */
+        float x_end;
         bool open; /* it ends in no space and no line break joins it to the next */
     } last;
     size_t ntables;                 /* tables drawn with cr_table_rows so far */
@@ -327,7 +332,9 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
 /* The height of a row of |cells| (as cr_table_row draws it unsplit). */
 float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells);
 
-/* Fills |cells| (zeroed, ncols of them) for row |row| and says whether the row is shaded. */
+/* Fills |cells| (zeroed, ncols of them) for row |row| and says whether the row is shaded. It
+ * writes no paragraph of a cell at or past the npar it sets (the next row's cells are zeroed
+ * only up to there). */
 typedef void (*cr_table_fill)(cr_draw *d, void *data, size_t row, cr_cell *cells, bool *shade);
 
 /* A table's |n| rows from |fill|, kept together across page breaks (cr_keep, |tail| the height

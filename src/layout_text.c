@@ -130,10 +130,18 @@ static bool has_hard_break(const char *text, size_t len)
 }
 
 /* The greedy line breaking of cr_wrap, without the cache. */
+/* Whether every character of |text| is in |face|'s own font (see cr_line.face). */
+static bool face_only(const cr_fonts *f, cr_face face, const char *text, size_t len)
+{
+    unsigned font;
+    return len == 0 || (cr_fonts_run(f, face, text, len, &font) == len && font == CR_FONT_FACE);
+}
+
 static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size, const char *text,
                         size_t len, float maxw, cr_line **lines)
 {
     *lines = NULL;
+    bool in_face = face_only(f, face, text, len);
     /* A text that fits one line and has no hard break is that line, whatever its break
      * opportunities: every candidate line below is a prefix of it, no wider (advances are not
      * negative), so the greedy loop would take the last. Most table cells are such texts. */
@@ -150,7 +158,8 @@ static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size
             cr_line *one = cr_arena_alloc(a, sizeof *one);
             if (!one)
                 return 0;
-            *one = (cr_line){.start = text + first, .len = stop - first, .width = w};
+            *one =
+                (cr_line){.start = text + first, .len = stop - first, .width = w, .face = in_face};
             *lines = one;
             return first < len; /* no line at all when it is only spaces */
         }
@@ -238,6 +247,7 @@ static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size
             gap |= text[k] == ' ' || text[k] == '\n';
         out[n].space = start < len && gap;
         out[n].joined = start < len && !gap;
+        out[n].face = in_face;
         n++;
     }
     if (out == stack_lines) {
@@ -274,6 +284,7 @@ typedef struct cache_entry {
     uint32_t len, nlines;
     float size, maxw;
     cr_face face;
+    bool in_face;        /* the lines' cr_line.face (the same for every line of a text) */
     cached_line lines[]; /* then the text, |len| bytes */
 } cache_entry;
 
@@ -417,6 +428,7 @@ static void cache_put(cr_layout_cache *c, cache_entry **set, uint64_t hash, cr_f
     e->size = size;
     e->maxw = maxw;
     e->face = face;
+    e->in_face = n > 0 && lines[0].face;
     for (size_t i = 0; i < n; i++)
         e->lines[i] = (cached_line){(uint32_t)(lines[i].start - text), (uint32_t)lines[i].len,
                                     lines[i].width, lines[i].space, lines[i].joined};
@@ -446,8 +458,8 @@ size_t cr_wrap_cached(cr_layout_cache *c, cr_arena *a, const cr_fonts *f, cr_fac
         if (!out)
             return 0;
         for (size_t i = 0; i < e->nlines; i++)
-            out[i] = (cr_line){text + e->lines[i].off, e->lines[i].len, e->lines[i].width,
-                               e->lines[i].space, e->lines[i].joined};
+            out[i] = (cr_line){text + e->lines[i].off, e->lines[i].len,    e->lines[i].width,
+                               e->lines[i].space,      e->lines[i].joined, e->in_face};
         return e->nlines;
     }
     c->st.misses++;

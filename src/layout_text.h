@@ -45,6 +45,8 @@ typedef struct cr_line {
      * with no space (a break after a hyphen or slash, between ideographs, or inside a word
      * too long for a line). Neither on the last line. */
     bool space, joined;
+    bool face; /* every character of the text is in the face's own font (cr_fonts_run gives one
+                * run of it): drawn as one op, with no run to split */
 } cr_line;
 
 /* Breaks |text| into lines no wider than |maxw| at |size| points in |face|. Lines are slices of
