@@ -2,6 +2,7 @@
 /* certreport: the display list (see certreport/display.h and dlist.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +48,8 @@ bool cr_dlist_reserve(cr_dlist *l, size_t cap)
     /* In the list's arena, where the finished display keeps them: no copy when it is handed
      * over. A block outgrown stays in the arena until the display is freed (when the room
      * reserved was too little: not expected). */
-    cr_op *n = cr_arena_calloc(l->d->arena_, cap, sizeof *n);
+    cr_op *n = cap <= SIZE_MAX / sizeof *n ? cr_arena_alloc_uninit(l->d->arena_, cap * sizeof *n)
+                                           : NULL; /* each op written whole when added */
     if (!n) {
         l->oom = true;
         return false;

@@ -1046,10 +1046,18 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
         (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3), NULL};
     cells[0].par[1] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->statement, NULL};
     cells[0].npar = 2;
-    char resp[64];
-    snprintf(resp, sizeof resp, "%s%s", answer_label(L, s->answer), s->changed ? "*" : "");
+    const char *resp = answer_label(L, s->answer);
+    if (s->changed) { /* "Yes*" */
+        size_t n = strlen(resp);
+        char *star = cr_arena_alloc(L->tmp, n + 2);
+        if (star) {
+            memcpy(star, resp, n);
+            star[n] = '*';
+        }
+        resp = star;
+    }
     cr_rgb rc = s->answer == CR_ANSWER_YES ? sp->text : sp->muted;
-    cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, cr_arena_strdup(L->tmp, resp), NULL};
+    cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, resp, NULL};
     cells[1].npar = 1;
     if (s->stale) {
         cells[1].par[1] =
@@ -2074,8 +2082,8 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
 static void decorate(cr_draw *L, size_t pi, cr_dlist *dl, void *data)
 {
     report *R = data;
-    char cycle[16];
-    snprintf(cycle, sizeof cycle, "%d", R->sub->cycle);
+    char cycle[32];
+    cr_fmt_long(cycle, R->sub->cycle);
     cr_arg ca[] = {{"cycle", cycle}};
     cr_draw_header_footer(L, pi, dl, R->sub->city.name, cr_draw_tpl(L, "header.right", ca, 1));
 }

@@ -204,9 +204,9 @@ void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *le
                            const char *right)
 {
     const cr_layout_spec *sp = d->sp;
-    char n[24], m[24];
-    snprintf(n, sizeof n, "%zu", page + 1);
-    snprintf(m, sizeof m, "%zu", d->npages);
+    char n[32], m[32];
+    cr_fmt_long(n, (long)page + 1);
+    cr_fmt_long(m, (long)d->npages);
     float fy = sp->page_h - sp->margin_bottom + 24;
     cr_arg pa[] = {{"n", n}, {"m", m}};
     cr_arg ea[] = {{"edition", d->cat->edition}};
@@ -653,11 +653,16 @@ const char *cr_draw_tpl_n(cr_draw *d, const char *key, long n, const cr_arg *arg
 
 const char *cr_draw_num(cr_draw *d, long v)
 {
+    bool small = v >= 0 && v < CR_DRAW_MEMO;
+    if (small && d->num_memo[v])
+        return d->num_memo[v];
     char b[32];
-    snprintf(b, sizeof b, "%ld", v);
+    cr_fmt_long(b, v);
     const char *s = cr_arena_strdup(d->tmp, b);
     if (!s)
         d->oom = true;
+    else if (small)
+        d->num_memo[v] = s;
     return s ? s : "";
 }
 
@@ -669,10 +674,17 @@ unsigned cr_round_pct(double v)
 const char *cr_draw_pct(cr_draw *d, double v)
 {
     /* The language's way: "72%" in English, "72 %" (no-break space) in French. */
-    char b[16];
-    snprintf(b, sizeof b, "%u", cr_round_pct(v));
+    unsigned p = cr_round_pct(v);
+    bool small = p < CR_DRAW_MEMO;
+    if (small && d->pct_memo[p])
+        return d->pct_memo[p];
+    char b[32];
+    cr_fmt_long(b, (long)p);
     cr_arg a[] = {{"n", b}};
-    return cr_draw_tpl(d, "number.percent", a, 1);
+    const char *s = cr_draw_tpl(d, "number.percent", a, 1);
+    if (small && !d->oom)
+        d->pct_memo[p] = s;
+    return s;
 }
 
 /* |items| separated by |comma|, the last two by |and_|. */
@@ -745,7 +757,7 @@ size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln)
 {
-    char *s = cr_arena_alloc(d->tmp, ln->len + 2);
+    char *s = cr_arena_alloc_uninit(d->tmp, ln->len + 2);
     if (!s) {
         d->oom = true;
         return;
@@ -955,7 +967,7 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
                                  c->par[p].text, w, &lines[p]);
         total += counts[p];
     }
-    cell_line *cl = cr_arena_calloc(d->tmp, total ? total : 1, sizeof *cl);
+    cell_line *cl = cr_arena_alloc_uninit(d->tmp, (total ? total : 1) * sizeof *cl); /* all set */
     if (!cl) {
         d->oom = true;
         *out = NULL;

@@ -48,6 +48,7 @@ typedef struct cr_break {
 } cr_break;
 
 #define CR_MAX_BREAKS 32
+#define CR_DRAW_MEMO 128
 
 typedef struct cr_draw {
     const cr_catalog *cat;
@@ -82,6 +83,8 @@ typedef struct cr_draw {
         float x_end;
         bool open; /* it ends in no space and no line break joins it to the next */
     } last;
+    /* cr_draw_num and cr_draw_pct of 0 .. CR_DRAW_MEMO - 1, made once per layout (in |tmp|). */
+    const char *num_memo[CR_DRAW_MEMO], *pct_memo[CR_DRAW_MEMO];
     size_t ntables;                 /* tables drawn with cr_table_rows so far */
     cr_break breaks[CR_MAX_BREAKS]; /* earlier breaks, from cr_draw_balance */
     size_t nbreaks;

@@ -13,39 +13,54 @@
 #include "fonts_internal.h"
 #include "text.h"
 
+#define TPL_ARGS 16 /* arguments whose lengths are measured once (more: measured each time) */
+
 const char *cr_tpl(cr_arena *a, const cr_strings *s, const char *key, const cr_arg *args, size_t n)
 {
     const char *t = cr_strings_get(s, key);
     if (!t)
         t = key;
-    size_t cap = strlen(t) + 1;
-    for (size_t i = 0; i < n; i++)
-        cap += args[i].value ? strlen(args[i].value) * 4 : 0; /* a name may repeat */
-    char *out = cr_arena_alloc(a, cap);
+    size_t tlen = strlen(t), cap = tlen + 1;
+    size_t name_len[TPL_ARGS], value_len[TPL_ARGS];
+    for (size_t i = 0; i < n; i++) {
+        size_t vl = args[i].value ? strlen(args[i].value) : 0;
+        if (i < TPL_ARGS) {
+            name_len[i] = strlen(args[i].name);
+            value_len[i] = vl;
+        }
+        cap += vl * 4; /* a name may repeat */
+    }
+    char *out = cr_arena_alloc_uninit(a, cap); /* written up to its NUL */
     if (!out)
         return NULL;
     char *w = out;
-    for (const char *p = t; *p;) {
-        if (*p == '{') {
-            const char *end = strchr(p, '}');
-            bool done = false;
-            for (size_t i = 0; end && i < n; i++) {
-                size_t len = strlen(args[i].name);
-                if ((size_t)(end - p - 1) == len && strncmp(p + 1, args[i].name, len) == 0) {
-                    size_t vl = args[i].value ? strlen(args[i].value) : 0;
-                    if ((size_t)(w - out) + vl + strlen(end) + 1 > cap)
-                        return NULL; /* cannot happen with the sizing above */
-                    memcpy(w, args[i].value ? args[i].value : "", vl);
-                    w += vl;
-                    p = end + 1;
-                    done = true;
-                    break;
-                }
+    const char *p = t, *stop = t + tlen;
+    while (p < stop) {
+        /* The text up to the next brace as it is. */
+        const char *brace = memchr(p, '{', (size_t)(stop - p));
+        size_t plain = brace ? (size_t)(brace - p) : (size_t)(stop - p);
+        memcpy(w, p, plain);
+        w += plain;
+        p += plain;
+        if (!brace)
+            break;
+        const char *end = memchr(p, '}', (size_t)(stop - p));
+        bool done = false;
+        for (size_t i = 0; end && i < n; i++) {
+            size_t len = i < TPL_ARGS ? name_len[i] : strlen(args[i].name);
+            if ((size_t)(end - p - 1) == len && memcmp(p + 1, args[i].name, len) == 0) {
+                size_t vl = i < TPL_ARGS ? value_len[i] : args[i].value ? strlen(args[i].value) : 0;
+                if ((size_t)(w - out) + vl + (size_t)(stop - end) + 1 > cap)
+                    return NULL; /* cannot happen with the sizing above */
+                memcpy(w, args[i].value ? args[i].value : "", vl);
+                w += vl;
+                p = end + 1;
+                done = true;
+                break;
             }
-            if (done)
-                continue;
         }
-        *w++ = *p++;
+        if (!done)
+            *w++ = *p++; /* a brace that opens no argument: as it is */
     }
     *w = '\0';
     return out;
@@ -78,6 +93,25 @@ const char *cr_plural_key(cr_arena *a, const cr_strings *s, const char *key, lon
         return NULL;
     snprintf(one, size, "%s.one", key);
     return cr_strings_get(s, one) ? one : key;
+}
+
+char *cr_fmt_long(char *buf, long v)
+{
+    char rev[24];
+    size_t n = 0;
+    /* In unsigned arithmetic, so that LONG_MIN has its digits too. */
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do {
+        rev[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    char *w = buf;
+    if (v < 0)
+        *w++ = '-';
+    while (n)
+        *w++ = rev[--n];
+    *w = '\0';
+    return buf;
 }
 
 const char *cr_fmt_int(cr_arena *a, const cr_strings *s, long v)
@@ -453,7 +487,7 @@ size_t cr_wrap_cached(cr_layout_cache *c, cr_arena *a, const cr_fonts *f, cr_fac
             continue;
         c->st.hits++;
         e->used = c->clock;
-        cr_line *out = cr_arena_alloc(a, (e->nlines ? e->nlines : 1) * sizeof *out);
+        cr_line *out = cr_arena_alloc_uninit(a, (e->nlines ? e->nlines : 1) * sizeof *out);
         *lines = out;
         if (!out)
             return 0;

@@ -30,6 +30,9 @@ bool cr_plural_one(const cr_strings *s, long n);
  * that key, else |key| itself (the other form). Allocated in |a|; NULL when out of memory. */
 const char *cr_plural_key(cr_arena *a, const cr_strings *s, const char *key, long n);
 
+/* |v| in decimal digits (as "%ld" prints it) into |buf| (at least 21 bytes); returns |buf|. */
+char *cr_fmt_long(char *buf, long v);
+
 /* An integer with the language's thousands separator ("7,743,955"). */
 const char *cr_fmt_int(cr_arena *a, const cr_strings *s, long v);
 
