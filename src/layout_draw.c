@@ -955,7 +955,17 @@ typedef struct cell_line {
     float gap;  /* extra space before this line (between paragraphs) */
     size_t par; /* the cell paragraph it belongs to */
     const char *lang;
+    const char *uri, *text; /* its paragraph's link (cr_cell_par.uri) and whole text */
 } cell_line;
+
+/* A row's cells as cr_table_row draws them: each cell's lines and how it is drawn. */
+struct cr_row_lines {
+    cell_line *lines[CR_TABLE_MAX_COLS];
+    size_t n[CR_TABLE_MAX_COLS];
+    bool pars[CR_TABLE_MAX_COLS];   /* a P per paragraph (see row_draw) */
+    bool center[CR_TABLE_MAX_COLS]; /* cr_cell.center */
+    bool shade;
+};
 
 static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
 {
@@ -983,6 +993,8 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
             cl[k].gap = (i == 0 && p > 0 && !c->tight) ? SZ_TABLE(d) * 0.5f : 0;
             cl[k].par = p;
             cl[k].lang = c->lang[p];
+            cl[k].uri = c->par[p].uri;
+            cl[k].text = c->par[p].text;
             k++;
         }
     *out = cl;
@@ -993,6 +1005,25 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
 static float line_h(const cr_draw *d, const cell_line *cl)
 {
     return cl->size * TABLE_LEAD(d) + cl->gap;
+}
+
+/* Breaks the lines of row |cells| into |rl|; returns the row's height (unsplit, as drawn). */
+static float row_lines(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade,
+                       struct cr_row_lines *rl)
+{
+    float h = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        rl->n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &rl->lines[c]);
+        rl->pars[c] = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]);
+        rl->center[c] = cells[c].center;
+        float hc = 0;
+        for (size_t i = 0; i < rl->n[c]; i++)
+            hc += line_h(d, &rl->lines[c][i]);
+        if (hc > h)
+            h = hc;
+    }
+    rl->shade = shade;
+    return h + 2 * PAD_Y(d);
 }
 
 void cr_table_columns(cr_draw *d, cr_table *t, const char *name)
@@ -1086,17 +1117,8 @@ void cr_table_continue(cr_draw *d, const cr_table *t)
 
 float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells)
 {
-    float h = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        cell_line *lines;
-        size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines);
-        float hc = 0;
-        for (size_t i = 0; i < n; i++)
-            hc += line_h(d, &lines[i]);
-        if (hc > h)
-            h = hc;
-    }
-    return h + 2 * PAD_Y(d);
+    struct cr_row_lines rl;
+    return row_lines(d, t, cells, false, &rl);
 }
 
 /* Zeroes what a fill wrote into |cells| (see cr_table_fill: nothing past each cell's npar), so
@@ -1119,7 +1141,9 @@ static void cells_clear(cr_cell *cells, size_t ncols)
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data)
 {
     float *h = cr_arena_calloc(d->tmp, n ? n : 1, sizeof *h);
-    if (!h) {
+    /* The rows' lines, kept for cr_table_rows: each row filled and broken once. */
+    struct cr_row_lines *rows = cr_arena_alloc_uninit(d->tmp, (n ? n : 1) * sizeof *rows);
+    if (!h || !rows) {
         d->oom = true;
         return NULL;
     }
@@ -1128,10 +1152,16 @@ float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill f
     for (size_t r = 0; r < n && !d->oom; r++) {
         bool shade = false;
         fill(d, data, r, cells, &shade);
-        h[r] = cr_table_row_height(d, t, cells);
+        h[r] = row_lines(d, t, cells, shade, &rows[r]);
         cells_clear(cells, t->ncols);
     }
-    return d->oom ? NULL : h;
+    if (d->oom)
+        return NULL;
+    d->rows = rows;
+    d->rows_h = h;
+    d->rows_t = t;
+    d->rows_n = n;
+    return h;
 }
 
 float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail)
@@ -1142,6 +1172,8 @@ float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, flo
     return lead < cr_draw_page_room(d) ? lead : cr_draw_page_room(d);
 }
 
+static void row_draw(cr_draw *d, const cr_table *t, const struct cr_row_lines *rl);
+
 void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail,
                    cr_table_fill fill, void *data)
 {
@@ -1151,13 +1183,21 @@ void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, floa
     cr_keep_init(d, &kp, h, n, tail, false);
     kp.page = d->npages; /* the header row is on this page: the rows continue under it */
     size_t table = d->ntables++;
+    /* The rows cr_table_heights broke for these heights, else filled again here. */
+    const struct cr_row_lines *kept =
+        d->rows_h == h && d->rows_t == t && d->rows_n == n ? d->rows : NULL;
     cr_cell cells[CR_TABLE_MAX_COLS];
-    memset(cells, 0, t->ncols * sizeof *cells);
+    if (!kept)
+        memset(cells, 0, t->ncols * sizeof *cells);
     for (size_t r = 0; r < n && !d->oom; r++) {
-        bool shade = false;
-        if (r > 0)
-            cells_clear(cells, t->ncols);
-        fill(d, data, r, cells, &shade);
+        struct cr_row_lines rl;
+        if (!kept) {
+            bool shade = false;
+            if (r > 0)
+                cells_clear(cells, t->ncols);
+            fill(d, data, r, cells, &shade);
+            row_lines(d, t, cells, shade, &rl);
+        }
         /* A break an earlier pass asked for, when this page keeps enough rows before it. */
         bool asked = false;
         for (size_t b = 0; b < d->nbreaks; b++)
@@ -1170,19 +1210,28 @@ void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, floa
             pg->table = table;
             pg->row = r;
         }
-        cr_table_row(d, t, cells, shade);
+        row_draw(d, t, kept ? &kept[r] : &rl);
         cr_keep_placed(d, &kp);
     }
+    if (kept)
+        d->rows = NULL, d->rows_h = NULL, d->rows_t = NULL, d->rows_n = 0;
 }
 
 void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade)
 {
+    struct cr_row_lines rl;
+    row_lines(d, t, cells, shade, &rl);
+    row_draw(d, t, &rl);
+}
+
+static void row_draw(cr_draw *d, const cr_table *t, const struct cr_row_lines *rl)
+{
     const cr_layout_spec *sp = d->sp;
-    cell_line *lines[CR_TABLE_MAX_COLS];
-    size_t n[CR_TABLE_MAX_COLS], next[CR_TABLE_MAX_COLS];
+    cell_line *const *lines = rl->lines;
+    const size_t *n = rl->n;
+    size_t next[CR_TABLE_MAX_COLS];
     float h = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines[c]);
         next[c] = 0;
         float hc = 0;
         for (size_t i = 0; i < n[c]; i++)
@@ -1213,15 +1262,15 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
         }
         float rh = used + 2 * PAD_Y(d);
         cr_draw_begin(d, CR_ROLE_TR, NULL);
-        if (shade)
+        if (rl->shade)
             cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, rh, sp->shade);
         float x = d->x0;
         for (size_t c = 0; c < t->ncols; c++) {
             float y = d->y + PAD_Y(d);
             /* A P per paragraph (one open), when there are several or one in another language. */
-            bool pars = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]), open = false;
+            bool pars = rl->pars[c], open = false;
             bool started = false;
-            const cr_cell_par *link = NULL; /* the linked paragraph being drawn */
+            const cell_line *link = NULL; /* a line of the linked paragraph being drawn */
             float link_y = 0;
             cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
@@ -1241,15 +1290,15 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                         cr_draw_begin_lang(d, CR_ROLE_P, NULL, cl->lang);
                         open = true;
                     }
-                    if (cells[c].par[cl->par].uri) {
-                        link = &cells[c].par[cl->par];
+                    if (cl->uri) {
+                        link = cl;
                         link_y = y + cl->gap;
                         cr_draw_begin(d, CR_ROLE_LINK, NULL);
                     }
                     started = true;
                 }
                 y += cl->gap;
-                float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD_X(d);
+                float tx = rl->center[c] ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD_X(d);
                 cr_draw_line(d, tx, y + cl->size, cl->face, cl->size, cl->color, &cl->line);
                 y += cl->size * TABLE_LEAD(d);
                 next[c]++;

@@ -85,7 +85,13 @@ typedef struct cr_draw {
     } last;
     /* cr_draw_num and cr_draw_pct of 0 .. CR_DRAW_MEMO - 1, made once per layout (in |tmp|). */
     const char *num_memo[CR_DRAW_MEMO], *pct_memo[CR_DRAW_MEMO];
-    size_t ntables;                 /* tables drawn with cr_table_rows so far */
+    size_t ntables; /* tables drawn with cr_table_rows so far */
+    /* The rows cr_table_heights filled and broke last (its heights |rows_h|, table |rows_t|,
+     * |rows_n| rows), drawn by the cr_table_rows of the same heights without filling them again. */
+    const struct cr_row_lines *rows;
+    const float *rows_h;
+    const void *rows_t;
+    size_t rows_n;
     cr_break breaks[CR_MAX_BREAKS]; /* earlier breaks, from cr_draw_balance */
     size_t nbreaks;
 } cr_draw;
@@ -343,7 +349,9 @@ typedef void (*cr_table_fill)(cr_draw *d, void *data, size_t row, cr_cell *cells
 /* A table's |n| rows from |fill|, kept together across page breaks (cr_keep, |tail| the height
  * of what follows the table on the last row's page): their heights, once, in the scratch arena
  * (NULL when out of memory), then cr_table_lead for what must fit under the table's heading
- * (its header row and first rows), then cr_table_begin, cr_table_rows, cr_table_end. */
+ * (its header row and first rows), then cr_table_begin, cr_table_rows, cr_table_end. The rows
+ * filled and broken for the heights are kept: cr_table_rows given those heights (the next table
+ * measured) draws them without calling |fill| again (a fill has no effect but its cells). */
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data);
 float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail);
 void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail,
