@@ -547,17 +547,24 @@ void cr_draw_poly(cr_draw *d, const cr_point *pts, size_t n, cr_rgb c)
 
 void cr_draw_circle(cr_draw *d, float cx, float cy, float r, cr_rgb c)
 {
-    cr_point *pts = cr_arena_calloc(d->tmp, 24, sizeof *pts);
+    cr_point *pts = cr_arena_calloc(d->tmp, CR_CIRCLE_POINTS, sizeof *pts);
     if (!pts) {
         d->oom = true;
         return;
     }
-    for (int i = 0; i < 24; i++) {
-        double t = 6.283185307179586 * i / 24;
-        pts[i].x = cx + r * (float)cos(t);
-        pts[i].y = cy + r * (float)sin(t);
+    if (!d->circle_made) { /* the unit circle's points, once per layout */
+        for (int i = 0; i < CR_CIRCLE_POINTS; i++) {
+            double t = 6.283185307179586 * i / CR_CIRCLE_POINTS;
+            d->circle_cos[i] = (float)cos(t);
+            d->circle_sin[i] = (float)sin(t);
+        }
+        d->circle_made = true;
     }
-    cr_draw_poly(d, pts, 24, c);
+    for (int i = 0; i < CR_CIRCLE_POINTS; i++) {
+        pts[i].x = cx + r * d->circle_cos[i];
+        pts[i].y = cy + r * d->circle_sin[i];
+    }
+    cr_draw_poly(d, pts, CR_CIRCLE_POINTS, c);
 }
 
 int cr_draw_anchor(cr_draw *d, float y)
@@ -1056,12 +1063,13 @@ void cr_table_measure(cr_draw *d, cr_table *t)
 {
     size_t most = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        cr_line *lines;
         size_t n = cr_draw_wrap(d, CR_FACE_BOLD, header_size(d), t->headers[c],
-                                t->widths[c] - 2 * PAD_X(d), &lines);
+                                t->widths[c] - 2 * PAD_X(d), &t->header_lines[c]);
+        t->header_n[c] = n;
         if (n > most)
             most = n;
     }
+    t->measured = !d->oom;
     t->header_h = (float)most * header_size(d) * TABLE_LEAD(d) + 2 * PAD_Y(d);
 }
 
@@ -1076,9 +1084,11 @@ static void table_header(cr_draw *d, const cr_table *t, bool cells)
     for (size_t c = 0; c < t->ncols; c++) {
         if (cells)
             cr_draw_begin(d, CR_ROLE_TH, NULL);
-        cr_line *lines;
-        size_t n =
-            cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD_X(d), &lines);
+        cr_line *lines = t->header_lines[c];
+        size_t n = t->header_n[c];
+        if (!t->measured)
+            n = cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD_X(d),
+                             &lines);
         for (size_t i = 0; i < n; i++)
             cr_draw_line(d, t->center[c] ? x + (t->widths[c] - lines[i].width) / 2 : x + PAD_X(d),
                          d->y + PAD_Y(d) - 1 + size + (float)i * size * TABLE_LEAD(d), CR_FACE_BOLD,

@@ -49,6 +49,7 @@ typedef struct cr_break {
 
 #define CR_MAX_BREAKS 32
 #define CR_DRAW_MEMO 128
+#define CR_CIRCLE_POINTS 24 /* a circle is drawn as a polygon of this many points */
 
 typedef struct cr_draw {
     const cr_catalog *cat;
@@ -85,6 +86,8 @@ typedef struct cr_draw {
     } last;
     /* cr_draw_num and cr_draw_pct of 0 .. CR_DRAW_MEMO - 1, made once per layout (in |tmp|). */
     const char *num_memo[CR_DRAW_MEMO], *pct_memo[CR_DRAW_MEMO];
+    bool circle_made; /* circle_cos and circle_sin hold the unit circle (cr_draw_circle) */
+    float circle_cos[CR_CIRCLE_POINTS], circle_sin[CR_CIRCLE_POINTS];
     size_t ntables; /* tables drawn with cr_table_rows so far */
     /* The rows cr_table_heights filled and broke last (its heights |rows_h|, table |rows_t|,
      * |rows_n| rows), drawn by the cr_table_rows of the same heights without filling them again. */
@@ -318,6 +321,9 @@ typedef struct cr_table {
     bool center[CR_TABLE_MAX_COLS]; /* headers centred over their column (for centred values) */
     const char *title;              /* for the "continued" heading after a page break */
     float header_h;                 /* set once by cr_table_measure, used on every page and row */
+    bool measured;                  /* cr_table_measure broke the headers into these lines: */
+    cr_line *header_lines[CR_TABLE_MAX_COLS];
+    size_t header_n[CR_TABLE_MAX_COLS];
 } cr_table;
 
 /* Sets |t|'s column widths (its ncols set) from the layout file's table |name|, scaled from the
