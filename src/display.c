@@ -16,8 +16,12 @@
 
 bool cr_dlist_init(cr_dlist *l, float w, float h)
 {
+    return cr_dlist_init_arena(l, w, h, cr_arena_new());
+}
+
+bool cr_dlist_init_arena(cr_dlist *l, float w, float h, cr_arena *a)
+{
     memset(l, 0, sizeof *l);
-    cr_arena *a = cr_arena_new();
     if (!a)
         return false;
     l->d = cr_arena_alloc(a, sizeof *l->d);
@@ -86,6 +90,16 @@ cr_op *cr_dlist_add(cr_dlist *l, const cr_op *op)
     if (op->kind == CR_OP_PAGE)
         l->d->npages++;
     return o;
+}
+
+void cr_dlist_add_kept(cr_dlist *l, const cr_op *ops, size_t n)
+{
+    if (l->oom || !n || (l->cap - l->d->nops < n && !cr_dlist_reserve(l, l->d->nops + n + l->cap)))
+        return;
+    memcpy(l->ops + l->d->nops, ops, n * sizeof *ops);
+    l->d->nops += n;
+    for (size_t i = 0; i < n; i++)
+        l->d->npages += ops[i].kind == CR_OP_PAGE;
 }
 
 cr_display *cr_dlist_finish(cr_dlist *l)

@@ -22,7 +22,8 @@ bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp, c
     d->top = sp->margin_top;
     d->bottom = sp->page_h - sp->margin_bottom;
     d->tmp = cr_arena_new();
-    if (!d->tmp)
+    d->out = cr_arena_new();
+    if (!d->tmp || !d->out)
         d->oom = true;
     return !d->oom;
 }
@@ -88,6 +89,8 @@ void cr_draw_release(cr_draw *d)
         free(d->pages[i].ops);
     free(d->pages);
     cr_arena_free(d->tmp);
+    cr_arena_free(d->out);
+    d->out = NULL;
     if (d->own_cache)
         cr_layout_cache_free(d->cache);
     d->cache = NULL;
@@ -100,12 +103,16 @@ void cr_draw_release(cr_draw *d)
 cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
                            const cr_doc_info *info)
 {
-    if (cr_arena_failed(d->tmp)) /* a text built from a failed allocation would be missing */
-        d->oom = true;
+    if (cr_arena_failed(d->tmp) || cr_arena_failed(d->out)) /* a text built from a failed */
+        d->oom = true;                                      /* allocation would be missing */
     if (d->oom)
         return NULL;
+    /* The pages' ops have their strings and points in |out| already: it becomes the display's
+     * arena, and they go in as they are. */
     cr_dlist dl;
-    if (!cr_dlist_init(&dl, d->sp->page_w, d->sp->page_h)) {
+    cr_arena *arena = d->out;
+    d->out = NULL; /* the list's now: freed with it (also when it fails) */
+    if (!cr_dlist_init_arena(&dl, d->sp->page_w, d->sp->page_h, arena)) {
         d->oom = true;
         return NULL;
     }
@@ -122,8 +129,7 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
         cr_dlist_add(&dl, &po);
         if (d->tagged && pi == 0)
             cr_dlist_add(&dl, &begin_doc);
-        for (size_t i = 0; i < d->pages[pi].n; i++)
-            cr_dlist_add(&dl, &d->pages[pi].ops[i]);
+        cr_dlist_add_kept(&dl, d->pages[pi].ops, d->pages[pi].n);
         for (; d->tagged && pi + 1 == d->npages && d->depth > 0; d->depth--)
             cr_dlist_add(&dl, &end); /* an element left open (not expected) */
         if (decorate)
@@ -153,11 +159,14 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
     return out;
 }
 
+static void emit_op(cr_draw *d, size_t page, const cr_op *op, bool kept);
+
 /* Adds text op |o| -- to |dl| when given, else to the current page -- split into runs by font
  * (cr_fonts_run): each run an op of its own, placed after the runs before it, with its font in
  * op.font; ignorable characters are left out. A text the face covers (every Latin text) stays one
  * op, exactly as it was. */
-static void text_runs_n(cr_draw *d, cr_dlist *dl, const cr_op *o, size_t len, bool in_face)
+static void text_runs_n(cr_draw *d, cr_dlist *dl, const cr_op *o, size_t len, bool in_face,
+                        bool kept)
 {
     if (!len)
         return;
@@ -167,14 +176,14 @@ static void text_runs_n(cr_draw *d, cr_dlist *dl, const cr_op *o, size_t len, bo
         if (dl)
             cr_dlist_add(dl, o);
         else
-            cr_draw_emit(d, o);
+            emit_op(d, d->npages - 1, o, kept);
         return;
     }
     float x = o->x;
     for (size_t at = 0; at < len; at += n) {
         n = cr_fonts_run(d->f, o->face, o->text + at, len - at, &font);
         if (font != CR_FONT_IGNORABLE) {
-            char *t = cr_arena_alloc(d->tmp, n + 1);
+            char *t = cr_arena_alloc_uninit(dl ? d->tmp : d->out, n + 1);
             if (!t) {
                 d->oom = true;
                 return;
@@ -188,7 +197,7 @@ static void text_runs_n(cr_draw *d, cr_dlist *dl, const cr_op *o, size_t len, bo
             if (dl)
                 cr_dlist_add(dl, &r);
             else
-                cr_draw_emit(d, &r);
+                emit_op(d, d->npages - 1, &r, true); /* |t| is in |out|; a text op has no more */
         }
         x += cr_fonts_width(d->f, o->face, o->size, o->text + at, n);
     }
@@ -197,7 +206,7 @@ static void text_runs_n(cr_draw *d, cr_dlist *dl, const cr_op *o, size_t len, bo
 static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
 {
     if (o->text)
-        text_runs_n(d, dl, o, strlen(o->text), false);
+        text_runs_n(d, dl, o, strlen(o->text), false, false);
 }
 
 void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *left,
@@ -301,8 +310,9 @@ void cr_draw_end(cr_draw *d)
 
 /* ---- ops ---- */
 
-/* Adds |op| at the end of page |page|'s ops. */
-static void emit_to(cr_draw *d, size_t page, const cr_op *op)
+/* Adds |op| at the end of page |page|'s ops; its strings and points are copied into |out|,
+ * unless |kept| (they are there already). */
+static void emit_op(cr_draw *d, size_t page, const cr_op *op, bool kept)
 {
     if (d->oom)
         return;
@@ -317,13 +327,31 @@ static void emit_to(cr_draw *d, size_t page, const cr_op *op)
         p->ops = n;
         p->cap = cap;
     }
-    p->ops[p->n++] = *op;
+    cr_op *o = &p->ops[p->n];
+    *o = *op;
+    if (!kept) {
+        if (op->text && !(o->text = cr_arena_strdup(d->out, op->text)))
+            d->oom = true;
+        if (op->uri && !(o->uri = cr_arena_strdup(d->out, op->uri)))
+            d->oom = true;
+        if (op->npoints) {
+            cr_point *pts = cr_arena_calloc(d->out, op->npoints, sizeof *pts);
+            if (pts)
+                memcpy(pts, op->pts, op->npoints * sizeof *pts);
+            else
+                d->oom = true;
+            o->pts = pts;
+        }
+        if (d->oom)
+            return;
+    }
+    p->n++;
 }
 
 void cr_draw_emit(cr_draw *d, const cr_op *op)
 {
     if (d->npages)
-        emit_to(d, d->npages - 1, op);
+        emit_op(d, d->npages - 1, op, false);
 }
 
 void cr_draw_new_page(cr_draw *d)
@@ -376,7 +404,7 @@ static void word_boundary(cr_draw *d, float x, float y, char first)
     cr_op *o = &d->pages[l->page].ops[l->op];
     if (o->font == CR_FONT_FACE) {
         size_t n = strlen(o->text);
-        char *t = cr_arena_alloc(d->tmp, n + 2);
+        char *t = cr_arena_alloc_uninit(d->out, n + 2);
         if (!t) {
             d->oom = true;
             return;
@@ -393,7 +421,7 @@ static void word_boundary(cr_draw *d, float x, float y, char first)
                     .size = o->size,
                     .color = o->color,
                     .text = " "};
-        emit_to(d, l->page, &sp);
+        emit_op(d, l->page, &sp, false);
     }
 }
 
@@ -488,7 +516,7 @@ void cr_keep_placed(const cr_draw *d, cr_keep *kp)
 /* cr_draw_text of the |len| bytes of |s| (s[len] is NUL); |in_face|: every character is in the
  * face's own font (cr_line.face), else not known. */
 static void draw_text_n(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
-                        const char *s, size_t len, bool in_face)
+                        const char *s, size_t len, bool in_face, bool kept)
 {
     if (!len || !d->npages)
         return;
@@ -497,7 +525,7 @@ static void draw_text_n(cr_draw *d, float x, float y, cr_face face, float size, 
         .kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
     cr_page *p = &d->pages[d->npages - 1];
     size_t before = p->n;
-    text_runs_n(d, NULL, &o, len, in_face);
+    text_runs_n(d, NULL, &o, len, in_face, kept);
     if (d->oom || p->n == before)
         return;
     d->last = (struct cr_last_text){.set = true,
@@ -516,7 +544,7 @@ static void draw_text_n(cr_draw *d, float x, float y, cr_face face, float size, 
 void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
 {
     if (s)
-        draw_text_n(d, x, y, face, size, c, s, strlen(s), false);
+        draw_text_n(d, x, y, face, size, c, s, strlen(s), false, false);
 }
 
 void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
@@ -547,7 +575,7 @@ void cr_draw_poly(cr_draw *d, const cr_point *pts, size_t n, cr_rgb c)
 
 void cr_draw_circle(cr_draw *d, float cx, float cy, float r, cr_rgb c)
 {
-    cr_point *pts = cr_arena_calloc(d->tmp, CR_CIRCLE_POINTS, sizeof *pts);
+    cr_point *pts = cr_arena_alloc_uninit(d->out, CR_CIRCLE_POINTS * sizeof *pts);
     if (!pts) {
         d->oom = true;
         return;
@@ -564,7 +592,9 @@ void cr_draw_circle(cr_draw *d, float cx, float cy, float r, cr_rgb c)
         pts[i].x = cx + r * d->circle_cos[i];
         pts[i].y = cy + r * d->circle_sin[i];
     }
-    cr_draw_poly(d, pts, CR_CIRCLE_POINTS, c);
+    cr_op o = {.kind = CR_OP_POLY, .pts = pts, .npoints = CR_CIRCLE_POINTS, .color = c};
+    if (d->npages)
+        emit_op(d, d->npages - 1, &o, true); /* its points are in |out| */
 }
 
 int cr_draw_anchor(cr_draw *d, float y)
@@ -764,7 +794,7 @@ size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln)
 {
-    char *s = cr_arena_alloc_uninit(d->tmp, ln->len + 2);
+    char *s = cr_arena_alloc_uninit(d->out, ln->len + 2); /* the op's text: the display's */
     if (!s) {
         d->oom = true;
         return;
@@ -777,7 +807,7 @@ void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb
         in_face = in_face && cr_fonts_pick(d->f, face, ' ') == CR_FONT_FACE;
     }
     s[n] = '\0';
-    draw_text_n(d, x, y, face, size, c, s, n, in_face);
+    draw_text_n(d, x, y, face, size, c, s, n, in_face, true);
     if (ln->joined)
         d->last.open = false; /* the next line goes on with this word */
 }

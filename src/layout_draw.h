@@ -57,7 +57,8 @@ typedef struct cr_draw {
     const cr_strings *st;
     const cr_fonts *f;
     const cr_peers *peers;
-    cr_arena *tmp;          /* scratch strings, freed with the layout */
+    cr_arena *tmp; /* scratch strings, freed with the layout */
+    cr_arena *out; /* the ops' strings and points, handed over to the display (cr_draw_finish) */
     cr_layout_cache *cache; /* line breaks measured (cr_draw_use_cache) */
     bool own_cache;         /* |cache| is the layout's own, freed with it */
     cr_error *err;
