@@ -1178,6 +1178,15 @@ static void cells_clear(cr_cell *cells, size_t ncols)
     }
 }
 
+/* The layout's cells for a row's fill, zeroed (NULL when out of memory): zeroed once, then
+ * cleared after each row by cells_clear. */
+static cr_cell *blank_cells(cr_draw *d)
+{
+    if (!d->cells && !(d->cells = cr_arena_calloc(d->tmp, CR_TABLE_MAX_COLS, sizeof *d->cells)))
+        d->oom = true;
+    return d->cells;
+}
+
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data)
 {
     float *h = cr_arena_calloc(d->tmp, n ? n : 1, sizeof *h);
@@ -1187,9 +1196,8 @@ float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill f
         d->oom = true;
         return NULL;
     }
-    cr_cell cells[CR_TABLE_MAX_COLS];
-    memset(cells, 0, t->ncols * sizeof *cells);
-    for (size_t r = 0; r < n && !d->oom; r++) {
+    cr_cell *cells = blank_cells(d);
+    for (size_t r = 0; r < n && cells && !d->oom; r++) {
         bool shade = false;
         fill(d, data, r, cells, &shade);
         h[r] = row_lines(d, t, cells, shade, &rows[r]);
@@ -1226,17 +1234,14 @@ void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, floa
     /* The rows cr_table_heights broke for these heights, else filled again here. */
     const struct cr_row_lines *kept =
         d->rows_h == h && d->rows_t == t && d->rows_n == n ? d->rows : NULL;
-    cr_cell cells[CR_TABLE_MAX_COLS];
-    if (!kept)
-        memset(cells, 0, t->ncols * sizeof *cells);
-    for (size_t r = 0; r < n && !d->oom; r++) {
+    cr_cell *cells = kept ? NULL : blank_cells(d);
+    for (size_t r = 0; r < n && (kept || cells) && !d->oom; r++) {
         struct cr_row_lines rl;
         if (!kept) {
             bool shade = false;
-            if (r > 0)
-                cells_clear(cells, t->ncols);
             fill(d, data, r, cells, &shade);
             row_lines(d, t, cells, shade, &rl);
+            cells_clear(cells, t->ncols);
         }
         /* A break an earlier pass asked for, when this page keeps enough rows before it. */
         bool asked = false;

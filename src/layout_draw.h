@@ -92,6 +92,7 @@ typedef struct cr_draw {
     size_t ntables; /* tables drawn with cr_table_rows so far */
     /* The rows cr_table_heights filled and broke last (its heights |rows_h|, table |rows_t|,
      * |rows_n| rows), drawn by the cr_table_rows of the same heights without filling them again. */
+    struct cr_cell *cells; /* a row's cells for its fill: zeroed between rows (blank_cells) */
     const struct cr_row_lines *rows;
     const float *rows_h;
     const void *rows_t;
