@@ -58,7 +58,7 @@ bool cr_dlist_reserve(cr_dlist *l, size_t cap)
         l->oom = true;
         return false;
     }
-    if (l->d->nops)
+    if (l->d->nops && l->ops)
         memcpy(n, l->ops, l->d->nops * sizeof *n);
     l->ops = n;
     l->cap = cap;

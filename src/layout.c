@@ -1054,6 +1054,7 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
         if (star) {
             memcpy(star, resp, n);
             star[n] = '*';
+            star[n + 1] = '\0';
         }
         resp = star;
     }
