@@ -42,6 +42,7 @@ typedef struct report {
     size_t nband;
     float tail; /* what must end on the page of the next steps' last list: the resources */
     struct item_texts *items; /* per criterion, its item's texts once made (criterion_item) */
+    const char *header_right; /* the running header's right side (decorate) */
 } report;
 
 /* ---- peers ---- */
@@ -2118,10 +2119,13 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
 static void decorate(cr_draw *L, size_t pi, cr_dlist *dl, void *data)
 {
     report *R = data;
-    char cycle[32];
-    cr_fmt_long(cycle, R->sub->cycle);
-    cr_arg ca[] = {{"cycle", cycle}};
-    cr_draw_header_footer(L, pi, dl, R->sub->city.name, cr_draw_tpl(L, "header.right", ca, 1));
+    if (!R->header_right) { /* the same on every page: made once */
+        char cycle[32];
+        cr_fmt_long(cycle, R->sub->cycle);
+        cr_arg ca[] = {{"cycle", cycle}};
+        R->header_right = cr_draw_tpl(L, "header.right", ca, 1);
+    }
+    cr_draw_header_footer(L, pi, dl, R->sub->city.name, R->header_right);
 }
 
 /* One pass of the layout: the sections in the layout's order, from a first page. */

@@ -1002,6 +1002,7 @@ struct cr_row_lines {
     bool pars[CR_TABLE_MAX_COLS];   /* a P per paragraph (see row_draw) */
     bool center[CR_TABLE_MAX_COLS]; /* cr_cell.center */
     bool shade;
+    float h; /* the tallest cell's lines (the row's height less its padding) */
 };
 
 static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
@@ -1060,6 +1061,7 @@ static float row_lines(cr_draw *d, const cr_table *t, const cr_cell *cells, bool
             h = hc;
     }
     rl->shade = shade;
+    rl->h = h;
     return h + 2 * PAD_Y(d);
 }
 
@@ -1274,19 +1276,10 @@ static void row_draw(cr_draw *d, const cr_table *t, const struct cr_row_lines *r
     const cr_layout_spec *sp = d->sp;
     cell_line *const *lines = rl->lines;
     const size_t *n = rl->n;
-    size_t next[CR_TABLE_MAX_COLS];
-    float h = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        next[c] = 0;
-        float hc = 0;
-        for (size_t i = 0; i < n[c]; i++)
-            hc += line_h(d, &lines[c][i]);
-        if (hc > h)
-            h = hc;
-    }
+    size_t next[CR_TABLE_MAX_COLS] = {0};
     if (d->oom)
         return;
-    h += 2 * PAD_Y(d);
+    float h = rl->h + 2 * PAD_Y(d);
     float page_room = d->bottom - d->top - t->header_h - SZ_BODY(d) * 2;
     if (d->y + h > d->bottom && h <= page_room)
         cr_table_continue(d, t);
