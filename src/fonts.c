@@ -35,6 +35,7 @@ typedef struct face_metrics {
     int ascent, descent; /* font units; descent positive */
     uint16_t notdef;
     int32_t direct[DIRECT]; /* advance, or -1 when unmapped */
+    bool ascii;             /* every printable ASCII character (space to tilde) is mapped */
     glyph_width *table;     /* all mapped code points, sorted */
     size_t ntable;
 } face_metrics;
@@ -118,6 +119,9 @@ static int load_face(FT_Library lib, const char *path, face_metrics *m, bool fas
         if (cp < DIRECT)
             m->direct[cp] = adv;
     }
+    m->ascii = true;
+    for (unsigned c = 0x20; c < 0x7F; c++)
+        m->ascii &= m->direct[c] >= 0;
     rc = 0;
 done:
     FT_Done_Face(face);
@@ -287,6 +291,22 @@ unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp)
     return classify(f, face, cp, &adv);
 }
 
+/* The first byte from |p| on that is not ASCII below DEL (checked eight bytes at a time), or
+ * the last eight or fewer bytes before |end|. */
+static const char *skip_ascii(const char *p, const char *end)
+{
+    const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, sizeof w);
+        uint64_t del = w ^ (0x7Fu * ones); /* a zero byte where w has DEL */
+        if ((w & high) || ((del - ones) & ~del & high))
+            break;
+        p += 8;
+    }
+    return p;
+}
+
 size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len, unsigned *font)
 {
     unsigned ignored;
@@ -299,9 +319,17 @@ size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t le
     int32_t adv;
     if (p >= end)
         return 0;
-    *font = classify(f, face, cr_utf8_next(&p), &adv);
+    const int32_t *direct = f->face[face].direct;
+    unsigned char b = (unsigned char)*p;
+    if (b < 0x80 && (direct[b] >= 0 || b < 0x20)) { /* what classify says, without decoding */
+        *font = CR_FONT_FACE;
+        p++;
+    } else {
+        *font = classify(f, face, cr_utf8_next(&p), &adv);
+    }
     if (*font == CR_FONT_FACE) { /* a run of ASCII the face has (or controls): no decoding */
-        const int32_t *direct = f->face[face].direct;
+        if (f->face[face].ascii)
+            p = skip_ascii(p, end);
         while (p < end && (unsigned char)*p < 0x80 &&
                (direct[(unsigned char)*p] >= 0 || (unsigned char)*p < 0x20))
             p++;
