@@ -482,10 +482,8 @@ char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err)
                      (long long)st.st_size, cap);
         goto done;
     }
-    int flags = fcntl(fd, F_GETFL);
-    if (flags >= 0)
-        (void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
-    /* Read up to cap + 1 bytes whatever fstat said: a growing file is capped too. */
+    /* O_NONBLOCK stays: it changes nothing for a regular file (two system calls fewer per file,
+     * of seven). Read up to cap + 1 bytes whatever fstat said: a growing file is capped too. */
     size_t size = (size_t)st.st_size + 1;
     size_t used = 0;
     buf = malloc(size + 1);

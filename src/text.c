@@ -36,13 +36,27 @@ static bool has_del(uint64_t w)
     return ((x - ones) & ~x & highs) != 0;
 }
 
-/* The line of byte |at|: one plus the line feeds before it. Counted only for a message. */
-static long line_at(const unsigned char *s, size_t at)
+long cr_utf8_line(const char *buf, size_t at)
 {
     long ln = 1;
-    for (const unsigned char *p = s, *end = s + at; (p = memchr(p, '\n', (size_t)(end - p)));)
+    for (const char *p = buf, *end = buf + at; (p = memchr(p, '\n', (size_t)(end - p)));)
         ln++, p++;
     return ln;
+}
+
+bool cr_ascii_only(const char *buf, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, buf + i, sizeof w);
+        if (w & 0x8080808080808080u)
+            return false;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)buf[i] >= 0x80)
+            return false;
+    return true;
 }
 
 bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
@@ -62,7 +76,7 @@ bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
         unsigned c = s[i];
         if (c < 0x80) {
             if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
-                *line = line_at(s, i);
+                *line = cr_utf8_line(buf, i);
                 *what = "control character";
                 return false;
             }
@@ -74,12 +88,12 @@ bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
         utf8proc_ssize_t n = need ? utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp)
                                   : UTF8PROC_ERROR_INVALIDUTF8;
         if (n <= 0) {
-            *line = line_at(s, i);
+            *line = cr_utf8_line(buf, i);
             *what = need && len - i < need ? "truncated UTF-8 sequence" : "invalid UTF-8";
             return false;
         }
         if (cp >= 0x80 && cp <= 0x9f) {
-            *line = line_at(s, i);
+            *line = cr_utf8_line(buf, i);
             *what = "control character";
             return false;
         }

@@ -87,12 +87,9 @@ static bool is_invisible(uint32_t cp)
 static char *clean_text(const char *s, uint32_t *removed, bool *oom)
 {
     *removed = 0;
-    bool ascii = true;
-    for (const char *p = s; *p; p++)
-        ascii &= (unsigned char)*p < 0x80;
-    if (ascii)
-        return NULL; /* the usual case: nothing to normalise */
     size_t n = strlen(s);
+    if (cr_ascii_only(s, n))
+        return NULL; /* the usual case: nothing to normalise */
     char *stripped = malloc(n + 1);
     if (!stripped) {
         *oom = true;
@@ -208,20 +205,16 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
 static bool prescan(const char *buf, size_t len, const char *name, cr_error *err)
 {
     const char *p = buf, *end = buf + len;
-    long line = 1;
     unsigned long elements = 0;
-    while (p < end) {
-        char c = *p++;
-        if (c == '\n')
-            line++;
-        if (c != '<' || p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) ||
-            *p == '<')
+    /* Lines are counted only for a message (cr_utf8_line): the tags are found with memchr. */
+    while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
+        p++;
+        if (p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) || *p == '<')
             continue;
         const char *tag = p;
-        long tag_line = line;
         if (++elements > CR_XML_MAX_ELEMENTS) {
-            cr_error_set(err, CR_EINPUT, name, tag_line, "more than %d elements in one document",
-                         CR_XML_MAX_ELEMENTS);
+            cr_error_set(err, CR_EINPUT, name, cr_utf8_line(buf, (size_t)(tag - buf)),
+                         "more than %d elements in one document", CR_XML_MAX_ELEMENTS);
             return false;
         }
         while (p < end && !xml_space(*p) && *p != '>' && *p != '/' && *p != '<')
@@ -230,7 +223,6 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
         unsigned natt = 0, nns = 0;
         while (p < end && *p != '>' && *p != '<') {
             if (xml_space(*p) || *p == '/' || *p == '=') {
-                line += *p == '\n';
                 p++;
                 continue;
             }
@@ -244,23 +236,24 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
             if (ns ? ++nns > CR_XML_MAX_NAMESPACES : ++natt > CR_XML_MAX_ATTRIBUTES) {
                 char shown[48];
                 tag_name(tag, tag_len, shown, sizeof shown);
-                cr_error_set(err, CR_EINPUT, name, tag_line, "element <%s> has more than %d %s",
-                             shown, ns ? CR_XML_MAX_NAMESPACES : CR_XML_MAX_ATTRIBUTES,
+                cr_error_set(err, CR_EINPUT, name, cr_utf8_line(buf, (size_t)(tag - buf)),
+                             "element <%s> has more than %d %s", shown,
+                             ns ? CR_XML_MAX_NAMESPACES : CR_XML_MAX_ATTRIBUTES,
                              ns ? "namespace declarations" : "attributes");
                 return false;
             }
             while (p < end && xml_space(*p))
-                line += *p++ == '\n';
+                p++;
             if (p == end || *p != '=')
                 continue;
             p++;
             while (p < end && xml_space(*p))
-                line += *p++ == '\n';
+                p++;
             if (p == end || (*p != '"' && *p != '\''))
                 continue;
             char quote = *p++;
             while (p < end && *p != quote && *p != '<')
-                line += *p++ == '\n';
+                p++;
             if (p < end && *p == quote)
                 p++;
         }
@@ -543,13 +536,25 @@ done:
     return doc;
 }
 
-const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom)
+/* The value libxml2 would return for |n| (an attribute or element) when it is held as one text
+ * node, or no children at all (""): without copying it. NULL otherwise (entity references or
+ * several nodes: ask libxml2). */
+static const xmlChar *single_text(xmlNodePtr n)
 {
-    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)attr);
-    if (!v)
-        return NULL;
+    xmlNodePtr t = n->children;
+    if (!t)
+        return (const xmlChar *)"";
+    if (!t->next && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE))
+        return t->content ? t->content : (const xmlChar *)"";
+    return NULL;
+}
+
+/* |v| copied into |a| with whitespace collapsed; frees |v| when |owned|. */
+static const char *squeezed(cr_arena *a, const xmlChar *v, bool owned, bool *oom)
+{
     char *copy = cr_arena_strdup(a, (const char *)v);
-    xmlFree(v);
+    if (owned)
+        xmlFree((xmlChar *)v);
     if (!copy) {
         *oom = true;
         return NULL;
@@ -558,21 +563,34 @@ const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oo
     return copy;
 }
 
+const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom)
+{
+    /* xmlGetNoNsProp's search (no DTD defaults: a DOCTYPE is refused), without its copy. */
+    for (xmlAttrPtr p = node->properties; p; p = p->next) {
+        if (p->ns || !xmlStrEqual(p->name, (const xmlChar *)attr))
+            continue;
+        const xmlChar *v = single_text((xmlNodePtr)p);
+        if (v)
+            return squeezed(a, v, false, oom);
+        break;
+    }
+    xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)attr);
+    if (!v)
+        return NULL;
+    return squeezed(a, v, true, oom);
+}
+
 const char *cr_xml_text(cr_arena *a, xmlNodePtr node, bool *oom)
 {
-    xmlChar *v = xmlNodeGetContent(node);
-    if (!v) {
+    const xmlChar *v = node->type == XML_ELEMENT_NODE ? single_text(node) : NULL;
+    if (v)
+        return squeezed(a, v, false, oom);
+    xmlChar *owned = xmlNodeGetContent(node);
+    if (!owned) {
         *oom = true;
         return NULL;
     }
-    char *copy = cr_arena_strdup(a, (const char *)v);
-    xmlFree(v);
-    if (!copy) {
-        *oom = true;
-        return NULL;
-    }
-    cr_text_squeeze(copy);
-    return copy;
+    return squeezed(a, owned, true, oom);
 }
 
 long cr_xml_line(xmlNodePtr node)
