@@ -484,6 +484,8 @@ typedef struct stats_pool {
     pthread_cond_t ready; /* a city was loaded, or the run stopped */
     size_t published;     /* cities published so far */
     size_t claimed;       /* of which claimed by a loading thread */
+    size_t waiting;       /* the city the calling thread waits for, SIZE_MAX if none */
+    unsigned idle;        /* loading threads waiting for work */
     bool done;            /* no more to publish: the loading threads leave */
     bool stopped;         /* run->cancelled said so */
 } stats_pool;
@@ -524,11 +526,15 @@ static void *stats_worker(void *arg)
     const cr_cohort_run *run = pool->run;
     pthread_mutex_lock(&pool->lock);
     for (;;) {
-        while (pool->claimed == pool->published && !pool->done && !pool->stopped)
+        while (pool->claimed == pool->published && !pool->done && !pool->stopped) {
+            pool->idle++;
             pthread_cond_wait(&pool->work, &pool->lock);
+            pool->idle--;
+        }
         if (pool->stopped || pool->claimed == pool->published)
             break;
-        city_slot *s = &pool->slots[pool->claimed++ % pool->cap];
+        size_t seq = pool->claimed++;
+        city_slot *s = &pool->slots[seq % pool->cap];
         pthread_mutex_unlock(&pool->lock);
         slot_clear(s);
         bool cancel = run->cancelled && run->cancelled(run->data);
@@ -545,7 +551,10 @@ static void *stats_worker(void *arg)
         if (cancel)
             pool->stopped = true;
         s->ready = !cancel;
-        pthread_cond_signal(&pool->ready);
+        /* Wake the calling thread only when it waits for this city (or must stop): no system
+         * call per city otherwise. */
+        if (cancel || pool->waiting == seq)
+            pthread_cond_signal(&pool->ready);
     }
     pthread_mutex_unlock(&pool->lock);
     return NULL;
@@ -553,7 +562,7 @@ static void *stats_worker(void *arg)
 
 /* Cities per thread in the ring: enough that a thread never waits for the calling thread's
  * merge, few enough that the assessments in memory stay some 20 MB. */
-enum { SLOTS_PER_THREAD = 128, MAX_THREADS = 256 };
+enum { SLOTS_PER_THREAD = 128, MAX_THREADS = 256, WAIT_AHEAD = 32 };
 
 cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
                                    const cr_schemas *schemas, const cr_cohort_run *run,
@@ -577,7 +586,7 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
      * xmlSchemaValidCtxt over the shared, read-only compiled schema, and parses with its own
      * parser context and dictionary (taken from the schemas' pool, one thread at a time). */
     xmlInitParser();
-    stats_pool pool = {.c = c, .cat = cat, .schemas = schemas, .run = run};
+    stats_pool pool = {.c = c, .cat = cat, .schemas = schemas, .run = run, .waiting = SIZE_MAX};
     pool.cap = (size_t)threads * SLOTS_PER_THREAD;
     pool.slots = calloc(pool.cap, sizeof *pool.slots);
     pthread_t *tids = calloc(threads, sizeof *tids);
@@ -606,7 +615,8 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
         if (pub != before) {
             pthread_mutex_lock(&pool.lock);
             pool.published = pub;
-            pthread_cond_broadcast(&pool.work);
+            if (pool.idle)
+                pthread_cond_broadcast(&pool.work);
             pthread_mutex_unlock(&pool.lock);
         }
         if (merged == pub)
@@ -616,9 +626,16 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
             break;
         }
         city_slot *s = &pool.slots[merged % pool.cap];
+        /* When it must wait, the calling thread waits for a city some way ahead (by then the
+         * ones before it are mostly loaded too, and it merges them without waiting again), so
+         * it sleeps and is woken once per several cities, not once per city. */
+        size_t target = merged + WAIT_AHEAD < pub ? merged + WAIT_AHEAD : pub - 1;
         pthread_mutex_lock(&pool.lock);
-        while (!s->ready && !pool.stopped)
+        while (!s->ready && !pool.stopped) {
+            pool.waiting = pool.slots[target % pool.cap].ready ? merged : target;
             pthread_cond_wait(&pool.ready, &pool.lock);
+        }
+        pool.waiting = SIZE_MAX;
         bool stop = !s->ready;
         s->ready = false;
         pthread_mutex_unlock(&pool.lock);
