@@ -292,34 +292,41 @@ static void reader_free(cr_xml_reader *r)
     free(r);
 }
 
-/* An idle reader of |s|, else a new one; NULL (read without one) when out of memory. */
+/* An idle reader of |s|, else a new one; NULL (read without one) when out of memory. The pool is
+ * only ever tried (trylock), never waited for: a busy pool means a new reader, and a process forked
+ * while another thread held the lock (a service's worker) reads with new readers instead of
+ * waiting forever for a lock no thread of its own will release. */
 static cr_xml_reader *reader_take(const cr_schemas *s)
 {
     cr_xml_pool *pool = s->pool;
     cr_xml_reader *r = NULL;
-    pthread_mutex_lock(&pool->lock);
-    if (pool->idle) {
-        r = pool->idle;
-        pool->idle = r->next;
-        pool->nidle--;
+    if (pthread_mutex_trylock(&pool->lock) == 0) {
+        if (pool->idle) {
+            r = pool->idle;
+            pool->idle = r->next;
+            pool->nidle--;
+        }
+        pthread_mutex_unlock(&pool->lock);
     }
-    pthread_mutex_unlock(&pool->lock);
     return r ? r : calloc(1, sizeof *r);
 }
 
+/* Gives |r| back to |s|'s pool, or frees it (pool full or busy). */
 static void reader_give(const cr_schemas *s, cr_xml_reader *r)
 {
     if (!r)
         return;
     cr_xml_pool *pool = s->pool;
-    pthread_mutex_lock(&pool->lock);
-    bool kept = pool->nidle < POOL_MAX_IDLE;
-    if (kept) {
-        r->next = pool->idle;
-        pool->idle = r;
-        pool->nidle++;
+    bool kept = false;
+    if (pthread_mutex_trylock(&pool->lock) == 0) {
+        kept = pool->nidle < POOL_MAX_IDLE;
+        if (kept) {
+            r->next = pool->idle;
+            pool->idle = r;
+            pool->nidle++;
+        }
+        pthread_mutex_unlock(&pool->lock);
     }
-    pthread_mutex_unlock(&pool->lock);
     if (!kept)
         reader_free(r);
 }
