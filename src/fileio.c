@@ -519,6 +519,10 @@ char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err)
         if (n == 0)
             break;
         used += (size_t)n;
+        /* A regular file read short just where fstat said it ends is at its end: no second read
+         * to be told so (a file that grew fills the request and the loop goes on). */
+        if ((size_t)n < size - (used - (size_t)n) && used == (size_t)st.st_size)
+            break;
     }
     if (used > cap) {
         cr_error_set(err, CR_EINPUT, path, 0, "file is too large (the limit is %zu bytes)", cap);
