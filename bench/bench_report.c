@@ -40,6 +40,7 @@
 #include <zlib.h>
 
 #include "certreport/certreport.h"
+#include "../src/fonts_internal.h" /* the embedded font programs' cache: its counters */
 
 #ifndef CERTREPORT_SOURCE_ASSETS
 #define CERTREPORT_SOURCE_ASSETS "assets"
@@ -542,6 +543,11 @@ static void print_results(const bench_options *o, const bench_env *e, bench_resu
     } else {
         printf("layout cache: one per report (--cache no)\n");
     }
+    cr_fonts_embed_stats fs = cr_fonts_embed_stats_get(e->fonts);
+    printf("font programs: %zu hits, %zu misses (%.1f%% hits), %zu entries, %zu KB of %zu KB\n",
+           fs.hits, fs.misses,
+           fs.hits + fs.misses ? 100.0 * (double)fs.hits / (double)(fs.hits + fs.misses) : 0.0,
+           fs.entries, fs.bytes / 1024, fs.bound / 1024);
     printf("peak RSS: %ld KB\n", ru.ru_maxrss);
 }
 

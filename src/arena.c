@@ -31,7 +31,8 @@ static size_t round_up(size_t n)
     return (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 }
 
-void *cr_arena_alloc(cr_arena *a, size_t size)
+/* |size| bytes, not zeroed (but in the plain-malloc mode). */
+static void *bump(cr_arena *a, size_t size)
 {
     if (size == 0)
         size = 1;
@@ -74,9 +75,23 @@ void *cr_arena_alloc(cr_arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += size;
-    memset(p, 0, size);
     return p;
 #endif
+}
+
+void *cr_arena_alloc(cr_arena *a, size_t size)
+{
+    void *p = bump(a, size);
+#ifndef CR_ARENA_PLAIN_MALLOC
+    if (p)
+        memset(p, 0, size ? size : 1);
+#endif
+    return p;
+}
+
+void *cr_arena_alloc_uninit(cr_arena *a, size_t size)
+{
+    return bump(a, size);
 }
 
 void *cr_arena_calloc(cr_arena *a, size_t n, size_t size)
@@ -91,7 +106,7 @@ char *cr_arena_strdup(cr_arena *a, const char *s)
     if (!s)
         return NULL;
     size_t n = strlen(s) + 1;
-    char *p = cr_arena_alloc(a, n);
+    char *p = bump(a, n);
     if (p)
         memcpy(p, s, n);
     return p;

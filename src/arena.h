@@ -18,6 +18,9 @@ cr_arena *cr_arena_new(void);
 /* |size| zeroed bytes aligned for any type, owned by the arena; NULL when out of memory. */
 void *cr_arena_alloc(cr_arena *a, size_t size);
 
+/* The same, not zeroed: for a block the caller fills whole at once. */
+void *cr_arena_alloc_uninit(cr_arena *a, size_t size);
+
 /* |n| zeroed elements of |size|; NULL on overflow or when out of memory. */
 void *cr_arena_calloc(cr_arena *a, size_t n, size_t size);
 

@@ -613,18 +613,32 @@ typedef struct city_slot {
     cr_error one; /* its first error, when rc != CR_OK */
     cr_error *warns;
     size_t nwarns, capwarns;
-    bool lost; /* a warning could not be kept: out of memory */
+    bool lost;  /* a warning could not be kept: out of memory */
+    bool ready; /* loaded, waiting to be merged (under the lock) */
 } city_slot;
 
+/* The cities move through a ring of slots by sequence number (slot = number % cap): the calling
+ * thread publishes the wanted cities at most |cap| ahead of the last one it merged, the loading
+ * threads claim them in order, load them and mark them ready, and the calling thread merges them
+ * in order as they become ready. A loading thread frees the city it finds in a slot (merged |cap|
+ * cities ago) before it loads the next one there, so the frees happen in the threads that load,
+ * beside their allocations, and no thread waits for a whole batch. */
 typedef struct stats_pool {
     const cr_cohort *c;
     const cr_catalog *cat;
     const cr_schemas *schemas;
     const cr_cohort_run *run;
     city_slot *slots;
-    size_t nslots;
-    atomic_size_t next;  /* the next slot to load */
-    atomic_bool stopped; /* run->cancelled said so */
+    size_t cap;
+    pthread_mutex_t lock;
+    pthread_cond_t work;  /* a city was published, or the run ends */
+    pthread_cond_t ready; /* a city was loaded, or the run stopped */
+    size_t published;     /* cities published so far */
+    size_t claimed;       /* of which claimed by a loading thread */
+    size_t waiting;       /* the city the calling thread waits for, SIZE_MAX if none */
+    unsigned idle;        /* loading threads waiting for work */
+    bool done;            /* no more to publish: the loading threads leave */
+    bool stopped;         /* run->cancelled said so */
 } stats_pool;
 
 static void keep_warning(void *data, const cr_error *problem)
@@ -648,31 +662,6 @@ static void keep_warning(void *data, const cr_error *problem)
     w->sink_data = NULL;
 }
 
-static void *stats_worker(void *arg)
-{
-    stats_pool *pool = arg;
-    const cr_cohort_run *run = pool->run;
-    for (;;) {
-        size_t k = atomic_fetch_add(&pool->next, 1);
-        if (k >= pool->nslots || atomic_load(&pool->stopped))
-            break;
-        if (run->cancelled && run->cancelled(run->data)) {
-            atomic_store(&pool->stopped, true);
-            break;
-        }
-        city_slot *s = &pool->slots[k];
-        cr_cohort_paths paths;
-        cr_error_init(&s->one);
-        s->one.sink = keep_warning;
-        s->one.sink_data = s;
-        s->rc = cr_cohort_load(cr_cohort_entry_at(pool->c, s->index, &paths), &s->a, pool->cat,
-                               pool->schemas, &s->one);
-        s->one.sink = NULL;
-        s->one.sink_data = NULL;
-    }
-    return NULL;
-}
-
 static void slot_clear(city_slot *s)
 {
     cr_assessment_free(&s->a);
@@ -682,11 +671,50 @@ static void slot_clear(city_slot *s)
     s->lost = false;
 }
 
-/* Cities per thread and batch: enough that the batch's serial part (threads started and joined,
- * the cities merged by the calling thread) is small against it, few enough that its assessments
- * stay some 20 MB. 100,000 cities at -j2: 32 per thread 17 s wall and 28 MB peak, 128 14 s and
- * 37 MB, 256 13 s and 50 MB. */
-enum { SLOTS_PER_THREAD = 128, MAX_THREADS = 256 };
+static void *stats_worker(void *arg)
+{
+    stats_pool *pool = arg;
+    const cr_cohort_run *run = pool->run;
+    pthread_mutex_lock(&pool->lock);
+    for (;;) {
+        while (pool->claimed == pool->published && !pool->done && !pool->stopped) {
+            pool->idle++;
+            pthread_cond_wait(&pool->work, &pool->lock);
+            pool->idle--;
+        }
+        if (pool->stopped || pool->claimed == pool->published)
+            break;
+        size_t seq = pool->claimed++;
+        city_slot *s = &pool->slots[seq % pool->cap];
+        pthread_mutex_unlock(&pool->lock);
+        slot_clear(s);
+        bool cancel = run->cancelled && run->cancelled(run->data);
+        if (!cancel) {
+            cr_cohort_paths paths;
+            cr_error_init(&s->one);
+            s->one.sink = keep_warning;
+            s->one.sink_data = s;
+            s->rc = cr_cohort_load(cr_cohort_entry_at(pool->c, s->index, &paths), &s->a, pool->cat,
+                                   pool->schemas, &s->one);
+            s->one.sink = NULL;
+            s->one.sink_data = NULL;
+        }
+        pthread_mutex_lock(&pool->lock);
+        if (cancel)
+            pool->stopped = true;
+        s->ready = !cancel;
+        /* Wake the calling thread only when it waits for this city (or must stop): no system
+         * call per city otherwise. */
+        if (cancel || pool->waiting == seq)
+            pthread_cond_signal(&pool->ready);
+    }
+    pthread_mutex_unlock(&pool->lock);
+    return NULL;
+}
+
+/* Cities per thread in the ring: enough that a thread never waits for the calling thread's
+ * merge, few enough that the assessments in memory stay some 20 MB. */
+enum { SLOTS_PER_THREAD = 128, MAX_THREADS = 256, WAIT_AHEAD = 32 };
 
 cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
                                    const cr_schemas *schemas, const cr_cohort_run *run,
@@ -708,64 +736,97 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
      * compiled before this call (|schemas|): xmlSchemaParse, whose lazy xmlSchemaInitTypes is not
      * thread-safe (libxml2 issue 930), never runs in a thread; each thread validates with its own
      * xmlSchemaValidCtxt over the shared, read-only compiled schema, and parses with its own
-     * parser context and dictionary. */
+     * parser context and dictionary (taken from the schemas' pool, one thread at a time). */
     xmlInitParser();
-    size_t cap = (size_t)threads * SLOTS_PER_THREAD;
-    stats_pool pool = {.c = c, .cat = cat, .schemas = schemas, .run = run};
-    pool.slots = calloc(cap, sizeof *pool.slots);
+    stats_pool pool = {.c = c, .cat = cat, .schemas = schemas, .run = run, .waiting = SIZE_MAX};
+    pool.cap = (size_t)threads * SLOTS_PER_THREAD;
+    pool.slots = calloc(pool.cap, sizeof *pool.slots);
     pthread_t *tids = calloc(threads, sizeof *tids);
     cr_peers *p = pool.slots && tids ? cr_peers_new(cat, err) : NULL;
     if (!p && (!pool.slots || !tids))
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
-    size_t i = 0;
-    while (p && i < c->n) {
-        if (run->cancelled && run->cancelled(run->data)) {
-            cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
-            goto fail;
-        }
-        size_t n = 0;
-        cr_cohort_paths paths;
-        for (; i < c->n && n < cap; i++)
-            if (!run->want || run->want(run->data, i, cr_cohort_entry_at(c, i, &paths)))
-                pool.slots[n++].index = i;
-        pool.nslots = n;
-        atomic_store(&pool.next, 0);
-        atomic_store(&pool.stopped, false);
-        /* The calling thread loads too; a thread that cannot start leaves its share to it. */
-        unsigned started = 0;
-        for (unsigned t = 1; t < threads && n > t; t++)
+    unsigned started = 0;
+    if (p) {
+        pthread_mutex_init(&pool.lock, NULL);
+        pthread_cond_init(&pool.work, NULL);
+        pthread_cond_init(&pool.ready, NULL);
+        for (unsigned t = 0; t < threads; t++)
             if (pthread_create(&tids[started], NULL, stats_worker, &pool) == 0)
                 started++;
-        stats_worker(&pool);
+    }
+    /* No thread started (none could be): the calling thread alone. */
+    bool alone = p && started == 0;
+    size_t i = 0, pub = 0, merged = 0;
+    cr_status st = p && !alone ? CR_OK : CR_EIO;
+    while (st == CR_OK) {
+        /* Publish the wanted cities, at most |cap| ahead of the merge. */
+        size_t before = pub;
+        cr_cohort_paths paths;
+        for (; i < c->n && pub - merged < pool.cap; i++)
+            if (!run->want || run->want(run->data, i, cr_cohort_entry_at(c, i, &paths)))
+                pool.slots[pub++ % pool.cap].index = i;
+        if (pub != before) {
+            pthread_mutex_lock(&pool.lock);
+            pool.published = pub;
+            if (pool.idle)
+                pthread_cond_broadcast(&pool.work);
+            pthread_mutex_unlock(&pool.lock);
+        }
+        if (merged == pub)
+            break; /* every city merged */
+        if (run->cancelled && run->cancelled(run->data)) {
+            st = cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
+            break;
+        }
+        city_slot *s = &pool.slots[merged % pool.cap];
+        /* When it must wait, the calling thread waits for a city some way ahead (by then the
+         * ones before it are mostly loaded too, and it merges them without waiting again), so
+         * it sleeps and is woken once per several cities, not once per city. */
+        size_t target = merged + WAIT_AHEAD < pub ? merged + WAIT_AHEAD : pub - 1;
+        pthread_mutex_lock(&pool.lock);
+        while (!s->ready && !pool.stopped) {
+            pool.waiting = pool.slots[target % pool.cap].ready ? merged : target;
+            pthread_cond_wait(&pool.ready, &pool.lock);
+        }
+        pool.waiting = SIZE_MAX;
+        bool stop = !s->ready;
+        s->ready = false;
+        pthread_mutex_unlock(&pool.lock);
+        if (stop) {
+            st = cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
+            break;
+        }
+        for (size_t w = 0; err && w < s->nwarns; w++)
+            forward_warning(err, &s->warns[w]);
+        st = s->lost ? cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory")
+                     : take_city(p, c, s->index, s->rc, &s->a, &s->one, run, err);
+        merged++;
+    }
+    if (p) {
+        pthread_mutex_lock(&pool.lock);
+        pool.done = true;
+        pool.stopped = st != CR_OK;
+        pthread_cond_broadcast(&pool.work);
+        pthread_mutex_unlock(&pool.lock);
         for (unsigned t = 0; t < started; t++)
             pthread_join(tids[t], NULL);
-        bool stop = atomic_load(&pool.stopped);
-        cr_status st = CR_OK;
-        for (size_t k = 0; k < n; k++) {
-            city_slot *s = &pool.slots[k];
-            if (!stop && st == CR_OK) {
-                for (size_t w = 0; err && w < s->nwarns; w++)
-                    forward_warning(err, &s->warns[w]);
-                st = s->lost ? cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory")
-                             : take_city(p, c, s->index, s->rc, &s->a, &s->one, run, err);
-            }
-            slot_clear(s);
-        }
-        if (stop) {
-            cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
-            goto fail;
-        }
-        if (st != CR_OK)
-            goto fail;
+        for (size_t k = 0; k < pool.cap; k++)
+            slot_clear(&pool.slots[k]);
+        pthread_cond_destroy(&pool.ready);
+        pthread_cond_destroy(&pool.work);
+        pthread_mutex_destroy(&pool.lock);
     }
     free(pool.slots);
     free(tids);
+    if (alone) {
+        cr_peers_free(p);
+        return cr_cohort_stats(c, cat, schemas, run, err);
+    }
+    if (st != CR_OK) {
+        cr_peers_free(p);
+        return NULL;
+    }
     return p;
-fail:
-    free(pool.slots);
-    free(tids);
-    cr_peers_free(p);
-    return NULL;
 }
 
 char *cr_cohort_summary(const cr_peers *p)

@@ -2,6 +2,7 @@
 /* certreport: the display list (see certreport/display.h and dlist.h). */
 #define _POSIX_C_SOURCE 200809L
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +16,12 @@
 
 bool cr_dlist_init(cr_dlist *l, float w, float h)
 {
+    return cr_dlist_init_arena(l, w, h, cr_arena_new());
+}
+
+bool cr_dlist_init_arena(cr_dlist *l, float w, float h, cr_arena *a)
+{
     memset(l, 0, sizeof *l);
-    cr_arena *a = cr_arena_new();
     if (!a)
         return false;
     l->d = cr_arena_alloc(a, sizeof *l->d);
@@ -38,20 +43,34 @@ const char *cr_dlist_str(cr_dlist *l, const char *s)
     return c;
 }
 
+bool cr_dlist_reserve(cr_dlist *l, size_t cap)
+{
+    if (l->oom)
+        return false;
+    if (cap <= l->cap)
+        return true;
+    /* In the list's arena, where the finished display keeps them: no copy when it is handed
+     * over. A block outgrown stays in the arena until the display is freed (when the room
+     * reserved was too little: not expected). */
+    cr_op *n = cap <= SIZE_MAX / sizeof *n ? cr_arena_alloc_uninit(l->d->arena_, cap * sizeof *n)
+                                           : NULL; /* each op written whole when added */
+    if (!n) {
+        l->oom = true;
+        return false;
+    }
+    if (l->d->nops && l->ops)
+        memcpy(n, l->ops, l->d->nops * sizeof *n);
+    l->ops = n;
+    l->cap = cap;
+    return true;
+}
+
 cr_op *cr_dlist_add(cr_dlist *l, const cr_op *op)
 {
     if (l->oom)
         return NULL;
-    if (l->d->nops == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 1024;
-        cr_op *n = realloc(l->ops, cap * sizeof *n);
-        if (!n) {
-            l->oom = true;
-            return NULL;
-        }
-        l->ops = n;
-        l->cap = cap;
-    }
+    if (l->d->nops == l->cap && !cr_dlist_reserve(l, l->cap ? l->cap * 2 : 1024))
+        return NULL;
     cr_op *o = &l->ops[l->d->nops];
     *o = *op;
     o->text = cr_dlist_str(l, op->text);
@@ -73,23 +92,29 @@ cr_op *cr_dlist_add(cr_dlist *l, const cr_op *op)
     return o;
 }
 
+void cr_dlist_add_kept(cr_dlist *l, const cr_op *ops, size_t n)
+{
+    if (l->oom || !n || (l->cap - l->d->nops < n && !cr_dlist_reserve(l, l->d->nops + n + l->cap)))
+        return;
+    memcpy(l->ops + l->d->nops, ops, n * sizeof *ops);
+    l->d->nops += n;
+    for (size_t i = 0; i < n; i++)
+        l->d->npages += ops[i].kind == CR_OP_PAGE;
+}
+
 cr_display *cr_dlist_finish(cr_dlist *l)
 {
     if (l->oom) {
         cr_dlist_discard(l);
         return NULL;
     }
-    /* The ops move into the arena so one free releases everything. */
-    cr_op *ops = cr_arena_calloc(l->d->arena_, l->d->nops ? l->d->nops : 1, sizeof *ops);
-    if (!ops) {
+    /* The ops are in the arena already: one free releases everything. */
+    if (!l->ops && !cr_dlist_reserve(l, 1)) {
         cr_dlist_discard(l);
         return NULL;
     }
-    if (l->d->nops)
-        memcpy(ops, l->ops, l->d->nops * sizeof *ops);
-    free(l->ops);
+    l->d->ops = l->ops;
     l->ops = NULL;
-    l->d->ops = ops;
     cr_display *d = l->d;
     l->d = NULL;
     return d;
@@ -97,7 +122,6 @@ cr_display *cr_dlist_finish(cr_dlist *l)
 
 void cr_dlist_discard(cr_dlist *l)
 {
-    free(l->ops);
     if (l->d)
         cr_arena_free(l->d->arena_);
     memset(l, 0, sizeof *l);

@@ -8,6 +8,7 @@
 #include "args.h"
 #include "fonts_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,14 +35,32 @@ typedef struct face_metrics {
     int ascent, descent; /* font units; descent positive */
     uint16_t notdef;
     int32_t direct[DIRECT]; /* advance, or -1 when unmapped */
+    bool ascii;             /* every printable ASCII character (space to tilde) is mapped */
     glyph_width *table;     /* all mapped code points, sorted */
     size_t ntable;
 } face_metrics;
+
+/* One embedded font program (cr_fonts_embed_get): the key (slot, glyphs used) and the data. */
+typedef struct embed_entry {
+    int slot;
+    unsigned char *used; /* nglyphs bytes, 0 or 1 */
+    size_t nglyphs;
+    unsigned char *z; /* compressed program */
+    size_t zlen, raw_len;
+} embed_entry;
+
+typedef struct embed_cache {
+    pthread_mutex_t lock;
+    embed_entry *e;
+    size_t n, cap, bytes, bound;
+    size_t hits, misses;
+} embed_cache;
 
 struct cr_fonts {
     face_metrics face[CR_FACE_COUNT];
     face_metrics fallback[CR_FONTS_MAX_FALLBACK];
     size_t nfallback;
+    embed_cache *embed; /* mutable through a const cr_fonts: see fonts_internal.h */
 };
 
 /* |fast|: advances from FT_Get_Advance (fallback fonts); else from loading each glyph unscaled
@@ -100,6 +119,9 @@ static int load_face(FT_Library lib, const char *path, face_metrics *m, bool fas
         if (cp < DIRECT)
             m->direct[cp] = adv;
     }
+    m->ascii = true;
+    for (unsigned c = 0x20; c < 0x7F; c++)
+        m->ascii &= m->direct[c] >= 0;
     rc = 0;
 done:
     FT_Done_Face(face);
@@ -146,10 +168,20 @@ cr_fonts *cr_fonts_load_chain(const char *const paths[CR_FACE_COUNT], const char
     if (!paths_ok(__func__, paths, fallbacks, nfallback, err))
         return NULL;
     cr_fonts *f = calloc(1, sizeof *f);
+    if (f) {
+        f->embed = calloc(1, sizeof *f->embed);
+        if (!f->embed || pthread_mutex_init(&f->embed->lock, NULL) != 0) {
+            free(f->embed);
+            free(f);
+            cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+            return NULL;
+        }
+        f->embed->bound = CR_FONTS_EMBED_BOUND;
+    }
     FT_Library lib = NULL;
     if (!f || FT_Init_FreeType(&lib) != 0) {
         cr_error_set(err, CR_ENOMEM, NULL, 0, "cannot start FreeType");
-        free(f);
+        cr_fonts_free(f);
         return NULL;
     }
     for (int k = 0; k < CR_FACE_COUNT; k++) {
@@ -184,6 +216,12 @@ void cr_fonts_free(cr_fonts *f)
         free(f->fallback[k].path);
         free(f->fallback[k].data);
         free(f->fallback[k].table);
+    }
+    if (f->embed) {
+        cr_fonts_embed_set_bound(f, 0);
+        free(f->embed->e);
+        pthread_mutex_destroy(&f->embed->lock);
+        free(f->embed);
     }
     free(f);
 }
@@ -253,6 +291,22 @@ unsigned cr_fonts_pick(const cr_fonts *f, cr_face face, uint32_t cp)
     return classify(f, face, cp, &adv);
 }
 
+/* The first byte from |p| on that is not ASCII below DEL (checked eight bytes at a time), or
+ * the last eight or fewer bytes before |end|. */
+static const char *skip_ascii(const char *p, const char *end)
+{
+    const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, sizeof w);
+        uint64_t del = w ^ (0x7Fu * ones); /* a zero byte where w has DEL */
+        if ((w & high) || ((del - ones) & ~del & high))
+            break;
+        p += 8;
+    }
+    return p;
+}
+
 size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t len, unsigned *font)
 {
     unsigned ignored;
@@ -265,9 +319,17 @@ size_t cr_fonts_run(const cr_fonts *f, cr_face face, const char *text, size_t le
     int32_t adv;
     if (p >= end)
         return 0;
-    *font = classify(f, face, cr_utf8_next(&p), &adv);
+    const int32_t *direct = f->face[face].direct;
+    unsigned char b = (unsigned char)*p;
+    if (b < 0x80 && (direct[b] >= 0 || b < 0x20)) { /* what classify says, without decoding */
+        *font = CR_FONT_FACE;
+        p++;
+    } else {
+        *font = classify(f, face, cr_utf8_next(&p), &adv);
+    }
     if (*font == CR_FONT_FACE) { /* a run of ASCII the face has (or controls): no decoding */
-        const int32_t *direct = f->face[face].direct;
+        if (f->face[face].ascii)
+            p = skip_ascii(p, end);
         while (p < end && (unsigned char)*p < 0x80 &&
                (direct[(unsigned char)*p] >= 0 || (unsigned char)*p < 0x20))
             p++;
@@ -407,4 +469,113 @@ const unsigned char *cr_fonts_fallback_data(const cr_fonts *f, size_t i, size_t 
     if (len)
         *len = ok ? f->fallback[i].len : 0;
     return ok ? f->fallback[i].data : NULL;
+}
+
+/* ---- Embedded font programs (fonts_internal.h) ---- */
+
+static void embed_clear(embed_cache *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        free(c->e[i].used);
+        free(c->e[i].z);
+    }
+    c->n = 0;
+    c->bytes = 0;
+}
+
+/* The entry for |slot| and |used|, or NULL. Under the lock. */
+static embed_entry *embed_find(embed_cache *c, int slot, const unsigned char *used, size_t n)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        embed_entry *e = &c->e[i];
+        if (e->slot == slot && e->nglyphs == n && memcmp(e->used, used, n) == 0)
+            return e;
+    }
+    return NULL;
+}
+
+bool cr_fonts_embed_get(const cr_fonts *f, int slot, const unsigned char *used, size_t nglyphs,
+                        unsigned char **z, size_t *zlen, size_t *raw_len)
+{
+    *z = NULL;
+    *zlen = *raw_len = 0;
+    if (!f || !f->embed)
+        return false;
+    embed_cache *c = f->embed;
+    bool hit = false;
+    pthread_mutex_lock(&c->lock);
+    embed_entry *e = embed_find(c, slot, used, nglyphs);
+    if (e && (*z = malloc(e->zlen)) != NULL) {
+        memcpy(*z, e->z, e->zlen);
+        *zlen = e->zlen;
+        *raw_len = e->raw_len;
+        hit = true;
+    }
+    if (hit)
+        c->hits++;
+    else
+        c->misses++;
+    pthread_mutex_unlock(&c->lock);
+    return hit;
+}
+
+void cr_fonts_embed_put(const cr_fonts *f, int slot, const unsigned char *used, size_t nglyphs,
+                        const unsigned char *z, size_t zlen, size_t raw_len)
+{
+    if (!f || !f->embed)
+        return;
+    embed_cache *c = f->embed;
+    size_t size = zlen + nglyphs + sizeof(embed_entry);
+    pthread_mutex_lock(&c->lock);
+    if (size > c->bound || embed_find(c, slot, used, nglyphs))
+        goto done;
+    if (c->bytes + size > c->bound)
+        embed_clear(c);
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? 2 * c->cap : 16;
+        embed_entry *q = realloc(c->e, cap * sizeof *q);
+        if (!q)
+            goto done;
+        c->e = q;
+        c->cap = cap;
+    }
+    embed_entry e = {.slot = slot, .nglyphs = nglyphs, .zlen = zlen, .raw_len = raw_len};
+    e.used = malloc(nglyphs ? nglyphs : 1);
+    e.z = malloc(zlen ? zlen : 1);
+    if (!e.used || !e.z) {
+        free(e.used);
+        free(e.z);
+        goto done;
+    }
+    memcpy(e.used, used, nglyphs);
+    memcpy(e.z, z, zlen);
+    c->e[c->n++] = e;
+    c->bytes += size;
+done:
+    pthread_mutex_unlock(&c->lock);
+}
+
+cr_fonts_embed_stats cr_fonts_embed_stats_get(const cr_fonts *f)
+{
+    cr_fonts_embed_stats s = {0};
+    if (!f || !f->embed)
+        return s;
+    pthread_mutex_lock(&f->embed->lock);
+    s = (cr_fonts_embed_stats){.hits = f->embed->hits,
+                               .misses = f->embed->misses,
+                               .entries = f->embed->n,
+                               .bytes = f->embed->bytes,
+                               .bound = f->embed->bound};
+    pthread_mutex_unlock(&f->embed->lock);
+    return s;
+}
+
+void cr_fonts_embed_set_bound(const cr_fonts *f, size_t bound)
+{
+    if (!f || !f->embed)
+        return;
+    pthread_mutex_lock(&f->embed->lock);
+    embed_clear(f->embed);
+    f->embed->bound = bound;
+    pthread_mutex_unlock(&f->embed->lock);
 }

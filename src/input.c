@@ -100,6 +100,7 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
     }
     s->responses = resp;
     s->nresponses = cat->ncriteria;
+    size_t next = 0; /* responses usually come in the catalog's order: try that one first */
     for (xmlNodePtr c = cr_xml_elem(list->children); c; c = cr_xml_elem(c->next)) {
         cr_xml_warn_attrs(c, known_response, r->name, r->err);
         char *code = (char *)attr(r, c, "criterion");
@@ -107,7 +108,9 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
         if (r->oom)
             return;
         cr_ascii_upper(code); /* "dm1" is DM1 */
-        size_t i = cr_catalog_criterion(cat, code);
+        size_t i = next < cat->ncriteria && strcmp(cat->criteria[next].code, code) == 0
+                       ? next
+                       : cr_catalog_criterion(cat, code);
         if (i == CR_NONE) {
             problem(r, c, "unknown criterion %s (not in the catalog)", code);
             continue;
@@ -119,6 +122,7 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
             problem(r, c, "%s", msg);
             continue;
         }
+        next = i + 1;
         resp[i].line = cr_xml_line(c);
         if (!cr_parse_answer(answer, &resp[i].answer))
             problem(r, c, "answer %s is not yes, in-progress or no", answer);

@@ -41,6 +41,8 @@ typedef struct report {
     } band_goto[CR_MAX_LIST];
     size_t nband;
     float tail; /* what must end on the page of the next steps' last list: the resources */
+    struct item_texts *items; /* per criterion, its item's texts once made (criterion_item) */
+    const char *header_right; /* the running header's right side (decorate) */
 } report;
 
 /* ---- peers ---- */
@@ -1046,10 +1048,19 @@ static void area_row(cr_draw *L, void *data, size_t row, cr_cell *cells, bool *s
         (cr_cell_par){CR_FACE_BOLD, sp->text, cr_draw_tpl(L, "table.code", ca, 3), NULL};
     cells[0].par[1] = (cr_cell_par){CR_FACE_REGULAR, sp->text, cr->statement, NULL};
     cells[0].npar = 2;
-    char resp[64];
-    snprintf(resp, sizeof resp, "%s%s", answer_label(L, s->answer), s->changed ? "*" : "");
+    const char *resp = answer_label(L, s->answer);
+    if (s->changed) { /* "Yes*" */
+        size_t n = strlen(resp);
+        char *star = cr_arena_alloc(L->tmp, n + 2);
+        if (star) {
+            memcpy(star, resp, n);
+            star[n] = '*';
+            star[n + 1] = '\0';
+        }
+        resp = star;
+    }
     cr_rgb rc = s->answer == CR_ANSWER_YES ? sp->text : sp->muted;
-    cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, cr_arena_strdup(L->tmp, resp), NULL};
+    cells[1].par[0] = (cr_cell_par){CR_FACE_BOLD, rc, resp, NULL};
     cells[1].npar = 1;
     if (s->stale) {
         cells[1].par[1] =
@@ -1387,18 +1398,28 @@ static const cr_roadmap_candidate *candidate_of(const cr_roadmap *rm, size_t i)
     return NULL;
 }
 
-/* One criterion to work on, as a list item in the column at |x|, |w| wide: its code and name, its
- * area, why it is listed (core, required, in progress, the share of peers meeting it, an answer to
- * look at again) and the reviewers' guidance (in the small type of a note). Returns its height;
- * draws it only when |draw|. */
-static float criterion_item(report *R, size_t i, float x, float w, bool draw)
+/* A criterion's item texts (see criterion_item), made once per layout: an item is measured for
+ * the list's lead, for its rows' heights, then drawn. */
+struct item_texts {
+    bool made;
+    const char *head, *why, *quote; /* why: NULL when it has no reason; quote: no guidance */
+    float w, h;                     /* the height (returned) at the last column width |w| */
+};
+
+/* Criterion |i|'s item texts, made when first asked for (NULL when out of memory). */
+static struct item_texts *item_texts(report *R, size_t i)
 {
     cr_draw *L = &R->d;
-    const cr_catalog *cat = L->cat;
-    const cr_layout_spec *sp = L->sp;
-    const cr_criterion *c = &cat->criteria[i];
+    if (!R->items && !(R->items = cr_arena_calloc(L->tmp, L->cat->ncriteria ? L->cat->ncriteria : 1,
+                                                  sizeof *R->items))) {
+        L->oom = true;
+        return NULL;
+    }
+    struct item_texts *it = &R->items[i];
+    if (it->made)
+        return it;
+    const cr_criterion *c = &L->cat->criteria[i];
     const cr_roadmap_candidate *cd = candidate_of(R->rm, i);
-    float tx = x + 12, tw = x + w - tx;
     const char *reasons[5];
     size_t nr = 0;
     if (c->core)
@@ -1420,18 +1441,42 @@ static float criterion_item(report *R, size_t i, float x, float w, bool draw)
     if (cd && cd->stale)
         reasons[nr++] = cr_draw_str(L, "next.reason.stale");
     cr_arg ha[] = {{"code", c->code}, {"core", ""}, {"name", c->name}};
-    const char *head = cr_draw_tpl(L, "table.code", ha, 3);
-    const char *why = cr_draw_join(L, reasons, nr);
+    it->head = cr_draw_tpl(L, "table.code", ha, 3);
+    it->why = nr ? cr_draw_join(L, reasons, nr) : NULL;
     const char *g = guidance(R, i);
-    const char *quote = NULL;
+    it->quote = NULL;
     if (g) {
         cr_arg q[] = {{"comment", g}};
-        quote = cr_draw_tpl(L, "next.guidance", q, 1);
+        it->quote = cr_draw_tpl(L, "next.guidance", q, 1);
     }
+    it->made = true;
+    it->w = -1;
+    return it;
+}
+
+/* One criterion to work on, as a list item in the column at |x|, |w| wide: its code and name, its
+ * area, why it is listed (core, required, in progress, the share of peers meeting it, an answer to
+ * look at again) and the reviewers' guidance (in the small type of a note). Returns its height;
+ * draws it only when |draw|. */
+static float criterion_item(report *R, size_t i, float x, float w, bool draw)
+{
+    cr_draw *L = &R->d;
+    const cr_catalog *cat = L->cat;
+    const cr_layout_spec *sp = L->sp;
+    const cr_criterion *c = &cat->criteria[i];
+    float tx = x + 12, tw = x + w - tx;
+    struct item_texts *it = item_texts(R, i);
+    if (!it)
+        return 0;
+    const char *head = it->head, *why = it->why, *quote = it->quote;
     float small = SZ_SMALL(L) + 0.5f, note = SZ_SMALL(L);
-    float h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), head, tw) + small * LEAD(L) +
-              (nr ? cr_draw_para_height(L, CR_FACE_REGULAR, small, why, tw) : 0) +
-              (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, note, quote, tw) + 2 : 0);
+    if (it->w != tw) {
+        it->h = cr_draw_para_height(L, CR_FACE_BOLD, SZ_BODY(L), head, tw) + small * LEAD(L) +
+                (why ? cr_draw_para_height(L, CR_FACE_REGULAR, small, why, tw) : 0) +
+                (quote ? cr_draw_para_height(L, CR_FACE_ITALIC, note, quote, tw) + 2 : 0);
+        it->w = tw;
+    }
+    float h = it->h;
     if (!draw)
         return h + 6;
     cr_draw_begin(L, CR_ROLE_LI, NULL);
@@ -1440,7 +1485,7 @@ static float criterion_item(report *R, size_t i, float x, float w, bool draw)
     cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_BOLD, SZ_BODY(L), sp->text, head);
     cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_ITALIC, small, cr_draw_area_color(L, c->area),
                       cat->areas[c->area].name);
-    if (nr)
+    if (why)
         cr_draw_elem_para(L, CR_ROLE_P, tx, tw, CR_FACE_REGULAR, small, sp->muted, why);
     if (quote) {
         L->y += 2;
@@ -2074,10 +2119,13 @@ cr_status cr_layout_check_texts(const cr_catalog *cat, const cr_strings *strings
 static void decorate(cr_draw *L, size_t pi, cr_dlist *dl, void *data)
 {
     report *R = data;
-    char cycle[16];
-    snprintf(cycle, sizeof cycle, "%d", R->sub->cycle);
-    cr_arg ca[] = {{"cycle", cycle}};
-    cr_draw_header_footer(L, pi, dl, R->sub->city.name, cr_draw_tpl(L, "header.right", ca, 1));
+    if (!R->header_right) { /* the same on every page: made once */
+        char cycle[32];
+        cr_fmt_long(cycle, R->sub->cycle);
+        cr_arg ca[] = {{"cycle", cycle}};
+        R->header_right = cr_draw_tpl(L, "header.right", ca, 1);
+    }
+    cr_draw_header_footer(L, pi, dl, R->sub->city.name, R->header_right);
 }
 
 /* One pass of the layout: the sections in the layout's order, from a first page. */

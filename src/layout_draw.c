@@ -22,7 +22,8 @@ bool cr_draw_init(cr_draw *d, const cr_catalog *cat, const cr_layout_spec *sp, c
     d->top = sp->margin_top;
     d->bottom = sp->page_h - sp->margin_bottom;
     d->tmp = cr_arena_new();
-    if (!d->tmp)
+    d->out = cr_arena_new();
+    if (!d->tmp || !d->out)
         d->oom = true;
     return !d->oom;
 }
@@ -88,6 +89,8 @@ void cr_draw_release(cr_draw *d)
         free(d->pages[i].ops);
     free(d->pages);
     cr_arena_free(d->tmp);
+    cr_arena_free(d->out);
+    d->out = NULL;
     if (d->own_cache)
         cr_layout_cache_free(d->cache);
     d->cache = NULL;
@@ -100,12 +103,16 @@ void cr_draw_release(cr_draw *d)
 cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
                            const cr_doc_info *info)
 {
-    if (cr_arena_failed(d->tmp)) /* a text built from a failed allocation would be missing */
-        d->oom = true;
+    if (cr_arena_failed(d->tmp) || cr_arena_failed(d->out)) /* a text built from a failed */
+        d->oom = true;                                      /* allocation would be missing */
     if (d->oom)
         return NULL;
+    /* The pages' ops have their strings and points in |out| already: it becomes the display's
+     * arena, and they go in as they are. */
     cr_dlist dl;
-    if (!cr_dlist_init(&dl, d->sp->page_w, d->sp->page_h)) {
+    cr_arena *arena = d->out;
+    d->out = NULL; /* the list's now: freed with it (also when it fails) */
+    if (!cr_dlist_init_arena(&dl, d->sp->page_w, d->sp->page_h, arena)) {
         d->oom = true;
         return NULL;
     }
@@ -114,8 +121,7 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
     size_t want = 8 + d->npages * 16;
     for (size_t pi = 0; pi < d->npages; pi++)
         want += d->pages[pi].n;
-    if ((dl.ops = malloc(want * sizeof *dl.ops)))
-        dl.cap = want; /* else cr_dlist_add grows it as it goes */
+    cr_dlist_reserve(&dl, want); /* else cr_dlist_add grows it as it goes */
     const cr_op begin_doc = {.kind = CR_OP_BEGIN, .role = CR_ROLE_DOCUMENT},
                 end = {.kind = CR_OP_END};
     for (size_t pi = 0; pi < d->npages; pi++) {
@@ -123,8 +129,7 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
         cr_dlist_add(&dl, &po);
         if (d->tagged && pi == 0)
             cr_dlist_add(&dl, &begin_doc);
-        for (size_t i = 0; i < d->pages[pi].n; i++)
-            cr_dlist_add(&dl, &d->pages[pi].ops[i]);
+        cr_dlist_add_kept(&dl, d->pages[pi].ops, d->pages[pi].n);
         for (; d->tagged && pi + 1 == d->npages && d->depth > 0; d->depth--)
             cr_dlist_add(&dl, &end); /* an element left open (not expected) */
         if (decorate)
@@ -154,29 +159,31 @@ cr_display *cr_draw_finish(cr_draw *d, cr_draw_decorate decorate, void *data,
     return out;
 }
 
+static void emit_op(cr_draw *d, size_t page, const cr_op *op, bool kept);
+
 /* Adds text op |o| -- to |dl| when given, else to the current page -- split into runs by font
  * (cr_fonts_run): each run an op of its own, placed after the runs before it, with its font in
  * op.font; ignorable characters are left out. A text the face covers (every Latin text) stays one
  * op, exactly as it was. */
-static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
+static void text_runs_n(cr_draw *d, cr_dlist *dl, const cr_op *o, size_t len, bool in_face,
+                        bool kept)
 {
-    if (!o->text || !*o->text)
+    if (!len)
         return;
-    size_t len = strlen(o->text);
-    unsigned font;
-    size_t n = cr_fonts_run(d->f, o->face, o->text, len, &font);
+    unsigned font = CR_FONT_FACE;
+    size_t n = in_face ? len : cr_fonts_run(d->f, o->face, o->text, len, &font);
     if (n == len && font == CR_FONT_FACE) {
         if (dl)
             cr_dlist_add(dl, o);
         else
-            cr_draw_emit(d, o);
+            emit_op(d, d->npages - 1, o, kept);
         return;
     }
     float x = o->x;
     for (size_t at = 0; at < len; at += n) {
         n = cr_fonts_run(d->f, o->face, o->text + at, len - at, &font);
         if (font != CR_FONT_IGNORABLE) {
-            char *t = cr_arena_alloc(d->tmp, n + 1);
+            char *t = cr_arena_alloc_uninit(dl ? d->tmp : d->out, n + 1);
             if (!t) {
                 d->oom = true;
                 return;
@@ -190,19 +197,25 @@ static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
             if (dl)
                 cr_dlist_add(dl, &r);
             else
-                cr_draw_emit(d, &r);
+                emit_op(d, d->npages - 1, &r, true); /* |t| is in |out|; a text op has no more */
         }
         x += cr_fonts_width(d->f, o->face, o->size, o->text + at, n);
     }
+}
+
+static void text_runs(cr_draw *d, cr_dlist *dl, const cr_op *o)
+{
+    if (o->text)
+        text_runs_n(d, dl, o, strlen(o->text), false, false);
 }
 
 void cr_draw_header_footer(cr_draw *d, size_t page, cr_dlist *dl, const char *left,
                            const char *right)
 {
     const cr_layout_spec *sp = d->sp;
-    char n[24], m[24];
-    snprintf(n, sizeof n, "%zu", page + 1);
-    snprintf(m, sizeof m, "%zu", d->npages);
+    char n[32], m[32];
+    cr_fmt_long(n, (long)page + 1);
+    cr_fmt_long(m, (long)d->npages);
     float fy = sp->page_h - sp->margin_bottom + 24;
     cr_arg pa[] = {{"n", n}, {"m", m}};
     cr_arg ea[] = {{"edition", d->cat->edition}};
@@ -297,8 +310,9 @@ void cr_draw_end(cr_draw *d)
 
 /* ---- ops ---- */
 
-/* Adds |op| at the end of page |page|'s ops. */
-static void emit_to(cr_draw *d, size_t page, const cr_op *op)
+/* Adds |op| at the end of page |page|'s ops; its strings and points are copied into |out|,
+ * unless |kept| (they are there already). */
+static void emit_op(cr_draw *d, size_t page, const cr_op *op, bool kept)
 {
     if (d->oom)
         return;
@@ -313,13 +327,31 @@ static void emit_to(cr_draw *d, size_t page, const cr_op *op)
         p->ops = n;
         p->cap = cap;
     }
-    p->ops[p->n++] = *op;
+    cr_op *o = &p->ops[p->n];
+    *o = *op;
+    if (!kept) {
+        if (op->text && !(o->text = cr_arena_strdup(d->out, op->text)))
+            d->oom = true;
+        if (op->uri && !(o->uri = cr_arena_strdup(d->out, op->uri)))
+            d->oom = true;
+        if (op->npoints) {
+            cr_point *pts = cr_arena_calloc(d->out, op->npoints, sizeof *pts);
+            if (pts)
+                memcpy(pts, op->pts, op->npoints * sizeof *pts);
+            else
+                d->oom = true;
+            o->pts = pts;
+        }
+        if (d->oom)
+            return;
+    }
+    p->n++;
 }
 
 void cr_draw_emit(cr_draw *d, const cr_op *op)
 {
     if (d->npages)
-        emit_to(d, d->npages - 1, op);
+        emit_op(d, d->npages - 1, op, false);
 }
 
 void cr_draw_new_page(cr_draw *d)
@@ -362,13 +394,17 @@ static void word_boundary(cr_draw *d, float x, float y, char first)
     struct cr_last_text *l = &d->last;
     if (!l->set || !l->open || l->bounds != d->bounds || is_space(first) || d->artifact || d->oom)
         return;
+    if (!l->measured) { /* measured only now that it is needed */
+        l->x_end = l->x + cr_fonts_width(d->f, l->face, l->size, l->text, l->len);
+        l->measured = true;
+    }
     if (fabsf(y - l->y) < 0.01f && fabsf(x - l->x_end) <= 0.25f * l->size)
         return; /* it goes on where the last run ended */
     l->open = false;
     cr_op *o = &d->pages[l->page].ops[l->op];
     if (o->font == CR_FONT_FACE) {
         size_t n = strlen(o->text);
-        char *t = cr_arena_alloc(d->tmp, n + 2);
+        char *t = cr_arena_alloc_uninit(d->out, n + 2);
         if (!t) {
             d->oom = true;
             return;
@@ -385,7 +421,7 @@ static void word_boundary(cr_draw *d, float x, float y, char first)
                     .size = o->size,
                     .color = o->color,
                     .text = " "};
-        emit_to(d, l->page, &sp);
+        emit_op(d, l->page, &sp, false);
     }
 }
 
@@ -477,27 +513,38 @@ void cr_keep_placed(const cr_draw *d, cr_keep *kp)
     kp->k++;
 }
 
-void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
+/* cr_draw_text of the |len| bytes of |s| (s[len] is NUL); |in_face|: every character is in the
+ * face's own font (cr_line.face), else not known. */
+static void draw_text_n(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
+                        const char *s, size_t len, bool in_face, bool kept)
 {
-    if (!s || !*s || !d->npages)
+    if (!len || !d->npages)
         return;
     word_boundary(d, x, y, s[0]);
     cr_op o = {
         .kind = CR_OP_TEXT, .x = x, .y = y, .face = face, .size = size, .color = c, .text = s};
     cr_page *p = &d->pages[d->npages - 1];
     size_t before = p->n;
-    text_runs(d, NULL, &o);
+    text_runs_n(d, NULL, &o, len, in_face, kept);
     if (d->oom || p->n == before)
         return;
-    size_t len = strlen(s);
     d->last = (struct cr_last_text){.set = true,
                                     .bounds = d->bounds,
                                     .page = d->npages - 1,
                                     .op = p->n - 1,
-                                    .x_end = x + cr_draw_width(d, face, size, s),
+                                    .x = x,
+                                    .text = s,
+                                    .len = len,
+                                    .face = face,
                                     .y = y,
                                     .size = size,
                                     .open = !is_space(s[len - 1])};
+}
+
+void cr_draw_text(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c, const char *s)
+{
+    if (s)
+        draw_text_n(d, x, y, face, size, c, s, strlen(s), false, false);
 }
 
 void cr_draw_rect(cr_draw *d, float x, float y, float w, float h, cr_rgb c)
@@ -528,17 +575,26 @@ void cr_draw_poly(cr_draw *d, const cr_point *pts, size_t n, cr_rgb c)
 
 void cr_draw_circle(cr_draw *d, float cx, float cy, float r, cr_rgb c)
 {
-    cr_point *pts = cr_arena_calloc(d->tmp, 24, sizeof *pts);
+    cr_point *pts = cr_arena_alloc_uninit(d->out, CR_CIRCLE_POINTS * sizeof *pts);
     if (!pts) {
         d->oom = true;
         return;
     }
-    for (int i = 0; i < 24; i++) {
-        double t = 6.283185307179586 * i / 24;
-        pts[i].x = cx + r * (float)cos(t);
-        pts[i].y = cy + r * (float)sin(t);
+    if (!d->circle_made) { /* the unit circle's points, once per layout */
+        for (int i = 0; i < CR_CIRCLE_POINTS; i++) {
+            double t = 6.283185307179586 * i / CR_CIRCLE_POINTS;
+            d->circle_cos[i] = (float)cos(t);
+            d->circle_sin[i] = (float)sin(t);
+        }
+        d->circle_made = true;
     }
-    cr_draw_poly(d, pts, 24, c);
+    for (int i = 0; i < CR_CIRCLE_POINTS; i++) {
+        pts[i].x = cx + r * d->circle_cos[i];
+        pts[i].y = cy + r * d->circle_sin[i];
+    }
+    cr_op o = {.kind = CR_OP_POLY, .pts = pts, .npoints = CR_CIRCLE_POINTS, .color = c};
+    if (d->npages)
+        emit_op(d, d->npages - 1, &o, true); /* its points are in |out| */
 }
 
 int cr_draw_anchor(cr_draw *d, float y)
@@ -634,11 +690,16 @@ const char *cr_draw_tpl_n(cr_draw *d, const char *key, long n, const cr_arg *arg
 
 const char *cr_draw_num(cr_draw *d, long v)
 {
+    bool small = v >= 0 && v < CR_DRAW_MEMO;
+    if (small && d->num_memo[v])
+        return d->num_memo[v];
     char b[32];
-    snprintf(b, sizeof b, "%ld", v);
+    cr_fmt_long(b, v);
     const char *s = cr_arena_strdup(d->tmp, b);
     if (!s)
         d->oom = true;
+    else if (small)
+        d->num_memo[v] = s;
     return s ? s : "";
 }
 
@@ -650,10 +711,17 @@ unsigned cr_round_pct(double v)
 const char *cr_draw_pct(cr_draw *d, double v)
 {
     /* The language's way: "72%" in English, "72 %" (no-break space) in French. */
-    char b[16];
-    snprintf(b, sizeof b, "%u", cr_round_pct(v));
+    unsigned p = cr_round_pct(v);
+    bool small = p < CR_DRAW_MEMO;
+    if (small && d->pct_memo[p])
+        return d->pct_memo[p];
+    char b[32];
+    cr_fmt_long(b, (long)p);
     cr_arg a[] = {{"n", b}};
-    return cr_draw_tpl(d, "number.percent", a, 1);
+    const char *s = cr_draw_tpl(d, "number.percent", a, 1);
+    if (small && !d->oom)
+        d->pct_memo[p] = s;
+    return s;
 }
 
 /* |items| separated by |comma|, the last two by |and_|. */
@@ -726,17 +794,20 @@ size_t cr_draw_wrap(cr_draw *d, cr_face face, float size, const char *s, float w
 void cr_draw_line(cr_draw *d, float x, float y, cr_face face, float size, cr_rgb c,
                   const cr_line *ln)
 {
-    char *s = cr_arena_alloc(d->tmp, ln->len + 2);
+    char *s = cr_arena_alloc_uninit(d->out, ln->len + 2); /* the op's text: the display's */
     if (!s) {
         d->oom = true;
         return;
     }
     memcpy(s, ln->start, ln->len);
     size_t n = ln->len;
-    if (ln->space && n > 0)
+    bool in_face = ln->face;
+    if (ln->space && n > 0) {
         s[n++] = ' ';
+        in_face = in_face && cr_fonts_pick(d->f, face, ' ') == CR_FONT_FACE;
+    }
     s[n] = '\0';
-    cr_draw_text(d, x, y, face, size, c, s);
+    draw_text_n(d, x, y, face, size, c, s, n, in_face, true);
     if (ln->joined)
         d->last.open = false; /* the next line goes on with this word */
 }
@@ -921,7 +992,18 @@ typedef struct cell_line {
     float gap;  /* extra space before this line (between paragraphs) */
     size_t par; /* the cell paragraph it belongs to */
     const char *lang;
+    const char *uri, *text; /* its paragraph's link (cr_cell_par.uri) and whole text */
 } cell_line;
+
+/* A row's cells as cr_table_row draws them: each cell's lines and how it is drawn. */
+struct cr_row_lines {
+    cell_line *lines[CR_TABLE_MAX_COLS];
+    size_t n[CR_TABLE_MAX_COLS];
+    bool pars[CR_TABLE_MAX_COLS];   /* a P per paragraph (see row_draw) */
+    bool center[CR_TABLE_MAX_COLS]; /* cr_cell.center */
+    bool shade;
+    float h; /* the tallest cell's lines (the row's height less its padding) */
+};
 
 static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
 {
@@ -933,7 +1015,7 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
                                  c->par[p].text, w, &lines[p]);
         total += counts[p];
     }
-    cell_line *cl = cr_arena_calloc(d->tmp, total ? total : 1, sizeof *cl);
+    cell_line *cl = cr_arena_alloc_uninit(d->tmp, (total ? total : 1) * sizeof *cl); /* all set */
     if (!cl) {
         d->oom = true;
         *out = NULL;
@@ -949,6 +1031,8 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
             cl[k].gap = (i == 0 && p > 0 && !c->tight) ? SZ_TABLE(d) * 0.5f : 0;
             cl[k].par = p;
             cl[k].lang = c->lang[p];
+            cl[k].uri = c->par[p].uri;
+            cl[k].text = c->par[p].text;
             k++;
         }
     *out = cl;
@@ -959,6 +1043,26 @@ static size_t cell_lines(cr_draw *d, const cr_cell *c, float w, cell_line **out)
 static float line_h(const cr_draw *d, const cell_line *cl)
 {
     return cl->size * TABLE_LEAD(d) + cl->gap;
+}
+
+/* Breaks the lines of row |cells| into |rl|; returns the row's height (unsplit, as drawn). */
+static float row_lines(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade,
+                       struct cr_row_lines *rl)
+{
+    float h = 0;
+    for (size_t c = 0; c < t->ncols; c++) {
+        rl->n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &rl->lines[c]);
+        rl->pars[c] = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]);
+        rl->center[c] = cells[c].center;
+        float hc = 0;
+        for (size_t i = 0; i < rl->n[c]; i++)
+            hc += line_h(d, &rl->lines[c][i]);
+        if (hc > h)
+            h = hc;
+    }
+    rl->shade = shade;
+    rl->h = h;
+    return h + 2 * PAD_Y(d);
 }
 
 void cr_table_columns(cr_draw *d, cr_table *t, const char *name)
@@ -991,12 +1095,13 @@ void cr_table_measure(cr_draw *d, cr_table *t)
 {
     size_t most = 0;
     for (size_t c = 0; c < t->ncols; c++) {
-        cr_line *lines;
         size_t n = cr_draw_wrap(d, CR_FACE_BOLD, header_size(d), t->headers[c],
-                                t->widths[c] - 2 * PAD_X(d), &lines);
+                                t->widths[c] - 2 * PAD_X(d), &t->header_lines[c]);
+        t->header_n[c] = n;
         if (n > most)
             most = n;
     }
+    t->measured = !d->oom;
     t->header_h = (float)most * header_size(d) * TABLE_LEAD(d) + 2 * PAD_Y(d);
 }
 
@@ -1011,9 +1116,11 @@ static void table_header(cr_draw *d, const cr_table *t, bool cells)
     for (size_t c = 0; c < t->ncols; c++) {
         if (cells)
             cr_draw_begin(d, CR_ROLE_TH, NULL);
-        cr_line *lines;
-        size_t n =
-            cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD_X(d), &lines);
+        cr_line *lines = t->header_lines[c];
+        size_t n = t->header_n[c];
+        if (!t->measured)
+            n = cr_draw_wrap(d, CR_FACE_BOLD, size, t->headers[c], t->widths[c] - 2 * PAD_X(d),
+                             &lines);
         for (size_t i = 0; i < n; i++)
             cr_draw_line(d, t->center[c] ? x + (t->widths[c] - lines[i].width) / 2 : x + PAD_X(d),
                          d->y + PAD_Y(d) - 1 + size + (float)i * size * TABLE_LEAD(d), CR_FACE_BOLD,
@@ -1052,34 +1159,59 @@ void cr_table_continue(cr_draw *d, const cr_table *t)
 
 float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells)
 {
-    float h = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        cell_line *lines;
-        size_t n = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines);
-        float hc = 0;
-        for (size_t i = 0; i < n; i++)
-            hc += line_h(d, &lines[i]);
-        if (hc > h)
-            h = hc;
+    struct cr_row_lines rl;
+    return row_lines(d, t, cells, false, &rl);
+}
+
+/* Zeroes what a fill wrote into |cells| (see cr_table_fill: nothing past each cell's npar), so
+ * the next row starts from zeroed cells without clearing all 1.4 KB of each. */
+static void cells_clear(cr_cell *cells, size_t ncols)
+{
+    for (size_t c = 0; c < ncols; c++) {
+        cr_cell *cl = &cells[c];
+        size_t n = cl->npar ? cl->npar : 1;
+        if (n > MAX_PARS)
+            n = MAX_PARS;
+        memset(cl->par, 0, n * sizeof cl->par[0]);
+        memset(cl->lang, 0, n * sizeof cl->lang[0]);
+        memset(cl->size, 0, n * sizeof cl->size[0]);
+        cl->npar = 0;
+        cl->center = cl->tight = false;
     }
-    return h + 2 * PAD_Y(d);
+}
+
+/* The layout's cells for a row's fill, zeroed (NULL when out of memory): zeroed once, then
+ * cleared after each row by cells_clear. */
+static cr_cell *blank_cells(cr_draw *d)
+{
+    if (!d->cells && !(d->cells = cr_arena_calloc(d->tmp, CR_TABLE_MAX_COLS, sizeof *d->cells)))
+        d->oom = true;
+    return d->cells;
 }
 
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data)
 {
     float *h = cr_arena_calloc(d->tmp, n ? n : 1, sizeof *h);
-    if (!h) {
+    /* The rows' lines, kept for cr_table_rows: each row filled and broken once. */
+    struct cr_row_lines *rows = cr_arena_alloc_uninit(d->tmp, (n ? n : 1) * sizeof *rows);
+    if (!h || !rows) {
         d->oom = true;
         return NULL;
     }
-    cr_cell cells[CR_TABLE_MAX_COLS];
-    for (size_t r = 0; r < n && !d->oom; r++) {
+    cr_cell *cells = blank_cells(d);
+    for (size_t r = 0; r < n && cells && !d->oom; r++) {
         bool shade = false;
-        memset(cells, 0, t->ncols * sizeof *cells); /* a cell is 1.4 KB: just the table's */
         fill(d, data, r, cells, &shade);
-        h[r] = cr_table_row_height(d, t, cells);
+        h[r] = row_lines(d, t, cells, shade, &rows[r]);
+        cells_clear(cells, t->ncols);
     }
-    return d->oom ? NULL : h;
+    if (d->oom)
+        return NULL;
+    d->rows = rows;
+    d->rows_h = h;
+    d->rows_t = t;
+    d->rows_n = n;
+    return h;
 }
 
 float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail)
@@ -1090,6 +1222,8 @@ float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, flo
     return lead < cr_draw_page_room(d) ? lead : cr_draw_page_room(d);
 }
 
+static void row_draw(cr_draw *d, const cr_table *t, const struct cr_row_lines *rl);
+
 void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail,
                    cr_table_fill fill, void *data)
 {
@@ -1099,11 +1233,18 @@ void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, floa
     cr_keep_init(d, &kp, h, n, tail, false);
     kp.page = d->npages; /* the header row is on this page: the rows continue under it */
     size_t table = d->ntables++;
-    cr_cell cells[CR_TABLE_MAX_COLS];
-    for (size_t r = 0; r < n && !d->oom; r++) {
-        bool shade = false;
-        memset(cells, 0, t->ncols * sizeof *cells); /* a cell is 1.4 KB: just the table's */
-        fill(d, data, r, cells, &shade);
+    /* The rows cr_table_heights broke for these heights, else filled again here. */
+    const struct cr_row_lines *kept =
+        d->rows_h == h && d->rows_t == t && d->rows_n == n ? d->rows : NULL;
+    cr_cell *cells = kept ? NULL : blank_cells(d);
+    for (size_t r = 0; r < n && (kept || cells) && !d->oom; r++) {
+        struct cr_row_lines rl;
+        if (!kept) {
+            bool shade = false;
+            fill(d, data, r, cells, &shade);
+            row_lines(d, t, cells, shade, &rl);
+            cells_clear(cells, t->ncols);
+        }
         /* A break an earlier pass asked for, when this page keeps enough rows before it. */
         bool asked = false;
         for (size_t b = 0; b < d->nbreaks; b++)
@@ -1116,29 +1257,29 @@ void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, floa
             pg->table = table;
             pg->row = r;
         }
-        cr_table_row(d, t, cells, shade);
+        row_draw(d, t, kept ? &kept[r] : &rl);
         cr_keep_placed(d, &kp);
     }
+    if (kept)
+        d->rows = NULL, d->rows_h = NULL, d->rows_t = NULL, d->rows_n = 0;
 }
 
 void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shade)
 {
+    struct cr_row_lines rl;
+    row_lines(d, t, cells, shade, &rl);
+    row_draw(d, t, &rl);
+}
+
+static void row_draw(cr_draw *d, const cr_table *t, const struct cr_row_lines *rl)
+{
     const cr_layout_spec *sp = d->sp;
-    cell_line *lines[CR_TABLE_MAX_COLS];
-    size_t n[CR_TABLE_MAX_COLS], next[CR_TABLE_MAX_COLS];
-    float h = 0;
-    for (size_t c = 0; c < t->ncols; c++) {
-        n[c] = cell_lines(d, &cells[c], t->widths[c] - 2 * PAD_X(d), &lines[c]);
-        next[c] = 0;
-        float hc = 0;
-        for (size_t i = 0; i < n[c]; i++)
-            hc += line_h(d, &lines[c][i]);
-        if (hc > h)
-            h = hc;
-    }
+    cell_line *const *lines = rl->lines;
+    const size_t *n = rl->n;
+    size_t next[CR_TABLE_MAX_COLS] = {0};
     if (d->oom)
         return;
-    h += 2 * PAD_Y(d);
+    float h = rl->h + 2 * PAD_Y(d);
     float page_room = d->bottom - d->top - t->header_h - SZ_BODY(d) * 2;
     if (d->y + h > d->bottom && h <= page_room)
         cr_table_continue(d, t);
@@ -1159,15 +1300,15 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
         }
         float rh = used + 2 * PAD_Y(d);
         cr_draw_begin(d, CR_ROLE_TR, NULL);
-        if (shade)
+        if (rl->shade)
             cr_draw_rect(d, d->x0, d->y, d->x1 - d->x0, rh, sp->shade);
         float x = d->x0;
         for (size_t c = 0; c < t->ncols; c++) {
             float y = d->y + PAD_Y(d);
             /* A P per paragraph (one open), when there are several or one in another language. */
-            bool pars = cells[c].npar > 1 || (cells[c].npar == 1 && cells[c].lang[0]), open = false;
+            bool pars = rl->pars[c], open = false;
             bool started = false;
-            const cr_cell_par *link = NULL; /* the linked paragraph being drawn */
+            const cell_line *link = NULL; /* a line of the linked paragraph being drawn */
             float link_y = 0;
             cr_draw_begin(d, CR_ROLE_TD, NULL);
             while (next[c] < n[c]) {
@@ -1187,15 +1328,15 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
                         cr_draw_begin_lang(d, CR_ROLE_P, NULL, cl->lang);
                         open = true;
                     }
-                    if (cells[c].par[cl->par].uri) {
-                        link = &cells[c].par[cl->par];
+                    if (cl->uri) {
+                        link = cl;
                         link_y = y + cl->gap;
                         cr_draw_begin(d, CR_ROLE_LINK, NULL);
                     }
                     started = true;
                 }
                 y += cl->gap;
-                float tx = cells[c].center ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD_X(d);
+                float tx = rl->center[c] ? x + (t->widths[c] - cl->line.width) / 2 : x + PAD_X(d);
                 cr_draw_line(d, tx, y + cl->size, cl->face, cl->size, cl->color, &cl->line);
                 y += cl->size * TABLE_LEAD(d);
                 next[c]++;

@@ -48,6 +48,8 @@ typedef struct cr_break {
 } cr_break;
 
 #define CR_MAX_BREAKS 32
+#define CR_DRAW_MEMO 128
+#define CR_CIRCLE_POINTS 24 /* a circle is drawn as a polygon of this many points */
 
 typedef struct cr_draw {
     const cr_catalog *cat;
@@ -55,7 +57,8 @@ typedef struct cr_draw {
     const cr_strings *st;
     const cr_fonts *f;
     const cr_peers *peers;
-    cr_arena *tmp;          /* scratch strings, freed with the layout */
+    cr_arena *tmp; /* scratch strings, freed with the layout */
+    cr_arena *out; /* the ops' strings and points, handed over to the display (cr_draw_finish) */
     cr_layout_cache *cache; /* line breaks measured (cr_draw_use_cache) */
     bool own_cache;         /* |cache| is the layout's own, freed with it */
     cr_error *err;
@@ -74,10 +77,26 @@ typedef struct cr_draw {
         bool set;
         unsigned long bounds; /* d->bounds when it was drawn */
         size_t page, op;      /* its last op */
-        float x_end, y, size;
+        float x, y, size;
+        const char *text; /* the run drawn at x, |len| bytes, in |face| */
+        size_t len;
+        cr_face face;
+        bool measured; /* x_end is known (measured when a word boundary first needs it) */
+        float x_end;
         bool open; /* it ends in no space and no line break joins it to the next */
     } last;
-    size_t ntables;                 /* tables drawn with cr_table_rows so far */
+    /* cr_draw_num and cr_draw_pct of 0 .. CR_DRAW_MEMO - 1, made once per layout (in |tmp|). */
+    const char *num_memo[CR_DRAW_MEMO], *pct_memo[CR_DRAW_MEMO];
+    bool circle_made; /* circle_cos and circle_sin hold the unit circle (cr_draw_circle) */
+    float circle_cos[CR_CIRCLE_POINTS], circle_sin[CR_CIRCLE_POINTS];
+    size_t ntables; /* tables drawn with cr_table_rows so far */
+    /* The rows cr_table_heights filled and broke last (its heights |rows_h|, table |rows_t|,
+     * |rows_n| rows), drawn by the cr_table_rows of the same heights without filling them again. */
+    struct cr_cell *cells; /* a row's cells for its fill: zeroed between rows (blank_cells) */
+    const struct cr_row_lines *rows;
+    const float *rows_h;
+    const void *rows_t;
+    size_t rows_n;
     cr_break breaks[CR_MAX_BREAKS]; /* earlier breaks, from cr_draw_balance */
     size_t nbreaks;
 } cr_draw;
@@ -304,6 +323,9 @@ typedef struct cr_table {
     bool center[CR_TABLE_MAX_COLS]; /* headers centred over their column (for centred values) */
     const char *title;              /* for the "continued" heading after a page break */
     float header_h;                 /* set once by cr_table_measure, used on every page and row */
+    bool measured;                  /* cr_table_measure broke the headers into these lines: */
+    cr_line *header_lines[CR_TABLE_MAX_COLS];
+    size_t header_n[CR_TABLE_MAX_COLS];
 } cr_table;
 
 /* Sets |t|'s column widths (its ncols set) from the layout file's table |name|, scaled from the
@@ -327,13 +349,17 @@ void cr_table_row(cr_draw *d, const cr_table *t, const cr_cell *cells, bool shad
 /* The height of a row of |cells| (as cr_table_row draws it unsplit). */
 float cr_table_row_height(cr_draw *d, const cr_table *t, const cr_cell *cells);
 
-/* Fills |cells| (zeroed, ncols of them) for row |row| and says whether the row is shaded. */
+/* Fills |cells| (zeroed, ncols of them) for row |row| and says whether the row is shaded. It
+ * writes no paragraph of a cell at or past the npar it sets (the next row's cells are zeroed
+ * only up to there). */
 typedef void (*cr_table_fill)(cr_draw *d, void *data, size_t row, cr_cell *cells, bool *shade);
 
 /* A table's |n| rows from |fill|, kept together across page breaks (cr_keep, |tail| the height
  * of what follows the table on the last row's page): their heights, once, in the scratch arena
  * (NULL when out of memory), then cr_table_lead for what must fit under the table's heading
- * (its header row and first rows), then cr_table_begin, cr_table_rows, cr_table_end. */
+ * (its header row and first rows), then cr_table_begin, cr_table_rows, cr_table_end. The rows
+ * filled and broken for the heights are kept: cr_table_rows given those heights (the next table
+ * measured) draws them without calling |fill| again (a fill has no effect but its cells). */
 float *cr_table_heights(cr_draw *d, const cr_table *t, size_t n, cr_table_fill fill, void *data);
 float cr_table_lead(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail);
 void cr_table_rows(cr_draw *d, const cr_table *t, const float *h, size_t n, float tail,

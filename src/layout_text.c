@@ -13,39 +13,54 @@
 #include "fonts_internal.h"
 #include "text.h"
 
+#define TPL_ARGS 16 /* arguments whose lengths are measured once (more: measured each time) */
+
 const char *cr_tpl(cr_arena *a, const cr_strings *s, const char *key, const cr_arg *args, size_t n)
 {
     const char *t = cr_strings_get(s, key);
     if (!t)
         t = key;
-    size_t cap = strlen(t) + 1;
-    for (size_t i = 0; i < n; i++)
-        cap += args[i].value ? strlen(args[i].value) * 4 : 0; /* a name may repeat */
-    char *out = cr_arena_alloc(a, cap);
+    size_t tlen = strlen(t), cap = tlen + 1;
+    size_t name_len[TPL_ARGS], value_len[TPL_ARGS];
+    for (size_t i = 0; i < n; i++) {
+        size_t vl = args[i].value ? strlen(args[i].value) : 0;
+        if (i < TPL_ARGS) {
+            name_len[i] = strlen(args[i].name);
+            value_len[i] = vl;
+        }
+        cap += vl * 4; /* a name may repeat */
+    }
+    char *out = cr_arena_alloc_uninit(a, cap); /* written up to its NUL */
     if (!out)
         return NULL;
     char *w = out;
-    for (const char *p = t; *p;) {
-        if (*p == '{') {
-            const char *end = strchr(p, '}');
-            bool done = false;
-            for (size_t i = 0; end && i < n; i++) {
-                size_t len = strlen(args[i].name);
-                if ((size_t)(end - p - 1) == len && strncmp(p + 1, args[i].name, len) == 0) {
-                    size_t vl = args[i].value ? strlen(args[i].value) : 0;
-                    if ((size_t)(w - out) + vl + strlen(end) + 1 > cap)
-                        return NULL; /* cannot happen with the sizing above */
-                    memcpy(w, args[i].value ? args[i].value : "", vl);
-                    w += vl;
-                    p = end + 1;
-                    done = true;
-                    break;
-                }
+    const char *p = t, *stop = t + tlen;
+    while (p < stop) {
+        /* The text up to the next brace as it is. */
+        const char *brace = memchr(p, '{', (size_t)(stop - p));
+        size_t plain = brace ? (size_t)(brace - p) : (size_t)(stop - p);
+        memcpy(w, p, plain);
+        w += plain;
+        p += plain;
+        if (!brace)
+            break;
+        const char *end = memchr(p, '}', (size_t)(stop - p));
+        bool done = false;
+        for (size_t i = 0; end && i < n; i++) {
+            size_t len = i < TPL_ARGS ? name_len[i] : strlen(args[i].name);
+            if ((size_t)(end - p - 1) == len && memcmp(p + 1, args[i].name, len) == 0) {
+                size_t vl = i < TPL_ARGS ? value_len[i] : args[i].value ? strlen(args[i].value) : 0;
+                if ((size_t)(w - out) + vl + (size_t)(stop - end) + 1 > cap)
+                    return NULL; /* cannot happen with the sizing above */
+                memcpy(w, args[i].value ? args[i].value : "", vl);
+                w += vl;
+                p = end + 1;
+                done = true;
+                break;
             }
-            if (done)
-                continue;
         }
-        *w++ = *p++;
+        if (!done)
+            *w++ = *p++; /* a brace that opens no argument: as it is */
     }
     *w = '\0';
     return out;
@@ -78,6 +93,25 @@ const char *cr_plural_key(cr_arena *a, const cr_strings *s, const char *key, lon
         return NULL;
     snprintf(one, size, "%s.one", key);
     return cr_strings_get(s, one) ? one : key;
+}
+
+char *cr_fmt_long(char *buf, long v)
+{
+    char rev[24];
+    size_t n = 0;
+    /* In unsigned arithmetic, so that LONG_MIN has its digits too. */
+    unsigned long u = v < 0 ? 0ul - (unsigned long)v : (unsigned long)v;
+    do {
+        rev[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    char *w = buf;
+    if (v < 0)
+        *w++ = '-';
+    while (n)
+        *w++ = rev[--n];
+    *w = '\0';
+    return buf;
 }
 
 const char *cr_fmt_int(cr_arena *a, const cr_strings *s, long v)
@@ -130,10 +164,18 @@ static bool has_hard_break(const char *text, size_t len)
 }
 
 /* The greedy line breaking of cr_wrap, without the cache. */
+/* Whether every character of |text| is in |face|'s own font (see cr_line.face). */
+static bool face_only(const cr_fonts *f, cr_face face, const char *text, size_t len)
+{
+    unsigned font;
+    return len == 0 || (cr_fonts_run(f, face, text, len, &font) == len && font == CR_FONT_FACE);
+}
+
 static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size, const char *text,
                         size_t len, float maxw, cr_line **lines)
 {
     *lines = NULL;
+    bool in_face = face_only(f, face, text, len);
     /* A text that fits one line and has no hard break is that line, whatever its break
      * opportunities: every candidate line below is a prefix of it, no wider (advances are not
      * negative), so the greedy loop would take the last. Most table cells are such texts. */
@@ -150,7 +192,8 @@ static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size
             cr_line *one = cr_arena_alloc(a, sizeof *one);
             if (!one)
                 return 0;
-            *one = (cr_line){.start = text + first, .len = stop - first, .width = w};
+            *one =
+                (cr_line){.start = text + first, .len = stop - first, .width = w, .face = in_face};
             *lines = one;
             return first < len; /* no line at all when it is only spaces */
         }
@@ -238,6 +281,7 @@ static size_t wrap_text(cr_arena *a, const cr_fonts *f, cr_face face, float size
             gap |= text[k] == ' ' || text[k] == '\n';
         out[n].space = start < len && gap;
         out[n].joined = start < len && !gap;
+        out[n].face = in_face;
         n++;
     }
     if (out == stack_lines) {
@@ -274,6 +318,7 @@ typedef struct cache_entry {
     uint32_t len, nlines;
     float size, maxw;
     cr_face face;
+    bool in_face;        /* the lines' cr_line.face (the same for every line of a text) */
     cached_line lines[]; /* then the text, |len| bytes */
 } cache_entry;
 
@@ -417,6 +462,7 @@ static void cache_put(cr_layout_cache *c, cache_entry **set, uint64_t hash, cr_f
     e->size = size;
     e->maxw = maxw;
     e->face = face;
+    e->in_face = n > 0 && lines[0].face;
     for (size_t i = 0; i < n; i++)
         e->lines[i] = (cached_line){(uint32_t)(lines[i].start - text), (uint32_t)lines[i].len,
                                     lines[i].width, lines[i].space, lines[i].joined};
@@ -441,13 +487,13 @@ size_t cr_wrap_cached(cr_layout_cache *c, cr_arena *a, const cr_fonts *f, cr_fac
             continue;
         c->st.hits++;
         e->used = c->clock;
-        cr_line *out = cr_arena_alloc(a, (e->nlines ? e->nlines : 1) * sizeof *out);
+        cr_line *out = cr_arena_alloc_uninit(a, (e->nlines ? e->nlines : 1) * sizeof *out);
         *lines = out;
         if (!out)
             return 0;
         for (size_t i = 0; i < e->nlines; i++)
-            out[i] = (cr_line){text + e->lines[i].off, e->lines[i].len, e->lines[i].width,
-                               e->lines[i].space, e->lines[i].joined};
+            out[i] = (cr_line){text + e->lines[i].off, e->lines[i].len,    e->lines[i].width,
+                               e->lines[i].space,      e->lines[i].joined, e->in_face};
         return e->nlines;
     }
     c->st.misses++;

@@ -30,6 +30,9 @@ bool cr_plural_one(const cr_strings *s, long n);
  * that key, else |key| itself (the other form). Allocated in |a|; NULL when out of memory. */
 const char *cr_plural_key(cr_arena *a, const cr_strings *s, const char *key, long n);
 
+/* |v| in decimal digits (as "%ld" prints it) into |buf| (at least 21 bytes); returns |buf|. */
+char *cr_fmt_long(char *buf, long v);
+
 /* An integer with the language's thousands separator ("7,743,955"). */
 const char *cr_fmt_int(cr_arena *a, const cr_strings *s, long v);
 
@@ -45,6 +48,8 @@ typedef struct cr_line {
      * with no space (a break after a hyphen or slash, between ideographs, or inside a word
      * too long for a line). Neither on the last line. */
     bool space, joined;
+    bool face; /* every character of the text is in the face's own font (cr_fonts_run gives one
+                * run of it): drawn as one op, with no run to split */
 } cr_line;
 
 /* Breaks |text| into lines no wider than |maxw| at |size| points in |face|. Lines are slices of

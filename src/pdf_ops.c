@@ -26,6 +26,7 @@ static bool reserve(cr_ops *o, size_t n)
     char *q = realloc(o->p, cap);
     if (!q) {
         o->oom = true;
+        o->cap = o->n; /* sticky: cr_ops_raw's inline path finds no room either */
         return false;
     }
     o->p = q;
@@ -33,17 +34,12 @@ static bool reserve(cr_ops *o, size_t n)
     return true;
 }
 
-void cr_ops_raw(cr_ops *o, const char *s, size_t n)
+void cr_ops_raw_grow(cr_ops *o, const char *s, size_t n)
 {
     if (n == 0 || !reserve(o, n))
         return;
     memcpy(o->p + o->n, s, n);
     o->n += n;
-}
-
-void cr_ops_str(cr_ops *o, const char *s)
-{
-    cr_ops_raw(o, s, strlen(s));
 }
 
 /* |mag| (>= 0) as an integer part and |decimals| digits of fraction |frac| (< 10^decimals),
@@ -92,6 +88,17 @@ void cr_ops_num(cr_ops *o, double v, int decimals)
     if (units == 0)
         neg = false; /* never "-0" */
     put_fixed(o, neg, units / scale[decimals], units % scale[decimals], decimals);
+}
+
+void cr_ops_uint(cr_ops *o, unsigned long v)
+{
+    char d[24];
+    size_t k = sizeof d;
+    do {
+        d[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    cr_ops_raw(o, d + k, sizeof d - k);
 }
 
 void cr_ops_cents(cr_ops *o, long hundredths)

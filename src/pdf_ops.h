@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct cr_ops {
     char *p;
@@ -24,15 +25,32 @@ typedef struct cr_ops {
 /* Frees the buffer (the struct itself is the caller's). */
 void cr_ops_free(cr_ops *o);
 
-/* Appends |n| bytes as they are. */
-void cr_ops_raw(cr_ops *o, const char *s, size_t n);
+/* cr_ops_raw when the buffer must grow (or is out of memory). */
+void cr_ops_raw_grow(cr_ops *o, const char *s, size_t n);
+
+/* Appends |n| bytes as they are. Inline: the renderer appends some 10,000 pieces per report. */
+static inline void cr_ops_raw(cr_ops *o, const char *s, size_t n)
+{
+    if (n && n <= o->cap - o->n) { /* capacity > 0: o->p is a buffer; oom leaves cap as it was */
+        memcpy(o->p + o->n, s, n);
+        o->n += n;
+        return;
+    }
+    cr_ops_raw_grow(o, s, n);
+}
 
 /* Appends the NUL-terminated |s| as it is. */
-void cr_ops_str(cr_ops *o, const char *s);
+static inline void cr_ops_str(cr_ops *o, const char *s)
+{
+    cr_ops_raw(o, s, strlen(s));
+}
 
 /* Appends |v| rounded to |decimals| (0..4) decimals, trailing zeros and a trailing point left out,
  * never "-0", then a space. Values beyond +-1e9 are clamped (no page coordinate comes near). */
 void cr_ops_num(cr_ops *o, double v, int decimals);
+
+/* Appends the whole number |v| in decimal, with no space after it (object numbers, MCIDs). */
+void cr_ops_uint(cr_ops *o, unsigned long v);
 
 /* Appends |hundredths| / 100 (exact), then a space. */
 void cr_ops_cents(cr_ops *o, long hundredths);

@@ -173,7 +173,9 @@ typedef struct obj {
      * A dropped object (the number libharu writes a stream's length into) becomes free. */
     bool compress, dropped;
     size_t dict, dict_end, len_key, len_end, data, data_len, len_obj;
-    size_t value; /* 1 + the index of its value in the caller's values, or 0 */
+    size_t value;   /* 1 + the index of its value in the caller's values, or 0 */
+    size_t svalue;  /* 1 + the index of its data in the caller's streams or deflated, or 0 */
+    bool sdeflated; /* that data is in |deflated|, compressed already */
 } obj;
 
 /* Parses a decimal number at *p (no sign), at most |maxd| digits. */
@@ -224,6 +226,18 @@ static int by_id(const void *a, const void *b)
 {
     const obj *x = a, *y = b;
     return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Sorts |o| by |cmp| unless it is in that order already: libharu writes its objects in the order
+ * of their numbers, so both orders are usually the one the xref table gives (and glibc's qsort
+ * copies the 130-byte entries about even when nothing moves). */
+static void sort_objs(obj *o, size_t n, int (*cmp)(const void *, const void *))
+{
+    for (size_t i = 1; i < n; i++)
+        if (cmp(&o[i - 1], &o[i]) > 0) {
+            qsort(o, n, sizeof *o, cmp);
+            return;
+        }
 }
 
 /* Reads the xref table and trailer of |in|: the objects (sorted by id) and /Root, /Info. false
@@ -290,16 +304,25 @@ static bool read_objects(const unsigned char *in, size_t len, obj **objs, size_t
     }
     if (n == 0)
         goto bad;
-    qsort(o, n, sizeof *o, by_offset);
+    sort_objs(o, n, by_offset);
     for (size_t i = 0; i < n; i++) {
         o[i].end = i + 1 < n ? o[i + 1].off : xo;
         const unsigned char *s = in + o[i].off, *e = in + o[i].end;
-        char head[40];
-        int hl = snprintf(head, sizeof head, "%zu 0 obj", o[i].id);
-        if (hl <= 0 || e - s < hl || memcmp(s, head, (size_t)hl) != 0)
+        const unsigned char *b = s, *last = NULL;
+        size_t head_id;
+        if (!number(&b, e, 20, &head_id) || head_id != o[i].id || e - b < 6 ||
+            memcmp(b, " 0 obj", 6) != 0)
             goto bad;
-        const unsigned char *b = s + hl, *last = NULL;
-        for (const unsigned char *q = b; q < e;) { /* the last "endobj" of the span */
+        b += 6;
+        /* The last "endobj" of the span: libharu ends every object with one, followed only by a
+         * line end, so it is found from the end of the span (a stream's data is not scanned). */
+        const unsigned char *t = e;
+        while (t > b && (t[-1] == '\r' || t[-1] == '\n' || t[-1] == ' '))
+            t--;
+        bool at_end = t - b >= 6 && memcmp(t - 6, "endobj", 6) == 0;
+        if (at_end)
+            last = t - 6;
+        for (const unsigned char *q = b; !at_end && q < e;) { /* else search the span */
             const unsigned char *hit = memmem(q, (size_t)(e - q), "endobj", 6);
             if (!hit)
                 break;
@@ -317,8 +340,9 @@ static bool read_objects(const unsigned char *in, size_t len, obj **objs, size_t
             goto bad;
         o[i].body = (size_t)(b - in);
         o[i].body_end = (size_t)(be - in);
-        /* Streams stay where they are (and so does anything that mentions one). */
-        o[i].packed = !memmem(b, (size_t)(be - b), "stream", 6);
+        /* Streams stay where they are: a stream's body ends with "endstream" (no other value
+         * can end so but a name, which would only keep that object out of the object stream). */
+        o[i].packed = be - b < 9 || memcmp(be - 9, "endstream", 9) != 0;
     }
     *objs = o;
     *nobjs = n;
@@ -410,11 +434,21 @@ static void plan_stream(const unsigned char *in, obj *o, size_t i, const size_t 
     x->len_obj = len_obj;
 }
 
-/* The stream object |x| written with its data compressed. */
+/* The stream object |x| written with its data compressed: its own, or the caller's. */
 static void put_compressed(obuf *res, const unsigned char *in, const obj *x,
+                           const cr_pdf_values *streams, const cr_pdf_values *deflated,
                            struct libdeflate_compressor *c, obuf *z)
 {
-    deflate_bytes(c, in + x->data, x->data_len, z);
+    if (x->svalue && x->sdeflated) {
+        const cr_pdf_value *v = &deflated->v[x->svalue - 1];
+        z->n = 0;
+        put(z, deflated->text + v->off, v->len);
+    } else if (x->svalue) {
+        const cr_pdf_value *v = &streams->v[x->svalue - 1];
+        deflate_bytes(c, (const unsigned char *)streams->text + v->off, v->len, z);
+    } else {
+        deflate_bytes(c, in + x->data, x->data_len, z);
+    }
     put_num(res, x->id, " 0 obj\n");
     put(res, in + x->dict, x->len_key - x->dict);
     put(res, in + x->len_end, x->dict_end - x->len_end);
@@ -434,6 +468,44 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
                              const cr_pdf_value *values, size_t nvalues, unsigned char **out,
                              size_t *out_len, cr_error *err)
 {
+    cr_pdf_values objs = {.text = text, .v = values, .n = nvalues};
+    return cr_pdf_pack_all(in, len, &objs, NULL, NULL, out, out_len, err);
+}
+
+cr_status cr_pdf_deflate(const unsigned char *in, size_t n, int level, unsigned char **out,
+                         size_t *out_len, cr_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    struct libdeflate_compressor *c = libdeflate_alloc_compressor(level);
+    obuf z = {0};
+    if (c)
+        deflate_bytes(c, in, n, &z);
+    libdeflate_free_compressor(c);
+    if (!c || z.oom) {
+        free(z.p);
+        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    }
+    *out = z.p;
+    *out_len = z.n;
+    return CR_OK;
+}
+
+cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                          unsigned char **out, size_t *out_len, cr_error *err)
+{
+    return cr_pdf_pack_add(in, len, objs, streams, deflated, NULL, out, out_len, err);
+}
+
+cr_status cr_pdf_pack_add(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                          const cr_pdf_values *added, unsigned char **out, size_t *out_len,
+                          cr_error *err)
+{
+    const char *text = objs ? objs->text : NULL;
+    const cr_pdf_value *values = objs ? objs->v : NULL;
+    size_t nvalues = objs ? objs->n : 0;
     *out = NULL;
     *out_len = 0;
     /* PDF 1.5 or later, and offsets that fit the 4 bytes of the xref stream's entries. */
@@ -473,6 +545,29 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
         }
         x->value = v + 1;
     }
+    for (int kind = 0; kind < 2; kind++) { /* the caller's stream data */
+        const cr_pdf_values *sv = kind ? deflated : streams;
+        for (size_t v = 0; sv && v < sv->n; v++) {
+            size_t id = sv->v[v].id;
+            obj *x = id < size && index_of[id] != SIZE_MAX ? &o[index_of[id]] : NULL;
+            if (!x || !x->compress || x->data_len != 0 || x->svalue) {
+                free(index_of);
+                libdeflate_free_compressor(c);
+                free(o);
+                return CR_OK;
+            }
+            x->svalue = v + 1;
+            x->sdeflated = kind == 1;
+        }
+    }
+    size_t nadded = added ? added->n : 0;
+    for (size_t v = 0; v < nadded; v++)
+        if (added->v[v].id != size + v) {
+            free(index_of);
+            libdeflate_free_compressor(c);
+            free(o);
+            return CR_OK;
+        }
     for (size_t i = 0; i < n; i++)
         if (o[i].compress && o[i].len_obj && index_of[o[i].len_obj] != SIZE_MAX) {
             obj *l = &o[index_of[o[i].len_obj]];
@@ -482,7 +577,8 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
     free(index_of);
 
     obuf res = {0}, hdr = {0}, bodies = {0}, z = {0};
-    size_t stm = size, xref = size + 1, k = 0; /* the two new objects' numbers */
+    /* The new objects' numbers: the added ones, the object stream, the xref stream. */
+    size_t stm = size + nadded, xref = stm + 1, k = 0;
     /* The object stream: "id offset" pairs, then the values. At most 65535 (the index field). */
     for (size_t i = 0; i < n; i++) {
         if (!o[i].packed)
@@ -500,6 +596,21 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
             put_min(&bodies, in + o[i].body, o[i].body_end - o[i].body);
         put(&bodies, "\n", 1);
     }
+    if (k + nadded > 65535) { /* the added objects have no other place */
+        free(hdr.p);
+        free(bodies.p);
+        free(o);
+        libdeflate_free_compressor(c);
+        return CR_OK;
+    }
+    size_t added_index = k;
+    for (size_t v = 0; v < nadded; v++) {
+        put_num(&hdr, added->v[v].id, " ");
+        put_num(&hdr, bodies.n, " ");
+        put(&bodies, added->text + added->v[v].off, added->v[v].len);
+        put(&bodies, "\n", 1);
+    }
+    k += nadded;
     size_t first = hdr.n;
     put(&hdr, bodies.p, bodies.n);
     deflate_into(c, &hdr, &z);
@@ -513,7 +624,7 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
             continue;
         o[i].new_off = res.n;
         if (o[i].compress) {
-            put_compressed(&res, in, &o[i], c, &zs);
+            put_compressed(&res, in, &o[i], streams, deflated, c, &zs);
         } else if (o[i].value) { /* past the object stream's 65535: an object of its own */
             put_num(&res, o[i].id, " 0 obj\n");
             put(&res, text + values[o[i].value - 1].off, values[o[i].value - 1].len);
@@ -528,10 +639,14 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
     put_stream(&res, stm, dict, &z);
     size_t xref_off = res.n;
 
-    qsort(o, n, sizeof *o, by_id);
+    sort_objs(o, n, by_id);
+    /* The xref stream's rows with the PNG "Up" predictor (each row the difference from the
+     * one above, after a filter-type byte 2): consecutive entries differ in a byte or two, so
+     * 1.6 KB compressed becomes 0.4 KB (gold-city). */
     obuf rows = {0};
     size_t j = 0;
-    for (size_t id = 0; id < size + 2; id++) {
+    unsigned char above[7] = {0};
+    for (size_t id = 0; id < xref + 1; id++) {
         unsigned char row[7] = {0};
         size_t f2 = 0, f3 = 0;
         if (id == 0) {
@@ -543,6 +658,10 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
             f2 = o[j].packed ? stm : o[j].new_off;
             f3 = o[j].packed ? o[j].index : 0;
             j++;
+        } else if (id >= size && id < size + nadded) {
+            row[0] = 2;
+            f2 = stm;
+            f3 = added_index + (id - size);
         } else if (id == stm || id == xref) {
             row[0] = 1;
             f2 = id == stm ? stm_off : xref_off;
@@ -553,17 +672,24 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
         row[4] = (unsigned char)f2;
         row[5] = (unsigned char)(f3 >> 8);
         row[6] = (unsigned char)f3;
-        put(&rows, row, sizeof row);
+        unsigned char up[1 + sizeof row] = {2};
+        for (size_t b = 0; b < sizeof row; b++)
+            up[1 + b] = (unsigned char)(row[b] - above[b]);
+        memcpy(above, row, sizeof row);
+        put(&rows, up, sizeof up);
     }
     deflate_into(c, &rows, &z);
-    char xdict[160];
+    char xdict[224];
     if (info)
         snprintf(xdict, sizeof xdict,
-                 "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R", size + 2, root,
-                 info);
+                 "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R /Info %zu 0 R "
+                 "/DecodeParms <</Columns 7 /Predictor 12>>",
+                 xref + 1, root, info);
     else
-        snprintf(xdict, sizeof xdict, "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R", size + 2,
-                 root);
+        snprintf(xdict, sizeof xdict,
+                 "/Type /XRef /Size %zu /W [1 4 2] /Root %zu 0 R "
+                 "/DecodeParms <</Columns 7 /Predictor 12>>",
+                 xref + 1, root);
     put_stream(&res, xref, xdict, &z);
     put_str(&res, "startxref\n");
     put_num(&res, xref_off, "\n%%EOF\n");

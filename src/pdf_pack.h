@@ -53,4 +53,36 @@ cr_status cr_pdf_pack_values(const unsigned char *in, size_t len, const char *te
                              const cr_pdf_value *values, size_t n, unsigned char **out,
                              size_t *out_len, cr_error *err);
 
+/* Values of one kind given by the caller: |n| objects, each |len| bytes at |off| of |text|. */
+typedef struct cr_pdf_values {
+    const char *text;
+    const cr_pdf_value *v;
+    size_t n;
+} cr_pdf_values;
+
+/* cr_pdf_pack_values with, besides the placeholder objects' values (|objs|), the data of stream
+ * objects (|streams|): libharu wrote each of these as an empty stream (the page content, which
+ * the renderer writes itself, so libharu neither copies it in nor out), and the data given goes
+ * out compressed in its place; |deflated| likewise, with data that is compressed already (zlib
+ * format: font programs compressed once per process), written as it is. Any may be NULL. An id
+ * of |streams| or |deflated| that is not an empty, unfiltered stream of |in| gives CR_OK with *out
+ * NULL, as an unknown placeholder does. */
+cr_status cr_pdf_pack_all(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                          unsigned char **out, size_t *out_len, cr_error *err);
+
+/* cr_pdf_pack_all with new objects besides |in|'s: |added| gives the values of objects |in| does
+ * not have, numbered on from its last (the k-th has id N + k, N being |in|'s xref size: the
+ * structure tree's elements, which need no object in libharu), all in the object stream. An id
+ * out of that order gives CR_OK with *out NULL. */
+cr_status cr_pdf_pack_add(const unsigned char *in, size_t len, const cr_pdf_values *objs,
+                          const cr_pdf_values *streams, const cr_pdf_values *deflated,
+                          const cr_pdf_values *added, unsigned char **out, size_t *out_len,
+                          cr_error *err);
+
+/* Compresses |n| bytes at |in| in the zlib format at libdeflate |level| (1..12) into *out
+ * (malloc'd, caller frees), *out_len. CR_ENOMEM. */
+cr_status cr_pdf_deflate(const unsigned char *in, size_t n, int level, unsigned char **out,
+                         size_t *out_len, cr_error *err);
+
 #endif

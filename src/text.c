@@ -20,21 +20,63 @@ static size_t lead_length(unsigned c)
                                     : 0;
 }
 
+/* Whether one of the 8 bytes of |w| (all below 0x80) is below 0x20 (a control character, tab and
+ * line ends included: those take the byte-wise path). */
+static bool has_low_byte(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    return ((w - 0x20 * ones) & ~w & highs) != 0;
+}
+
+/* Whether one of the 8 bytes of |w| (all below 0x80) is DEL (0x7f). */
+static bool has_del(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t x = w ^ (0x7f * ones);
+    return ((x - ones) & ~x & highs) != 0;
+}
+
+long cr_utf8_line(const char *buf, size_t at)
+{
+    long ln = 1;
+    for (const char *p = buf, *end = buf + at; (p = memchr(p, '\n', (size_t)(end - p)));)
+        ln++, p++;
+    return ln;
+}
+
+bool cr_ascii_only(const char *buf, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, buf + i, sizeof w);
+        if (w & 0x8080808080808080u)
+            return false;
+    }
+    for (; i < len; i++)
+        if ((unsigned char)buf[i] >= 0x80)
+            return false;
+    return true;
+}
+
 bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
 {
     const unsigned char *s = (const unsigned char *)buf;
-    long ln = 1;
     size_t i = 0;
     while (i < len) {
-        unsigned c = s[i];
-        if (c == '\n') {
-            ln++;
-            i++;
-            continue;
+        /* The usual case, printable ASCII: eight bytes at a time. */
+        if (len - i >= 8) {
+            uint64_t w;
+            memcpy(&w, s + i, sizeof w);
+            if (!(w & 0x8080808080808080u) && !has_low_byte(w) && !has_del(w)) {
+                i += 8;
+                continue;
+            }
         }
+        unsigned c = s[i];
         if (c < 0x80) {
-            if ((c < 0x20 && c != '\t' && c != '\r') || c == 0x7f) {
-                *line = ln;
+            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f) {
+                *line = cr_utf8_line(buf, i);
                 *what = "control character";
                 return false;
             }
@@ -46,12 +88,12 @@ bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what)
         utf8proc_ssize_t n = need ? utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp)
                                   : UTF8PROC_ERROR_INVALIDUTF8;
         if (n <= 0) {
-            *line = ln;
+            *line = cr_utf8_line(buf, i);
             *what = need && len - i < need ? "truncated UTF-8 sequence" : "invalid UTF-8";
             return false;
         }
         if (cp >= 0x80 && cp <= 0x9f) {
-            *line = ln;
+            *line = cr_utf8_line(buf, i);
             *what = "control character";
             return false;
         }

@@ -14,6 +14,12 @@
  * and C1). On failure returns false and sets *line (1-based) and *what to a short reason. */
 bool cr_utf8_check(const char *buf, size_t len, long *line, const char **what);
 
+/* Whether the |len| bytes at |buf| are all ASCII (below 0x80). */
+bool cr_ascii_only(const char *buf, size_t len);
+
+/* The 1-based line of byte |at| of |buf|: one plus the line feeds before it. */
+long cr_utf8_line(const char *buf, size_t at);
+
 /* Decodes one code point at *p (NUL-terminated, already checked) and advances *p past it; a byte
  * that starts no well-formed sequence decodes as U+FFFD and is skipped alone. The library's one
  * UTF-8 decoder, with cr_utf8_check (both wrap utf8proc_iterate). */

@@ -87,12 +87,9 @@ static bool is_invisible(uint32_t cp)
 static char *clean_text(const char *s, uint32_t *removed, bool *oom)
 {
     *removed = 0;
-    bool ascii = true;
-    for (const char *p = s; *p; p++)
-        ascii &= (unsigned char)*p < 0x80;
-    if (ascii)
-        return NULL; /* the usual case: nothing to normalise */
     size_t n = strlen(s);
+    if (cr_ascii_only(s, n))
+        return NULL; /* the usual case: nothing to normalise */
     char *stripped = malloc(n + 1);
     if (!stripped) {
         *oom = true;
@@ -130,7 +127,7 @@ static char *clean_text(const char *s, uint32_t *removed, bool *oom)
  * characters (&#x85;): check every attribute value and text node of the tree. Text is also put in
  * Normalization Form C (a name typed decomposed, as macOS keyboards do, is the same name) and
  * stripped of invisible formatting characters, with a warning naming the line. */
-static bool check_chars(xmlNodePtr n, long line, const char *name, cr_error *err)
+static bool check_chars(xmlNodePtr n, long line, bool refs, const char *name, cr_error *err)
 {
     for (; n; n = n->next) {
         const xmlChar *content = NULL;
@@ -139,7 +136,8 @@ static bool check_chars(xmlNodePtr n, long line, const char *name, cr_error *err
         if (content) {
             long at;
             const char *what;
-            if (!cr_utf8_check((const char *)content, strlen((const char *)content), &at, &what)) {
+            if (refs &&
+                !cr_utf8_check((const char *)content, strlen((const char *)content), &at, &what)) {
                 cr_error_set(err, CR_EINPUT, name, line, "%s in text", what);
                 return false;
             }
@@ -163,10 +161,10 @@ static bool check_chars(xmlNodePtr n, long line, const char *name, cr_error *err
         if (n->type == XML_ELEMENT_NODE) {
             long el = cr_xml_line(n);
             for (xmlAttrPtr a = n->properties; a; a = a->next) {
-                if (!check_chars(a->children, el, name, err))
+                if (!check_chars(a->children, el, refs, name, err))
                     return false;
             }
-            if (!check_chars(n->children, el, name, err))
+            if (!check_chars(n->children, el, refs, name, err))
                 return false;
         }
     }
@@ -207,20 +205,16 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
 static bool prescan(const char *buf, size_t len, const char *name, cr_error *err)
 {
     const char *p = buf, *end = buf + len;
-    long line = 1;
     unsigned long elements = 0;
-    while (p < end) {
-        char c = *p++;
-        if (c == '\n')
-            line++;
-        if (c != '<' || p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) ||
-            *p == '<')
+    /* Lines are counted only for a message (cr_utf8_line): the tags are found with memchr. */
+    while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
+        p++;
+        if (p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) || *p == '<')
             continue;
         const char *tag = p;
-        long tag_line = line;
         if (++elements > CR_XML_MAX_ELEMENTS) {
-            cr_error_set(err, CR_EINPUT, name, tag_line, "more than %d elements in one document",
-                         CR_XML_MAX_ELEMENTS);
+            cr_error_set(err, CR_EINPUT, name, cr_utf8_line(buf, (size_t)(tag - buf)),
+                         "more than %d elements in one document", CR_XML_MAX_ELEMENTS);
             return false;
         }
         while (p < end && !xml_space(*p) && *p != '>' && *p != '/' && *p != '<')
@@ -229,7 +223,6 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
         unsigned natt = 0, nns = 0;
         while (p < end && *p != '>' && *p != '<') {
             if (xml_space(*p) || *p == '/' || *p == '=') {
-                line += *p == '\n';
                 p++;
                 continue;
             }
@@ -243,23 +236,24 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
             if (ns ? ++nns > CR_XML_MAX_NAMESPACES : ++natt > CR_XML_MAX_ATTRIBUTES) {
                 char shown[48];
                 tag_name(tag, tag_len, shown, sizeof shown);
-                cr_error_set(err, CR_EINPUT, name, tag_line, "element <%s> has more than %d %s",
-                             shown, ns ? CR_XML_MAX_NAMESPACES : CR_XML_MAX_ATTRIBUTES,
+                cr_error_set(err, CR_EINPUT, name, cr_utf8_line(buf, (size_t)(tag - buf)),
+                             "element <%s> has more than %d %s", shown,
+                             ns ? CR_XML_MAX_NAMESPACES : CR_XML_MAX_ATTRIBUTES,
                              ns ? "namespace declarations" : "attributes");
                 return false;
             }
             while (p < end && xml_space(*p))
-                line += *p++ == '\n';
+                p++;
             if (p == end || *p != '=')
                 continue;
             p++;
             while (p < end && xml_space(*p))
-                line += *p++ == '\n';
+                p++;
             if (p == end || (*p != '"' && *p != '\''))
                 continue;
             char quote = *p++;
             while (p < end && *p != quote && *p != '<')
-                line += *p++ == '\n';
+                p++;
             if (p < end && *p == quote)
                 p++;
         }
@@ -267,7 +261,139 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
     return true;
 }
 
-xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *err)
+struct cr_xml_reader {
+    xmlParserCtxtPtr ctxt; /* NULL until the first document */
+    xmlSchemaValidCtxtPtr valid[CR_SCHEMA_COUNT];
+    cr_xml_reader *next; /* in the pool's idle list */
+};
+
+/* Readers kept idle per cr_schemas: one per thread that reads, a few spare. */
+enum { POOL_MAX_IDLE = 64 };
+
+/* A reused context keeps its name dictionary, so a document's names are looked up among the
+ * names of the documents read before it. The cap (CR_XML_MAX_NAMES_BYTES) is on the dictionary's
+ * pools, which grow fourfold, so a fresh dictionary reaches it only after holding more than 6 KB
+ * of strings. A document read in a reused dictionary that holds at most DICT_SURE bytes
+ * afterwards therefore had at most that many of its own: a fresh one would not have reached the
+ * cap either, and the outcome (document or message) is the same. Past DICT_SURE it is read again
+ * in a fresh context, and a dictionary past DICT_KEEP is not reused. Documents of our formats
+ * intern well under 1 KB, the same names each time. */
+enum { DICT_KEEP = 2048, DICT_SURE = 4096 };
+
+static void reader_free(cr_xml_reader *r)
+{
+    if (!r)
+        return;
+    if (r->ctxt)
+        xmlFreeParserCtxt(r->ctxt);
+    for (int k = 0; k < CR_SCHEMA_COUNT; k++)
+        if (r->valid[k])
+            xmlSchemaFreeValidCtxt(r->valid[k]);
+    free(r);
+}
+
+/* An idle reader of |s|, else a new one; NULL (read without one) when out of memory. The pool is
+ * only ever tried (trylock), never waited for: a busy pool means a new reader, and a process forked
+ * while another thread held the lock (a service's worker) reads with new readers instead of
+ * waiting forever for a lock no thread of its own will release. */
+static cr_xml_reader *reader_take(const cr_schemas *s)
+{
+    cr_xml_pool *pool = s->pool;
+    cr_xml_reader *r = NULL;
+    if (pthread_mutex_trylock(&pool->lock) == 0) {
+        if (pool->idle) {
+            r = pool->idle;
+            pool->idle = r->next;
+            pool->nidle--;
+        }
+        pthread_mutex_unlock(&pool->lock);
+    }
+    return r ? r : calloc(1, sizeof *r);
+}
+
+/* Gives |r| back to |s|'s pool, or frees it (pool full or busy). */
+static void reader_give(const cr_schemas *s, cr_xml_reader *r)
+{
+    if (!r)
+        return;
+    cr_xml_pool *pool = s->pool;
+    bool kept = false;
+    if (pthread_mutex_trylock(&pool->lock) == 0) {
+        kept = pool->nidle < POOL_MAX_IDLE;
+        if (kept) {
+            r->next = pool->idle;
+            pool->idle = r;
+            pool->nidle++;
+        }
+        pthread_mutex_unlock(&pool->lock);
+    }
+    if (!kept)
+        reader_free(r);
+}
+
+/* A parser context set up for our formats, or NULL when out of memory. */
+static xmlParserCtxtPtr new_ctxt(void)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return NULL;
+    /* libxml2 interns every name (and short or blank texts) in a dictionary whose hash table
+     * stops growing at some 8,000 buckets: 500,000 distinct element names in 4 MiB took it 4 s,
+     * quadratically. Its strings are capped here at CR_XML_MAX_NAMES_BYTES (a real document of
+     * any of our formats uses under 1 KB): past that the parser stops (on_parse_error says why). */
+    xmlDictSetLimit(ctxt->dict, CR_XML_MAX_NAMES_BYTES);
+    ctxt->sax->serror = on_parse_error;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->externalSubset = on_doctype;
+    ctxt->sax->entityDecl = on_entity_decl;
+    ctxt->sax->resolveEntity = NULL;
+    /* Comments and processing instructions never make nodes: nothing reads them, and text split
+     * by thousands of them into thousands of nodes costs the schema validator quadratic time
+     * (it joins an element's text nodes one strcat at a time). Without them the text around
+     * arrives as one node, grown in place. */
+    ctxt->sax->comment = NULL;
+    ctxt->sax->processingInstruction = NULL;
+    return ctxt;
+}
+
+/* libxml2 over the bytes, in |ctxt|: the document, or NULL with its one error in |err|. */
+static xmlDocPtr run_parser(xmlParserCtxtPtr ctxt, const char *buf, size_t len, const char *name,
+                            cr_error *err)
+{
+    parse_state st = {.name = name, .err = err, .failed = false, .dict = ctxt->dict};
+    ctxt->_private = &st;
+    /* NONET: never fetch; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. BIG_LINES: real lines. */
+    int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
+    if (!st.failed && (!doc || !ctxt->wellFormed)) {
+        cr_error_set(err, CR_EINPUT, name, ctxt->input ? ctxt->input->line : 0, "malformed XML");
+        st.failed = true;
+    }
+    if (!st.failed && (doc->intSubset || doc->extSubset)) {
+        cr_error_set(err, CR_EINPUT, name, 1, "DOCTYPE declarations are not allowed");
+        st.failed = true;
+    }
+    ctxt->_private = NULL;
+    if (st.failed && doc) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
+/* Whether "&#" occurs in the |len| bytes at |buf|. */
+static bool has_char_ref(const char *buf, size_t len)
+{
+    for (const char *p = buf, *end = buf + len; (p = memchr(p, '&', (size_t)(end - p))); p++)
+        if (end - p > 1 && p[1] == '#')
+            return true;
+    return false;
+}
+
+/* cr_xml_parse in |r|'s context when it has one that may be reused (see DICT_SURE), else in a
+ * fresh one, kept in |r| for the next document when the document was read without a problem. */
+static xmlDocPtr parse_with(cr_xml_reader *r, const char *buf, size_t len, const char *name,
+                            cr_error *err)
 {
     long line;
     const char *what;
@@ -282,48 +408,48 @@ xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *
     }
     if (!prescan(buf, len, name, err))
         return NULL;
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (!ctxt) {
+    xmlDocPtr doc = NULL;
+    xmlParserCtxtPtr ctxt = r ? r->ctxt : NULL;
+    if (r)
+        r->ctxt = NULL;
+    if (ctxt && xmlDictGetUsage(ctxt->dict) <= DICT_KEEP) {
+        cr_error first;
+        cr_error_init(&first);
+        doc = run_parser(ctxt, buf, len, name, &first);
+        if (xmlDictGetUsage(ctxt->dict) <= DICT_SURE) {
+            if (!doc) /* the one problem, as a fresh context would have reported it */
+                cr_error_set(err, first.code, first.file[0] ? first.file : NULL, first.line, "%s",
+                             first.message);
+            goto parsed;
+        }
+        if (doc) /* doubtful: read again in a fresh context */
+            xmlFreeDoc(doc);
+    }
+    if (ctxt)
+        xmlFreeParserCtxt(ctxt);
+    if (!(ctxt = new_ctxt())) {
         cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
         return NULL;
     }
-    /* libxml2 interns every name (and short or blank texts) in a dictionary whose hash table
-     * stops growing at some 8,000 buckets: 500,000 distinct element names in 4 MiB took it 4 s,
-     * quadratically. Its strings are capped here at CR_XML_MAX_NAMES_BYTES (a real document of
-     * any of our formats uses under 1 KB): past that the parser stops (on_parse_error says why). */
-    xmlDictSetLimit(ctxt->dict, CR_XML_MAX_NAMES_BYTES);
-    parse_state st = {.name = name, .err = err, .failed = false, .dict = ctxt->dict};
-    ctxt->_private = &st;
-    ctxt->sax->serror = on_parse_error;
-    ctxt->sax->internalSubset = on_doctype;
-    ctxt->sax->externalSubset = on_doctype;
-    ctxt->sax->entityDecl = on_entity_decl;
-    ctxt->sax->resolveEntity = NULL;
-    /* Comments and processing instructions never make nodes: nothing reads them, and text split
-     * by thousands of them into thousands of nodes costs the schema validator quadratic time
-     * (it joins an element's text nodes one strcat at a time). Without them the text around
-     * arrives as one node, grown in place. */
-    ctxt->sax->comment = NULL;
-    ctxt->sax->processingInstruction = NULL;
-    /* NONET: never fetch; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. BIG_LINES: real lines. */
-    int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
-    if (!st.failed && (!doc || !ctxt->wellFormed)) {
-        cr_error_set(err, CR_EINPUT, name, ctxt->input ? ctxt->input->line : 0, "malformed XML");
-        st.failed = true;
-    }
-    if (!st.failed && (doc->intSubset || doc->extSubset)) {
-        cr_error_set(err, CR_EINPUT, name, 1, "DOCTYPE declarations are not allowed");
-        st.failed = true;
-    }
-    if (!st.failed && !check_chars(xmlDocGetRootElement(doc), 1, name, err))
-        st.failed = true;
-    if (st.failed && doc) {
+    doc = run_parser(ctxt, buf, len, name, err);
+parsed:
+    if (r && doc && xmlDictGetUsage(ctxt->dict) <= DICT_KEEP)
+        r->ctxt = ctxt;
+    else
+        xmlFreeParserCtxt(ctxt);
+    /* The raw bytes passed the UTF-8 check; only a character reference (&#...;) can put another
+     * character in the tree, so without one the tree's text needs no second check. */
+    bool refs = has_char_ref(buf, len);
+    if (doc && !check_chars(xmlDocGetRootElement(doc), 1, refs, name, err)) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
-    xmlFreeParserCtxt(ctxt);
     return doc;
+}
+
+xmlDocPtr cr_xml_parse(const char *buf, size_t len, const char *name, cr_error *err)
+{
+    return parse_with(NULL, buf, len, name, err);
 }
 
 typedef struct valid_state {
@@ -344,21 +470,34 @@ static void on_valid_error(void *ctx, xmlErrorPtr e)
                  e->message ? e->message : "does not match the schema");
 }
 
-bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind, const char *name,
-                     cr_error *err)
+/* cr_xml_validate with |r|'s validation context for |kind| (kept there after a valid document). */
+static bool validate_with(cr_xml_reader *r, xmlDocPtr doc, const cr_schemas *s,
+                          enum cr_schema_kind kind, const char *name, cr_error *err)
 {
-    xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(s->schema[kind]);
-    if (!v) {
+    xmlSchemaValidCtxtPtr v = r ? r->valid[kind] : NULL;
+    if (r)
+        r->valid[kind] = NULL;
+    if (!v && !(v = xmlSchemaNewValidCtxt(s->schema[kind]))) {
         cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
         return false;
     }
     valid_state st = {.name = name, .err = err, .reported = 0};
     xmlSchemaSetValidStructuredErrors(v, on_valid_error, &st);
     int rc = xmlSchemaValidateDoc(v, doc);
-    xmlSchemaFreeValidCtxt(v);
+    xmlSchemaSetValidStructuredErrors(v, NULL, NULL);
+    if (r && rc == 0)
+        r->valid[kind] = v;
+    else
+        xmlSchemaFreeValidCtxt(v);
     if (rc != 0 && st.reported == 0)
         cr_error_set(err, CR_EINPUT, name, 0, "does not match the schema");
     return rc == 0;
+}
+
+bool cr_xml_validate(xmlDocPtr doc, const cr_schemas *s, enum cr_schema_kind kind, const char *name,
+                     cr_error *err)
+{
+    return validate_with(NULL, doc, s, kind, name, err);
 }
 
 size_t cr_xml_max_bytes(enum cr_schema_kind kind)
@@ -382,54 +521,83 @@ xmlDocPtr cr_xml_load(const char *buf, size_t len, const char *name, const cr_sc
                      cr_xml_max_bytes(kind));
         return NULL;
     }
-    xmlDocPtr doc = cr_xml_parse(buf, len, name, err);
+    cr_xml_reader *r = reader_take(s);
+    xmlDocPtr doc = parse_with(r, buf, len, name, err);
     if (!doc)
-        return NULL;
-    xmlNodePtr r = xmlDocGetRootElement(doc);
-    if (!r || !cr_xml_is(r, root)) {
-        cr_error_set(err, CR_EINPUT, name, r ? cr_xml_line(r) : 1,
+        goto done;
+    xmlNodePtr root_el = xmlDocGetRootElement(doc);
+    if (!root_el || !cr_xml_is(root_el, root)) {
+        cr_error_set(err, CR_EINPUT, name, root_el ? cr_xml_line(root_el) : 1,
                      "expected a <%s> document, found <%s>", root,
-                     r ? (const char *)r->name : "nothing");
+                     root_el ? (const char *)root_el->name : "nothing");
         xmlFreeDoc(doc);
-        return NULL;
+        doc = NULL;
+        goto done;
     }
-    if (!cr_xml_validate(doc, s, kind, name, err)) {
+    if (!validate_with(r, doc, s, kind, name, err)) {
         xmlFreeDoc(doc);
-        return NULL;
+        doc = NULL;
     }
+done:
+    reader_give(s, r);
     return doc;
+}
+
+/* The value libxml2 would return for |n| (an attribute or element) when it is held as one text
+ * node, or no children at all (""): without copying it. NULL otherwise (entity references or
+ * several nodes: ask libxml2). */
+static const xmlChar *single_text(xmlNodePtr n)
+{
+    xmlNodePtr t = n->children;
+    if (!t)
+        return (const xmlChar *)"";
+    if (!t->next && (t->type == XML_TEXT_NODE || t->type == XML_CDATA_SECTION_NODE))
+        return t->content ? t->content : (const xmlChar *)"";
+    return NULL;
+}
+
+/* |v| copied into |a| with whitespace collapsed; frees |v| when |owned|. */
+static const char *squeezed(cr_arena *a, const xmlChar *v, bool owned, bool *oom)
+{
+    char *copy = cr_arena_strdup(a, (const char *)v);
+    if (owned)
+        xmlFree((xmlChar *)v);
+    if (!copy) {
+        *oom = true;
+        return NULL;
+    }
+    cr_text_squeeze(copy);
+    return copy;
 }
 
 const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom)
 {
+    /* xmlGetNoNsProp's search (no DTD defaults: a DOCTYPE is refused), without its copy. */
+    for (xmlAttrPtr p = node->properties; p; p = p->next) {
+        if (p->ns || !xmlStrEqual(p->name, (const xmlChar *)attr))
+            continue;
+        const xmlChar *v = single_text((xmlNodePtr)p);
+        if (v)
+            return squeezed(a, v, false, oom);
+        break;
+    }
     xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)attr);
     if (!v)
         return NULL;
-    char *copy = cr_arena_strdup(a, (const char *)v);
-    xmlFree(v);
-    if (!copy) {
-        *oom = true;
-        return NULL;
-    }
-    cr_text_squeeze(copy);
-    return copy;
+    return squeezed(a, v, true, oom);
 }
 
 const char *cr_xml_text(cr_arena *a, xmlNodePtr node, bool *oom)
 {
-    xmlChar *v = xmlNodeGetContent(node);
-    if (!v) {
+    const xmlChar *v = node->type == XML_ELEMENT_NODE ? single_text(node) : NULL;
+    if (v)
+        return squeezed(a, v, false, oom);
+    xmlChar *owned = xmlNodeGetContent(node);
+    if (!owned) {
         *oom = true;
         return NULL;
     }
-    char *copy = cr_arena_strdup(a, (const char *)v);
-    xmlFree(v);
-    if (!copy) {
-        *oom = true;
-        return NULL;
-    }
-    cr_text_squeeze(copy);
-    return copy;
+    return squeezed(a, owned, true, oom);
 }
 
 long cr_xml_line(xmlNodePtr node)
@@ -487,6 +655,8 @@ cr_schemas *cr_schemas_load(const char *dir, cr_error *err)
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
         return NULL;
     }
+    s->pool = &s->pool_store;
+    pthread_mutex_init(&s->pool->lock, NULL);
     for (int k = 0; k < CR_SCHEMA_COUNT; k++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, files[k]);
@@ -522,6 +692,12 @@ void cr_schemas_free(cr_schemas *s)
     for (int k = 0; k < CR_SCHEMA_COUNT; k++)
         if (s->schema[k])
             xmlSchemaFree(s->schema[k]);
+    while (s->pool->idle) {
+        cr_xml_reader *r = s->pool->idle;
+        s->pool->idle = r->next;
+        reader_free(r);
+    }
+    pthread_mutex_destroy(&s->pool->lock);
     free(s);
 }
 

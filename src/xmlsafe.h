@@ -9,6 +9,7 @@
 #ifndef CR_XMLSAFE_H
 #define CR_XMLSAFE_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -31,8 +32,23 @@ enum cr_schema_kind {
     CR_SCHEMA_COUNT
 };
 
+/* libxml2's per-document state kept for the next document: a parser context (with its name
+ * dictionary) and a schema validation context per format. One thread uses one at a time. */
+typedef struct cr_xml_reader cr_xml_reader;
+
+/* The idle readers of a cr_schemas, shared by the threads that read with it. */
+typedef struct cr_xml_pool {
+    pthread_mutex_t lock;
+    cr_xml_reader *idle;
+    unsigned nidle;
+} cr_xml_pool;
+
 struct cr_schemas {
     xmlSchemaPtr schema[CR_SCHEMA_COUNT];
+    /* The compiled schemas are read-only; the pool is what reading changes (so it is reached
+     * through a pointer: a const cr_schemas is shared by threads). Points to |pool_store|. */
+    cr_xml_pool *pool;
+    cr_xml_pool pool_store;
 };
 
 /* Parses |len| bytes named |name| into a document (caller frees with xmlFreeDoc). */

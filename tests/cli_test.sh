@@ -539,5 +539,18 @@ t_peers_vocabulary() {
 }
 check "peers file: band ids in lower case like every output; an older file with upper-case ids gives the same report" t_peers_vocabulary
 
+# Outputs get the mode any new file of the user gets (0666, 0777 for a folder, less the umask),
+# not mkstemp's 0600: the library creates its temporaries with that mode rather than reading
+# the umask (which means setting it, process-wide).
+t_output_modes() {
+    local args=("$COHORT/gold-city.submission.xml" --audit "$COHORT/gold-city.audit.xml" --cohort "$COHORT")
+    (umask 022 && "$CR" render "${args[@]}" -o "$TMP/m022.pdf" 2>/dev/null) &&
+        (umask 077 && "$CR" render "${args[@]}" -o "$TMP/m077.pdf" 2>/dev/null) &&
+        (umask 027 && "$CR" render "${args[@]}" --format png -o "$TMP/m027.png" 2>/dev/null) || return 1
+    [ "$(stat -c %a "$TMP/m022.pdf")" = 644 ] && [ "$(stat -c %a "$TMP/m077.pdf")" = 600 ] &&
+        [ "$(stat -c %a "$TMP/m027.png")" = 750 ] && [ "$(stat -c %a "$TMP/m027.png/1.png")" = 640 ]
+}
+check "outputs: mode 0666/0777 less the umask (022, 077, 027), never mkstemp's 0600" t_output_modes
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

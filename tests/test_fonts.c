@@ -128,6 +128,37 @@ static void test_pick(void **st)
     cr_fonts_free(bare);
 }
 
+/* cr_fonts_run over ASCII (which it skips eight bytes at a time) stops exactly where the first
+ * character of another font than the first's is, wherever it falls: each character's font from
+ * cr_fonts_pick is the reference. */
+static void test_run_ascii(void **st)
+{
+    state *s = *st;
+    const cr_fonts *f = s->base.env.fonts;
+    const char *const others[] = {"\x7F", "\xC3\xA9", "\xE2\x89\xA5", "\xE6\x9D\xB1", "\x01"};
+    for (size_t o = 0; o < sizeof others / sizeof *others; o++)
+        for (size_t at = 0; at < 24; at++) {
+            char t[64];
+            snprintf(t, sizeof t, "%.*s%s%s", (int)at, "The quick brown fox jumps", others[o],
+                     " over");
+            size_t len = strlen(t);
+            unsigned font;
+            size_t n = cr_fonts_run(f, CR_FACE_REGULAR, t, len, &font);
+            /* The reference: character by character. */
+            const char *p = t;
+            unsigned first = cr_fonts_pick(f, CR_FACE_REGULAR, cr_utf8_next(&p));
+            size_t want = (size_t)(p - t);
+            while (want < len) {
+                const char *q = t + want;
+                if (cr_fonts_pick(f, CR_FACE_REGULAR, cr_utf8_next(&q)) != first)
+                    break;
+                want = (size_t)(q - t);
+            }
+            assert_int_equal(font, first);
+            assert_int_equal(n, want);
+        }
+}
+
 /* Widths: a text measures as the sum of its runs, each in its own font; ignorable characters have
  * no width; Latin text measures exactly as before (the face alone). */
 static void test_width_and_runs(void **st)
@@ -359,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_width_and_runs),
         cmocka_unit_test(test_wrap_keeps_marks),
         cmocka_unit_test(test_display_runs),
+        cmocka_unit_test(test_run_ascii),
         cmocka_unit_test(test_check_inputs),
         cmocka_unit_test(test_backends),
         cmocka_unit_test(test_bad_font_index),

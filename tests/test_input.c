@@ -1183,6 +1183,114 @@ static void test_many_names(void **state)
     free(names);
 }
 
+/* The outcome of one submission read with |schemas|: NULL-ness, code, line and message. */
+typedef struct outcome {
+    bool ok;
+    cr_error err;
+} outcome;
+
+static outcome read_with(const fixture *f, const cr_schemas *schemas, const char *s)
+{
+    outcome o;
+    cr_error_init(&o.err);
+    cr_submission *sub = cr_submission_parse(s, strlen(s), "r.xml", f->catalog, schemas, &o.err);
+    o.ok = sub != NULL;
+    cr_submission_free(sub);
+    return o;
+}
+
+/* A submission whose DM3 response holds |n| distinct elements <eK/>, K from |first|. */
+static char *with_names(const fixture *f, int first, int n)
+{
+    char *names = malloc((size_t)n * 16 + 64);
+    assert_non_null(names);
+    size_t used = (size_t)sprintf(names, "criterion=\"DM3\" answer=\"yes\"><evidence>");
+    for (int i = 0; i < n; i++)
+        used += (size_t)sprintf(names + used, "<e%d/>", first + i);
+    sprintf(names + used, "</evidence></response>");
+    char *s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", names);
+    free(names);
+    return s;
+}
+
+/* The schemas keep each thread's parser context (and its dictionary of names) from one document
+ * to the next. Whatever came before, a document must read exactly as in a fresh context: the
+ * same document or the same problem at the same line, the names cap included. Each document is
+ * read after all the ones before it with the fixture's schemas, and alone with new ones. */
+static void test_reused_reader_same_outcome(void **state)
+{
+    const fixture *f = *state;
+    enum { NDOCS = 12 };
+    char *docs[NDOCS];
+    int k = 0;
+    docs[k++] = valid_submission(f, "");
+    docs[k++] = with_names(f, 0, 300); /* ~2 KB of names: invalid evidence, dictionary kept? */
+    docs[k++] = valid_submission(f, "");
+    docs[k++] = with_names(f, 300, 500); /* past the dictionary kept, read again */
+    docs[k++] = with_names(f, 0, 6000);  /* tens of KB of names, near the cap */
+    docs[k++] = with_names(f, 0, 9000);  /* past the cap */
+    docs[k++] = with_names(f, 0, 20000); /* far past it */
+    docs[k++] = edit(valid_submission(f, ""), "<submission", "<!DOCTYPE x []><submission");
+    docs[k++] = edit(valid_submission(f, ""), "</responses>", "</response>");
+    docs[k++] = edit(valid_submission(f, ""), "Testville", "Test&#x1;ville");
+    docs[k++] = edit(valid_submission(f, ""), "Testville", "Test\xe2\x80\x8bville");
+    docs[k++] = valid_submission(f, "");
+    assert_int_equal(k, NDOCS);
+    for (int i = 0; i < NDOCS; i++) {
+        outcome reused = read_with(f, f->schemas, docs[i]);
+        cr_error err;
+        cr_error_init(&err);
+        cr_schemas *fresh_schemas = cr_schemas_load(CR_TEST_ASSETS "/schemas", &err);
+        assert_non_null(fresh_schemas);
+        outcome fresh = read_with(f, fresh_schemas, docs[i]);
+        cr_schemas_free(fresh_schemas);
+        if (reused.ok != fresh.ok || reused.err.code != fresh.err.code ||
+            reused.err.line != fresh.err.line || strcmp(reused.err.message, fresh.err.message))
+            fail_msg("document %d: reused %d %ld %s, fresh %d %ld %s", i, reused.ok,
+                     reused.err.line, reused.err.message, fresh.ok, fresh.err.line,
+                     fresh.err.message);
+    }
+    /* Near the cap, after a valid document with 200 attribute names of its own: a dictionary
+     * that still held them would reach the cap sooner than a fresh one. */
+    enum { PRIMES = 200, PER = 50 };
+    char *prime = valid_submission(f, "");
+    for (int r = 0; r < PRIMES / PER; r++) {
+        char attrs[PER * 16 + 32], code[32];
+        size_t used = 0;
+        for (int a = 0; a < PER; a++)
+            used += (size_t)snprintf(attrs + used, sizeof attrs - used, "p%d=\"x\" ", r * PER + a);
+        snprintf(code, sizeof code, "criterion=\"DM%d\"", r + 1);
+        snprintf(attrs + used, sizeof attrs - used, "%s", code);
+        prime = edit(prime, code, attrs);
+    }
+    unsigned differ = 0, capped_runs = 0;
+    for (int n = 13400; n <= 13800; n += 20) { /* the cap falls at about 13,600 */
+        char *s = with_names(f, 0, n);
+        assert_true(read_with(f, f->schemas, prime).ok);
+        outcome reused = read_with(f, f->schemas, s);
+        cr_error err;
+        cr_error_init(&err);
+        cr_schemas *fresh_schemas = cr_schemas_load(CR_TEST_ASSETS "/schemas", &err);
+        assert_non_null(fresh_schemas);
+        outcome fresh = read_with(f, fresh_schemas, s);
+        cr_schemas_free(fresh_schemas);
+        differ +=
+            reused.err.line != fresh.err.line || strcmp(reused.err.message, fresh.err.message);
+        capped_runs += strstr(fresh.err.message, "too many different") != NULL;
+        free(s);
+    }
+    free(prime);
+    assert_int_equal(differ, 0);
+    assert_true(capped_runs > 0); /* the sweep crosses the cap */
+    /* The cases are what they claim: valid ones read, the last name cases hit the cap. */
+    assert_true(read_with(f, f->schemas, docs[0]).ok);
+    outcome capped = read_with(f, f->schemas, docs[6]);
+    assert_false(capped.ok);
+    assert_non_null(strstr(capped.err.message, "too many different element or attribute names"));
+    for (int i = 0; i < NDOCS; i++)
+        free(docs[i]);
+}
+
 /* ---- several problems at once ---- */
 
 typedef struct seen {
@@ -1472,6 +1580,7 @@ int main(void)
         cmocka_unit_test(test_audit_huge_comment),
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_every_problem_reported),
+        cmocka_unit_test(test_reused_reader_same_outcome),
         cmocka_unit_test(test_samples_load),
         cmocka_unit_test(test_accents_survive),
         cmocka_unit_test(test_whitespace_collapsed),

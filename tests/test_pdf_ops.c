@@ -47,6 +47,10 @@ static void test_numbers(void **state)
     assert_string_equal(take(&o), "-12.05 ");
     cr_ops_cents(&o, 5410);
     assert_string_equal(take(&o), "54.1 ");
+    cr_ops_uint(&o, 0);
+    assert_string_equal(take(&o), "0");
+    cr_ops_uint(&o, 4294967295ul);
+    assert_string_equal(take(&o), "4294967295");
     cr_ops_free(&o);
 }
 

@@ -16,6 +16,7 @@
 #include "certreport/render.h"
 #include "pdf_pack.h"
 #include "dlist.h"
+#include "fonts_internal.h"
 
 static const char *const FACE_FILES[CR_FACE_COUNT] = {
     "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "NotoSans-Italic.ttf", "NotoSans-BoldItalic.ttf"};
@@ -473,18 +474,82 @@ static void test_reproducible(void **st)
     cr_display_free(d);
 }
 
+/* One page of |s| in the regular face. */
+static cr_display *one_text(const char *s)
+{
+    cr_dlist l;
+    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
+    add(&l, (cr_op){.kind = CR_OP_PAGE});
+    text(&l, CR_FACE_REGULAR, 56, 100, 11, s);
+    cr_display *d = cr_dlist_finish(&l);
+    assert_non_null(d);
+    return d;
+}
+
+/* The font programs cr_fonts keeps (fonts_internal.h): a hit gives the file a miss gave, byte
+ * for byte; another glyph set is another entry; the bound holds (emptied, never passed). */
+static void test_font_cache(void **st)
+{
+    state *s = *st;
+    cr_fonts_embed_set_bound(s->fonts, CR_FONTS_EMBED_BOUND); /* empty */
+    cr_fonts_embed_stats s0 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s0.entries, 0);
+    cr_display *d = one_text(SAMPLE), *d2 = one_text("Quebec, Zurich: 0123456789");
+    cr_buffer a = {0}, b = {0}, c = {0};
+    render_checked(d, s->fonts, &a, CR_TEST_TMP "/test_render_pdf_cache_miss.pdf");
+    cr_fonts_embed_stats s1 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s1.misses, s0.misses + 1);
+    assert_int_equal(s1.hits, s0.hits);
+    assert_int_equal(s1.entries, 1);
+    assert_true(s1.bytes > 0 && s1.bytes <= s1.bound);
+    render_checked(d, s->fonts, &b, CR_TEST_TMP "/test_render_pdf_cache_hit.pdf");
+    cr_fonts_embed_stats s2 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s2.hits, s1.hits + 1);
+    assert_int_equal(s2.entries, 1);
+    assert_int_equal(a.len, b.len);
+    assert_memory_equal(a.data, b.data, a.len);
+
+    /* Other glyphs: a miss, a second entry. */
+    render_ok(d2, s->fonts, &c);
+    cr_fonts_embed_stats s3 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s3.misses, s2.misses + 1);
+    assert_int_equal(s3.entries, 2);
+    cr_buffer_free(&c);
+
+    /* A bound of one entry: the second one empties the cache first. */
+    cr_fonts_embed_set_bound(s->fonts, s1.bytes);
+    render_ok(d, s->fonts, &c);
+    cr_buffer_free(&c);
+    render_ok(d2, s->fonts, &c);
+    cr_fonts_embed_stats s4 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s4.entries, 1);
+    assert_true(s4.bytes <= s4.bound);
+    cr_buffer_free(&c);
+
+    /* Nothing kept (bound 0): every render a miss, the same file. */
+    cr_fonts_embed_set_bound(s->fonts, 0);
+    render_ok(d, s->fonts, &c);
+    cr_fonts_embed_stats s5 = cr_fonts_embed_stats_get(s->fonts);
+    assert_int_equal(s5.entries, 0);
+    assert_int_equal(s5.bytes, 0);
+    assert_int_equal(c.len, a.len);
+    assert_memory_equal(c.data, a.data, a.len);
+    cr_fonts_embed_set_bound(s->fonts, CR_FONTS_EMBED_BOUND);
+
+    cr_buffer_free(&a);
+    cr_buffer_free(&b);
+    cr_buffer_free(&c);
+    cr_display_free(d);
+    cr_display_free(d2);
+}
+
 /* A document in CP1252 and one face embeds that face only, as a simple font (no CID font, no
  * UTF-8 encoder). */
 static void test_only_what_is_used(void **st)
 {
     state *s = *st;
     require_tool("pdffonts", "poppler-utils");
-    cr_dlist l;
-    assert_true(cr_dlist_init(&l, 595.28f, 841.89f));
-    add(&l, (cr_op){.kind = CR_OP_PAGE});
-    text(&l, CR_FACE_REGULAR, 56, 100, 11, SAMPLE);
-    cr_display *d = cr_dlist_finish(&l);
-    assert_non_null(d);
+    cr_display *d = one_text(SAMPLE);
     cr_buffer out = {0};
     render_ok(d, s->fonts, &out);
     const char *path = CR_TEST_TMP "/test_render_pdf_simple.pdf";
@@ -881,7 +946,8 @@ static void test_tagged_document(void **st)
     assert_contains(o, "/Type /StructTreeRoot", "catalog");
     assert_contains(o, "/ParentTreeNextKey 4", "structure root (2 pages, 2 links)");
     assert_contains(o, "/S /Figure", "figure");
-    assert_contains(o, "/Alt <feff00500072006f006d006500640069006f", "figure alt text, UTF-16");
+    /* PDFDocEncoding (é is its byte 0xE9), not UTF-16: every character has a byte there. */
+    assert_contains(o, "/Alt (Promedio: Colombia 41 %, M\351xico 38 %)", "figure alt text");
     assert_int_equal(count(o, "/O /Table\n    /Scope /Column"), 2); /* header cells */
     assert_int_equal(count(o, "/S /TH"), 2);
     assert_int_equal(count(o, "/Type /OBJR"), 2);
@@ -1026,6 +1092,29 @@ static void test_pack_values(void **st)
     assert_contains(o, "<< /Y (a b) /Z [ 1 2 ] >>", "qpdf --show-object=2");
     free(o);
 
+    /* Objects added after the file's (cr_pdf_pack_add): numbered on from its xref size, 3. */
+    static const char more[] = "<</A 1>>[3 0 R 2 0 R]";
+    cr_pdf_value av[2] = {{.id = 3, .off = 0, .len = 8}, {.id = 4, .off = 8, .len = 13}};
+    cr_pdf_values add = {.text = more, .v = av, .n = 2};
+    cr_pdf_values objs = {.text = text, .v = &v, .n = 1};
+    assert_int_equal(
+        cr_pdf_pack_add((unsigned char *)pdf, n, &objs, NULL, NULL, &add, &packed, &plen, &err),
+        CR_OK);
+    assert_non_null(packed);
+    b = (cr_buffer){packed, plen};
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_values.pdf", "qpdf --show-object=4");
+    assert_contains(o, "[ 3 0 R 2 0 R ]", "qpdf --show-object=4");
+    free(o);
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_values.pdf", "qpdf --show-object=3");
+    assert_contains(o, "<< /A 1 >>", "qpdf --show-object=3");
+    free(o);
+    free(packed);
+    av[1].id = 5; /* not the next number */
+    assert_int_equal(
+        cr_pdf_pack_add((unsigned char *)pdf, n, &objs, NULL, NULL, &add, &packed, &plen, &err),
+        CR_OK);
+    assert_null(packed);
+
     /* Not a placeholder of the file (no object 5; object 2 twice): nothing packed. */
     cr_pdf_value bad[2] = {{.id = 5, .off = 4, .len = 2}, {.id = 2, .off = 4, .len = 2}};
     assert_int_equal(
@@ -1038,11 +1127,74 @@ static void test_pack_values(void **st)
     assert_no_error(&err);
 }
 
+/* Stream data given by the caller (the page content, cr_pdf_pack_all): written compressed in
+ * place of the empty stream libharu wrote; a stream that is not empty, or an object that is no
+ * stream, leaves the file unpacked (NULL). */
+static void test_pack_streams(void **st)
+{
+    (void)st;
+    char pdf[512];
+    size_t n = 0, o1, o2, o3, xo;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n, "%%PDF-1.5\n");
+    o1 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "1 0 obj\n<< /Type /Catalog /X 2 0 R /Y 3 0 R >>\nendobj\n");
+    o2 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "2 0 obj\n<<\n/Length 0\n>>\nstream\r\n\r\nendstream\nendobj\n");
+    o3 = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "3 0 obj\n<<\n/Length 2\n>>\nstream\r\nab\r\nendstream\nendobj\n");
+    xo = n;
+    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
+                          "xref\n0 4\n0000000000 65535 f\r\n%010zu 00000 n\r\n%010zu 00000 n\r\n"
+                          "%010zu 00000 n\r\ntrailer\n<< /Root 1 0 R /Size 4 >>\nstartxref\n%zu\n"
+                          "%%%%EOF\n",
+                          o1, o2, o3, xo);
+    static const char text[] = "junkBT /F1 12 Tf (page content) Tj ETjunk";
+    cr_pdf_value v = {.id = 2, .off = 4, .len = sizeof text - 9};
+    cr_pdf_values streams = {.text = text, .v = &v, .n = 1};
+    unsigned char *packed = NULL;
+    size_t plen = 0;
+    cr_error err;
+    cr_error_init(&err);
+    assert_int_equal(
+        cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, NULL, &packed, &plen, &err),
+        CR_OK);
+    assert_non_null(packed);
+    cr_buffer b = {packed, plen};
+    char *o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_streams.pdf", "qpdf --show-object=2");
+    assert_contains(o, "/Filter /FlateDecode", "qpdf --show-object=2");
+    free(o);
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_streams.pdf",
+                    "qpdf --show-object=2 --filtered-stream-data");
+    assert_string_equal(o, "BT /F1 12 Tf (page content) Tj ET");
+    free(o);
+    o = tool_output(&b, CR_TEST_TMP "/test_render_pdf_streams.pdf",
+                    "qpdf --show-object=3 --filtered-stream-data");
+    assert_string_equal(o, "ab"); /* a stream of the file's own, kept */
+    free(o);
+    free(packed);
+
+    v.id = 3; /* not empty */
+    assert_int_equal(
+        cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, NULL, &packed, &plen, &err),
+        CR_OK);
+    assert_null(packed);
+    v.id = 1; /* no stream */
+    assert_int_equal(
+        cr_pdf_pack_all((unsigned char *)pdf, n, NULL, &streams, NULL, &packed, &plen, &err),
+        CR_OK);
+    assert_null(packed);
+    assert_no_error(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_full_document),
         cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_font_cache),
         cmocka_unit_test(test_only_what_is_used),
         cmocka_unit_test(test_one_file_for_all_faces),
         cmocka_unit_test(test_font_file_not_reread),
@@ -1051,6 +1203,7 @@ int main(void)
         cmocka_unit_test(test_bad_structure),
         cmocka_unit_test(test_object_streams),
         cmocka_unit_test(test_pack_values),
+        cmocka_unit_test(test_pack_streams),
         cmocka_unit_test(test_one_check_for_both_backends),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -8,6 +8,7 @@
 #include "layout_text.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,40 @@ static void test_formats(void **state)
     }
 }
 
+/* cr_fmt_long writes what "%ld" prints, and cr_tpl fills a template the way it always has:
+ * every occurrence of a name, unknown names and unclosed braces as written. */
+static void test_fmt_long_and_tpl(void **state)
+{
+    fixture *f = *state;
+    const long values[] = {0, 1, 9, 10, 99, 100, 12345, -1, -10, -987654321, LONG_MAX, LONG_MIN};
+    for (size_t k = 0; k < sizeof values / sizeof *values; k++) {
+        char want[32], got[32];
+        snprintf(want, sizeof want, "%ld", values[k]);
+        assert_ptr_equal(cr_fmt_long(got, values[k]), got);
+        assert_string_equal(got, want);
+    }
+    cr_strings *s = load(f, "en");
+    cr_arena *a = cr_arena_new();
+    assert_non_null(a);
+    const cr_arg args[] = {{"n", "42"}, {"name", "Tempe"}, {"none", NULL}};
+    const struct {
+        const char *tpl, *want;
+    } cases[] = {
+        {"{n}", "42"},
+        {"{n}{n} {name}, {n}!", "4242 Tempe, 42!"},
+        {"{unknown} {n}", "{unknown} 42"},
+        {"{{n}}", "{42}"},
+        {"a {n", "a {n"},
+        {"{none}|", "|"},
+        {"no braces at all", "no braces at all"},
+        {"", ""},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) /* a missing key is the template */
+        assert_string_equal(cr_tpl(a, s, cases[k].tpl, args, 3), cases[k].want);
+    cr_arena_free(a);
+    cr_strings_free(s);
+}
+
 /* Each .one form of a key stands beside the other form; a language's "plural.one" lists counts. */
 static void every_one_has_other(void *data, const char *key)
 {
@@ -304,7 +339,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_every_key),         cmocka_unit_test(test_catalog_translations),
         cmocka_unit_test(test_formats),           cmocka_unit_test(test_plurals),
-        cmocka_unit_test(test_french_typography),
+        cmocka_unit_test(test_french_typography), cmocka_unit_test(test_fmt_long_and_tpl),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }

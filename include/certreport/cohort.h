@@ -104,10 +104,10 @@ CR_API cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat,
                                  cr_error *err);
 
 /* The same over |threads| threads (0 or 1: the calling thread alone, as cr_cohort_stats; at
- * most 256): the cities are loaded and scored in parallel, 128 per thread at a time, and
- * added in the cohort's order by the calling thread, so the result, every message to |err|'s sink
- * and every call of |run|->want, city and left_out (all made from the calling thread) are the
- * same as cr_cohort_stats's for any |threads|. Only |run|->cancelled is also asked from the
+ * most 256): the cities are loaded and scored in parallel, at most 128 per thread ahead of
+ * the merge, and added in the cohort's order by the calling thread, so the result, every message to
+ * |err|'s sink and every call of |run|->want, city and left_out (all made from the calling thread)
+ * are the same as cr_cohort_stats's for any |threads|. Only |run|->cancelled is also asked from the
  * other threads, before each city: it must be safe to call from any thread (a flag a signal
  * handler sets is). The library's threads handle no signal; libxml2 is initialised
  * (xmlInitParser) before they start. */
