@@ -198,14 +198,11 @@ static void stop_worker(batch_run *br, worker *w, bool kill_it)
 static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
 {
     cr_batch *b = &br->b;
-    /* 4 bytes per city to render (rows hold 8): the parent's memory at 1,000,000 cities */
-    uint32_t *todo = malloc((b->nrows ? b->nrows : 1) * sizeof *todo);
-    size_t ntodo = 0, next = 0, done = 0;
-    if (!todo)
-        return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    /* The cities to render are the rows pending, taken in order (no list of them: the parent's
+     * memory at 1,000,000 cities); |next| is the row after the last one given to a worker. */
+    size_t ntodo = 0, given = 0, next = 0, done = 0;
     for (size_t i = 0; i < b->nrows; i++)
-        if (b->rows[i].valid && b->rows[i].st == CR_ROW_PENDING)
-            todo[ntodo++] = (uint32_t)i;
+        ntodo += b->rows[i].valid && b->rows[i].st == CR_ROW_PENDING;
     unsigned jobs = b->o->jobs;
     if (!jobs)
         jobs = app_cpu_count();
@@ -214,7 +211,6 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
     struct pollfd *fds = calloc(br->nworkers + 1, sizeof *fds);
     cr_status st = CR_OK;
     if (!br->workers || !fds) {
-        free(todo);
         free(fds);
         return cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     }
@@ -229,14 +225,17 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
         /* Give every idle worker its next city. */
         for (size_t k = 0; k < br->nworkers && !stopping; k++) {
             worker *w = &br->workers[k];
-            if (w->current >= 0 || next >= ntodo)
+            if (w->current >= 0 || given >= ntodo)
                 continue;
             if (w->pid <= 0 && (st = spawn(br, w, err)) != CR_OK) {
                 stopping = true;
                 break;
             }
-            uint32_t i = todo[next];
-            w->current = (long)todo[next++];
+            while (!(b->rows[next].valid && b->rows[next].st == CR_ROW_PENDING))
+                next++; /* rows from |next| on are untouched: ntodo - given are pending */
+            uint32_t i = (uint32_t)next;
+            w->current = (long)next++;
+            given++;
             if (!write_all(w->cmd, &i, sizeof i))
                 close_fd(&w->cmd); /* it died between two cities: the read below says so */
         }
@@ -332,7 +331,6 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
         app_progress_show(&br->progress, done, ntodo, true);
     else
         app_progress_abandon(&br->progress);
-    free(todo);
     free(fds);
     return st;
 }
