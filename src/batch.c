@@ -937,7 +937,7 @@ cr_status cr_batch_overview(const cr_batch_options *o, const cr_catalog *cat,
     size_t n = 0;
     long long latest = 0;
     int cycle = 0;
-    for (size_t i = 0; st == CR_OK && cities && i < b.nrows; i++) {
+    for (size_t i = 0; st == CR_OK && cities && recs && i < b.nrows; i++) {
         if (!b.rows[i].valid) {
             (*excluded)++;
             continue;

@@ -337,7 +337,8 @@ static int by_at(const void *a, const void *b, void *ids)
 /* Sorts a compact cohort's ids in place, and gives back what its buffers hold beyond them. */
 static void sort_ids(cohort_impl *ci)
 {
-    qsort_r(ci->at, ci->pub.n, sizeof *ci->at, by_at, ci->ids);
+    if (ci->pub.n)
+        qsort_r(ci->at, ci->pub.n, sizeof *ci->at, by_at, ci->ids);
     char *ids = realloc(ci->ids, ci->ids_len ? ci->ids_len : 1);
     if (ids) {
         ci->ids = ids;
