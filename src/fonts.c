@@ -54,6 +54,8 @@ typedef struct embed_cache {
     embed_entry *e;
     size_t n, cap, bytes, bound;
     size_t hits, misses;
+    void *spare;                /* a renderer's document kept between reports (or NULL) */
+    void (*spare_free)(void *); /* how to free it */
 } embed_cache;
 
 struct cr_fonts {
@@ -207,6 +209,8 @@ void cr_fonts_free(cr_fonts *f)
 {
     if (!f)
         return;
+    if (f->embed && f->embed->spare) /* before the font bytes its fonts read */
+        f->embed->spare_free(f->embed->spare);
     for (int k = 0; k < CR_FACE_COUNT; k++) {
         free(f->face[k].path);
         free(f->face[k].data);
@@ -578,4 +582,28 @@ void cr_fonts_embed_set_bound(const cr_fonts *f, size_t bound)
     embed_clear(f->embed);
     f->embed->bound = bound;
     pthread_mutex_unlock(&f->embed->lock);
+}
+
+void *cr_fonts_spare_take(const cr_fonts *f)
+{
+    embed_cache *c = f->embed;
+    pthread_mutex_lock(&c->lock);
+    void *doc = c->spare;
+    c->spare = NULL;
+    pthread_mutex_unlock(&c->lock);
+    return doc;
+}
+
+void cr_fonts_spare_give(const cr_fonts *f, void *doc, void (*free_fn)(void *))
+{
+    embed_cache *c = f->embed;
+    pthread_mutex_lock(&c->lock);
+    bool kept = !c->spare;
+    if (kept) {
+        c->spare = doc;
+        c->spare_free = free_fn;
+    }
+    pthread_mutex_unlock(&c->lock);
+    if (!kept)
+        free_fn(doc);
 }

@@ -58,4 +58,10 @@ cr_fonts_embed_stats cr_fonts_embed_stats_get(const cr_fonts *f);
 /* Sets the bound (tests); 0: nothing is kept. Empties the cache. */
 void cr_fonts_embed_set_bound(const cr_fonts *f, size_t bound);
 
+/* The PDF renderer's spare document (its fonts parsed already), kept between reports: taken by
+ * one render at a time (NULL when there is none, or another render holds it), given back after
+ * (freed with |free_fn| when one is kept already, and by cr_fonts_free). Opaque here. */
+void *cr_fonts_spare_take(const cr_fonts *f);
+void cr_fonts_spare_give(const cr_fonts *f, void *doc, void (*free_fn)(void *));
+
 #endif

@@ -34,6 +34,17 @@ static bool reserve(cr_ops *o, size_t n)
     return true;
 }
 
+void cr_ops_reserve(cr_ops *o, size_t cap)
+{
+    if (o->oom || cap <= o->cap)
+        return;
+    char *q = realloc(o->p, cap);
+    if (q) {
+        o->p = q;
+        o->cap = cap;
+    }
+}
+
 void cr_ops_raw_grow(cr_ops *o, const char *s, size_t n)
 {
     if (n == 0 || !reserve(o, n))

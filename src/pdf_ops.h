@@ -25,6 +25,11 @@ typedef struct cr_ops {
 /* Frees the buffer (the struct itself is the caller's). */
 void cr_ops_free(cr_ops *o);
 
+/* Makes room for |cap| bytes in all, a hint: the renderer sizes its buffers once from the display
+ * list instead of doubling them from 4 KB (each doubling copies what was written). A failed
+ * allocation is not sticky here: the buffer grows as before when it must. */
+void cr_ops_reserve(cr_ops *o, size_t cap);
+
 /* cr_ops_raw when the buffer must grow (or is out of memory). */
 void cr_ops_raw_grow(cr_ops *o, const char *s, size_t n);
 

@@ -40,6 +40,28 @@ static void put(obuf *b, const void *data, size_t n)
     b->n += n;
 }
 
+/* Makes room for |cap| bytes in all, a hint (growing by doubling from 4 KB copies what was
+ * written at each step): a failed allocation leaves |b| as it was, to grow when it must. */
+static void reserve(obuf *b, size_t cap)
+{
+    if (b->oom || cap <= b->cap)
+        return;
+    unsigned char *q = realloc(b->p, cap);
+    if (q) {
+        b->p = q;
+        b->cap = cap;
+    }
+}
+
+/* The bytes of the values in |v| (NULL: none). */
+static size_t values_len(const cr_pdf_values *v)
+{
+    size_t sum = 0;
+    for (size_t i = 0; v && i < v->n; i++)
+        sum += v->v[i].len;
+    return sum;
+}
+
 static void put_str(obuf *b, const char *s)
 {
     put(b, s, strlen(s));
@@ -577,6 +599,15 @@ cr_status cr_pdf_pack_add(const unsigned char *in, size_t len, const cr_pdf_valu
     free(index_of);
 
     obuf res = {0}, hdr = {0}, bodies = {0}, z = {0};
+    /* Sized once: the object stream's values and index ("id offset " pairs, at most 24 bytes)
+     * and the file: what libharu wrote, the font programs, the page content and the object
+     * stream (deflated to a quarter or a third in the samples; half leaves room). */
+    size_t vsum = values_len(objs) + values_len(added), ssum = values_len(streams);
+    if (vsum < SIZE_MAX / 8 && ssum < SIZE_MAX / 8 && n + nadded < SIZE_MAX / 64) {
+        reserve(&bodies, vsum + len / 2 + n + nadded + 1);
+        reserve(&hdr, 24 * (n + nadded) + bodies.cap);
+        reserve(&res, len + values_len(deflated) + ssum / 2 + vsum / 2 + 8192);
+    }
     /* The new objects' numbers: the added ones, the object stream, the xref stream. */
     size_t stm = size + nadded, xref = stm + 1, k = 0;
     /* The object stream: "id offset" pairs, then the values. At most 65535 (the index field). */
@@ -644,6 +675,7 @@ cr_status cr_pdf_pack_add(const unsigned char *in, size_t len, const cr_pdf_valu
      * one above, after a filter-type byte 2): consecutive entries differ in a byte or two, so
      * 1.6 KB compressed becomes 0.4 KB (gold-city). */
     obuf rows = {0};
+    reserve(&rows, 8 * (xref + 1));
     size_t j = 0;
     unsigned char above[7] = {0};
     for (size_t id = 0; id < xref + 1; id++) {

@@ -115,6 +115,10 @@ static bool is_ascii(const char *s)
 #define PUA_BASE 0xE000u
 #define PUA_COUNT (PUA_LAST - PUA_FIRST + 1)
 
+/* Bytes of page content and of structure tree per display-list op, to size those buffers once. */
+#define OPS_BYTES_PER_OP 32u
+#define TREE_BYTES_PER_OP 24u
+
 /* Deeper nesting than this is refused as a malformed display list. */
 #define CR_MAX_STRUCT_DEPTH CR_DISPLAY_MAX_DEPTH
 
@@ -165,6 +169,7 @@ typedef struct pdf_render {
     /* Font slots: the four faces, then the fallback fonts (CR_FACE_COUNT + index). Slots sharing
      * one font file share everything below: canon[slot] is the first such slot. */
     int canon[NSLOT];
+    struct pdf_spare *spare;      /* the document kept between reports (or NULL): see spare */
     const char *font_name[NSLOT]; /* libharu's name of the loaded TTF, NULL until loaded */
     HPDF_Font single[NSLOT];      /* CP1252 (faces only) */
     HPDF_Font cid[NSLOT];         /* UTF-8 / Identity-H */
@@ -327,6 +332,39 @@ static void reader_free(HPDF_Stream stream)
     stream->attr = NULL;
 }
 
+/* The document's next subset tag (HPDFAA, HPDFAB, ...), as HPDF_LoadTTFontFromFile makes it. */
+static void next_tag(HPDF_Doc pdf)
+{
+    if (pdf->ttfont_tag[0] == 0) {
+        memcpy(pdf->ttfont_tag, "HPDFAA", 6);
+        return;
+    }
+    for (int i = 5; i >= 0; i--) {
+        pdf->ttfont_tag[i] += 1;
+        if (pdf->ttfont_tag[i] > 'Z')
+            pdf->ttfont_tag[i] = 'A';
+        else
+            break;
+    }
+}
+
+/* The document one render leaves for the next (cr_fonts_spare_take/give): libharu's
+ * HPDF_NewDoc empties a document but keeps its parsed fonts (HPDF_FontDef, cleaned of the glyphs
+ * used), so the next report does not parse each TrueType file again (HPDF_TTFontDef_Load, some
+ * 0.17 M instructions a font). |def| is each slot's font once parsed. A render that fails frees
+ * it instead of giving it back. */
+typedef struct pdf_spare {
+    HPDF_Doc pdf;
+    HPDF_FontDef def[NSLOT];
+} pdf_spare;
+
+static void spare_free(void *p)
+{
+    pdf_spare *s = p;
+    HPDF_Free(s->pdf);
+    free(s);
+}
+
 /* libharu's font loading (HPDF_LoadTTFontFromFile) from the bytes cr_fonts already holds, not
  * from the file: libharu 2.3.0 has no public loader from memory, but its TrueType parser takes
  * any stream, and a stream over those bytes (byte_reader) spares the file reads (and a seek and
@@ -361,17 +399,7 @@ static const char *load_ttf_from_memory(HPDF_Doc pdf, const unsigned char *data,
         HPDF_FontDef_Free(def);
         return NULL;
     }
-    if (pdf->ttfont_tag[0] == 0) {
-        memcpy(pdf->ttfont_tag, "HPDFAA", 6);
-    } else {
-        for (int i = 5; i >= 0; i--) {
-            pdf->ttfont_tag[i] += 1;
-            if (pdf->ttfont_tag[i] > 'Z')
-                pdf->ttfont_tag[i] = 'A';
-            else
-                break;
-        }
-    }
+    next_tag(pdf);
     HPDF_TTFontDef_SetTagName(def, (char *)pdf->ttfont_tag);
     return def->base_font;
 }
@@ -382,6 +410,19 @@ static bool load_face(pdf_render *r, int face)
     int c = r->canon[face];
     if (r->font_name[c])
         return true;
+    HPDF_FontDef def = r->spare ? r->spare->def[c] : NULL;
+    if (def) { /* parsed for an earlier report: named as load_ttf_from_memory would name it */
+        for (int g = 0; g < NSLOT; g++)
+            if (r->font_name[g] && r->spare->def[g] == def) {
+                r->font_name[c] = r->font_name[g]; /* the same font under another slot */
+                return true;
+            }
+        ((HPDF_TTFontDefAttr)def->attr)->is_cidfont = HPDF_FALSE;
+        next_tag(r->pdf);
+        HPDF_TTFontDef_SetTagName(def, (char *)r->pdf->ttfont_tag);
+        r->font_name[c] = def->base_font;
+        return true;
+    }
     const char *path = slot_path(r->fonts, c);
     snprintf(r->activity_buf, sizeof r->activity_buf, "loading font %s", path);
     r->activity = r->activity_buf;
@@ -390,6 +431,8 @@ static bool load_face(pdf_render *r, int face)
     r->font_name[c] = data ? load_ttf_from_memory(r->pdf, data, len) : NULL;
     if (!r->font_name[c] && !failed(r))
         on_error(HPDF_TTF_INVALID_FOMAT, 0, &r->errs);
+    if (r->font_name[c] && r->spare)
+        r->spare->def[c] = HPDF_Doc_FindFontDef(r->pdf, r->font_name[c]);
     return r->font_name[c] != NULL;
 }
 
@@ -1998,13 +2041,34 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
         goto done;
     }
+    /* The page content and the structure tree, sized once from the display list (some 30 and 20
+     * bytes per op in the synthetic cohort) rather than doubled from 4 KB, each doubling a copy. */
+    size_t hint_ops = d->nops < ((size_t)1 << 20) ? d->nops : 0; /* a hint, never an overflow */
+    cr_ops_reserve(&r.ops, OPS_BYTES_PER_OP * hint_ops + 4096);
+    if (r.tagged)
+        cr_ops_reserve(&r.tree, TREE_BYTES_PER_OP * hint_ops + 4096);
     /* No libharu memory pool: Debian's libharu is built without HPDF_ALINMENT_SIZ, so its pool
      * hands out objects at unaligned addresses (UBSan: misaligned HPDF_Obj_Header), and the
      * 0.2-0.4 ms it saved at teardown was within the noise of interleaved runs here. */
-    r.pdf = HPDF_NewEx(on_error, NULL, NULL, 0, &r.errs);
-    if (!r.pdf) {
-        status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory (PDF writer)");
-        goto done;
+    r.spare = cr_fonts_spare_take(fonts);
+    if (r.spare) {
+        r.pdf = r.spare->pdf;
+        r.pdf->error.error_fn = on_error;
+        r.pdf->error.user_data = &r.errs;
+        if (HPDF_NewDoc(r.pdf) != HPDF_OK || failed(&r)) {
+            status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory (PDF writer)");
+            goto done;
+        }
+        r.utf_on = HPDF_Doc_FindEncoder(r.pdf, "UTF-8") != NULL;
+    } else {
+        r.pdf = HPDF_NewEx(on_error, NULL, NULL, 0, &r.errs);
+        if (!r.pdf) {
+            status = cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory (PDF writer)");
+            goto done;
+        }
+        r.spare = calloc(1, sizeof *r.spare); /* NULL: this document is not kept */
+        if (r.spare)
+            r.spare->pdf = r.pdf;
     }
     /* libharu writes every stream uncompressed; cr_pdf_pack compresses them all in one pass
      * (libdeflate, 2-3 times faster than libharu's zlib at the same size). */
@@ -2088,8 +2152,16 @@ done:
         out->data = NULL;
         out->len = 0;
     }
-    if (r.pdf)
+    if (r.spare && status == CR_OK && !failed(&r)) {
+        HPDF_FreeDoc(r.pdf); /* the report's objects now; its fonts stay parsed */
+        r.pdf->error.error_fn =
+            NULL; /* &r.errs is gone after this render: no handler till the next */
+        cr_fonts_spare_give(fonts, r.spare, spare_free);
+    } else if (r.spare) {
+        spare_free(r.spare);
+    } else if (r.pdf) {
         HPDF_Free(r.pdf);
+    }
     for (int f = 0; f < NSLOT; f++) {
         free(r.cid_used[f]);
         free(r.pua_used[f]);

@@ -543,6 +543,40 @@ static void test_font_cache(void **st)
     cr_display_free(d2);
 }
 
+/* The document a render leaves for the next (render_pdf.c, pdf_spare: its fonts parsed once):
+ * each file is the one a render with fonts loaded afresh makes, whatever was rendered before it,
+ * with libharu making the subsets (bound 0: no font program kept) and without. */
+static void test_spare_document(void **st)
+{
+    state *s = *st;
+    const char *paths[CR_FACE_COUNT];
+    for (int f = 0; f < CR_FACE_COUNT; f++)
+        paths[f] = s->paths[f];
+    char run_text[64];
+    cr_display *d = make_display(s->fonts, run_text, sizeof run_text);
+    cr_display *d2 = one_text("Quebec, Zurich: 0123456789");
+    cr_display *docs[] = {d, d2, d, d2, d2, d};
+    for (int bound = 0; bound < 2; bound++) {
+        cr_fonts_embed_set_bound(s->fonts, bound ? CR_FONTS_EMBED_BOUND : 0);
+        for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+            cr_error err;
+            cr_error_init(&err);
+            cr_fonts *fresh = cr_fonts_load(paths, &err);
+            assert_non_null(fresh);
+            cr_buffer want = {0}, got = {0};
+            render_ok(docs[i], fresh, &want);
+            render_ok(docs[i], s->fonts, &got);
+            assert_int_equal(got.len, want.len);
+            assert_memory_equal(got.data, want.data, want.len);
+            cr_buffer_free(&want);
+            cr_buffer_free(&got);
+            cr_fonts_free(fresh);
+        }
+    }
+    cr_display_free(d);
+    cr_display_free(d2);
+}
+
 /* A document in CP1252 and one face embeds that face only, as a simple font (no CID font, no
  * UTF-8 encoder). */
 static void test_only_what_is_used(void **st)
@@ -1195,6 +1229,7 @@ int main(void)
         cmocka_unit_test(test_full_document),
         cmocka_unit_test(test_reproducible),
         cmocka_unit_test(test_font_cache),
+        cmocka_unit_test(test_spare_document),
         cmocka_unit_test(test_only_what_is_used),
         cmocka_unit_test(test_one_file_for_all_faces),
         cmocka_unit_test(test_font_file_not_reread),
