@@ -438,9 +438,13 @@ parsed:
     else
         xmlFreeParserCtxt(ctxt);
     /* The raw bytes passed the UTF-8 check; only a character reference (&#...;) can put another
-     * character in the tree, so without one the tree's text needs no second check. */
+     * character in the tree, so without one the tree's text needs no second check. Without one
+     * and in ASCII bytes (the usual document), every text of the tree is ASCII too (the five
+     * predefined entities are; a DOCTYPE is refused): nothing to normalise or strip, and the walk
+     * would change nothing. */
     bool refs = has_char_ref(buf, len);
-    if (doc && !check_chars(xmlDocGetRootElement(doc), 1, refs, name, err)) {
+    if (doc && (refs || !cr_ascii_only(buf, len)) &&
+        !check_chars(xmlDocGetRootElement(doc), 1, refs, name, err)) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
