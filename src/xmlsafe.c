@@ -201,14 +201,18 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
  * or an attribute value too), a tag runs to the next '>' outside a quoted value, and a quoted value
  * ends at its quote or at the next '<'. So no start tag libxml2 could ever parse escapes the count,
  * each byte is looked at once, and a document only needs more than the limits when it is absurd
- * anyway. */
-static bool prescan(const char *buf, size_t len, const char *name, cr_error *err)
+ * anyway. *only_tags tells whether every '<' but the first (the XML declaration) starts a start or
+ * an end tag: no comment, CDATA section or processing instruction (see run_parser). */
+static bool prescan(const char *buf, size_t len, const char *name, cr_error *err, bool *only_tags)
 {
     const char *p = buf, *end = buf + len;
     unsigned long elements = 0;
+    *only_tags = true;
     /* Lines are counted only for a message (cr_utf8_line): the tags are found with memchr. */
     while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
         p++;
+        if (p < end && (*p == '!' || *p == '?') && (*p == '!' || elements > 0))
+            *only_tags = false;
         if (p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) || *p == '<')
             continue;
         const char *tag = p;
@@ -356,14 +360,27 @@ static xmlParserCtxtPtr new_ctxt(void)
     return ctxt;
 }
 
-/* libxml2 over the bytes, in |ctxt|: the document, or NULL with its one error in |err|. */
+/* libxml2 over the bytes, in |ctxt|: the document, or NULL with its one error in |err|.
+ * |only_tags|: no comment, CDATA section or processing instruction in the elements (prescan). */
 static xmlDocPtr run_parser(xmlParserCtxtPtr ctxt, const char *buf, size_t len, const char *name,
-                            cr_error *err)
+                            bool only_tags, cr_error *err)
 {
     parse_state st = {.name = name, .err = err, .failed = false, .dict = ctxt->dict};
     ctxt->_private = &st;
     /* NONET: never fetch; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. BIG_LINES: real lines. */
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
+    /* NOBLANKS: the whitespace between elements (the indentation) makes no text nodes, about a
+     * third of a document's nodes. libxml2 drops a run of whitespace only when it is the element's
+     * first text and a tag follows (or, with children, an end tag), outside xml:space="preserve".
+     * Where a start tag follows, the element has element children: our formats then either want
+     * element-only content (whitespace is ignored) or refuse the child, with the same messages.
+     * Where an end tag follows an element child, likewise. Whitespace before a comment, a CDATA
+     * section or a processing instruction would be dropped too and change a text's length, so
+     * such documents keep their blanks. The handler is set each time: the context is reused. */
+    if (only_tags)
+        opts |= XML_PARSE_NOBLANKS;
+    else
+        ctxt->sax->ignorableWhitespace = ctxt->sax->characters;
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
     if (!st.failed && (!doc || !ctxt->wellFormed)) {
         cr_error_set(err, CR_EINPUT, name, ctxt->input ? ctxt->input->line : 0, "malformed XML");
@@ -406,7 +423,8 @@ static xmlDocPtr parse_with(cr_xml_reader *r, const char *buf, size_t len, const
         cr_error_set(err, CR_EINPUT, name, line, "%s (input must be UTF-8 text)", what);
         return NULL;
     }
-    if (!prescan(buf, len, name, err))
+    bool only_tags;
+    if (!prescan(buf, len, name, err, &only_tags))
         return NULL;
     xmlDocPtr doc = NULL;
     xmlParserCtxtPtr ctxt = r ? r->ctxt : NULL;
@@ -415,7 +433,7 @@ static xmlDocPtr parse_with(cr_xml_reader *r, const char *buf, size_t len, const
     if (ctxt && xmlDictGetUsage(ctxt->dict) <= DICT_KEEP) {
         cr_error first;
         cr_error_init(&first);
-        doc = run_parser(ctxt, buf, len, name, &first);
+        doc = run_parser(ctxt, buf, len, name, only_tags, &first);
         if (xmlDictGetUsage(ctxt->dict) <= DICT_SURE) {
             if (!doc) /* the one problem, as a fresh context would have reported it */
                 cr_error_set(err, first.code, first.file[0] ? first.file : NULL, first.line, "%s",
@@ -431,7 +449,7 @@ static xmlDocPtr parse_with(cr_xml_reader *r, const char *buf, size_t len, const
         cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
         return NULL;
     }
-    doc = run_parser(ctxt, buf, len, name, err);
+    doc = run_parser(ctxt, buf, len, name, only_tags, err);
 parsed:
     if (r && doc && xmlDictGetUsage(ctxt->dict) <= DICT_KEEP)
         r->ctxt = ctxt;
