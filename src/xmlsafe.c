@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -360,6 +361,40 @@ static xmlParserCtxtPtr new_ctxt(void)
     return ctxt;
 }
 
+/* Whether the bytes declare no encoding or UTF-8 (any case, "UTF8" too) in an XML declaration at
+ * their start (after a byte order mark): then libxml2 reads them as UTF-8 by itself. Any other
+ * declaration, or one not understood here, is false. */
+static bool declares_utf8(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + (len < 512 ? len : 512);
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    if (end - p < 5 || memcmp(p, "<?xml", 5) != 0)
+        return true; /* no declaration */
+    const char *close = NULL;
+    for (const char *q = p; q + 1 < end && !close; q++)
+        if (q[0] == '?' && q[1] == '>')
+            close = q;
+    if (!close)
+        return false;
+    const char *enc = NULL;
+    for (const char *q = p; q + 8 <= close && !enc; q++)
+        if (memcmp(q, "encoding", 8) == 0)
+            enc = q + 8;
+    if (!enc)
+        return true;
+    while (enc < close && (xml_space(*enc) || *enc == '='))
+        enc++;
+    if (enc == close || (*enc != '"' && *enc != '\''))
+        return false;
+    const char *v = enc + 1, *v_end = memchr(v, *enc, (size_t)(close - v));
+    if (!v_end)
+        return false;
+    size_t n = (size_t)(v_end - v);
+    return (n == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
+           (n == 4 && strncasecmp(v, "utf8", 4) == 0);
+}
+
 /* libxml2 over the bytes, in |ctxt|: the document, or NULL with its one error in |err|.
  * |only_tags|: no comment, CDATA section or processing instruction in the elements (prescan). */
 static xmlDocPtr run_parser(xmlParserCtxtPtr ctxt, const char *buf, size_t len, const char *name,
@@ -377,11 +412,20 @@ static xmlDocPtr run_parser(xmlParserCtxtPtr ctxt, const char *buf, size_t len, 
      * Where an end tag follows an element child, likewise. Whitespace before a comment, a CDATA
      * section or a processing instruction would be dropped too and change a text's length, so
      * such documents keep their blanks. The handler is set each time: the context is reused. */
+    /* libxml2 keeps these two options of a context once given: the reused context forgets them. */
+    ctxt->options &= ~(XML_PARSE_NOBLANKS | XML_PARSE_IGNORE_ENC);
     if (only_tags)
         opts |= XML_PARSE_NOBLANKS;
     else
         ctxt->sax->ignorableWhitespace = ctxt->sax->characters;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
+    /* The bytes are UTF-8 whatever they declare (they passed cr_utf8_check). Given "UTF-8",
+     * libxml2 converts them from UTF-8 to UTF-8, a copy and a second decoding; when they declare
+     * UTF-8 or nothing it reads them as they are, with the same outcome. Another declaration is
+     * left to the converting read, which refuses an encoding it does not know. */
+    xmlDocPtr doc =
+        declares_utf8(buf, len)
+            ? xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, opts | XML_PARSE_IGNORE_ENC)
+            : xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
     if (!st.failed && (!doc || !ctxt->wellFormed)) {
         cr_error_set(err, CR_EINPUT, name, ctxt->input ? ctxt->input->line : 0, "malformed XML");
         st.failed = true;
