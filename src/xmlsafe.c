@@ -193,6 +193,13 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
     }
 }
 
+/* The bytes that end a tag's name (TAG_END) and an attribute's name (NAME_END, '=' too). */
+enum { TAG_END = 1, NAME_END = 2 };
+static const unsigned char ends[256] = {[' '] = TAG_END | NAME_END,  ['\t'] = TAG_END | NAME_END,
+                                        ['\r'] = TAG_END | NAME_END, ['\n'] = TAG_END | NAME_END,
+                                        ['>'] = TAG_END | NAME_END,  ['/'] = TAG_END | NAME_END,
+                                        ['<'] = TAG_END | NAME_END,  ['='] = NAME_END};
+
 /* One linear pass over the raw bytes, before libxml2, that refuses a start tag with more than
  * CR_XML_MAX_ATTRIBUTES attributes or CR_XML_MAX_NAMESPACES namespace declarations (libxml2
  * checks every attribute of an element against every other one, so 30,000 attributes on one
@@ -222,7 +229,7 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
                          "more than %d elements in one document", CR_XML_MAX_ELEMENTS);
             return false;
         }
-        while (p < end && !xml_space(*p) && *p != '>' && *p != '/' && *p != '<')
+        while (p < end && !(ends[(unsigned char)*p] & TAG_END))
             p++;
         size_t tag_len = (size_t)(p - tag);
         unsigned natt = 0, nns = 0;
@@ -233,7 +240,7 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
             }
             /* An attribute: its name, then perhaps = and a quoted value. */
             const char *an = p;
-            while (p < end && !xml_space(*p) && *p != '=' && *p != '>' && *p != '/' && *p != '<')
+            while (p < end && !(ends[(unsigned char)*p] & NAME_END))
                 p++;
             size_t alen = (size_t)(p - an);
             bool ns = (alen == 5 && memcmp(an, "xmlns", 5) == 0) ||
