@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -192,6 +193,13 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
     }
 }
 
+/* The bytes that end a tag's name (TAG_END) and an attribute's name (NAME_END, '=' too). */
+enum { TAG_END = 1, NAME_END = 2 };
+static const unsigned char ends[256] = {[' '] = TAG_END | NAME_END,  ['\t'] = TAG_END | NAME_END,
+                                        ['\r'] = TAG_END | NAME_END, ['\n'] = TAG_END | NAME_END,
+                                        ['>'] = TAG_END | NAME_END,  ['/'] = TAG_END | NAME_END,
+                                        ['<'] = TAG_END | NAME_END,  ['='] = NAME_END};
+
 /* One linear pass over the raw bytes, before libxml2, that refuses a start tag with more than
  * CR_XML_MAX_ATTRIBUTES attributes or CR_XML_MAX_NAMESPACES namespace declarations (libxml2
  * checks every attribute of an element against every other one, so 30,000 attributes on one
@@ -201,14 +209,18 @@ static void tag_name(const char *p, size_t n, char *out, size_t size)
  * or an attribute value too), a tag runs to the next '>' outside a quoted value, and a quoted value
  * ends at its quote or at the next '<'. So no start tag libxml2 could ever parse escapes the count,
  * each byte is looked at once, and a document only needs more than the limits when it is absurd
- * anyway. */
-static bool prescan(const char *buf, size_t len, const char *name, cr_error *err)
+ * anyway. *only_tags tells whether every '<' but the first (the XML declaration) starts a start or
+ * an end tag: no comment, CDATA section or processing instruction (see run_parser). */
+static bool prescan(const char *buf, size_t len, const char *name, cr_error *err, bool *only_tags)
 {
     const char *p = buf, *end = buf + len;
     unsigned long elements = 0;
+    *only_tags = true;
     /* Lines are counted only for a message (cr_utf8_line): the tags are found with memchr. */
     while (p < end && (p = memchr(p, '<', (size_t)(end - p)))) {
         p++;
+        if (p < end && (*p == '!' || *p == '?') && (*p == '!' || elements > 0))
+            *only_tags = false;
         if (p == end || *p == '/' || *p == '!' || *p == '?' || xml_space(*p) || *p == '<')
             continue;
         const char *tag = p;
@@ -217,7 +229,7 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
                          "more than %d elements in one document", CR_XML_MAX_ELEMENTS);
             return false;
         }
-        while (p < end && !xml_space(*p) && *p != '>' && *p != '/' && *p != '<')
+        while (p < end && !(ends[(unsigned char)*p] & TAG_END))
             p++;
         size_t tag_len = (size_t)(p - tag);
         unsigned natt = 0, nns = 0;
@@ -228,7 +240,7 @@ static bool prescan(const char *buf, size_t len, const char *name, cr_error *err
             }
             /* An attribute: its name, then perhaps = and a quoted value. */
             const char *an = p;
-            while (p < end && !xml_space(*p) && *p != '=' && *p != '>' && *p != '/' && *p != '<')
+            while (p < end && !(ends[(unsigned char)*p] & NAME_END))
                 p++;
             size_t alen = (size_t)(p - an);
             bool ns = (alen == 5 && memcmp(an, "xmlns", 5) == 0) ||
@@ -356,15 +368,71 @@ static xmlParserCtxtPtr new_ctxt(void)
     return ctxt;
 }
 
-/* libxml2 over the bytes, in |ctxt|: the document, or NULL with its one error in |err|. */
+/* Whether the bytes declare no encoding or UTF-8 (any case, "UTF8" too) in an XML declaration at
+ * their start (after a byte order mark): then libxml2 reads them as UTF-8 by itself. Any other
+ * declaration, or one not understood here, is false. */
+static bool declares_utf8(const char *buf, size_t len)
+{
+    const char *p = buf, *end = buf + (len < 512 ? len : 512);
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    if (end - p < 5 || memcmp(p, "<?xml", 5) != 0)
+        return true; /* no declaration */
+    const char *close = NULL;
+    for (const char *q = p; q + 1 < end && !close; q++)
+        if (q[0] == '?' && q[1] == '>')
+            close = q;
+    if (!close)
+        return false;
+    const char *enc = NULL;
+    for (const char *q = p; q + 8 <= close && !enc; q++)
+        if (memcmp(q, "encoding", 8) == 0)
+            enc = q + 8;
+    if (!enc)
+        return true;
+    while (enc < close && (xml_space(*enc) || *enc == '='))
+        enc++;
+    if (enc == close || (*enc != '"' && *enc != '\''))
+        return false;
+    const char *v = enc + 1, *v_end = memchr(v, *enc, (size_t)(close - v));
+    if (!v_end)
+        return false;
+    size_t n = (size_t)(v_end - v);
+    return (n == 5 && strncasecmp(v, "utf-8", 5) == 0) ||
+           (n == 4 && strncasecmp(v, "utf8", 4) == 0);
+}
+
+/* libxml2 over the bytes, in |ctxt|: the document, or NULL with its one error in |err|.
+ * |only_tags|: no comment, CDATA section or processing instruction in the elements (prescan). */
 static xmlDocPtr run_parser(xmlParserCtxtPtr ctxt, const char *buf, size_t len, const char *name,
-                            cr_error *err)
+                            bool only_tags, cr_error *err)
 {
     parse_state st = {.name = name, .err = err, .failed = false, .dict = ctxt->dict};
     ctxt->_private = &st;
     /* NONET: never fetch; no NOENT, DTDLOAD, DTDATTR, XINCLUDE or HUGE. BIG_LINES: real lines. */
     int opts = XML_PARSE_NONET | XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA | XML_PARSE_COMPACT;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
+    /* NOBLANKS: the whitespace between elements (the indentation) makes no text nodes, about a
+     * third of a document's nodes. libxml2 drops a run of whitespace only when it is the element's
+     * first text and a tag follows (or, with children, an end tag), outside xml:space="preserve".
+     * Where a start tag follows, the element has element children: our formats then either want
+     * element-only content (whitespace is ignored) or refuse the child, with the same messages.
+     * Where an end tag follows an element child, likewise. Whitespace before a comment, a CDATA
+     * section or a processing instruction would be dropped too and change a text's length, so
+     * such documents keep their blanks. The handler is set each time: the context is reused. */
+    /* libxml2 keeps these two options of a context once given: the reused context forgets them. */
+    ctxt->options &= ~(XML_PARSE_NOBLANKS | XML_PARSE_IGNORE_ENC);
+    if (only_tags)
+        opts |= XML_PARSE_NOBLANKS;
+    else
+        ctxt->sax->ignorableWhitespace = ctxt->sax->characters;
+    /* The bytes are UTF-8 whatever they declare (they passed cr_utf8_check). Given "UTF-8",
+     * libxml2 converts them from UTF-8 to UTF-8, a copy and a second decoding; when they declare
+     * UTF-8 or nothing it reads them as they are, with the same outcome. Another declaration is
+     * left to the converting read, which refuses an encoding it does not know. */
+    xmlDocPtr doc =
+        declares_utf8(buf, len)
+            ? xmlCtxtReadMemory(ctxt, buf, (int)len, name, NULL, opts | XML_PARSE_IGNORE_ENC)
+            : xmlCtxtReadMemory(ctxt, buf, (int)len, name, "UTF-8", opts);
     if (!st.failed && (!doc || !ctxt->wellFormed)) {
         cr_error_set(err, CR_EINPUT, name, ctxt->input ? ctxt->input->line : 0, "malformed XML");
         st.failed = true;
@@ -406,7 +474,8 @@ static xmlDocPtr parse_with(cr_xml_reader *r, const char *buf, size_t len, const
         cr_error_set(err, CR_EINPUT, name, line, "%s (input must be UTF-8 text)", what);
         return NULL;
     }
-    if (!prescan(buf, len, name, err))
+    bool only_tags;
+    if (!prescan(buf, len, name, err, &only_tags))
         return NULL;
     xmlDocPtr doc = NULL;
     xmlParserCtxtPtr ctxt = r ? r->ctxt : NULL;
@@ -415,7 +484,7 @@ static xmlDocPtr parse_with(cr_xml_reader *r, const char *buf, size_t len, const
     if (ctxt && xmlDictGetUsage(ctxt->dict) <= DICT_KEEP) {
         cr_error first;
         cr_error_init(&first);
-        doc = run_parser(ctxt, buf, len, name, &first);
+        doc = run_parser(ctxt, buf, len, name, only_tags, &first);
         if (xmlDictGetUsage(ctxt->dict) <= DICT_SURE) {
             if (!doc) /* the one problem, as a fresh context would have reported it */
                 cr_error_set(err, first.code, first.file[0] ? first.file : NULL, first.line, "%s",
@@ -431,16 +500,20 @@ static xmlDocPtr parse_with(cr_xml_reader *r, const char *buf, size_t len, const
         cr_error_set(err, CR_ENOMEM, name, 0, "out of memory");
         return NULL;
     }
-    doc = run_parser(ctxt, buf, len, name, err);
+    doc = run_parser(ctxt, buf, len, name, only_tags, err);
 parsed:
     if (r && doc && xmlDictGetUsage(ctxt->dict) <= DICT_KEEP)
         r->ctxt = ctxt;
     else
         xmlFreeParserCtxt(ctxt);
     /* The raw bytes passed the UTF-8 check; only a character reference (&#...;) can put another
-     * character in the tree, so without one the tree's text needs no second check. */
+     * character in the tree, so without one the tree's text needs no second check. Without one
+     * and in ASCII bytes (the usual document), every text of the tree is ASCII too (the five
+     * predefined entities are; a DOCTYPE is refused): nothing to normalise or strip, and the walk
+     * would change nothing. */
     bool refs = has_char_ref(buf, len);
-    if (doc && !check_chars(xmlDocGetRootElement(doc), 1, refs, name, err)) {
+    if (doc && (refs || !cr_ascii_only(buf, len)) &&
+        !check_chars(xmlDocGetRootElement(doc), 1, refs, name, err)) {
         xmlFreeDoc(doc);
         doc = NULL;
     }
