@@ -2152,7 +2152,7 @@ done:
         out->data = NULL;
         out->len = 0;
     }
-    if (r.spare && status == CR_OK && !failed(&r)) {
+    if (r.spare && r.pdf && status == CR_OK && !failed(&r)) {
         HPDF_FreeDoc(r.pdf); /* the report's objects now; its fonts stay parsed */
         r.pdf->error.error_fn =
             NULL; /* &r.errs is gone after this render: no handler till the next */
