@@ -226,12 +226,28 @@ static const char *file_kind(mode_t m)
                                       : "something else";
 }
 
-/* True when DIR/NAME is a regular file we can open: looked at without following a link, opened
- * without blocking (a FIFO nobody writes to returns at once) and checked again on the open file,
- * so a swap between the two looks cannot slip a FIFO in. Otherwise a warning, and false. */
-static bool regular_file(int dfd, const char *path, const char *name, cr_error *err)
+/* True when DIR/NAME is a regular file we can read: looked at without following a link, then
+ * opened without blocking (a FIFO nobody writes to returns at once) and checked again on the
+ * open file. Otherwise a warning, and false. When the folder's listing gave the file's type
+ * (|d_type|, most file systems do), a regular file is only checked for reading (one system call,
+ * not four: at 100,000 cities the scan, which runs before any thread starts, made 400,000), and
+ * anything else is named from that type. A swap of the file between this look and its load is
+ * harmless: the load opens without blocking and refuses what is not a regular file. */
+static bool regular_file(int dfd, const char *path, const char *name, unsigned char d_type,
+                         cr_error *err)
 {
     struct stat st;
+    if (d_type == DT_REG) {
+        if (faccessat(dfd, name, R_OK, AT_EACCESS) == 0)
+            return true;
+        cr_error_warn(err, path, 0, "cannot be read (%s); skipped", strerror(errno));
+        return false;
+    }
+    if (d_type != DT_UNKNOWN) {
+        cr_error_warn(err, path, 0, "is %s, not a regular file; skipped",
+                      file_kind(DTTOIF(d_type)));
+        return false;
+    }
     if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
         cr_error_warn(err, path, 0, "cannot be read (%s); skipped", strerror(errno));
         return false;
@@ -437,7 +453,7 @@ static cr_cohort *scan(const char *dir, bool compact, cr_error *err)
             oom = !list_add(&audits, name, stem);
             continue;
         }
-        if (!regular_file(dfd, path, name, err)) {
+        if (!regular_file(dfd, path, name, de->d_type, err)) {
             c->skipped++;
             continue;
         }
