@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <dlfcn.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,15 @@ struct cr_install {
         cr_catalog *tcat; /* NULL: the catalog's own language */
     } pre[CR_PRELOAD_MAX];
     size_t npre;
+    /* The measured text (one cr_layout_cache, made at the first report) shared by the reports
+     * made with the default layout and fonts, as a batch worker shares one: the catalog's
+     * statements, headings and legends are the same in each. One render holds it at a time and
+     * none waits for it: a render that finds it taken (another thread's, or a parent thread's
+     * at the time of a fork) makes its own for the report. The output is the same either way. */
+    struct shared_cache {
+        pthread_mutex_t lock;
+        cr_layout_cache *cache;
+    } * shared;
 };
 
 static bool is_dir(const char *p)
@@ -97,6 +107,11 @@ void cr_install_close(cr_install *in)
         cr_strings_free(in->pre[i].strings);
         cr_catalog_free(in->pre[i].tcat);
     }
+    if (in->shared) {
+        cr_layout_cache_free(in->shared->cache); /* before the fonts it borrows */
+        pthread_mutex_destroy(&in->shared->lock);
+        free(in->shared);
+    }
     cr_fonts_free(in->fonts);
     cr_layout_spec_free(in->spec);
     cr_catalog_free(in->catalog);
@@ -107,7 +122,13 @@ void cr_install_close(cr_install *in)
 cr_install *cr_install_open(const char *assets_dir, cr_error *err)
 {
     cr_install *in = calloc(1, sizeof *in);
-    if (!in) {
+    if (in && (in->shared = calloc(1, sizeof *in->shared)) &&
+        pthread_mutex_init(&in->shared->lock, NULL) != 0) {
+        free(in->shared);
+        in->shared = NULL;
+    }
+    if (!in || !in->shared) {
+        free(in);
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
         return NULL;
     }
@@ -255,7 +276,14 @@ static cr_status render(const cr_install *in, const cr_assessment *a, const cr_p
                              .fonts = f,
                              .created = opt->created >= 0 ? opt->created : cr_assessment_date(a),
                              .untagged = opt->untagged || !haru};
-    if (!(d = cr_layout_report(&req, err)))
+    bool held = !fonts && pthread_mutex_trylock(&in->shared->lock) == 0;
+    if (held && !in->shared->cache)
+        in->shared->cache = cr_layout_cache_new(in->fonts, 0, NULL); /* NULL: one per report */
+    req.cache = held ? in->shared->cache : NULL;
+    d = cr_layout_report(&req, err);
+    if (held)
+        pthread_mutex_unlock(&in->shared->lock);
+    if (!d)
         goto done;
     cr_render_target t = {.format = opt->format,
                           .backend = opt->backend,

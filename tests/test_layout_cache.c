@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "certreport/api.h"
 #include "fonts_internal.h"
 #include "layout_text.h"
 #include "layouttest.h"
@@ -348,12 +350,55 @@ static void test_reports_unchanged(void **st)
     cr_layout_cache_free(shared);
 }
 
+/* A cr_install shares one cache between the reports it renders with its default layout (the
+ * service's workers make report after report through it): each report is the same, byte for
+ * byte, as one rendered by an installation that made no report before. */
+static void test_install_shares_cache(void **st)
+{
+    state *s = *st;
+    char peers[] = "/tmp/certreport-cache-peers-XXXXXX";
+    int fd = mkstemp(peers);
+    assert_true(fd >= 0);
+    close(fd);
+    cr_cohort *c = cr_cohort_scan(CR_TEST_SAMPLES, NULL);
+    assert_non_null(c);
+    cr_peers *p = cr_cohort_stats(c, s->base.fx->catalog, s->base.fx->schemas, NULL, NULL);
+    assert_non_null(p);
+    assert_int_equal(cr_peers_save(p, peers, NULL), CR_OK);
+    cr_peers_free(p);
+    cr_install *shared = cr_install_open(CR_TEST_ASSETS, NULL);
+    assert_non_null(shared);
+    static const char *const cities[] = {"gold-city", "montreal", "gold-city", "bogota"};
+    for (size_t i = 0; i < 4; i++) {
+        char sub[512], aud[512];
+        snprintf(sub, sizeof sub, "%s/%s.submission.xml", CR_TEST_SAMPLES, cities[i]);
+        snprintf(aud, sizeof aud, "%s/%s.audit.xml", CR_TEST_SAMPLES, cities[i]);
+        cr_render_options opt = CR_RENDER_OPTIONS_INIT;
+        opt.created = 1700000000;
+        opt.untagged = i == 3;
+        cr_buffer got = {0}, want = {0};
+        assert_int_equal(cr_render_city(shared, sub, aud, peers, &opt, &got, NULL), CR_OK);
+        cr_install *fresh = cr_install_open(CR_TEST_ASSETS, NULL);
+        assert_non_null(fresh);
+        assert_int_equal(cr_render_city(fresh, sub, aud, peers, &opt, &want, NULL), CR_OK);
+        cr_install_close(fresh);
+        assert_true(got.len > 1000);
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+            fail_msg("%s (report %zu): not the report a fresh installation makes", cities[i], i);
+        cr_buffer_free(&got);
+        cr_buffer_free(&want);
+    }
+    cr_install_close(shared);
+    cr_cohort_free(c);
+    unlink(peers);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hits_equal_fresh),  cmocka_unit_test(test_widths_whole),
         cmocka_unit_test(test_one_line_texts),    cmocka_unit_test(test_bound_holds),
-        cmocka_unit_test(test_reports_unchanged),
+        cmocka_unit_test(test_reports_unchanged), cmocka_unit_test(test_install_shares_cache),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
