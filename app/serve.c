@@ -1125,6 +1125,18 @@ static enum MHD_Result on_headers(server *s, struct MHD_Connection *c, request *
     return MHD_YES;
 }
 
+/* Percent-decoding of the path and the query (MHD_OPTION_UNESCAPE_CALLBACK). A "%00" would decode
+ * to a NUL that ends the C string early, so "/app.js%00.txt" would be served as "/app.js" and
+ * "lang=es%00x" read as "es": such a string is left undecoded, so it names no file and no value. */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+    (void)cls;
+    (void)c;
+    if (strstr(s, "%00"))
+        return strlen(s);
+    return MHD_http_unescape(s);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -1496,7 +1508,8 @@ int cr_cli_serve(int argc, char **argv)
                          0, NULL, NULL, on_request, &s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s.timeout,
                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)s.max_connections,
-                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s, MHD_OPTION_END);
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, &s,
+                         MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL, MHD_OPTION_END);
     if (!d) {
         fprintf(stderr, "certreport serve: the HTTP server could not start\n");
         goto done;

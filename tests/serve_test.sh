@@ -73,6 +73,10 @@ check "report lang without a translation 400" test "$(code -H "$A" -F submission
 check "... naming no server path" bash -c '! grep -qF "/strings/" "$1"' _ "$TMP/body"
 check "report lang=es 200" test "$(code -H "$A" -F submission=@"$SUB" "$URL/v1/report?lang=es")" = 200
 check "unknown path 404" test "$(code -H "$A" "$URL/v2/x")" = 404
+check "a percent-encoded NUL names no file (404, not /app.js)" test "$(code "$URL/app.js%00.txt")" = 404
+check "... nor a path (/v1/health%00x 404)" test "$(code -H "$A" "$URL/v1/health%00x")" = 404
+check "... nor a value (lang=es%00x 400)" test "$(code -H "$A" -F submission=@"$SUB" "$URL/v1/report?lang=es%00x")" = 400
+check "an escaped path still decodes (/app%2Ejs 200)" test "$(code "$URL/app%2Ejs")" = 200
 check "GET on a POST endpoint 405" test "$(code -H "$A" "$URL/v1/score")" = 405
 
 # ---- who may do what ----
