@@ -471,10 +471,17 @@ static void put_compressed(obuf *res, const unsigned char *in, const obj *x,
     } else {
         deflate_bytes(c, in + x->data, x->data_len, z);
     }
+    /* The dictionary without its /Length and libharu's layout whitespace (put_min), then the
+     * filter and the new length: "<</Length1 8430/Filter/FlateDecode/Length 4813>>". */
     put_num(res, x->id, " 0 obj\n");
-    put(res, in + x->dict, x->len_key - x->dict);
-    put(res, in + x->len_end, x->dict_end - x->len_end);
-    put_str(res, "/Filter /FlateDecode /Length ");
+    put_min(res, in + x->dict, x->len_key - x->dict);
+    const unsigned char *rest = in + x->len_end, *rest_end = in + x->dict_end;
+    while (rest < rest_end && is_space(*rest))
+        rest++;
+    if (rest < rest_end && !is_delim(*rest) && !is_delim(res->p[res->n - 1]))
+        put(res, " ", 1); /* two tokens the /Length entry stood between */
+    put_min(res, rest, (size_t)(rest_end - rest));
+    put_str(res, "/Filter/FlateDecode/Length ");
     put_num(res, z->n, ">>\nstream\n");
     put(res, z->p, z->n);
     put(res, "\nendstream\nendobj\n", 18);

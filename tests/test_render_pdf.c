@@ -1202,8 +1202,10 @@ static void test_pack_streams(void **st)
     n += (size_t)snprintf(pdf + n, sizeof pdf - n,
                           "2 0 obj\n<<\n/Length 0\n>>\nstream\r\n\r\nendstream\nendobj\n");
     o3 = n;
-    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
-                          "3 0 obj\n<<\n/Length 2\n>>\nstream\r\nab\r\nendstream\nendobj\n");
+    n +=
+        (size_t)snprintf(pdf + n, sizeof pdf - n,
+                         "3 0 obj\n<<\n/Type /Test /Length 2\n/N 5\n>>\nstream\r\nab\r\nendstream\n"
+                         "endobj\n");
     xo = n;
     n += (size_t)snprintf(pdf + n, sizeof pdf - n,
                           "xref\n0 4\n0000000000 65535 f\r\n%010zu 00000 n\r\n%010zu 00000 n\r\n"
@@ -1233,6 +1235,9 @@ static void test_pack_streams(void **st)
                     "qpdf --show-object=3 --filtered-stream-data");
     assert_string_equal(o, "ab"); /* a stream of the file's own, kept */
     free(o);
+    /* Its dictionary without libharu's layout whitespace, the other entries kept. */
+    static const char dict3[] = "3 0 obj\n<</Type/Test/N 5/Filter/FlateDecode/Length ";
+    assert_non_null(memmem(packed, plen, dict3, strlen(dict3)));
     free(packed);
 
     v.id = 3; /* not empty */
