@@ -1866,7 +1866,8 @@ static void blank_unused_metrics(unsigned char *f, size_t n, const unsigned char
 /* The font program of canonical slot |c| (its CP1252 font exists) from cr_fonts' cache, or made
  * by libharu now and kept there. Either way the font's descriptor is made here, before saving
  * (libharu makes it when it first writes the font), with the same object numbers: on a hit with
- * embedding off (no subset made) and the /FontFile2 stream added as libharu adds it, empty; on
+ * embedding off (no subset made) and the /FontFile2 stream added as libharu adds it (but its
+ * /Length2 and /Length3, which only Type 1 font programs have), empty; on
  * a miss by libharu, the subset then taken out of its stream. The compressed program goes to
  * cr_pdf_pack_all in the place of that empty stream. Errors are left in the document. */
 static void embed_font(pdf_render *r, int c)
@@ -1897,11 +1898,13 @@ static void embed_font(pdf_render *r, int c)
             (ff = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref)) != NULL) {
             HPDF_Dict_Add(def->descriptor, "FontFile2", ff);
             HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)raw_len);
-            HPDF_Dict_AddNumber(ff, "Length2", 0);
-            HPDF_Dict_AddNumber(ff, "Length3", 0);
         }
     } else if (font->before_write_fn(font) == HPDF_OK && def->descriptor) {
         ff = HPDF_Dict_GetItem(def->descriptor, "FontFile2", HPDF_OCLASS_DICT);
+        if (ff) { /* a Type 1 font's entries (ISO 32000-1, table 127): a TrueType's has Length1 */
+            HPDF_Dict_RemoveElement(ff, "Length2");
+            HPDF_Dict_RemoveElement(ff, "Length3");
+        }
         HPDF_Stream m = ff ? ff->stream : NULL;
         unsigned char *raw = m ? malloc(m->size ? m->size : 1) : NULL;
         if (raw) {

@@ -463,6 +463,10 @@ static void test_full_document(void **st)
                     "outline");
     assert_contains(o, "/Title <feff014100f30064017a00200151>", "outline");
     assert_contains(o, "<dc:title>", "XMP");
+    /* A TrueType font program's stream has /Length1 only (/Length2, /Length3: Type 1's). */
+    assert_contains(o, "/Length1 ", "FontFile2");
+    assert_lacks(o, "/Length2", "FontFile2");
+    assert_lacks(o, "/Length3", "FontFile2");
     free(o);
 
     /* The XMP metadata is compressed with the other streams. */
