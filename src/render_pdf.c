@@ -1345,6 +1345,11 @@ static void new_page(pdf_render *r, const cr_op *op)
         return;
     HPDF_Page_SetWidth(page, w);
     HPDF_Page_SetHeight(page, h);
+    /* libharu lists every /ProcSet; PDF 1.4 made them obsolete (ISO 32000-1, 14.2): 40 bytes a
+     * page that no reader uses. */
+    HPDF_Dict res = HPDF_Page_GetInheritableItem(page, "Resources", HPDF_OCLASS_DICT);
+    if (res)
+        HPDF_Dict_RemoveElement(res, "ProcSet");
     r->pages[r->npages++] = page;
     r->page = page;
     r->page_h = h;

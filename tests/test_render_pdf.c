@@ -467,6 +467,7 @@ static void test_full_document(void **st)
     assert_contains(o, "/Length1 ", "FontFile2");
     assert_lacks(o, "/Length2", "FontFile2");
     assert_lacks(o, "/Length3", "FontFile2");
+    assert_lacks(o, "/ProcSet [", "page resources"); /* obsolete since PDF 1.4 */
     free(o);
 
     /* The XMP metadata is compressed with the other streams. */
