@@ -390,9 +390,9 @@ static size_t number_object(const unsigned char *in, const obj *o, const size_t 
     return v;
 }
 
-/* Decides whether stream object |x| goes out compressed: a stream libharu wrote unfiltered
- * (every stream but the XMP metadata, which readers scan for uncompressed), whose dictionary and
- * /Length are in the form libharu writes. Fills in the fields the rewrite needs. */
+/* Decides whether stream object |x| goes out compressed: a stream libharu wrote unfiltered (the
+ * XMP metadata too: PDF/UA-1 does not ask for it uncompressed, and 1.3 KB become 0.6 KB), whose
+ * dictionary and /Length are in the form libharu writes. Fills in the fields the rewrite needs. */
 static void plan_stream(const unsigned char *in, obj *o, size_t i, const size_t *index_of,
                         size_t size)
 {
@@ -409,7 +409,7 @@ static void plan_stream(const unsigned char *in, obj *o, size_t i, const size_t 
     if (de - b < 4 || de[-1] != '>' || de[-2] != '>')
         return;
     de -= 2; /* the closing ">>" */
-    if (memmem(b, (size_t)(de - b), "/Filter", 7) || memmem(b, (size_t)(de - b), "/Metadata", 9))
+    if (memmem(b, (size_t)(de - b), "/Filter", 7))
         return;
     const unsigned char *lk = memmem(b, (size_t)(de - b), "/Length ", 8);
     if (!lk)
@@ -471,10 +471,17 @@ static void put_compressed(obuf *res, const unsigned char *in, const obj *x,
     } else {
         deflate_bytes(c, in + x->data, x->data_len, z);
     }
+    /* The dictionary without its /Length and libharu's layout whitespace (put_min), then the
+     * filter and the new length: "<</Length1 8430/Filter/FlateDecode/Length 4813>>". */
     put_num(res, x->id, " 0 obj\n");
-    put(res, in + x->dict, x->len_key - x->dict);
-    put(res, in + x->len_end, x->dict_end - x->len_end);
-    put_str(res, "/Filter /FlateDecode /Length ");
+    put_min(res, in + x->dict, x->len_key - x->dict);
+    const unsigned char *rest = in + x->len_end, *rest_end = in + x->dict_end;
+    while (rest < rest_end && is_space(*rest))
+        rest++;
+    if (rest < rest_end && !is_delim(*rest) && !is_delim(res->p[res->n - 1]))
+        put(res, " ", 1); /* two tokens the /Length entry stood between */
+    put_min(res, rest, (size_t)(rest_end - rest));
+    put_str(res, "/Filter/FlateDecode/Length ");
     put_num(res, z->n, ">>\nstream\n");
     put(res, z->p, z->n);
     put(res, "\nendstream\nendobj\n", 18);

@@ -29,9 +29,9 @@
 
 /* Rewrites the PDF |in| (|len| bytes, as libharu writes it: objects "N 0 obj ... endobj", a
  * classic xref table, a trailer with /Root and /Info) with every object that is not a stream
- * moved into one object stream, every unfiltered stream but the XMP metadata compressed
- * (/FlateDecode), and a cross-reference stream instead of the table. The objects
- * keep their numbers; the content is unchanged.
+ * moved into one object stream, every unfiltered stream compressed (/FlateDecode), and a
+ * cross-reference stream instead of the table. The objects keep their numbers; the content is
+ * unchanged.
  *
  * Returns CR_OK with *out (malloc'd, caller frees) and *out_len set; CR_OK with *out NULL when
  * |in| is not in the form expected (the caller keeps |in|, which is a valid PDF); CR_ENOMEM. */

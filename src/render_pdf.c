@@ -123,6 +123,7 @@ static bool is_ascii(const char *s)
 #define CR_MAX_STRUCT_DEPTH CR_DISPLAY_MAX_DEPTH
 
 enum { MC_NONE = -2, MC_ARTIFACT = -1 };
+enum { SPAN_NONE, SPAN_OUTSIDE, SPAN_INSIDE };
 
 /* A kid of a structure element, in a list per element (see "Structure"). */
 enum { KID_MCID, KID_MCR, KID_ELEM, KID_OBJR };
@@ -225,6 +226,8 @@ typedef struct pdf_render {
     HPDF_Page page;
     float page_h;
     bool in_text;
+    bool mc_in_text; /* the open marked content began in the open text object: EMC before ET */
+    int span;        /* an open /ActualText span: SPAN_NONE, SPAN_OUTSIDE or SPAN_INSIDE text */
     long tx, ty;
     HPDF_Font cur_font;
     float cur_size;
@@ -594,7 +597,46 @@ static void fix_single_fonts(pdf_render *r)
 /* ---------------------------------------------------------------------------------------------
  * Text strings outside page content (info, outline titles, /Lang) */
 
-/* A PDF text string object for UTF-8 |s|: a literal string when ASCII, else UTF-16BE with BOM. */
+/* PDFDocEncoding's bytes 0x80-0x9E (ISO 32000-1, D.2), where it differs from Latin-1. */
+static const uint16_t pdfdoc_high[31] = {
+    0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044, 0x2039, 0x203A, 0x2212,
+    0x2030, 0x201E, 0x201C, 0x201D, 0x2018, 0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141,
+    0x0152, 0x0160, 0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E};
+
+/* The PDFDocEncoding byte of |cp| (printable characters only), or -1. */
+static int pdfdoc_byte(uint32_t cp)
+{
+    if ((cp >= 0x20 && cp < 0x7F) || (cp >= 0xA1 && cp <= 0xFF && cp != 0xAD))
+        return (int)cp;
+    if (cp == 0x20AC)
+        return 0xA0;
+    for (int i = 0; i < 31; i++)
+        if (pdfdoc_high[i] == cp)
+            return 0x80 + i;
+    return -1;
+}
+
+/* |s| (UTF-8) in PDFDocEncoding into |doc| (|cap| bytes): its length, or 0 when a character has
+ * no byte there, the result would not fit, or it would begin with the bytes of a byte order mark
+ * (FE FF, or PDF 2.0's EF BB BF), which a PDFDocEncoded string may not. */
+static size_t pdfdoc_encode(const char *s, unsigned char *doc, size_t cap)
+{
+    size_t k = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n;
+        int b = pdfdoc_byte(utf8_next(p, &n));
+        if (b < 0 || k == cap)
+            return 0;
+        doc[k++] = (unsigned char)b;
+        p += n;
+    }
+    bool bom = (k >= 2 && doc[0] == 0xFE && doc[1] == 0xFF) ||
+               (k >= 3 && doc[0] == 0xEF && doc[1] == 0xBB && doc[2] == 0xBF);
+    return bom ? 0 : k;
+}
+
+/* A PDF text string object for UTF-8 |s|: a literal string in PDFDocEncoding when every character
+ * has a byte there (see put_text_string), else UTF-16BE with a byte order mark. */
 static void *text_string(pdf_render *r, const char *s)
 {
     HPDF_MMgr mmgr = r->pdf->mmgr;
@@ -607,7 +649,12 @@ static void *text_string(pdf_render *r, const char *s)
         return NULL;
     }
     unsigned char *o = (unsigned char *)r->scratch;
-    size_t k = 0;
+    size_t k = pdfdoc_encode(s, o, len); /* never longer than the UTF-8 */
+    if (k && k <= HPDF_LIMIT_MAX_STRING_LEN) {
+        o[k] = '\0'; /* libharu writes it as a literal string, bytes past 0x7E escaped */
+        return HPDF_String_New(mmgr, (const char *)o, NULL);
+    }
+    k = 0;
     o[k++] = 0xFE;
     o[k++] = 0xFF;
     const unsigned char *p = (const unsigned char *)s;
@@ -788,7 +835,7 @@ static char *xmp_packet(const pdf_render *r, const char *producer)
     return b;
 }
 
-/* Adds the /Metadata stream (uncompressed, as readers that scan for XMP expect) to the catalog. */
+/* Adds the /Metadata stream to the catalog (cr_pdf_pack compresses it with the others). */
 static void set_metadata(pdf_render *r)
 {
     if (failed(r))
@@ -815,12 +862,31 @@ static void set_metadata(pdf_render *r)
 /* ---------------------------------------------------------------------------------------------
  * Painting */
 
+/* Opens a text object: the text matrix and the line start are the identity again. */
+static void begin_text(pdf_render *r)
+{
+    cr_ops_raw(&r->ops, "BT\n", 3);
+    r->in_text = true;
+    r->tx = r->ty = 0;
+}
+
+/* Ends the open text object, if any, and first the marked content begun inside it (an
+ * /ActualText span, then the element's or artifact's sequence), which may not outlive it. */
 static void end_text(pdf_render *r)
 {
-    if (r->in_text) {
-        cr_ops_raw(&r->ops, "ET\n", 3);
-        r->in_text = false;
+    if (!r->in_text)
+        return;
+    if (r->span == SPAN_INSIDE) {
+        cr_ops_raw(&r->ops, "EMC\n", 4);
+        r->span = SPAN_NONE;
     }
+    if (r->mc_in_text) {
+        cr_ops_raw(&r->ops, "EMC\n", 4);
+        r->mc = MC_NONE;
+        r->mc_in_text = false;
+    }
+    cr_ops_raw(&r->ops, "ET\n", 3);
+    r->in_text = false;
 }
 
 static void set_fill(pdf_render *r, cr_rgb c)
@@ -863,7 +929,12 @@ static void set_stroke(pdf_render *r, cr_rgb c, float width)
  * and once libharu has saved, struct_finish numbers the elements and the pages' parent tree
  * arrays on from libharu's last object and writes every value as text, which cr_pdf_pack_add
  * puts in the root placeholder's place and adds as new objects. Marked content never crosses a
- * text object: the text object is ended before BDC and EMC. */
+ * text object (ISO 32000-1, 14.6: a sequence begun in a text object ends in it). The text of
+ * elements other than figures is marked inside one text object, which runs on from element to
+ * element (`BT /P <</MCID 0>>BDC ... EMC /P <</MCID 1>>BDC ... EMC ET`, no ET BT between them,
+ * the next line placed from the last one): a figure, which mixes text and shapes, and an artifact
+ * before a shape, are marked outside the text object (`/Figure <</MCID 2>>BDC BT ... ET ... EMC`).
+ */
 
 /* The object number of a libharu object in the document. */
 static uint32_t object_id(const void *obj)
@@ -937,23 +1008,33 @@ static size_t page_index(const pdf_render *r)
     return r->npages - 1;
 }
 
-/* Ends the open marked-content sequence, if any. */
+/* Ends the open marked-content sequence, if any (and the text object it is in, if it began
+ * outside it). */
 static void close_mc(pdf_render *r)
 {
     if (r->mc == MC_NONE)
         return;
-    end_text(r);
+    if (!r->mc_in_text)
+        end_text(r);
     cr_ops_raw(&r->ops, "EMC\n", 4);
     r->mc = MC_NONE;
+    r->mc_in_text = false;
 }
 
-/* Makes |target| (MC_ARTIFACT or an element index) the open marked-content sequence. */
-static void open_mc(pdf_render *r, int target)
+/* Makes |target| (MC_ARTIFACT or an element index) the open marked-content sequence, for text
+ * (|text|: inside a text object, but in a figure) or for anything else (outside). */
+static void open_mc(pdf_render *r, int target, bool text)
 {
     if (r->mc == target)
         return;
     close_mc(r);
+    bool inside = text && !r->figure;
+    if (inside && !r->in_text)
+        begin_text(r);
+    else if (!inside)
+        end_text(r);
     r->mc = target;
+    r->mc_in_text = inside;
     if (target == MC_ARTIFACT) {
         cr_ops_str(&r->ops, "/Artifact BMC\n");
         return;
@@ -961,9 +1042,9 @@ static void open_mc(pdf_render *r, int target)
     sx_elem *e = &r->elems[target];
     cr_ops_raw(&r->ops, "/", 1);
     cr_ops_str(&r->ops, cr_role_name(e->role));
-    cr_ops_raw(&r->ops, " <</MCID ", 9);
+    cr_ops_raw(&r->ops, "<</MCID ", 8);
     cr_ops_uint(&r->ops, (unsigned long)r->mcid);
-    cr_ops_raw(&r->ops, ">> BDC\n", 7);
+    cr_ops_raw(&r->ops, ">>BDC\n", 6);
     uint32_t page = object_id(r->page);
     if (e->page == r->page) { /* /Pg: only elements with content by MCID on their first page */
         e->pg = page;
@@ -981,15 +1062,17 @@ static void open_mc(pdf_render *r, int target)
     r->mcid++;
 }
 
-/* Before painting |op| in a tagged document: opens the marked content it belongs to. */
+/* Before painting |op| in a tagged document: opens the marked content it belongs to. A shape
+ * ends the text object first (see end_text), so that its marked content is outside it. */
 static void mark_content(pdf_render *r, const cr_op *op)
 {
     if (!r->tagged)
         return;
-    if (r->artifact || r->depth == 0 || (op->kind != CR_OP_TEXT && !r->figure))
-        open_mc(r, MC_ARTIFACT);
+    bool text = op->kind == CR_OP_TEXT;
+    if (r->artifact || r->depth == 0 || (!text && !r->figure))
+        open_mc(r, MC_ARTIFACT, text);
     else
-        open_mc(r, (int)r->stack[r->depth - 1]);
+        open_mc(r, (int)r->stack[r->depth - 1], text);
 }
 
 static void begin_element(pdf_render *r, const cr_op *op)
@@ -1031,7 +1114,7 @@ static void end_element(pdf_render *r)
      * (pdf.js) would not see it otherwise. */
     size_t idx = r->stack[r->depth - 1];
     if (r->elems[idx].nkids == 0) {
-        open_mc(r, (int)idx);
+        open_mc(r, (int)idx, r->in_text);
         close_mc(r);
     }
     if (r->elems[r->stack[--r->depth]].role == CR_ROLE_FIGURE)
@@ -1070,25 +1153,6 @@ static void put_ref(cr_ops *o, uint32_t id)
     cr_ops_raw(o, " 0 R", 4);
 }
 
-/* PDFDocEncoding's bytes 0x80-0x9E (ISO 32000-1, D.2), where it differs from Latin-1. */
-static const uint16_t pdfdoc_high[31] = {
-    0x2022, 0x2020, 0x2021, 0x2026, 0x2014, 0x2013, 0x0192, 0x2044, 0x2039, 0x203A, 0x2212,
-    0x2030, 0x201E, 0x201C, 0x201D, 0x2018, 0x2019, 0x201A, 0x2122, 0xFB01, 0xFB02, 0x0141,
-    0x0152, 0x0160, 0x0178, 0x017D, 0x0131, 0x0142, 0x0153, 0x0161, 0x017E};
-
-/* The PDFDocEncoding byte of |cp| (printable characters only), or -1. */
-static int pdfdoc_byte(uint32_t cp)
-{
-    if ((cp >= 0x20 && cp < 0x7F) || (cp >= 0xA1 && cp <= 0xFF && cp != 0xAD))
-        return (int)cp;
-    if (cp == 0x20AC)
-        return 0xA0;
-    for (int i = 0; i < 31; i++)
-        if (pdfdoc_high[i] == cp)
-            return 0x80 + i;
-    return -1;
-}
-
 /* Appends |s| (UTF-8) as a PDF text string: a literal string in PDFDocEncoding when every
  * character has a byte there (Latin-1 letters, dashes, quotes: a quarter of the UTF-16 form's
  * size), else UTF-16BE with a byte order mark, in hex. A PDFDocEncoded string may not begin
@@ -1100,22 +1164,10 @@ static void put_text_string(cr_ops *o, const char *s)
         return;
     }
     unsigned char doc[256];
-    size_t k = 0;
-    for (const unsigned char *p = (const unsigned char *)s; *p && k < sizeof doc;) {
-        size_t n;
-        int b = pdfdoc_byte(utf8_next(p, &n));
-        if (b < 0)
-            break;
-        doc[k++] = (unsigned char)b;
-        p += n;
-        if (!*p) {
-            bool bom = (k >= 2 && doc[0] == 0xFE && doc[1] == 0xFF) ||
-                       (k >= 3 && doc[0] == 0xEF && doc[1] == 0xBB && doc[2] == 0xBF);
-            if (!bom) {
-                cr_ops_literal(o, doc, k);
-                return;
-            }
-        }
+    size_t k = pdfdoc_encode(s, doc, sizeof doc);
+    if (k) {
+        cr_ops_literal(o, doc, k);
+        return;
     }
     cr_ops_hex16_begin(o);
     cr_ops_hex16(o, 0xFEFF);
@@ -1293,6 +1345,11 @@ static void new_page(pdf_render *r, const cr_op *op)
         return;
     HPDF_Page_SetWidth(page, w);
     HPDF_Page_SetHeight(page, h);
+    /* libharu lists every /ProcSet; PDF 1.4 made them obsolete (ISO 32000-1, 14.2): 40 bytes a
+     * page that no reader uses. */
+    HPDF_Dict res = HPDF_Page_GetInheritableItem(page, "Resources", HPDF_OCLASS_DICT);
+    if (res)
+        HPDF_Dict_RemoveElement(res, "ProcSet");
     r->pages[r->npages++] = page;
     r->page = page;
     r->page_h = h;
@@ -1368,8 +1425,13 @@ static bool to_bmp_utf8(pdf_render *r, const char *text, uint32_t *used, uint32_
  * written in hex): what text extraction and screen readers take instead of the glyphs. */
 static void begin_actual_text(pdf_render *r, const char *text)
 {
-    end_text(r);
-    cr_ops_str(&r->ops, "/Span <</ActualText <FEFF");
+    if (r->in_text && (r->mc == MC_NONE || r->mc_in_text)) {
+        r->span = SPAN_INSIDE;
+    } else {
+        end_text(r);
+        r->span = SPAN_OUTSIDE;
+    }
+    cr_ops_str(&r->ops, "/Span<</ActualText <FEFF");
     const unsigned char *p = (const unsigned char *)text;
     char hex[16];
     while (*p) {
@@ -1385,13 +1447,18 @@ static void begin_actual_text(pdf_render *r, const char *text)
         }
         cr_ops_str(&r->ops, hex);
     }
-    cr_ops_str(&r->ops, ">>> BDC\n");
+    cr_ops_str(&r->ops, ">>>BDC\n");
 }
 
+/* Ends the /ActualText span (and the text object in it when it began outside one). */
 static void end_actual_text(pdf_render *r)
 {
-    end_text(r);
+    if (r->span == SPAN_NONE)
+        return;
+    if (r->span == SPAN_OUTSIDE)
+        end_text(r);
     cr_ops_raw(&r->ops, "EMC\n", 4);
+    r->span = SPAN_NONE;
 }
 
 /* Writes the text in r->scratch with |font|: CP1252 bytes as a literal string (|single|), else
@@ -1418,7 +1485,7 @@ static void show_text(pdf_render *r, HPDF_Font font, bool single)
         }
         cr_ops_hex16_end(&r->ops);
     }
-    cr_ops_raw(&r->ops, " Tj\n", 4);
+    cr_ops_raw(&r->ops, "Tj\n", 3);
 }
 
 /* Rounds |v| to hundredths of a point. */
@@ -1465,11 +1532,8 @@ static void draw_text(pdf_render *r, const cr_op *op)
     }
     if (actual)
         begin_actual_text(r, op->text);
-    if (!r->in_text) {
-        cr_ops_raw(&r->ops, "BT\n", 3);
-        r->in_text = true;
-        r->tx = r->ty = 0;
-    }
+    if (!r->in_text)
+        begin_text(r);
     if (font != r->cur_font || op->size != r->cur_size) {
         const char *name = HPDF_Page_GetLocalFontName(r->page, font); /* in /Resources */
         if (!name) {
@@ -1548,8 +1612,8 @@ static void draw_rect(pdf_render *r, const cr_op *op)
 {
     if (!op->fill && !op->stroke)
         return;
-    mark_content(r, op);
     end_text(r);
+    mark_content(r, op);
     if (op->fill)
         set_fill(r, op->color);
     if (op->stroke)
@@ -1563,8 +1627,8 @@ static void draw_rect(pdf_render *r, const cr_op *op)
 
 static void draw_line(pdf_render *r, const cr_op *op)
 {
-    mark_content(r, op);
     end_text(r);
+    mark_content(r, op);
     set_stroke(r, op->stroke_color, op->line_width);
     cr_ops_num(&r->ops, op->x, 2);
     cr_ops_num(&r->ops, r->page_h - op->y, 2);
@@ -1578,8 +1642,8 @@ static void draw_poly(pdf_render *r, const cr_op *op)
 {
     if (op->npoints < 3 || !op->pts)
         return;
-    mark_content(r, op);
     end_text(r);
+    mark_content(r, op);
     set_fill(r, op->color);
     /* Relative to the first point (moved there with cm): the same shape drawn again (a list's
      * bullets) is then the same bytes, which deflate stores once. Exact in hundredths. */
@@ -1807,7 +1871,8 @@ static void blank_unused_metrics(unsigned char *f, size_t n, const unsigned char
 /* The font program of canonical slot |c| (its CP1252 font exists) from cr_fonts' cache, or made
  * by libharu now and kept there. Either way the font's descriptor is made here, before saving
  * (libharu makes it when it first writes the font), with the same object numbers: on a hit with
- * embedding off (no subset made) and the /FontFile2 stream added as libharu adds it, empty; on
+ * embedding off (no subset made) and the /FontFile2 stream added as libharu adds it (but its
+ * /Length2 and /Length3, which only Type 1 font programs have), empty; on
  * a miss by libharu, the subset then taken out of its stream. The compressed program goes to
  * cr_pdf_pack_all in the place of that empty stream. Errors are left in the document. */
 static void embed_font(pdf_render *r, int c)
@@ -1838,11 +1903,13 @@ static void embed_font(pdf_render *r, int c)
             (ff = HPDF_DictStream_New(r->pdf->mmgr, r->pdf->xref)) != NULL) {
             HPDF_Dict_Add(def->descriptor, "FontFile2", ff);
             HPDF_Dict_AddNumber(ff, "Length1", (HPDF_INT32)raw_len);
-            HPDF_Dict_AddNumber(ff, "Length2", 0);
-            HPDF_Dict_AddNumber(ff, "Length3", 0);
         }
     } else if (font->before_write_fn(font) == HPDF_OK && def->descriptor) {
         ff = HPDF_Dict_GetItem(def->descriptor, "FontFile2", HPDF_OCLASS_DICT);
+        if (ff) { /* a Type 1 font's entries (ISO 32000-1, table 127): a TrueType's has Length1 */
+            HPDF_Dict_RemoveElement(ff, "Length2");
+            HPDF_Dict_RemoveElement(ff, "Length3");
+        }
         HPDF_Stream m = ff ? ff->stream : NULL;
         unsigned char *raw = m ? malloc(m->size ? m->size : 1) : NULL;
         if (raw) {
@@ -2102,8 +2169,7 @@ cr_status cr_render_pdf(const cr_display *d, const cr_fonts *fonts, cr_buffer *o
         case CR_OP_POLY:
             draw_poly(&r, op);
             break;
-        case CR_OP_LINK:
-            end_text(&r);
+        case CR_OP_LINK: /* an annotation: nothing in the page content */
             draw_link(&r, op);
             break;
         case CR_OP_ANCHOR:

@@ -453,6 +453,34 @@ static void test_full_document(void **st)
     assert_int_equal(count(o, "/Ordering (Identity)"), 2);
     assert_contains(o, "<0141> <0141>", "ToUnicode"); /* Ł */
     assert_contains(o, "<0151> <0151>", "ToUnicode"); /* ő */
+    /* Text strings in PDFDocEncoding where every character has a byte there (ç 0xE7, ã 0xE3,
+     * Á 0xC1, á 0xE1, — 0x84, which qpdf writes escaped), UTF-16 otherwise (ő has none). */
+    assert_contains(o, "/Subject (Certifica\xe7\xe3o)", "info");
+    assert_contains(o, "/Title (Estado \\204 Bogot\xe1)", "outline");
+    assert_contains(o,
+                    "/Title (\xc1rea 1: Governan\xe7"
+                    "a)",
+                    "outline");
+    assert_contains(o, "/Title <feff014100f30064017a00200151>", "outline");
+    assert_contains(o, "<dc:title>", "XMP");
+    /* A TrueType font program's stream has /Length1 only (/Length2, /Length3: Type 1's). */
+    assert_contains(o, "/Length1 ", "FontFile2");
+    assert_lacks(o, "/Length2", "FontFile2");
+    assert_lacks(o, "/Length3", "FontFile2");
+    assert_lacks(o, "/ProcSet [", "page resources"); /* obsolete since PDF 1.4 */
+    free(o);
+
+    /* The XMP metadata is compressed with the other streams. */
+    snprintf(cmd, sizeof cmd, "qpdf --json --json-key=qpdf '%s' 2>&1", path);
+    o = run(cmd, &status);
+    assert_int_equal(status, 0);
+    const char *meta = strstr(o, "\"/Type\": \"/Metadata\"");
+    assert_non_null(meta);
+    const char *dict = meta;
+    while (dict > o && *dict != '{') /* the start of the metadata stream's dictionary */
+        dict--;
+    static const char flate[] = "\"/Filter\": \"/FlateDecode\"";
+    assert_non_null(memmem(dict, (size_t)(meta - dict), flate, strlen(flate)));
     free(o);
 
     cr_buffer_free(&out);
@@ -990,7 +1018,9 @@ static void test_tagged_document(void **st)
     assert_int_equal(count(o, "/Tabs /S"), 2);
     assert_contains(o, "/Type /MCR", "the paragraph continued on page 2");
     assert_contains(o, "/Contents (example.org)", "the link's text");
-    assert_int_equal(count(o, "/Artifact BMC"), 4); /* footer, header, rule, row background */
+    /* Footer, header, rule, row background: the header's text in its text object, the rule out
+     * of it (a shape ends the text object and the marked content begun in it). */
+    assert_int_equal(count(o, "/Artifact BMC"), 5);
     assert_int_equal(count(o, "BDC"), count(o, "EMC") - count(o, "BMC"));
     free(o);
     cr_buffer_free(&out);
@@ -1177,8 +1207,10 @@ static void test_pack_streams(void **st)
     n += (size_t)snprintf(pdf + n, sizeof pdf - n,
                           "2 0 obj\n<<\n/Length 0\n>>\nstream\r\n\r\nendstream\nendobj\n");
     o3 = n;
-    n += (size_t)snprintf(pdf + n, sizeof pdf - n,
-                          "3 0 obj\n<<\n/Length 2\n>>\nstream\r\nab\r\nendstream\nendobj\n");
+    n +=
+        (size_t)snprintf(pdf + n, sizeof pdf - n,
+                         "3 0 obj\n<<\n/Type /Test /Length 2\n/N 5\n>>\nstream\r\nab\r\nendstream\n"
+                         "endobj\n");
     xo = n;
     n += (size_t)snprintf(pdf + n, sizeof pdf - n,
                           "xref\n0 4\n0000000000 65535 f\r\n%010zu 00000 n\r\n%010zu 00000 n\r\n"
@@ -1208,6 +1240,9 @@ static void test_pack_streams(void **st)
                     "qpdf --show-object=3 --filtered-stream-data");
     assert_string_equal(o, "ab"); /* a stream of the file's own, kept */
     free(o);
+    /* Its dictionary without libharu's layout whitespace, the other entries kept. */
+    static const char dict3[] = "3 0 obj\n<</Type/Test/N 5/Filter/FlateDecode/Length ";
+    assert_non_null(memmem(packed, plen, dict3, strlen(dict3)));
     free(packed);
 
     v.id = 3; /* not empty */

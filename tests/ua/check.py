@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - scripts/build.sh installs python3-font
 # check id -> name; the ids are Matterhorn checkpoints (01-xxx: its failure conditions), except
 # "words", which is ours (text read through the structure keeps its word boundaries).
 CHECKS = [
-    ("01", "tagged-content"),  # 01-003/004/005, MCIDs in the parent tree
+    ("01", "tagged-content"),  # 01-003/004/005, MCIDs in the parent tree, nesting with BT/ET
     ("06", "metadata"),        # 06-001/002/003
     ("07", "doc-title"),       # 07-001/002
     ("09", "tags"),            # 02-001, 09-004/005/006 (+ the structure's shape)
@@ -160,12 +160,15 @@ def check_content(pdf, rep, order):
                 else:
                     held[(k[1].objgen, k[2])] = e
     for pno, page in enumerate(pdf.pages, 1):
-        stack, mcids, untagged = [], set(), 0
+        # Marked content and text objects nest (ISO 32000-1, 14.6): a sequence begun inside a
+        # text object ends inside it, one begun outside ends outside.
+        stack, mcids, untagged, in_text, crossed = [], set(), 0, False, 0
         try:
             ops = pikepdf.parse_content_stream(page)
         except Exception as ex:  # noqa: BLE001
             rep.fail("01", f"page {pno}: content stream unreadable: {ex}")
             continue
+        opened_in = []  # per open sequence: whether it began in a text object
         for operands, op in ops:
             op = str(op)
             if op in ("BMC", "BDC"):
@@ -184,16 +187,25 @@ def check_content(pdf, rep, order):
                         rep.fail("01", f"page {pno}: MCID {mcid} used twice")
                     mcids.add(mcid)
                 stack.append(kind)
+                opened_in.append(in_text)
             elif op == "EMC":
                 if not stack:
                     rep.fail("01", f"page {pno}: EMC without BMC/BDC")
                 else:
                     stack.pop()
+                    if opened_in.pop() != in_text:
+                        crossed += 1
+            elif op == "BT":
+                in_text = True
+            elif op == "ET":
+                in_text = False
             elif op in SHOW or op in PAINT:
                 if "artifact" not in stack and "mcid" not in stack:
                     untagged += 1
         if stack:
             rep.fail("01", f"page {pno}: {len(stack)} marked-content sequence(s) left open")
+        if crossed:
+            rep.fail("01", f"page {pno}: {crossed} marked-content sequence(s) crossing BT/ET")
         if untagged:
             rep.fail("01", f"page {pno}: {untagged} painting operator(s) neither tagged nor an artifact (01-005)")
         if root is None:

@@ -125,6 +125,8 @@ VARIANTS = [
      lambda pdf: append(pdf, b"\n/Artifact BMC /P <</MCID 990>> BDC EMC EMC\n")),
     ("01", "an MCID the parent tree does not know",
      lambda pdf: append(pdf, b"\n/P <</MCID 991>> BDC BT /FONT 9 Tf 1 0 0 1 100 100 Tm (x) Tj ET EMC\n")),
+    ("01", "a marked-content sequence begun in a text object and ended after it",
+     lambda pdf: append(pdf, b"\nBT /Artifact BMC /FONT 9 Tf 1 0 0 1 100 100 Tm (x) Tj ET EMC\n")),
     ("01", "a path painted outside marked content (01-005)",
      lambda pdf: append(pdf, b"\n0 0 10 10 re f\n")),
     ("06", "no /Metadata (06-001)", lambda pdf: pdf.Root.__delitem__("/Metadata")),
