@@ -159,8 +159,12 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
             problem(r, e->line, "a %s event needs a criterion", type);
             break;
         }
-        e->criterion = cr_catalog_criterion(r->cat, criterion);
-        if (e->criterion == CR_NONE)
+        /* audit.xsd's patterns for the code and the answers are checked here: a code or an
+         * answer with stray spaces is refused, as an unknown one is. */
+        if (cr_xml_attr_spaced(n, "criterion"))
+            problem(r, e->line, "criterion %s has stray spaces (a code is letters, then digits)",
+                    criterion);
+        else if ((e->criterion = cr_catalog_criterion(r->cat, criterion)) == CR_NONE)
             problem(r, e->line, "unknown criterion %s (not in the catalog)", criterion);
         if (!e->comment || !e->comment[0])
             problem(r, e->line, "a %s event needs a <comment>", type);
@@ -169,7 +173,8 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
                 problem(r, e->line, "a change needs both from and to");
                 break;
             }
-            if (!cr_parse_answer(from, &e->from) || !cr_parse_answer(to, &e->to)) {
+            if (cr_xml_attr_spaced(n, "from") || cr_xml_attr_spaced(n, "to") ||
+                !cr_parse_answer(from, &e->from) || !cr_parse_answer(to, &e->to)) {
                 problem(r, e->line, "a change is from and to yes, in-progress or no");
                 break;
             }

@@ -107,6 +107,12 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
         const char *answer = attr(r, c, "answer");
         if (r->oom)
             return;
+        /* What submission.xsd's patterns refused before the loader took them over: a code or an
+         * answer with stray spaces (an unknown code or answer is named below). */
+        if (cr_xml_attr_spaced(c, "criterion")) {
+            problem(r, c, "criterion %s has stray spaces (a code is letters, then digits)", code);
+            continue;
+        }
         cr_ascii_upper(code); /* "dm1" is DM1 */
         size_t i = next < cat->ncriteria && strcmp(cat->criteria[next].code, code) == 0
                        ? next
@@ -124,7 +130,9 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
         }
         next = i + 1;
         resp[i].line = cr_xml_line(c);
-        if (!cr_parse_answer(answer, &resp[i].answer))
+        if (cr_xml_attr_spaced(c, "answer"))
+            problem(r, c, "answer %s has stray spaces (yes, in-progress or no)", answer);
+        else if (!cr_parse_answer(answer, &resp[i].answer))
             problem(r, c, "answer %s is not yes, in-progress or no", answer);
         size_t ne = 0;
         for (xmlNodePtr e = cr_xml_elem(c->children); e; e = cr_xml_elem(e->next))

@@ -660,6 +660,26 @@ const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oo
     return squeezed(a, v, true, oom);
 }
 
+bool cr_xml_attr_spaced(xmlNodePtr node, const char *attr)
+{
+    xmlAttrPtr p = xmlHasNsProp(node, (const xmlChar *)attr, NULL);
+    if (!p)
+        return false;
+    const xmlChar *v = single_text((xmlNodePtr)p);
+    xmlChar *owned = v ? NULL : xmlGetNoNsProp(node, (const xmlChar *)attr);
+    const char *s = v ? (const char *)v : (const char *)owned;
+    bool spaced = false;
+    for (size_t i = 0; s && s[i] && !spaced; i++) {
+        char c = s[i];
+        if (c == '\t' || c == '\n' || c == '\r')
+            spaced = true;
+        else if (c == ' ')
+            spaced = i == 0 || s[i + 1] == '\0' || s[i + 1] == ' ';
+    }
+    xmlFree(owned);
+    return spaced;
+}
+
 const char *cr_xml_text(cr_arena *a, xmlNodePtr node, bool *oom)
 {
     const xmlChar *v = node->type == XML_ELEMENT_NODE ? single_text(node) : NULL;
