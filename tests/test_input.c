@@ -275,6 +275,48 @@ static void test_schema_bad_answer(void **state)
     free(s);
 }
 
+/* At most 1000 responses of at most 20 evidence items: the loader's bounds (submission.xsd has
+ * no maxOccurs for them), reported on the first element too many, before any other problem. */
+static void test_response_bounds(void **state)
+{
+    const fixture *f = *state;
+    char *ev = repeat("<evidence>e</evidence>\n", 20);
+    size_t cap = strlen(ev) + 200;
+    char *to = malloc(cap);
+    assert_non_null(to);
+    snprintf(to, cap, "criterion=\"DM3 \" answer=\"yes\">%s<evidence>21st</evidence></response>",
+             ev);
+    char *s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", to);
+    sub_fails(f, s, line_of(s, "21st"), "more than 20 evidence items in one response");
+    free(s);
+    /* twenty are fine */
+    snprintf(to, cap, "criterion=\"DM3\" answer=\"yes\">%s</response>", ev);
+    s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", to);
+    cr_error err;
+    cr_error_init(&err);
+    cr_submission *sub =
+        cr_submission_parse(s, strlen(s), "test.submission.xml", f->catalog, f->schemas, &err);
+    assert_non_null(sub);
+    assert_int_equal(sub->responses[cr_catalog_criterion(f->catalog, "DM3")].nevidence, 20);
+    cr_submission_free(sub);
+    free(s);
+    free(to);
+    free(ev);
+    /* 1001 responses (duplicates, but the bound is what is said) */
+    char *more = repeat("    <response criterion=\"DM1\" answer=\"yes\"/>\n",
+                        1001 - f->catalog->ncriteria - 1);
+    cap = strlen(more) + 200;
+    to = malloc(cap);
+    assert_non_null(to);
+    snprintf(to, cap,
+             "%s    <response criterion=\"DM2\" answer=\"no\" last=\"1\"/>\n  </responses>", more);
+    s = edit(valid_submission(f, ""), "  </responses>", to);
+    sub_fails(f, s, line_of(s, "last="), "more than 1000 responses");
+    free(s);
+    free(to);
+    free(more);
+}
+
 static void test_schema_missing_attribute(void **state)
 {
     const fixture *f = *state;
@@ -1591,6 +1633,7 @@ int main(void)
         cmocka_unit_test(test_malformed_file),
         cmocka_unit_test(test_wrong_root),
         cmocka_unit_test(test_schema_bad_answer),
+        cmocka_unit_test(test_response_bounds),
         cmocka_unit_test(test_schema_missing_attribute),
         cmocka_unit_test(test_schema_unknown_element),
         cmocka_unit_test(test_unknown_criterion),
