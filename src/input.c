@@ -128,13 +128,14 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
             continue;
         }
         cr_xml_warn_attrs(c, known_response, r->name, r->err);
-        char *code = (char *)attr(r, c, "criterion");
-        const char *answer = attr(r, c, "answer");
+        bool code_spaced, answer_spaced;
+        char *code = (char *)cr_xml_attr_spaced(r->arena, c, "criterion", &code_spaced, &r->oom);
+        const char *answer = cr_xml_attr_spaced(r->arena, c, "answer", &answer_spaced, &r->oom);
         if (r->oom)
             return;
         /* What submission.xsd's patterns refused before the loader took them over: a code or an
          * answer with stray spaces (an unknown code or answer is named below). */
-        if (cr_xml_attr_spaced(c, "criterion")) {
+        if (code_spaced) {
             problem(r, c, "criterion %s has stray spaces (a code is letters, then digits)", code);
             continue;
         }
@@ -155,7 +156,7 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
         }
         next = i + 1;
         resp[i].line = cr_xml_line(c);
-        if (cr_xml_attr_spaced(c, "answer"))
+        if (answer_spaced)
             problem(r, c, "answer %s has stray spaces (yes, in-progress or no)", answer);
         else if (!cr_parse_answer(answer, &resp[i].answer))
             problem(r, c, "answer %s is not yes, in-progress or no", answer);
