@@ -68,6 +68,7 @@ static cr_status assess(cr_assessment *out, const char *submission_path, const c
                         city_reader *rd, const cr_catalog *cat, const cr_schemas *schemas,
                         cr_error *err)
 {
+    memset(out, 0, sizeof *out);
     size_t len;
     char *buf = read_input(rd, submission_path, CR_SUBMISSION_MAX_BYTES, &len, err);
     out->submission =
