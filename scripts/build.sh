@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
     build-essential cmake pkg-config   # compiler and build system
     libxml2-dev                        # input: XML parsing and XSD validation
+    libmimalloc-dev                    # the programs' allocator: 17% fewer instructions for stats
     libjansson-dev                     # --json output
     libhpdf-dev                        # the PDF writer (libharu)
     libcairo2-dev                      # PNG, SVG and a second PDF writer (cairo)

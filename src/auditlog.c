@@ -109,9 +109,10 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
     e->at = cr_xml_attr(r->arena, n, "at", oom);
     e->by = cr_xml_attr(r->arena, n, "by", oom);
     const char *type = cr_xml_attr(r->arena, n, "type", oom);
-    char *criterion = (char *)cr_xml_attr(r->arena, n, "criterion", oom);
-    const char *from = cr_xml_attr(r->arena, n, "from", oom);
-    const char *to = cr_xml_attr(r->arena, n, "to", oom);
+    bool criterion_spaced, from_spaced, to_spaced;
+    char *criterion = (char *)cr_xml_attr_spaced(r->arena, n, "criterion", &criterion_spaced, oom);
+    const char *from = cr_xml_attr_spaced(r->arena, n, "from", &from_spaced, oom);
+    const char *to = cr_xml_attr_spaced(r->arena, n, "to", &to_spaced, oom);
     const char *metric = cr_xml_attr(r->arena, n, "metric", oom);
     const char *verdict = cr_xml_attr(r->arena, n, "verdict", oom);
     const char *step = cr_xml_attr(r->arena, n, "step", oom);
@@ -159,8 +160,12 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
             problem(r, e->line, "a %s event needs a criterion", type);
             break;
         }
-        e->criterion = cr_catalog_criterion(r->cat, criterion);
-        if (e->criterion == CR_NONE)
+        /* audit.xsd's patterns for the code and the answers are checked here: a code or an
+         * answer with stray spaces is refused, as an unknown one is. */
+        if (criterion_spaced)
+            problem(r, e->line, "criterion %s has stray spaces (a code is letters, then digits)",
+                    criterion);
+        else if ((e->criterion = cr_catalog_criterion(r->cat, criterion)) == CR_NONE)
             problem(r, e->line, "unknown criterion %s (not in the catalog)", criterion);
         if (!e->comment || !e->comment[0])
             problem(r, e->line, "a %s event needs a <comment>", type);
@@ -169,7 +174,8 @@ static bool read_event(reader *r, xmlNodePtr n, cr_event *e)
                 problem(r, e->line, "a change needs both from and to");
                 break;
             }
-            if (!cr_parse_answer(from, &e->from) || !cr_parse_answer(to, &e->to)) {
+            if (from_spaced || to_spaced || !cr_parse_answer(from, &e->from) ||
+                !cr_parse_answer(to, &e->to)) {
                 problem(r, e->line, "a change is from and to yes, in-progress or no");
                 break;
             }

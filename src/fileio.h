@@ -77,4 +77,20 @@ bool cr_beside_assets(char *out, size_t size, const char *assets, const char *re
  * waited on. NULL with |err| set (CR_EIO, or CR_EINPUT when too large). */
 char *cr_read_file(const char *path, size_t cap, size_t *len, cr_error *err);
 
+/* A buffer kept from one file to the next by cr_read_file_at (one per thread); zero it to start,
+ * free |data| when done. */
+typedef struct cr_read_buf {
+    char *data;
+    size_t size;
+} cr_read_buf;
+
+/* cr_read_file for |name| relative to the folder |dirfd| (AT_FDCWD: |name| is a path), the same
+ * rules and messages (which name the file |path|), into |rb|: the bytes are NUL-terminated
+ * in rb->data, valid until the next call. Fewer system calls per file than cr_read_file (a
+ * cohort's 170,000 files): no path walk from the root, and no fstat when the file fits the
+ * buffer (read with pread, which a FIFO, socket or terminal refuses: anything but a short read
+ * of a regular file goes the way cr_read_file goes, fstat first). NULL with |err| set. */
+char *cr_read_file_at(int dirfd, const char *name, const char *path, size_t cap, cr_read_buf *rb,
+                      size_t *len, cr_error *err);
+
 #endif

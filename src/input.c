@@ -90,6 +90,21 @@ static void read_city(reader *r, xmlNodePtr c, cr_submission *s)
         problem(r, c, "the city needs a name%s", "");
 }
 
+/* The most responses a submission and evidence items a response may hold: a bound on a hostile
+ * document's work, checked here rather than by maxOccurs in submission.xsd (libxml2's counted
+ * content models cost some 5% of a submission's load). */
+enum { MAX_RESPONSES = 1000, MAX_EVIDENCE = 20 };
+
+/* The element after the first |max| of |first| and its element siblings, or NULL: where a list
+ * is one too long. */
+static xmlNodePtr one_too_many(xmlNodePtr first, size_t max)
+{
+    xmlNodePtr c = cr_xml_elem(first);
+    for (size_t n = 0; c && n < max; n++)
+        c = cr_xml_elem(c->next);
+    return c;
+}
+
 static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
 {
     const cr_catalog *cat = r->cat;
@@ -101,12 +116,29 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
     s->responses = resp;
     s->nresponses = cat->ncriteria;
     size_t next = 0; /* responses usually come in the catalog's order: try that one first */
+    /* The bounds first, as the schema checked them before any other problem was found. */
+    xmlNodePtr over = one_too_many(list->children, MAX_RESPONSES);
+    if (over) {
+        problem(r, over, "more than 1000 responses%s", "");
+        return;
+    }
     for (xmlNodePtr c = cr_xml_elem(list->children); c; c = cr_xml_elem(c->next)) {
+        if ((over = one_too_many(c->children, MAX_EVIDENCE))) {
+            problem(r, over, "more than 20 evidence items in one response%s", "");
+            continue;
+        }
         cr_xml_warn_attrs(c, known_response, r->name, r->err);
-        char *code = (char *)attr(r, c, "criterion");
-        const char *answer = attr(r, c, "answer");
+        bool code_spaced, answer_spaced;
+        char *code = (char *)cr_xml_attr_spaced(r->arena, c, "criterion", &code_spaced, &r->oom);
+        const char *answer = cr_xml_attr_spaced(r->arena, c, "answer", &answer_spaced, &r->oom);
         if (r->oom)
             return;
+        /* What submission.xsd's patterns refused before the loader took them over: a code or an
+         * answer with stray spaces (an unknown code or answer is named below). */
+        if (code_spaced) {
+            problem(r, c, "criterion %s has stray spaces (a code is letters, then digits)", code);
+            continue;
+        }
         cr_ascii_upper(code); /* "dm1" is DM1 */
         size_t i = next < cat->ncriteria && strcmp(cat->criteria[next].code, code) == 0
                        ? next
@@ -124,7 +156,9 @@ static void read_responses(reader *r, xmlNodePtr list, cr_submission *s)
         }
         next = i + 1;
         resp[i].line = cr_xml_line(c);
-        if (!cr_parse_answer(answer, &resp[i].answer))
+        if (answer_spaced)
+            problem(r, c, "answer %s has stray spaces (yes, in-progress or no)", answer);
+        else if (!cr_parse_answer(answer, &resp[i].answer))
             problem(r, c, "answer %s is not yes, in-progress or no", answer);
         size_t ne = 0;
         for (xmlNodePtr e = cr_xml_elem(c->children); e; e = cr_xml_elem(e->next))

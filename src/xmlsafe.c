@@ -629,21 +629,27 @@ static const xmlChar *single_text(xmlNodePtr n)
     return NULL;
 }
 
-/* |v| copied into |a| with whitespace collapsed; frees |v| when |owned|. */
-static const char *squeezed(cr_arena *a, const xmlChar *v, bool owned, bool *oom)
+/* |v| copied into |a| with whitespace collapsed; frees |v| when |owned|. *changed (when given)
+ * says whether collapsing changed it. */
+static const char *squeezed(cr_arena *a, const xmlChar *v, bool owned, bool *oom, bool *changed)
 {
     char *copy = cr_arena_strdup(a, (const char *)v);
+    if (copy) {
+        cr_text_squeeze(copy);
+        if (changed)
+            *changed = strcmp(copy, (const char *)v) != 0;
+    }
     if (owned)
         xmlFree((xmlChar *)v);
     if (!copy) {
         *oom = true;
         return NULL;
     }
-    cr_text_squeeze(copy);
     return copy;
 }
 
-const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom)
+static const char *attr_value(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom,
+                              bool *changed)
 {
     /* xmlGetNoNsProp's search (no DTD defaults: a DOCTYPE is refused), without its copy. */
     for (xmlAttrPtr p = node->properties; p; p = p->next) {
@@ -651,26 +657,38 @@ const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oo
             continue;
         const xmlChar *v = single_text((xmlNodePtr)p);
         if (v)
-            return squeezed(a, v, false, oom);
+            return squeezed(a, v, false, oom, changed);
         break;
     }
     xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)attr);
     if (!v)
         return NULL;
-    return squeezed(a, v, true, oom);
+    return squeezed(a, v, true, oom, changed);
+}
+
+const char *cr_xml_attr(cr_arena *a, xmlNodePtr node, const char *attr, bool *oom)
+{
+    return attr_value(a, node, attr, oom, NULL);
+}
+
+const char *cr_xml_attr_spaced(cr_arena *a, xmlNodePtr node, const char *attr, bool *spaced,
+                               bool *oom)
+{
+    *spaced = false;
+    return attr_value(a, node, attr, oom, spaced);
 }
 
 const char *cr_xml_text(cr_arena *a, xmlNodePtr node, bool *oom)
 {
     const xmlChar *v = node->type == XML_ELEMENT_NODE ? single_text(node) : NULL;
     if (v)
-        return squeezed(a, v, false, oom);
+        return squeezed(a, v, false, oom, NULL);
     xmlChar *owned = xmlNodeGetContent(node);
     if (!owned) {
         *oom = true;
         return NULL;
     }
-    return squeezed(a, owned, true, oom);
+    return squeezed(a, owned, true, oom, NULL);
 }
 
 long cr_xml_line(xmlNodePtr node)

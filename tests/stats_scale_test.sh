@@ -48,6 +48,39 @@ for j in 2 3; do
 done
 [ "$same" = 1 ] && ok "stats -j1, -j2, -j3: the same peers file, JSON, messages and exit status"
 
+# ---- how stats reads the files ----
+# Relative to the cohort folder, into a buffer each thread keeps (64 KB at first), without fstat
+# when a file fits it: a file larger than the buffer reads the same, and an audit log that is a
+# FIFO or a folder is refused with the messages a read by path gives, the city left out.
+R="$TMP/read"
+mkdir -p "$R/plain" "$R/big" "$R/odd"
+cp "$SRC"/samples/cohort/*.xml "$R/plain/"
+cp "$SRC"/samples/cohort/*.xml "$R/big/"
+cp "$SRC"/samples/cohort/*.xml "$R/odd/"
+{
+    sed '$d' "$SRC/samples/cohort/gold-city.submission.xml"
+    head -c 200000 /dev/zero | tr '\0' ' '
+    echo '</submission>'
+} >"$R/big/gold-city.submission.xml" # 200 KB: more than the first buffer
+rm "$R/odd/bogota.audit.xml" "$R/odd/hamilton.audit.xml"
+mkfifo "$R/odd/bogota.audit.xml"
+mkdir "$R/odd/hamilton.audit.xml"
+for j in 1 2; do
+    for d in plain big odd; do
+        timeout 60 "$CR" stats "$R/$d" -j "$j" -o "$TMP/read-$d-$j.xml" 2>"$TMP/read-$d-$j.err"
+        echo $? >>"$TMP/read-$d-$j.err"
+    done
+done
+cmp -s "$TMP/read-plain-1.xml" "$TMP/read-big-1.xml" && cmp -s "$TMP/read-plain-1.xml" "$TMP/read-big-2.xml" &&
+    ok "stats -j1, -j2: a 200 KB submission reads as its short self" ||
+    bad "stats: the 200 KB submission changed the peers file"
+grep -q "^$R/odd/bogota.audit.xml: is a FIFO, not a regular file$" "$TMP/read-odd-1.err" &&
+    grep -q "^$R/odd/hamilton.audit.xml: is a directory, not a file$" "$TMP/read-odd-1.err" &&
+    grep -q "left out (invalid files): bogota, hamilton$" "$TMP/read-odd-1.err" &&
+    cmp -s "$TMP/read-odd-1.err" "$TMP/read-odd-2.err" && cmp -s "$TMP/read-odd-1.xml" "$TMP/read-odd-2.xml" &&
+    ok "stats -j1, -j2: an audit log that is a FIFO or a folder is refused, its city left out" ||
+    bad "stats: a FIFO or folder as an audit log: $(cat "$TMP/read-odd-1.err")"
+
 # ---- usage ----
 for arg in 0 257 x -1; do
     "$CR" stats "$C" -j "$arg" --json >/dev/null 2>"$TMP/usage"

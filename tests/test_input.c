@@ -243,10 +243,78 @@ static void test_wrong_root(void **state)
 
 /* ---- schema violations ---- */
 
+/* Codes and answers are checked by the loader (submission.xsd has no pattern for them): what the
+ * patterns refused is refused, on the response's line. */
 static void test_schema_bad_answer(void **state)
 {
-    sub_edit_fails(*state, "criterion=\"DM3\" answer=\"yes\"", "criterion=\"DM3\" answer=\"maybe\"",
-                   "'maybe'");
+    static const char *const cases[][2] = {
+        /* what the response's attributes become, the message */
+        {"criterion=\"DM3\" answer=\"maybe\"", "answer maybe is not yes, in-progress or no"},
+        {"criterion=\"DM3\" answer=\"\"", "is not yes, in-progress or no"},
+        {"criterion=\"DM3\" answer=\" yes\"", "answer yes has stray spaces"},
+        {"criterion=\"DM3\" answer=\"in  progress\"", "answer in progress has stray spaces"},
+        {"criterion=\"DM3\" answer=\"in&#9;progress\"", "answer in progress has stray spaces"},
+        {"criterion=\"DM3\" answer=\"no \"", "answer no has stray spaces"},
+        {"criterion=\"DM3 \" answer=\"yes\"", "criterion DM3 has stray spaces"},
+        {"criterion=\" dm3\" answer=\"yes\"", "criterion dm3 has stray spaces"},
+        {"criterion=\"DM-3\" answer=\"yes\"", "unknown criterion DM-3"},
+        {"criterion=\"3DM\" answer=\"yes\"", "unknown criterion 3DM"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+        sub_edit_fails(*state, "criterion=\"DM3\" answer=\"yes\"", cases[k][0], cases[k][1]);
+    /* one space inside is an answer as the pattern had it */
+    const fixture *f = *state;
+    char *s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"",
+                   "criterion=\"dm3\" answer=\"In Progress\"");
+    cr_error err;
+    cr_error_init(&err);
+    cr_submission *sub =
+        cr_submission_parse(s, strlen(s), "test.submission.xml", f->catalog, f->schemas, &err);
+    assert_non_null(sub);
+    cr_submission_free(sub);
+    free(s);
+}
+
+/* At most 1000 responses of at most 20 evidence items: the loader's bounds (submission.xsd has
+ * no maxOccurs for them), reported on the first element too many, before any other problem. */
+static void test_response_bounds(void **state)
+{
+    const fixture *f = *state;
+    char *ev = repeat("<evidence>e</evidence>\n", 20);
+    size_t cap = strlen(ev) + 200;
+    char *to = malloc(cap);
+    assert_non_null(to);
+    snprintf(to, cap, "criterion=\"DM3 \" answer=\"yes\">%s<evidence>21st</evidence></response>",
+             ev);
+    char *s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", to);
+    sub_fails(f, s, line_of(s, "21st"), "more than 20 evidence items in one response");
+    free(s);
+    /* twenty are fine */
+    snprintf(to, cap, "criterion=\"DM3\" answer=\"yes\">%s</response>", ev);
+    s = edit(valid_submission(f, ""), "criterion=\"DM3\" answer=\"yes\"/>", to);
+    cr_error err;
+    cr_error_init(&err);
+    cr_submission *sub =
+        cr_submission_parse(s, strlen(s), "test.submission.xml", f->catalog, f->schemas, &err);
+    assert_non_null(sub);
+    assert_int_equal(sub->responses[cr_catalog_criterion(f->catalog, "DM3")].nevidence, 20);
+    cr_submission_free(sub);
+    free(s);
+    free(to);
+    free(ev);
+    /* 1001 responses (duplicates, but the bound is what is said) */
+    char *more = repeat("    <response criterion=\"DM1\" answer=\"yes\"/>\n",
+                        1001 - f->catalog->ncriteria - 1);
+    cap = strlen(more) + 200;
+    to = malloc(cap);
+    assert_non_null(to);
+    snprintf(to, cap,
+             "%s    <response criterion=\"DM2\" answer=\"no\" last=\"1\"/>\n  </responses>", more);
+    s = edit(valid_submission(f, ""), "  </responses>", to);
+    sub_fails(f, s, line_of(s, "last="), "more than 1000 responses");
+    free(s);
+    free(to);
+    free(more);
 }
 
 static void test_schema_missing_attribute(void **state)
@@ -913,6 +981,27 @@ static void test_audit_unknown_criterion(void **state)
         "    <comment>?</comment>\n  </event>\n");
     audit_fails(f, s, 4, "unknown criterion ZZ1");
     free(s);
+    /* audit.xsd has no pattern for codes and answers: the loader refuses what they refused */
+    s = make_audit(
+        SUB_ID, EV_SUBMITTED
+        "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"comment\" criterion=\" DM1\">\n"
+        "    <comment>?</comment>\n  </event>\n");
+    audit_fails(f, s, 4, "criterion DM1 has stray spaces");
+    free(s);
+    /* a stray space, an unknown answer */
+    static const char *const changes[] = {"from=\"no\" to=\"yes \"", "from=\"maybe\" to=\"yes\""};
+    for (size_t k = 0; k < sizeof changes / sizeof *changes; k++) {
+        char ev[300];
+        snprintf(ev, sizeof ev,
+                 "  <event at=\"2023-03-02T10:00:00Z\" by=\"R\" type=\"change\" criterion=\"DM1\" "
+                 "%s>\n    <comment>?</comment>\n  </event>\n",
+                 changes[k]);
+        char events[600];
+        snprintf(events, sizeof events, "%s%s", EV_SUBMITTED, ev);
+        s = make_audit(SUB_ID, events);
+        audit_fails(f, s, 4, "a change is from and to yes, in-progress or no");
+        free(s);
+    }
 }
 
 static void test_audit_change_without_comment(void **state)
@@ -1544,6 +1633,7 @@ int main(void)
         cmocka_unit_test(test_malformed_file),
         cmocka_unit_test(test_wrong_root),
         cmocka_unit_test(test_schema_bad_answer),
+        cmocka_unit_test(test_response_bounds),
         cmocka_unit_test(test_schema_missing_attribute),
         cmocka_unit_test(test_schema_unknown_element),
         cmocka_unit_test(test_unknown_criterion),

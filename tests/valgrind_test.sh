@@ -46,6 +46,11 @@ check "valgrind render gold-city (png)" "${VG[@]}" "$CR" render "$COHORT/gold-ci
 check "valgrind score --json" "${VG[@]}" "$CR" score "$COHORT/gold-city.submission.xml" \
     --audit "$COHORT/gold-city.audit.xml" --json
 check "valgrind stats" "${VG[@]}" "$CR" stats "$COHORT" --json
+# One thread, and a first city without an audit log (the only one here): its assessment is read
+# into memory nothing was written to before.
+mkdir "$TMP/no-audit"
+cp "$COHORT/no-audit.submission.xml" "$TMP/no-audit/"
+check "valgrind stats -j1 (a city without audit log first)" "${VG[@]}" "$CR" stats "$TMP/no-audit" -j 1 --json
 check "valgrind validate (bad inputs)" bash -c '"$@"; [ $? -eq 1 ]' _ "${VG[@]}" "$CR" validate "$SRC"/tests/data/bad/*
 check "valgrind batch -j2 (workers too)" "${VG[@]}" --trace-children=yes "$CR" batch "$COHORT" -o "$TMP/batch" -j 2 --quiet
 echo "valgrind: $passed passed, $failed failed"
