@@ -24,6 +24,7 @@ packages=(
     qpdf poppler-utils                 # tests read the PDFs back (qpdf --check, pdftotext, pdffonts)
     libcmocka-dev                      # unit tests
     valgrind                           # tests: the program under memcheck
+    strace                             # tests: how often the batch reads a city's files
     cppcheck clang-tidy                # tests: static analysis
     python3 python3-jsonschema         # tests read JSON output and validate it against its schemas
     python3-pikepdf python3-fonttools  # the PDF/UA test (tests/ua): PDF objects, the Adobe Glyph List

@@ -24,6 +24,7 @@
 
 #include "certreport/json.h"
 #include "certreport/overview.h"
+#include "digest.h"
 #include "fileio.h"
 
 /* ---- small helpers ---- */
@@ -60,23 +61,13 @@ void cr_batch_digest(XXH3_state_t *s, unsigned char out[16])
     memcpy(out, c.digest, 16);
 }
 
-/* Feeds a labelled value: the label keeps "ab"+"c" and "a"+"bc" apart. */
-static void feed(XXH3_state_t *s, const char *label, const void *data, size_t len)
-{
-    uint64_t n = len;
-    XXH3_128bits_update(s, label, strlen(label) + 1);
-    XXH3_128bits_update(s, &n, sizeof n);
-    if (len)
-        XXH3_128bits_update(s, data, len);
-}
-
 static cr_status feed_file(XXH3_state_t *s, const char *label, const char *path, cr_error *err)
 {
     size_t len = 0;
     char *data = cr_read_file(path, CR_INPUT_MAX_BYTES, &len, err);
     if (!data)
         return err->code;
-    feed(s, label, data, len);
+    cr_digest_feed(s, label, data, len);
     free(data);
     return CR_OK;
 }
@@ -154,7 +145,7 @@ static size_t lang_index(cr_batch *b, const char *forced, const char *submission
         st = cr_layout_check_texts(t->catalog ? t->catalog : b->cat, t->strings, b->fonts, err);
     if (st == CR_OK) {
         XXH3_128bits_reset(s);
-        feed(s, "lang", code, strlen(code));
+        cr_digest_feed(s, "lang", code, strlen(code));
         st = feed_file(s, "strings", path, err);
         if (st == CR_OK && !own)
             st = feed_file(s, "catalog-text", cpath, err);
@@ -405,19 +396,19 @@ static bool previous_files(const cr_batch *b, const char *id, char *sub, char *a
     return true;
 }
 
-static cr_status hash_city(cr_batch *b, cr_batch_city *r, cr_error *err)
+/* The city's hash: its submission and audit log as pass 1 read and scored them (|inputs|: no file
+ * is read again for its hash), then its previous cycle's files. */
+static cr_status hash_city(cr_batch *b, cr_batch_city *r, const XXH3_state_t *inputs, cr_error *err)
 {
     cr_cohort_paths paths;
     const cr_cohort_entry *e = cr_cohort_entry_at(b->cohort, r->entry, &paths);
     XXH3_state_t *s = XXH3_createState();
     if (!s)
         return cr_error_set(err, CR_ENOMEM, e->submission, 0, "out of memory");
-    XXH3_128bits_reset(s);
-    cr_status st = feed_file(s, "submission", e->submission, err);
-    if (st == CR_OK && e->audit)
-        st = feed_file(s, "audit", e->audit, err);
+    XXH3_copyState(s, inputs);
+    cr_status st = CR_OK;
     char psub[4200], paud[4200];
-    if (st == CR_OK && previous_files(b, e->id, psub, paud, sizeof psub)) {
+    if (previous_files(b, e->id, psub, paud, sizeof psub)) {
         st = feed_file(s, "previous", psub, err);
         if (st == CR_OK && paud[0])
             st = feed_file(s, "previous-audit", paud, err);
@@ -434,8 +425,9 @@ void cr_batch_fail_row(cr_batch *b, cr_batch_row *r, const cr_error *e)
     cr_batch_fail_row_message(b, r, line);
 }
 
-/* Pass 1 goes through cr_cohort_stats, the one reading of a cohort every command shares: these
- * callbacks fill the rows of the shard's cities as it loads them. */
+/* Pass 1 goes through cr_cohort_stats (its _inputs form), the one reading of a cohort every
+ * command shares: these callbacks fill the rows of the shard's cities as it loads them, and each
+ * city's hash starts from the bytes it read and parsed. */
 typedef struct pass1_state {
     cr_batch *b;
     size_t next; /* the next row to look at: cities come in the cohort's order */
@@ -488,7 +480,8 @@ static void p1_left_out(void *data, size_t index, const cr_error *problem)
         cr_batch_fail_row(ps->b, r, problem);
 }
 
-static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_error *err)
+static cr_status p1_city(void *data, size_t index, const cr_assessment *a,
+                         const XXH3_state_t *inputs, cr_error *err)
 {
     pass1_state *ps = data;
     cr_batch *b = ps->b;
@@ -532,7 +525,7 @@ static cr_status p1_city(void *data, size_t index, const cr_assessment *a, cr_er
     c.lang = lang;
     /* Characters no font has: warnings (to |err|'s sink, so to this city's line). */
     cr_fonts_check_inputs(b->fonts, a->submission, a->log, err);
-    bool hashed = hash_city(b, &c, &one) == CR_OK;
+    bool hashed = hash_city(b, &c, inputs, &one) == CR_OK;
     if ((st = cr_batch_city_put(b, r, &c, err)) != CR_OK)
         return st;
     if (!hashed) {
@@ -572,16 +565,13 @@ static void log_warning(void *data, const cr_error *problem)
 static cr_status pass1(cr_batch *b, cr_error *err)
 {
     pass1_state ps = {.b = b};
-    cr_cohort_run run = {.want = p1_want,
-                         .city = p1_city,
-                         .left_out = p1_left_out,
-                         .cancelled = p1_cancelled,
-                         .data = &ps};
+    cr_cohort_run run = {
+        .want = p1_want, .left_out = p1_left_out, .cancelled = p1_cancelled, .data = &ps};
     cr_error local;
     cr_error_init(&local);
     local.sink = log_warning;
     local.sink_data = &ps;
-    cr_peers *p = cr_cohort_stats(b->cohort, b->cat, b->schemas, &run, &local);
+    cr_peers *p = cr_cohort_stats_inputs(b->cohort, b->cat, b->schemas, &run, p1_city, &local);
     flush_warnings(&ps);
     free(ps.warnings);
     b->warnings += local.warnings;
@@ -615,14 +605,14 @@ static cr_status hash_global(cr_batch *b, cr_error *err)
     XXH3_128bits_reset(s);
     char date[32];
     snprintf(date, sizeof date, "%lld", o->date);
-    feed(s, "certreport", o->version, strlen(o->version));
+    cr_digest_feed(s, "certreport", o->version, strlen(o->version));
     /* The names the command line gives (the hashes of earlier runs stay valid). */
     const char *format = o->format == CR_OUTPUT_PNG ? "png" : "pdf";
     const char *backend = o->backend == CR_BACKEND_CAIRO ? "cairo" : "haru";
-    feed(s, "format", format, strlen(format));
-    feed(s, "backend", backend, strlen(backend));
-    feed(s, "tagged", o->untagged ? "no" : "yes", o->untagged ? 2 : 3);
-    feed(s, "date", date, strlen(date));
+    cr_digest_feed(s, "format", format, strlen(format));
+    cr_digest_feed(s, "backend", backend, strlen(backend));
+    cr_digest_feed(s, "tagged", o->untagged ? "no" : "yes", o->untagged ? 2 : 3);
+    cr_digest_feed(s, "date", date, strlen(date));
     cr_status st = feed_file(s, "catalog", o->catalog_path, err);
     if (st == CR_OK)
         st = feed_file(s, "layout", o->layout_path, err);
@@ -641,7 +631,7 @@ static cr_status hash_global(cr_batch *b, cr_error *err)
         counts.recorded = false;
         char *json = cr_peers_json(&counts, err);
         if (json)
-            feed(s, "peers", json, strlen(json));
+            cr_digest_feed(s, "peers", json, strlen(json));
         else
             st = err->code;
         free(json);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "digest.h"
 #include "fileio.h"
 #include "text.h"
 
@@ -37,6 +38,7 @@ typedef struct city_reader {
     const char *dir; /* its path, which the files' paths start with */
     size_t dirlen;
     cr_read_buf buf;
+    XXH3_state_t *inputs; /* NULL, or the hash of the bytes read (cr_cohort_stats_inputs) */
 } city_reader;
 
 /* The bytes of |path| (NUL-terminated): malloc'd without |rd| (the caller frees them), else in
@@ -71,6 +73,10 @@ static cr_status assess(cr_assessment *out, const char *submission_path, const c
     memset(out, 0, sizeof *out);
     size_t len;
     char *buf = read_input(rd, submission_path, CR_SUBMISSION_MAX_BYTES, &len, err);
+    if (buf && rd && rd->inputs) {
+        XXH3_128bits_reset(rd->inputs);
+        cr_digest_feed(rd->inputs, "submission", buf, len);
+    }
     out->submission =
         buf ? cr_submission_parse(buf, len, submission_path, cat, schemas, err) : NULL;
     if (!rd)
@@ -79,6 +85,8 @@ static cr_status assess(cr_assessment *out, const char *submission_path, const c
         goto fail;
     if (audit_path) {
         buf = read_input(rd, audit_path, CR_AUDIT_MAX_BYTES, &len, err);
+        if (buf && rd && rd->inputs)
+            cr_digest_feed(rd->inputs, "audit", buf, len);
         out->log = buf ? cr_audit_parse(buf, len, audit_path, cat, schemas, err) : NULL;
         if (!rd)
             free(buf);
@@ -638,6 +646,7 @@ static void forward_warning(void *data, const cr_error *problem)
  * Frees |a|. CR_OK, or the error that stops the run (set in |err|). */
 static cr_status take_city(cr_peers *p, const cr_cohort *c, size_t i, cr_status rc,
                            cr_assessment *a, const cr_error *one, const cr_cohort_run *run,
+                           cr_cohort_inputs_fn with_inputs, const XXH3_state_t *inputs,
                            cr_error *err)
 {
     if (rc != CR_OK) {
@@ -654,25 +663,31 @@ static cr_status take_city(cr_peers *p, const cr_cohort *c, size_t i, cr_status 
         return CR_OK;
     }
     cr_peers_add(p, a->audited, &a->score);
-    cr_status st = run->city ? run->city(run->data, i, a, err) : CR_OK;
+    cr_status st = with_inputs ? with_inputs(run->data, i, a, inputs, err)
+                   : run->city ? run->city(run->data, i, a, err)
+                               : CR_OK;
     cr_assessment_free(a);
     if (st != CR_OK && err && err->code == CR_OK)
         cr_error_set(err, st, NULL, 0, "stopped");
     return st;
 }
 
-cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
-                          const cr_cohort_run *run, cr_error *err)
+/* cr_cohort_stats, and cr_cohort_stats_inputs when |with_inputs| is set. */
+static cr_peers *stats_one_thread(const cr_cohort *c, const cr_catalog *cat,
+                                  const cr_schemas *schemas, const cr_cohort_run *run,
+                                  cr_cohort_inputs_fn with_inputs, cr_error *err)
 {
     static const cr_cohort_run none = {0};
-    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
-        return NULL;
     if (!run)
         run = &none;
     int dfd = cohort_dir(c);
     city_reader rd;
     reader_init(&rd, c, dfd);
-    cr_peers *p = cr_peers_new(cat, err);
+    cr_peers *p = NULL;
+    if (with_inputs && !(rd.inputs = XXH3_createState()))
+        cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
+    else
+        p = cr_peers_new(cat, err);
     for (size_t i = 0; p && i < c->n; i++) {
         if (run->cancelled && run->cancelled(run->data)) {
             cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
@@ -690,19 +705,39 @@ cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_sc
             one.sink_data = err;
         }
         cr_status rc = load_city(&rd, e, &a, cat, schemas, &one);
-        if (take_city(p, c, i, rc, &a, &one, run, err) != CR_OK)
+        if (take_city(p, c, i, rc, &a, &one, run, with_inputs, rd.inputs, err) != CR_OK)
             goto fail;
     }
     free(rd.buf.data);
+    XXH3_freeState(rd.inputs);
     if (dfd >= 0)
         close(dfd);
     return p;
 fail:
     free(rd.buf.data);
+    XXH3_freeState(rd.inputs);
     if (dfd >= 0)
         close(dfd);
     cr_peers_free(p);
     return NULL;
+}
+
+cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
+                          const cr_cohort_run *run, cr_error *err)
+{
+    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
+    return stats_one_thread(c, cat, schemas, run, NULL, err);
+}
+
+cr_peers *cr_cohort_stats_inputs(const cr_cohort *c, const cr_catalog *cat,
+                                 const cr_schemas *schemas, const cr_cohort_run *run,
+                                 cr_cohort_inputs_fn city, cr_error *err)
+{
+    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err) ||
+        CR_ARG_NULL(city, err))
+        return NULL;
+    return stats_one_thread(c, cat, schemas, run, city, err);
 }
 
 /* ---- the same over threads ---- */
@@ -909,7 +944,7 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
         for (size_t w = 0; err && w < s->nwarns; w++)
             forward_warning(err, &s->warns[w]);
         st = s->lost ? cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory")
-                     : take_city(p, c, s->index, s->rc, &s->a, &s->one, run, err);
+                     : take_city(p, c, s->index, s->rc, &s->a, &s->one, run, NULL, NULL, err);
         merged++;
     }
     if (p) {

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include <xxhash.h>
+
 #include "certreport/cohort.h"
 
 /* Longest path of a city's file: the folder (at most 4096 bytes), '/', the id, the suffix. */
@@ -32,5 +34,18 @@ const char *cr_cohort_id(const cr_cohort *c, size_t i);
 /* City |i|'s entry, of any cohort: &c->entries[i], or for a compact one, made in |buf| (valid
  * until |buf| is reused). */
 const cr_cohort_entry *cr_cohort_entry_at(const cr_cohort *c, size_t i, cr_cohort_paths *buf);
+
+/* Sees a valid city as cr_cohort_run.city does, and |inputs|: the hash of the bytes of its files
+ * that were read and parsed, cr_digest_feed (digest.h) of "submission" and its bytes, then, when
+ * it has one, of "audit" and its bytes. Valid during the call; XXH3_copyState to go on with it. */
+typedef cr_status (*cr_cohort_inputs_fn)(void *data, size_t index, const cr_assessment *a,
+                                         const XXH3_state_t *inputs, cr_error *err);
+
+/* cr_cohort_stats (one thread) for a batch's first pass, which hashes each city's inputs from the
+ * bytes this run reads, so that no file is read a second time for its hash: |city| is called
+ * instead of |run|->city. */
+cr_peers *cr_cohort_stats_inputs(const cr_cohort *c, const cr_catalog *cat,
+                                 const cr_schemas *schemas, const cr_cohort_run *run,
+                                 cr_cohort_inputs_fn city, cr_error *err);
 
 #endif

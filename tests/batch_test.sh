@@ -226,6 +226,13 @@ run "$TMP/o3" "$TMP/e3" batch "$COHORT" -o "$OUT" --force --quiet -j 1
 check "--force: renders all again" has "$TMP/o3" "$NCITIES cities: $NCITIES rendered, 0 unchanged, 0 failed"
 sums "$OUT" >"$TMP/sums3"
 check "same bytes with -j 1 and -j 2" cmp "$TMP/sums1" "$TMP/sums3"
+# Each city's files are read twice in all: once by pass 1, which scores the city and hashes the
+# bytes it parsed (issue #18: not read again for the hash), and once by the worker rendering it.
+strace -f -qq -e trace=open,openat -o "$TMP/reads.trace" "$CR" batch "$COHORT" -o "$TMP/reads" \
+    --quiet -j 1 >/dev/null 2>&1
+check "a city's files are read once by pass 1 and once by its worker" \
+    bash -c '[ "$(grep -c "/bogota\.submission\.xml\"" "$1") $(grep -c "/bogota\.audit\.xml\"" "$1")" = "1 1" ] &&
+        [ "$(grep -c "bogota\.submission\.xml\"" "$1") $(grep -c "bogota\.audit\.xml\"" "$1")" = "2 2" ]' _ "$TMP/reads.trace"
 rm "$OUT/hamilton.pdf"
 run "$TMP/o4" "$TMP/e4" batch "$COHORT" -o "$OUT" --quiet
 check "a deleted report is rendered again" has "$TMP/o4" "$NCITIES cities: 1 rendered, $((NCITIES - 1)) unchanged"

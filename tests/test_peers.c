@@ -3,6 +3,7 @@
  * broken peers files. */
 #include "testutil.h"
 #include "cohort_compact.h"
+#include "digest.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -397,6 +398,91 @@ static void test_compact_scan(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* The batch's first pass (cr_cohort_stats_inputs): each valid city comes with the hash of its
+ * files' bytes, the same as hashing the files read here on their own; the city left out does not
+ * come; the statistics are cr_cohort_stats's. */
+typedef struct inputs_seen {
+    const cr_cohort *c;
+    unsigned calls, mismatches;
+    size_t last;
+} inputs_seen;
+
+static void digest_file(XXH3_state_t *s, const char *label, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    assert_true(n < sizeof buf);
+    fclose(f);
+    cr_digest_feed(s, label, buf, n);
+}
+
+static cr_status with_inputs(void *data, size_t index, const cr_assessment *a,
+                             const XXH3_state_t *inputs, cr_error *err)
+{
+    (void)err;
+    inputs_seen *is = data;
+    cr_cohort_paths paths;
+    const cr_cohort_entry *e = cr_cohort_entry_at(is->c, index, &paths);
+    assert_string_equal(a->submission->id, e->id);
+    assert_true(is->calls == 0 || index > is->last); /* in the cohort's order */
+    is->last = index;
+    is->calls++;
+    XXH3_state_t *s = XXH3_createState();
+    assert_non_null(s);
+    XXH3_128bits_reset(s);
+    digest_file(s, "submission", e->submission);
+    if (e->audit)
+        digest_file(s, "audit", e->audit);
+    XXH128_hash_t want = XXH3_128bits_digest(s), got = XXH3_128bits_digest(inputs);
+    XXH3_freeState(s);
+    is->mismatches += !XXH128_isEqual(want, got);
+    return CR_OK;
+}
+
+static cr_status no_city(void *data, size_t index, const cr_assessment *a, cr_error *err)
+{
+    (void)data, (void)index, (void)a, (void)err;
+    fail_msg("run->city called beside the inputs' callback");
+    return CR_EUSAGE;
+}
+
+static void test_stats_inputs(void **state)
+{
+    fixture *f = *state;
+    char dir[] = CR_TEST_TMP "/inputsXXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml",
+             CR_TEST_SAMPLES, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    for (int compact = 0; compact <= 1; compact++) {
+        cr_cohort *c = compact ? cr_cohort_scan_compact(dir, NULL) : cr_cohort_scan(dir, NULL);
+        assert_non_null(c);
+        assert_int_equal(c->n, 12);
+        inputs_seen is = {.c = c};
+        cr_cohort_run run = {.city = no_city, .data = &is}; /* |with_inputs| is called instead */
+        cr_error err;
+        cr_error_init(&err);
+        cr_peers *p = cr_cohort_stats_inputs(c, f->catalog, f->schemas, &run, with_inputs, &err);
+        assert_non_null(p);
+        assert_int_equal(is.calls, 11);
+        assert_int_equal(is.mismatches, 0);
+        assert_int_equal(p->nleft_out, 1);
+        cr_peers *q = cr_cohort_stats(c, f->catalog, f->schemas, NULL, NULL);
+        char *a = cr_peers_json(p, NULL), *b = cr_peers_json(q, NULL);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+        cr_peers_free(q);
+        cr_peers_free(p);
+        cr_cohort_free(c);
+    }
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* A peers file written before the cohort was recorded still loads, and says it does not know. */
 static void test_old_peers_file(void **state)
 {
@@ -439,7 +525,7 @@ int main(void)
         cmocka_unit_test(test_share_above_applicants), cmocka_unit_test(test_missing_criterion),
         cmocka_unit_test(test_save_into_missing_dir),  cmocka_unit_test(test_skip_invalid),
         cmocka_unit_test(test_old_peers_file),         cmocka_unit_test(test_cohort_counts_checked),
-        cmocka_unit_test(test_compact_scan),
+        cmocka_unit_test(test_compact_scan),           cmocka_unit_test(test_stats_inputs),
     };
     return cmocka_run_group_tests(tests, fixture_setup, fixture_teardown);
 }
