@@ -455,11 +455,17 @@ static cr_batch_row *row_of(pass1_state *ps, size_t entry)
 
 static bool p1_want(void *data, size_t index, const cr_cohort_entry *e)
 {
+    (void)index;
     pass1_state *ps = data;
-    bool want = cr_batch_in_shard(ps->b, e->id);
+    return cr_batch_in_shard(ps->b, e->id);
+}
+
+/* City |index|'s warnings come next, then its p1_city or p1_left_out. */
+static void p1_begin(void *data, size_t index)
+{
+    pass1_state *ps = data;
     flush_warnings(ps);
-    ps->current = want ? row_of(ps, index) : NULL;
-    return want;
+    ps->current = row_of(ps, index);
 }
 
 static bool p1_cancelled(void *data)
@@ -562,6 +568,10 @@ static void log_warning(void *data, const cr_error *problem)
 /* Scores every city of the shard into its row and computes the cohort's peer statistics (kept
  * unless a frozen peers file was loaded). Returns CR_EIO with b->cancelled when o->cancelled
  * stopped it, or an error that stops the run. */
+/* Cities each thread of pass 1 loads ahead of the merge: as fast as 128 and 8-10 MB less of the
+ * parent's peak (100,000 cities -j2, pass 1 4.4-4.6 s either way, 25-27 MB against 34-37 MB; 16:
+ * 4.7-4.9 s). */
+enum { BATCH_AHEAD = 32 };
 static cr_status pass1(cr_batch *b, cr_error *err)
 {
     pass1_state ps = {.b = b};
@@ -571,7 +581,13 @@ static cr_status pass1(cr_batch *b, cr_error *err)
     cr_error_init(&local);
     local.sink = log_warning;
     local.sink_data = &ps;
-    cr_peers *p = cr_cohort_stats_inputs(b->cohort, b->cat, b->schemas, &run, p1_city, &local);
+    /* As many threads as the run has workers (they are not started yet): the loading and
+     * scoring in parallel, the callbacks above in the cohort's order from this thread. */
+    const cr_cohort_pass inputs = {.city = p1_city, .begin = p1_begin, .ahead = BATCH_AHEAD};
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = b->o->jobs ? b->o->jobs : cpus > 0 ? (unsigned)cpus : 1;
+    cr_peers *p =
+        cr_cohort_stats_inputs(b->cohort, b->cat, b->schemas, &run, &inputs, threads, &local);
     flush_warnings(&ps);
     free(ps.warnings);
     b->warnings += local.warnings;

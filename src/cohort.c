@@ -646,8 +646,7 @@ static void forward_warning(void *data, const cr_error *problem)
  * Frees |a|. CR_OK, or the error that stops the run (set in |err|). */
 static cr_status take_city(cr_peers *p, const cr_cohort *c, size_t i, cr_status rc,
                            cr_assessment *a, const cr_error *one, const cr_cohort_run *run,
-                           cr_cohort_inputs_fn with_inputs, const XXH3_state_t *inputs,
-                           cr_error *err)
+                           const cr_cohort_pass *pass, const XXH3_state_t *inputs, cr_error *err)
 {
     if (rc != CR_OK) {
         if (one->code == CR_ENOMEM)
@@ -663,7 +662,7 @@ static cr_status take_city(cr_peers *p, const cr_cohort *c, size_t i, cr_status 
         return CR_OK;
     }
     cr_peers_add(p, a->audited, &a->score);
-    cr_status st = with_inputs ? with_inputs(run->data, i, a, inputs, err)
+    cr_status st = pass        ? pass->city(run->data, i, a, inputs, err)
                    : run->city ? run->city(run->data, i, a, err)
                                : CR_OK;
     cr_assessment_free(a);
@@ -672,10 +671,10 @@ static cr_status take_city(cr_peers *p, const cr_cohort *c, size_t i, cr_status 
     return st;
 }
 
-/* cr_cohort_stats, and cr_cohort_stats_inputs when |with_inputs| is set. */
+/* cr_cohort_stats, and cr_cohort_stats_inputs's on one thread when |pass| is set. */
 static cr_peers *stats_one_thread(const cr_cohort *c, const cr_catalog *cat,
                                   const cr_schemas *schemas, const cr_cohort_run *run,
-                                  cr_cohort_inputs_fn with_inputs, cr_error *err)
+                                  const cr_cohort_pass *pass, cr_error *err)
 {
     static const cr_cohort_run none = {0};
     if (!run)
@@ -684,7 +683,7 @@ static cr_peers *stats_one_thread(const cr_cohort *c, const cr_catalog *cat,
     city_reader rd;
     reader_init(&rd, c, dfd);
     cr_peers *p = NULL;
-    if (with_inputs && !(rd.inputs = XXH3_createState()))
+    if (pass && !(rd.inputs = XXH3_createState()))
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     else
         p = cr_peers_new(cat, err);
@@ -697,6 +696,8 @@ static cr_peers *stats_one_thread(const cr_cohort *c, const cr_catalog *cat,
         const cr_cohort_entry *e = cr_cohort_entry_at(c, i, &paths);
         if (run->want && !run->want(run->data, i, e))
             continue;
+        if (pass && pass->begin)
+            pass->begin(run->data, i);
         cr_assessment a;
         cr_error one;
         cr_error_init(&one);
@@ -705,7 +706,7 @@ static cr_peers *stats_one_thread(const cr_cohort *c, const cr_catalog *cat,
             one.sink_data = err;
         }
         cr_status rc = load_city(&rd, e, &a, cat, schemas, &one);
-        if (take_city(p, c, i, rc, &a, &one, run, with_inputs, rd.inputs, err) != CR_OK)
+        if (take_city(p, c, i, rc, &a, &one, run, pass, rd.inputs, err) != CR_OK)
             goto fail;
     }
     free(rd.buf.data);
@@ -730,16 +731,6 @@ cr_peers *cr_cohort_stats(const cr_cohort *c, const cr_catalog *cat, const cr_sc
     return stats_one_thread(c, cat, schemas, run, NULL, err);
 }
 
-cr_peers *cr_cohort_stats_inputs(const cr_cohort *c, const cr_catalog *cat,
-                                 const cr_schemas *schemas, const cr_cohort_run *run,
-                                 cr_cohort_inputs_fn city, cr_error *err)
-{
-    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err) ||
-        CR_ARG_NULL(city, err))
-        return NULL;
-    return stats_one_thread(c, cat, schemas, run, city, err);
-}
-
 /* ---- the same over threads ---- */
 
 /* One city of a parallel run: loaded by any thread of the pool, merged by the calling thread in
@@ -752,8 +743,9 @@ typedef struct city_slot {
     cr_error one; /* its first error, when rc != CR_OK */
     cr_error *warns;
     size_t nwarns, capwarns;
-    bool lost;  /* a warning could not be kept: out of memory */
-    bool ready; /* loaded, waiting to be merged (under the lock) */
+    bool lost;            /* a warning could not be kept: out of memory */
+    bool ready;           /* loaded, waiting to be merged (under the lock) */
+    XXH3_state_t *inputs; /* the hash of its files' bytes (cr_cohort_stats_inputs), or NULL */
 } city_slot;
 
 /* The cities move through a ring of slots by sequence number (slot = number % cap): the calling
@@ -767,7 +759,8 @@ typedef struct stats_pool {
     const cr_catalog *cat;
     const cr_schemas *schemas;
     const cr_cohort_run *run;
-    int dfd; /* the cohort folder (cohort_dir) */
+    const cr_cohort_pass *pass; /* cr_cohort_stats_inputs's, or NULL */
+    int dfd;                    /* the cohort folder (cohort_dir) */
     city_slot *slots;
     size_t cap;
     pthread_mutex_t lock;
@@ -830,12 +823,14 @@ static void *stats_worker(void *arg)
         city_slot *s = &pool->slots[seq % pool->cap];
         pthread_mutex_unlock(&pool->lock);
         slot_clear(s);
-        bool cancel = run->cancelled && run->cancelled(run->data);
+        /* cr_cohort_stats_inputs asks from the calling thread only. */
+        bool cancel = !pool->pass && run->cancelled && run->cancelled(run->data);
         if (!cancel) {
             cr_cohort_paths paths;
             cr_error_init(&s->one);
             s->one.sink = keep_warning;
             s->one.sink_data = s;
+            rd.inputs = s->inputs;
             s->rc = load_city(&rd, cr_cohort_entry_at(pool->c, s->index, &paths), &s->a, pool->cat,
                               pool->schemas, &s->one);
             s->one.sink = NULL;
@@ -859,20 +854,14 @@ static void *stats_worker(void *arg)
  * merge, few enough that the assessments in memory stay some 20 MB. */
 enum { SLOTS_PER_THREAD = 128, MAX_THREADS = 256, WAIT_AHEAD = 32 };
 
-cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
-                                   const cr_schemas *schemas, const cr_cohort_run *run,
-                                   unsigned threads, cr_error *err)
+/* cr_cohort_stats_parallel, and cr_cohort_stats_inputs when |pass| is set. */
+static cr_peers *stats_threads(const cr_cohort *c, const cr_catalog *cat, const cr_schemas *schemas,
+                               const cr_cohort_run *run, const cr_cohort_pass *pass,
+                               unsigned threads, cr_error *err)
 {
     static const cr_cohort_run none = {0};
-    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
-        return NULL;
-    if (threads > MAX_THREADS) {
-        cr_error_set(err, CR_EUSAGE, NULL, 0,
-                     "cr_cohort_stats_parallel: threads is %u (at most %d)", threads, MAX_THREADS);
-        return NULL;
-    }
     if (threads <= 1)
-        return cr_cohort_stats(c, cat, schemas, run, err);
+        return stats_one_thread(c, cat, schemas, run, pass, err);
     if (!run)
         run = &none;
     /* Once, before any thread parses (it does nothing the second time). The schemas were
@@ -881,13 +870,21 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
      * xmlSchemaValidCtxt over the shared, read-only compiled schema, and parses with its own
      * parser context and dictionary (taken from the schemas' pool, one thread at a time). */
     xmlInitParser();
-    stats_pool pool = {
-        .c = c, .cat = cat, .schemas = schemas, .run = run, .dfd = -1, .waiting = SIZE_MAX};
-    pool.cap = (size_t)threads * SLOTS_PER_THREAD;
+    stats_pool pool = {.c = c,
+                       .cat = cat,
+                       .schemas = schemas,
+                       .run = run,
+                       .pass = pass,
+                       .dfd = -1,
+                       .waiting = SIZE_MAX};
+    pool.cap = (size_t)threads * (pass && pass->ahead ? pass->ahead : SLOTS_PER_THREAD);
     pool.slots = calloc(pool.cap, sizeof *pool.slots);
     pthread_t *tids = calloc(threads, sizeof *tids);
-    cr_peers *p = pool.slots && tids ? cr_peers_new(cat, err) : NULL;
-    if (!p && (!pool.slots || !tids))
+    bool have = pool.slots && tids;
+    for (size_t k = 0; have && pass && k < pool.cap; k++)
+        have = (pool.slots[k].inputs = XXH3_createState()) != NULL;
+    cr_peers *p = have ? cr_peers_new(cat, err) : NULL;
+    if (!have)
         cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory");
     unsigned started = 0;
     if (p) {
@@ -941,10 +938,12 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
             st = cr_error_set(err, CR_EIO, NULL, 0, "interrupted");
             break;
         }
+        if (pass && pass->begin)
+            pass->begin(run->data, s->index);
         for (size_t w = 0; err && w < s->nwarns; w++)
             forward_warning(err, &s->warns[w]);
         st = s->lost ? cr_error_set(err, CR_ENOMEM, NULL, 0, "out of memory")
-                     : take_city(p, c, s->index, s->rc, &s->a, &s->one, run, NULL, NULL, err);
+                     : take_city(p, c, s->index, s->rc, &s->a, &s->one, run, pass, s->inputs, err);
         merged++;
     }
     if (p) {
@@ -963,17 +962,44 @@ cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
         if (pool.dfd >= 0)
             close(pool.dfd);
     }
+    for (size_t k = 0; pool.slots && k < pool.cap; k++)
+        XXH3_freeState(pool.slots[k].inputs);
     free(pool.slots);
     free(tids);
     if (alone) {
         cr_peers_free(p);
-        return cr_cohort_stats(c, cat, schemas, run, err);
+        return stats_one_thread(c, cat, schemas, run, pass, err);
     }
     if (st != CR_OK) {
         cr_peers_free(p);
         return NULL;
     }
     return p;
+}
+
+cr_peers *cr_cohort_stats_parallel(const cr_cohort *c, const cr_catalog *cat,
+                                   const cr_schemas *schemas, const cr_cohort_run *run,
+                                   unsigned threads, cr_error *err)
+{
+    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err))
+        return NULL;
+    if (threads > MAX_THREADS) {
+        cr_error_set(err, CR_EUSAGE, NULL, 0,
+                     "cr_cohort_stats_parallel: threads is %u (at most %d)", threads, MAX_THREADS);
+        return NULL;
+    }
+    return stats_threads(c, cat, schemas, run, NULL, threads, err);
+}
+
+cr_peers *cr_cohort_stats_inputs(const cr_cohort *c, const cr_catalog *cat,
+                                 const cr_schemas *schemas, const cr_cohort_run *run,
+                                 const cr_cohort_pass *pass, unsigned threads, cr_error *err)
+{
+    if (CR_ARG_NULL(c, err) || CR_ARG_NULL(cat, err) || CR_ARG_NULL(schemas, err) ||
+        CR_ARG_NULL(pass, err) || CR_ARG_NULL(pass->city, err))
+        return NULL;
+    return stats_threads(c, cat, schemas, run, pass, threads > MAX_THREADS ? MAX_THREADS : threads,
+                         err);
 }
 
 char *cr_cohort_summary(const cr_peers *p)

@@ -41,11 +41,24 @@ const cr_cohort_entry *cr_cohort_entry_at(const cr_cohort *c, size_t i, cr_cohor
 typedef cr_status (*cr_cohort_inputs_fn)(void *data, size_t index, const cr_assessment *a,
                                          const XXH3_state_t *inputs, cr_error *err);
 
-/* cr_cohort_stats (one thread) for a batch's first pass, which hashes each city's inputs from the
- * bytes this run reads, so that no file is read a second time for its hash: |city| is called
- * instead of |run|->city. */
+/* What a batch's first pass adds to cr_cohort_stats_parallel. */
+typedef struct cr_cohort_pass {
+    /* Required: called instead of |run|->city, with the hash of the city's inputs as read. */
+    cr_cohort_inputs_fn city;
+    /* Optional: called before city |index|'s warnings reach |err|'s sink and before its |city|
+     * or |run|->left_out call, from the calling thread, in the cohort's order. */
+    void (*begin)(void *data, size_t index);
+    /* Cities loaded ahead of the merge, per thread, at most (0: cr_cohort_stats_parallel's 128):
+     * fewer keep less in memory. */
+    unsigned ahead;
+} cr_cohort_pass;
+
+/* cr_cohort_stats_parallel for a batch's first pass, which hashes each city's inputs from the
+ * bytes this run reads, so that no file is read a second time for its hash (|pass|). Unlike
+ * cr_cohort_stats_parallel's, |run|->cancelled is asked from the calling thread only (before
+ * each city it merges), so it need not be safe to call from any thread. */
 cr_peers *cr_cohort_stats_inputs(const cr_cohort *c, const cr_catalog *cat,
                                  const cr_schemas *schemas, const cr_cohort_run *run,
-                                 cr_cohort_inputs_fn city, cr_error *err);
+                                 const cr_cohort_pass *pass, unsigned threads, cr_error *err);
 
 #endif

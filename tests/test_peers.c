@@ -398,13 +398,15 @@ static void test_compact_scan(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
-/* The batch's first pass (cr_cohort_stats_inputs): each valid city comes with the hash of its
- * files' bytes, the same as hashing the files read here on their own; the city left out does not
- * come; the statistics are cr_cohort_stats's. */
+/* The batch's first pass (cr_cohort_stats_inputs), on one thread and on two: each valid city
+ * comes with the hash of its files' bytes, the same as hashing the files read here on their own;
+ * every city is begun, in the cohort's order, before its warnings and its city or left_out call;
+ * run->city is not called; the statistics are cr_cohort_stats's. */
 typedef struct inputs_seen {
     const cr_cohort *c;
-    unsigned calls, mismatches;
-    size_t last;
+    unsigned calls, left, mismatches, misplaced;
+    size_t begun; /* the city begun last, SIZE_MAX before the first */
+    unsigned begins;
 } inputs_seen;
 
 static void digest_file(XXH3_state_t *s, const char *label, const char *path)
@@ -426,8 +428,7 @@ static cr_status with_inputs(void *data, size_t index, const cr_assessment *a,
     cr_cohort_paths paths;
     const cr_cohort_entry *e = cr_cohort_entry_at(is->c, index, &paths);
     assert_string_equal(a->submission->id, e->id);
-    assert_true(is->calls == 0 || index > is->last); /* in the cohort's order */
-    is->last = index;
+    is->misplaced += index != is->begun;
     is->calls++;
     XXH3_state_t *s = XXH3_createState();
     assert_non_null(s);
@@ -439,6 +440,32 @@ static cr_status with_inputs(void *data, size_t index, const cr_assessment *a,
     XXH3_freeState(s);
     is->mismatches += !XXH128_isEqual(want, got);
     return CR_OK;
+}
+
+static void begin_city(void *data, size_t index)
+{
+    inputs_seen *is = data;
+    is->misplaced += is->begun != SIZE_MAX && index <= is->begun; /* in the cohort's order */
+    is->begun = index;
+    is->begins++;
+}
+
+static void left_city(void *data, size_t index, const cr_error *problem)
+{
+    (void)problem;
+    inputs_seen *is = data;
+    is->misplaced += index != is->begun;
+    is->left++;
+}
+
+/* A warning (or the problem of a city left out) is about the city begun last: its file names
+ * that city. */
+static void warned(void *data, const cr_error *problem)
+{
+    inputs_seen *is = data;
+    cr_cohort_paths paths;
+    const cr_cohort_entry *e = cr_cohort_entry_at(is->c, is->begun, &paths);
+    is->misplaced += strcmp(problem->file, e->submission) != 0;
 }
 
 static cr_status no_city(void *data, size_t index, const cr_assessment *a, cr_error *err)
@@ -454,31 +481,53 @@ static void test_stats_inputs(void **state)
     char dir[] = CR_TEST_TMP "/inputsXXXXXX";
     assert_non_null(mkdtemp(dir));
     char cmd[4096];
-    snprintf(cmd, sizeof cmd, "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml",
-             CR_TEST_SAMPLES, dir, dir);
+    /* The samples, an invalid city, and two that each warn (an attribute no format knows). */
+    snprintf(cmd, sizeof cmd,
+             "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml && "
+             "sed 's/id=\"gold-city\"/id=\"odd-a\" shoe-size=\"9\"/' %s/gold-city.submission.xml"
+             " > %s/odd-a.submission.xml && "
+             "sed 's/id=\"gold-city\"/id=\"odd-b\" shoe-size=\"9\"/' %s/gold-city.submission.xml"
+             " > %s/odd-b.submission.xml",
+             CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, CR_TEST_SAMPLES, dir);
     assert_int_equal(system(cmd), 0);
-    for (int compact = 0; compact <= 1; compact++) {
-        cr_cohort *c = compact ? cr_cohort_scan_compact(dir, NULL) : cr_cohort_scan(dir, NULL);
-        assert_non_null(c);
-        assert_int_equal(c->n, 12);
-        inputs_seen is = {.c = c};
-        cr_cohort_run run = {.city = no_city, .data = &is}; /* |with_inputs| is called instead */
-        cr_error err;
-        cr_error_init(&err);
-        cr_peers *p = cr_cohort_stats_inputs(c, f->catalog, f->schemas, &run, with_inputs, &err);
-        assert_non_null(p);
-        assert_int_equal(is.calls, 11);
-        assert_int_equal(is.mismatches, 0);
-        assert_int_equal(p->nleft_out, 1);
-        cr_peers *q = cr_cohort_stats(c, f->catalog, f->schemas, NULL, NULL);
-        char *a = cr_peers_json(p, NULL), *b = cr_peers_json(q, NULL);
-        assert_string_equal(a, b);
-        free(a);
-        free(b);
-        cr_peers_free(q);
-        cr_peers_free(p);
-        cr_cohort_free(c);
-    }
+    char *want = NULL;
+    for (unsigned threads = 1; threads <= 2; threads++)
+        for (int compact = 0; compact <= 1; compact++) {
+            cr_cohort *c = compact ? cr_cohort_scan_compact(dir, NULL) : cr_cohort_scan(dir, NULL);
+            assert_non_null(c);
+            assert_int_equal(c->n, 14);
+            inputs_seen is = {.c = c, .begun = SIZE_MAX};
+            cr_cohort_run run = {.city = no_city, .left_out = left_city, .data = &is};
+            /* The compact cohort with a ring of one city per thread, the other with the
+             * default. */
+            const cr_cohort_pass pass = {
+                .city = with_inputs, .begin = begin_city, .ahead = compact ? 1 : 0};
+            cr_error err;
+            cr_error_init(&err);
+            err.sink = warned;
+            err.sink_data = &is;
+            cr_peers *p =
+                cr_cohort_stats_inputs(c, f->catalog, f->schemas, &run, &pass, threads, &err);
+            assert_non_null(p);
+            assert_int_equal(is.begins, 14);
+            assert_int_equal(is.calls, 13);
+            assert_int_equal(is.left, 1);
+            assert_int_equal(err.warnings, 2);
+            assert_int_equal(is.mismatches, 0);
+            assert_int_equal(is.misplaced, 0);
+            assert_int_equal(p->nleft_out, 1);
+            char *a = cr_peers_json(p, NULL);
+            if (!want) {
+                cr_peers *q = cr_cohort_stats(c, f->catalog, f->schemas, NULL, NULL);
+                want = cr_peers_json(q, NULL);
+                cr_peers_free(q);
+            }
+            assert_string_equal(a, want);
+            free(a);
+            cr_peers_free(p);
+            cr_cohort_free(c);
+        }
+    free(want);
     snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
     assert_int_equal(system(cmd), 0);
 }
