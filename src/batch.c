@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -568,6 +569,17 @@ static void log_warning(void *data, const cr_error *problem)
 /* Scores every city of the shard into its row and computes the cohort's peer statistics (kept
  * unless a frozen peers file was loaded). Returns CR_EIO with b->cancelled when o->cancelled
  * stopped it, or an error that stops the run. */
+/* The CPUs this process may run on (its affinity: taskset, a cgroup cpuset, a Slurm allocation),
+ * which bound pass 1's threads whatever -j says: it is work for the CPUs alone. */
+static unsigned usable_cpus(void)
+{
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
+                                                         : sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
 /* Cities each thread of pass 1 loads ahead of the merge: as fast as 128 and 8-10 MB less of the
  * parent's peak (100,000 cities -j2, pass 1 4.4-4.6 s either way, 25-27 MB against 34-37 MB; 16:
  * 4.7-4.9 s). */
@@ -581,11 +593,11 @@ static cr_status pass1(cr_batch *b, cr_error *err)
     cr_error_init(&local);
     local.sink = log_warning;
     local.sink_data = &ps;
-    /* As many threads as the run has workers (they are not started yet): the loading and
-     * scoring in parallel, the callbacks above in the cohort's order from this thread. */
+    /* As many threads as the run has workers (they are not started yet), at most one per usable
+     * CPU: the loading and scoring in parallel, the callbacks above in the cohort's order from
+     * this thread. */
     const cr_cohort_pass inputs = {.city = p1_city, .begin = p1_begin, .ahead = BATCH_AHEAD};
-    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = b->o->jobs ? b->o->jobs : cpus > 0 ? (unsigned)cpus : 1;
+    unsigned cpus = usable_cpus(), threads = b->o->jobs && b->o->jobs < cpus ? b->o->jobs : cpus;
     cr_peers *p =
         cr_cohort_stats_inputs(b->cohort, b->cat, b->schemas, &run, &inputs, threads, &local);
     flush_warnings(&ps);
