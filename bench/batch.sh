@@ -130,20 +130,27 @@ EOF
 # parent_rss LABEL N STOP OUT ARGS...: the batch parent's own peak RSS (VmHWM of its /proc entry,
 # read every 20 ms until it exits; its workers are other processes), and per city. STOP > 0: sent
 # SIGTERM once OUT holds STOP reports (every city scored and planned, its rows held, rendering
-# started; the manifest it then writes names every city).
+# started; the manifest it then writes names every city), and the time until the first report
+# is printed too: pass 1 (scoring, statistics, hashes) and the plan.
 parent_rss() {
     local label=$1 n=$2 stop=$3 out=$4
     shift 4
     python3 - "$label" "$n" "$stop" "$out" "$cli" "$@" <<'EOF'
 import glob, subprocess, sys, time
 label, n, stop, out, cmd = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+t0 = time.monotonic()
 p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 hwm = 0
 stopped = False
+first = None
 while p.poll() is None:
-    if stop and not stopped and len(glob.glob(out + "/*.pdf")) >= stop:
-        p.terminate()
-        stopped = True
+    if stop and not stopped:
+        done = len(glob.glob(out + "/*.pdf"))
+        if done and first is None:
+            first = time.monotonic() - t0
+        if done >= stop:
+            p.terminate()
+            stopped = True
     try:
         with open(f"/proc/{p.pid}/status") as f:
             for line in f:
@@ -152,8 +159,9 @@ while p.poll() is None:
     except OSError:
         pass
     time.sleep(0.02)
+until = f"; first report after {first:.2f} s" if first is not None else ""
 print(f"{label:<28} parent peak RSS {hwm / 1024:6.1f} MB  {1024 * hwm / n:6.0f} bytes/city"
-      f"  (exit {p.returncode})")
+      f"  (exit {p.returncode}{until})")
 EOF
 }
 
