@@ -229,6 +229,25 @@ static bool cancel_at_once(void *data)
     return true;
 }
 
+/* A temporary cohort folder (|dir|: a mkdtemp template): the sample cohort's files, an invalid
+ * city (broken), then |more|, a shell command run in the folder that adds what the test wants. */
+static void temp_cohort(char *dir, const char *more)
+{
+    assert_non_null(mkdtemp(dir));
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd,
+             "cp %s/*.xml %s/ && cd %s && printf '<submission' > broken.submission.xml && %s",
+             CR_TEST_SAMPLES, dir, dir, more);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[4200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 /* The one rule for a cohort folder: the samples plus one invalid city, an orphan audit log, a
  * FIFO and a folder named like submissions, and an unknown .xml: statistics over the valid
  * cities, every oddity a warning naming DIR/NAME, the invalid city listed and recorded (peers
@@ -237,14 +256,8 @@ static void test_skip_invalid(void **state)
 {
     fixture *f = *state;
     char dir[] = CR_TEST_TMP "/cohortXXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd,
-             "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml && "
-             "cp %s/bogota.audit.xml %s/orphan.audit.xml && mkfifo %s/fifo.submission.xml && "
-             "mkdir %s/x.submission.xml && echo '<a/>' > %s/notes.xml && echo hi > %s/README",
-             CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, dir, dir, dir, dir);
-    assert_int_equal(system(cmd), 0);
+    temp_cohort(dir, "cp bogota.audit.xml orphan.audit.xml && mkfifo fifo.submission.xml && "
+                     "mkdir x.submission.xml && echo '<a/>' > notes.xml && echo hi > README");
     cr_error err;
     cr_error_init(&err);
     seen got = {0};
@@ -317,8 +330,7 @@ static void test_skip_invalid(void **state)
     assert_int_equal(err.code, CR_EIO);
     assert_non_null(strstr(err.message, "interrupted"));
     cr_cohort_free(c);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_tree(dir);
 }
 
 /* The compact listing (the batch's) is the same cohort: the same cities in the same order, the
@@ -328,14 +340,8 @@ static void test_compact_scan(void **state)
 {
     fixture *f = *state;
     char dir[] = CR_TEST_TMP "/compactXXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char cmd[4096];
-    snprintf(cmd, sizeof cmd,
-             "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml && "
-             "cp %s/bogota.audit.xml %s/orphan.audit.xml && mkfifo %s/fifo.submission.xml && "
-             "cp %s/bogota.audit.xml '%s/bad id.audit.xml' && echo '<a/>' > %s/notes.xml",
-             CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, dir);
-    assert_int_equal(system(cmd), 0);
+    temp_cohort(dir, "cp bogota.audit.xml orphan.audit.xml && mkfifo fifo.submission.xml && "
+                     "cp bogota.audit.xml 'bad id.audit.xml' && echo '<a/>' > notes.xml");
     cr_error err, cerr;
     cr_error_init(&err);
     cr_error_init(&cerr);
@@ -394,8 +400,7 @@ static void test_compact_scan(void **state)
     free(want);
     cr_cohort_free(k);
     cr_cohort_free(c);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_tree(dir);
 }
 
 /* The batch's first pass (cr_cohort_stats_inputs), on one thread and on two: each valid city
@@ -479,17 +484,11 @@ static void test_stats_inputs(void **state)
 {
     fixture *f = *state;
     char dir[] = CR_TEST_TMP "/inputsXXXXXX";
-    assert_non_null(mkdtemp(dir));
-    char cmd[4096];
     /* The samples, an invalid city, and two that each warn (an attribute no format knows). */
-    snprintf(cmd, sizeof cmd,
-             "cp %s/*.xml %s/ && printf '<submission' > %s/broken.submission.xml && "
-             "sed 's/id=\"gold-city\"/id=\"odd-a\" shoe-size=\"9\"/' %s/gold-city.submission.xml"
-             " > %s/odd-a.submission.xml && "
-             "sed 's/id=\"gold-city\"/id=\"odd-b\" shoe-size=\"9\"/' %s/gold-city.submission.xml"
-             " > %s/odd-b.submission.xml",
-             CR_TEST_SAMPLES, dir, dir, CR_TEST_SAMPLES, dir, CR_TEST_SAMPLES, dir);
-    assert_int_equal(system(cmd), 0);
+    temp_cohort(dir, "sed 's/id=\"gold-city\"/id=\"odd-a\" shoe-size=\"9\"/' "
+                     "gold-city.submission.xml > odd-a.submission.xml && "
+                     "sed 's/id=\"gold-city\"/id=\"odd-b\" shoe-size=\"9\"/' "
+                     "gold-city.submission.xml > odd-b.submission.xml");
     char *want = NULL;
     for (unsigned threads = 1; threads <= 2; threads++)
         for (int compact = 0; compact <= 1; compact++) {
@@ -528,8 +527,7 @@ static void test_stats_inputs(void **state)
             cr_cohort_free(c);
         }
     free(want);
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    assert_int_equal(system(cmd), 0);
+    remove_tree(dir);
 }
 
 /* A peers file written before the cohort was recorded still loads, and says it does not know. */
