@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -205,7 +204,7 @@ static cr_status pass2(batch_run *br, cr_batch_result *res, cr_error *err)
         ntodo += b->rows[i].valid && b->rows[i].st == CR_ROW_PENDING;
     unsigned jobs = b->o->jobs;
     if (!jobs)
-        jobs = app_cpu_count();
+        jobs = cr_batch_cpu_count();
     br->nworkers = jobs < ntodo ? jobs : ntodo;
     br->workers = calloc(br->nworkers ? br->nworkers : 1, sizeof *br->workers);
     struct pollfd *fds = calloc(br->nworkers + 1, sizeof *fds);
@@ -450,15 +449,6 @@ static void run_free(batch_run *br)
     close_fd(&br->sfd);
     close_fd(&br->shard_lock_fd);
     close_fd(&br->lock_fd); /* closing the last descriptor releases it */
-}
-
-unsigned app_cpu_count(void)
-{
-    cpu_set_t set;
-    CPU_ZERO(&set);
-    long n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set)
-                                                         : sysconf(_SC_NPROCESSORS_ONLN);
-    return n > 0 ? (unsigned)n : 1;
 }
 
 cr_status app_batch_run(const cr_batch_options *o, const cr_catalog *cat, const cr_schemas *schemas,

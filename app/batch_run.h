@@ -8,10 +8,6 @@
 
 #include "certreport/batch.h"
 
-/* The CPUs this process may use (its affinity: taskset, a cgroup cpuset, a Slurm allocation),
- * at least 1: the default of batch's and stats' -j. */
-unsigned app_cpu_count(void);
-
 /* Runs a batch. The cohort folder is read as every command reads it (cr_cohort_scan,
  * cr_cohort_stats): warnings about it and per-city problems go to o->log ("file:line: message"),
  * then one line with what the peer statistics were computed over; per-city problems count in

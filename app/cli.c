@@ -18,6 +18,7 @@
 #include <libxml/parser.h>
 
 #include "certreport/certreport.h"
+#include "batch_plan.h"
 #include "batch_run.h"
 #include "cohort_compact.h"
 #include "fileio.h"
@@ -928,7 +929,7 @@ static bool parse_jobs(const char *arg, unsigned *jobs)
         *jobs = (unsigned)n;
         return end != arg && !*end && n >= 1 && n <= 256 && arg[0] != '-';
     }
-    *jobs = app_cpu_count();
+    *jobs = cr_batch_cpu_count();
     if (*jobs > 256)
         *jobs = 256;
     return true;

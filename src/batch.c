@@ -566,12 +566,7 @@ static void log_warning(void *data, const cr_error *problem)
     ps->nwarnings = old + add;
 }
 
-/* Scores every city of the shard into its row and computes the cohort's peer statistics (kept
- * unless a frozen peers file was loaded). Returns CR_EIO with b->cancelled when o->cancelled
- * stopped it, or an error that stops the run. */
-/* The CPUs this process may run on (its affinity: taskset, a cgroup cpuset, a Slurm allocation),
- * which bound pass 1's threads whatever -j says: it is work for the CPUs alone. */
-static unsigned usable_cpus(void)
+unsigned cr_batch_cpu_count(void)
 {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -584,6 +579,10 @@ static unsigned usable_cpus(void)
  * parent's peak (100,000 cities -j2, pass 1 4.4-4.6 s either way, 25-27 MB against 34-37 MB; 16:
  * 4.7-4.9 s). */
 enum { BATCH_AHEAD = 32 };
+
+/* Scores every city of the shard into its row and computes the cohort's peer statistics (kept
+ * unless a frozen peers file was loaded). Returns CR_EIO with b->cancelled when o->cancelled
+ * stopped it, or an error that stops the run. */
 static cr_status pass1(cr_batch *b, cr_error *err)
 {
     pass1_state ps = {.b = b};
@@ -597,7 +596,8 @@ static cr_status pass1(cr_batch *b, cr_error *err)
      * CPU: the loading and scoring in parallel, the callbacks above in the cohort's order from
      * this thread. */
     const cr_cohort_pass inputs = {.city = p1_city, .begin = p1_begin, .ahead = BATCH_AHEAD};
-    unsigned cpus = usable_cpus(), threads = b->o->jobs && b->o->jobs < cpus ? b->o->jobs : cpus;
+    unsigned cpus = cr_batch_cpu_count(),
+             threads = b->o->jobs && b->o->jobs < cpus ? b->o->jobs : cpus;
     cr_peers *p =
         cr_cohort_stats_inputs(b->cohort, b->cat, b->schemas, &run, &inputs, threads, &local);
     flush_warnings(&ps);

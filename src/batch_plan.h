@@ -196,6 +196,9 @@ void cr_batch_city_free(cr_batch_city *c);
 void cr_batch_hex(const unsigned char *h, size_t n, char *out);
 /* The XXH3-128 of what |s| was fed, in canonical (big-endian) bytes. */
 void cr_batch_digest(XXH3_state_t *s, unsigned char out[16]);
+/* The CPUs this process may use (its affinity: taskset, a cgroup cpuset, a Slurm allocation),
+ * at least 1: the default of batch's and stats' -j, and the bound of pass 1's threads. */
+unsigned cr_batch_cpu_count(void);
 bool cr_batch_is_png(const cr_batch *b);
 bool cr_batch_in_shard(const cr_batch *b, const char *id);
 /* The report's name in the output folder (ID.pdf or ID.png.d) and its path; -1: too long. */
