@@ -22,8 +22,13 @@ if [ -f "$build/CMakeCache.txt" ] &&
 fi
 cmake -S "$root/bench" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$build" -j"$jobs" --target certreport-bench-parse >/dev/null
+# Where the tree puts it depends on how it was configured (bench/ alone, or the top-level tree
+# with add_subdirectory(bench) pulled in by it): the one just built is the newest, as in run.sh.
+bench="$( (ls -t "$build/certreport-bench-parse" "$build/certreport/bench/certreport-bench-parse" \
+    2>/dev/null || true) | head -n 1)"
+[ -n "$bench" ] || { echo "certreport-bench-parse not found under $build" >&2; exit 1; }
 
 for size in $sizes; do
     printf '\n== %s bytes\n' "$size"
-    "$build/certreport-bench-parse" --size "$size" --assets "$root/assets"
+    "$bench" --size "$size" --assets "$root/assets"
 done
