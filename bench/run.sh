@@ -185,7 +185,9 @@ done
 # ---- summary --------------------------------------------------------------------------------
 say "summary against the targets"
 # $1 file, $2 row name, $3: 0 the median, 1 the p90 (the table's columns: median p90 mean max)
-field() { awk -v k="$2" -v c="$3" 'index($0, k " ") == 1 {print $(NF - 3 + c)}' "$1"; }
+# A stage's row of certreport-bench's table: the stage's name, then four numbers (not the
+# "layout cache: ..." line, which also begins with "layout ").
+field() { awk -v k="$2" -v c="$3" 'index($0, k " ") == 1 && $NF ~ /^[0-9.]+$/ {print $(NF - 3 + c)}' "$1"; }
 warm_med=$(field "$tmp/warm-haru.txt" "TOTAL haru" 0)
 warm_p90=$(field "$tmp/warm-haru.txt" "TOTAL haru" 1)
 bytes_haru=$(awk '/^bytes per report, haru/ {print $5}' "$tmp/warm-haru.txt")
