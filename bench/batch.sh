@@ -30,18 +30,14 @@ sizes="${BENCH_SIZES:-1000 10000}"
 stats_sizes="${BENCH_STATS_SIZES:-10000 100000}"
 seed="${BENCH_SEED:-2023}"
 jobs="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+. "$root/bench/lib.sh"
 
 say() { printf '\n== %s   [%s]\n' "$*" "$(uptime | sed 's/.*load/load/')"; }
 
 say "build (Release) into $build"
-if [ -f "$build/CMakeCache.txt" ] &&
-    ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$root/bench" "$build/CMakeCache.txt"; then
-    rm -rf "$build"
-fi
-cmake -S "$root/bench" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$jobs" --target certreport certreport-gencohort >/dev/null
-cli="$build/certreport/certreport"
-gen="$build/certreport/certreport-gencohort"
+bench_build "$build" certreport certreport-gencohort
+cli="$(bench_bin "$build" certreport)"
+gen="$(bench_bin "$build" certreport-gencohort)"
 export CERTREPORT_ASSETS="$root/assets"
 
 tmp="$(mktemp -d "${BENCH_TMP:-${TMPDIR:-/tmp}}/certreport-batch-bench.XXXXXX")"

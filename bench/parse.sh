@@ -14,19 +14,10 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${BENCH_BUILD_DIR:-$root/build-bench}"
 sizes="${PARSE_SIZES:-2097152 4194304}"
 jobs="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+. "$root/bench/lib.sh"
 
-if [ -f "$build/CMakeCache.txt" ] &&
-    ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$root/bench" "$build/CMakeCache.txt"; then
-    echo "($build was configured from another source folder; starting it afresh)"
-    rm -rf "$build"
-fi
-cmake -S "$root/bench" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$jobs" --target certreport-bench-parse >/dev/null
-# Where the tree puts it depends on how it was configured (bench/ alone, or the top-level tree
-# with add_subdirectory(bench) pulled in by it): the one just built is the newest, as in run.sh.
-bench="$( (ls -t "$build/certreport-bench-parse" "$build/certreport/bench/certreport-bench-parse" \
-    2>/dev/null || true) | head -n 1)"
-[ -n "$bench" ] || { echo "certreport-bench-parse not found under $build" >&2; exit 1; }
+bench_build "$build" certreport-bench-parse
+bench="$(bench_bin "$build" certreport-bench-parse)"
 
 for size in $sizes; do
     printf '\n== %s bytes\n' "$size"

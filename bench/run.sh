@@ -25,6 +25,7 @@ n_warm="${BENCH_N:-500}"
 n_cold="${BENCH_COLD:-50}"
 seed="${BENCH_SEED:-2023}"
 jobs="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+. "$root/bench/lib.sh"
 
 say() { printf '\n== %s\n' "$*"; }
 have_python() { command -v python3 >/dev/null; }
@@ -33,20 +34,12 @@ have_python() { command -v python3 >/dev/null; }
 # bench/CMakeLists.txt works standalone (it pulls in the whole project, tests off), whether or
 # not the top-level CMakeLists.txt has add_subdirectory(bench).
 say "build (Release) into $build"
-if [ -f "$build/CMakeCache.txt" ] &&
-    ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$root/bench" "$build/CMakeCache.txt"; then
-    echo "($build was configured from another source folder; starting it afresh)"
-    rm -rf "$build"
-fi
 t0=$(date +%s)
-cmake -S "$root/bench" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$jobs" --target certreport certreport-gencohort certreport-bench >/dev/null
+bench_build "$build" certreport certreport-gencohort certreport-bench
 echo "built in $(($(date +%s) - t0)) s"
-cli="$build/certreport/certreport"
-gen="$build/certreport/certreport-gencohort"
-# Where the tree puts it depends on how it was configured: the one just built is the newest.
-bench="$( (ls -t "$build/certreport-bench" "$build/certreport/bench/certreport-bench" 2>/dev/null || true) | head -n 1)"
-[ -n "$bench" ] || { echo "certreport-bench not found under $build" >&2; exit 1; }
+cli="$(bench_bin "$build" certreport)"
+gen="$(bench_bin "$build" certreport-gencohort)"
+bench="$(bench_bin "$build" certreport-bench)"
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/certreport-bench.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT

@@ -31,6 +31,7 @@ clients="${BENCH_CLIENTS:-1 8 32}"
 total="${BENCH_TOTAL:-10000}"
 batch_n="${BENCH_BATCH_N:-1000}"
 jobs="${JOBS:-$(nproc 2>/dev/null || echo 2)}"
+. "$root/bench/lib.sh"
 say() { printf '\n== %s\n' "$*"; }
 
 command -v wrk >/dev/null || {
@@ -42,13 +43,8 @@ if [ -n "${CERTREPORT:-}" ]; then
 else
     build="${BENCH_BUILD_DIR:-$root/build-bench}"
     say "build (Release) into $build"
-    if [ -f "$build/CMakeCache.txt" ] &&
-        ! grep -qx "CMAKE_HOME_DIRECTORY:INTERNAL=$root/bench" "$build/CMakeCache.txt"; then
-        rm -rf "$build"
-    fi
-    cmake -S "$root/bench" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-    cmake --build "$build" -j"$jobs" --target certreport >/dev/null
-    cli="$build/certreport/certreport"
+    bench_build "$build" certreport
+    cli="$(bench_bin "$build" certreport)"
 fi
 export CERTREPORT_ASSETS="$root/assets"
 unset SOURCE_DATE_EPOCH
