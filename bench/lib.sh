@@ -30,12 +30,17 @@ bench_build() {
 # puts it depends on how it was configured (bench/ alone, or the top-level tree with its
 # add_subdirectory(bench)), so it is looked for in both places and the newest is taken.
 bench_bin() {
-    local found
-    found=$( (ls -t "$1/$2" "$1/certreport/$2" "$1/certreport/bench/$2" 2>/dev/null || true) |
-        head -n 1)
-    [ -n "$found" ] || {
+    local c newest=""
+    for c in "$1/$2" "$1/certreport/$2" "$1/certreport/bench/$2"; do
+        # Files only: "$1/certreport" is also the folder of the pulled-in project.
+        [ -f "$c" ] && [ -x "$c" ] || continue
+        if [ -z "$newest" ] || [ "$c" -nt "$newest" ]; then
+            newest=$c
+        fi
+    done
+    [ -n "$newest" ] || {
         echo "$2 not found under $1" >&2
         exit 1
     }
-    echo "$found"
+    echo "$newest"
 }
