@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# certreport tests: the four bench scripts run as the README gives them, at a tiny size. Nothing
+# certreport tests: the bench scripts run as the README gives them, at a tiny size. Nothing
 # here is timed (the figures are the scripts' business, not a test's): each script must build its
 # Release tree, run to the end and print its summary in the form the README and bench/README.md
-# quote. One Release tree in a temporary folder serves all four. Also: a BENCH_BUILD_DIR that is
+# quote. One Release tree in a temporary folder serves them all. Also: a BENCH_BUILD_DIR that is
 # another project's build is refused and left as it was, not emptied.
 # usage: bash bench_test.sh SOURCE_DIR
 set -u
@@ -93,6 +93,28 @@ t_serve() {
         grep -q '^worker deaths during the run: 0$' "$v"
 }
 check "bench/serve.sh: the service under wrk at 1 and 2 clients, no failed reply" t_serve
+
+# size.sh: where the bytes of 3 reports go. Its level-1 figure recompresses the page content and
+# the object stream as pdf_pack.c does, so it must give back the file's own size to the byte.
+t_size() {
+    BENCH_CITIES=12 BENCH_SIZE_N=3 bash "$SRC/bench/size.sh" >"$TMP/size.txt" 2>&1 || return 1
+    local z="$TMP/size.txt" tagged plain
+    tagged=$(sed -n '/^== tagged/,/^== plain/p' "$z")
+    plain=$(sed -n '/^== plain/,$p' "$z")
+    # value SECTION ROW: the number at the end of ROW in SECTION
+    value() { echo "$1" | awk -v k="$2" 'index($0, k " ") == 1 {print $NF}'; }
+    local f1 f6 f12
+    f1=$(value "$tagged" "file, pages and objstm at libdeflate 1")
+    f6=$(value "$tagged" "file, pages and objstm at libdeflate 6")
+    f12=$(value "$tagged" "file, pages and objstm at libdeflate 12")
+    [ -n "$f1" ] && [ "$f1" = "$(value "$tagged" file)" ] &&
+        [ "$(value "$plain" "file, pages and objstm at libdeflate 1")" = "$(value "$plain" file)" ] &&
+        [ "$f12" -le "$f6" ] && [ "$f6" -le "$f1" ] &&
+        [ "$(value "$tagged" "structure elements, count")" -gt 100 ] &&
+        [ "$(value "$plain" "structure elements, count")" = 0 ] &&
+        [ "$(value "$tagged" "cff fonts")" -gt 0 ]
+}
+check "bench/size.sh: the bytes by part, level 1 giving back each file's size exactly" t_size
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
