@@ -4,7 +4,11 @@
  * is parsed; the audit log is the one in the input, else the sample city's with the same id
  * (none when no sample city has it). Then it is audited, scored and laid out against the sample
  * cohort's peers with the default layout. Inputs of odd length also show the progress since a
- * previous cycle (the sample city's own assessment, or gold-city's). */
+ * previous cycle (the sample city's own assessment, or gold-city's). One input in four (by its
+ * length) is also written as a PDF by libharu, tagged or (one in eight) plain: the writer's own
+ * serialisation (content streams, strings, the structure tree, the object stream) gets the
+ * laid-out text of arbitrary input; the others stop at the display list, as the render costs
+ * some ten times the layout. */
 #include <string.h>
 
 #include "fuzz_common.h"
@@ -46,8 +50,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                  .strings = w->strings,
                                  .fonts = w->fonts,
                                  .created = cr_assessment_date(&a),
-                                 .previous = size % 2 ? prev : NULL};
-        cr_display_free(cr_layout_report(&req, &err));
+                                 .previous = size % 2 ? prev : NULL,
+                                 .untagged = size % 8 == 4};
+        cr_display *d = cr_layout_report(&req, &err);
+        if (d && size % 4 == 0) {
+            cr_buffer pdf = {0};
+            cr_render_target t = CR_RENDER_TARGET_INIT;
+            if (cr_render(d, w->fonts, &t, NULL, &pdf, NULL, &err) == CR_OK &&
+                (pdf.len < 5 || memcmp(pdf.data, "%PDF-", 5) != 0))
+                __builtin_trap(); /* a render that succeeds writes a PDF */
+            cr_buffer_free(&pdf);
+        }
+        cr_display_free(d);
     }
     cr_audited_free(a.audited);
     cr_submission_free(a.submission);
