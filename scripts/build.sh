@@ -25,7 +25,7 @@ packages=(
     libcmocka-dev                      # unit tests
     valgrind                           # tests: the program under memcheck
     strace                             # tests: how often the batch reads a city's files
-    wrk                                # bench/serve.sh's load generator (tests/bench_test.sh runs it)
+    wrk bc procps                      # bench/serve.sh: load generator, rates, its workers (tests/bench_test.sh runs it)
     cppcheck clang-tidy                # tests: static analysis
     python3 python3-jsonschema         # tests read JSON output and validate it against its schemas
     python3-pikepdf python3-fonttools  # the PDF/UA test (tests/ua): PDF objects, the Adobe Glyph List
