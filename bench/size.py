@@ -16,6 +16,7 @@ library (libdeflate0). bench/size.sh makes the PDFs and runs it."""
 import ctypes
 import ctypes.util
 import io
+import os
 import re
 import sys
 
@@ -81,7 +82,7 @@ def cff_size(ttf_bytes, deflate):
 
 def measure(path, deflate, cff):
     pdf = pikepdf.open(path)
-    raw_size = len(open(path, "rb").read())
+    raw_size = os.path.getsize(path)
     m = {"file": raw_size, "pages": 0, "fonts": 0, "objstm": 0, "objstm index": 0,
          "structure elements": 0, "structure elements, count": 0, "cff fonts": 0}
     recompress = {lvl: 0 for lvl in LEVELS}
@@ -90,8 +91,9 @@ def measure(path, deflate, cff):
         contents = page.obj.Contents
         streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
         for s in streams:
-            m["pages"] += len(s.read_raw_bytes())
-            kept -= len(s.read_raw_bytes())
+            stored = len(s.read_raw_bytes())
+            m["pages"] += stored
+            kept -= stored
             data = s.read_bytes()
             for lvl in LEVELS:
                 recompress[lvl] += deflate.size(data, lvl)
@@ -103,8 +105,9 @@ def measure(path, deflate, cff):
             if cff:
                 m["cff fonts"] += cff_size(obj.read_bytes(), deflate)
         elif obj.get("/Type") == "/ObjStm":
-            m["objstm"] += len(obj.read_raw_bytes())
-            kept -= len(obj.read_raw_bytes())
+            stored = len(obj.read_raw_bytes())
+            m["objstm"] += stored
+            kept -= stored
             data = obj.read_bytes()
             for lvl in LEVELS:
                 recompress[lvl] += deflate.size(data, lvl)
@@ -124,7 +127,6 @@ def main(argv):
     cff = "--cff" in argv
     files = [a for a in argv if a != "--cff"]
     if not files:
-        print(__doc__.split("\n\n")[1].split("\n")[0], file=sys.stderr)
         print("usage: size.py [--cff] FILE.pdf...", file=sys.stderr)
         return 2
     deflate = Deflate()
